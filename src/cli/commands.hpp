@@ -1,0 +1,24 @@
+// One subcommand per file (command_*.cpp): each parses in its spec and calls the library.
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "cli/args.hpp"
+
+namespace ruralatlas::cli {
+
+struct Command {
+    CommandSpec spec;
+    std::function<int(const Args&)> run;  // returns the exit status
+};
+
+Command initCommand();
+Command infoCommand();
+Command demoCommand();
+Command importCommand();
+Command exportCommand();
+Command validateCommand();
+Command countyFromCodesCommand();
+
+}  // namespace ruralatlas::cli

@@ -1,0 +1,71 @@
+#include "io/gdal_util.hpp"
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+#include <unistd.h>
+
+#include "core/error.hpp"
+
+namespace ruralatlas::io {
+
+void initGdal() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        GDALAllRegister();
+        CPLSetErrorHandler(CPLQuietErrorHandler);  // we report errors ourselves, with context
+        CPLSetConfigOption("OGR_GPKG_FOREIGN_KEY_CHECK", "NO");
+    });
+}
+
+std::string lastGdalError(const std::string& fallback) {
+    const char* msg = CPLGetLastErrorMsg();
+    return (msg && *msg) ? std::string(msg) : fallback;
+}
+
+DatasetPtr openVector(const std::string& path, bool update, const char* const* openOptions) {
+    initGdal();
+    if (!std::filesystem::exists(path)) throw DataError({path}, "file not found");
+    if (std::filesystem::is_regular_file(path) && std::filesystem::file_size(path) == 0)
+        throw DataError({path}, "the file is empty");
+    CPLErrorReset();
+    const unsigned flags = GDAL_OF_VECTOR | (update ? GDAL_OF_UPDATE : GDAL_OF_READONLY);
+    auto* ds = static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), flags, nullptr, openOptions, nullptr));
+    if (!ds) throw DataError({path}, "cannot open as vector data: " + lastGdalError("unrecognised or damaged file"));
+    return DatasetPtr(ds);
+}
+
+std::string extensionOf(const std::string& path) {
+    std::string ext = std::filesystem::path(path).extension().string();
+    if (!ext.empty() && ext[0] == '.') ext.erase(0, 1);
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return ext;
+}
+
+AtomicFile::AtomicFile(std::string finalPath) : m_final(std::move(finalPath)) {
+    const std::filesystem::path p(m_final);
+    m_tmp = (p.parent_path() / ("." + p.stem().string() + ".tmp" + std::to_string(::getpid()) + p.extension().string())).string();
+    std::error_code ec;
+    std::filesystem::remove(m_tmp, ec);
+}
+
+AtomicFile::~AtomicFile() {
+    if (!m_done) {
+        std::error_code ec;
+        std::filesystem::remove(m_tmp, ec);
+        std::filesystem::remove(m_tmp + "-journal", ec);
+        std::filesystem::remove(m_tmp + "-wal", ec);
+        std::filesystem::remove(m_tmp + "-shm", ec);
+    }
+}
+
+void AtomicFile::commit() {
+    std::filesystem::rename(m_tmp, m_final);
+    m_done = true;
+}
+
+}  // namespace ruralatlas::io

@@ -1,0 +1,69 @@
+// A RuralAtlas project: one county's planning database in a GeoPackage (DATA-MODEL.md).
+// Links GDAL.
+#pragma once
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/schema.hpp"
+#include "io/gdal_util.hpp"
+
+namespace ruralatlas::io {
+
+struct ProjectSpec {
+    std::string countyCode;  // 6 digits
+    std::string countyName;
+    int epsg = 0;            // projected CRS (CGCS2000 3-degree GK, no prefix)
+    bool synthetic = false;
+    std::string dataDate;    // YYYY-MM-DD of the data; empty = today
+    std::vector<std::pair<std::string, std::string>> extraMeta;
+};
+
+constexpr const char* kSchemaVersion = "1";
+
+// Creates every layer and table of the data model in an open, empty GeoPackage, with Chinese
+// titles in gpkg_data_columns, enumerations as coded field domains, the default standards and
+// the project metadata. Runs inside one transaction.
+void createProjectSchema(GDALDataset& ds, const ProjectSpec& spec);
+
+// Creates a new empty project file atomically (temp file + rename). Throws DataError when the
+// file exists and `overwrite` is false.
+void createProject(const std::string& path, const ProjectSpec& spec, bool overwrite);
+
+// Creates a fresh GeoPackage at `path` (which must not exist) with the project schema: for
+// builders (demo, county-from-codes) that fill it before renaming it into place.
+DatasetPtr createProjectDataset(const std::string& path, const ProjectSpec& spec);
+
+class Project {
+public:
+    // Opens an existing project; throws DataError naming the file when it is not a GeoPackage
+    // or lacks project_meta.
+    static Project open(const std::string& path, bool update);
+
+    GDALDataset& dataset() { return *m_ds; }
+    const std::string& path() const { return m_path; }
+    // The layer, or DataError naming file and layer when the project lacks it.
+    OGRLayer& layer(const std::string& name);
+    OGRLayer* findLayer(const std::string& name);
+    std::map<std::string, std::string> meta();
+    std::string meta(const std::string& key);
+    int epsg();
+    const OGRSpatialReference& crs();
+    void setMeta(const std::string& key, const std::string& value);
+    // The county outline (union of county features) in the project CRS, or nullptr.
+    std::unique_ptr<OGRGeometry> countyOutline();
+
+private:
+    Project(std::string path, DatasetPtr ds) : m_path(std::move(path)), m_ds(std::move(ds)) {}
+    std::string m_path;
+    DatasetPtr m_ds;
+    OGRSpatialReference m_crs;
+    bool m_crsLoaded = false;
+};
+
+std::string todayIso();
+OGRwkbGeometryType ogrGeometryType(GeometryKind kind);
+OGRFieldType ogrFieldType(FieldType type);
+
+}  // namespace ruralatlas::io
