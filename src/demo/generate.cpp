@@ -1,0 +1,794 @@
+#include "demo/generate.hpp"
+
+#include <geos_c.h>
+
+#include <algorithm>
+#include <boost/geometry.hpp>
+#include <boost/geometry/index/rtree.hpp>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <numbers>
+#include <set>
+#include <thread>
+
+#include "demo/names.hpp"
+
+namespace ruralatlas::demo {
+
+namespace bg = boost::geometry;
+namespace bgi = boost::geometry::index;
+using BPoint = bg::model::point<double, 2, bg::cs::cartesian>;
+using Indexed = std::pair<BPoint, std::size_t>;
+using PointTree = bgi::rtree<Indexed, bgi::quadratic<16>>;
+
+namespace {
+constexpr double kPi = std::numbers::pi;
+
+double dist(Pt a, Pt b) { return std::hypot(a.x - b.x, a.y - b.y); }
+
+// Geometry helpers through GEOS (one context per call site, per thread).
+struct Geos {
+    GEOSContextHandle_t h = GEOS_init_r();
+    ~Geos() { GEOS_finish_r(h); }
+    GEOSGeometry* ring(const Line& closed) const {
+        GEOSCoordSequence* seq = GEOSCoordSeq_create_r(h, static_cast<unsigned>(closed.size()), 2);
+        for (unsigned i = 0; i < closed.size(); ++i) GEOSCoordSeq_setXY_r(h, seq, i, closed[i].x, closed[i].y);
+        return GEOSGeom_createPolygon_r(h, GEOSGeom_createLinearRing_r(h, seq), nullptr, 0);
+    }
+    GEOSGeometry* line(const Line& l) const {
+        GEOSCoordSequence* seq = GEOSCoordSeq_create_r(h, static_cast<unsigned>(l.size()), 2);
+        for (unsigned i = 0; i < l.size(); ++i) GEOSCoordSeq_setXY_r(h, seq, i, l[i].x, l[i].y);
+        return GEOSGeom_createLineString_r(h, seq);
+    }
+    GEOSGeometry* point(Pt p) const { return GEOSGeom_createPointFromXY_r(h, p.x, p.y); }
+    // Converts to an OGR MultiPolygon (nullptr when empty), consuming g.
+    GeomPtr toOgrMulti(GEOSGeometry* g) const {
+        if (!g) return nullptr;
+        GeomPtr out;
+        if (!GEOSisEmpty_r(h, g)) {
+            OGRGeometry* o = OGRGeometryFactory::createFromGEOS(h, g);
+            if (o) {
+                OGRGeometry* m = OGRGeometryFactory::forceToMultiPolygon(o);
+                if (m && m->getGeometryType() == wkbMultiPolygon && !m->IsEmpty()) out.reset(m);
+                else delete m;
+            }
+        }
+        GEOSGeom_destroy_r(h, g);
+        return out;
+    }
+};
+
+// A closed noisy blob around c with mean radius r.
+Line blob(Rng& rng, Pt c, double r, int n = 40) {
+    double a[4], ph[4];
+    for (int k = 0; k < 4; ++k) {
+        a[k] = rng.uniform(0.04, 0.18) / (k + 1);
+        ph[k] = rng.uniform(0, 2 * kPi);
+    }
+    Line out;
+    for (int i = 0; i < n; ++i) {
+        const double t = 2 * kPi * i / n;
+        double f = 1;
+        for (int k = 0; k < 4; ++k) f += a[k] * std::sin((k + 2) * t + ph[k]);
+        out.push_back({c.x + r * f * std::cos(t), c.y + r * f * std::sin(t)});
+    }
+    out.push_back(out.front());
+    return out;
+}
+
+// A meandering line from a to b with vertices about `step` apart.
+Line meander(Rng& rng, Pt a, Pt b, double step, double wiggle) {
+    const double len = dist(a, b);
+    const int n = std::max(1, static_cast<int>(len / step));
+    const double nx = -(b.y - a.y) / std::max(len, 1e-9), ny = (b.x - a.x) / std::max(len, 1e-9);
+    const double p1 = rng.uniform(0, 2 * kPi), p2 = rng.uniform(0, 2 * kPi);
+    const double amp = wiggle * len;
+    Line out;
+    for (int i = 0; i <= n; ++i) {
+        const double t = static_cast<double>(i) / n;
+        const double off = (i == 0 || i == n) ? 0 : amp * (std::sin(kPi * t) * (0.6 * std::sin(2 * kPi * t + p1) + 0.4 * std::sin(5 * kPi * t + p2)));
+        out.push_back({a.x + (b.x - a.x) * t + nx * off, a.y + (b.y - a.y) * t + ny * off});
+    }
+    out.back() = b;
+    out.front() = a;
+    return out;
+}
+
+// A wandering river course from `start` with `heading`, until it leaves the county or `length`.
+Line wander(Rng& rng, const County& c, Pt start, double heading, double length, double step, Pt pull, double pullWeight) {
+    Line out{start};
+    Pt p = start;
+    double h = heading;
+    for (double run = 0; run < length; run += step) {
+        const double toPull = std::atan2(pull.y - p.y, pull.x - p.x);
+        double d = toPull - h;
+        while (d > kPi) d -= 2 * kPi;
+        while (d < -kPi) d += 2 * kPi;
+        h += 0.22 * rng.normal() + pullWeight * d;
+        p = {p.x + step * std::cos(h), p.y + step * std::sin(h)};
+        if (!c.inside(p, 0.995)) break;
+        out.push_back(p);
+    }
+    return out;
+}
+}  // namespace
+
+double County::outlineRadius(double theta) const {
+    double f = 1;
+    for (std::size_t k = 0; k < amp.size(); ++k) f += amp[k] * std::sin((k + 2) * theta + phase[k]);
+    return radius * f;
+}
+
+bool County::inside(Pt p, double shrink) const {
+    const double dx = p.x - centre.x, dy = p.y - centre.y;
+    return std::hypot(dx, dy) < shrink * outlineRadius(std::atan2(dy, dx));
+}
+
+double Dem::at(double x, double y) const {
+    double fx = (x - x0) / cell - 0.5, fy = (y1 - y) / cell - 0.5;
+    fx = std::clamp(fx, 0.0, width - 1.001);
+    fy = std::clamp(fy, 0.0, height - 1.001);
+    const int i = static_cast<int>(fx), j = static_cast<int>(fy);
+    const double tx = fx - i, ty = fy - j;
+    auto Z = [&](int a, int b) { return static_cast<double>(z[static_cast<std::size_t>(b) * width + a]); };
+    return (Z(i, j) * (1 - tx) + Z(i + 1, j) * tx) * (1 - ty) + (Z(i, j + 1) * (1 - tx) + Z(i + 1, j + 1) * tx) * ty;
+}
+
+void shapeCounty(County& c, std::uint64_t seed, int villagesHint) {
+    Rng rng(mix(seed, 1000 + c.index));
+    // About 12.7 km² per village, as in the mountain counties of western Hunan.
+    c.radius = std::sqrt(villagesHint * 12.7e6 / kPi);
+    for (int k = 0; k < 6; ++k) {
+        c.amp.push_back(rng.uniform(0.02, 0.10) / std::sqrt(k + 1.0));
+        c.phase.push_back(rng.uniform(0, 2 * kPi));
+    }
+    const int n = 360;
+    for (int i = 0; i < n; ++i) {
+        const double t = 2 * kPi * i / n;
+        const double r = c.outlineRadius(t);
+        c.outline.push_back({c.centre.x + r * std::cos(t), c.centre.y + r * std::sin(t)});
+    }
+    c.outline.push_back(c.outline.front());
+
+    // Main river crossing the county, tributaries and streams.
+    const double step = std::clamp(c.radius / 120.0, 150.0, 400.0);
+    const double a0 = rng.uniform(0, 2 * kPi);
+    const Pt entry{c.centre.x + 0.97 * c.outlineRadius(a0) * std::cos(a0), c.centre.y + 0.97 * c.outlineRadius(a0) * std::sin(a0)};
+    const double a1 = a0 + kPi + rng.uniform(-0.5, 0.5);
+    const Pt exit{c.centre.x + 1.2 * c.outlineRadius(a1) * std::cos(a1), c.centre.y + 1.2 * c.outlineRadius(a1) * std::sin(a1)};
+    Line main = wander(rng, c, entry, std::atan2(c.centre.y - entry.y, c.centre.x - entry.x), 4 * c.radius, step, exit, 0.08);
+    c.rivers.push_back({main, "river", riverName(rng, true)});
+    // The county seat sits on the main river near the centre.
+    std::size_t best = 0;
+    for (std::size_t i = 0; i < main.size(); ++i)
+        if (dist(main[i], c.centre) < dist(main[best], c.centre)) best = i;
+    c.seatHint = main[best];
+
+    const int tributaries = std::max(3, static_cast<int>(std::lround(c.radius / 5000.0)));
+    for (int t = 0; t < tributaries && main.size() > 4; ++t) {
+        const std::size_t at = static_cast<std::size_t>(rng.uniform(0.05, 0.95) * (main.size() - 2)) + 1;
+        const double dir = std::atan2(main[at + 1].y - main[at - 1].y, main[at + 1].x - main[at - 1].x);
+        const double side = (t % 2 == 0) ? 1 : -1;
+        const double h = dir + side * rng.uniform(0.9, 1.4);
+        const Pt far{main[at].x + 2 * c.radius * std::cos(h), main[at].y + 2 * c.radius * std::sin(h)};
+        Line trib = wander(rng, c, main[at], h, rng.uniform(0.4, 0.8) * c.radius, step, far, 0.05);
+        if (trib.size() < 4) continue;
+        const bool river = trib.size() * step > 0.45 * c.radius;
+        c.rivers.push_back({trib, river ? "river" : "stream", riverName(rng, false)});
+        const int streams = rng.integer(1, 3);
+        for (int s = 0; s < streams && trib.size() > 6; ++s) {
+            const std::size_t sa = static_cast<std::size_t>(rng.uniform(0.2, 0.9) * (trib.size() - 2)) + 1;
+            const double sd = std::atan2(trib[sa + 1].y - trib[sa - 1].y, trib[sa + 1].x - trib[sa - 1].x);
+            const double sh = sd + (rng.chance(0.5) ? 1 : -1) * rng.uniform(0.8, 1.3);
+            const Pt sfar{trib[sa].x + c.radius * std::cos(sh), trib[sa].y + c.radius * std::sin(sh)};
+            Line st = wander(rng, c, trib[sa], sh, rng.uniform(0.15, 0.35) * c.radius, step, sfar, 0.05);
+            if (st.size() >= 3) c.rivers.push_back({st, "stream", riverName(rng, false)});
+        }
+    }
+}
+
+Dem buildDem(const std::vector<County>& counties, std::uint64_t seed, double minCell, int maxCells, int threads) {
+    double xmin = 1e300, ymin = 1e300, xmax = -1e300, ymax = -1e300;
+    for (const auto& c : counties)
+        for (const auto& p : c.outline) {
+            xmin = std::min(xmin, p.x); xmax = std::max(xmax, p.x);
+            ymin = std::min(ymin, p.y); ymax = std::max(ymax, p.y);
+        }
+    const double margin = 2000;
+    xmin -= margin; ymin -= margin; xmax += margin; ymax += margin;
+    Dem dem;
+    dem.cell = std::max(minCell, std::ceil(std::max(xmax - xmin, ymax - ymin) / maxCells));
+    dem.x0 = std::floor(xmin / dem.cell) * dem.cell;
+    dem.y1 = std::ceil(ymax / dem.cell) * dem.cell;
+    dem.width = static_cast<int>(std::ceil((xmax - dem.x0) / dem.cell));
+    dem.height = static_cast<int>(std::ceil((dem.y1 - ymin) / dem.cell));
+    const std::size_t n = static_cast<std::size_t>(dem.width) * dem.height;
+
+    // Distance to the nearest river (chamfer 3-4 distance transform, in cells).
+    std::vector<float> d(n, 1e9f);
+    for (const auto& c : counties)
+        for (const auto& r : c.rivers)
+            for (std::size_t i = 0; i + 1 < r.line.size(); ++i) {
+                const Pt a = r.line[i], b = r.line[i + 1];
+                const int steps = std::max(1, static_cast<int>(2 * dist(a, b) / dem.cell));
+                for (int s = 0; s <= steps; ++s) {
+                    const double t = static_cast<double>(s) / steps;
+                    const int ci = static_cast<int>((a.x + (b.x - a.x) * t - dem.x0) / dem.cell);
+                    const int cj = static_cast<int>((dem.y1 - (a.y + (b.y - a.y) * t)) / dem.cell);
+                    if (ci >= 0 && cj >= 0 && ci < dem.width && cj < dem.height) d[static_cast<std::size_t>(cj) * dem.width + ci] = 0;
+                }
+            }
+    const int W = dem.width, H = dem.height;
+    for (int j = 0; j < H; ++j)
+        for (int i = 0; i < W; ++i) {
+            float& v = d[static_cast<std::size_t>(j) * W + i];
+            if (i > 0) v = std::min(v, d[static_cast<std::size_t>(j) * W + i - 1] + 3);
+            if (j > 0) {
+                v = std::min(v, d[static_cast<std::size_t>(j - 1) * W + i] + 3);
+                if (i > 0) v = std::min(v, d[static_cast<std::size_t>(j - 1) * W + i - 1] + 4);
+                if (i + 1 < W) v = std::min(v, d[static_cast<std::size_t>(j - 1) * W + i + 1] + 4);
+            }
+        }
+    for (int j = H - 1; j >= 0; --j)
+        for (int i = W - 1; i >= 0; --i) {
+            float& v = d[static_cast<std::size_t>(j) * W + i];
+            if (i + 1 < W) v = std::min(v, d[static_cast<std::size_t>(j) * W + i + 1] + 3);
+            if (j + 1 < H) {
+                v = std::min(v, d[static_cast<std::size_t>(j + 1) * W + i] + 3);
+                if (i + 1 < W) v = std::min(v, d[static_cast<std::size_t>(j + 1) * W + i + 1] + 4);
+                if (i > 0) v = std::min(v, d[static_cast<std::size_t>(j + 1) * W + i - 1] + 4);
+            }
+        }
+
+    dem.z.resize(n);
+    const Terrain terrain(seed);
+    auto rows = [&](int j0, int j1) {
+        for (int j = j0; j < j1; ++j) {
+            const double y = dem.y1 - (j + 0.5) * dem.cell;
+            for (int i = 0; i < W; ++i) {
+                const double x = dem.x0 + (i + 0.5) * dem.cell;
+                const double riverM = d[static_cast<std::size_t>(j) * W + i] / 3.0 * dem.cell;
+                const double ridge = terrain.fbm(x, y, 26000, 7);
+                const double detail = terrain.fbm(x + 7.3e5, y - 3.1e5, 3000, 3);
+                const double carve = 1.0 - std::exp(-riverM / 1800.0);
+                const double h = 170 + 40 * detail + 1350 * std::pow(ridge, 1.4) * (0.15 + 0.85 * carve) + 120 * carve * detail;
+                dem.z[static_cast<std::size_t>(j) * W + i] = static_cast<std::int16_t>(std::lround(h));
+            }
+        }
+    };
+    std::vector<std::thread> pool;
+    const int t = std::max(1, threads);
+    for (int k = 0; k < t; ++k) pool.emplace_back(rows, H * k / t, H * (k + 1) / t);
+    for (auto& th : pool) th.join();
+    return dem;
+}
+
+namespace {
+std::string pad(long long v, int width) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%0*lld", width, v);
+    return buf;
+}
+
+const std::vector<std::string> kSectors = {"photovoltaic", "edible_fungi", "tea", "fruit", "nuts", "herbs", "livestock",
+                                           "poultry", "beekeeping", "aquaculture", "tourism", "ecommerce", "workshop", "processing"};
+const std::vector<double> kSectorWeights = {8, 10, 12, 12, 4, 8, 10, 6, 4, 3, 8, 4, 10, 6};
+const std::vector<std::string> kSectorZh = {"光伏电站", "食用菌基地", "茶叶基地", "精品水果基地", "坚果基地", "中药材基地", "生态养殖场",
+                                            "家禽养殖场", "中蜂养殖", "稻渔综合种养", "乡村旅游", "电商服务站", "扶贫车间", "农产品加工厂"};
+const std::vector<std::string> kCauses = {"illness", "disability", "education", "lack_labor", "lack_skills", "lack_capital", "disaster", "other"};
+const std::vector<double> kCauseWeights = {35, 15, 10, 12, 10, 8, 5, 5};
+}  // namespace
+
+void populateCounty(County& c, const Dem& dem, std::uint64_t seed, int nVillages) {
+    Rng rng(mix(seed, 5000 + c.index));
+    Geos geos;
+
+    // River vertices: where valleys are, and distance to water.
+    std::vector<Pt> riverPts;
+    std::vector<double> riverWeight;
+    for (const auto& r : c.rivers)
+        for (const auto& p : r.line) {
+            riverPts.push_back(p);
+            riverWeight.push_back(r.cls == "river" ? 3.0 : 1.0);
+        }
+    PointTree riverTree;
+    {
+        std::vector<Indexed> items;
+        for (std::size_t i = 0; i < riverPts.size(); ++i) items.emplace_back(BPoint(riverPts[i].x, riverPts[i].y), i);
+        riverTree = PointTree(items.begin(), items.end());
+    }
+    auto riverDistance = [&](Pt p) {
+        std::vector<Indexed> hit;
+        riverTree.query(bgi::nearest(BPoint(p.x, p.y), 1), std::back_inserter(hit));
+        return hit.empty() ? 1e9 : dist(p, riverPts[hit[0].second]);
+    };
+
+    // Township seats: the county seat, then farthest-point sampling along the rivers.
+    const int nTownships = std::max(3, static_cast<int>(std::lround(nVillages / 13.0)));
+    std::vector<Pt> seats{c.seatHint};
+    std::vector<double> nearestSeat(riverPts.size());
+    for (std::size_t i = 0; i < riverPts.size(); ++i) nearestSeat[i] = dist(riverPts[i], c.seatHint);
+    while (static_cast<int>(seats.size()) < nTownships) {
+        std::size_t best = 0;
+        double bestScore = -1;
+        for (std::size_t i = 0; i < riverPts.size(); ++i) {
+            const double score = nearestSeat[i] * rng.uniform(0.8, 1.0);
+            if (score > bestScore && c.inside(riverPts[i], 0.92)) { bestScore = score; best = i; }
+        }
+        // Few rivers in a small county: fall back on random points inside.
+        Pt s = riverPts[best];
+        if (bestScore < 2000) {
+            do {
+                s = {c.centre.x + rng.uniform(-1, 1) * c.radius, c.centre.y + rng.uniform(-1, 1) * c.radius};
+            } while (!c.inside(s, 0.85));
+        }
+        seats.push_back(s);
+        for (std::size_t i = 0; i < riverPts.size(); ++i) nearestSeat[i] = std::min(nearestSeat[i], dist(riverPts[i], s));
+    }
+    PointTree seatTree;
+    {
+        std::vector<Indexed> items;
+        for (std::size_t i = 0; i < seats.size(); ++i) items.emplace_back(BPoint(seats[i].x, seats[i].y), i);
+        seatTree = PointTree(items.begin(), items.end());
+    }
+    auto nearestSeatIndex = [&](Pt p) {
+        std::vector<Indexed> hit;
+        seatTree.query(bgi::nearest(BPoint(p.x, p.y), 1), std::back_inserter(hit));
+        return static_cast<int>(hit[0].second);
+    };
+
+    // Township codes and names: towns (镇) 1xx, townships (乡) 2xx; the county seat is a town.
+    std::set<std::string> usedStems;
+    int nextTown = 100, nextXiang = 200;
+    for (std::size_t i = 0; i < seats.size(); ++i) {
+        Township t;
+        t.seat = seats[i];
+        t.isTown = i == 0 || rng.chance(0.6);
+        std::string stem;
+        do stem = townshipStem(rng);
+        while (!usedStems.insert(stem).second && usedStems.size() < 380);
+        t.name = stem + (t.isTown ? "镇" : "乡");
+        t.code = c.code + pad(t.isTown ? nextTown++ : nextXiang++, 3);
+        c.townships.push_back(std::move(t));
+    }
+    // Township areas: Voronoi cells of the seats clipped to the county.
+    GEOSGeometry* countyPoly = geos.ring(c.outline);
+    {
+        std::vector<GEOSGeometry*> pts;
+        for (const auto& s : seats) pts.push_back(geos.point(s));
+        GEOSGeometry* mp = GEOSGeom_createCollection_r(geos.h, GEOS_MULTIPOINT, pts.data(), static_cast<unsigned>(pts.size()));
+        GEOSGeometry* cells = GEOSVoronoiDiagram_r(geos.h, mp, countyPoly, 0.0, 0);
+        const int nCells = GEOSGetNumGeometries_r(geos.h, cells);
+        for (int k = 0; k < nCells; ++k) {
+            const GEOSGeometry* cell = GEOSGetGeometryN_r(geos.h, cells, k);
+            for (std::size_t i = 0; i < seats.size(); ++i) {
+                GEOSGeometry* p = geos.point(seats[i]);
+                const bool has = GEOSContains_r(geos.h, cell, p) == 1;
+                GEOSGeom_destroy_r(geos.h, p);
+                if (has) {
+                    c.townships[i].area = geos.toOgrMulti(GEOSIntersection_r(geos.h, cell, countyPoly));
+                    break;
+                }
+            }
+        }
+        GEOSGeom_destroy_r(geos.h, cells);
+        GEOSGeom_destroy_r(geos.h, mp);
+    }
+    c.boundary = geos.toOgrMulti(GEOSGeom_clone_r(geos.h, countyPoly));
+
+    // Villages: one at every seat, most along the valleys, some high on the slopes.
+    PointTree villageTree;
+    std::vector<Pt> placed;
+    auto farEnough = [&](Pt p, double spacing) {
+        std::vector<Indexed> hit;
+        villageTree.query(bgi::nearest(BPoint(p.x, p.y), 1), std::back_inserter(hit));
+        return hit.empty() || dist(p, placed[hit[0].second]) >= spacing;
+    };
+    auto place = [&](Pt p) {
+        villageTree.insert({BPoint(p.x, p.y), placed.size()});
+        placed.push_back(p);
+    };
+    std::vector<bool> isSeat;
+    for (const auto& s : seats) {
+        place({s.x + rng.uniform(-120, 120), s.y + rng.uniform(-120, 120)});
+        isSeat.push_back(true);
+    }
+    // Communities of the county seat (城区社区).
+    const int communities = std::min(3, std::max(0, nVillages / 100));
+    for (int k = 0; k < communities; ++k) {
+        const double a = rng.uniform(0, 2 * kPi);
+        place({seats[0].x + 900 * std::cos(a), seats[0].y + 900 * std::sin(a)});
+        isSeat.push_back(false);
+    }
+    const double valleySpacing = 900, mountainSpacing = 1300;
+    int guard = 0;
+    while (static_cast<int>(placed.size()) < nVillages && guard++ < nVillages * 400) {
+        Pt p;
+        const bool valley = rng.chance(0.68);
+        if (valley) {
+            const Pt r = riverPts[rng.weighted(riverWeight)];
+            const double a = rng.uniform(0, 2 * kPi), off = rng.uniform(150, 900);
+            p = {r.x + off * std::cos(a), r.y + off * std::sin(a)};
+        } else {
+            p = {c.centre.x + rng.uniform(-1, 1) * c.radius * 1.3, c.centre.y + rng.uniform(-1, 1) * c.radius * 1.3};
+            if (riverDistance(p) < 1500) continue;
+        }
+        if (!c.inside(p, 0.97)) continue;
+        if (!farEnough(p, valley ? valleySpacing : mountainSpacing)) continue;
+        place(p);
+        isSeat.push_back(false);
+    }
+    // If the county is too small for the spacing, relax it.
+    while (static_cast<int>(placed.size()) < nVillages) {
+        Pt p{c.centre.x + rng.uniform(-1, 1) * c.radius, c.centre.y + rng.uniform(-1, 1) * c.radius};
+        if (!c.inside(p, 0.97) || !farEnough(p, 300)) continue;
+        place(p);
+        isSeat.push_back(false);
+    }
+
+    // Codes, names and attributes.
+    std::vector<int> communityNo(seats.size(), 0), villageNo(seats.size(), 200);
+    std::vector<std::set<std::string>> namesUsed(seats.size());
+    for (std::size_t i = 0; i < placed.size(); ++i) {
+        Village v;
+        v.at = placed[i];
+        v.township = nearestSeatIndex(v.at);
+        const Township& t = c.townships[static_cast<std::size_t>(v.township)];
+        v.townshipCode = t.code;
+        v.seat = isSeat[i];
+        v.elevation = dem.at(v.at.x, v.at.y);
+        v.riverDistance = riverDistance(v.at);
+        const double seatDistance = dist(v.at, t.seat);
+        const bool countySeatArea = v.township == 0 && dist(v.at, seats[0]) < 1500;
+        std::string stem;
+        int tries = 0;
+        do stem = villageStem(rng);
+        while (!namesUsed[static_cast<std::size_t>(v.township)].insert(stem).second && ++tries < 200);
+        if (v.seat || countySeatArea) {
+            v.code = t.code + pad(++communityNo[static_cast<std::size_t>(v.township)], 3);
+            v.name = stem + "社区";
+            v.classCode = v.township == 0 ? (v.seat ? "111" : "112") : (t.isTown ? "121" : "210");
+        } else {
+            v.code = t.code + pad(++villageNo[static_cast<std::size_t>(v.township)], 3);
+            v.name = stem + "村";
+            v.classCode = seatDistance < 2000 ? "122" : "220";
+        }
+        v.terrain = v.riverDistance > 1500 || v.elevation > 800 ? "mountain" : (v.riverDistance > 500 || v.elevation > 450 ? "hill" : "plain");
+        const bool mountain = v.terrain == "mountain";
+        v.population = std::max<long long>(180, std::llround(std::exp(rng.normal() * 0.45 + (mountain ? 6.9 : 7.35))));
+        if (v.seat) v.population *= 2;
+        v.households = std::max<long long>(40, std::llround(v.population / rng.uniform(3.0, 3.8)));
+        const double poorP = mountain ? 0.55 : 0.25;
+        v.status = rng.chance(poorP) ? "former_poor" : (rng.chance(0.08) ? "key_assisted" : "ordinary");
+        if (v.classCode == "111" || v.classCode == "112") v.status = "ordinary";
+        v.poorHouseholds = std::llround(v.households * (v.status == "former_poor" ? rng.uniform(0.15, 0.32) : rng.uniform(0.02, 0.10)));
+        v.monitoredHouseholds = std::llround(v.households * rng.uniform(0.0, 0.03));
+        v.collectiveIncome = std::round(rng.uniform(mountain ? 3 : 8, mountain ? 30 : 90) * 10) / 10;
+        v.hasVillagePlan = rng.chance(0.82) ? 1 : 0;
+        v.tapWaterRate = std::round(std::min(1.0, rng.uniform(mountain ? 0.55 : 0.8, 1.05)) * 100) / 100;
+        v.sanitaryToiletRate = std::round(std::min(1.0, rng.uniform(mountain ? 0.5 : 0.72, 1.02)) * 100) / 100;
+        if (v.classCode[0] == '1') v.planType = seatDistance < 3000 ? "suburban_integration" : "agglomerate_upgrade";
+        else if (mountain && v.population < 700) v.planType = "relocate_merge";
+        else if (rng.chance(0.08)) v.planType = "characteristic_protection";
+        else if (rng.chance(0.1)) v.planType = "undetermined";
+        else v.planType = "agglomerate_upgrade";
+        c.villages.push_back(std::move(v));
+    }
+
+    // Roads: a provincial road through the county seat, a county road up the main valley,
+    // township roads to every seat and village roads to every village, each ending on a vertex
+    // of the network it joins, so the network is connected by construction.
+    std::vector<Pt> roadPts;
+    PointTree roadTree;
+    auto addRoad = [&](Line line, const std::string& cls, const std::string& surface, double speed, const std::string& name) {
+        for (const auto& p : line) {
+            roadTree.insert({BPoint(p.x, p.y), roadPts.size()});
+            roadPts.push_back(p);
+        }
+        c.roads.push_back({std::move(line), cls, surface, name, speed});
+    };
+    auto nearestRoad = [&](Pt p) {
+        std::vector<Indexed> hit;
+        roadTree.query(bgi::nearest(BPoint(p.x, p.y), 1), std::back_inserter(hit));
+        return roadPts[hit[0].second];
+    };
+    const double roadStep = 250;
+    {
+        const double a = rng.uniform(0, kPi);
+        const double r1 = c.outlineRadius(a) * 0.98, r2 = c.outlineRadius(a + kPi) * 0.98;
+        const Pt e1{c.centre.x + r1 * std::cos(a), c.centre.y + r1 * std::sin(a)};
+        const Pt e2{c.centre.x + r2 * std::cos(a + kPi), c.centre.y + r2 * std::sin(a + kPi)};
+        Line s = meander(rng, e1, seats[0], roadStep, 0.06);
+        Line s2 = meander(rng, seats[0], e2, roadStep, 0.06);
+        s.insert(s.end(), s2.begin() + 1, s2.end());
+        addRoad(std::move(s), "provincial", "hardened", 60, "S" + pad(200 + c.index % 800, 3));
+    }
+    {
+        const Line& main = c.rivers[0].line;
+        Line road;
+        for (std::size_t i = 0; i < main.size(); i += 1) {
+            const std::size_t a = i == 0 ? 0 : i - 1, b = std::min(main.size() - 1, i + 1);
+            const double h = std::atan2(main[b].y - main[a].y, main[b].x - main[a].x);
+            road.push_back({main[i].x - 160 * std::sin(h), main[i].y + 160 * std::cos(h)});
+        }
+        // Joined to the provincial road at the vertex nearest to the county seat.
+        std::size_t k = 0;
+        for (std::size_t i = 0; i < road.size(); ++i)
+            if (dist(road[i], seats[0]) < dist(road[k], seats[0])) k = i;
+        const Pt join = nearestRoad(road[k]);
+        road[k] = join;
+        if (road.size() >= 2) addRoad(std::move(road), "county", "hardened", 40, "X" + pad(1 + c.index % 999, 3));
+    }
+    std::vector<std::size_t> order(seats.size() - 1);
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i + 1;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return dist(seats[a], seats[0]) < dist(seats[b], seats[0]); });
+    int yNo = 1;
+    for (std::size_t i : order) {
+        const Pt to = nearestRoad(seats[i]);
+        if (dist(to, seats[i]) < 1) continue;
+        addRoad(meander(rng, seats[i], to, roadStep, 0.12), "township", "hardened", 30, "Y" + pad(yNo++, 3));
+    }
+    std::vector<std::size_t> vOrder(c.villages.size());
+    for (std::size_t i = 0; i < vOrder.size(); ++i) vOrder[i] = i;
+    std::sort(vOrder.begin(), vOrder.end(), [&](std::size_t a, std::size_t b) { return dist(c.villages[a].at, seats[0]) < dist(c.villages[b].at, seats[0]); });
+    int cNo = 1;
+    for (std::size_t i : vOrder) {
+        Village& v = c.villages[i];
+        const Pt to = nearestRoad(v.at);
+        const double len = dist(to, v.at);
+        if (len < 5) continue;
+        const bool remote = v.terrain == "mountain" && len > 1800 && !v.seat;
+        if (remote && rng.chance(0.45)) {
+            addRoad(meander(rng, v.at, to, roadStep, 0.2), "track", "earth", 10, "");
+            v.hardenedRoad = 0;
+        } else {
+            const bool gravel = v.terrain == "mountain" && rng.chance(0.12);
+            addRoad(meander(rng, v.at, to, roadStep, 0.15), "village", gravel ? "gravel" : "hardened", gravel ? 15 : 25,
+                    "C" + pad(cNo++, 3));
+            v.hardenedRoad = gravel ? 0 : 1;
+        }
+    }
+
+    // Facilities, with the gaps a real county has.
+    auto near = [&](Pt p, double r) { const double a = rng.uniform(0, 2 * kPi), d = rng.uniform(r * 0.2, r); return Pt{p.x + d * std::cos(a), p.y + d * std::sin(a)}; };
+    auto stem = [](const std::string& name) {
+        for (const char* suffix : {"社区", "村"}) {
+            const std::string s(suffix);
+            if (name.size() > s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0) return name.substr(0, name.size() - s.size());
+        }
+        return name;
+    };
+    auto add = [&](const std::string& kind, const std::string& name, Pt at, const std::string& villageCode, long long capacity,
+                   const std::string& status = "existing") {
+        c.facilities.push_back({kind, name, status, villageCode, at, capacity});
+    };
+    std::vector<int> seatVillage(seats.size(), -1);
+    for (std::size_t i = 0; i < c.villages.size(); ++i)
+        if (c.villages[i].seat && seatVillage[static_cast<std::size_t>(c.villages[i].township)] < 0)
+            seatVillage[static_cast<std::size_t>(c.villages[i].township)] = static_cast<int>(i);
+    for (std::size_t t = 0; t < seats.size(); ++t) {
+        if (seatVillage[t] >= 0) continue;  // two seats so close that one's village went to the other
+        std::vector<Indexed> hit;
+        villageTree.query(bgi::nearest(BPoint(seats[t].x, seats[t].y), 1), std::back_inserter(hit));
+        seatVillage[t] = static_cast<int>(hit[0].second);
+    }
+    add("county_hospital", c.name + "人民医院", near(seats[0], 400), c.villages[static_cast<std::size_t>(seatVillage[0])].code, 450);
+    add("middle_school", c.name + "第一中学", near(seats[0], 600), c.villages[static_cast<std::size_t>(seatVillage[0])].code, 2400);
+    for (std::size_t t = 0; t < c.townships.size(); ++t) {
+        const Township& ts = c.townships[t];
+        const Village& sv = c.villages[static_cast<std::size_t>(seatVillage[t])];
+        add("township_health_center", ts.name + "卫生院", near(ts.seat, 300), sv.code, rng.integer(20, 60));
+        add("middle_school", ts.name + "中学", near(ts.seat, 500), sv.code, rng.integer(300, 1200));
+        add("primary_school", ts.name + "中心小学", near(ts.seat, 400), sv.code, rng.integer(300, 900));
+        add("kindergarten", ts.name + "中心幼儿园", near(ts.seat, 300), sv.code, rng.integer(90, 300));
+        add("market", ts.name + "集贸市场", near(ts.seat, 250), sv.code, 0);
+        add("elderly_care", ts.name + "敬老院", near(ts.seat, 500), sv.code, rng.integer(20, 80));
+        add("waste_station", ts.name + "垃圾转运站", near(ts.seat, 800), sv.code, 0);
+        add("water_works", ts.name + "集中供水厂", near(ts.seat, 700), sv.code, rng.integer(2000, 12000));
+    }
+    for (const Village& v : c.villages) {
+        const std::string s = stem(v.name);
+        const bool mountain = v.terrain == "mountain";
+        // About one village in eight has no clinic (smaller and remote villages more often).
+        if (!rng.chance(mountain && v.population < 900 ? 0.30 : 0.06))
+            add("village_clinic", s + "村卫生室", near(v.at, 150), v.code, rng.integer(1, 3), rng.chance(0.03) ? "planned" : "existing");
+        if (!v.seat && v.population > 1300 && !mountain && rng.chance(0.55))
+            add("primary_school", s + "小学", near(v.at, 300), v.code, rng.integer(60, 400), rng.chance(0.05) ? "planned" : "existing");
+        if (!v.seat && v.population > 1100 && rng.chance(0.3))
+            add("kindergarten", s + "幼儿园", near(v.at, 200), v.code, rng.integer(30, 120), rng.chance(0.1) ? "planned" : "existing");
+        if (!v.seat && v.riverDistance < 900 && rng.chance(0.25))
+            add("water_works", s + "集中供水工程", near(v.at, 400), v.code, rng.integer(300, 3000), rng.chance(0.06) ? "under_construction" : "existing");
+        if (!v.seat && rng.chance(0.12)) add("elderly_care", s + "互助养老点", near(v.at, 200), v.code, rng.integer(8, 30));
+        if (rng.chance(0.25)) add("cultural_center", s + "综合文化服务中心", near(v.at, 120), v.code, 0);
+        if (v.hardenedRoad && rng.chance(0.6)) add("bus_stop", s + "招呼站", near(v.at, 200), v.code, 0);
+        if (!v.seat && rng.chance(0.08)) add("waste_station", s + "垃圾收集点", near(v.at, 400), v.code, 0);
+    }
+
+    // Resettlement sites near town seats, filled mostly from mountain villages.
+    const int nSites = std::max(2, nVillages / 30);
+    std::vector<std::size_t> mountainVillages;
+    for (std::size_t i = 0; i < c.villages.size(); ++i)
+        if (!c.villages[i].seat && (c.villages[i].terrain == "mountain" || (c.villages[i].terrain == "hill" && rng.chance(0.15))))
+            mountainVillages.push_back(i);
+    for (int s = 0; s < nSites; ++s) {
+        const std::size_t t = s == 0 ? 0 : static_cast<std::size_t>(rng.integer(0, static_cast<int>(seats.size()) - 1));
+        Village& host = c.villages[static_cast<std::size_t>(seatVillage[t])];
+        Site site;
+        site.id = "S" + c.code + pad(s + 1, 3);
+        site.name = c.townships[t].name + (s == 0 ? "城区" : "") + "易地扶贫搬迁安置点" + (s > 0 ? std::to_string(s) : "");
+        if (s == 0) site.name = c.name + "县城易地扶贫搬迁集中安置区";
+        site.at = near(host.at, 700);
+        site.villageCode = host.code;
+        host.status = host.classCode[0] == '1' ? host.status : "relocation_site_village";
+        const int sources = rng.integer(2, 7);
+        long long total = 0;
+        for (int k = 0; k < sources && !mountainVillages.empty(); ++k) {
+            const Village& src = c.villages[rng.pick(mountainVillages)];
+            Relocation r;
+            r.sourceVillage = src.code;
+            r.siteId = site.id;
+            r.households = std::max<long long>(5, std::llround(src.households * rng.uniform(0.05, 0.3)));
+            r.people = std::llround(r.households * rng.uniform(3.2, 4.1));
+            r.year = rng.integer(2016, 2020);
+            total += r.households;
+            c.relocations.push_back(r);
+        }
+        site.planned = std::max<long long>(total, 30);
+        const bool underFilled = rng.chance(0.2);
+        site.movedIn = std::llround(site.planned * (underFilled ? rng.uniform(0.55, 0.8) : rng.uniform(0.9, 1.0)));
+        site.capacityPeople = std::llround(site.planned * 3.8);
+        site.jobs = std::llround(site.planned * rng.uniform(0.2, 1.2));
+        site.oldHomes = site.planned;
+        site.demolished = std::llround(site.oldHomes * rng.uniform(0.6, 1.0));
+        site.reclaimedMu = std::round(site.demolished * rng.uniform(0.25, 0.45) * 10) / 10;
+        site.status = rng.chance(0.9) ? "existing" : "under_construction";
+        c.sites.push_back(site);
+    }
+
+    // Industry projects and the villages they benefit.
+    const int nProjects = std::max(3, nVillages / 6);
+    for (int k = 0; k < nProjects; ++k) {
+        const std::size_t vi = static_cast<std::size_t>(rng.integer(0, static_cast<int>(c.villages.size()) - 1));
+        const Village& v = c.villages[vi];
+        const std::size_t sec = rng.weighted(kSectorWeights);
+        Project p;
+        p.id = "P" + c.code + pad(k + 1, 4);
+        p.sector = kSectors[sec];
+        p.name = stem(v.name) + kSectorZh[sec];
+        p.status = rng.chance(0.75) ? "existing" : (rng.chance(0.5) ? "under_construction" : (rng.chance(0.8) ? "planned" : "closed"));
+        p.villageCode = v.code;
+        p.at = near(v.at, 1200);
+        p.investment = std::round(std::exp(rng.normal() * 0.9 + 5.5));
+        p.jobs = std::max<long long>(3, std::llround(p.investment / rng.uniform(8, 25)));
+        p.beneficiaries = std::max<long long>(10, std::llround(p.jobs * rng.uniform(1.5, 5)));
+        p.startYear = rng.integer(2015, 2025);
+        std::vector<Indexed> hits;
+        villageTree.query(bgi::nearest(BPoint(v.at.x, v.at.y), rng.integer(1, 4)), std::back_inserter(hits));
+        long long left = p.beneficiaries;
+        for (std::size_t h = 0; h < hits.size(); ++h) {
+            const long long share = h + 1 == hits.size() ? left : left / 2;
+            left -= share;
+            c.links.push_back({p.id, c.villages[hits[h].second].code, share});
+        }
+        c.projects.push_back(p);
+    }
+
+    // Village land-use plans (current and planned) for a few villages.
+    int plans = 0;
+    for (std::size_t vi = 0; vi < c.villages.size() && plans < 4; ++vi) {
+        Village& v = c.villages[(vi * 37) % c.villages.size()];
+        if (v.seat || v.classCode[0] == '1') continue;
+        v.hasVillagePlan = 1;
+        ++plans;
+        std::vector<GEOSGeometry*> pts;
+        std::vector<Pt> centres;
+        for (int k = 0; k < 40; ++k) {
+            const double a = rng.uniform(0, 2 * kPi), r = 1100 * std::sqrt(rng.uniform());
+            centres.push_back({v.at.x + r * std::cos(a), v.at.y + r * std::sin(a)});
+            pts.push_back(geos.point(centres.back()));
+        }
+        GEOSGeometry* mp = GEOSGeom_createCollection_r(geos.h, GEOS_MULTIPOINT, pts.data(), static_cast<unsigned>(pts.size()));
+        GEOSGeometry* area = geos.ring(blob(rng, v.at, 1000, 64));
+        GEOSGeometry* cells = GEOSVoronoiDiagram_r(geos.h, mp, area, 0.0, 0);
+        const int n = GEOSGetNumGeometries_r(geos.h, cells);
+        for (int k = 0; k < n; ++k) {
+            const GEOSGeometry* cell = GEOSGetGeometryN_r(geos.h, cells, k);
+            GEOSGeometry* centroid = GEOSGetCentroid_r(geos.h, cell);
+            double cx = 0, cy = 0;
+            GEOSGeomGetX_r(geos.h, centroid, &cx);
+            GEOSGeomGetY_r(geos.h, centroid, &cy);
+            GEOSGeom_destroy_r(geos.h, centroid);
+            const double d = dist({cx, cy}, v.at);
+            const double wet = riverDistance({cx, cy});
+            std::string current;
+            if (d < 220) current = rng.chance(0.75) ? "0703" : (rng.chance(0.5) ? "0704" : "1207");
+            else if (wet < 120) current = "1701";
+            else if (d < 600) current = wet < 700 ? "0101" : (rng.chance(0.6) ? "0103" : "0202");
+            else current = rng.chance(0.55) ? "0301" : (rng.chance(0.5) ? "0302" : "0303");
+            std::string planned = current;
+            if (current == "0103" && rng.chance(0.3)) planned = "0202";
+            else if (current == "0703" && d < 150 && rng.chance(0.25)) planned = rng.chance(0.5) ? "0804" : "0806";
+            else if (current == "0101" && d < 350 && rng.chance(0.15)) planned = "0703";
+            else if (current == "0303" && rng.chance(0.2)) planned = "0301";
+            GeomPtr g1 = geos.toOgrMulti(GEOSIntersection_r(geos.h, cell, area));
+            if (!g1) continue;
+            GeomPtr g2(g1->clone());
+            c.parcels.push_back({v.code, current, "current", std::move(g1)});
+            c.parcels.push_back({v.code, planned, "planned", std::move(g2)});
+        }
+        GEOSGeom_destroy_r(geos.h, cells);
+        GEOSGeom_destroy_r(geos.h, area);
+        GEOSGeom_destroy_r(geos.h, mp);
+    }
+
+    // Constraint zones.
+    auto clipped = [&](const Line& ring) { GEOSGeometry* g = geos.ring(ring); GeomPtr out = geos.toOgrMulti(GEOSIntersection_r(geos.h, g, countyPoly)); GEOSGeom_destroy_r(geos.h, g); return out; };
+    {
+        std::vector<std::pair<double, Pt>> high;
+        for (int k = 0; k < 300; ++k) {
+            Pt p{c.centre.x + rng.uniform(-1, 1) * c.radius, c.centre.y + rng.uniform(-1, 1) * c.radius};
+            if (c.inside(p, 0.9)) high.push_back({dem.at(p.x, p.y), p});
+        }
+        std::sort(high.begin(), high.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+        std::vector<Pt> chosen;
+        for (const auto& [z, p] : high) {
+            if (chosen.size() >= 3) break;
+            bool ok = true;
+            for (const auto& q : chosen) ok = ok && dist(p, q) > c.radius * 0.5;
+            if (!ok) continue;
+            chosen.push_back(p);
+            if (auto g = clipped(blob(rng, p, rng.uniform(0.06, 0.14) * c.radius, 64)))
+                c.constraints.push_back({"ecological_redline", "生态保护红线（" + std::to_string(chosen.size()) + "）", std::move(g)});
+        }
+    }
+    for (const Village& v : c.villages) {
+        if (v.terrain != "mountain" && rng.chance(0.12)) {
+            const double a = rng.uniform(0, 2 * kPi);
+            if (auto g = clipped(blob(rng, {v.at.x + 600 * std::cos(a), v.at.y + 600 * std::sin(a)}, rng.uniform(300, 700))))
+                c.constraints.push_back({"basic_farmland", stem(v.name) + "永久基本农田", std::move(g)});
+        }
+        if (v.terrain == "mountain" && rng.chance(0.05)) {
+            const double a = rng.uniform(0, 2 * kPi), off = rng.uniform(0, 300);
+            if (auto g = clipped(blob(rng, {v.at.x + off * std::cos(a), v.at.y + off * std::sin(a)}, rng.uniform(150, 400))))
+                c.constraints.push_back({"geohazard", stem(v.name) + "滑坡隐患点", std::move(g)});
+        }
+        if (v.planType == "characteristic_protection" && rng.chance(0.3)) {
+            if (auto g = clipped(blob(rng, v.at, 300)))
+                c.constraints.push_back({"heritage", stem(v.name) + "传统村落保护区", std::move(g)});
+        }
+    }
+    {
+        GEOSGeometry* river = geos.line(c.rivers[0].line);
+        GEOSGeometry* buf = GEOSBuffer_r(geos.h, river, 250, 8);
+        if (auto g = geos.toOgrMulti(GEOSIntersection_r(geos.h, buf, countyPoly)))
+            c.constraints.push_back({"flood_zone", c.rivers[0].name + "洪水淹没区", std::move(g)});
+        GEOSGeom_destroy_r(geos.h, buf);
+        GEOSGeom_destroy_r(geos.h, river);
+        if (auto g = clipped(blob(rng, seats[0], std::min(2800.0, 0.1 * c.radius), 64)))
+            c.constraints.push_back({"urban_boundary", c.name + "县城城镇开发边界", std::move(g)});
+    }
+    GEOSGeom_destroy_r(geos.h, countyPoly);
+
+    // Pseudonymous households of the poverty and monitoring ledger, for some villages.
+    for (std::size_t i = 0; i < c.villages.size(); ++i) {
+        const Village& v = c.villages[i];
+        if (i % 5 != 0 || v.classCode[0] == '1') continue;
+        const long long n = v.poorHouseholds + v.monitoredHouseholds;
+        for (long long h = 0; h < n; ++h) {
+            Household hh;
+            char buf[24];
+            std::snprintf(buf, sizeof buf, "H%012llx", static_cast<unsigned long long>(rng.next() & 0xFFFFFFFFFFFFULL));
+            hh.id = buf;
+            hh.villageCode = v.code;
+            hh.at = near(v.at, 600);
+            hh.members = rng.integer(1, 6);
+            hh.monitored = h >= v.poorHouseholds ? 1 : 0;
+            hh.status = hh.monitored ? (rng.chance(0.5) ? "monitored_unstable" : (rng.chance(0.6) ? "monitored_edge" : "monitored_sudden_hardship")) : "lifted";
+            hh.cause = kCauses[rng.weighted(kCauseWeights)];
+            c.households.push_back(hh);
+        }
+    }
+}
+
+}  // namespace ruralatlas::demo
