@@ -276,6 +276,7 @@ DemoSummary writeDemoProject(const std::string& path, const DemoOptions& opt, Fe
         Rng nameRng(mix(opt.seed, 77 + i));
         c.name = countyStem(nameRng) + "县";
         const int gx = static_cast<int>(i % grid), gy = static_cast<int>(i / grid);
+        c.householdEvery = nCounties == 1 ? 5 : 25;
         c.centre = {cx + (gx - (grid - 1) / 2.0) * spacing, cy + (gy - (grid - 1) / 2.0) * spacing};
         villagesOf[static_cast<std::size_t>(i)] = static_cast<int>(opt.villages * (i + 1) / nCounties - opt.villages * i / nCounties);
         shapeCounty(c, opt.seed, villagesOf[static_cast<std::size_t>(i)]);

@@ -599,10 +599,10 @@ void populateCounty(County& c, const Dem& dem, std::uint64_t seed, int nVillages
             add("kindergarten", s + "幼儿园", near(v.at, 200), v.code, rng.integer(30, 120), rng.chance(0.1) ? "planned" : "existing");
         if (!v.seat && v.riverDistance < 900 && rng.chance(0.25))
             add("water_works", s + "集中供水工程", near(v.at, 400), v.code, rng.integer(300, 3000), rng.chance(0.06) ? "under_construction" : "existing");
-        if (!v.seat && rng.chance(0.12)) add("elderly_care", s + "互助养老点", near(v.at, 200), v.code, rng.integer(8, 30));
-        if (rng.chance(0.25)) add("cultural_center", s + "综合文化服务中心", near(v.at, 120), v.code, 0);
-        if (v.hardenedRoad && rng.chance(0.6)) add("bus_stop", s + "招呼站", near(v.at, 200), v.code, 0);
-        if (!v.seat && rng.chance(0.08)) add("waste_station", s + "垃圾收集点", near(v.at, 400), v.code, 0);
+        if (!v.seat && rng.chance(0.06)) add("elderly_care", s + "互助养老点", near(v.at, 200), v.code, rng.integer(8, 30));
+        if (rng.chance(0.2)) add("cultural_center", s + "综合文化服务中心", near(v.at, 120), v.code, 0);
+        if (v.hardenedRoad && rng.chance(0.5)) add("bus_stop", s + "招呼站", near(v.at, 200), v.code, 0);
+        if (!v.seat && rng.chance(0.04)) add("waste_station", s + "垃圾收集点", near(v.at, 400), v.code, 0);
     }
 
     // Resettlement sites near town seats, filled mostly from mountain villages.
@@ -773,7 +773,7 @@ void populateCounty(County& c, const Dem& dem, std::uint64_t seed, int nVillages
     // Pseudonymous households of the poverty and monitoring ledger, for some villages.
     for (std::size_t i = 0; i < c.villages.size(); ++i) {
         const Village& v = c.villages[i];
-        if (i % 5 != 0 || v.classCode[0] == '1') continue;
+        if (i % static_cast<std::size_t>(c.householdEvery) != 0 || v.classCode[0] == '1') continue;
         const long long n = v.poorHouseholds + v.monitoredHouseholds;
         for (long long h = 0; h < n; ++h) {
             Household hh;

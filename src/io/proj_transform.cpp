@@ -19,6 +19,7 @@ struct ProjPipe {
     PJ* pj = nullptr;
     ProjPipe(const std::string& from, const std::string& to) {
         ctx = proj_context_create();
+        proj_log_level(ctx, PJ_LOG_NONE);  // failures are reported by the caller, with context
         PJ* raw = proj_create_crs_to_crs(ctx, from.c_str(), to.c_str(), nullptr);
         if (!raw) {
             const std::string why = proj_context_errno_string(ctx, proj_context_errno(ctx));

@@ -1,0 +1,607 @@
+#include "io/importer.hpp"
+
+#include <cpl_vsi.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "core/schema.hpp"
+#include "core/text_encoding.hpp"
+#include "io/project.hpp"
+#include "io/proj_transform.hpp"
+
+namespace ruralatlas::io {
+
+namespace fs = std::filesystem;
+
+namespace {
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+std::string trim(const std::string& s) {
+    const auto a = s.find_first_not_of(" \t\r\n");
+    if (a == std::string::npos) return {};
+    const auto b = s.find_last_not_of(" \t\r\n");
+    return s.substr(a, b - a + 1);
+}
+std::string readFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+// A sibling file with another extension, in either case (.shx / .SHX).
+std::optional<std::string> sibling(const std::string& path, const std::string& ext) {
+    fs::path p(path);
+    for (const std::string& e : {ext, [&] { std::string u = ext; for (auto& ch : u) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch))); return u; }()}) {
+        fs::path q = p;
+        q.replace_extension(e);
+        if (fs::exists(q)) return q.string();
+    }
+    return std::nullopt;
+}
+
+// Column-name aliases planners use in ledgers, beyond the field name and its Chinese title.
+const std::map<std::string, std::vector<std::string>> kAliases = {
+    {"code", {"village_code", "村代码", "行政区划代码", "统计用区划代码", "区划代码", "代码", "编码"}},
+    {"name", {"村名", "村名称", "名称", "行政村", "村"}},
+    {"township_code", {"乡镇代码", "乡镇编码"}},
+    {"population", {"人口", "户籍人口", "总人口"}},
+    {"households", {"户数", "总户数"}},
+    {"kind", {"类型", "设施类型"}},
+    {"class", {"等级", "道路等级"}},
+};
+const std::vector<std::string> kLonNames = {"lon", "lng", "long", "longitude", "x", "经度", "东经"};
+const std::vector<std::string> kLatNames = {"lat", "latitude", "y", "纬度", "北纬"};
+const std::vector<std::string> kWktNames = {"wkt", "geom", "geometry", "the_geom", "shape", "几何"};
+const std::vector<std::string> kTownshipNames = {"township", "township_name", "乡镇", "乡镇名称", "所属乡镇", "乡镇（街道）", "township_code", "乡镇代码"};
+
+struct Column {
+    int index = -1;
+    std::string name;
+};
+
+struct RowError {
+    std::string row, field, message;
+};
+
+class SourceReader {
+public:
+    SourceReader(const ImportOptions& o) : m_o(o) {}
+    ~SourceReader() {
+        if (!m_memPath.empty()) VSIUnlink(m_memPath.c_str());
+    }
+
+    void open() {
+        const std::string ext = extensionOf(m_o.source);
+        m_ext = ext;
+        if (!fs::exists(m_o.source)) throw DataError({m_o.source}, "file not found");
+        if (fs::is_regular_file(m_o.source) && fs::file_size(m_o.source) == 0) throw DataError({m_o.source}, "the file is empty");
+        CPLStringList openOptions;
+        std::string path = m_o.source;
+        if (ext == "shp") {
+            if (!sibling(m_o.source, ".shx"))
+                throw DataError({m_o.source}, "the Shapefile's index file (.shx) is missing: copy it beside the .shp (or rebuild it with GDAL's SHAPE_RESTORE_SHX=YES)");
+            if (!sibling(m_o.source, ".dbf")) throw DataError({m_o.source}, "the Shapefile's attribute file (.dbf) is missing");
+            if (!sibling(m_o.source, ".prj") && m_o.sourceCrs.empty())
+                throw DataError({m_o.source}, "the Shapefile has no .prj, so its coordinate system is unknown: give --source-crs (e.g. EPSG:4490, EPSG:4546, gcj02)");
+            m_encoding = m_o.encoding.empty() ? detectDbfEncoding(m_o.source) : m_o.encoding;
+            openOptions.SetNameValue("ENCODING", m_encoding.c_str());
+        } else if (ext == "csv" || ext == "txt") {
+            m_tabular = true;
+            std::string bytes = readFile(m_o.source);
+            if (bytes.size() >= 3 && bytes.compare(0, 3, "\xEF\xBB\xBF") == 0) bytes.erase(0, 3);
+            std::string enc = m_o.encoding;
+            if (enc.empty()) {
+                const TextEncoding t = detectEncoding(bytes);
+                enc = encodingName(t);
+                if (t == TextEncoding::Latin1)
+                    throw DataError({m_o.source}, "the text is neither UTF-8 nor GBK/GB18030: give --encoding");
+            }
+            m_encoding = enc;
+            std::string utf8;
+            try {
+                utf8 = toUtf8(bytes, enc == "GBK" || enc == "CP936" ? "GB18030" : enc);
+            } catch (const std::exception& e) {
+                throw DataError({m_o.source}, std::string("cannot read the text as ") + enc + ": " + e.what());
+            }
+            m_memPath = "/vsimem/ruralatlas_import_" + std::to_string(reinterpret_cast<std::uintptr_t>(this)) + ".csv";
+            VSILFILE* f = VSIFOpenL(m_memPath.c_str(), "wb");
+            if (!f) throw DataError({m_o.source}, "cannot buffer the text in memory");
+            VSIFWriteL(utf8.data(), 1, utf8.size(), f);
+            VSIFCloseL(f);
+            path = m_memPath;
+            openOptions.SetNameValue("AUTODETECT_TYPE", "NO");
+            openOptions.SetNameValue("HEADERS", "YES");
+            openOptions.SetNameValue("KEEP_GEOM_COLUMNS", "YES");
+            openOptions.SetNameValue("EMPTY_STRING_AS_NULL", "YES");
+        } else if (ext == "xlsx" || ext == "xls" || ext == "ods") {
+            if (ext == "xls") throw DataError({m_o.source}, "old Excel .xls files are not supported: save it as .xlsx");
+            m_tabular = true;
+            m_encoding = "UTF-8";
+            openOptions.SetNameValue("HEADERS", "FORCE");
+            openOptions.SetNameValue("FIELD_TYPES", "STRING");
+        } else {
+            m_encoding = "UTF-8";
+        }
+        try {
+            m_ds = openVector(path, false, openOptions.List());
+        } catch (const DataError& e) {
+            throw DataError({m_o.source}, e.detail());
+        }
+        if (m_ds->GetLayerCount() == 0) throw DataError({m_o.source}, "the file holds no layer");
+        if (!m_o.sourceLayer.empty()) {
+            m_layer = m_ds->GetLayerByName(m_o.sourceLayer.c_str());
+            if (!m_layer) throw DataError({m_o.source, m_o.sourceLayer}, "no such layer in the file");
+        } else {
+            m_layer = m_ds->GetLayer(0);
+        }
+    }
+
+    OGRLayer& layer() { return *m_layer; }
+    bool tabular() const { return m_tabular; }
+    const std::string& encoding() const { return m_encoding; }
+    const std::string& ext() const { return m_ext; }
+    // "row 12" (spreadsheet/CSV line, header = row 1) or "feature 12".
+    std::string rowLabel(GIntBig fid) const {
+        if (m_tabular) return "row " + std::to_string(fid + (m_ext == "csv" || m_ext == "txt" ? 1 : 1));
+        return "feature " + std::to_string(fid);
+    }
+
+private:
+    const ImportOptions& m_o;
+    DatasetPtr m_ds;
+    OGRLayer* m_layer = nullptr;
+    bool m_tabular = false;
+    std::string m_encoding, m_ext, m_memPath;
+};
+
+std::optional<double> parseNumber(const std::string& raw, bool allowPercent) {
+    std::string s = trim(raw);
+    bool percent = false;
+    if (allowPercent && !s.empty() && (s.back() == '%')) {
+        percent = true;
+        s.pop_back();
+    }
+    s.erase(std::remove(s.begin(), s.end(), ','), s.end());
+    if (s.empty()) return std::nullopt;
+    char* end = nullptr;
+    const double v = std::strtod(s.c_str(), &end);
+    if (end != s.c_str() + s.size() || !std::isfinite(v)) return std::nullopt;
+    return percent ? v / 100.0 : v;
+}
+
+struct Mapping {
+    const FieldDef* target;
+    int source;  // column index in the source layer
+    std::string sourceName;
+};
+
+// One parsed row: values by target field index, and geometry.
+struct Row {
+    GIntBig fid = 0;
+    std::string label;
+    std::vector<std::optional<std::string>> text;
+    std::vector<std::optional<double>> number;
+    std::vector<std::unique_ptr<OGRGeometry>> geometries;  // one, or several parts of a multi-line
+};
+}  // namespace
+
+std::string detectDbfEncoding(const std::string& shpPath) {
+    if (auto cpg = sibling(shpPath, ".cpg")) {
+        std::string v = trim(readFile(*cpg));
+        const std::string l = lower(v);
+        if (l == "utf-8" || l == "utf8" || l == "65001") return "UTF-8";
+        if (l == "936" || l == "gbk" || l == "cp936" || l == "gb2312") return "CP936";
+        if (l == "gb18030" || l == "54936") return "GB18030";
+        if (!v.empty()) return v;
+    }
+    auto dbf = sibling(shpPath, ".dbf");
+    if (!dbf) return "UTF-8";
+    const std::string bytes = readFile(*dbf);
+    if (bytes.size() < 32) return "UTF-8";
+    const auto ldid = static_cast<unsigned char>(bytes[29]);
+    if (ldid == 0x4D) return "CP936";  // language driver 0x4D: code page 936 (GBK)
+    const auto headerLen = static_cast<std::size_t>(static_cast<unsigned char>(bytes[8])) |
+                           (static_cast<std::size_t>(static_cast<unsigned char>(bytes[9])) << 8);
+    const std::string_view records = std::string_view(bytes).substr(std::min(headerLen, bytes.size()));
+    switch (detectEncoding(records)) {
+        case TextEncoding::Ascii:
+        case TextEncoding::Utf8: return "UTF-8";
+        case TextEncoding::Gb18030: return "GB18030";
+        case TextEncoding::Latin1: return "ISO-8859-1";
+    }
+    return "UTF-8";
+}
+
+ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
+    initGdal();
+    ImportReport report;
+    const LayerDef* def = findLayer(o.into);
+    if (!def || def->name == "project_meta") {
+        std::string names;
+        for (const auto& l : projectLayers())
+            if (l.name != "project_meta") names += (names.empty() ? "" : ", ") + std::string(l.name);
+        throw UsageError("--into " + o.into + " is not a project layer (one of: " + names + ")");
+    }
+    for (const auto& [target, source] : o.fields) {
+        const bool geomKey = target == "lon" || target == "lat" || target == "wkt" || target == "township";
+        if (!geomKey && !def->field(target))
+            throw UsageError("--field " + target + "=" + source + ": layer " + o.into + " has no field " + target);
+    }
+
+    Project project = Project::open(o.project, true);
+    OGRLayer& target = project.layer(o.into);
+    SourceReader src(o);
+    src.open();
+    report.encoding = src.encoding();
+    OGRLayer& in = src.layer();
+    OGRFeatureDefn* inDefn = in.GetLayerDefn();
+    const std::string file = o.source;
+    // Messages name the layer the user knows: for CSV that is the file itself.
+    const std::string inName = src.ext() == "csv" || src.ext() == "txt" ? fs::path(o.source).stem().string() : in.GetName();
+
+    // Columns of the source, by name.
+    auto findColumn = [&](const std::string& name) -> int {
+        for (int i = 0; i < inDefn->GetFieldCount(); ++i)
+            if (lower(trim(inDefn->GetFieldDefn(i)->GetNameRef())) == lower(trim(name))) return i;
+        return -1;
+    };
+    auto explicitSource = [&](const std::string& targetName) -> std::optional<std::string> {
+        for (const auto& [t, s] : o.fields)
+            if (t == targetName) return s;
+        return std::nullopt;
+    };
+    auto resolve = [&](const std::string& targetName, const std::vector<std::string>& candidates) -> Column {
+        if (auto s = explicitSource(targetName)) {
+            const int i = findColumn(*s);
+            if (i < 0) throw DataError({file, inName, "", *s}, "no such column (given by --field " + targetName + "=" + *s + ")");
+            return {i, *s};
+        }
+        for (const auto& c : candidates)
+            if (int i = findColumn(c); i >= 0) return {i, inDefn->GetFieldDefn(i)->GetNameRef()};
+        return {};
+    };
+
+    // Field mapping.
+    std::vector<Mapping> mapping;
+    for (const auto& f : def->fields) {
+        std::vector<std::string> candidates{std::string(f.name), std::string(f.titleZh)};
+        if (auto it = kAliases.find(std::string(f.name)); it != kAliases.end())
+            candidates.insert(candidates.end(), it->second.begin(), it->second.end());
+        const Column c = resolve(std::string(f.name), candidates);
+        if (c.index >= 0) mapping.push_back({&f, c.index, c.name});
+    }
+
+    // Where the geometry comes from.
+    const bool layerHasGeometry = !src.tabular() && in.GetGeomType() != wkbNone;
+    Column lonCol, latCol, wktCol;
+    if (src.tabular()) {
+        lonCol = resolve("lon", kLonNames);
+        latCol = resolve("lat", kLatNames);
+        wktCol = resolve("wkt", kWktNames);
+        if ((lonCol.index >= 0) != (latCol.index >= 0))
+            throw DataError({file, inName, "", lonCol.index >= 0 ? lonCol.name : latCol.name},
+                            "found a longitude or a latitude column but not both (name them lon/lat, 经度/纬度, or use --field lon=COL --field lat=COL)");
+    }
+    const bool rowsHaveGeometry = layerHasGeometry || lonCol.index >= 0 || wktCol.index >= 0;
+    const bool targetHasGeometry = def->geometry != GeometryKind::None;
+    const bool join = targetHasGeometry && !rowsHaveGeometry && def->name == "villages";
+    report.mode = join ? "join" : "append";
+    if (targetHasGeometry && !rowsHaveGeometry && !join)
+        throw DataError({file, inName}, "the file has no geometry: a CSV/XLSX needs longitude/latitude columns (lon/lat, 经度/纬度) or a WKT column");
+
+    // Required fields must be mapped (appending) or a key present (joining).
+    Column townshipCol;
+    if (join) {
+        townshipCol = resolve("township", kTownshipNames);
+        const bool hasCode = std::any_of(mapping.begin(), mapping.end(), [](const Mapping& m) { return m.target->name == "code"; });
+        const bool hasName = std::any_of(mapping.begin(), mapping.end(), [](const Mapping& m) { return m.target->name == "name"; });
+        if (!hasCode && !(hasName && townshipCol.index >= 0))
+            throw DataError({file, inName}, "a ledger joined onto villages needs a village code column (code, 村代码, 行政区划代码) or a village name and a township column (村名 + 乡镇); use --field code=COLUMN");
+    } else {
+        for (const auto& f : def->fields) {
+            if (!f.required) continue;
+            const bool mapped = std::any_of(mapping.begin(), mapping.end(), [&](const Mapping& m) { return m.target == &f; });
+            if (!mapped)
+                throw DataError({file, inName, "", std::string(f.name)},
+                                "required field " + std::string(f.name) + " (" + std::string(f.titleZh) +
+                                    ") has no column in the file; name one so or use --field " + std::string(f.name) + "=COLUMN");
+        }
+    }
+
+    // Coordinate transformation into the project CRS.
+    const int epsg = project.epsg();
+    std::string crs = o.sourceCrs;
+    if (crs.empty() && layerHasGeometry) {
+        const OGRSpatialReference* s = in.GetSpatialRef();
+        if (s) {
+            const char* auth = s->GetAuthorityName(nullptr);
+            const char* code = s->GetAuthorityCode(nullptr);
+            if (auth && code && std::string(auth) == "EPSG") crs = "EPSG:" + std::string(code);
+            else {
+                char* wkt = nullptr;
+                const char* opts[] = {"FORMAT=WKT2_2019", nullptr};
+                s->exportToWkt(&wkt, opts);
+                crs = wkt ? wkt : "";
+                CPLFree(wkt);
+            }
+        } else if (src.ext() == "shp") {
+            throw DataError({file}, "the Shapefile's coordinate system is unknown: give --source-crs");
+        } else {
+            crs = "EPSG:4326";
+        }
+    }
+    if (crs.empty()) crs = "EPSG:4326";
+    std::unique_ptr<CrsTransform> transform;
+    if (rowsHaveGeometry && !join) {
+        try {
+            transform = std::make_unique<CrsTransform>(crs, epsg);
+        } catch (const std::exception& e) {
+            throw DataError({file}, std::string("unknown source CRS: ") + e.what());
+        }
+    }
+    report.crs = crs.size() > 60 ? crs.substr(0, 57) + "..." : crs;
+
+    // Read and check every row before writing anything.
+    std::vector<Row> rows;
+    std::vector<RowError> errors;
+    const GIntBig total = std::max<GIntBig>(1, in.GetFeatureCount());
+    in.ResetReading();
+    const bool geographicSource = crs == "EPSG:4326" || crs == "EPSG:4490" || lower(crs) == "gcj02" || lower(crs) == "bd09";
+    long long swappedLooking = 0, coordinateRows = 0;
+    for (auto& feature : in) {
+        ++report.read;
+        if (report.read % 4096 == 0) {
+            feedback.checkCancelled();
+            feedback.setProgress(0.8 * static_cast<double>(report.read) / total, "reading");
+        }
+        Row row;
+        row.fid = feature->GetFID();
+        row.label = src.rowLabel(row.fid);
+        row.text.resize(def->fields.size());
+        row.number.resize(def->fields.size());
+        bool bad = false;
+        auto fail = [&](const std::string& field, const std::string& msg) {
+            errors.push_back({row.label, field, msg});
+            bad = true;
+        };
+        for (const auto& m : mapping) {
+            const std::size_t fi = static_cast<std::size_t>(m.target - def->fields.data());
+            if (!feature->IsFieldSetAndNotNull(m.source) || trim(feature->GetFieldAsString(m.source)).empty()) {
+                if (m.target->required && !join) fail(m.sourceName, "required value " + std::string(m.target->name) + " is empty");
+                continue;
+            }
+            const std::string raw = trim(feature->GetFieldAsString(m.source));
+            if (looksLikeMojibake(raw)) {
+                fail(m.sourceName, "text '" + raw + "' looks garbled (wrong encoding?): give --encoding GBK or UTF-8");
+                continue;
+            }
+            if (m.target->type == FieldType::Text) {
+                std::string value = raw;
+                if (!m.target->enumeration.empty()) {
+                    const Enumeration* e = findEnumeration(m.target->enumeration);
+                    auto code = e ? e->resolve(raw) : std::nullopt;
+                    if (!code) {
+                        std::string allowed;
+                        for (const auto& v : e->values) allowed += (allowed.empty() ? "" : ", ") + std::string(v.code) + "/" + std::string(v.titleZh);
+                        fail(m.sourceName, "unknown value '" + raw + "' for " + std::string(m.target->name) + " (expected one of: " + allowed + ")");
+                        continue;
+                    }
+                    value = std::string(*code);
+                }
+                row.text[fi] = value;
+            } else {
+                const bool rate = m.target->max && *m.target->max == 1.0 && m.target->type == FieldType::Real;
+                auto v = parseNumber(raw, rate);
+                if (!v) {
+                    fail(m.sourceName, "'" + raw + "' is not a number (" + std::string(m.target->name) + ")");
+                    continue;
+                }
+                if (m.target->type == FieldType::Integer && std::fabs(*v - std::round(*v)) > 1e-9) {
+                    fail(m.sourceName, "'" + raw + "' is not a whole number (" + std::string(m.target->name) + ")");
+                    continue;
+                }
+                row.number[fi] = *v;
+            }
+        }
+        if (join && townshipCol.index >= 0 && feature->IsFieldSetAndNotNull(townshipCol.index)) {
+            row.text.push_back(trim(feature->GetFieldAsString(townshipCol.index)));  // extra slot: township key
+        }
+        // Geometry.
+        if (rowsHaveGeometry && !join) {
+            std::unique_ptr<OGRGeometry> g;
+            if (layerHasGeometry) {
+                if (const OGRGeometry* sg = feature->GetGeometryRef()) g.reset(sg->clone());
+            } else if (lonCol.index >= 0) {
+                const std::string xs = trim(feature->GetFieldAsString(lonCol.index)), ys = trim(feature->GetFieldAsString(latCol.index));
+                if (!xs.empty() || !ys.empty()) {
+                    auto x = parseNumber(xs, false), y = parseNumber(ys, false);
+                    if (!x) fail(lonCol.name, "coordinate '" + xs + "' is not a number");
+                    else if (!y) fail(latCol.name, "coordinate '" + ys + "' is not a number");
+                    else {
+                        double X = *x, Y = *y;
+                        if (o.swapXY) std::swap(X, Y);
+                        ++coordinateRows;
+                        if (geographicSource && X >= 3 && X <= 54 && Y >= 73 && Y <= 136) ++swappedLooking;
+                        g = std::make_unique<OGRPoint>(X, Y);
+                    }
+                }
+            } else if (wktCol.index >= 0) {
+                const std::string w = trim(feature->GetFieldAsString(wktCol.index));
+                if (!w.empty()) {
+                    OGRGeometry* parsed = nullptr;
+                    if (OGRGeometryFactory::createFromWkt(w.c_str(), nullptr, &parsed) != OGRERR_NONE || !parsed)
+                        fail(wktCol.name, "geometry does not parse as WKT: '" + w.substr(0, 40) + (w.size() > 40 ? "...'" : "'"));
+                    else g.reset(parsed);
+                }
+            }
+            if (g && !bad) {
+                g->flattenTo2D();
+                if (o.swapXY && layerHasGeometry) g->swapXY();
+                if (!transform->transform(*g)) {
+                    fail("geometry", "coordinates cannot be transformed from " + report.crs + " (out of range?)");
+                } else {
+                    const OGRwkbGeometryType t = wkbFlatten(g->getGeometryType());
+                    if (def->geometry == GeometryKind::Point) {
+                        if (t == wkbMultiPoint && g->toMultiPoint()->getNumGeometries() == 1)
+                            row.geometries.emplace_back(g->toMultiPoint()->getGeometryRef(0)->clone());
+                        else if (t == wkbPoint) row.geometries.push_back(std::move(g));
+                        else fail("geometry", std::string("a ") + OGRGeometryTypeToName(t) + " cannot go into point layer " + o.into);
+                    } else if (def->geometry == GeometryKind::LineString) {
+                        if (t == wkbLineString) row.geometries.push_back(std::move(g));
+                        else if (t == wkbMultiLineString) {
+                            for (auto* part : *g->toMultiLineString()) row.geometries.emplace_back(part->clone());
+                        } else fail("geometry", std::string("a ") + OGRGeometryTypeToName(t) + " cannot go into line layer " + o.into);
+                    } else if (def->geometry == GeometryKind::MultiPolygon) {
+                        if (t == wkbPolygon || t == wkbMultiPolygon)
+                            row.geometries.emplace_back(OGRGeometryFactory::forceToMultiPolygon(g.release()));
+                        else fail("geometry", std::string("a ") + OGRGeometryTypeToName(t) + " cannot go into polygon layer " + o.into);
+                    }
+                }
+            }
+        }
+        if (!bad) rows.push_back(std::move(row));
+    }
+    if (report.read == 0) throw DataError({file, inName}, "the file holds no rows");
+    if (coordinateRows > 0 && swappedLooking == coordinateRows)
+        throw DataError({file, inName, "", lonCol.name + "/" + latCol.name},
+                        "the coordinates look latitude-first (longitude column holds values like latitudes in China): swap the columns with --swap-xy");
+    if (!errors.empty()) {
+        if (!o.skipBadRows) {
+            const RowError& e = errors.front();
+            std::string more = errors.size() > 1 ? " (and " + std::to_string(errors.size() - 1) + " more bad rows)" : "";
+            throw DataError({file, inName, e.row, e.field},
+                            e.message + more + "; nothing was imported (use --skip-bad-rows to import the good rows)");
+        }
+        for (const auto& e : errors) report.badRows.push_back(e.row + ", field " + e.field + ": " + e.message);
+    }
+
+    // Do the features land in the county? None inside means a wrong CRS, not bad luck.
+    if (!join && rowsHaveGeometry) {
+        auto outline = project.countyOutline();
+        if (outline) {
+            OGREnvelope env;
+            outline->getEnvelope(&env);
+            const double margin = 20000;
+            long long inside = 0, outside = 0, withGeometry = 0;
+            std::vector<std::string> outsideRows;
+            for (const auto& r : rows)
+                for (const auto& g : r.geometries) {
+                    ++withGeometry;
+                    OGREnvelope e;
+                    g->getEnvelope(&e);
+                    const bool near = e.MaxX >= env.MinX - margin && e.MinX <= env.MaxX + margin && e.MaxY >= env.MinY - margin && e.MinY <= env.MaxY + margin;
+                    if (near) ++inside;
+                    if (!g->Intersects(outline.get())) {
+                        ++outside;
+                        if (outsideRows.size() < 10) outsideRows.push_back(r.label);
+                    }
+                }
+            if (withGeometry > 0 && inside == 0 && !o.allowOutside) {
+                std::string hint = "is --source-crs right?";
+                if (geographicSource) hint += " If the file is latitude-first, use --swap-xy.";
+                throw DataError({file, inName}, "none of the " + std::to_string(withGeometry) +
+                                " features lies within 20 km of the county after transforming from " + report.crs + ": " + hint +
+                                " (--allow-outside imports anyway); nothing was imported");
+            }
+            if (outside > 0) {
+                std::string list;
+                for (const auto& l : outsideRows) list += (list.empty() ? "" : ", ") + l;
+                report.warnings.push_back(std::to_string(outside) + " features lie outside the county boundary: " + list + (outside > 10 ? ", ..." : ""));
+            }
+        }
+    }
+
+    // Write in one transaction.
+    feedback.setProgress(0.85, "writing");
+    GDALDataset& ds = project.dataset();
+    if (ds.StartTransaction() != OGRERR_NONE) throw DataError({o.project}, "cannot start a transaction: " + lastGdalError());
+    try {
+        OGRFeatureDefn* outDefn = target.GetLayerDefn();
+        auto apply = [&](OGRFeature& f, const Row& r) {
+            for (const auto& m : mapping) {
+                const std::size_t fi = static_cast<std::size_t>(m.target - def->fields.data());
+                const int idx = outDefn->GetFieldIndex(std::string(m.target->name).c_str());
+                if (idx < 0) continue;
+                if (r.text[fi]) f.SetField(idx, r.text[fi]->c_str());
+                else if (r.number[fi]) {
+                    if (m.target->type == FieldType::Integer) f.SetField(idx, static_cast<GIntBig>(std::llround(*r.number[fi])));
+                    else f.SetField(idx, *r.number[fi]);
+                }
+            }
+        };
+        if (join) {
+            std::map<std::string, GIntBig> byCode;
+            std::map<std::pair<std::string, std::string>, std::vector<GIntBig>> byName;  // (township key, name)
+            std::map<std::string, std::string> townshipByName;
+            if (OGRLayer* t = project.findLayer("townships")) {
+                for (auto& f : *t) townshipByName[f->GetFieldAsString("name")] = f->GetFieldAsString("code");
+            }
+            for (auto& f : target) {
+                const std::string code = f->GetFieldAsString("code");
+                byCode[code] = f->GetFID();
+                byName[{f->GetFieldAsString("township_code"), f->GetFieldAsString("name")}].push_back(f->GetFID());
+            }
+            const auto codeIt = std::find_if(mapping.begin(), mapping.end(), [](const Mapping& m) { return m.target->name == "code"; });
+            const auto nameIt = std::find_if(mapping.begin(), mapping.end(), [](const Mapping& m) { return m.target->name == "name"; });
+            for (const auto& r : rows) {
+                std::optional<GIntBig> fid;
+                std::string why;
+                if (codeIt != mapping.end() && r.text[static_cast<std::size_t>(codeIt->target - def->fields.data())]) {
+                    const std::string code = *r.text[static_cast<std::size_t>(codeIt->target - def->fields.data())];
+                    if (auto it = byCode.find(code); it != byCode.end()) fid = it->second;
+                    else why = "village code " + code + " is not in the project";
+                } else if (nameIt != mapping.end() && r.text[static_cast<std::size_t>(nameIt->target - def->fields.data())] && r.text.size() > def->fields.size()) {
+                    const std::string name = *r.text[static_cast<std::size_t>(nameIt->target - def->fields.data())];
+                    std::string township = r.text.back().value_or("");
+                    if (auto it = townshipByName.find(township); it != townshipByName.end()) township = it->second;
+                    if (township.size() != 9) why = "township '" + r.text.back().value_or("") + "' is not in the project";
+                    else if (auto it = byName.find({township, name}); it == byName.end()) why = "no village named " + name + " in township " + township;
+                    else if (it->second.size() > 1) why = "village name " + name + " is ambiguous in township " + township + ": give the code";
+                    else fid = it->second.front();
+                } else {
+                    why = "no village code, or no name and township, in this row";
+                }
+                if (!fid) {
+                    report.unmatched.push_back(r.label + ": " + why);
+                    continue;
+                }
+                FeaturePtr f(target.GetFeature(*fid));
+                apply(*f, r);
+                if (target.SetFeature(f.get()) != OGRERR_NONE)
+                    throw DataError({o.project, o.into, r.label}, "cannot update: " + lastGdalError());
+                ++report.updated;
+            }
+        } else {
+            for (const auto& r : rows) {
+                const std::size_t parts = std::max<std::size_t>(1, r.geometries.size());
+                for (std::size_t p = 0; p < parts; ++p) {
+                    FeaturePtr f(OGRFeature::CreateFeature(outDefn));
+                    apply(*f, r);
+                    if (p < r.geometries.size()) f->SetGeometry(r.geometries[p].get());
+                    if (target.CreateFeature(f.get()) != OGRERR_NONE)
+                        throw DataError({o.project, o.into, r.label}, "cannot write: " + lastGdalError());
+                    ++report.inserted;
+                }
+            }
+        }
+        feedback.checkCancelled();
+        if (ds.CommitTransaction() != OGRERR_NONE) throw DataError({o.project}, "commit failed: " + lastGdalError());
+    } catch (...) {
+        ds.RollbackTransaction();
+        throw;
+    }
+    feedback.setProgress(1.0, "done");
+    return report;
+}
+
+}  // namespace ruralatlas::io

@@ -1,0 +1,44 @@
+// Importing what planners have (GeoPackage, Shapefile, GeoJSON, KML, CSV, XLSX) into a
+// project layer: CRS transformation (PROJ, plus GCJ-02/BD-09), encoding detection for DBF and
+// CSV, field mapping by name, Chinese title or --field, ledger joins onto villages, and one
+// transaction per import so a bad row leaves the project exactly as it was. Links GDAL.
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/feedback.hpp"
+
+namespace ruralatlas::io {
+
+struct ImportOptions {
+    std::string project;
+    std::string source;
+    std::string into;         // target layer
+    std::string sourceLayer;  // for multi-layer sources; default: the first
+    std::string sourceCrs;    // overrides the file's CRS: EPSG:n, WKT, PROJ string, gcj02, bd09
+    std::string encoding;     // overrides detection: UTF-8, GBK, GB18030, ...
+    std::vector<std::pair<std::string, std::string>> fields;  // target=source
+    bool skipBadRows = false;
+    bool swapXY = false;       // coordinates given latitude first
+    bool allowOutside = false; // accept a file none of whose features lies in the county
+};
+
+struct ImportReport {
+    std::string mode;      // "append" or "join"
+    std::string encoding;  // what the text was read as
+    std::string crs;       // the source CRS used
+    long long read = 0, inserted = 0, updated = 0;
+    std::vector<std::string> badRows;    // rows skipped with --skip-bad-rows
+    std::vector<std::string> unmatched;  // ledger rows that matched no village, with why
+    std::vector<std::string> warnings;
+};
+
+// Throws DataError naming file, row and field; UsageError for wrong options.
+ImportReport importFile(const ImportOptions& options, Feedback& feedback);
+
+// Which encoding a DBF's text is in: from its .cpg, its language-driver byte, or its bytes.
+// Returns a GDAL/iconv name ("UTF-8", "CP936", "GB18030", "ISO-8859-1").
+std::string detectDbfEncoding(const std::string& shpPath);
+
+}  // namespace ruralatlas::io
