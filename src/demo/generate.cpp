@@ -551,7 +551,15 @@ void populateCounty(County& c, const Dem& dem, std::uint64_t seed, int nVillages
     }
 
     // Facilities, with the gaps a real county has.
-    auto near = [&](Pt p, double r) { const double a = rng.uniform(0, 2 * kPi), d = rng.uniform(r * 0.2, r); return Pt{p.x + d * std::cos(a), p.y + d * std::sin(a)}; };
+    // A point within r of p, inside the county (features near the border stay in it).
+    auto near = [&](Pt p, double r) {
+        for (int tries = 0; tries < 12; ++tries) {
+            const double a = rng.uniform(0, 2 * kPi), d = rng.uniform(r * 0.2, r);
+            const Pt q{p.x + d * std::cos(a), p.y + d * std::sin(a)};
+            if (c.inside(q, 0.995)) return q;
+        }
+        return p;
+    };
     auto stem = [](const std::string& name) {
         for (const char* suffix : {"社区", "村"}) {
             const std::string s(suffix);
@@ -689,7 +697,9 @@ void populateCounty(County& c, const Dem& dem, std::uint64_t seed, int nVillages
             pts.push_back(geos.point(centres.back()));
         }
         GEOSGeometry* mp = GEOSGeom_createCollection_r(geos.h, GEOS_MULTIPOINT, pts.data(), static_cast<unsigned>(pts.size()));
-        GEOSGeometry* area = geos.ring(blob(rng, v.at, 1000, 64));
+        GEOSGeometry* blobArea = geos.ring(blob(rng, v.at, 1000, 64));
+        GEOSGeometry* area = GEOSIntersection_r(geos.h, blobArea, countyPoly);  // plans stop at the county line
+        GEOSGeom_destroy_r(geos.h, blobArea);
         GEOSGeometry* cells = GEOSVoronoiDiagram_r(geos.h, mp, area, 0.0, 0);
         const int n = GEOSGetNumGeometries_r(geos.h, cells);
         for (int k = 0; k < n; ++k) {

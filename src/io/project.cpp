@@ -252,15 +252,19 @@ const OGRSpatialReference& Project::crs() {
 std::unique_ptr<OGRGeometry> Project::countyOutline() {
     OGRLayer* l = findLayer("county");
     if (!l) return nullptr;
-    std::unique_ptr<OGRGeometry> out;
+    OGRMultiPolygon parts;
     l->ResetReading();
     for (auto& f : *l) {
         const OGRGeometry* g = f->GetGeometryRef();
         if (!g || g->IsEmpty()) continue;
-        if (!out) out.reset(g->clone());
-        else out.reset(out->Union(g));
+        if (wkbFlatten(g->getGeometryType()) == wkbPolygon) parts.addGeometry(g);
+        else if (wkbFlatten(g->getGeometryType()) == wkbMultiPolygon)
+            for (const auto* p : *g->toMultiPolygon()) parts.addGeometry(p);
     }
-    return out;
+    if (parts.IsEmpty()) return nullptr;
+    if (parts.getNumGeometries() == 1) return std::unique_ptr<OGRGeometry>(parts.clone());
+    // One cascaded union, not a chain of pairwise unions (2,000 counties in a national file).
+    return std::unique_ptr<OGRGeometry>(parts.UnionCascaded());
 }
 
 }  // namespace ruralatlas::io
