@@ -1,0 +1,307 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "core/gcj02.hpp"
+#include "io/importer.hpp"
+#include "io_fixtures.hpp"
+#include "test_util.hpp"
+
+using namespace ruralatlas;
+
+namespace {
+io::ImportReport runImport(const std::string& project, const std::string& file, const std::string& into,
+                           std::function<void(io::ImportOptions&)> tweak = {}) {
+    io::ImportOptions o;
+    o.project = project;
+    o.source = file;
+    o.into = into;
+    if (tweak) tweak(o);
+    Feedback fb;
+    return io::importFile(o, fb);
+}
+
+std::vector<std::pair<double, double>> points(const std::string& path, const std::string& layer) {
+    io::DatasetPtr ds = io::openVector(path, false);
+    std::vector<std::pair<double, double>> out;
+    for (auto& f : *ds->GetLayerByName(layer.c_str())) {
+        const OGRPoint* p = f->GetGeometryRef()->toPoint();
+        out.push_back({p->getX(), p->getY()});
+    }
+    return out;
+}
+
+std::string field(const std::string& path, const std::string& layer, const std::string& where, const std::string& name) {
+    io::DatasetPtr ds = io::openVector(path, false);
+    OGRLayer* l = ds->GetLayerByName(layer.c_str());
+    l->SetAttributeFilter(where.c_str());
+    io::FeaturePtr f(l->GetNextFeature());
+    return f ? f->GetFieldAsString(name.c_str()) : "<none>";
+}
+
+// Villages A and B in township 433127101 and C in 433127102, for ledger joins.
+void addVillages(const std::string& project) {
+    std::ostringstream csv;
+    csv << "code,name,township_code,lon,lat\n"
+        << "433127101201,伴湖村,433127101,109.80,29.00\n"
+        << "433127101202,石堤村,433127101,109.82,29.01\n"
+        << "433127102201,石堤村,433127102,109.90,29.10\n";
+    test::TempDir d;
+    test::writeFile(d.file("v.csv"), csv.str());
+    runImport(project, d.file("v.csv"), "villages");
+}
+}  // namespace
+
+TEST(Import, CsvWithChineseLonLatColumnsLandsInTheProjectCrs) {
+    test::TempDir dir;
+    const auto p = dir.file("p.gpkg");
+    test::makeProject(p);
+    test::writeFile(dir.file("f.csv"), "id,name,kind,经度,纬度\nF1,伴湖村卫生室,村卫生室,110.0,29.0\n");
+    const auto r = runImport(p, dir.file("f.csv"), "facilities");
+    EXPECT_EQ(r.inserted, 1);
+    EXPECT_EQ(field(p, "facilities", "id='F1'", "kind"), "village_clinic");  // Chinese title mapped to its code
+    io::CrsTransform t("EPSG:4326", 4546);
+    double x = 110.0, y = 29.0;
+    t.transform(x, y);
+    const auto pts = points(p, "facilities");
+    ASSERT_EQ(pts.size(), 1u);
+    EXPECT_NEAR(pts[0].first, x, 1e-6);
+    EXPECT_NEAR(pts[0].second, y, 1e-6);
+}
+
+TEST(Import, Gcj02CsvIsConvertedNotShifted) {
+    test::TempDir dir;
+    const auto p = dir.file("p.gpkg");
+    test::makeProject(p);
+    const LonLat wgs{109.95, 29.05};
+    const LonLat gcj = wgs84ToGcj02(wgs);
+    char line[200];
+    std::snprintf(line, sizeof line, "id,name,kind,lon,lat\nF1,x,bus_stop,%.9f,%.9f\n", gcj.lon, gcj.lat);
+    test::writeFile(dir.file("g.csv"), line);
+    runImport(p, dir.file("g.csv"), "facilities", [](auto& o) { o.sourceCrs = "gcj02"; });
+    io::CrsTransform t("EPSG:4326", 4546);
+    double x = wgs.lon, y = wgs.lat;
+    t.transform(x, y);
+    const auto pts = points(p, "facilities");
+    EXPECT_LT(std::hypot(pts[0].first - x, pts[0].second - y), 0.5);
+}
+
+TEST(Import, BadRowMidFileLeavesTheProjectByteForByteUnchanged) {
+    test::TempDir dir;
+    const auto p = dir.file("p.gpkg");
+    test::makeProject(p);
+    std::ostringstream csv;
+    csv << "id,name,kind,lon,lat\n";
+    for (int i = 1; i <= 100; ++i) csv << "F" << i << ",设施" << i << ",bus_stop," << (i == 50 ? "10x9.9" : "109.9") << ",29.0\n";
+    test::writeFile(dir.file("bad.csv"), csv.str());
+    const std::string before = test::readFile(p);
+    try {
+        runImport(p, dir.file("bad.csv"), "facilities");
+        FAIL() << "a bad row must fail the import";
+    } catch (const DataError& e) {
+        const std::string msg = e.what();
+        EXPECT_NE(msg.find("bad.csv"), std::string::npos) << msg;
+        EXPECT_NE(msg.find("row 51"), std::string::npos) << msg;  // header is row 1
+        EXPECT_NE(msg.find("field lon"), std::string::npos) << msg;
+        EXPECT_NE(msg.find("10x9.9"), std::string::npos) << msg;
+    }
+    EXPECT_EQ(test::readFile(p), before);
+    EXPECT_EQ(test::countFeatures(p, "facilities"), 0);
+}
+
+TEST(Import, SkipBadRowsImportsTheRestAndListsTheBadOnes) {
+    test::TempDir dir;
+    const auto p = dir.file("p.gpkg");
+    test::makeProject(p);
+    test::writeFile(dir.file("b.csv"), "id,name,kind,lon,lat\nF1,a,bus_stop,109.9,29.0\nF2,b,hospital,109.9,29.0\nF3,c,bus_stop,109.9,29.0\n");
+    const auto r = runImport(p, dir.file("b.csv"), "facilities", [](auto& o) { o.skipBadRows = true; });
+    EXPECT_EQ(r.inserted, 2);
+    ASSERT_EQ(r.badRows.size(), 1u);
+    EXPECT_NE(r.badRows[0].find("row 3"), std::string::npos);
+    EXPECT_NE(r.badRows[0].find("hospital"), std::string::npos);
+}
+
+TEST(Import, UnknownCodeNamesTheAllowedValues) {
+    test::TempDir dir;
+    const auto p = dir.file("p.gpkg");
+    test::makeProject(p);
+    test::writeFile(dir.file("u.csv"), "id,name,kind,lon,lat\nF1,a,hospital,109.9,29.0\n");
+    try {
+        runImport(p, dir.file("u.csv"), "facilities");
+        FAIL();
+    } catch (const DataError& e) {
+        EXPECT_NE(std::string(e.what()).find("village_clinic/村卫生室"), std::string::npos) << e.what();
+        EXPECT_EQ(e.where().field, "kind");
+    }
+}
+
+TEST(Import, RequiredFieldMissingIsNamed) {
+    test::TempDir dir;
+    const auto p = dir.file("p.gpkg");
+    test::makeProject(p);
+    test::writeFile(dir.file("m.csv"), "id,name,lon,lat\nF1,a,109.9,29.0\n");
+    try {
+        runImport(p, dir.file("m.csv"), "facilities");
+        FAIL();
+    } catch (const DataError& e) {
+        EXPECT_NE(std::string(e.what()).find("required field kind"), std::string::npos) << e.what();
+    }
+}
+
+TEST(Import, LatitudeFirstCoordinatesAreCaught) {
+    test::TempDir dir;
+    const auto p = dir.file("p.gpkg");
+    test::makeProject(p);
+    test::writeFile(dir.file("s.csv"), "id,name,kind,lon,lat\nF1,a,bus_stop,29.0,109.9\n");
+    EXPECT_THROW(runImport(p, dir.file("s.csv"), "facilities"), DataError);
+    const auto r = runImport(p, dir.file("s.csv"), "facilities", [](auto& o) { o.swapXY = true; });
+    EXPECT_EQ(r.inserted, 1);
+}
+
+TEST(Import, FileInTheWrongCrsThatLandsElsewhereIsRefused) {
+    test::TempDir dir;
+    const auto p = dir.file("p.gpkg");
+    test::makeProject(p);
+    // Beijing's coordinates: a file meant for another county (or in another CRS).
+    test::writeFile(dir.file("w.csv"), "id,name,kind,lon,lat\nF1,a,bus_stop,116.4,39.9\n");
+    try {
+        runImport(p, dir.file("w.csv"), "facilities");
+        FAIL();
+    } catch (const DataError& e) {
+        EXPECT_NE(std::string(e.what()).find("none of the 1 features"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(test::countFeatures(p, "facilities"), 0);
+    EXPECT_EQ(runImport(p, dir.file("w.csv"), "facilities", [](auto& o) { o.allowOutside = true; }).inserted, 1);
+}
+
+TEST(Import, GbkShapefileWithoutCpgReadsAsChinese) {
+    test::TempDir dir;
+    const auto p = dir.file("p.gpkg");
+    test::makeProject(p);
+    const auto shp = dir.file("villages.shp");
+    {
+        // Write the DBF in GBK, then remove the .cpg and blank the language-driver byte, as
+        // many old county files are: only the bytes can tell.
+        GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("ESRI Shapefile");
+        io::DatasetPtr ds(drv->Create(shp.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+        OGRSpatialReference srs;
+        srs.importFromEPSG(4490);
+        srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        const char* opts[] = {"ENCODING=CP936", nullptr};
+        OGRLayer* l = ds->CreateLayer("villages", &srs, wkbPoint, const_cast<char**>(opts));
+        for (const char* n : {"code", "name", "township_"}) {
+            OGRFieldDefn fd(n, OFTString);
+            l->CreateField(&fd);
+        }
+        io::FeaturePtr f(OGRFeature::CreateFeature(l->GetLayerDefn()));
+        f->SetField("code", "433127103201");
+        f->SetField("name", "芙蓉镇红土坪村");
+        f->SetField("township_", "433127103");
+        OGRPoint pt(109.97, 28.77);
+        f->SetGeometry(&pt);
+        l->CreateFeature(f.get());
+    }
+    std::filesystem::remove(dir.file("villages.cpg"));
+    std::string dbf = test::readFile(dir.file("villages.dbf"));
+    ASSERT_NE(dbf.find("\xBA\xEC\xCD\xC1"), std::string::npos);  // 红土 in GBK bytes
+    dbf[29] = 0;
+    test::writeFile(dir.file("villages.dbf"), dbf);
+    EXPECT_EQ(io::detectDbfEncoding(shp), "GB18030");
+
+    const auto r = runImport(p, shp, "villages", [](auto& o) { o.fields = {{"township_code", "township_"}}; });
+    EXPECT_EQ(r.inserted, 1);
+    EXPECT_EQ(field(p, "villages", "code='433127103201'", "name"), "芙蓉镇红土坪村");
+}
+
+TEST(Import, DbfLanguageDriverByteMeansGbk) {
+    test::TempDir dir;
+    const auto shp = dir.file("a.shp");
+    test::writeFile(shp, "x");
+    std::string dbf(64, '\0');
+    dbf[29] = 0x4D;
+    test::writeFile(dir.file("a.dbf"), dbf);
+    EXPECT_EQ(io::detectDbfEncoding(shp), "CP936");
+    test::writeFile(dir.file("a.cpg"), "UTF-8\n");
+    EXPECT_EQ(io::detectDbfEncoding(shp), "UTF-8");
+}
+
+TEST(Import, GbkCsvLedgerIsDecoded) {
+    test::TempDir dir;
+    const auto p = dir.file("p.gpkg");
+    test::makeProject(p);
+    addVillages(p);
+    // "code,人口\n433127101201,1234\n" with the header in GBK.
+    test::writeFile(dir.file("l.csv"), "code,\xC8\xCB\xBF\xDA\n433127101201,1234\n");
+    const auto r = runImport(p, dir.file("l.csv"), "villages");
+    EXPECT_EQ(r.mode, "join");
+    EXPECT_EQ(r.encoding, "GB18030");
+    EXPECT_EQ(r.updated, 1);
+    EXPECT_EQ(field(p, "villages", "code='433127101201'", "population"), "1234");
+}
+
+TEST(Import, LedgerJoinsByCodeOrNameAndTownshipAndReportsEveryMiss) {
+    test::TempDir dir;
+    const auto p = dir.file("p.gpkg");
+    test::makeProject(p);
+    addVillages(p);
+    test::writeFile(dir.file("l.csv"),
+                    "村名,乡镇代码,自来水普及率,村类别\n"
+                    "伴湖村,433127101,85%,脱贫村\n"      // matched by name + township
+                    "石堤村,433127102,0.9,ordinary\n"    // same name in another township: still unique
+                    "不存在村,433127101,0.5,ordinary\n"  // no such village
+                    "伴湖村,433127199,0.5,ordinary\n");  // no such township
+    const auto r = runImport(p, dir.file("l.csv"), "villages");
+    EXPECT_EQ(r.updated, 2);
+    ASSERT_EQ(r.unmatched.size(), 2u);
+    EXPECT_NE(r.unmatched[0].find("row 4"), std::string::npos);
+    EXPECT_NE(r.unmatched[0].find("no village named 不存在村"), std::string::npos);
+    EXPECT_NE(r.unmatched[1].find("row 5"), std::string::npos);
+    EXPECT_EQ(field(p, "villages", "code='433127101201'", "tap_water_rate"), "0.85");
+    EXPECT_EQ(field(p, "villages", "code='433127101201'", "status"), "former_poor");
+    EXPECT_EQ(field(p, "villages", "code='433127102201'", "tap_water_rate"), "0.9");
+    EXPECT_EQ(field(p, "villages", "code='433127101202'", "tap_water_rate"), "");
+
+    test::writeFile(dir.file("c.csv"), "村代码,户数\n433127101202,310\n433127999999,5\n");
+    const auto r2 = runImport(p, dir.file("c.csv"), "villages");
+    EXPECT_EQ(r2.updated, 1);
+    ASSERT_EQ(r2.unmatched.size(), 1u);
+    EXPECT_NE(r2.unmatched[0].find("433127999999 is not in the project"), std::string::npos);
+}
+
+TEST(Import, GeoJsonMultiLinesAreSplitAndPolygonsPromoted) {
+    test::TempDir dir;
+    const auto p = dir.file("p.gpkg");
+    test::makeProject(p);
+    test::writeFile(dir.file("r.geojson"),
+                    R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"R1","class":"县道"},)"
+                    R"("geometry":{"type":"MultiLineString","coordinates":[[[109.9,29.0],[109.91,29.01]],[[109.92,29.0],[109.93,29.0]]]}}]})");
+    EXPECT_EQ(runImport(p, dir.file("r.geojson"), "roads").inserted, 2);
+    EXPECT_EQ(field(p, "roads", "id='R1'", "class"), "county");
+    test::writeFile(dir.file("c.geojson"),
+                    R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"kind":"flood_zone","name":"洪水区"},)"
+                    R"("geometry":{"type":"Polygon","coordinates":[[[109.9,29.0],[109.91,29.0],[109.91,29.01],[109.9,29.0]]]}}]})");
+    EXPECT_EQ(runImport(p, dir.file("c.geojson"), "constraints").inserted, 1);
+}
+
+TEST(Import, ShapefileWithoutShxOrPrjGetsAnActionableMessage) {
+    test::TempDir dir;
+    const auto p = dir.file("p.gpkg");
+    test::makeProject(p);
+    test::writeFile(dir.file("x.shp"), std::string(100, '\0'));
+    test::writeFile(dir.file("x.dbf"), std::string(40, '\0'));
+    try {
+        runImport(p, dir.file("x.shp"), "villages");
+        FAIL();
+    } catch (const DataError& e) {
+        EXPECT_NE(std::string(e.what()).find(".shx"), std::string::npos);
+    }
+    test::writeFile(dir.file("x.shx"), std::string(100, '\0'));
+    try {
+        runImport(p, dir.file("x.shp"), "villages");
+        FAIL();
+    } catch (const DataError& e) {
+        EXPECT_NE(std::string(e.what()).find("--source-crs"), std::string::npos) << e.what();
+    }
+}

@@ -1,0 +1,49 @@
+// Small projects and source files built in C++ for the io tests.
+#pragma once
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include <string>
+
+#include "io/gdal_util.hpp"
+#include "io/project.hpp"
+#include "io/proj_transform.hpp"
+
+namespace ruralatlas::test {
+
+// An empty project for 永顺县 in EPSG:4546 with a county outline: the lon/lat box
+// 109.6..110.4 E, 28.7..29.45 N (WGS84), projected.
+inline void makeProject(const std::string& path, bool withOutline = true) {
+    io::ProjectSpec spec;
+    spec.countyCode = "433127";
+    spec.countyName = "永顺县";
+    spec.epsg = 4546;
+    io::createProject(path, spec, true);
+    if (!withOutline) return;
+    io::DatasetPtr ds = io::openVector(path, true);
+    OGRLayer* county = ds->GetLayerByName("county");
+    io::CrsTransform t("EPSG:4326", 4546);
+    OGRLinearRing ring;
+    const double box[5][2] = {{109.6, 28.7}, {110.4, 28.7}, {110.4, 29.45}, {109.6, 29.45}, {109.6, 28.7}};
+    for (auto& p : box) {
+        double x = p[0], y = p[1];
+        t.transform(x, y);
+        ring.addPoint(x, y);
+    }
+    OGRPolygon poly;
+    poly.addRing(&ring);
+    OGRMultiPolygon mp;
+    mp.addGeometry(&poly);
+    io::FeaturePtr f(OGRFeature::CreateFeature(county->GetLayerDefn()));
+    f->SetField("code", "433127");
+    f->SetField("name", "永顺县");
+    f->SetGeometry(&mp);
+    county->CreateFeature(f.get());
+}
+
+inline long long countFeatures(const std::string& path, const std::string& layer) {
+    io::DatasetPtr ds = io::openVector(path, false);
+    return ds->GetLayerByName(layer.c_str())->GetFeatureCount();
+}
+
+}  // namespace ruralatlas::test

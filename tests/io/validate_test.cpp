@@ -1,0 +1,134 @@
+#include <gtest/gtest.h>
+
+#include "io/importer.hpp"
+#include "io/validator.hpp"
+#include "io_fixtures.hpp"
+#include "test_util.hpp"
+
+using namespace ruralatlas;
+
+namespace {
+void importCsv(const std::string& p, const test::TempDir& dir, const std::string& layer, const std::string& csv, bool outside = false) {
+    test::writeFile(dir.file(layer + ".csv"), csv);
+    io::ImportOptions o;
+    o.project = p;
+    o.source = dir.file(layer + ".csv");
+    o.into = layer;
+    o.allowOutside = outside;
+    o.sourceCrs = "EPSG:4546";
+    Feedback fb;
+    io::importFile(o, fb);
+}
+
+const io::Problem* find(const io::ValidationReport& r, const std::string& rule, const std::string& feature = "") {
+    for (const auto& p : r.problems)
+        if (p.rule == rule && (feature.empty() || p.feature == feature)) return &p;
+    return nullptr;
+}
+
+// A clean little county in EPSG:4546 metres; each test breaks one thing.
+std::string cleanProject(const test::TempDir& dir) {
+    const auto p = dir.file("p.gpkg");
+    test::makeProject(p);
+    importCsv(p, dir, "townships", "code,name,wkt\n433127101,首车镇,\"POLYGON((380000 3200000,400000 3200000,400000 3220000,380000 3220000,380000 3200000))\"\n");
+    importCsv(p, dir, "villages",
+              "code,name,township_code,population,households,tap_water_rate,lon,lat\n"
+              "433127101201,伴湖村,433127101,1200,350,0.9,385000,3205000\n"
+              "433127101202,石堤村,433127101,800,240,0.8,395000,3215000\n");
+    importCsv(p, dir, "roads",
+              "id,class,wkt\n"
+              "R1,county,\"LINESTRING(384000 3204000,396000 3216000)\"\n"
+              "R2,village,\"LINESTRING(385000 3205000,390000 3210000)\"\n"          // ends on R1's interior (T-junction)
+              "R3,village,\"LINESTRING(386000 3214000,394000 3206000)\"\n");        // crosses R1 without a shared vertex
+    return p;
+}
+}  // namespace
+
+TEST(Validate, CleanProjectHasNoErrors) {
+    test::TempDir dir;
+    const auto p = cleanProject(dir);
+    Feedback fb;
+    const auto r = io::validateProject(p, fb);
+    for (const auto& x : r.problems) ADD_FAILURE() << x.rule << " " << x.layer << " " << x.feature << " " << x.message;
+    EXPECT_EQ(r.errors(), 0);
+}
+
+TEST(Validate, FindsCodeProblems) {
+    test::TempDir dir;
+    const auto p = cleanProject(dir);
+    importCsv(p, dir, "villages",
+              "code,name,township_code,lon,lat\n"
+              "43312710120,短码村,433127101,386000,3206000\n"             // 11 digits
+              "433127102203,错乡村,433127101,387000,3206000\n"            // prefix is another township
+              "433127101201,重码村,433127101,388000,3206000\n");          // duplicate of 伴湖村
+    Feedback fb;
+    const auto r = io::validateProject(p, fb);
+    const io::Problem* malformed = find(r, "code_malformed", "43312710120");
+    ASSERT_NE(malformed, nullptr);
+    EXPECT_EQ(malformed->layer, "villages");
+    EXPECT_EQ(malformed->field, "code");
+    EXPECT_GE(malformed->fid, 1);
+    ASSERT_NE(find(r, "code_prefix", "433127102203"), nullptr);
+    ASSERT_NE(find(r, "code_duplicate", "433127101201"), nullptr);
+}
+
+TEST(Validate, FindsImpossibleValuesAndUnknownEnumerations) {
+    test::TempDir dir;
+    const auto p = cleanProject(dir);
+    io::DatasetPtr ds = io::openVector(p, true);
+    ds->ExecuteSQL("UPDATE villages SET population = -5, tap_water_rate = 1.5, status = 'poorish' WHERE code = '433127101202'", nullptr, nullptr);
+    ds->ExecuteSQL("UPDATE villages SET households = 5000 WHERE code = '433127101201'", nullptr, nullptr);
+    ds.reset();
+    importCsv(p, dir, "resettlement_sites", "id,name,planned_households,moved_in_households,lon,lat\nS1,安置点,100,120,386000,3206000\n");
+    Feedback fb;
+    const auto r = io::validateProject(p, fb);
+    int range = 0;
+    for (const auto& x : r.problems)
+        if (x.rule == "range" && x.feature == "433127101202") ++range;
+    EXPECT_EQ(range, 2);  // population and tap_water_rate
+    const io::Problem* e = find(r, "enumeration", "433127101202");
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->field, "status");
+    ASSERT_NE(find(r, "impossible_value", "S1"), nullptr);
+    ASSERT_NE(find(r, "impossible_value", "433127101201"), nullptr);  // more households than people
+}
+
+TEST(Validate, ReportsInvalidGeometryWithGeosReasonAndLocation) {
+    test::TempDir dir;
+    const auto p = cleanProject(dir);
+    importCsv(p, dir, "constraints", "kind,name,wkt\nflood_zone,蝴蝶,\"POLYGON((381000 3201000,383000 3203000,383000 3201000,381000 3203000,381000 3201000))\"\n");
+    Feedback fb;
+    const auto r = io::validateProject(p, fb);
+    const io::Problem* g = find(r, "geometry_invalid");
+    ASSERT_NE(g, nullptr);
+    EXPECT_EQ(g->layer, "constraints");
+    EXPECT_NE(g->message.find("Self-intersection"), std::string::npos) << g->message;
+    EXPECT_TRUE(g->hasLocation);
+    EXPECT_NEAR(g->x, 382000, 1e-6);  // the bow-tie crosses itself at its centre
+    EXPECT_NEAR(g->y, 3202000, 1e-6);
+}
+
+TEST(Validate, FindsFeaturesOutsideTheCounty) {
+    test::TempDir dir;
+    const auto p = cleanProject(dir);
+    importCsv(p, dir, "facilities", "id,kind,name,lon,lat\nF9,bus_stop,远站,600000,3500000\n", true);
+    Feedback fb;
+    const auto r = io::validateProject(p, fb);
+    const io::Problem* o = find(r, "outside_county", "F9");
+    ASSERT_NE(o, nullptr);
+    EXPECT_EQ(o->layer, "facilities");
+}
+
+TEST(Validate, FindsADisconnectedRoadNetwork) {
+    test::TempDir dir;
+    const auto p = cleanProject(dir);
+    importCsv(p, dir, "roads", "id,class,wkt\nR9,track,\"LINESTRING(398000 3201000,399000 3201500)\"\n");
+    Feedback fb;
+    const auto r = io::validateProject(p, fb);
+    const io::Problem* d = find(r, "road_network_disconnected");
+    ASSERT_NE(d, nullptr);
+    EXPECT_NE(d->message.find("2 disconnected pieces"), std::string::npos) << d->message;
+    const io::Problem* piece = find(r, "road_piece");
+    ASSERT_NE(piece, nullptr);
+    EXPECT_EQ(piece->feature, "R9");
+}
