@@ -1,4 +1,5 @@
 // ruralatlas info: layers, counts, CRS and extent.
+#include <algorithm>
 #include <cstdio>
 
 #include "cli/commands.hpp"
@@ -7,6 +8,20 @@
 #include "io/project.hpp"
 
 namespace ruralatlas::cli {
+
+namespace {
+// Pads UTF-8 text to `columns` terminal columns, counting CJK characters as two.
+std::string padColumns(const std::string& text, int columns) {
+    int width = 0;
+    for (std::size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        const int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        width += len >= 3 ? 2 : 1;
+        i += static_cast<std::size_t>(len);
+    }
+    return text + std::string(static_cast<std::size_t>(std::max(1, columns - width)), ' ');
+}
+}  // namespace
 
 Command infoCommand() {
     CommandSpec spec{"info", "列出图层、要素数、坐标系和范围", "List layers, feature counts, CRS and extent",
@@ -29,7 +44,7 @@ Command infoCommand() {
                         a.positional()[0].c_str(), metaValue("county_code").c_str(), metaValue("county_name").c_str(),
                         metaValue("crs").c_str(), metaValue("data_date").c_str(),
                         metaValue("synthetic") == "true" ? "  (合成数据 synthetic)" : "");
-            std::printf("%-20s %-22s %-13s %10s  %s\n", "layer", "title", "geometry", "features", "extent (xmin ymin xmax ymax)");
+            std::printf("%-20s %s%-13s %10s  %s\n", "layer", padColumns("title", 20).c_str(), "geometry", "features", "extent (xmin ymin xmax ymax)");
         }
         GDALDataset& ds = project.dataset();
         bool first = true;
@@ -49,8 +64,8 @@ Command infoCommand() {
                 if (hasExtent) std::printf(", \"extent\": [%.3f, %.3f, %.3f, %.3f]", env.MinX, env.MinY, env.MaxX, env.MaxY);
                 std::printf("}");
             } else {
-                std::string title = def ? std::string(def->titleZh) : "";
-                std::printf("%-20s %-22s %-13s %10lld", name.c_str(), title.c_str(), geom.c_str(), n);
+                const std::string title = def ? std::string(def->titleZh) : "";
+                std::printf("%-20s %s%-13s %10lld", name.c_str(), padColumns(title, 20).c_str(), geom.c_str(), n);
                 if (hasExtent) std::printf("  %.1f %.1f %.1f %.1f", env.MinX, env.MinY, env.MaxX, env.MaxY);
                 std::printf("\n");
             }
@@ -68,7 +83,7 @@ Command infoCommand() {
             if (json)
                 std::printf(", {\"name\": \"dem\", \"title\": \"数字高程模型\", \"geometry\": \"raster\", \"width\": %d, \"height\": %d, \"cell_m\": %.3f}", w, h, gt[1]);
             else
-                std::printf("%-20s %-22s %-13s %10s  %dx%d cells of %.1f m\n", "dem", "数字高程模型", "raster", "-", w, h, gt[1]);
+                std::printf("%-20s %s%-13s %10s  %dx%d cells of %.1f m\n", "dem", padColumns("数字高程模型", 20).c_str(), "raster", "-", w, h, gt[1]);
             GDALClose(dem);
         }
         if (json) std::printf("]}\n");

@@ -77,7 +77,12 @@ class SourceReader {
 public:
     SourceReader(const ImportOptions& o) : m_o(o) {}
     ~SourceReader() {
+        m_ds.reset();
         if (!m_memPath.empty()) VSIUnlink(m_memPath.c_str());
+        if (!m_spreadsheetPrefix.empty()) {
+            CPLSetThreadLocalConfigOption((m_spreadsheetPrefix + "HEADERS").c_str(), nullptr);
+            CPLSetThreadLocalConfigOption((m_spreadsheetPrefix + "FIELD_TYPES").c_str(), nullptr);
+        }
     }
 
     void open() {
@@ -127,8 +132,12 @@ public:
             if (ext == "xls") throw DataError({m_o.source}, "old Excel .xls files are not supported: save it as .xlsx");
             m_tabular = true;
             m_encoding = "UTF-8";
-            openOptions.SetNameValue("HEADERS", "FORCE");
-            openOptions.SetNameValue("FIELD_TYPES", "STRING");
+            // GDAL 3.6's XLSX/ODS drivers take these as configuration, not open options: the
+            // first row is the header and every cell is read as text (we parse numbers ourselves).
+            const std::string prefix = ext == "ods" ? "OGR_ODS_" : "OGR_XLSX_";
+            CPLSetThreadLocalConfigOption((prefix + "HEADERS").c_str(), "FORCE");
+            CPLSetThreadLocalConfigOption((prefix + "FIELD_TYPES").c_str(), "STRING");
+            m_spreadsheetPrefix = prefix;
         } else {
             m_encoding = "UTF-8";
         }
@@ -152,7 +161,8 @@ public:
     const std::string& ext() const { return m_ext; }
     // "row 12" (spreadsheet/CSV line, header = row 1) or "feature 12".
     std::string rowLabel(GIntBig fid) const {
-        if (m_tabular) return "row " + std::to_string(fid + (m_ext == "csv" || m_ext == "txt" ? 1 : 1));
+        // CSV features count from 1 at the first data line; spreadsheet features carry the sheet row.
+        if (m_tabular) return "row " + std::to_string(fid + (m_ext == "csv" || m_ext == "txt" ? 1 : 0));
         return "feature " + std::to_string(fid);
     }
 
@@ -161,7 +171,7 @@ private:
     DatasetPtr m_ds;
     OGRLayer* m_layer = nullptr;
     bool m_tabular = false;
-    std::string m_encoding, m_ext, m_memPath;
+    std::string m_encoding, m_ext, m_memPath, m_spreadsheetPrefix;
 };
 
 std::optional<double> parseNumber(const std::string& raw, bool allowPercent) {

@@ -305,3 +305,51 @@ TEST(Import, ShapefileWithoutShxOrPrjGetsAnActionableMessage) {
         EXPECT_NE(std::string(e.what()).find("--source-crs"), std::string::npos) << e.what();
     }
 }
+
+TEST(Import, KmlAndXlsxAreRead) {
+    test::TempDir dir;
+    const auto p = dir.file("p.gpkg");
+    test::makeProject(p);
+    test::writeFile(dir.file("s.kml"),
+                    R"(<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark>)"
+                    R"(<name>县城安置区</name><ExtendedData><Data name="id"><value>S1</value></Data></ExtendedData>)"
+                    R"(<Point><coordinates>109.86,28.98</coordinates></Point></Placemark></Document></kml>)");
+    EXPECT_EQ(runImport(p, dir.file("s.kml"), "resettlement_sites").inserted, 1);
+    EXPECT_EQ(field(p, "resettlement_sites", "id='S1'", "name"), "县城安置区");
+
+    // An XLSX written by GDAL, as a county office's spreadsheet would be.
+    {
+        GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("XLSX");
+        io::DatasetPtr ds(drv->Create(dir.file("f.xlsx").c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+        OGRLayer* l = ds->CreateLayer("设施", nullptr, wkbNone, nullptr);
+        for (const char* n : {"编号", "设施名称", "设施类型", "经度", "纬度"}) {
+            OGRFieldDefn fd(n, OFTString);
+            l->CreateField(&fd);
+        }
+        io::FeaturePtr f(OGRFeature::CreateFeature(l->GetLayerDefn()));
+        f->SetField(0, "F7");
+        f->SetField(1, "石堤村卫生室");
+        f->SetField(2, "村卫生室");
+        f->SetField(3, "109.9");
+        f->SetField(4, "29.0");
+        l->CreateFeature(f.get());
+        // A second sheet row that is bad: sheet row 3 (the header is row 1).
+        io::FeaturePtr g(OGRFeature::CreateFeature(l->GetLayerDefn()));
+        g->SetField(0, "F8");
+        g->SetField(1, "坏行");
+        g->SetField(2, "村卫生室");
+        g->SetField(3, "东经109度");
+        g->SetField(4, "29.0");
+        l->CreateFeature(g.get());
+    }
+    try {
+        runImport(p, dir.file("f.xlsx"), "facilities", [](auto& o) { o.fields = {{"id", "编号"}}; });
+        FAIL();
+    } catch (const DataError& e) {
+        EXPECT_NE(std::string(e.what()).find("row 3, field 经度"), std::string::npos) << e.what();
+    }
+    const auto r = runImport(p, dir.file("f.xlsx"), "facilities", [](auto& o) { o.fields = {{"id", "编号"}}; o.skipBadRows = true; });
+    EXPECT_EQ(r.inserted, 1);
+    EXPECT_EQ(field(p, "facilities", "id='F7'", "name"), "石堤村卫生室");
+    EXPECT_EQ(field(p, "facilities", "id='F7'", "kind"), "village_clinic");
+}
