@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/analysis.hpp"
 #include "cli/args.hpp"
 
 namespace ruralatlas::cli {
@@ -20,5 +21,6 @@ Command importCommand();
 Command exportCommand();
 Command validateCommand();
 Command countyFromCodesCommand();
+Command analysisCommand(const analysis::Analysis& analysis);
 
 }  // namespace ruralatlas::cli

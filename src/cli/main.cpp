@@ -10,9 +10,11 @@
 using namespace ruralatlas;
 
 namespace {
-std::vector<cli::Command> allCommands() {
-    return {cli::initCommand(),   cli::infoCommand(),     cli::validateCommand(),        cli::demoCommand(),
-            cli::importCommand(), cli::exportCommand(),   cli::countyFromCodesCommand()};
+std::vector<cli::Command> allCommands(const analysis::Registry& registry) {
+    std::vector<cli::Command> out = {cli::initCommand(),   cli::infoCommand(),   cli::validateCommand(),       cli::demoCommand(),
+                                     cli::importCommand(), cli::exportCommand(), cli::countyFromCodesCommand()};
+    for (const auto* a : registry.all()) out.push_back(cli::analysisCommand(*a));
+    return out;
 }
 
 void printUsage(const std::vector<cli::Command>& commands) {
@@ -23,7 +25,9 @@ void printUsage(const std::vector<cli::Command>& commands) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    const auto commands = allCommands();
+    analysis::Registry registry;
+    analysis::registerAllPlugins(registry);
+    const auto commands = allCommands(registry);
     if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
         printUsage(commands);
         return argc < 2 ? 2 : 0;

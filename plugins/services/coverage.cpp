@@ -1,0 +1,140 @@
+#include "coverage.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "analysis/nearest.hpp"
+#include "analysis/walk_surface.hpp"
+#include "core/error.hpp"
+#include "core/schema.hpp"
+
+namespace ruralatlas::services {
+
+using namespace analysis;
+
+double defaultDemandRatio(const std::string& kind) {
+    if (kind == "primary_school") return 0.08;
+    if (kind == "middle_school") return 0.04;
+    if (kind == "kindergarten") return 0.04;
+    return 1.0;
+}
+
+std::optional<Standard> standardFor(const std::vector<Standard>& standards, const std::string& kind, const std::string& mode) {
+    const std::string measure = mode == "straight" ? "distance_m" : "minutes";
+    for (const auto& s : standards)
+        if (s.kind == kind && s.rule == "within" && s.measure == measure && s.mode == mode && s.threshold) return s;
+    for (const auto& s : standards)
+        if (s.kind == kind && s.rule == "within" && s.measure == measure && s.threshold) return s;
+    return std::nullopt;
+}
+
+CoverageResult computeCoverage(const std::string& projectPath, const CoverageOptions& o, Feedback& feedback) {
+    const Enumeration* kinds = findEnumeration("facility_kind");
+    if (!kinds->resolve(o.kind)) {
+        std::string list;
+        for (const auto& v : kinds->values) list += (list.empty() ? "" : ", ") + std::string(v.code);
+        throw UsageError("--kind " + o.kind + " is not a facility kind (" + list + ")");
+    }
+    const std::string kind(*kinds->resolve(o.kind));
+    io::Project project = io::Project::open(projectPath, false);
+    CoverageResult r;
+    r.kind = kind;
+    r.mode = o.mode;
+    r.status = o.status;
+    r.capacity = o.capacity;
+    r.thresholdUnit = o.mode == "straight" ? "m" : "min";
+    if (o.threshold) {
+        r.threshold = *o.threshold;
+    } else {
+        auto s = standardFor(loadStandards(project), kind, o.mode);
+        if (!s)
+            throw DataError({projectPath, "standards", "", "threshold"},
+                            "no standard gives a " + std::string(o.mode == "straight" ? "distance" : "time") + " threshold for " + kind +
+                                " (add one to the standards table or give --threshold)");
+        r.threshold = *s->threshold;
+        r.standardId = s->id;
+    }
+    feedback.setProgress(0.05, "reading");
+    r.villages = loadVillages(project);
+    r.facilities = loadFacilities(project, kind, statusesFor(o.status));
+    std::vector<XY> targets, sources;
+    std::vector<std::size_t> targetVillage;
+    for (std::size_t i = 0; i < r.villages.size(); ++i)
+        if (r.villages[i].hasPoint) {
+            targets.push_back(r.villages[i].at);
+            targetVillage.push_back(i);
+        }
+    for (const auto& f : r.facilities) sources.push_back(f.at);
+
+    std::vector<Route> routes(targets.size());
+    std::unique_ptr<RoadNetwork> network;
+    std::unique_ptr<WalkSurface> surface;
+    if (!sources.empty()) {
+        if (o.mode == "straight") {
+            feedback.setProgress(0.3, "nearest");
+            routes = nearestStraight(sources, targets, 2);
+        } else if (o.mode == "road") {
+            feedback.setProgress(0.2, "road network");
+            NetworkOptions no;
+            no.walkKmh = o.walkKmh;
+            no.maxWalkMetres = o.maxWalkMetres;
+            network = std::make_unique<RoadNetwork>(loadRoads(project), no, &feedback);
+            feedback.setProgress(0.5, "shortest paths");
+            routes = network->nearest(sources, targets, feedback);
+        } else if (o.mode == "walk") {
+            feedback.setProgress(0.2, "terrain");
+            surface = std::make_unique<WalkSurface>(loadDem(projectPath), loadRoads(project), loadRivers(project));
+            feedback.setProgress(0.4, "walking time");
+            routes = surface->nearest(sources, targets, feedback);
+        } else {
+            throw UsageError("--mode must be straight, road or walk");
+        }
+    }
+    feedback.checkCancelled();
+    r.rows.resize(r.villages.size());
+    for (std::size_t i = 0; i < r.villages.size(); ++i) r.rows[i].village = &r.villages[i];
+    for (std::size_t k = 0; k < targets.size(); ++k) {
+        VillageCoverage& row = r.rows[targetVillage[k]];
+        row.route = routes[k];
+        row.facility = routes[k].source;
+        const double measure = o.mode == "straight" ? routes[k].metres : routes[k].minutes;
+        row.covered = routes[k].reachable() && measure <= r.threshold;
+    }
+
+    if (o.capacity) {
+        // Capacity-aware coverage in the spirit of AccessMod's geographic coverage: every
+        // (facility, village) pair within the threshold, nearest first; each facility serves
+        // demand until its capacity is used up.
+        feedback.setProgress(0.8, "capacity");
+        const double ratio = o.demandRatio.value_or(defaultDemandRatio(kind));
+        struct Pair {
+            double cost;
+            std::size_t facility, village;
+        };
+        std::vector<Pair> pairs;
+        for (std::size_t f = 0; f < r.facilities.size(); ++f) {
+            if (f % 64 == 0) feedback.checkCancelled();
+            std::vector<Route> reach;
+            if (o.mode == "straight") reach = withinStraight(sources[f], targets, r.threshold);
+            else if (network) reach = network->fromOne(sources[f], targets, r.threshold);
+            else if (surface) reach = surface->fromOne(sources[f], targets, r.threshold);
+            for (std::size_t k = 0; k < reach.size(); ++k)
+                if (reach[k].reachable()) pairs.push_back({o.mode == "straight" ? reach[k].metres : reach[k].minutes, f, targetVillage[k]});
+        }
+        std::stable_sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) { return a.cost < b.cost; });
+        std::vector<double> left(r.facilities.size());
+        for (std::size_t f = 0; f < left.size(); ++f) left[f] = static_cast<double>(r.facilities[f].capacity);
+        for (auto& row : r.rows) row.demand = static_cast<double>(row.village->population) * ratio;
+        for (const Pair& p : pairs) {
+            VillageCoverage& row = r.rows[p.village];
+            const double take = std::min(row.demand - row.served, left[p.facility]);
+            if (take <= 0) continue;
+            row.served += take;
+            left[p.facility] -= take;
+        }
+    }
+    feedback.setProgress(0.9, "writing");
+    return r;
+}
+
+}  // namespace ruralatlas::services

@@ -1,0 +1,189 @@
+// The `coverage` analysis: which villages are served by a kind of facility, and how badly not.
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "analysis/analysis.hpp"
+#include "core/error.hpp"
+#include "core/json.hpp"
+#include "core/schema.hpp"
+#include "coverage.hpp"
+#include "result_writer.hpp"
+#include "summary.hpp"
+
+namespace ruralatlas::services {
+
+using namespace analysis;
+
+namespace {
+struct Tally {
+    long long villages = 0, covered = 0, unreachable = 0;
+    double population = 0, populationCovered = 0, demand = 0, served = 0;
+};
+
+class CoverageAnalysis final : public Analysis {
+public:
+    CoverageAnalysis() {
+        std::vector<std::string> kinds;
+        for (const auto& v : findEnumeration("facility_kind")->values) kinds.emplace_back(v.code);
+        m_spec = {"coverage", "公共服务覆盖分析", "Service coverage",
+                  {
+                      {"kind", ParamType::Choice, "设施类型", "Facility kind", std::nullopt, {}, {}, kinds, true},
+                      {"mode", ParamType::Choice, "计算方式（直线/道路/步行）", "Mode: straight line, road network or walking time", std::string("straight"), {}, {}, {"straight", "road", "walk"}},
+                      {"threshold", ParamType::Real, "阈值（米或分钟；默认取服务标准）", "Threshold in metres or minutes (default: the standards table)", std::nullopt, 0.0, 1e7},
+                      {"status", ParamType::Choice, "设施状态（已建/含规划/全部）", "Facilities: existing, planned scenario, or all", std::string("existing"), {}, {}, {"existing", "planned", "all"}},
+                      {"capacity", ParamType::Flag, "按服务能力分配", "Capacity-aware coverage (AccessMod style)"},
+                      {"demand-ratio", ParamType::Real, "服务人口比例（默认按设施类型）", "Share of population using the service (default by kind)", std::nullopt, 0.0, 1.0},
+                      {"walk-kmh", ParamType::Real, "步行速度（公里/小时）", "Walking speed of the legs to and from the road (km/h)", std::string("5"), 0.5, 20.0},
+                      {"max-walk", ParamType::Real, "距道路最大步行距离（米）", "Farthest walk to a road before a place counts as off the network (m)", std::string("2000"), 0.0, 1e6},
+                      {"out", ParamType::OutputPath, "输出文件（.gpkg 或 .csv）", "Output file (.gpkg or .csv)", std::nullopt, {}, {}, {}, true},
+                  },
+                  {{"coverage", "村覆盖结果", "Village coverage"}, {"coverage_links", "村到设施连线", "Village-to-facility lines"}}};
+    }
+    const AnalysisSpec& spec() const override { return m_spec; }
+
+    AnalysisResult run(const std::string& projectPath, const ParamValues& p, Feedback& feedback) const override {
+        CoverageOptions o;
+        o.kind = p.text("kind");
+        o.mode = p.text("mode");
+        o.status = p.text("status");
+        o.threshold = p.optionalReal("threshold");
+        o.capacity = p.flag("capacity");
+        o.demandRatio = p.optionalReal("demand-ratio");
+        o.walkKmh = p.real("walk-kmh");
+        o.maxWalkMetres = p.real("max-walk");
+        const CoverageResult r = computeCoverage(projectPath, o, feedback);
+        io::Project project = io::Project::open(projectPath, false);
+        const auto townships = loadTownships(project);
+        std::map<std::string, std::string> townshipName(townships.begin(), townships.end());
+
+        // Write the per-village rows and the lines to the facilities.
+        const std::string out = p.text("out");
+        ResultWriter w(out, project.epsg());
+        std::vector<ColumnDef> cols = {
+            {"village_code", OFTString, "村代码"}, {"village_name", OFTString, "村名"}, {"township_code", OFTString, "乡镇代码"},
+            {"facility_id", OFTString, "最近设施编号"}, {"facility_name", OFTString, "最近设施名称"}, {"distance_m", OFTReal, "距离（米）"},
+            {"minutes", OFTReal, "时间（分钟）"}, {"covered", OFTInteger, "达标"}, {"reachable", OFTInteger, "可达"},
+            {"population", OFTInteger64, "人口"}};
+        if (r.capacity) {
+            cols.push_back({"demand", OFTReal, "服务需求（人）"});
+            cols.push_back({"served", OFTReal, "已服务（人）"});
+        }
+        const std::string layerName = "coverage_" + r.kind + "_" + r.mode;
+        const int main = w.addLayer(layerName, wkbPoint, cols, "覆盖分析：" + kindTitle(r.kind));
+        const int links = w.addLayer(layerName + "_links", wkbLineString,
+                                     {{"village_code", OFTString, "村代码"}, {"facility_id", OFTString, "设施编号"}, {"distance_m", OFTReal, "距离（米）"}, {"minutes", OFTReal, "时间（分钟）"}},
+                                     "村到设施连线");
+        std::map<std::string, Tally> byTownship;
+        Tally county;
+        for (const auto& row : r.rows) {
+            const VillageRec& v = *row.village;
+            const bool reachable = row.route.reachable();
+            const FacilityRec* f = row.facility >= 0 ? &r.facilities[static_cast<std::size_t>(row.facility)] : nullptr;
+            std::vector<Value> values = {v.code, v.name, v.townshipCode,
+                                         f ? Value(f->id) : Value(), f ? Value(f->name) : Value(),
+                                         reachable ? Value(std::round(row.route.metres * 100) / 100) : Value(),
+                                         reachable && r.mode != "straight" ? Value(std::round(row.route.minutes * 100) / 100) : Value(),
+                                         static_cast<long long>(row.covered), static_cast<long long>(reachable), v.population};
+            if (r.capacity) {
+                values.emplace_back(row.demand);
+                values.emplace_back(row.served);
+            }
+            std::unique_ptr<OGRGeometry> g;
+            if (v.hasPoint) g = std::make_unique<OGRPoint>(v.at.x, v.at.y);
+            w.addRow(main, values, std::move(g));
+            if (f && v.hasPoint && links >= 0) {
+                auto line = std::make_unique<OGRLineString>();
+                line->addPoint(v.at.x, v.at.y);
+                line->addPoint(f->at.x, f->at.y);
+                w.addRow(links, {v.code, f->id, std::round(row.route.metres * 100) / 100,
+                                 r.mode != "straight" ? Value(std::round(row.route.minutes * 100) / 100) : Value()},
+                         std::move(line));
+            }
+            for (Tally* t : {&county, &byTownship[v.townshipCode]}) {
+                ++t->villages;
+                t->population += static_cast<double>(v.population);
+                if (row.covered) {
+                    ++t->covered;
+                    t->populationCovered += static_cast<double>(v.population);
+                }
+                if (!reachable) ++t->unreachable;
+                t->demand += row.demand;
+                t->served += row.served;
+            }
+        }
+        w.commit();
+
+        // The worst served: unreachable first, then the farthest.
+        std::vector<const VillageCoverage*> worst;
+        for (const auto& row : r.rows) if (!row.covered) worst.push_back(&row);
+        auto measure = [&](const VillageCoverage* x) { return !x->route.reachable() ? kUnreachable : (r.mode == "straight" ? x->route.metres : x->route.minutes); };
+        std::sort(worst.begin(), worst.end(), [&](auto* a, auto* b) { return measure(a) > measure(b); });
+        if (worst.size() > 10) worst.resize(10);
+
+        AnalysisResult res;
+        std::string j = "{\"kind\": " + jsonQuote(r.kind) + ", \"mode\": " + jsonQuote(r.mode) + ", \"status\": " + jsonQuote(r.status) +
+                        ", \"threshold\": " + fmt(r.threshold, 3) + ", \"threshold_unit\": " + jsonQuote(r.thresholdUnit) +
+                        ", \"standard\": " + jsonQuote(r.standardId) + ", \"facilities\": " + std::to_string(r.facilities.size()) +
+                        ", \"villages\": " + std::to_string(county.villages) + ", \"villages_covered\": " + std::to_string(county.covered) +
+                        ", \"population\": " + fmt(county.population, 0) + ", \"population_covered\": " + fmt(county.populationCovered, 0) +
+                        ", \"unreachable\": " + std::to_string(county.unreachable);
+        if (r.capacity) j += ", \"demand\": " + fmt(county.demand, 1) + ", \"served\": " + fmt(county.served, 1) + ", \"population_unserved\": " + fmt(county.demand - county.served, 1);
+        j += ", \"townships\": [";
+        bool first = true;
+        for (const auto& [code, t] : byTownship) {
+            j += std::string(first ? "" : ", ") + "{\"code\": " + jsonQuote(code) + ", \"name\": " + jsonQuote(townshipName[code]) +
+                 ", \"villages\": " + std::to_string(t.villages) + ", \"villages_covered\": " + std::to_string(t.covered) +
+                 ", \"population\": " + fmt(t.population, 0) + ", \"population_covered\": " + fmt(t.populationCovered, 0) +
+                 ", \"unreachable\": " + std::to_string(t.unreachable) + "}";
+            first = false;
+        }
+        j += "], \"worst\": [";
+        first = true;
+        for (const auto* x : worst) {
+            j += std::string(first ? "" : ", ") + "{\"code\": " + jsonQuote(x->village->code) + ", \"name\": " + jsonQuote(x->village->name) +
+                 ", \"reachable\": " + (x->route.reachable() ? "true" : "false") +
+                 (x->route.reachable() ? ", \"distance_m\": " + fmt(x->route.metres, 1) + (r.mode != "straight" ? ", \"minutes\": " + fmt(x->route.minutes, 1) : std::string()) : std::string()) + "}";
+            first = false;
+        }
+        j += "]}";
+        res.summaryJson = j;
+
+        std::string t = kindTitle(r.kind) + "覆盖（" + modeTitle(r.mode) + "，阈值 " + fmt(r.threshold, r.thresholdUnit == "m" ? 0 : 1) +
+                        (r.thresholdUnit == "m" ? " 米" : " 分钟") + (r.standardId.empty() ? "" : "，标准 " + r.standardId) + "）\n";
+        t += "  设施 " + std::to_string(r.facilities.size()) + " 处；村 " + std::to_string(county.villages) + " 个，达标 " + std::to_string(county.covered) +
+             " 个，不可达 " + std::to_string(county.unreachable) + " 个；人口 " + fmt(county.population, 0) + "，达标人口 " + fmt(county.populationCovered, 0) + "\n";
+        if (r.capacity) t += "  按服务能力：需求 " + fmt(county.demand, 0) + " 人，已服务 " + fmt(county.served, 0) + " 人，未服务 " + fmt(county.demand - county.served, 0) + " 人\n";
+        t += "  乡镇 / township                 村  达标  不可达   人口覆盖率\n";
+        for (const auto& [code, tt] : byTownship)
+            t += "  " + code + " " + townshipName[code] + std::string(std::max<int>(1, 12 - static_cast<int>(townshipName[code].size() / 3 * 2)), ' ') +
+                 fmt(static_cast<double>(tt.villages), 0) + "  " + fmt(static_cast<double>(tt.covered), 0) + "  " + fmt(static_cast<double>(tt.unreachable), 0) + "  " +
+                 fmt(tt.population > 0 ? 100.0 * tt.populationCovered / tt.population : 0, 1) + "%\n";
+        if (!worst.empty()) {
+            t += "  最差的村 / worst served:\n";
+            for (const auto* x : worst)
+                t += "    " + x->village->code + " " + x->village->name + "  " +
+                     (x->route.reachable() ? (r.mode == "straight" ? fmt(x->route.metres, 0) + " 米" : fmt(x->route.minutes, 1) + " 分钟") : std::string("不可达")) + "\n";
+        }
+        t += "  结果 / result: " + out + "\n";
+        res.summaryText = t;
+        return res;
+    }
+
+    static std::string kindTitle(const std::string& kind) {
+        auto t = findEnumeration("facility_kind")->values;
+        for (const auto& v : t) if (v.code == kind) return std::string(v.titleZh);
+        return kind;
+    }
+    static std::string modeTitle(const std::string& mode) {
+        return mode == "straight" ? "直线距离" : mode == "road" ? "道路通行时间" : "步行时间";
+    }
+
+private:
+    AnalysisSpec m_spec;
+};
+}  // namespace
+
+std::unique_ptr<Analysis> makeCoverageAnalysis() { return std::make_unique<CoverageAnalysis>(); }
+
+}  // namespace ruralatlas::services

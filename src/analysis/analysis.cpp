@@ -1,0 +1,97 @@
+#include "analysis/analysis.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include "core/error.hpp"
+
+namespace ruralatlas::analysis {
+
+namespace {
+std::optional<double> parseDouble(const std::string& s) {
+    if (s.empty()) return std::nullopt;
+    char* end = nullptr;
+    const double v = std::strtod(s.c_str(), &end);
+    if (*end != '\0' || !std::isfinite(v)) return std::nullopt;
+    return v;
+}
+}  // namespace
+
+ParamValues ParamValues::validate(const AnalysisSpec& spec, const std::map<std::string, std::string>& raw) {
+    ParamValues out;
+    for (const auto& [name, value] : raw) {
+        const bool known = std::any_of(spec.params.begin(), spec.params.end(), [&](const ParamSpec& p) { return p.name == name; });
+        if (!known) throw UsageError("unknown parameter --" + name + " for " + spec.name);
+    }
+    for (const auto& p : spec.params) {
+        auto it = raw.find(p.name);
+        std::optional<std::string> v = it != raw.end() ? std::optional<std::string>(it->second) : p.defaultValue;
+        if (!v) {
+            if (p.required) throw UsageError("--" + p.name + " is required (" + p.titleZh + " / " + p.titleEn + ")");
+            continue;
+        }
+        switch (p.type) {
+            case ParamType::Integer:
+            case ParamType::Real: {
+                auto d = parseDouble(*v);
+                if (!d || (p.type == ParamType::Integer && std::fabs(*d - std::round(*d)) > 0))
+                    throw UsageError("--" + p.name + " must be " + (p.type == ParamType::Integer ? "a whole number" : "a number") + ", not '" + *v + "'");
+                if ((p.min && *d < *p.min) || (p.max && *d > *p.max)) {
+                    char buf[128];
+                    std::snprintf(buf, sizeof buf, " must be between %g and %g", p.min.value_or(-1e300), p.max.value_or(1e300));
+                    throw UsageError("--" + p.name + buf);
+                }
+                break;
+            }
+            case ParamType::Choice:
+                if (std::find(p.choices.begin(), p.choices.end(), *v) == p.choices.end()) {
+                    std::string list;
+                    for (const auto& c : p.choices) list += (list.empty() ? "" : "|") + c;
+                    throw UsageError("--" + p.name + " must be one of " + list + ", not '" + *v + "'");
+                }
+                break;
+            default: break;
+        }
+        out.m_values[p.name] = *v;
+    }
+    return out;
+}
+
+std::string ParamValues::text(const std::string& name) const {
+    auto it = m_values.find(name);
+    return it == m_values.end() ? std::string() : it->second;
+}
+
+long long ParamValues::integer(const std::string& name) const { return std::llround(real(name)); }
+
+double ParamValues::real(const std::string& name) const {
+    auto v = optionalReal(name);
+    if (!v) throw UsageError("--" + name + " is required");
+    return *v;
+}
+
+std::optional<double> ParamValues::optionalReal(const std::string& name) const {
+    auto it = m_values.find(name);
+    if (it == m_values.end()) return std::nullopt;
+    return parseDouble(it->second);
+}
+
+void Registry::add(std::unique_ptr<Analysis> analysis) {
+    if (find(analysis->spec().name)) throw std::logic_error("analysis registered twice: " + analysis->spec().name);
+    m_analyses.push_back(std::move(analysis));
+}
+
+const Analysis* Registry::find(const std::string& name) const {
+    for (const auto& a : m_analyses)
+        if (a->spec().name == name) return a.get();
+    return nullptr;
+}
+
+std::vector<const Analysis*> Registry::all() const {
+    std::vector<const Analysis*> out;
+    for (const auto& a : m_analyses) out.push_back(a.get());
+    return out;
+}
+
+}  // namespace ruralatlas::analysis

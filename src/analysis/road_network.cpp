@@ -1,0 +1,302 @@
+#include "analysis/road_network.hpp"
+
+#include <algorithm>
+#include <boost/geometry.hpp>
+#include <boost/geometry/index/rtree.hpp>
+#include <cmath>
+#include <memory>
+#include <queue>
+#include <unordered_map>
+
+namespace ruralatlas::analysis {
+
+namespace bg = boost::geometry;
+namespace bgi = boost::geometry::index;
+using BPoint = bg::model::point<double, 2, bg::cs::cartesian>;
+using BBox = bg::model::box<BPoint>;
+using BSeg = bg::model::segment<BPoint>;
+
+struct RoadNetwork::Index {
+    bgi::rtree<std::pair<BSeg, std::uint32_t>, bgi::rstar<16>> edges;
+};
+
+double defaultRoadSpeed(const std::string& cls, const std::string& surface) {
+    // Design speeds of the Chinese highway technical standard (JTG B01-2014) for the usual
+    // grade of each administrative class, lowered for unpaved surfaces.
+    double v = 20;
+    if (cls == "national") v = 80;
+    else if (cls == "provincial") v = 60;
+    else if (cls == "county") v = 40;
+    else if (cls == "township") v = 30;
+    else if (cls == "village") v = 20;
+    else if (cls == "track") v = 10;
+    if (surface == "gravel") v *= 0.7;
+    else if (surface == "earth") v *= 0.5;
+    return v;
+}
+
+namespace {
+struct Split {
+    double t;
+    XY p;
+};
+
+// Parameter of the projection of p on segment a-b, clamped to [0, 1].
+double project(const XY& a, const XY& b, const XY& p) {
+    const double dx = b.x - a.x, dy = b.y - a.y, l2 = dx * dx + dy * dy;
+    if (l2 <= 0) return 0;
+    return std::clamp(((p.x - a.x) * dx + (p.y - a.y) * dy) / l2, 0.0, 1.0);
+}
+XY lerp(const XY& a, const XY& b, double t) { return {a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t}; }
+
+// Time to cover `fraction` of an edge in a direction that takes `minutes` in full: no time at
+// all for a zero fraction, whatever the direction (a point on a node of a one-way edge is at
+// that node), and infinite for a positive fraction against a one-way edge.
+double along(double fraction, double minutes) { return fraction <= 0 ? 0.0 : fraction * minutes; }
+double dist(const XY& a, const XY& b) { return std::hypot(a.x - b.x, a.y - b.y); }
+
+// Proper crossing of two segments: parameters on each, when they cross strictly inside.
+bool crossing(const XY& p, const XY& p2, const XY& q, const XY& q2, double& t, double& u) {
+    const double rx = p2.x - p.x, ry = p2.y - p.y, sx = q2.x - q.x, sy = q2.y - q.y;
+    const double den = rx * sy - ry * sx;
+    if (std::fabs(den) < 1e-12) return false;
+    t = ((q.x - p.x) * sy - (q.y - p.y) * sx) / den;
+    u = ((q.x - p.x) * ry - (q.y - p.y) * rx) / den;
+    return t > 0 && t < 1 && u > 0 && u < 1;
+}
+
+// Node identity within the tolerance, through a hash grid of cell = tolerance.
+class NodeGrid {
+public:
+    NodeGrid(double tol, std::vector<XY>& nodes) : m_tol(tol), m_nodes(nodes) {}
+    std::uint32_t get(const XY& p) {
+        const auto cx = static_cast<std::int64_t>(std::floor(p.x / m_tol)), cy = static_cast<std::int64_t>(std::floor(p.y / m_tol));
+        for (std::int64_t dx = -1; dx <= 1; ++dx)
+            for (std::int64_t dy = -1; dy <= 1; ++dy) {
+                auto it = m_cells.find(key(cx + dx, cy + dy));
+                if (it != m_cells.end() && dist(m_nodes[it->second], p) <= m_tol) return it->second;
+            }
+        const auto id = static_cast<std::uint32_t>(m_nodes.size());
+        m_nodes.push_back(p);
+        m_cells.emplace(key(cx, cy), id);
+        return id;
+    }
+
+private:
+    static std::uint64_t key(std::int64_t x, std::int64_t y) {
+        return (static_cast<std::uint64_t>(x) * 0x9E3779B97F4A7C15ULL) ^ static_cast<std::uint64_t>(y);
+    }
+    double m_tol;
+    std::vector<XY>& m_nodes;
+    std::unordered_map<std::uint64_t, std::uint32_t> m_cells;
+};
+}  // namespace
+
+RoadNetwork::RoadNetwork(const std::vector<RoadRec>& roads, const NetworkOptions& opt, Feedback* feedback)
+    : m_opt(opt), m_index(std::make_shared<Index>()) {
+    // Every input segment, with the splits other roads force on it.
+    struct InSeg {
+        XY a, b;
+        std::uint32_t road;
+    };
+    std::vector<InSeg> segs;
+    for (std::uint32_t r = 0; r < roads.size(); ++r)
+        for (std::size_t i = 0; i + 1 < roads[r].line.size(); ++i)
+            if (dist(roads[r].line[i], roads[r].line[i + 1]) > 0) segs.push_back({roads[r].line[i], roads[r].line[i + 1], r});
+    std::vector<std::vector<Split>> splits(segs.size());
+    {
+        std::vector<std::pair<BBox, std::uint32_t>> boxes;
+        boxes.reserve(segs.size());
+        for (std::uint32_t i = 0; i < segs.size(); ++i) {
+            BBox b(BPoint(std::min(segs[i].a.x, segs[i].b.x), std::min(segs[i].a.y, segs[i].b.y)),
+                   BPoint(std::max(segs[i].a.x, segs[i].b.x), std::max(segs[i].a.y, segs[i].b.y)));
+            boxes.emplace_back(b, i);
+        }
+        bgi::rtree<std::pair<BBox, std::uint32_t>, bgi::rstar<16>> tree(boxes.begin(), boxes.end());
+        std::vector<std::pair<BBox, std::uint32_t>> hits;
+        const double tol = opt.tolerance;
+        for (std::uint32_t i = 0; i < segs.size(); ++i) {
+            if (feedback && i % 65536 == 0) feedback->checkCancelled();
+            BBox q = boxes[i].first;
+            q.min_corner().set<0>(q.min_corner().get<0>() - tol);
+            q.min_corner().set<1>(q.min_corner().get<1>() - tol);
+            q.max_corner().set<0>(q.max_corner().get<0>() + tol);
+            q.max_corner().set<1>(q.max_corner().get<1>() + tol);
+            hits.clear();
+            tree.query(bgi::intersects(q), std::back_inserter(hits));
+            const InSeg& s = segs[i];
+            for (const auto& [box, j] : hits) {
+                if (j <= i) continue;
+                const InSeg& o = segs[j];
+                double t, u;
+                if (crossing(s.a, s.b, o.a, o.b, t, u)) {
+                    const XY p = lerp(s.a, s.b, t);
+                    splits[i].push_back({t, p});
+                    splits[j].push_back({u, p});
+                    continue;
+                }
+                // An end of one touching the inside of the other (T-junction without a shared vertex).
+                for (const XY& e : {o.a, o.b}) {
+                    const double tt = project(s.a, s.b, e);
+                    if (tt > 0 && tt < 1 && dist(lerp(s.a, s.b, tt), e) <= tol) splits[i].push_back({tt, e});
+                }
+                for (const XY& e : {s.a, s.b}) {
+                    const double uu = project(o.a, o.b, e);
+                    if (uu > 0 && uu < 1 && dist(lerp(o.a, o.b, uu), e) <= tol) splits[j].push_back({uu, e});
+                }
+            }
+        }
+    }
+    // Nodes and edges.
+    NodeGrid grid(std::max(opt.tolerance, 1e-6), m_nodes);
+    std::vector<std::pair<BSeg, std::uint32_t>> edgeIndex;
+    for (std::size_t i = 0; i < segs.size(); ++i) {
+        const InSeg& s = segs[i];
+        const RoadRec& road = roads[s.road];
+        auto& sp = splits[i];
+        sp.push_back({0, s.a});
+        sp.push_back({1, s.b});
+        std::sort(sp.begin(), sp.end(), [](const Split& x, const Split& y) { return x.t < y.t; });
+        const double kmh = road.speedKmh > 0 ? road.speedKmh : defaultRoadSpeed(road.cls, road.surface);
+        const double metresPerMinute = kmh * 1000.0 / 60.0;
+        std::uint32_t prev = grid.get(sp[0].p);
+        for (std::size_t k = 1; k < sp.size(); ++k) {
+            const std::uint32_t next = grid.get(sp[k].p);
+            if (next == prev) continue;
+            const double len = dist(m_nodes[prev], m_nodes[next]);
+            const double minutes = len / metresPerMinute;
+            m_edges.push_back({prev, next, len, minutes, road.oneway ? kUnreachable : minutes});
+            edgeIndex.emplace_back(BSeg(BPoint(m_nodes[prev].x, m_nodes[prev].y), BPoint(m_nodes[next].x, m_nodes[next].y)),
+                                   static_cast<std::uint32_t>(m_edges.size() - 1));
+            prev = next;
+        }
+    }
+    m_index->edges = decltype(m_index->edges)(edgeIndex.begin(), edgeIndex.end());
+    // CSR adjacency.
+    m_offsets.assign(m_nodes.size() + 1, 0);
+    for (const Edge& e : m_edges) {
+        ++m_offsets[e.a + 1];
+        ++m_offsets[e.b + 1];
+    }
+    for (std::size_t i = 1; i < m_offsets.size(); ++i) m_offsets[i] += m_offsets[i - 1];
+    m_incident.resize(m_offsets.back());
+    std::vector<std::uint32_t> fill(m_offsets.begin(), m_offsets.end() - 1);
+    for (std::uint32_t e = 0; e < m_edges.size(); ++e) {
+        m_incident[fill[m_edges[e].a]++] = e;
+        m_incident[fill[m_edges[e].b]++] = e;
+    }
+}
+
+RoadNetwork::Attachment RoadNetwork::attach(const XY& p) const {
+    Attachment at;
+    if (m_edges.empty()) return at;
+    std::vector<std::pair<BSeg, std::uint32_t>> hit;
+    m_index->edges.query(bgi::nearest(BPoint(p.x, p.y), 1), std::back_inserter(hit));
+    if (hit.empty()) return at;
+    const Edge& e = m_edges[hit[0].second];
+    at.edge = hit[0].second;
+    at.t = project(m_nodes[e.a], m_nodes[e.b], p);
+    at.walk = dist(lerp(m_nodes[e.a], m_nodes[e.b], at.t), p);
+    return at;
+}
+
+std::vector<RoadNetwork::Label> RoadNetwork::search(const std::vector<std::pair<Attachment, int>>& sources, double maxMinutes) const {
+    std::vector<Label> label(m_nodes.size());
+    using Item = std::pair<double, std::uint32_t>;
+    std::priority_queue<Item, std::vector<Item>, std::greater<>> heap;
+    const double walkPerMinute = m_opt.walkKmh * 1000.0 / 60.0;
+    auto offer = [&](std::uint32_t node, double minutes, double metres, int source) {
+        if (minutes < label[node].minutes && minutes <= maxMinutes) {
+            label[node] = {minutes, metres, source};
+            heap.push({minutes, node});
+        }
+    };
+    for (const auto& [at, source] : sources) {
+        if (at.walk > m_opt.maxWalkMetres) continue;
+        const Edge& e = m_edges[at.edge];
+        const double walkMin = at.walk / walkPerMinute;
+        // From node a the trip runs a -> attachment point along the edge (direction a->b).
+        const double fromA = along(at.t, e.minutesAB), fromB = along(1 - at.t, e.minutesBA);
+        if (std::isfinite(fromA)) offer(e.a, walkMin + fromA, at.walk + at.t * e.metres, source);
+        if (std::isfinite(fromB)) offer(e.b, walkMin + fromB, at.walk + (1 - at.t) * e.metres, source);
+    }
+    while (!heap.empty()) {
+        const auto [d, v] = heap.top();
+        heap.pop();
+        if (d > label[v].minutes) continue;
+        for (std::uint32_t k = m_offsets[v]; k < m_offsets[v + 1]; ++k) {
+            const Edge& e = m_edges[m_incident[k]];
+            // A trip from u through v: u -> v along the edge.
+            const bool vIsB = e.b == v;
+            const std::uint32_t u = vIsB ? e.a : e.b;
+            const double step = vIsB ? e.minutesAB : e.minutesBA;
+            if (!std::isfinite(step)) continue;
+            offer(u, d + step, label[v].metres + e.metres, label[v].source);
+        }
+    }
+    return label;
+}
+
+Route RoadNetwork::evaluate(const Attachment& at, const std::vector<Label>& label,
+                                         const std::vector<std::vector<std::pair<double, int>>>* sameEdge,
+                                         const std::vector<Attachment>* srcAt) const {
+    Route best;
+    if (m_edges.empty() || at.walk > m_opt.maxWalkMetres) return best;
+    const Edge& e = m_edges[at.edge];
+    const double walkPerMinute = m_opt.walkKmh * 1000.0 / 60.0;
+    const double walkMin = at.walk / walkPerMinute;
+    auto consider = [&](double minutes, double metres, int source) {
+        if (source >= 0 && minutes < best.minutes) best = {source, minutes, metres};
+    };
+    // Toward node a the trip runs b->a; toward node b it runs a->b.
+    const double toA = along(at.t, e.minutesBA), toB = along(1 - at.t, e.minutesAB);
+    if (std::isfinite(toA) && label[e.a].source >= 0)
+        consider(walkMin + toA + label[e.a].minutes, at.walk + at.t * e.metres + label[e.a].metres, label[e.a].source);
+    if (std::isfinite(toB) && label[e.b].source >= 0)
+        consider(walkMin + toB + label[e.b].minutes, at.walk + (1 - at.t) * e.metres + label[e.b].metres, label[e.b].source);
+    // A source on the same edge, reached without passing a node.
+    if (sameEdge && srcAt)
+        for (const auto& [t, source] : (*sameEdge)[at.edge]) {
+            const Attachment& sa = (*srcAt)[static_cast<std::size_t>(source)];
+            const double way = t >= at.t ? along(t - at.t, e.minutesAB) : along(at.t - t, e.minutesBA);
+            if (!std::isfinite(way)) continue;
+            consider(walkMin + way + sa.walk / walkPerMinute, at.walk + std::fabs(t - at.t) * e.metres + sa.walk, source);
+        }
+    return best;
+}
+
+std::vector<Route> RoadNetwork::nearest(const std::vector<XY>& sources, const std::vector<XY>& targets, Feedback& feedback) const {
+    std::vector<std::pair<Attachment, int>> src;
+    std::vector<Attachment> srcAt;
+    std::vector<std::vector<std::pair<double, int>>> sameEdge(m_edges.size());
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+        const Attachment a = attach(sources[i]);
+        srcAt.push_back(a);
+        if (a.walk <= m_opt.maxWalkMetres) {
+            src.push_back({a, static_cast<int>(i)});
+            sameEdge[a.edge].push_back({a.t, static_cast<int>(i)});
+        }
+    }
+    feedback.checkCancelled();
+    const auto label = search(src, kUnreachable);
+    feedback.checkCancelled();
+    std::vector<Route> out(targets.size());
+    for (std::size_t i = 0; i < targets.size(); ++i) out[i] = evaluate(attach(targets[i]), label, &sameEdge, &srcAt);
+    return out;
+}
+
+std::vector<Route> RoadNetwork::fromOne(const XY& source, const std::vector<XY>& targets, double maxMinutes) const {
+    const Attachment a = attach(source);
+    std::vector<Attachment> srcAt{a};
+    std::vector<std::vector<std::pair<double, int>>> sameEdge(m_edges.size());
+    if (a.walk <= m_opt.maxWalkMetres) sameEdge[a.edge].push_back({a.t, 0});
+    const auto label = search({{a, 0}}, maxMinutes);
+    std::vector<Route> out(targets.size());
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        out[i] = evaluate(attach(targets[i]), label, &sameEdge, &srcAt);
+        if (out[i].minutes > maxMinutes) out[i] = Route{};
+    }
+    return out;
+}
+
+}  // namespace ruralatlas::analysis

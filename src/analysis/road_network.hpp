@@ -1,0 +1,75 @@
+// The road network as a graph for travel-time analyses: noded where roads share a vertex, cross,
+// or touch within a tolerance; edge speeds from the road's speed or its class and surface;
+// one-way roads; villages and facilities joined to the nearest point of the nearest edge by a
+// walking leg. One multi-source shortest-path pass answers "nearest facility" for every village.
+#pragma once
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "analysis/project_data.hpp"
+#include "core/feedback.hpp"
+
+namespace ruralatlas::analysis {
+
+constexpr double kUnreachable = std::numeric_limits<double>::infinity();
+
+struct Route {
+    int source = -1;  // index into the sources, -1 when unreachable
+    double minutes = kUnreachable;
+    double metres = kUnreachable;  // along the path taken, walking legs included
+    bool reachable() const { return source >= 0; }
+};
+
+// Default speed of a road class on a surface (km/h): used when speed_kmh is empty.
+double defaultRoadSpeed(const std::string& cls, const std::string& surface);
+
+struct NetworkOptions {
+    double tolerance = 0.5;     // metres: vertices closer than this are one node
+    double walkKmh = 5.0;       // walking legs between a point and the road
+    double maxWalkMetres = 2000;  // a point farther from any road is off the network
+};
+
+class RoadNetwork {
+public:
+    RoadNetwork(const std::vector<RoadRec>& roads, const NetworkOptions& options, Feedback* feedback = nullptr);
+
+    std::size_t nodeCount() const { return m_nodes.size(); }
+    std::size_t edgeCount() const { return m_edges.size(); }
+
+    // For every target, the source nearest by travel time from the target to it.
+    std::vector<Route> nearest(const std::vector<XY>& sources, const std::vector<XY>& targets, Feedback& feedback) const;
+    // From one source, the travel time of every target reachable within maxMinutes (others
+    // unreachable): for capacity-aware coverage.
+    std::vector<Route> fromOne(const XY& source, const std::vector<XY>& targets, double maxMinutes) const;
+
+    struct Attachment {
+        std::uint32_t edge = 0;
+        double t = 0;       // 0 at the edge's first node, 1 at its second
+        double walk = kUnreachable;  // metres of walking leg
+    };
+    Attachment attach(const XY& p) const;
+
+private:
+    struct Edge {
+        std::uint32_t a, b;
+        double metres;
+        double minutesAB, minutesBA;  // infinite when that direction is not allowed
+    };
+    struct Label {
+        double minutes = kUnreachable, metres = kUnreachable;
+        int source = -1;
+    };
+    std::vector<Label> search(const std::vector<std::pair<Attachment, int>>& sources, double maxMinutes) const;
+    Route evaluate(const Attachment& at, const std::vector<Label>& labels,
+                   const std::vector<std::vector<std::pair<double, int>>>* sameEdge, const std::vector<Attachment>* srcAt) const;
+
+    NetworkOptions m_opt;
+    std::vector<XY> m_nodes;
+    std::vector<Edge> m_edges;
+    std::vector<std::uint32_t> m_offsets, m_incident;  // CSR: edges at each node
+    struct Index;
+    std::shared_ptr<Index> m_index;
+};
+
+}  // namespace ruralatlas::analysis

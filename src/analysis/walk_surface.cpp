@@ -1,0 +1,203 @@
+#include "analysis/walk_surface.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <queue>
+
+namespace ruralatlas::analysis {
+
+double toblerKmh(double slope) { return 6.0 * std::exp(-3.5 * std::fabs(slope + 0.05)); }
+
+namespace {
+const double kFlatKmh = toblerKmh(0.0);
+
+// Tobler's function tabulated over slopes -4..4 in steps of 1/4096, linearly interpolated:
+// the search evaluates it over a hundred million times on a county DEM.
+class ToblerTable {
+public:
+    ToblerTable() {
+        m_v.resize(kN + 1);
+        for (int i = 0; i <= kN; ++i) m_v[static_cast<std::size_t>(i)] = toblerKmh(-kRange + 2 * kRange * i / kN);
+    }
+    double operator()(double slope) const {
+        const double f = (slope + kRange) * (kN / (2 * kRange));
+        if (f <= 0 || f >= kN) return toblerKmh(slope);
+        const auto i = static_cast<std::size_t>(f);
+        const double t = f - static_cast<double>(i);
+        return m_v[i] + (m_v[i + 1] - m_v[i]) * t;
+    }
+
+private:
+    static constexpr int kN = 8 * 4096;
+    static constexpr double kRange = 4.0;
+    std::vector<double> m_v;
+};
+const ToblerTable kTobler;
+}  // namespace
+
+namespace {
+// Every cell a segment passes through (supercover), so a river drawn in cells is a
+// 4-connected wall that no 8- or 16-neighbour step can slip through diagonally.
+template <class Visit>
+void supercover(const Raster& g, XY a, XY b, Visit visit) {
+    double x0 = (a.x - g.x0) / g.cell, y0 = (g.y1 - a.y) / g.cell, x1 = (b.x - g.x0) / g.cell, y1 = (g.y1 - b.y) / g.cell;
+    const double len = std::hypot(x1 - x0, y1 - y0);
+    const int steps = std::max(1, static_cast<int>(std::ceil(len * 4)));
+    int lastC = INT32_MIN, lastR = INT32_MIN;
+    for (int s = 0; s <= steps; ++s) {
+        const double t = static_cast<double>(s) / steps;
+        const int c = static_cast<int>(std::floor(x0 + (x1 - x0) * t)), r = static_cast<int>(std::floor(y0 + (y1 - y0) * t));
+        if (c == lastC && r == lastR) continue;
+        if (lastC != INT32_MIN && c != lastC && r != lastR) visit(lastC, r);  // close the diagonal gap
+        visit(c, r);
+        lastC = c;
+        lastR = r;
+    }
+}
+
+struct Move {
+    int dc, dr;
+    double unit;  // length in cells
+    int via1c, via1r, via2c, via2r;  // cells a knight's or diagonal move passes beside
+};
+const Move kMoves[16] = {
+    {1, 0, 1, 0, 0, 0, 0}, {-1, 0, 1, 0, 0, 0, 0}, {0, 1, 1, 0, 0, 0, 0}, {0, -1, 1, 0, 0, 0, 0},
+    {1, 1, M_SQRT2, 1, 0, 0, 1}, {1, -1, M_SQRT2, 1, 0, 0, -1}, {-1, 1, M_SQRT2, -1, 0, 0, 1}, {-1, -1, M_SQRT2, -1, 0, 0, -1},
+    {1, 2, std::sqrt(5.0), 0, 1, 1, 1}, {2, 1, std::sqrt(5.0), 1, 0, 1, 1}, {-1, 2, std::sqrt(5.0), 0, 1, -1, 1}, {-2, 1, std::sqrt(5.0), -1, 0, -1, 1},
+    {1, -2, std::sqrt(5.0), 0, -1, 1, -1}, {2, -1, std::sqrt(5.0), 1, 0, 1, -1}, {-1, -2, std::sqrt(5.0), 0, -1, -1, -1}, {-2, -1, std::sqrt(5.0), -1, 0, -1, -1},
+};
+}  // namespace
+
+WalkSurface::WalkSurface(Raster dem, const std::vector<RoadRec>& roads, const std::vector<std::vector<XY>>& rivers, const WalkOptions& options)
+    : m_dem(std::move(dem)), m_opt(options) {
+    const std::size_t n = static_cast<std::size_t>(m_dem.width) * m_dem.height;
+    m_barrier.assign(n, 0);
+    m_roadKmh.assign(n, 0.f);
+    auto inside = [&](int c, int r) { return c >= 0 && r >= 0 && c < m_dem.width && r < m_dem.height; };
+    for (std::size_t i = 0; i < n; ++i)
+        if (m_dem.z[i] == m_dem.nodata || !std::isfinite(m_dem.z[i])) m_barrier[i] = 1;
+    for (const auto& river : rivers)
+        for (std::size_t i = 0; i + 1 < river.size(); ++i)
+            supercover(m_dem, river[i], river[i + 1], [&](int c, int r) {
+                if (inside(c, r)) m_barrier[index(c, r)] = 1;
+            });
+    for (const auto& road : roads) {
+        const double kmh = road.speedKmh > 0 ? road.speedKmh : defaultRoadSpeed(road.cls, road.surface);
+        for (std::size_t i = 0; i + 1 < road.line.size(); ++i)
+            supercover(m_dem, road.line[i], road.line[i + 1], [&](int c, int r) {
+                if (!inside(c, r)) return;
+                const std::size_t k = index(c, r);
+                m_roadKmh[k] = std::max(m_roadKmh[k], static_cast<float>(kmh));
+                m_barrier[k] = 0;  // a bridge where a road crosses a river
+            });
+    }
+}
+
+bool WalkSurface::cellOf(const XY& p, int& col, int& row) const {
+    col = static_cast<int>(std::floor((p.x - m_dem.x0) / m_dem.cell));
+    row = static_cast<int>(std::floor((m_dem.y1 - p.y) / m_dem.cell));
+    return col >= 0 && row >= 0 && col < m_dem.width && row < m_dem.height;
+}
+
+std::vector<WalkSurface::Label> WalkSurface::search(const std::vector<std::pair<std::size_t, int>>& sources, double maxMinutes,
+                                                    const std::vector<std::size_t>& targets) const {
+    const int W = m_dem.width, H = m_dem.height;
+    std::vector<Label> label(static_cast<std::size_t>(W) * H, Label{std::numeric_limits<float>::infinity(), 0.f, -1});
+    using Item = std::pair<float, std::uint32_t>;
+    std::priority_queue<Item, std::vector<Item>, std::greater<>> heap;
+    for (const auto& [cell, source] : sources) {
+        if (m_barrier[cell] && m_roadKmh[cell] == 0) continue;
+        label[cell] = {0.f, 0.f, source};
+        heap.push({0.f, static_cast<std::uint32_t>(cell)});
+    }
+    const double cell = m_dem.cell;
+    // The search may stop once every target cell is settled.
+    std::vector<unsigned char> isTarget;
+    std::size_t targetsLeft = 0;
+    if (!targets.empty()) {
+        isTarget.assign(label.size(), 0);
+        for (std::size_t t : targets)
+            if (!isTarget[t]) {
+                isTarget[t] = 1;
+                ++targetsLeft;
+            }
+    }
+    while (!heap.empty()) {
+        const auto [d, v] = heap.top();
+        heap.pop();
+        if (d > label[v].minutes) continue;
+        if (targetsLeft > 0 && isTarget[v]) {
+            isTarget[v] = 0;
+            if (--targetsLeft == 0) break;
+        }
+        const int vc = static_cast<int>(v % static_cast<std::uint32_t>(W)), vr = static_cast<int>(v / static_cast<std::uint32_t>(W));
+        const double zv = m_dem.z[v];
+        for (const Move& m : kMoves) {
+            const int uc = vc + m.dc, ur = vr + m.dr;
+            if (uc < 0 || ur < 0 || uc >= W || ur >= H) continue;
+            const std::size_t u = index(uc, ur);
+            if (m_barrier[u]) continue;
+            // Cells the move passes beside (diagonal and knight's moves) must be open too.
+            if (m.unit > 1.0) {
+                const int ac = vc + m.via1c, ar = vr + m.via1r, bc = vc + m.via2c, br = vr + m.via2r;
+                if (m_barrier[index(ac, ar)] || m_barrier[index(bc, br)]) continue;
+            }
+            const double run = m.unit * cell;
+            // The trip goes u -> v (toward the facility): slope from u to v.
+            const double slope = (zv - m_dem.z[u]) / run;
+            double kmh;
+            if (m_roadKmh[u] > 0 && m_roadKmh[v] > 0)
+                kmh = m_opt.roadsAtVehicleSpeed ? std::min(m_roadKmh[u], m_roadKmh[v]) : kFlatKmh;
+            else
+                kmh = kTobler(slope);
+            // Compare in the stored precision: comparing the double with its own rounded float
+            // would let a node "improve" forever on the same path.
+            const float minutes = static_cast<float>(d + run / (kmh * 1000.0 / 60.0));
+            if (minutes < label[u].minutes && minutes <= maxMinutes) {
+                label[u] = {minutes, label[v].metres + static_cast<float>(run), label[v].source};
+                heap.push({minutes, static_cast<std::uint32_t>(u)});
+            }
+        }
+    }
+    return label;
+}
+
+std::vector<Route> WalkSurface::nearest(const std::vector<XY>& sources, const std::vector<XY>& targets, Feedback& feedback) const {
+    std::vector<std::pair<std::size_t, int>> src;
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+        int c, r;
+        if (cellOf(sources[i], c, r)) src.push_back({index(c, r), static_cast<int>(i)});
+    }
+    std::vector<std::size_t> targetCells;
+    for (const auto& t : targets) {
+        int c, r;
+        if (cellOf(t, c, r)) targetCells.push_back(index(c, r));
+    }
+    feedback.checkCancelled();
+    const auto label = search(src, kUnreachable, targetCells);
+    feedback.checkCancelled();
+    std::vector<Route> out(targets.size());
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        int c, r;
+        if (!cellOf(targets[i], c, r)) continue;
+        const Label& l = label[index(c, r)];
+        if (l.source >= 0) out[i] = {l.source, l.minutes, l.metres};
+    }
+    return out;
+}
+
+std::vector<Route> WalkSurface::fromOne(const XY& source, const std::vector<XY>& targets, double maxMinutes) const {
+    int c, r;
+    std::vector<Route> out(targets.size());
+    if (!cellOf(source, c, r)) return out;
+    const auto label = search({{index(c, r), 0}}, maxMinutes, {});
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        int tc, tr;
+        if (!cellOf(targets[i], tc, tr)) continue;
+        const Label& l = label[index(tc, tr)];
+        if (l.source >= 0) out[i] = {0, l.minutes, l.metres};
+    }
+    return out;
+}
+
+}  // namespace ruralatlas::analysis

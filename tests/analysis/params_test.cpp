@@ -1,0 +1,40 @@
+#include <gtest/gtest.h>
+
+#include "analysis/analysis.hpp"
+#include "core/error.hpp"
+
+using namespace ruralatlas;
+using namespace ruralatlas::analysis;
+
+namespace {
+AnalysisSpec spec() {
+    return {"t", "测试", "Test",
+            {{"mode", ParamType::Choice, "方式", "Mode", std::string("straight"), {}, {}, {"straight", "road"}},
+             {"threshold", ParamType::Real, "阈值", "Threshold", std::nullopt, 0.0, 100.0},
+             {"n", ParamType::Integer, "数量", "Count", std::string("3"), 1.0, 9.0},
+             {"out", ParamType::OutputPath, "输出", "Output", std::nullopt, {}, {}, {}, true}},
+            {}};
+}
+}  // namespace
+
+TEST(ParamValues, AppliesDefaultsAndChecksTypesRangesAndChoices) {
+    const auto v = ParamValues::validate(spec(), {{"out", "x.csv"}});
+    EXPECT_EQ(v.text("mode"), "straight");
+    EXPECT_EQ(v.integer("n"), 3);
+    EXPECT_FALSE(v.optionalReal("threshold"));
+    EXPECT_THROW(ParamValues::validate(spec(), {}), UsageError);                                    // out required
+    EXPECT_THROW(ParamValues::validate(spec(), {{"out", "x"}, {"mode", "walk"}}), UsageError);      // not a choice
+    EXPECT_THROW(ParamValues::validate(spec(), {{"out", "x"}, {"threshold", "101"}}), UsageError);  // out of range
+    EXPECT_THROW(ParamValues::validate(spec(), {{"out", "x"}, {"threshold", "3km"}}), UsageError);  // not a number
+    EXPECT_THROW(ParamValues::validate(spec(), {{"out", "x"}, {"n", "2.5"}}), UsageError);          // not whole
+    EXPECT_THROW(ParamValues::validate(spec(), {{"out", "x"}, {"colour", "red"}}), UsageError);     // unknown
+}
+
+TEST(Registry, ServicesPluginRegistersCoverageAndGaps) {
+    Registry r;
+    registerAllPlugins(r);
+    ASSERT_NE(r.find("coverage"), nullptr);
+    ASSERT_NE(r.find("gaps"), nullptr);
+    EXPECT_EQ(r.find("coverage")->spec().titleZh, "公共服务覆盖分析");
+    EXPECT_THROW(registerAllPlugins(r), std::logic_error);  // twice is a programming error
+}

@@ -1,0 +1,168 @@
+// Road scenarios with known answers. Speeds are chosen so minutes are easy by hand:
+// 60 km/h = 1 km per minute; walking legs at 5 km/h = 12 minutes per km.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "analysis/road_network.hpp"
+
+using namespace ruralatlas;
+using namespace ruralatlas::analysis;
+
+namespace {
+RoadRec road(std::vector<XY> line, double kmh = 60, bool oneway = false) {
+    RoadRec r;
+    r.line = std::move(line);
+    r.cls = "county";
+    r.speedKmh = kmh;
+    r.oneway = oneway;
+    return r;
+}
+Route one(const std::vector<RoadRec>& roads, XY facility, XY village, NetworkOptions o = {}) {
+    RoadNetwork n(roads, o);
+    Feedback fb;
+    return n.nearest({facility}, {village}, fb)[0];
+}
+}  // namespace
+
+//   V=========F      one road, 1,000 m at 60 km/h
+TEST(RoadNetwork, StraightRoadTakesLengthOverSpeed) {
+    const auto r = one({road({{0, 0}, {1000, 0}})}, {1000, 0}, {0, 0});
+    ASSERT_TRUE(r.reachable());
+    EXPECT_NEAR(r.minutes, 1.0, 1e-9);
+    EXPECT_NEAR(r.metres, 1000.0, 1e-9);
+}
+
+//   V          the village 100 m off the road walks to the nearest point of the edge
+//   |          (not to a node): 1.2 min walking + 0.5 min driving.
+//   ====+====F
+TEST(RoadNetwork, WalkingLegGoesToTheNearestPointOfTheEdge) {
+    const auto r = one({road({{0, 0}, {1000, 0}})}, {1000, 0}, {500, 100});
+    ASSERT_TRUE(r.reachable());
+    EXPECT_NEAR(r.minutes, 1.2 + 0.5, 1e-9);
+    EXPECT_NEAR(r.metres, 100 + 500, 1e-9);
+}
+
+//   +---------+      the one-way road runs west to east; going back means the 3 km loop.
+//   |         |
+//   A-->-->-->B
+TEST(RoadNetwork, OneWayRoadsAreOnlyDrivenOneWay) {
+    const std::vector<RoadRec> roads = {road({{0, 0}, {1000, 0}}, 60, true),
+                                        road({{1000, 0}, {1000, 1000}, {0, 1000}, {0, 0}}, 60)};
+    const auto forward = one(roads, {1000, 0}, {0, 0});
+    EXPECT_NEAR(forward.minutes, 1.0, 1e-9);
+    const auto backward = one(roads, {0, 0}, {1000, 0});
+    EXPECT_NEAR(backward.minutes, 3.0, 1e-9);
+    EXPECT_NEAR(backward.metres, 3000.0, 1e-9);
+}
+
+//        F
+//        |
+//   V----+----      two roads that cross without a shared vertex are noded at the crossing
+//        |
+TEST(RoadNetwork, CrossingRoadsAreNoded) {
+    const std::vector<RoadRec> roads = {road({{-1000, 0}, {1000, 0}}), road({{0, -1000}, {0, 1000}})};
+    const auto r = one(roads, {0, 1000}, {-1000, 0});
+    ASSERT_TRUE(r.reachable());
+    EXPECT_NEAR(r.minutes, 2.0, 1e-9);
+}
+
+//   V----+----F     a road ending 0.3 m from another's interior touches it (tolerance 0.5 m)
+//        |
+//        S
+TEST(RoadNetwork, RoadsTouchingWithinToleranceAreJoined) {
+    const std::vector<RoadRec> roads = {road({{-1000, 0}, {1000, 0}}), road({{0, -1000}, {0, -0.3}})};
+    const auto r = one(roads, {0, -1000}, {-1000, 0});
+    ASSERT_TRUE(r.reachable());
+    EXPECT_NEAR(r.minutes, 2.0, 1e-3);
+    NetworkOptions strict;
+    strict.tolerance = 0.1;
+    strict.maxWalkMetres = 0.2;  // no walking across the gap either
+    EXPECT_FALSE(one(roads, {0, -1000}, {-1000, 0}, strict).reachable());
+}
+
+//   F=====           V=====      a separate piece of network: unreachable, not "far"
+TEST(RoadNetwork, DisconnectedPartsAreUnreachable) {
+    const std::vector<RoadRec> roads = {road({{0, 0}, {1000, 0}}), road({{10000, 0}, {11000, 0}})};
+    const auto r = one(roads, {0, 0}, {11000, 0});
+    EXPECT_FALSE(r.reachable());
+    EXPECT_TRUE(std::isinf(r.minutes));
+}
+
+//   V                       a village 3 km from the nearest road is off the network unless
+//                           walks that long are allowed (then: 36 min walking + 1 min driving)
+//   =========F
+TEST(RoadNetwork, VillageOffTheNetwork) {
+    const std::vector<RoadRec> roads = {road({{0, 0}, {1000, 0}})};
+    EXPECT_FALSE(one(roads, {1000, 0}, {0, 3000}).reachable());
+    NetworkOptions far;
+    far.maxWalkMetres = 5000;
+    const auto r = one(roads, {1000, 0}, {0, 3000}, far);
+    ASSERT_TRUE(r.reachable());
+    EXPECT_NEAR(r.minutes, 36.0 + 1.0, 1e-9);
+}
+
+// The nearest by time, not by distance: 2 km of track (20 km/h, 6 min) against 4 km of
+// provincial road (80 km/h, 3 min).
+TEST(RoadNetwork, NearestIsByTimeNotDistance) {
+    const std::vector<RoadRec> roads = {road({{0, 0}, {-2000, 0}}, 20), road({{0, 0}, {4000, 0}}, 80)};
+    RoadNetwork n(roads, {});
+    Feedback fb;
+    const auto r = n.nearest({{-2000, 0}, {4000, 0}}, {{0, 0}}, fb)[0];
+    EXPECT_EQ(r.source, 1);
+    EXPECT_NEAR(r.minutes, 3.0, 1e-9);
+}
+
+TEST(RoadNetwork, SpeedDefaultsFromClassAndSurface) {
+    EXPECT_EQ(defaultRoadSpeed("county", "hardened"), 40);
+    EXPECT_EQ(defaultRoadSpeed("village", "gravel"), 14);
+    EXPECT_EQ(defaultRoadSpeed("track", "earth"), 5);
+}
+
+// Against an independent Floyd-Warshall on random grid networks with random speeds and one-way
+// streets, villages and facilities on nodes.
+TEST(RoadNetwork, AgreesWithBruteForceOnRandomGrids) {
+    std::mt19937 rng(42);
+    for (int trial = 0; trial < 5; ++trial) {
+        const int n = 6;
+        const double step = 500;
+        std::vector<RoadRec> roads;
+        const int N = n * n;
+        std::vector<std::vector<double>> d(N, std::vector<double>(N, kUnreachable));
+        for (int i = 0; i < N; ++i) d[i][i] = 0;
+        auto id = [&](int x, int y) { return y * n + x; };
+        for (int y = 0; y < n; ++y)
+            for (int x = 0; x < n; ++x)
+                for (auto [dx, dy] : {std::pair{1, 0}, std::pair{0, 1}}) {
+                    if (x + dx >= n || y + dy >= n || rng() % 5 == 0) continue;  // some streets missing
+                    const double kmh = 10 + rng() % 70;
+                    const bool oneway = rng() % 4 == 0;
+                    roads.push_back(road({{x * step, y * step}, {(x + dx) * step, (y + dy) * step}}, kmh, oneway));
+                    const double minutes = step / (kmh * 1000 / 60);
+                    const int a = id(x, y), b = id(x + dx, y + dy);
+                    d[a][b] = std::min(d[a][b], minutes);
+                    if (!oneway) d[b][a] = std::min(d[b][a], minutes);
+                }
+        for (int k = 0; k < N; ++k)
+            for (int i = 0; i < N; ++i)
+                for (int j = 0; j < N; ++j) d[i][j] = std::min(d[i][j], d[i][k] + d[k][j]);
+        std::vector<int> facilities = {id(0, 0), id(5, 5), id(2, 3)};
+        std::vector<XY> src, dst;
+        for (int f : facilities) src.push_back({(f % n) * step, (f / n) * step});
+        for (int v = 0; v < N; ++v) dst.push_back({(v % n) * step, (v / n) * step});
+        RoadNetwork net(roads, {});
+        Feedback fb;
+        const auto routes = net.nearest(src, dst, fb);
+        for (int v = 0; v < N; ++v) {
+            double best = kUnreachable;
+            for (int f : facilities) best = std::min(best, d[v][f]);
+            if (std::isinf(best)) {
+                EXPECT_FALSE(routes[v].reachable()) << "trial " << trial << " village " << v;
+            } else {
+                ASSERT_TRUE(routes[v].reachable()) << "trial " << trial << " village " << v;
+                EXPECT_NEAR(routes[v].minutes, best, 1e-9) << "trial " << trial << " village " << v;
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+
+#include "analysis/walk_surface.hpp"
+
+using namespace ruralatlas;
+using namespace ruralatlas::analysis;
+
+namespace {
+// A DEM of w x h cells of `cell` metres with its top-left corner at (0, h * cell).
+Raster grid(int w, int h, double cell, double (*z)(double x, double y)) {
+    Raster r;
+    r.x0 = 0;
+    r.y1 = h * cell;
+    r.cell = cell;
+    r.width = w;
+    r.height = h;
+    r.z.resize(static_cast<std::size_t>(w) * h);
+    for (int row = 0; row < h; ++row)
+        for (int col = 0; col < w; ++col)
+            r.z[static_cast<std::size_t>(row) * w + col] = static_cast<float>(z((col + 0.5) * cell, r.y1 - (row + 0.5) * cell));
+    return r;
+}
+XY centre(int col, int row, const Raster& r) { return {(col + 0.5) * r.cell, r.y1 - (row + 0.5) * r.cell}; }
+}  // namespace
+
+TEST(Tobler, FlatGroundIsFivePointZeroFourKmh) {
+    EXPECT_NEAR(toblerKmh(0.0), 6.0 * std::exp(-0.175), 1e-12);
+    EXPECT_NEAR(toblerKmh(-0.05), 6.0, 1e-12);  // fastest slightly downhill
+    EXPECT_LT(toblerKmh(0.2), toblerKmh(-0.2));
+}
+
+// On a flat DEM, walking time must equal distance over speed (tolerance 1e-3 min along an axis,
+// where the grid path is the straight line).
+TEST(WalkSurface, FlatGroundTimeIsDistanceOverSpeed) {
+    const Raster dem = grid(200, 50, 30, [](double, double) { return 100.0; });
+    WalkSurface s(dem, {}, {});
+    Feedback fb;
+    const auto r = s.nearest({centre(10, 25, dem)}, {centre(110, 25, dem)}, fb);
+    ASSERT_TRUE(r[0].reachable());
+    const double metres = 100 * 30.0;
+    EXPECT_NEAR(r[0].metres, metres, 1e-3);
+    EXPECT_NEAR(r[0].minutes, metres / (toblerKmh(0) * 1000 / 60), 1e-3);
+}
+
+TEST(WalkSurface, DiagonalsStayWithinThreePercentOfTheStraightLine) {
+    const Raster dem = grid(120, 120, 30, [](double, double) { return 0.0; });
+    WalkSurface s(dem, {}, {});
+    Feedback fb;
+    const XY from = centre(10, 10, dem), to = centre(100, 55, dem);  // a 26.6° line
+    const auto r = s.nearest({from}, {to}, fb);
+    const double straight = std::hypot(to.x - from.x, to.y - from.y) / (toblerKmh(0) * 1000 / 60);
+    EXPECT_NEAR(r[0].minutes, straight, 0.03 * straight);
+}
+
+// On a tilted plane, walking uphill costs more than walking the same way downhill.
+TEST(WalkSurface, UphillCostsMoreThanDownhill) {
+    const Raster dem = grid(200, 20, 30, [](double x, double) { return 0.1 * x; });  // rises eastward 10 %
+    WalkSurface s(dem, {}, {});
+    Feedback fb;
+    const XY west = centre(20, 10, dem), east = centre(180, 10, dem);
+    const auto up = s.nearest({east}, {west}, fb);    // from the western village up to the eastern facility
+    const auto down = s.nearest({west}, {east}, fb);  // from the eastern village down to the western facility
+    ASSERT_TRUE(up[0].reachable() && down[0].reachable());
+    EXPECT_GT(up[0].minutes, down[0].minutes);
+    const double run = 160 * 30.0;
+    EXPECT_NEAR(up[0].minutes, run / (toblerKmh(0.1) * 1000 / 60), 1e-3);
+    EXPECT_NEAR(down[0].minutes, run / (toblerKmh(-0.1) * 1000 / 60), 1e-3);
+}
+
+TEST(WalkSurface, RiversBlockWalkingExceptAtRoadBridges) {
+    const Raster dem = grid(100, 100, 30, [](double, double) { return 50.0; });
+    const std::vector<std::vector<XY>> river = {{{1500, -10}, {1520, 3010}}};  // north-south, slightly slanted
+    WalkSurface blocked(dem, {}, river);
+    Feedback fb;
+    const XY west = centre(20, 50, dem), east = centre(80, 50, dem);
+    EXPECT_FALSE(blocked.nearest({east}, {west}, fb)[0].reachable());
+    RoadRec bridge;
+    bridge.line = {{1200, 450}, {1800, 450}};
+    bridge.cls = "village";
+    bridge.speedKmh = 20;
+    WalkSurface open(dem, {bridge}, river);
+    const auto r = open.nearest({east}, {west}, fb);
+    ASSERT_TRUE(r[0].reachable());
+    EXPECT_GT(r[0].metres, 1800.0);  // the detour by the bridge is longer than the 1,800 m straight line
+}
+
+TEST(WalkSurface, CountySizedGridFinishesQuickly) {
+    // Not a timing assertion: a guard against pathological searches (the benchmark measures speed).
+    const Raster dem = grid(1000, 1000, 30, [](double x, double y) { return 300 + 200 * std::sin(x / 3000) * std::cos(y / 2500); });
+    WalkSurface s(dem, {}, {});
+    Feedback fb;
+    const auto r = s.nearest({centre(500, 500, dem)}, {centre(10, 10, dem), centre(990, 990, dem)}, fb);
+    EXPECT_TRUE(r[0].reachable());
+    EXPECT_TRUE(r[1].reachable());
+}
