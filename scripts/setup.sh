@@ -10,6 +10,7 @@ packages=(
   libgdal-dev gdal-bin libproj-dev proj-bin proj-data libgeos-dev libboost-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   sqlite3 time
+  postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -99,16 +99,18 @@ bool WalkSurface::cellOf(const XY& p, int& col, int& row) const {
     return col >= 0 && row >= 0 && col < m_dem.width && row < m_dem.height;
 }
 
-std::vector<WalkSurface::Label> WalkSurface::search(const std::vector<std::pair<std::size_t, int>>& sources, double maxMinutes,
+std::vector<WalkSurface::Label> WalkSurface::search(const std::vector<Start>& sources, double maxMinutes,
                                                     const std::vector<std::size_t>& targets) const {
     const int W = m_dem.width, H = m_dem.height;
     std::vector<Label> label(static_cast<std::size_t>(W) * H, Label{std::numeric_limits<float>::infinity(), 0.f, -1});
     using Item = std::pair<float, std::uint32_t>;
     std::priority_queue<Item, std::vector<Item>, std::greater<>> heap;
-    for (const auto& [cell, source] : sources) {
-        if (m_barrier[cell] && m_roadKmh[cell] == 0) continue;
-        label[cell] = {0.f, 0.f, source};
-        heap.push({0.f, static_cast<std::uint32_t>(cell)});
+    for (const Start& s : sources) {
+        if (m_barrier[s.cell] && m_roadKmh[s.cell] == 0) continue;
+        const float minutes = static_cast<float>(s.legMetres / (kFlatKmh * 1000.0 / 60.0));
+        if (minutes >= label[s.cell].minutes) continue;
+        label[s.cell] = {minutes, static_cast<float>(s.legMetres), s.source};
+        heap.push({minutes, static_cast<std::uint32_t>(s.cell)});
     }
     const double cell = m_dem.cell;
     // The search may stop once every target cell is settled.
@@ -162,11 +164,15 @@ std::vector<WalkSurface::Label> WalkSurface::search(const std::vector<std::pair<
     return label;
 }
 
+double WalkSurface::legToCentre(const XY& p, int col, int row) const {
+    return std::hypot(p.x - (m_dem.x0 + (col + 0.5) * m_dem.cell), p.y - (m_dem.y1 - (row + 0.5) * m_dem.cell));
+}
+
 std::vector<Route> WalkSurface::nearest(const std::vector<XY>& sources, const std::vector<XY>& targets, Feedback& feedback) const {
-    std::vector<std::pair<std::size_t, int>> src;
+    std::vector<Start> src;
     for (std::size_t i = 0; i < sources.size(); ++i) {
         int c, r;
-        if (cellOf(sources[i], c, r)) src.push_back({index(c, r), static_cast<int>(i)});
+        if (cellOf(sources[i], c, r)) src.push_back({index(c, r), static_cast<int>(i), legToCentre(sources[i], c, r)});
     }
     std::vector<std::size_t> targetCells;
     for (const auto& t : targets) {
@@ -181,7 +187,9 @@ std::vector<Route> WalkSurface::nearest(const std::vector<XY>& sources, const st
         int c, r;
         if (!cellOf(targets[i], c, r)) continue;
         const Label& l = label[index(c, r)];
-        if (l.source >= 0) out[i] = {l.source, l.minutes, l.metres};
+        // Walking legs between the points and their cells' centres, on the flat.
+        const double leg = legToCentre(targets[i], c, r);
+        if (l.source >= 0) out[i] = {l.source, l.minutes + leg / (kFlatKmh * 1000.0 / 60.0), l.metres + leg};
     }
     return out;
 }
@@ -190,12 +198,14 @@ std::vector<Route> WalkSurface::fromOne(const XY& source, const std::vector<XY>&
     int c, r;
     std::vector<Route> out(targets.size());
     if (!cellOf(source, c, r)) return out;
-    const auto label = search({{index(c, r), 0}}, maxMinutes, {});
+    const auto label = search({{index(c, r), 0, legToCentre(source, c, r)}}, maxMinutes, {});
     for (std::size_t i = 0; i < targets.size(); ++i) {
         int tc, tr;
         if (!cellOf(targets[i], tc, tr)) continue;
         const Label& l = label[index(tc, tr)];
-        if (l.source >= 0) out[i] = {0, l.minutes, l.metres};
+        const double leg = legToCentre(targets[i], tc, tr);
+        const double minutes = l.minutes + leg / (kFlatKmh * 1000.0 / 60.0);
+        if (l.source >= 0 && minutes <= maxMinutes) out[i] = {0, minutes, l.metres + leg};
     }
     return out;
 }

@@ -40,8 +40,13 @@ private:
         float metres;
         int source;
     };
-    std::vector<Label> search(const std::vector<std::pair<std::size_t, int>>& sources, double maxMinutes,
-                              const std::vector<std::size_t>& targets) const;
+    struct Start {
+        std::size_t cell;
+        int source;
+        double legMetres;  // from the point to its cell's centre
+    };
+    std::vector<Label> search(const std::vector<Start>& sources, double maxMinutes, const std::vector<std::size_t>& targets) const;
+    double legToCentre(const XY& p, int col, int row) const;
     std::size_t index(int col, int row) const { return static_cast<std::size_t>(row) * m_dem.width + col; }
     bool cellOf(const XY& p, int& col, int& row) const;
 

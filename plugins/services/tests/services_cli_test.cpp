@@ -1,0 +1,172 @@
+// coverage and gaps as a user runs them, on a demo county the test generates.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+
+#include "io/gdal_util.hpp"
+#include "test_util.hpp"
+
+using namespace ruralatlas;
+using namespace ruralatlas::test;
+
+namespace {
+struct Row {
+    std::string facility;
+    double distance = NAN, minutes = NAN;
+    int covered = -1, reachable = -1;
+    long long population = 0;
+};
+
+std::map<std::string, Row> readCoverage(const std::string& csv) {
+    const char* opts[] = {"EMPTY_STRING_AS_NULL=YES", nullptr};
+    io::DatasetPtr ds = io::openVector(csv, false, opts);
+    std::map<std::string, Row> out;
+    for (auto& f : *ds->GetLayer(0)) {
+        Row r;
+        r.facility = f->GetFieldAsString("facility_id");
+        if (f->IsFieldSetAndNotNull(f->GetFieldIndex("distance_m"))) r.distance = f->GetFieldAsDouble("distance_m");
+        if (f->IsFieldSetAndNotNull(f->GetFieldIndex("minutes"))) r.minutes = f->GetFieldAsDouble("minutes");
+        r.covered = f->GetFieldAsInteger("covered");
+        r.reachable = f->GetFieldAsInteger("reachable");
+        r.population = f->GetFieldAsInteger64("population");
+        out[f->GetFieldAsString("village_code")] = r;
+    }
+    return out;
+}
+
+class Services : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        s_dir = new TempDir();
+        const auto r = runCli("demo --out " + quote(s_dir->file("demo.gpkg")) + " --villages 300 --seed 5");
+        ASSERT_EQ(r.status, 0) << r.output;
+    }
+    static void TearDownTestSuite() { delete s_dir; }
+    static std::string project() { return s_dir->file("demo.gpkg"); }
+    static TempDir* s_dir;
+};
+TempDir* Services::s_dir = nullptr;
+}  // namespace
+
+TEST_F(Services, CoverageCsvHasTheDocumentedColumnsAndJson) {
+    const auto r = runCli("coverage " + quote(project()) + " --kind primary_school --out " + quote(s_dir->file("s.csv")) + " --json");
+    ASSERT_EQ(r.status, 0) << r.output;
+    for (const char* key : {"\"kind\"", "\"mode\"", "\"threshold\"", "\"villages\"", "\"villages_covered\"", "\"population\"",
+                            "\"population_covered\"", "\"unreachable\"", "\"townships\""})
+        EXPECT_NE(r.output.find(key), std::string::npos) << key;
+    EXPECT_NE(r.output.find("\"threshold\": 3000.000"), std::string::npos) << r.output;  // from the standards table
+    const std::string header = readFile(s_dir->file("s.csv")).substr(3, 120);
+    EXPECT_EQ(header.rfind("village_code,village_name,township_code,facility_id,facility_name,distance_m,minutes,covered,reachable", 0), 0u) << header;
+    const auto rows = readCoverage(s_dir->file("s.csv"));
+    EXPECT_EQ(rows.size(), 300u);
+    long long covered = 0;
+    for (const auto& [code, row] : rows) {
+        EXPECT_EQ(row.covered, row.distance <= 3000 ? 1 : 0) << code;
+        EXPECT_TRUE(std::isnan(row.minutes));  // straight line has no time
+        covered += row.covered;
+    }
+    EXPECT_NE(r.output.find("\"villages_covered\": " + std::to_string(covered)), std::string::npos);
+}
+
+// The road path to the nearest facility is never shorter than the straight line to the
+// nearest facility; walking takes at least as long as the straight line at Tobler's top speed.
+TEST_F(Services, RoadAndWalkNeverBeatTheStraightLine) {
+    for (const char* mode : {"straight", "road", "walk"}) {
+        const auto r = runCli("coverage " + quote(project()) + " --kind village_clinic --threshold 30 --mode " + mode + " --out " + quote(s_dir->file(std::string(mode) + ".csv")));
+        ASSERT_EQ(r.status, 0) << r.output;
+    }
+    const auto straight = readCoverage(s_dir->file("straight.csv"));
+    const auto road = readCoverage(s_dir->file("road.csv"));
+    const auto walk = readCoverage(s_dir->file("walk.csv"));
+    int reachableByRoad = 0;
+    for (const auto& [code, s] : straight) {
+        const Row& rd = road.at(code);
+        if (rd.reachable) {
+            ++reachableByRoad;
+            EXPECT_GE(rd.distance + 0.01, s.distance) << code;
+            EXPECT_GT(rd.minutes, 0.0);
+        }
+        const Row& w = walk.at(code);
+        if (w.reachable) EXPECT_GE(w.minutes + 0.01, s.distance / (6000.0 / 60.0)) << code;
+    }
+    EXPECT_GT(reachableByRoad, 280);  // the demo network is connected; only far walks are off it
+}
+
+TEST_F(Services, GpkgOutputHasVillagesAndLinks) {
+    const auto r = runCli("coverage " + quote(project()) + " --kind township_health_center --mode road --out " + quote(s_dir->file("c.gpkg")));
+    ASSERT_EQ(r.status, 0) << r.output;
+    io::DatasetPtr ds = io::openVector(s_dir->file("c.gpkg"), false);
+    OGRLayer* v = ds->GetLayerByName("coverage_township_health_center_road");
+    OGRLayer* l = ds->GetLayerByName("coverage_township_health_center_road_links");
+    ASSERT_TRUE(v && l);
+    EXPECT_EQ(v->GetFeatureCount(), 300);
+    EXPECT_GT(l->GetFeatureCount(), 250);
+}
+
+TEST_F(Services, PlannedScenarioNeverCoversFewer) {
+    auto count = [&](const std::string& status) {
+        const auto r = runCli("coverage " + quote(project()) + " --kind kindergarten --status " + status + " --out " + quote(s_dir->file(status + ".csv")) + " --json");
+        EXPECT_EQ(r.status, 0) << r.output;
+        const auto pos = r.output.find("\"villages_covered\": ");
+        return std::stoll(r.output.substr(pos + 20));
+    };
+    EXPECT_GE(count("planned"), count("existing"));
+}
+
+TEST_F(Services, CapacityLeavesSomeUnservedAndNeverOverfills) {
+    const auto r = runCli("coverage " + quote(project()) + " --kind primary_school --capacity --out " + quote(s_dir->file("cap.csv")) + " --json");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("\"population_unserved\""), std::string::npos);
+    const char* opts[] = {"EMPTY_STRING_AS_NULL=YES", nullptr};
+    io::DatasetPtr ds = io::openVector(s_dir->file("cap.csv"), false, opts);
+    double demand = 0, served = 0;
+    for (auto& f : *ds->GetLayer(0)) {
+        const double d = f->GetFieldAsDouble("demand"), s = f->GetFieldAsDouble("served");
+        EXPECT_LE(s, d + 1e-6);
+        EXPECT_NEAR(d, 0.08 * f->GetFieldAsDouble("population"), 1e-6);
+        if (!f->GetFieldAsInteger("covered")) EXPECT_EQ(s, 0.0);  // only within the threshold
+        demand += d;
+        served += s;
+    }
+    // Schools' total capacity bounds what is served.
+    io::DatasetPtr p = io::openVector(project(), false);
+    OGRLayer* sum = p->ExecuteSQL("SELECT SUM(capacity) FROM facilities WHERE kind='primary_school' AND status='existing'", nullptr, nullptr);
+    io::FeaturePtr f(sum->GetNextFeature());
+    const double capacity = f->GetFieldAsDouble(0);
+    p->ReleaseResultSet(sum);
+    EXPECT_LE(served, capacity + 1e-6);
+    EXPECT_LE(served, demand);
+}
+
+TEST_F(Services, GapsRankByPopulationWithChineseSentences) {
+    const auto r = runCli("gaps " + quote(project()) + " --out " + quote(s_dir->file("gaps.csv")) + " --json");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("\"former_poor\""), std::string::npos);
+    EXPECT_NE(r.output.find("\"other\""), std::string::npos);
+    const char* opts[] = {"EMPTY_STRING_AS_NULL=YES", nullptr};
+    io::DatasetPtr ds = io::openVector(s_dir->file("gaps.csv"), false, opts);
+    long long last = -1;
+    int rows = 0, clinic = 0;
+    for (auto& f : *ds->GetLayer(0)) {
+        const long long pop = f->GetFieldAsInteger64("population_affected");
+        if (last >= 0) EXPECT_LE(pop, last);
+        last = pop;
+        ++rows;
+        const std::string sentence = f->GetFieldAsString("sentence");
+        EXPECT_NE(sentence.find("人"), std::string::npos) << sentence;
+        if (std::string(f->GetFieldAsString("kind")) == "village_clinic") ++clinic;
+    }
+    EXPECT_GT(rows, 50);
+    EXPECT_GT(clinic, 0);  // the demo has villages without a clinic, some far from one
+}
+
+TEST_F(Services, BadParametersAreUsageErrors) {
+    EXPECT_EQ(runCli("coverage " + quote(project()) + " --kind hospital --out x.csv").status, 2);
+    EXPECT_EQ(runCli("coverage " + quote(project()) + " --kind village_clinic --mode fly --out x.csv").status, 2);
+    EXPECT_EQ(runCli("coverage " + quote(project()) + " --kind village_clinic --threshold -1 --out x.csv").status, 2);
+    EXPECT_EQ(runCli("coverage " + quote(project()) + " --kind village_clinic --threshold 30").status, 2);  // no --out
+    const auto r = runCli("coverage " + quote(project()) + " --kind village_clinic --out " + quote(s_dir->file("x.csv")));
+    EXPECT_EQ(r.status, 1);  // no straight-line standard for clinics: give --threshold
+    EXPECT_NE(r.output.find("--threshold"), std::string::npos);
+}
