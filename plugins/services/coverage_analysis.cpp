@@ -118,8 +118,10 @@ public:
         std::vector<const VillageCoverage*> worst;
         for (const auto& row : r.rows) if (!row.covered) worst.push_back(&row);
         auto measure = [&](const VillageCoverage* x) { return !x->route.reachable() ? kUnreachable : (r.mode == "straight" ? x->route.metres : x->route.minutes); };
-        std::sort(worst.begin(), worst.end(), [&](auto* a, auto* b) { return measure(a) > measure(b); });
-        if (worst.size() > 10) worst.resize(10);
+        const std::size_t keep = std::min<std::size_t>(10, worst.size());
+        std::partial_sort(worst.begin(), worst.begin() + static_cast<std::ptrdiff_t>(keep), worst.end(),
+                          [&](auto* a, auto* b) { return measure(a) > measure(b); });
+        worst.resize(keep);
 
         AnalysisResult res;
         std::string j = "{\"kind\": " + jsonQuote(r.kind) + ", \"mode\": " + jsonQuote(r.mode) + ", \"status\": " + jsonQuote(r.status) +

@@ -1,5 +1,7 @@
 #include "result_writer.hpp"
 
+#include <charconv>
+#include <cstdio>
 #include <filesystem>
 
 #include "core/error.hpp"
@@ -14,6 +16,11 @@ ResultWriter::ResultWriter(const std::string& out, int epsg) : m_out(out) {
     m_srs.importFromEPSG(epsg);
     m_srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     m_existing = !m_csv && std::filesystem::exists(out);
+    if (m_csv) {
+        m_atomic = std::make_unique<io::AtomicFile>(out);
+        m_csvText = "\xEF\xBB\xBF";  // BOM: Excel then reads the UTF-8 Chinese correctly
+        return;
+    }
     if (m_existing) {
         m_ds = io::openVector(out, true);
     } else {
@@ -22,13 +29,19 @@ ResultWriter::ResultWriter(const std::string& out, int epsg) : m_out(out) {
         m_ds.reset(drv->Create(m_atomic->tempPath().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
         if (!m_ds) throw DataError({out}, "cannot create: " + io::lastGdalError());
     }
-    if (m_ds->StartTransaction() != OGRERR_NONE && !m_csv) throw DataError({out}, "cannot start a transaction");
+    if (m_ds->StartTransaction() != OGRERR_NONE) throw DataError({out}, "cannot start a transaction");
 }
 
 ResultWriter::~ResultWriter() = default;
 
 int ResultWriter::addLayer(const std::string& name, OGRwkbGeometryType geometry, const std::vector<ColumnDef>& columns, const std::string& titleZh) {
-    if (m_csv && !m_layers.empty()) return -1;
+    if (m_csv) {
+        if (!m_titles.empty()) return -1;
+        for (std::size_t i = 0; i < columns.size(); ++i) m_csvText += (i ? "," : "") + columns[i].name;
+        m_csvText += "\n";
+        m_titles.push_back({name, columns});
+        return 0;
+    }
     if (m_existing) {
         for (int i = 0; i < m_ds->GetLayerCount(); ++i)
             if (name == m_ds->GetLayer(i)->GetName()) {
@@ -54,8 +67,42 @@ int ResultWriter::addLayer(const std::string& name, OGRwkbGeometryType geometry,
     return static_cast<int>(m_layers.size() - 1);
 }
 
+namespace {
+void appendCsv(std::string& out, const Value& v) {
+    std::visit([&](const auto& x) {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, long long>) {
+            out += std::to_string(x);
+        } else if constexpr (std::is_same_v<T, double>) {
+            char buf[32];
+            const auto r = std::to_chars(buf, buf + sizeof buf, x);
+            out.append(buf, r.ptr);
+        } else if constexpr (std::is_same_v<T, std::string>) {
+            if (x.find_first_of(",\"\n\r") == std::string::npos) {
+                out += x;
+            } else {
+                out += '"';
+                for (char c : x) {
+                    if (c == '"') out += '"';
+                    out += c;
+                }
+                out += '"';
+            }
+        }
+    }, v);
+}
+}  // namespace
+
 void ResultWriter::addRow(int layer, const std::vector<Value>& values, std::unique_ptr<OGRGeometry> geometry) {
     if (layer < 0) return;
+    if (m_csv) {
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            if (i) m_csvText += ',';
+            appendCsv(m_csvText, values[i]);
+        }
+        m_csvText += '\n';
+        return;
+    }
     OGRLayer* l = m_layers[static_cast<std::size_t>(layer)];
     io::FeaturePtr f(OGRFeature::CreateFeature(l->GetLayerDefn()));
     for (std::size_t i = 0; i < values.size(); ++i) {
@@ -72,7 +119,15 @@ void ResultWriter::addRow(int layer, const std::vector<Value>& values, std::uniq
 }
 
 void ResultWriter::commit() {
-    if (!m_csv) {
+    if (m_csv) {
+        FILE* f = std::fopen(m_atomic->tempPath().c_str(), "wb");
+        if (!f) throw DataError({m_out}, "cannot write the file");
+        const bool ok = std::fwrite(m_csvText.data(), 1, m_csvText.size(), f) == m_csvText.size();
+        if (std::fclose(f) != 0 || !ok) throw DataError({m_out}, "cannot write the file (disk full?)");
+        m_atomic->commit();
+        return;
+    }
+    {
         // Chinese titles of the result columns, as for the project's own layers.
         for (const auto& [layer, cols] : m_titles)
             for (const auto& c : cols) {
@@ -85,7 +140,7 @@ void ResultWriter::commit() {
                 if (res) m_ds->ReleaseResultSet(res);
             }
     }
-    if (m_ds->CommitTransaction() != OGRERR_NONE && !m_csv) throw DataError({m_out}, "commit failed: " + io::lastGdalError());
+    if (m_ds->CommitTransaction() != OGRERR_NONE) throw DataError({m_out}, "commit failed: " + io::lastGdalError());
     m_ds.reset();
     if (m_atomic) m_atomic->commit();
 }

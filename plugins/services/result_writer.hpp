@@ -39,6 +39,7 @@ private:
     std::vector<OGRLayer*> m_layers;
     OGRSpatialReference m_srs;
     std::vector<std::pair<std::string, std::vector<ColumnDef>>> m_titles;
+    std::string m_csvText;  // CSV is written by hand: GDAL's CSV writer formats every value through printf
 };
 
 }  // namespace ruralatlas::services

@@ -16,27 +16,46 @@ std::string str(OGRFeature& f, const char* name) {
     const int i = f.GetFieldIndex(name);
     return i >= 0 && f.IsFieldSetAndNotNull(i) ? f.GetFieldAsString(i) : std::string();
 }
+// Field indices looked up once per layer, not per feature (a name lookup per field per
+// feature was a third of the time of reading 600,000 villages).
+class Fields {
+public:
+    explicit Fields(OGRLayer& l) : m_defn(l.GetLayerDefn()) {}
+    int operator[](const char* name) const { return m_defn->GetFieldIndex(name); }
+
+private:
+    OGRFeatureDefn* m_defn;
+};
+std::optional<double> optReal(OGRFeature& f, int i) {
+    if (i < 0 || !f.IsFieldSetAndNotNull(i)) return std::nullopt;
+    return f.GetFieldAsDouble(i);
+}
+std::string str(OGRFeature& f, int i) { return i >= 0 && f.IsFieldSetAndNotNull(i) ? f.GetFieldAsString(i) : std::string(); }
 }  // namespace
 
 std::vector<VillageRec> loadVillages(io::Project& project) {
     std::vector<VillageRec> out;
     OGRLayer& l = project.layer("villages");
     out.reserve(static_cast<std::size_t>(std::max<GIntBig>(0, l.GetFeatureCount())));
+    const Fields fi(l);
+    const int iCode = fi["code"], iName = fi["name"], iTown = fi["township_code"], iStatus = fi["status"], iTerrain = fi["terrain"],
+              iPop = fi["population"], iHh = fi["households"], iTap = fi["tap_water_rate"], iToilet = fi["sanitary_toilet_rate"],
+              iRoad = fi["hardened_road"], iPlan = fi["has_village_plan"];
     l.ResetReading();
     for (auto& f : l) {
         VillageRec v;
         v.fid = f->GetFID();
-        v.code = str(*f, "code");
-        v.name = str(*f, "name");
-        v.townshipCode = str(*f, "township_code");
-        v.status = str(*f, "status");
-        v.terrain = str(*f, "terrain");
-        v.population = static_cast<long long>(optReal(*f, "population").value_or(0));
-        v.households = static_cast<long long>(optReal(*f, "households").value_or(0));
-        v.tapWaterRate = optReal(*f, "tap_water_rate");
-        v.sanitaryToiletRate = optReal(*f, "sanitary_toilet_rate");
-        if (auto h = optReal(*f, "hardened_road")) v.hardenedRoad = static_cast<int>(*h);
-        if (auto h = optReal(*f, "has_village_plan")) v.hasVillagePlan = static_cast<int>(*h);
+        v.code = str(*f, iCode);
+        v.name = str(*f, iName);
+        v.townshipCode = str(*f, iTown);
+        v.status = str(*f, iStatus);
+        v.terrain = str(*f, iTerrain);
+        v.population = static_cast<long long>(optReal(*f, iPop).value_or(0));
+        v.households = static_cast<long long>(optReal(*f, iHh).value_or(0));
+        v.tapWaterRate = optReal(*f, iTap);
+        v.sanitaryToiletRate = optReal(*f, iToilet);
+        if (auto h = optReal(*f, iRoad)) v.hardenedRoad = static_cast<int>(*h);
+        if (auto h = optReal(*f, iPlan)) v.hasVillagePlan = static_cast<int>(*h);
         const OGRGeometry* g = f->GetGeometryRef();
         if (g && !g->IsEmpty() && wkbFlatten(g->getGeometryType()) == wkbPoint) {
             v.hasPoint = true;
@@ -52,19 +71,21 @@ std::vector<FacilityRec> loadFacilities(io::Project& project, const std::string&
     OGRLayer& l = project.layer("facilities");
     std::string filter = "kind = '" + kind + "'";
     l.SetAttributeFilter(kind.empty() ? nullptr : filter.c_str());
+    const Fields fi(l);
+    const int iStatus = fi["status"], iId = fi["id"], iName = fi["name"], iKind = fi["kind"], iVillage = fi["village_code"], iCap = fi["capacity"];
     l.ResetReading();
     for (auto& f : l) {
         FacilityRec r;
-        r.status = str(*f, "status");
+        r.status = str(*f, iStatus);
         const std::string effective = r.status.empty() ? "existing" : r.status;
         if (!statuses.empty() && std::find(statuses.begin(), statuses.end(), effective) == statuses.end()) continue;
         const OGRGeometry* g = f->GetGeometryRef();
         if (!g || g->IsEmpty() || wkbFlatten(g->getGeometryType()) != wkbPoint) continue;
-        r.id = str(*f, "id");
-        r.name = str(*f, "name");
-        r.kind = str(*f, "kind");
-        r.villageCode = str(*f, "village_code");
-        r.capacity = static_cast<long long>(optReal(*f, "capacity").value_or(0));
+        r.id = str(*f, iId);
+        r.name = str(*f, iName);
+        r.kind = str(*f, iKind);
+        r.villageCode = str(*f, iVillage);
+        r.capacity = static_cast<long long>(optReal(*f, iCap).value_or(0));
         r.at = {g->toPoint()->getX(), g->toPoint()->getY()};
         out.push_back(std::move(r));
     }
@@ -75,16 +96,18 @@ std::vector<FacilityRec> loadFacilities(io::Project& project, const std::string&
 std::vector<RoadRec> loadRoads(io::Project& project) {
     std::vector<RoadRec> out;
     OGRLayer& l = project.layer("roads");
+    const Fields fi(l);
+    const int iClass = fi["class"], iSurface = fi["surface"], iSpeed = fi["speed_kmh"], iOneway = fi["oneway"];
     l.ResetReading();
     for (auto& f : l) {
         const OGRGeometry* g = f->GetGeometryRef();
         if (!g || g->IsEmpty()) continue;
         auto addLine = [&](const OGRLineString* ls) {
             RoadRec r;
-            r.cls = str(*f, "class");
-            r.surface = str(*f, "surface");
-            r.speedKmh = optReal(*f, "speed_kmh").value_or(0);
-            r.oneway = optReal(*f, "oneway").value_or(0) != 0;
+            r.cls = str(*f, iClass);
+            r.surface = str(*f, iSurface);
+            r.speedKmh = optReal(*f, iSpeed).value_or(0);
+            r.oneway = optReal(*f, iOneway).value_or(0) != 0;
             r.line.reserve(static_cast<std::size_t>(ls->getNumPoints()));
             for (int i = 0; i < ls->getNumPoints(); ++i) r.line.push_back({ls->getX(i), ls->getY(i)});
             if (r.line.size() >= 2) out.push_back(std::move(r));
