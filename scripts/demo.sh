@@ -16,3 +16,8 @@ set -x
 "$ra" county-from-codes --county 433127 --data data/real --out "$out/yongshun.gpkg"
 "$ra" info "$out/yongshun.gpkg"
 "$ra" validate "$out/yongshun.gpkg" || true   # the real county has known gaps; the report lists them
+"$ra" coverage "$out/demo-county.gpkg" --kind village_clinic --mode walk --out "$out/coverage-clinic-walk.gpkg"
+"$ra" coverage "$out/demo-county.gpkg" --kind primary_school --mode road --out "$out/coverage-school-road.csv"
+"$ra" coverage "$out/demo-county.gpkg" --kind township_health_center --mode road --out "$out/coverage-health-center.gpkg"
+"$ra" coverage "$out/demo-county.gpkg" --kind primary_school --mode straight --capacity --out "$out/coverage-school-capacity.csv"
+"$ra" gaps "$out/demo-county.gpkg" --out "$out/gaps.csv"

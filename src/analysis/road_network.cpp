@@ -6,6 +6,7 @@
 #include <cmath>
 #include <memory>
 #include <queue>
+#include <thread>
 #include <unordered_map>
 
 namespace ruralatlas::analysis {
@@ -68,7 +69,7 @@ bool crossing(const XY& p, const XY& p2, const XY& q, const XY& q2, double& t, d
 // Node identity within the tolerance, through a hash grid of cell = tolerance.
 class NodeGrid {
 public:
-    NodeGrid(double tol, std::vector<XY>& nodes) : m_tol(tol), m_nodes(nodes) {}
+    NodeGrid(double tol, std::vector<XY>& nodes, std::size_t expected) : m_tol(tol), m_nodes(nodes) { m_cells.reserve(expected); }
     std::uint32_t get(const XY& p) {
         const auto cx = static_cast<std::int64_t>(std::floor(p.x / m_tol)), cy = static_cast<std::int64_t>(std::floor(p.y / m_tol));
         for (std::int64_t dx = -1; dx <= 1; ++dx)
@@ -103,7 +104,13 @@ RoadNetwork::RoadNetwork(const std::vector<RoadRec>& roads, const NetworkOptions
     for (std::uint32_t r = 0; r < roads.size(); ++r)
         for (std::size_t i = 0; i + 1 < roads[r].line.size(); ++i)
             if (dist(roads[r].line[i], roads[r].line[i + 1]) > 0) segs.push_back({roads[r].line[i], roads[r].line[i + 1], r});
-    std::vector<std::vector<Split>> splits(segs.size());
+    // Splits other roads force on each segment, found in parallel (each thread its own list).
+    struct SplitAt {
+        std::uint32_t seg;
+        double t;
+        XY p;
+    };
+    std::vector<SplitAt> splits;
     {
         std::vector<std::pair<BBox, std::uint32_t>> boxes;
         boxes.reserve(segs.size());
@@ -112,56 +119,70 @@ RoadNetwork::RoadNetwork(const std::vector<RoadRec>& roads, const NetworkOptions
                    BPoint(std::max(segs[i].a.x, segs[i].b.x), std::max(segs[i].a.y, segs[i].b.y)));
             boxes.emplace_back(b, i);
         }
-        bgi::rtree<std::pair<BBox, std::uint32_t>, bgi::rstar<16>> tree(boxes.begin(), boxes.end());
-        std::vector<std::pair<BBox, std::uint32_t>> hits;
+        const bgi::rtree<std::pair<BBox, std::uint32_t>, bgi::rstar<16>> tree(boxes.begin(), boxes.end());
         const double tol = opt.tolerance;
-        for (std::uint32_t i = 0; i < segs.size(); ++i) {
-            if (feedback && i % 65536 == 0) feedback->checkCancelled();
-            BBox q = boxes[i].first;
-            q.min_corner().set<0>(q.min_corner().get<0>() - tol);
-            q.min_corner().set<1>(q.min_corner().get<1>() - tol);
-            q.max_corner().set<0>(q.max_corner().get<0>() + tol);
-            q.max_corner().set<1>(q.max_corner().get<1>() + tol);
-            hits.clear();
-            tree.query(bgi::intersects(q), std::back_inserter(hits));
-            const InSeg& s = segs[i];
-            for (const auto& [box, j] : hits) {
-                if (j <= i) continue;
-                const InSeg& o = segs[j];
-                double t, u;
-                if (crossing(s.a, s.b, o.a, o.b, t, u)) {
-                    const XY p = lerp(s.a, s.b, t);
-                    splits[i].push_back({t, p});
-                    splits[j].push_back({u, p});
-                    continue;
-                }
-                // An end of one touching the inside of the other (T-junction without a shared vertex).
-                for (const XY& e : {o.a, o.b}) {
-                    const double tt = project(s.a, s.b, e);
-                    if (tt > 0 && tt < 1 && dist(lerp(s.a, s.b, tt), e) <= tol) splits[i].push_back({tt, e});
-                }
-                for (const XY& e : {s.a, s.b}) {
-                    const double uu = project(o.a, o.b, e);
-                    if (uu > 0 && uu < 1 && dist(lerp(o.a, o.b, uu), e) <= tol) splits[j].push_back({uu, e});
+        auto work = [&](std::uint32_t begin, std::uint32_t end, std::vector<SplitAt>& found) {
+            std::vector<std::pair<BBox, std::uint32_t>> hits;
+            for (std::uint32_t i = begin; i < end; ++i) {
+                BBox q = boxes[i].first;
+                q.min_corner().set<0>(q.min_corner().get<0>() - tol);
+                q.min_corner().set<1>(q.min_corner().get<1>() - tol);
+                q.max_corner().set<0>(q.max_corner().get<0>() + tol);
+                q.max_corner().set<1>(q.max_corner().get<1>() + tol);
+                hits.clear();
+                tree.query(bgi::intersects(q), std::back_inserter(hits));
+                const InSeg& s = segs[i];
+                for (const auto& [box, j] : hits) {
+                    if (j <= i) continue;
+                    const InSeg& o = segs[j];
+                    double t, u;
+                    if (crossing(s.a, s.b, o.a, o.b, t, u)) {
+                        const XY p = lerp(s.a, s.b, t);
+                        found.push_back({i, t, p});
+                        found.push_back({j, u, p});
+                        continue;
+                    }
+                    // An end of one touching the inside of the other (T-junction without a shared vertex).
+                    for (const XY& e : {o.a, o.b}) {
+                        const double tt = project(s.a, s.b, e);
+                        if (tt > 0 && tt < 1 && dist(lerp(s.a, s.b, tt), e) <= tol) found.push_back({i, tt, e});
+                    }
+                    for (const XY& e : {s.a, s.b}) {
+                        const double uu = project(o.a, o.b, e);
+                        if (uu > 0 && uu < 1 && dist(lerp(o.a, o.b, uu), e) <= tol) found.push_back({j, uu, e});
+                    }
                 }
             }
-        }
+        };
+        const auto n = static_cast<std::uint32_t>(segs.size());
+        std::vector<SplitAt> other;
+        std::thread helper(work, n / 2, n, std::ref(other));
+        work(0, n / 2, splits);
+        helper.join();
+        if (feedback) feedback->checkCancelled();
+        splits.insert(splits.end(), other.begin(), other.end());
+        std::sort(splits.begin(), splits.end(), [](const SplitAt& a, const SplitAt& b) { return a.seg != b.seg ? a.seg < b.seg : a.t < b.t; });
     }
     // Nodes and edges.
-    NodeGrid grid(std::max(opt.tolerance, 1e-6), m_nodes);
+    NodeGrid grid(std::max(opt.tolerance, 1e-6), m_nodes, segs.size() + splits.size() / 2 + 1);
     std::vector<std::pair<BSeg, std::uint32_t>> edgeIndex;
+    m_nodes.reserve(segs.size() + splits.size() / 2 + 1);
+    m_edges.reserve(segs.size() + splits.size() / 2);
+    edgeIndex.reserve(segs.size() + splits.size() / 2);
+    std::size_t k = 0;
+    std::vector<Split> points;
     for (std::size_t i = 0; i < segs.size(); ++i) {
         const InSeg& s = segs[i];
         const RoadRec& road = roads[s.road];
-        auto& sp = splits[i];
-        sp.push_back({0, s.a});
-        sp.push_back({1, s.b});
-        std::sort(sp.begin(), sp.end(), [](const Split& x, const Split& y) { return x.t < y.t; });
+        points.clear();
+        points.push_back({0, s.a});
+        for (; k < splits.size() && splits[k].seg == i; ++k) points.push_back({splits[k].t, splits[k].p});
+        points.push_back({1, s.b});
         const double kmh = road.speedKmh > 0 ? road.speedKmh : defaultRoadSpeed(road.cls, road.surface);
         const double metresPerMinute = kmh * 1000.0 / 60.0;
-        std::uint32_t prev = grid.get(sp[0].p);
-        for (std::size_t k = 1; k < sp.size(); ++k) {
-            const std::uint32_t next = grid.get(sp[k].p);
+        std::uint32_t prev = grid.get(points[0].p);
+        for (std::size_t q = 1; q < points.size(); ++q) {
+            const std::uint32_t next = grid.get(points[q].p);
             if (next == prev) continue;
             const double len = dist(m_nodes[prev], m_nodes[next]);
             const double minutes = len / metresPerMinute;
