@@ -28,7 +28,38 @@ std::optional<Standard> standardFor(const std::vector<Standard>& standards, cons
     return std::nullopt;
 }
 
+io::Project& CoverageContext::project() {
+    if (!m_project) m_project = std::make_unique<io::Project>(io::Project::open(m_path, false));
+    return *m_project;
+}
+
+const std::vector<VillageRec>& CoverageContext::villages() {
+    if (!m_villages) m_villages = loadVillages(project());
+    return *m_villages;
+}
+
+const RoadNetwork& CoverageContext::network(const NetworkOptions& options, Feedback& feedback) {
+    const bool same = m_network && m_networkOptions.walkKmh == options.walkKmh && m_networkOptions.maxWalkMetres == options.maxWalkMetres &&
+                      m_networkOptions.tolerance == options.tolerance;
+    if (!same) {
+        m_network = std::make_unique<RoadNetwork>(loadRoads(project()), options, &feedback);
+        m_networkOptions = options;
+    }
+    return *m_network;
+}
+
+const WalkSurface& CoverageContext::surface(Feedback&) {
+    if (!m_surface) m_surface = std::make_unique<WalkSurface>(loadDem(m_path), loadRoads(project()), loadRivers(project()));
+    return *m_surface;
+}
+
 CoverageResult computeCoverage(const std::string& projectPath, const CoverageOptions& o, Feedback& feedback) {
+    CoverageContext context(projectPath);
+    return computeCoverage(context, o, feedback);
+}
+
+CoverageResult computeCoverage(CoverageContext& context, const CoverageOptions& o, Feedback& feedback) {
+    const std::string& projectPath = context.path();
     const Enumeration* kinds = findEnumeration("facility_kind");
     if (!kinds->resolve(o.kind)) {
         std::string list;
@@ -36,7 +67,7 @@ CoverageResult computeCoverage(const std::string& projectPath, const CoverageOpt
         throw UsageError("--kind " + o.kind + " is not a facility kind (" + list + ")");
     }
     const std::string kind(*kinds->resolve(o.kind));
-    io::Project project = io::Project::open(projectPath, false);
+    io::Project& project = context.project();
     CoverageResult r;
     r.kind = kind;
     r.mode = o.mode;
@@ -55,7 +86,7 @@ CoverageResult computeCoverage(const std::string& projectPath, const CoverageOpt
         r.standardId = s->id;
     }
     feedback.setProgress(0.05, "reading");
-    r.villages = loadVillages(project);
+    r.villages = context.villages();
     r.facilities = loadFacilities(project, kind, statusesFor(o.status));
     std::vector<XY> targets, sources;
     std::vector<std::size_t> targetVillage;
@@ -67,8 +98,8 @@ CoverageResult computeCoverage(const std::string& projectPath, const CoverageOpt
     for (const auto& f : r.facilities) sources.push_back(f.at);
 
     std::vector<Route> routes(targets.size());
-    std::unique_ptr<RoadNetwork> network;
-    std::unique_ptr<WalkSurface> surface;
+    const RoadNetwork* network = nullptr;
+    const WalkSurface* surface = nullptr;
     if (!sources.empty()) {
         if (o.mode == "straight") {
             feedback.setProgress(0.3, "nearest");
@@ -78,12 +109,12 @@ CoverageResult computeCoverage(const std::string& projectPath, const CoverageOpt
             NetworkOptions no;
             no.walkKmh = o.walkKmh;
             no.maxWalkMetres = o.maxWalkMetres;
-            network = std::make_unique<RoadNetwork>(loadRoads(project), no, &feedback);
+            network = &context.network(no, feedback);
             feedback.setProgress(0.5, "shortest paths");
             routes = network->nearest(sources, targets, feedback);
         } else if (o.mode == "walk") {
             feedback.setProgress(0.2, "terrain");
-            surface = std::make_unique<WalkSurface>(loadDem(projectPath), loadRoads(project), loadRivers(project));
+            surface = &context.surface(feedback);
             feedback.setProgress(0.4, "walking time");
             routes = surface->nearest(sources, targets, feedback);
         } else {

@@ -6,6 +6,8 @@
 
 #include "analysis/project_data.hpp"
 #include "analysis/road_network.hpp"
+#include "analysis/walk_surface.hpp"
+#include <memory>
 #include "core/feedback.hpp"
 
 namespace ruralatlas::services {
@@ -40,11 +42,32 @@ struct CoverageResult {
     bool capacity = false;
 };
 
+// What several coverage runs on one project share: the villages, and the road network and walk
+// surface, built once on first use (gaps runs coverage for every kind and rule).
+class CoverageContext {
+public:
+    explicit CoverageContext(std::string projectPath) : m_path(std::move(projectPath)) {}
+    const std::string& path() const { return m_path; }
+    const std::vector<analysis::VillageRec>& villages();
+    const analysis::RoadNetwork& network(const analysis::NetworkOptions& options, Feedback& feedback);
+    const analysis::WalkSurface& surface(Feedback& feedback);
+    io::Project& project();
+
+private:
+    std::string m_path;
+    std::unique_ptr<io::Project> m_project;
+    std::optional<std::vector<analysis::VillageRec>> m_villages;
+    std::unique_ptr<analysis::RoadNetwork> m_network;
+    analysis::NetworkOptions m_networkOptions;
+    std::unique_ptr<analysis::WalkSurface> m_surface;
+};
+
 // Threshold of a kind and mode from the standards table: exact (kind, mode) first, then any
 // standard of the right measure. nullopt when none fits.
 std::optional<Standard> standardFor(const std::vector<Standard>& standards, const std::string& kind, const std::string& mode);
 
 CoverageResult computeCoverage(const std::string& projectPath, const CoverageOptions& options, Feedback& feedback);
+CoverageResult computeCoverage(CoverageContext& context, const CoverageOptions& options, Feedback& feedback);
 
 // Demand ratios used with --capacity when none is given: the share of the population of
 // school or kindergarten age (China's 2020 census: about 8 % aged 6-11, 4 % aged 12-14, 4 %

@@ -63,10 +63,11 @@ public:
     const AnalysisSpec& spec() const override { return m_spec; }
 
     AnalysisResult run(const std::string& projectPath, const ParamValues& p, Feedback& feedback) const override {
-        io::Project project = io::Project::open(projectPath, false);
+        CoverageContext context(projectPath);
+        io::Project& project = context.project();
         const auto standards = loadStandards(project);
         if (standards.empty()) throw DataError({projectPath, "standards"}, "the project has no standards");
-        const auto villages = loadVillages(project);
+        const auto& villages = context.villages();
         const auto townshipList = loadTownships(project);
         std::map<std::string, std::string> townshipName(townshipList.begin(), townshipList.end());
         const std::string status = p.text("status");
@@ -88,7 +89,7 @@ public:
             std::vector<Standard> rules;
             for (const auto& s : standards) if (s.kind == kind) rules.push_back(s);
             const bool facilityKind = findEnumeration("facility_kind")->resolve(kind).has_value();
-            if (facilityKind) facilityGaps(projectPath, kind, rules, villages, present, townshipsWith, townshipName, status, gaps, feedback);
+            if (facilityKind) facilityGaps(context, kind, rules, villages, present, townshipsWith, townshipName, status, gaps, feedback);
             else rateGaps(kind, rules, villages, townshipName, gaps);
         }
         std::stable_sort(gaps.begin(), gaps.end(), [](const Gap& a, const Gap& b) { return a.population > b.population; });
@@ -167,7 +168,7 @@ public:
     }
 
 private:
-    static void facilityGaps(const std::string& projectPath, const std::string& kind, const std::vector<Standard>& rules,
+    static void facilityGaps(CoverageContext& context, const std::string& kind, const std::vector<Standard>& rules,
                              const std::vector<VillageRec>& villages, std::map<std::string, std::set<std::string>>& present,
                              std::map<std::string, std::set<std::string>>& townshipsWith, std::map<std::string, std::string>& townshipName,
                              const std::string& status, std::vector<Gap>& gaps, Feedback& feedback) {
@@ -207,7 +208,7 @@ private:
             o.status = status;
             o.threshold = s->threshold;
             try {
-                results.emplace_back(s, computeCoverage(projectPath, o, feedback));
+                results.emplace_back(s, computeCoverage(context, o, feedback));
             } catch (const DataError&) {
                 if (s->mode == "walk") continue;  // no DEM: the other rules still judge
                 throw;

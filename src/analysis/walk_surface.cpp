@@ -138,7 +138,8 @@ std::vector<WalkSurface::Label> WalkSurface::search(const std::vector<Start>& so
             const int uc = vc + m.dc, ur = vr + m.dr;
             if (uc < 0 || ur < 0 || uc >= W || ur >= H) continue;
             const std::size_t u = index(uc, ur);
-            if (m_barrier[u]) continue;
+            // Settled (or as good already): every step costs more than nothing.
+            if (label[u].minutes <= d || m_barrier[u]) continue;
             // Cells the move passes beside (diagonal and knight's moves) must be open too.
             if (m.unit > 1.0) {
                 const int ac = vc + m.via1c, ar = vr + m.via1r, bc = vc + m.via2c, br = vr + m.via2r;
