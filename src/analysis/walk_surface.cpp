@@ -55,6 +55,38 @@ void supercover(const Raster& g, XY a, XY b, Visit visit) {
     }
 }
 
+// Exact Dijkstra with buckets (Dial's algorithm): a bucket is no wider than the cheapest possible
+// step, so no cell can improve another of the same bucket and their order does not matter. Far
+// cheaper than a binary heap over millions of cells.
+class BucketQueue {
+public:
+    explicit BucketQueue(double width) : m_width(width) {}
+    void push(float key, std::uint32_t v) {
+        const auto b = static_cast<std::size_t>(static_cast<double>(key) / m_width);
+        if (b >= m_buckets.size()) m_buckets.resize(b + 1 + m_buckets.size() / 2);
+        m_buckets[b].push_back(v);
+        m_current = std::min(m_current, b);
+    }
+    bool pop(std::uint32_t& v) {
+        while (m_current < m_buckets.size()) {
+            auto& bucket = m_buckets[m_current];
+            if (!bucket.empty()) {
+                v = bucket.back();
+                bucket.pop_back();
+                return true;
+            }
+            std::vector<std::uint32_t>().swap(bucket);
+            ++m_current;
+        }
+        return false;
+    }
+
+private:
+    double m_width;
+    std::vector<std::vector<std::uint32_t>> m_buckets;
+    std::size_t m_current = 0;
+};
+
 struct Move {
     int dc, dr;
     double unit;  // length in cells
@@ -103,14 +135,18 @@ std::vector<WalkSurface::Label> WalkSurface::search(const std::vector<Start>& so
                                                     const std::vector<std::size_t>& targets) const {
     const int W = m_dem.width, H = m_dem.height;
     std::vector<Label> label(static_cast<std::size_t>(W) * H, Label{std::numeric_limits<float>::infinity(), 0.f, -1});
-    using Item = std::pair<float, std::uint32_t>;
-    std::priority_queue<Item, std::vector<Item>, std::greater<>> heap;
+    // The cheapest step: one cell at the highest speed anywhere on the surface.
+    float fastest = static_cast<float>(toblerKmh(-0.05));
+    if (m_opt.roadsAtVehicleSpeed)
+        for (float k : m_roadKmh) fastest = std::max(fastest, k);
+    BucketQueue heap(0.999 * m_dem.cell / (fastest * 1000.0 / 60.0));
+    std::vector<unsigned char> settled(label.size(), 0);
     for (const Start& s : sources) {
         if (m_barrier[s.cell] && m_roadKmh[s.cell] == 0) continue;
         const float minutes = static_cast<float>(s.legMetres / (kFlatKmh * 1000.0 / 60.0));
         if (minutes >= label[s.cell].minutes) continue;
         label[s.cell] = {minutes, static_cast<float>(s.legMetres), s.source};
-        heap.push({minutes, static_cast<std::uint32_t>(s.cell)});
+        heap.push(minutes, static_cast<std::uint32_t>(s.cell));
     }
     const double cell = m_dem.cell;
     // The search may stop once every target cell is settled.
@@ -124,10 +160,11 @@ std::vector<WalkSurface::Label> WalkSurface::search(const std::vector<Start>& so
                 ++targetsLeft;
             }
     }
-    while (!heap.empty()) {
-        const auto [d, v] = heap.top();
-        heap.pop();
-        if (d > label[v].minutes) continue;
+    std::uint32_t v;
+    while (heap.pop(v)) {
+        if (settled[v]) continue;
+        settled[v] = 1;
+        const float d = label[v].minutes;
         if (targetsLeft > 0 && isTarget[v]) {
             isTarget[v] = 0;
             if (--targetsLeft == 0) break;
@@ -158,7 +195,7 @@ std::vector<WalkSurface::Label> WalkSurface::search(const std::vector<Start>& so
             const float minutes = static_cast<float>(d + run / (kmh * 1000.0 / 60.0));
             if (minutes < label[u].minutes && minutes <= maxMinutes) {
                 label[u] = {minutes, label[v].metres + static_cast<float>(run), label[v].source};
-                heap.push({minutes, static_cast<std::uint32_t>(u)});
+                heap.push(minutes, static_cast<std::uint32_t>(u));
             }
         }
     }
