@@ -103,15 +103,15 @@ const Move kMoves[16] = {
 WalkSurface::WalkSurface(Raster dem, const std::vector<RoadRec>& roads, const std::vector<std::vector<XY>>& rivers, const WalkOptions& options)
     : m_dem(std::move(dem)), m_opt(options) {
     const std::size_t n = static_cast<std::size_t>(m_dem.width) * m_dem.height;
-    m_barrier.assign(n, 0);
-    m_roadKmh.assign(n, 0.f);
+    m_cells.assign(n, Cell{0.f, 0.f, 0});
+    for (std::size_t i = 0; i < n; ++i) m_cells[i].z = m_dem.z[i];
     auto inside = [&](int c, int r) { return c >= 0 && r >= 0 && c < m_dem.width && r < m_dem.height; };
     for (std::size_t i = 0; i < n; ++i)
-        if (m_dem.z[i] == m_dem.nodata || !std::isfinite(m_dem.z[i])) m_barrier[i] = 1;
+        if (m_dem.z[i] == m_dem.nodata || !std::isfinite(m_dem.z[i])) m_cells[i].barrier = 1;
     for (const auto& river : rivers)
         for (std::size_t i = 0; i + 1 < river.size(); ++i)
             supercover(m_dem, river[i], river[i + 1], [&](int c, int r) {
-                if (inside(c, r)) m_barrier[index(c, r)] = 1;
+                if (inside(c, r)) m_cells[index(c, r)].barrier = 1;
             });
     for (const auto& road : roads) {
         const double kmh = road.speedKmh > 0 ? road.speedKmh : defaultRoadSpeed(road.cls, road.surface);
@@ -119,8 +119,8 @@ WalkSurface::WalkSurface(Raster dem, const std::vector<RoadRec>& roads, const st
             supercover(m_dem, road.line[i], road.line[i + 1], [&](int c, int r) {
                 if (!inside(c, r)) return;
                 const std::size_t k = index(c, r);
-                m_roadKmh[k] = std::max(m_roadKmh[k], static_cast<float>(kmh));
-                m_barrier[k] = 0;  // a bridge where a road crosses a river
+                m_cells[k].roadKmh = std::max(m_cells[k].roadKmh, static_cast<float>(kmh));
+                m_cells[k].barrier = 0;  // a bridge where a road crosses a river
             });
     }
 }
@@ -138,11 +138,11 @@ std::vector<WalkSurface::Label> WalkSurface::search(const std::vector<Start>& so
     // The cheapest step: one cell at the highest speed anywhere on the surface.
     float fastest = static_cast<float>(toblerKmh(-0.05));
     if (m_opt.roadsAtVehicleSpeed)
-        for (float k : m_roadKmh) fastest = std::max(fastest, k);
+        for (const Cell& c : m_cells) fastest = std::max(fastest, c.roadKmh);
     BucketQueue heap(0.999 * m_dem.cell / (fastest * 1000.0 / 60.0));
     std::vector<unsigned char> settled(label.size(), 0);
     for (const Start& s : sources) {
-        if (m_barrier[s.cell] && m_roadKmh[s.cell] == 0) continue;
+        if (m_cells[s.cell].barrier && m_cells[s.cell].roadKmh == 0) continue;
         const float minutes = static_cast<float>(s.legMetres / (kFlatKmh * 1000.0 / 60.0));
         if (minutes >= label[s.cell].minutes) continue;
         label[s.cell] = {minutes, static_cast<float>(s.legMetres), s.source};
@@ -170,24 +170,26 @@ std::vector<WalkSurface::Label> WalkSurface::search(const std::vector<Start>& so
             if (--targetsLeft == 0) break;
         }
         const int vc = static_cast<int>(v % static_cast<std::uint32_t>(W)), vr = static_cast<int>(v / static_cast<std::uint32_t>(W));
-        const double zv = m_dem.z[v];
+        const Cell& cv = m_cells[v];
+        const double zv = cv.z;
         for (const Move& m : kMoves) {
             const int uc = vc + m.dc, ur = vr + m.dr;
             if (uc < 0 || ur < 0 || uc >= W || ur >= H) continue;
             const std::size_t u = index(uc, ur);
             // Settled (or as good already): every step costs more than nothing.
-            if (label[u].minutes <= d || m_barrier[u]) continue;
+            const Cell& cu = m_cells[u];
+            if (label[u].minutes <= d || cu.barrier) continue;
             // Cells the move passes beside (diagonal and knight's moves) must be open too.
             if (m.unit > 1.0) {
                 const int ac = vc + m.via1c, ar = vr + m.via1r, bc = vc + m.via2c, br = vr + m.via2r;
-                if (m_barrier[index(ac, ar)] || m_barrier[index(bc, br)]) continue;
+                if (m_cells[index(ac, ar)].barrier || m_cells[index(bc, br)].barrier) continue;
             }
             const double run = m.unit * cell;
             // The trip goes u -> v (toward the facility): slope from u to v.
-            const double slope = (zv - m_dem.z[u]) / run;
+            const double slope = (zv - cu.z) / run;
             double kmh;
-            if (m_roadKmh[u] > 0 && m_roadKmh[v] > 0)
-                kmh = m_opt.roadsAtVehicleSpeed ? std::min(m_roadKmh[u], m_roadKmh[v]) : kFlatKmh;
+            if (cu.roadKmh > 0 && cv.roadKmh > 0)
+                kmh = m_opt.roadsAtVehicleSpeed ? std::min(cu.roadKmh, cv.roadKmh) : kFlatKmh;
             else
                 kmh = kTobler(slope);
             // Compare in the stored precision: comparing the double with its own rounded float

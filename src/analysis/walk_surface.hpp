@@ -31,8 +31,8 @@ public:
 
     int width() const { return m_dem.width; }
     int height() const { return m_dem.height; }
-    bool isBarrier(int col, int row) const { return m_barrier[index(col, row)] != 0; }
-    float roadKmh(int col, int row) const { return m_roadKmh[index(col, row)]; }
+    bool isBarrier(int col, int row) const { return m_cells[index(col, row)].barrier != 0; }
+    float roadKmh(int col, int row) const { return m_cells[index(col, row)].roadKmh; }
 
 private:
     struct Label {
@@ -52,8 +52,13 @@ private:
 
     Raster m_dem;
     WalkOptions m_opt;
-    std::vector<unsigned char> m_barrier;
-    std::vector<float> m_roadKmh;  // 0 off road
+    // What a step needs of a cell, kept together so a step reads one cache line per cell.
+    struct Cell {
+        float z;
+        float roadKmh;  // 0 off road
+        unsigned char barrier;
+    };
+    std::vector<Cell> m_cells;
 };
 
 }  // namespace ruralatlas::analysis
