@@ -163,12 +163,17 @@ RoadNetwork::RoadNetwork(const std::vector<RoadRec>& roads, const NetworkOptions
         splits.insert(splits.end(), other.begin(), other.end());
         std::sort(splits.begin(), splits.end(), [](const SplitAt& a, const SplitAt& b) { return a.seg != b.seg ? a.seg < b.seg : a.t < b.t; });
     }
-    // Nodes and edges.
+    // Nodes and segments.
     NodeGrid grid(std::max(opt.tolerance, 1e-6), m_nodes, segs.size() + splits.size() / 2 + 1);
-    std::vector<std::pair<BSeg, std::uint32_t>> edgeIndex;
+    struct FineEdge {
+        std::uint32_t a, b;
+        double metres, minutesAB, minutesBA;
+    };
+    std::vector<FineEdge> fine;
+    std::vector<std::pair<BSeg, std::uint32_t>> segmentIndex;
     m_nodes.reserve(segs.size() + splits.size() / 2 + 1);
-    m_edges.reserve(segs.size() + splits.size() / 2);
-    edgeIndex.reserve(segs.size() + splits.size() / 2);
+    fine.reserve(segs.size() + splits.size() / 2);
+    segmentIndex.reserve(segs.size() + splits.size() / 2);
     std::size_t k = 0;
     std::vector<Split> points;
     for (std::size_t i = 0; i < segs.size(); ++i) {
@@ -186,14 +191,71 @@ RoadNetwork::RoadNetwork(const std::vector<RoadRec>& roads, const NetworkOptions
             if (next == prev) continue;
             const double len = dist(m_nodes[prev], m_nodes[next]);
             const double minutes = len / metresPerMinute;
-            m_edges.push_back({prev, next, len, minutes, road.oneway ? kUnreachable : minutes});
-            edgeIndex.emplace_back(BSeg(BPoint(m_nodes[prev].x, m_nodes[prev].y), BPoint(m_nodes[next].x, m_nodes[next].y)),
-                                   static_cast<std::uint32_t>(m_edges.size() - 1));
+            fine.push_back({prev, next, len, minutes, road.oneway ? kUnreachable : minutes});
+            segmentIndex.emplace_back(BSeg(BPoint(m_nodes[prev].x, m_nodes[prev].y), BPoint(m_nodes[next].x, m_nodes[next].y)),
+                                      static_cast<std::uint32_t>(fine.size() - 1));
             prev = next;
         }
     }
-    m_index->edges = decltype(m_index->edges)(edgeIndex.begin(), edgeIndex.end());
-    // CSR adjacency.
+    m_index->edges = decltype(m_index->edges)(segmentIndex.begin(), segmentIndex.end());
+    segmentIndex = {};
+
+    // Contract chains of degree-2 nodes (shape points) into edges between junctions: the search
+    // then visits junctions only; points still join the network on their own segment.
+    std::vector<std::uint32_t> degree(m_nodes.size(), 0), fineOffsets(m_nodes.size() + 1, 0);
+    for (const FineEdge& f : fine) {
+        ++degree[f.a];
+        ++degree[f.b];
+    }
+    for (std::size_t i = 0; i < m_nodes.size(); ++i) fineOffsets[i + 1] = fineOffsets[i] + degree[i];
+    std::vector<std::uint32_t> fineIncident(fineOffsets.back()), fillFine(fineOffsets.begin(), fineOffsets.end() - 1);
+    for (std::uint32_t e = 0; e < fine.size(); ++e) {
+        fineIncident[fillFine[fine[e].a]++] = e;
+        fineIncident[fillFine[fine[e].b]++] = e;
+    }
+    std::vector<unsigned char> junction(m_nodes.size()), visited(fine.size(), 0);
+    for (std::size_t i = 0; i < m_nodes.size(); ++i) junction[i] = degree[i] != 2;
+    m_fine.resize(fine.size());
+    auto chain = [&](std::uint32_t start, std::uint32_t first) {
+        const auto id = static_cast<std::uint32_t>(m_edges.size());
+        Edge c{start, start, 0, 0, 0, 0, 0, 0, 0};
+        std::uint32_t cur = start, e = first;
+        for (;;) {
+            visited[e] = 1;
+            const FineEdge& f = fine[e];
+            const bool fwd = f.a == cur;
+            Segment seg{id, fwd, f.metres, fwd ? f.minutesAB : f.minutesBA, fwd ? f.minutesBA : f.minutesAB,
+                        c.metres, c.finiteAB, c.finiteBA, c.blockedAB, c.blockedBA};
+            m_fine[e] = seg;
+            c.metres += f.metres;
+            if (std::isfinite(seg.minutesAB)) c.finiteAB += seg.minutesAB;
+            else ++c.blockedAB;
+            if (std::isfinite(seg.minutesBA)) c.finiteBA += seg.minutesBA;
+            else ++c.blockedBA;
+            const std::uint32_t next = fwd ? f.b : f.a;
+            c.b = next;
+            if (junction[next]) break;
+            const std::uint32_t o0 = fineIncident[fineOffsets[next]], o1 = fineIncident[fineOffsets[next] + 1];
+            const std::uint32_t other = o0 == e ? o1 : o0;
+            if (visited[other]) break;  // a closed ring
+            cur = next;
+            e = other;
+        }
+        c.minutesAB = c.blockedAB ? kUnreachable : c.finiteAB;
+        c.minutesBA = c.blockedBA ? kUnreachable : c.finiteBA;
+        m_edges.push_back(c);
+    };
+    for (std::uint32_t n = 0; n < m_nodes.size(); ++n)
+        if (junction[n])
+            for (std::uint32_t q = fineOffsets[n]; q < fineOffsets[n + 1]; ++q)
+                if (!visited[fineIncident[q]]) chain(n, fineIncident[q]);
+    for (std::uint32_t e = 0; e < fine.size(); ++e)  // rings with no junction at all
+        if (!visited[e]) {
+            junction[fine[e].a] = 1;
+            chain(fine[e].a, e);
+        }
+
+    // CSR adjacency of the contracted graph.
     m_offsets.assign(m_nodes.size() + 1, 0);
     for (const Edge& e : m_edges) {
         ++m_offsets[e.a + 1];
@@ -206,19 +268,75 @@ RoadNetwork::RoadNetwork(const std::vector<RoadRec>& roads, const NetworkOptions
         m_incident[fill[m_edges[e].a]++] = e;
         m_incident[fill[m_edges[e].b]++] = e;
     }
+    m_segmentEnds.resize(fine.size());
+    for (std::uint32_t e = 0; e < fine.size(); ++e) m_segmentEnds[e] = {fine[e].a, fine[e].b};
 }
 
 RoadNetwork::Attachment RoadNetwork::attach(const XY& p) const {
     Attachment at;
-    if (m_edges.empty()) return at;
+    if (m_fine.empty()) return at;
     std::vector<std::pair<BSeg, std::uint32_t>> hit;
     m_index->edges.query(bgi::nearest(BPoint(p.x, p.y), 1), std::back_inserter(hit));
     if (hit.empty()) return at;
-    const Edge& e = m_edges[hit[0].second];
-    at.edge = hit[0].second;
-    at.t = project(m_nodes[e.a], m_nodes[e.b], p);
-    at.walk = dist(lerp(m_nodes[e.a], m_nodes[e.b], at.t), p);
+    const std::uint32_t f = hit[0].second;
+    const auto [na, nb] = m_segmentEnds[f];
+    const double t = project(m_nodes[na], m_nodes[nb], p);
+    at.fine = f;
+    at.edge = m_fine[f].edge;
+    at.s = m_fine[f].forward ? t : 1 - t;
+    at.walk = dist(lerp(m_nodes[na], m_nodes[nb], t), p);
     return at;
+}
+
+// Positions along a contracted edge. A segment's one-way closure blocks a direction only for
+// trips that cover part of that segment in it.
+double RoadNetwork::fromA(const Attachment& at) const {
+    const Segment& f = m_fine[at.fine];
+    if (f.blockedABBefore > 0) return kUnreachable;
+    return f.finiteABBefore + along(at.s, f.minutesAB);
+}
+
+double RoadNetwork::toA(const Attachment& at) const {
+    const Segment& f = m_fine[at.fine];
+    if (f.blockedBABefore > 0) return kUnreachable;
+    return f.finiteBABefore + along(at.s, f.minutesBA);
+}
+
+double RoadNetwork::toB(const Attachment& at) const {
+    const Segment& f = m_fine[at.fine];
+    const Edge& e = m_edges[f.edge];
+    const bool here = !std::isfinite(f.minutesAB);
+    if (e.blockedAB - f.blockedABBefore - (here ? 1 : 0) > 0) return kUnreachable;
+    return along(1 - at.s, f.minutesAB) + e.finiteAB - f.finiteABBefore - (here ? 0 : f.minutesAB);
+}
+
+double RoadNetwork::fromB(const Attachment& at) const {
+    const Segment& f = m_fine[at.fine];
+    const Edge& e = m_edges[f.edge];
+    const bool here = !std::isfinite(f.minutesBA);
+    if (e.blockedBA - f.blockedBABefore - (here ? 1 : 0) > 0) return kUnreachable;
+    return e.finiteBA - f.finiteBABefore - (here ? 0 : f.minutesBA) + along(1 - at.s, f.minutesBA);
+}
+
+double RoadNetwork::metresFromA(const Attachment& at) const {
+    const Segment& f = m_fine[at.fine];
+    return f.metresBefore + at.s * f.metres;
+}
+
+double RoadNetwork::between(const Attachment& p, const Attachment& q) const {
+    const Segment& fp = m_fine[p.fine];
+    const Segment& fq = m_fine[q.fine];
+    if (p.fine == q.fine) return q.s >= p.s ? along(q.s - p.s, fp.minutesAB) : along(p.s - q.s, fp.minutesBA);
+    if (fq.metresBefore > fp.metresBefore) {  // q lies ahead: a->b
+        const bool blockedP = !std::isfinite(fp.minutesAB);
+        if (fq.blockedABBefore - fp.blockedABBefore - (blockedP ? 1 : 0) > 0) return kUnreachable;
+        const double middle = fq.finiteABBefore - fp.finiteABBefore - (blockedP ? 0 : fp.minutesAB);
+        return along(1 - p.s, fp.minutesAB) + middle + along(q.s, fq.minutesAB);
+    }
+    const bool blockedQ = !std::isfinite(fq.minutesBA);  // q lies behind: b->a
+    if (fp.blockedBABefore - fq.blockedBABefore - (blockedQ ? 1 : 0) > 0) return kUnreachable;
+    const double middle = fp.finiteBABefore - fq.finiteBABefore - (blockedQ ? 0 : fq.minutesBA);
+    return along(p.s, fp.minutesBA) + middle + along(1 - q.s, fq.minutesBA);
 }
 
 std::vector<RoadNetwork::Label> RoadNetwork::search(const std::vector<std::pair<Attachment, int>>& sources, double maxMinutes) const {
@@ -236,10 +354,11 @@ std::vector<RoadNetwork::Label> RoadNetwork::search(const std::vector<std::pair<
         if (at.walk > m_opt.maxWalkMetres) continue;
         const Edge& e = m_edges[at.edge];
         const double walkMin = at.walk / walkPerMinute;
-        // From node a the trip runs a -> attachment point along the edge (direction a->b).
-        const double fromA = along(at.t, e.minutesAB), fromB = along(1 - at.t, e.minutesBA);
-        if (std::isfinite(fromA)) offer(e.a, walkMin + fromA, at.walk + at.t * e.metres, source);
-        if (std::isfinite(fromB)) offer(e.b, walkMin + fromB, at.walk + (1 - at.t) * e.metres, source);
+        const double m = metresFromA(at);
+        // From node a the trip runs a -> the point along the edge (a->b); from b, b->a.
+        const double fa = fromA(at), fb = fromB(at);
+        if (std::isfinite(fa)) offer(e.a, walkMin + fa, at.walk + m, source);
+        if (std::isfinite(fb)) offer(e.b, walkMin + fb, at.walk + e.metres - m, source);
     }
     while (!heap.empty()) {
         const auto [d, v] = heap.top();
@@ -258,30 +377,28 @@ std::vector<RoadNetwork::Label> RoadNetwork::search(const std::vector<std::pair<
     return label;
 }
 
-Route RoadNetwork::evaluate(const Attachment& at, const std::vector<Label>& label,
-                                         const std::vector<std::vector<std::pair<double, int>>>* sameEdge,
-                                         const std::vector<Attachment>* srcAt) const {
+Route RoadNetwork::evaluate(const Attachment& at, const std::vector<Label>& label, const std::vector<std::vector<int>>* sameEdge,
+                            const std::vector<Attachment>* srcAt) const {
     Route best;
     if (m_edges.empty() || at.walk > m_opt.maxWalkMetres) return best;
     const Edge& e = m_edges[at.edge];
     const double walkPerMinute = m_opt.walkKmh * 1000.0 / 60.0;
     const double walkMin = at.walk / walkPerMinute;
+    const double m = metresFromA(at);
     auto consider = [&](double minutes, double metres, int source) {
         if (source >= 0 && minutes < best.minutes) best = {source, minutes, metres};
     };
-    // Toward node a the trip runs b->a; toward node b it runs a->b.
-    const double toA = along(at.t, e.minutesBA), toB = along(1 - at.t, e.minutesAB);
-    if (std::isfinite(toA) && label[e.a].source >= 0)
-        consider(walkMin + toA + label[e.a].minutes, at.walk + at.t * e.metres + label[e.a].metres, label[e.a].source);
-    if (std::isfinite(toB) && label[e.b].source >= 0)
-        consider(walkMin + toB + label[e.b].minutes, at.walk + (1 - at.t) * e.metres + label[e.b].metres, label[e.b].source);
+    const double ta = toA(at), tb = toB(at);
+    if (std::isfinite(ta) && label[e.a].source >= 0) consider(walkMin + ta + label[e.a].minutes, at.walk + m + label[e.a].metres, label[e.a].source);
+    if (std::isfinite(tb) && label[e.b].source >= 0)
+        consider(walkMin + tb + label[e.b].minutes, at.walk + e.metres - m + label[e.b].metres, label[e.b].source);
     // A source on the same edge, reached without passing a node.
     if (sameEdge && srcAt)
-        for (const auto& [t, source] : (*sameEdge)[at.edge]) {
+        for (int source : (*sameEdge)[at.edge]) {
             const Attachment& sa = (*srcAt)[static_cast<std::size_t>(source)];
-            const double way = t >= at.t ? along(t - at.t, e.minutesAB) : along(at.t - t, e.minutesBA);
+            const double way = between(at, sa);
             if (!std::isfinite(way)) continue;
-            consider(walkMin + way + sa.walk / walkPerMinute, at.walk + std::fabs(t - at.t) * e.metres + sa.walk, source);
+            consider(walkMin + way + sa.walk / walkPerMinute, at.walk + std::fabs(metresFromA(sa) - m) + sa.walk, source);
         }
     return best;
 }
@@ -289,13 +406,13 @@ Route RoadNetwork::evaluate(const Attachment& at, const std::vector<Label>& labe
 std::vector<Route> RoadNetwork::nearest(const std::vector<XY>& sources, const std::vector<XY>& targets, Feedback& feedback) const {
     std::vector<std::pair<Attachment, int>> src;
     std::vector<Attachment> srcAt;
-    std::vector<std::vector<std::pair<double, int>>> sameEdge(m_edges.size());
+    std::vector<std::vector<int>> sameEdge(m_edges.size());
     for (std::size_t i = 0; i < sources.size(); ++i) {
         const Attachment a = attach(sources[i]);
         srcAt.push_back(a);
         if (a.walk <= m_opt.maxWalkMetres) {
             src.push_back({a, static_cast<int>(i)});
-            sameEdge[a.edge].push_back({a.t, static_cast<int>(i)});
+            sameEdge[a.edge].push_back(static_cast<int>(i));
         }
     }
     feedback.checkCancelled();
@@ -309,8 +426,8 @@ std::vector<Route> RoadNetwork::nearest(const std::vector<XY>& sources, const st
 std::vector<Route> RoadNetwork::fromOne(const XY& source, const std::vector<XY>& targets, double maxMinutes) const {
     const Attachment a = attach(source);
     std::vector<Attachment> srcAt{a};
-    std::vector<std::vector<std::pair<double, int>>> sameEdge(m_edges.size());
-    if (a.walk <= m_opt.maxWalkMetres) sameEdge[a.edge].push_back({a.t, 0});
+    std::vector<std::vector<int>> sameEdge(m_edges.size());
+    if (a.walk <= m_opt.maxWalkMetres) sameEdge[a.edge].push_back(0);
     const auto label = search({{a, 0}}, maxMinutes);
     std::vector<Route> out(targets.size());
     for (std::size_t i = 0; i < targets.size(); ++i) {

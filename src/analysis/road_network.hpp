@@ -35,7 +35,7 @@ public:
     RoadNetwork(const std::vector<RoadRec>& roads, const NetworkOptions& options, Feedback* feedback = nullptr);
 
     std::size_t nodeCount() const { return m_nodes.size(); }
-    std::size_t edgeCount() const { return m_edges.size(); }
+    std::size_t edgeCount() const { return m_edges.size(); }  // after contracting degree-2 chains
 
     // For every target, the source nearest by travel time from the target to it.
     std::vector<Route> nearest(const std::vector<XY>& sources, const std::vector<XY>& targets, Feedback& feedback) const;
@@ -43,30 +43,53 @@ public:
     // unreachable): for capacity-aware coverage.
     std::vector<Route> fromOne(const XY& source, const std::vector<XY>& targets, double maxMinutes) const;
 
+    // Where a point joins the network: on a segment (`fine`) of a contracted edge (`edge`), at
+    // fraction `s` of that segment in the edge's a->b direction.
     struct Attachment {
         std::uint32_t edge = 0;
-        double t = 0;       // 0 at the edge's first node, 1 at its second
+        std::uint32_t fine = 0;
+        double s = 0;
         double walk = kUnreachable;  // metres of walking leg
     };
     Attachment attach(const XY& p) const;
+    std::size_t segmentCount() const { return m_fine.size(); }
 
 private:
+    // A contracted edge: a chain of segments between two junctions (nodes of degree other than 2).
     struct Edge {
         std::uint32_t a, b;
         double metres;
-        double minutesAB, minutesBA;  // infinite when that direction is not allowed
+        double minutesAB, minutesBA;  // infinite when that direction is blocked somewhere
+        double finiteAB, finiteBA;    // sums over the segments open in that direction
+        std::uint32_t blockedAB, blockedBA;  // segments closed in that direction (one-way)
     };
+    // A segment inside a contracted edge, oriented along the edge (a->b).
+    struct Segment {
+        std::uint32_t edge;
+        bool forward;  // its geometry runs a->b along the edge
+        double metres, minutesAB, minutesBA;
+        double metresBefore, finiteABBefore, finiteBABefore;
+        std::uint32_t blockedABBefore, blockedBABefore;
+    };
+    double fromA(const Attachment& at) const;  // node a -> point (a->b)
+    double fromB(const Attachment& at) const;  // node b -> point (b->a)
+    double toA(const Attachment& at) const;    // point -> node a (b->a)
+    double toB(const Attachment& at) const;    // point -> node b (a->b)
+    double metresFromA(const Attachment& at) const;
+    double between(const Attachment& from, const Attachment& to) const;  // along one edge
     struct Label {
         double minutes = kUnreachable, metres = kUnreachable;
         int source = -1;
     };
     std::vector<Label> search(const std::vector<std::pair<Attachment, int>>& sources, double maxMinutes) const;
-    Route evaluate(const Attachment& at, const std::vector<Label>& labels,
-                   const std::vector<std::vector<std::pair<double, int>>>* sameEdge, const std::vector<Attachment>* srcAt) const;
+    Route evaluate(const Attachment& at, const std::vector<Label>& labels, const std::vector<std::vector<int>>* sameEdge,
+                   const std::vector<Attachment>* srcAt) const;
 
     NetworkOptions m_opt;
     std::vector<XY> m_nodes;
     std::vector<Edge> m_edges;
+    std::vector<Segment> m_fine;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> m_segmentEnds;  // nodes of each segment, as built
     std::vector<std::uint32_t> m_offsets, m_incident;  // CSR: edges at each node
     struct Index;
     std::shared_ptr<Index> m_index;

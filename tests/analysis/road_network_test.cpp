@@ -166,3 +166,58 @@ TEST(RoadNetwork, AgreesWithBruteForceOnRandomGrids) {
         }
     }
 }
+
+// One long road made of many one-segment roads (so every inner node has degree 2 and the chain
+// is contracted into a single edge), each segment drawn either way, some one-way, with villages
+// and facilities between nodes: against a direct walk along the line.
+TEST(RoadNetwork, ContractedChainsKeepOneWaySegmentsAndPositions) {
+    std::mt19937 rng(3);
+    for (int trial = 0; trial < 20; ++trial) {
+        const int n = 12;
+        std::vector<double> x(n + 1);
+        for (int i = 1; i <= n; ++i) x[i] = x[i - 1] + 100 + rng() % 400;
+        std::vector<RoadRec> roads;
+        struct Piece {
+            double x0, x1, minutes;
+            int allowed;  // +1 only toward +x, -1 only toward -x, 0 both
+        };
+        std::vector<Piece> pieces;
+        for (int i = 0; i < n; ++i) {
+            const double kmh = 10 + rng() % 60;
+            const bool reversed = rng() % 2, oneway = rng() % 4 == 0;
+            XY a{x[i], 0}, b{x[i + 1], 0};
+            if (reversed) std::swap(a, b);
+            roads.push_back(road({a, b}, kmh, oneway));
+            pieces.push_back({x[i], x[i + 1], (x[i + 1] - x[i]) / (kmh * 1000 / 60), oneway ? (reversed ? -1 : 1) : 0});
+        }
+        auto travel = [&](double from, double to) {
+            double t = 0;
+            for (const Piece& p : pieces) {
+                const double lo = std::max(std::min(from, to), p.x0), hi = std::min(std::max(from, to), p.x1);
+                if (hi <= lo) continue;
+                const int dir = to > from ? 1 : -1;
+                if (p.allowed != 0 && p.allowed != dir) return kUnreachable;
+                t += (hi - lo) / (p.x1 - p.x0) * p.minutes;
+            }
+            return t;
+        };
+        std::uniform_real_distribution<double> pos(0, x[n]);
+        std::vector<XY> fac(3), vil(15);
+        for (auto& p : fac) p = {pos(rng), 0};
+        for (auto& p : vil) p = {pos(rng), 0};
+        RoadNetwork net(roads, {});
+        EXPECT_LE(net.edgeCount(), 1u);  // contracted into one edge
+        Feedback fb;
+        const auto r = net.nearest(fac, vil, fb);
+        for (std::size_t v = 0; v < vil.size(); ++v) {
+            double best = kUnreachable;
+            for (const auto& f : fac) best = std::min(best, travel(vil[v].x, f.x));
+            if (std::isinf(best)) {
+                EXPECT_FALSE(r[v].reachable()) << "trial " << trial << " village " << v;
+            } else {
+                ASSERT_TRUE(r[v].reachable()) << "trial " << trial << " village " << v;
+                EXPECT_NEAR(r[v].minutes, best, 1e-9) << "trial " << trial << " village " << v;
+            }
+        }
+    }
+}
