@@ -37,6 +37,9 @@ std::vector<VillageRec> loadVillages(io::Project& project) {
     std::vector<VillageRec> out;
     OGRLayer& l = project.layer("villages");
     out.reserve(static_cast<std::size_t>(std::max<GIntBig>(0, l.GetFeatureCount())));
+    // Fetch only what analyses use (GDAL then selects fewer columns).
+    const char* ignored[] = {"class_code", "plan_type", "poor_households", "monitored_households", "collective_income", "elevation_m", nullptr};
+    l.SetIgnoredFields(ignored);
     const Fields fi(l);
     const int iCode = fi["code"], iName = fi["name"], iTown = fi["township_code"], iStatus = fi["status"], iTerrain = fi["terrain"],
               iPop = fi["population"], iHh = fi["households"], iTap = fi["tap_water_rate"], iToilet = fi["sanitary_toilet_rate"],
@@ -63,6 +66,7 @@ std::vector<VillageRec> loadVillages(io::Project& project) {
         }
         out.push_back(std::move(v));
     }
+    l.SetIgnoredFields(nullptr);
     return out;
 }
 
