@@ -339,7 +339,8 @@ double RoadNetwork::between(const Attachment& p, const Attachment& q) const {
     return along(p.s, fp.minutesBA) + middle + along(1 - q.s, fq.minutesBA);
 }
 
-std::vector<RoadNetwork::Label> RoadNetwork::search(const std::vector<std::pair<Attachment, int>>& sources, double maxMinutes) const {
+std::vector<RoadNetwork::Label> RoadNetwork::search(const std::vector<std::pair<Attachment, int>>& sources, double maxMinutes,
+                                                    Feedback* feedback) const {
     std::vector<Label> label(m_nodes.size());
     using Item = std::pair<double, std::uint32_t>;
     std::priority_queue<Item, std::vector<Item>, std::greater<>> heap;
@@ -360,10 +361,12 @@ std::vector<RoadNetwork::Label> RoadNetwork::search(const std::vector<std::pair<
         if (std::isfinite(fa)) offer(e.a, walkMin + fa, at.walk + m, source);
         if (std::isfinite(fb)) offer(e.b, walkMin + fb, at.walk + e.metres - m, source);
     }
+    std::size_t pops = 0;
     while (!heap.empty()) {
         const auto [d, v] = heap.top();
         heap.pop();
         if (d > label[v].minutes) continue;
+        if (feedback && (++pops & 0xFFFFF) == 0) feedback->checkCancelled();
         for (std::uint32_t k = m_offsets[v]; k < m_offsets[v + 1]; ++k) {
             const Edge& e = m_edges[m_incident[k]];
             // A trip from u through v: u -> v along the edge.
@@ -416,7 +419,7 @@ std::vector<Route> RoadNetwork::nearest(const std::vector<XY>& sources, const st
         }
     }
     feedback.checkCancelled();
-    const auto label = search(src, kUnreachable);
+    const auto label = search(src, kUnreachable, &feedback);
     feedback.checkCancelled();
     std::vector<Route> out(targets.size());
     for (std::size_t i = 0; i < targets.size(); ++i) out[i] = evaluate(attach(targets[i]), label, &sameEdge, &srcAt);

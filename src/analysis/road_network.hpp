@@ -81,7 +81,7 @@ private:
         double minutes = kUnreachable, metres = kUnreachable;
         int source = -1;
     };
-    std::vector<Label> search(const std::vector<std::pair<Attachment, int>>& sources, double maxMinutes) const;
+    std::vector<Label> search(const std::vector<std::pair<Attachment, int>>& sources, double maxMinutes, Feedback* feedback = nullptr) const;
     Route evaluate(const Attachment& at, const std::vector<Label>& labels, const std::vector<std::vector<int>>* sameEdge,
                    const std::vector<Attachment>* srcAt) const;
 

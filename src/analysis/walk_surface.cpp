@@ -132,7 +132,7 @@ bool WalkSurface::cellOf(const XY& p, int& col, int& row) const {
 }
 
 std::vector<WalkSurface::Label> WalkSurface::search(const std::vector<Start>& sources, double maxMinutes,
-                                                    const std::vector<std::size_t>& targets) const {
+                                                    const std::vector<std::size_t>& targets, Feedback* feedback) const {
     const int W = m_dem.width, H = m_dem.height;
     std::vector<Label> label(static_cast<std::size_t>(W) * H, Label{std::numeric_limits<float>::infinity(), 0.f, -1});
     // The cheapest step: one cell at the highest speed anywhere on the surface.
@@ -161,9 +161,17 @@ std::vector<WalkSurface::Label> WalkSurface::search(const std::vector<Start>& so
             }
     }
     std::uint32_t v;
+    std::size_t settledCount = 0;
+    const std::size_t totalTargets = targetsLeft;
     while (heap.pop(v)) {
         if (settled[v]) continue;
         settled[v] = 1;
+        // Cancellation and progress every million cells (the share of targets reached).
+        if (feedback && (++settledCount & 0xFFFFF) == 0) {
+            feedback->checkCancelled();
+            if (totalTargets > 0)
+                feedback->setProgress(0.4 + 0.5 * static_cast<double>(totalTargets - targetsLeft) / static_cast<double>(totalTargets), "walking time");
+        }
         const float d = label[v].minutes;
         if (targetsLeft > 0 && isTarget[v]) {
             isTarget[v] = 0;
@@ -220,7 +228,7 @@ std::vector<Route> WalkSurface::nearest(const std::vector<XY>& sources, const st
         if (cellOf(t, c, r)) targetCells.push_back(index(c, r));
     }
     feedback.checkCancelled();
-    const auto label = search(src, kUnreachable, targetCells);
+    const auto label = search(src, kUnreachable, targetCells, &feedback);
     feedback.checkCancelled();
     std::vector<Route> out(targets.size());
     for (std::size_t i = 0; i < targets.size(); ++i) {

@@ -45,7 +45,8 @@ private:
         int source;
         double legMetres;  // from the point to its cell's centre
     };
-    std::vector<Label> search(const std::vector<Start>& sources, double maxMinutes, const std::vector<std::size_t>& targets) const;
+    std::vector<Label> search(const std::vector<Start>& sources, double maxMinutes, const std::vector<std::size_t>& targets,
+                              Feedback* feedback = nullptr) const;
     double legToCentre(const XY& p, int col, int row) const;
     std::size_t index(int col, int row) const { return static_cast<std::size_t>(row) * m_dem.width + col; }
     bool cellOf(const XY& p, int& col, int& row) const;

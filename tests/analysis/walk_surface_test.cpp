@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "analysis/walk_surface.hpp"
+#include "core/error.hpp"
 
 using namespace ruralatlas;
 using namespace ruralatlas::analysis;
@@ -95,4 +96,19 @@ TEST(WalkSurface, CountySizedGridFinishesQuickly) {
     const auto r = s.nearest({centre(500, 500, dem)}, {centre(10, 10, dem), centre(990, 990, dem)}, fb);
     EXPECT_TRUE(r[0].reachable());
     EXPECT_TRUE(r[1].reachable());
+}
+
+TEST(WalkSurface, LongSearchesCanBeCancelled) {
+    const Raster dem = grid(1500, 1500, 30, [](double, double) { return 100.0; });
+    WalkSurface s(dem, {}, {});
+    // The user presses cancel when the first progress report arrives, during the search.
+    Feedback* self = nullptr;
+    int reports = 0;
+    Feedback fb([&](double, const std::string&) {
+        ++reports;
+        self->cancel();
+    });
+    self = &fb;
+    EXPECT_THROW(s.nearest({centre(0, 0, dem)}, {centre(1499, 1499, dem)}, fb), Cancelled);
+    EXPECT_EQ(reports, 1);
 }
