@@ -11,7 +11,7 @@ Command importCommand() {
     CommandSpec spec{"import", "导入数据（GPKG/SHP/GeoJSON/KML/CSV/XLSX，台账挂接）",
                      "Import GeoPackage, Shapefile, GeoJSON, KML, CSV or XLSX into a layer; join ledgers onto villages",
                      "PROJECT FILE --into LAYER", 2, 2,
-                     {{"into", true, false, "target layer (villages, facilities, roads, ...)", "LAYER"},
+                     {{"into", true, false, "target layer (villages, facilities, roads, ..., or dem for a DEM raster such as SRTM GeoTIFF)", "LAYER"},
                       {"layer", true, false, "source layer when the file has several", "NAME"},
                       {"source-crs", true, false, "source CRS: EPSG:n, WKT or PROJ string, or gcj02 / bd09 for web-map coordinates", "CRS"},
                       {"encoding", true, false, "text encoding of a DBF or CSV (default: detected): UTF-8, GBK, GB18030", "ENC"},
@@ -38,7 +38,9 @@ Command importCommand() {
         ProgressBar bar("import");
         Feedback fb([&bar](double f, const std::string& s) { bar.update(f, s); });
         const auto r = io::importFile(o, fb);
-        if (r.mode == "join")
+        if (r.mode == "raster")
+            std::printf("imported %s into dem: %s\n", o.source.c_str(), r.warnings.empty() ? "" : r.warnings.front().c_str());
+        else if (r.mode == "join")
             std::printf("joined %s onto %s: %lld rows read, %lld villages updated, %zu rows unmatched (encoding %s)\n",
                         o.source.c_str(), o.into.c_str(), r.read, r.updated, r.unmatched.size(), r.encoding.c_str());
         else
@@ -46,7 +48,8 @@ Command importCommand() {
                         o.source.c_str(), o.into.c_str(), r.read, r.inserted, r.badRows.size(), r.crs.c_str(), r.encoding.c_str());
         for (const auto& b : r.badRows) std::printf("  skipped %s\n", b.c_str());
         for (const auto& u : r.unmatched) std::printf("  unmatched %s\n", u.c_str());
-        for (const auto& w : r.warnings) std::fprintf(stderr, "warning: %s: %s\n", o.source.c_str(), w.c_str());
+        if (r.mode != "raster")
+            for (const auto& w : r.warnings) std::fprintf(stderr, "warning: %s: %s\n", o.source.c_str(), w.c_str());
         return 0;
     }};
 }

@@ -234,6 +234,7 @@ std::string detectDbfEncoding(const std::string& shpPath) {
 
 ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
     initGdal();
+    if (o.into == "dem") return importDem(o, feedback);
     ImportReport report;
     const LayerDef* def = findLayer(o.into);
     if (!def || def->name == "project_meta") {

@@ -35,7 +35,10 @@ struct ImportReport {
 };
 
 // Throws DataError naming file, row and field; UsageError for wrong options.
+// `--into dem` imports a raster instead (importDem).
 ImportReport importFile(const ImportOptions& options, Feedback& feedback);
+// A DEM raster into the project's `dem` table, warped to the project CRS and clipped to the county.
+ImportReport importDem(const ImportOptions& options, Feedback& feedback);
 
 // Which encoding a DBF's text is in: from its .cpg, its language-driver byte, or its bytes.
 // Returns a GDAL/iconv name ("UTF-8", "CP936", "GB18030", "ISO-8859-1").
