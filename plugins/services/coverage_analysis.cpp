@@ -52,8 +52,9 @@ public:
         o.demandRatio = p.optionalReal("demand-ratio");
         o.walkKmh = p.real("walk-kmh");
         o.maxWalkMetres = p.real("max-walk");
-        const CoverageResult r = computeCoverage(projectPath, o, feedback);
-        io::Project project = io::Project::open(projectPath, false);
+        CoverageContext context(projectPath);
+        const CoverageResult r = computeCoverage(context, o, feedback);
+        io::Project& project = context.project();
         const auto townships = loadTownships(project);
         std::map<std::string, std::string> townshipName(townships.begin(), townships.end());
 

@@ -11,20 +11,11 @@ namespace {
 std::string projectWithVillagesAndHouseholds(const test::TempDir& dir) {
     const auto p = dir.file("p.gpkg");
     test::makeProject(p);
-    test::writeFile(dir.file("v.csv"), "code,name,township_code,lon,lat\n433127101201,伴湖村,433127101,109.8,29.0\n433127101202,红土坪村,433127101,109.9,29.1\n");
+    test::importCsv(p, dir, "villages", "code,name,township_code,lon,lat\n433127101201,伴湖村,433127101,109.8,29.0\n433127101202,红土坪村,433127101,109.9,29.1\n");
     std::string hh = "id,village_code,members,monitored,lon,lat\n";
     for (int i = 0; i < 7; ++i) hh += "H" + std::to_string(i) + ",433127101201,3," + (i < 3 ? "1" : "0") + ",109.8,29.0\n";
     for (int i = 7; i < 10; ++i) hh += "H" + std::to_string(i) + ",433127101202,2,1,109.9,29.1\n";
-    test::writeFile(dir.file("h.csv"), hh);
-    Feedback fb;
-    io::ImportOptions o;
-    o.project = p;
-    o.source = dir.file("v.csv");
-    o.into = "villages";
-    io::importFile(o, fb);
-    o.source = dir.file("h.csv");
-    o.into = "households";
-    io::importFile(o, fb);
+    test::importCsv(p, dir, "households", hh);
     return p;
 }
 }  // namespace

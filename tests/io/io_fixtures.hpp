@@ -5,7 +5,10 @@
 
 #include <string>
 
+#include "test_util.hpp"
+
 #include "io/gdal_util.hpp"
+#include "io/importer.hpp"
 #include "io/project.hpp"
 #include "io/proj_transform.hpp"
 
@@ -39,6 +42,20 @@ inline void makeProject(const std::string& path, bool withOutline = true) {
     f->SetField("name", "永顺县");
     f->SetGeometry(&mp);
     county->CreateFeature(f.get());
+}
+
+// Writes `csv` beside the project as NAME.csv and imports it into `layer`.
+inline io::ImportReport importCsv(const std::string& project, const TempDir& dir, const std::string& layer, const std::string& csv,
+                                  const std::string& sourceCrs = "", bool allowOutside = false) {
+    writeFile(dir.file(layer + ".csv"), csv);
+    io::ImportOptions o;
+    o.project = project;
+    o.source = dir.file(layer + ".csv");
+    o.into = layer;
+    o.sourceCrs = sourceCrs;
+    o.allowOutside = allowOutside;
+    Feedback fb;
+    return io::importFile(o, fb);
 }
 
 inline long long countFeatures(const std::string& path, const std::string& layer) {

@@ -8,16 +8,9 @@
 using namespace ruralatlas;
 
 namespace {
-void importCsv(const std::string& p, const test::TempDir& dir, const std::string& layer, const std::string& csv, bool outside = false) {
-    test::writeFile(dir.file(layer + ".csv"), csv);
-    io::ImportOptions o;
-    o.project = p;
-    o.source = dir.file(layer + ".csv");
-    o.into = layer;
-    o.allowOutside = outside;
-    o.sourceCrs = "EPSG:4546";
-    Feedback fb;
-    io::importFile(o, fb);
+// The fixtures here are written in project metres.
+void importMetres(const std::string& p, const test::TempDir& dir, const std::string& layer, const std::string& csv, bool outside = false) {
+    test::importCsv(p, dir, layer, csv, "EPSG:4546", outside);
 }
 
 const io::Problem* find(const io::ValidationReport& r, const std::string& rule, const std::string& feature = "") {
@@ -30,12 +23,12 @@ const io::Problem* find(const io::ValidationReport& r, const std::string& rule, 
 std::string cleanProject(const test::TempDir& dir) {
     const auto p = dir.file("p.gpkg");
     test::makeProject(p);
-    importCsv(p, dir, "townships", "code,name,wkt\n433127101,首车镇,\"POLYGON((380000 3200000,400000 3200000,400000 3220000,380000 3220000,380000 3200000))\"\n");
-    importCsv(p, dir, "villages",
+    importMetres(p, dir, "townships", "code,name,wkt\n433127101,首车镇,\"POLYGON((380000 3200000,400000 3200000,400000 3220000,380000 3220000,380000 3200000))\"\n");
+    importMetres(p, dir, "villages",
               "code,name,township_code,population,households,tap_water_rate,lon,lat\n"
               "433127101201,伴湖村,433127101,1200,350,0.9,385000,3205000\n"
               "433127101202,石堤村,433127101,800,240,0.8,395000,3215000\n");
-    importCsv(p, dir, "roads",
+    importMetres(p, dir, "roads",
               "id,class,wkt\n"
               "R1,county,\"LINESTRING(384000 3204000,396000 3216000)\"\n"
               "R2,village,\"LINESTRING(385000 3205000,390000 3210000)\"\n"          // ends on R1's interior (T-junction)
@@ -56,7 +49,7 @@ TEST(Validate, CleanProjectHasNoErrors) {
 TEST(Validate, FindsCodeProblems) {
     test::TempDir dir;
     const auto p = cleanProject(dir);
-    importCsv(p, dir, "villages",
+    importMetres(p, dir, "villages",
               "code,name,township_code,lon,lat\n"
               "43312710120,短码村,433127101,386000,3206000\n"             // 11 digits
               "433127102203,错乡村,433127101,387000,3206000\n"            // prefix is another township
@@ -79,7 +72,7 @@ TEST(Validate, FindsImpossibleValuesAndUnknownEnumerations) {
     ds->ExecuteSQL("UPDATE villages SET population = -5, tap_water_rate = 1.5, status = 'poorish' WHERE code = '433127101202'", nullptr, nullptr);
     ds->ExecuteSQL("UPDATE villages SET households = 5000 WHERE code = '433127101201'", nullptr, nullptr);
     ds.reset();
-    importCsv(p, dir, "resettlement_sites", "id,name,planned_households,moved_in_households,lon,lat\nS1,安置点,100,120,386000,3206000\n");
+    importMetres(p, dir, "resettlement_sites", "id,name,planned_households,moved_in_households,lon,lat\nS1,安置点,100,120,386000,3206000\n");
     Feedback fb;
     const auto r = io::validateProject(p, fb);
     int range = 0;
@@ -96,7 +89,7 @@ TEST(Validate, FindsImpossibleValuesAndUnknownEnumerations) {
 TEST(Validate, ReportsInvalidGeometryWithGeosReasonAndLocation) {
     test::TempDir dir;
     const auto p = cleanProject(dir);
-    importCsv(p, dir, "constraints", "kind,name,wkt\nflood_zone,蝴蝶,\"POLYGON((381000 3201000,383000 3203000,383000 3201000,381000 3203000,381000 3201000))\"\n");
+    importMetres(p, dir, "constraints", "kind,name,wkt\nflood_zone,蝴蝶,\"POLYGON((381000 3201000,383000 3203000,383000 3201000,381000 3203000,381000 3201000))\"\n");
     Feedback fb;
     const auto r = io::validateProject(p, fb);
     const io::Problem* g = find(r, "geometry_invalid");
@@ -111,7 +104,7 @@ TEST(Validate, ReportsInvalidGeometryWithGeosReasonAndLocation) {
 TEST(Validate, FindsFeaturesOutsideTheCounty) {
     test::TempDir dir;
     const auto p = cleanProject(dir);
-    importCsv(p, dir, "facilities", "id,kind,name,lon,lat\nF9,bus_stop,远站,600000,3500000\n", true);
+    importMetres(p, dir, "facilities", "id,kind,name,lon,lat\nF9,bus_stop,远站,600000,3500000\n", true);
     Feedback fb;
     const auto r = io::validateProject(p, fb);
     const io::Problem* o = find(r, "outside_county", "F9");
@@ -122,7 +115,7 @@ TEST(Validate, FindsFeaturesOutsideTheCounty) {
 TEST(Validate, FindsADisconnectedRoadNetwork) {
     test::TempDir dir;
     const auto p = cleanProject(dir);
-    importCsv(p, dir, "roads", "id,class,wkt\nR9,track,\"LINESTRING(398000 3201000,399000 3201500)\"\n");
+    importMetres(p, dir, "roads", "id,class,wkt\nR9,track,\"LINESTRING(398000 3201000,399000 3201500)\"\n");
     Feedback fb;
     const auto r = io::validateProject(p, fb);
     const io::Problem* d = find(r, "road_network_disconnected");
