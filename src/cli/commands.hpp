@@ -21,6 +21,7 @@ Command importCommand();
 Command exportCommand();
 Command validateCommand();
 Command countyFromCodesCommand();
+Command renderCommand();
 Command analysisCommand(const analysis::Analysis& analysis);
 
 }  // namespace ruralatlas::cli

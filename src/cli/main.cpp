@@ -12,7 +12,7 @@ using namespace ruralatlas;
 namespace {
 std::vector<cli::Command> allCommands(const analysis::Registry& registry) {
     std::vector<cli::Command> out = {cli::initCommand(),   cli::infoCommand(),   cli::validateCommand(),       cli::demoCommand(),
-                                     cli::importCommand(), cli::exportCommand(), cli::countyFromCodesCommand()};
+                                     cli::importCommand(), cli::exportCommand(), cli::countyFromCodesCommand(), cli::renderCommand()};
     for (const auto* a : registry.all()) out.push_back(cli::analysisCommand(*a));
     return out;
 }

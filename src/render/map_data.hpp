@@ -1,0 +1,119 @@
+// The features a map draws, held in memory in the project CRS: flat coordinate arrays, the
+// attribute columns the style uses, and a packed R-tree per layer, so that a redraw (pan,
+// zoom, another atlas page) never goes back to the file. Loaded through GDAL.
+#pragma once
+#include <array>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/feedback.hpp"
+#include "core/schema.hpp"
+#include "render/expression.hpp"
+
+namespace ruralatlas::io {
+class Project;
+}
+
+namespace ruralatlas::render {
+
+struct Box {
+    double minx = 0, miny = 0, maxx = 0, maxy = 0;
+    bool valid() const { return maxx >= minx && maxy >= miny; }
+    double width() const { return maxx - minx; }
+    double height() const { return maxy - miny; }
+    void include(const Box& o);
+    bool intersects(const Box& o) const { return o.minx <= maxx && o.maxx >= minx && o.miny <= maxy && o.maxy >= miny; }
+    Box expanded(double d) const { return {minx - d, miny - d, maxx + d, maxy + d}; }
+};
+
+enum class Shape { Point, Line, Polygon };
+
+class FeatureLayer {
+public:
+    std::string name;      // layer name in its file
+    std::string title;     // Chinese title (data model, or the file's own identifier)
+    std::string file;
+    Shape shape = Shape::Point;
+    const LayerDef* def = nullptr;  // the data-model definition when the layer is one
+
+    size_t size() const { return m_fid.size(); }
+    long long fid(size_t i) const { return m_fid[i]; }
+    const Box& bbox(size_t i) const { return m_bbox[i]; }
+    // Parts (line strings or polygon rings) of feature i: [partBegin, partEnd).
+    size_t partBegin(size_t i) const { return m_featPart[i]; }
+    size_t partEnd(size_t i) const { return m_featPart[i + 1]; }
+    // Points of part p: [pointBegin, pointEnd) into xy().
+    size_t pointBegin(size_t p) const { return m_partPoint[p]; }
+    size_t pointEnd(size_t p) const { return m_partPoint[p + 1]; }
+    const double* xy() const { return m_xy.data(); }
+    // Where a point symbol or a polygon's label goes.
+    std::array<double, 2> anchor(size_t i) const { return m_anchor[i]; }
+    Box extent() const { return m_extent; }
+
+    // Attribute columns the styles asked for.
+    int column(const std::string& field) const;
+    const std::vector<std::string>& columnNames() const { return m_columnNames; }
+    Row row(size_t i) const { return Row{&m_columns, i}; }
+    // Display text of a value: the Chinese title of a code when the field has an enumeration
+    // (or is a land-use code), otherwise the value itself.
+    std::string displayValue(const std::string& field, const Value& v) const;
+
+    // Feature indices whose boxes intersect `box`, in file order.
+    void query(const Box& box, std::vector<uint32_t>& out) const;
+
+private:
+    friend class MapData;
+    std::vector<long long> m_fid;
+    std::vector<Box> m_bbox;
+    std::vector<uint32_t> m_featPart{0};
+    std::vector<uint32_t> m_partPoint{0};
+    std::vector<double> m_xy;
+    std::vector<std::array<double, 2>> m_anchor;
+    std::vector<std::string> m_columnNames;
+    std::vector<std::vector<Value>> m_columns;
+    Box m_extent{1, 1, 0, 0};
+    struct Index;
+    std::shared_ptr<Index> m_index;
+};
+
+struct LayerRequest {
+    std::string source;               // as written in the style ('*' wildcards allowed)
+    std::vector<std::string> fields;  // attribute columns to load
+    bool anchors = false;             // compute label anchors (point on surface) for polygons
+    std::string styleFile;            // for error messages
+    int styleLine = 0;
+};
+
+class MapData {
+public:
+    // Loads the requested layers from the project and any extra GeoPackages (analysis
+    // results). A source that matches no layer is an error naming the style file; layers must
+    // be in the project CRS. `within`, when given, loads only features intersecting it.
+    static std::shared_ptr<MapData> load(io::Project& project, const std::vector<std::string>& extraFiles,
+                                         const std::vector<LayerRequest>& requests, const std::optional<Box>& within,
+                                         Feedback* feedback = nullptr);
+
+    // The layer a style source names, or nullptr.
+    const FeatureLayer* find(const std::string& source) const;
+    // Every layer name available in the project and extra files (for --layers and errors).
+    const std::vector<std::string>& available() const { return m_available; }
+    int epsg() const { return m_epsg; }
+    // Centre longitude/latitude of the project CRS's zone, for grids and the north arrow.
+    const std::string& projectPath() const { return m_projectPath; }
+    Box extent() const;  // the county outline when loaded, else the union of layers
+    std::string dataDate, countyName;
+    bool synthetic = false;
+
+private:
+    std::vector<std::unique_ptr<FeatureLayer>> m_layers;
+    std::vector<std::pair<std::string, const FeatureLayer*>> m_bySource;
+    std::vector<std::string> m_available;
+    int m_epsg = 0;
+    std::string m_projectPath;
+};
+
+bool globMatch(const std::string& pattern, const std::string& text);
+
+}  // namespace ruralatlas::render
