@@ -359,6 +359,8 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
         D.query(view.extent.expanded(pad), hits);
         Hit& hit = legendHits[li];
         const auto recordHit = [&](size_t f) {
+            // Only what shows inside the frame counts for the legend, not what the cull margin let in.
+            if (!D.bbox(f).intersects(view.extent)) return;
             if (!hit.any) {
                 hit.any = true;
                 hit.first = f;

@@ -1,0 +1,312 @@
+// Render tests: expressions, style errors, golden images, legend contents, scale bar, PDF text.
+#include <gtest/gtest.h>
+
+#include <QFontMetricsF>
+#include <QImage>
+#include <QPdfWriter>
+#include <QPageSize>
+#include <QRegularExpression>
+#include <cmath>
+#include <set>
+
+#include "core/error.hpp"
+#include "render/fonts.hpp"
+#include "render/gui_session.hpp"
+#include "render/map_output.hpp"
+#include "render_fixtures.hpp"
+
+using namespace ruralatlas;
+using namespace ruralatlas::render;
+using ruralatlas::test::TempDir;
+
+namespace {
+
+struct Loaded {
+    Style style;
+    std::shared_ptr<MapData> data;
+    std::unique_ptr<MapRenderer> renderer;
+};
+
+std::unique_ptr<Loaded> loadSmall(const std::string& project, const std::string& styleFile) {
+    auto l = std::make_unique<Loaded>();
+    l->style = loadStyle(styleFile);
+    io::Project p = io::Project::open(project, false);
+    l->data = MapData::load(p, {}, layerRequests(l->style), std::nullopt);
+    bindStyle(l->style, *l->data);
+    l->renderer = std::make_unique<MapRenderer>(l->style, l->data);
+    return l;
+}
+
+const Box kSmallBox{test::kX0, test::kY0, test::kX0 + 20000, test::kY0 + 10000};
+
+QImage renderImage(const MapRenderer& r, const Box& world, int w, int h, double dpi, RenderReport* report = nullptr, MapView* viewOut = nullptr) {
+    QImage img(w, h, QImage::Format_RGB32);
+    img.setDotsPerMeterX(int(std::lround(dpi / 0.0254)));
+    img.setDotsPerMeterY(int(std::lround(dpi / 0.0254)));
+    img.fill(Qt::white);
+    QPainter p(&img);
+    MapView v;
+    v.target = QRectF(0, 0, w, h);
+    v.dpi = dpi;
+    v.extent = fitExtent(world, v.target);
+    RenderReport rep = r.render(p, v);
+    if (report) *report = rep;
+    if (viewOut) *viewOut = v;
+    return img;
+}
+
+std::string writeStyle(const TempDir& dir, const std::string& json) {
+    const std::string path = dir.file("style.json");
+    test::writeFile(path, json);
+    return path;
+}
+
+std::string errorOf(const std::string& path) {
+    try {
+        loadStyle(path);
+    } catch (const DataError& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+}  // namespace
+
+TEST(Expressions, MatchStepInterpolateCaseAndBranches) {
+    TempDir dir;
+    const auto parse = [](const std::string& text) { return Expr::parse(parseJson(text, "x.json"), {"x.json", 1, "k"}, "."); };
+    std::vector<std::vector<Value>> cols = {{std::string("tea"), std::string("fish"), Value{}}, {250.0, 1500.0, 9000.0}};
+    const auto row = [&](size_t i) { return Row{&cols, i}; };
+    auto m = parse(R"(["match", ["get", "sector"], ["tea", "fruit"], "#00ff00", "fish", "#0000ff", "#cccccc"])");
+    m->bind([](const std::string& f) { return f == "sector" ? 0 : f == "d" ? 1 : -1; });
+    int branch = -1;
+    EXPECT_EQ(std::get<Rgba>(m->eval(row(0), 0, &branch)), (Rgba{0, 255, 0, 255}));
+    EXPECT_EQ(branch, 0);
+    EXPECT_EQ(std::get<Rgba>(m->eval(row(1), 0, &branch)), (Rgba{0, 0, 255, 255}));
+    EXPECT_EQ(branch, 1);
+    EXPECT_EQ(std::get<Rgba>(m->eval(row(2), 0, &branch)), (Rgba{204, 204, 204, 255}));
+    EXPECT_EQ(branch, 2);
+    EXPECT_EQ(m->inputField(), "sector");
+
+    auto s = parse(R"(["step", ["get", "d"], 1, 1000, 2, 5000, 3])");
+    s->bind([](const std::string& f) { return f == "d" ? 1 : -1; });
+    EXPECT_EQ(std::get<double>(s->eval(row(0), 0, &branch)), 1);
+    EXPECT_EQ(branch, 0);
+    EXPECT_EQ(std::get<double>(s->eval(row(1), 0, &branch)), 2);
+    EXPECT_EQ(std::get<double>(s->eval(row(2), 0, &branch)), 3);
+    EXPECT_EQ(branch, 2);
+
+    auto ip = parse(R"(["interpolate", ["linear"], ["get", "d"], 0, 0, 1000, 10])");
+    ip->bind([](const std::string& f) { return f == "d" ? 1 : -1; });
+    EXPECT_DOUBLE_EQ(std::get<double>(ip->eval(row(0))), 2.5);  // 250 of 1000 -> 2.5
+    EXPECT_DOUBLE_EQ(std::get<double>(ip->eval(row(2))), 10);   // clamped
+
+    auto c = parse(R"(["case", [">", ["get", "d"], 5000], "far", ["all", ["has", "sector"], ["<", ["get", "d"], 1000]], "near-tea", "other"])");
+    c->bind([](const std::string& f) { return f == "sector" ? 0 : f == "d" ? 1 : -1; });
+    EXPECT_EQ(std::get<std::string>(c->eval(row(0))), "near-tea");
+    EXPECT_EQ(std::get<std::string>(c->eval(row(1))), "other");
+    EXPECT_EQ(std::get<std::string>(c->eval(row(2))), "far");
+
+    // Palette: a county colour table; a 4-digit code missing from it falls back to its class.
+    test::writeFile(dir.file("p.csv"), "code,name,color\n01,耕地,#f5f0a0\n0301,乔木林地,#4e9a4a\n");
+    auto pal = Expr::parse(parseJson(R"(["palette", "p.csv", ["get", "sector"], "#000000"])", "x.json"), {"x.json", 1, "k"}, dir.path().string());
+    std::vector<std::vector<Value>> codes = {{std::string("0301"), std::string("0103"), std::string("99")}};
+    pal->bind([](const std::string&) { return 0; });
+    EXPECT_EQ(std::get<Rgba>(pal->eval(Row{&codes, 0})), (Rgba{0x4e, 0x9a, 0x4a, 255}));
+    EXPECT_EQ(std::get<Rgba>(pal->eval(Row{&codes, 1})), (Rgba{0xf5, 0xf0, 0xa0, 255}));
+    EXPECT_EQ(std::get<Rgba>(pal->eval(Row{&codes, 2})), (Rgba{0, 0, 0, 255}));
+}
+
+TEST(Styles, MalformedFilesNameFileLineAndKey) {
+    TempDir dir;
+    std::string e = errorOf(writeStyle(dir, "{\n  \"layers\": [\n    {\"source\": \"roads\", \"type\": \"line\",\n     \"paint\": {\"line-width\": \"thick\"}}\n  ]\n}\n"));
+    EXPECT_NE(e.find("style.json"), std::string::npos) << e;
+    EXPECT_NE(e.find("line 4"), std::string::npos) << e;
+    EXPECT_NE(e.find("line-width"), std::string::npos) << e;
+
+    e = errorOf(writeStyle(dir, "{\"layers\": [\n {\"source\": \"roads\", \"type\": \"line\",\n  \"paint\": {\"line-colour\": \"#ff0000\"}}]}"));
+    EXPECT_NE(e.find("line 3"), std::string::npos) << e;
+    EXPECT_NE(e.find("line-colour"), std::string::npos) << e;
+
+    e = errorOf(writeStyle(dir, "{\"layers\": [\n {\"source\": \"roads\", \"type\": \"line\",\n\n  \"paint\": {\"line-color\": \"#ff00zz\"}}]}"));
+    EXPECT_NE(e.find("line 4"), std::string::npos) << e;
+    EXPECT_NE(e.find("colour"), std::string::npos) << e;
+
+    e = errorOf(writeStyle(dir, "{\"layers\": [\n {\"source\": \"roads\", \"type\": \"line\",,\n }]}"));
+    EXPECT_NE(e.find("line 2"), std::string::npos) << e;
+    EXPECT_NE(e.find("invalid JSON"), std::string::npos) << e;
+
+    e = errorOf(writeStyle(dir, "{\"layers\": [{\"source\": \"roads\", \"type\": \"polygon\"}]}"));
+    EXPECT_NE(e.find("type"), std::string::npos) << e;
+
+    e = errorOf(writeStyle(dir, "{\"layers\": [{\"source\": \"roads\", \"type\": \"line\",\n \"paint\": {\"line-color\": [\"matc\", 1, 2]}}]}"));
+    EXPECT_NE(e.find("line 2"), std::string::npos) << e;
+    EXPECT_NE(e.find("matc"), std::string::npos) << e;
+}
+
+TEST(Styles, ShippedStylesAllLoadAndCoverEveryLayer) {
+    const std::string dir = stylesDir();
+    Style s = loadStyles({dir + "/county.json", dir + "/coverage.json", dir + "/coverage_bands.json", dir + "/gaps.json"});
+    std::set<std::string> sources;
+    for (const auto& l : s.layers) sources.insert(l.source);
+    for (const auto& def : projectLayers()) {
+        if (def.geometry == GeometryKind::None || def.geometry == GeometryKind::Raster || def.personal) continue;
+        EXPECT_TRUE(sources.count(std::string(def.name))) << "no shipped style draws " << def.name;
+    }
+    // Every land-use code of the classification has a colour in the replaceable table.
+    auto table = loadPalette(dir + "/landuse_colors.csv");
+    for (const char* code : {"01", "0101", "0201", "0301", "0703", "0804", "1001", "1701", "23"}) EXPECT_TRUE(table->count(code)) << code;
+}
+
+TEST(Render, GoldenImageOfASmallProject) {
+    TempDir dir;
+    test::makeSmallProject(dir.file("p.gpkg"));
+    auto l = loadSmall(dir.file("p.gpkg"), test::renderTestData() + "/small_style.json");
+    MapView view;
+    const QImage img = renderImage(*l->renderer, kSmallBox, 400, 200, 96, nullptr, &view);
+    // Independent checks of where things are: township fills, the red road with its casing.
+    const auto at = [&](double x, double y) { return img.pixelColor(view.toDevice(test::kX0 + x, test::kY0 + y).toPoint()); };
+    EXPECT_EQ(at(1000, 4000), QColor("#ffcc00"));   // inside township 001
+    EXPECT_EQ(at(19000, 5000), QColor("#3366cc"));  // inside township 002
+    EXPECT_EQ(at(8000, 5000), QColor("#ff0000"));   // on the road's centre line
+    const QColor hatchOrBlue = at(16000, 1250);
+    EXPECT_TRUE(hatchOrBlue == QColor("#3366cc") || hatchOrBlue.green() > hatchOrBlue.red());
+
+    const std::string golden = test::renderTestData() + "/golden_small.png";
+    if (std::getenv("RURALATLAS_UPDATE_GOLDEN")) img.save(QString::fromStdString(golden));
+    QImage expected(QString::fromStdString(golden));
+    ASSERT_FALSE(expected.isNull()) << "missing " << golden << " (set RURALATLAS_UPDATE_GOLDEN=1 once and review it)";
+    expected = expected.convertToFormat(QImage::Format_RGB32);
+    ASSERT_EQ(expected.size(), img.size());
+    // Tolerance for anti-aliasing: at most 1% of pixels may differ by more than 48 in a channel.
+    int off = 0;
+    for (int y = 0; y < img.height(); ++y)
+        for (int x = 0; x < img.width(); ++x) {
+            const QRgb a = img.pixel(x, y), b = expected.pixel(x, y);
+            if (std::abs(qRed(a) - qRed(b)) > 48 || std::abs(qGreen(a) - qGreen(b)) > 48 || std::abs(qBlue(a) - qBlue(b)) > 48) ++off;
+        }
+    EXPECT_LT(off, img.width() * img.height() / 100) << off << " pixels differ from the golden image";
+}
+
+TEST(Render, LegendListsExactlyTheCategoriesDrawn) {
+    TempDir dir;
+    test::makeSmallProject(dir.file("p.gpkg"));
+    auto l = loadSmall(dir.file("p.gpkg"), test::renderTestData() + "/small_style.json");
+    const auto villageItems = [&](const Box& world) {
+        RenderReport rep;
+        renderImage(*l->renderer, world, 400, 400, 96, &rep);
+        std::vector<std::string> items;
+        for (const auto& g : rep.legend)
+            if (g.title == QStringLiteral("行政村"))
+                for (const auto& it : g.items) items.push_back(it.label.toStdString());
+        return items;
+    };
+    // Township 001 alone holds a former-poor and an ordinary village; the key-assisted one
+    // lies in township 002 and must not be listed.
+    EXPECT_EQ(villageItems({test::kX0, test::kY0, test::kX0 + 9000, test::kY0 + 9000}), (std::vector<std::string>{"脱贫村", "其他"}));
+    EXPECT_EQ(villageItems(kSmallBox), (std::vector<std::string>{"脱贫村", "乡村振兴重点帮扶村", "其他"}));
+    // Category labels come from the style when given.
+    RenderReport rep;
+    renderImage(*l->renderer, {test::kX0, test::kY0, test::kX0 + 9000, test::kY0 + 9000}, 400, 400, 96, &rep);
+    std::vector<std::string> towns;
+    for (const auto& g : rep.legend)
+        if (g.title == QStringLiteral("乡镇"))
+            for (const auto& it : g.items) towns.push_back(it.label.toStdString());
+    EXPECT_EQ(towns, std::vector<std::string>{"甲镇"});
+}
+
+TEST(Render, ScaleBarMatchesTheMapWithinOnePercent) {
+    TempDir dir;
+    test::makeSmallProject(dir.file("p.gpkg"));
+    auto l = loadSmall(dir.file("p.gpkg"), test::renderTestData() + "/small_style.json");
+    // 254 dpi = 10 px per mm, so 1:S means 1 px = S/10 mm on the ground.
+    MapView view;
+    const QImage img = renderImage(*l->renderer, kSmallBox, 2000, 1000, 254, nullptr, &view);
+    // The road is 10,000 m long in the data: measure its red pixels along its row.
+    const int row = int(view.toDevice(test::kX0 + 10000, test::kY0 + 5000).y());
+    int first = -1, last = -1;
+    for (int x = 0; x < img.width(); ++x)
+        if (img.pixelColor(x, row) == QColor("#ff0000")) {
+            if (first < 0) first = x;
+            last = x;
+        }
+    ASSERT_GT(last, first);
+    // Round caps add half the line width (1 mm = 10 px) at each end.
+    const double roadPx = (last - first + 1) - 10.0;
+    const double measuredPxPerMetre = roadPx / 10000.0;
+    const ScaleBarSpec bar = chooseScaleBar(view, 40);
+    EXPECT_NEAR(bar.lengthPx / bar.metres, measuredPxPerMetre, measuredPxPerMetre * 0.01);
+    // The printed ratio agrees: 1 mm on paper = scaleDenominator mm on the ground.
+    EXPECT_NEAR(view.scaleDenominator(), 10.0 / measuredPxPerMetre * 1000.0, view.scaleDenominator() * 0.01);
+
+    // And the bar as drawn has that length.
+    QImage canvas(1000, 200, QImage::Format_RGB32);
+    canvas.setDotsPerMeterX(10000);
+    canvas.setDotsPerMeterY(10000);
+    canvas.fill(Qt::white);
+    {
+        QPainter p(&canvas);
+        drawScaleBar(p, view, QPointF(100, 150), 40);
+    }
+    int b0 = -1, b1 = -1;
+    for (int x = 0; x < canvas.width(); ++x)
+        if (qGray(canvas.pixel(x, 150 - 6)) < 60) {
+            if (b0 < 0) b0 = x;
+            b1 = x;
+        }
+    EXPECT_NEAR(b1 - b0, bar.lengthPx, bar.lengthPx * 0.01 + 1);
+}
+
+TEST(Render, EveryLabelGlyphIsInTheFontAndMissingOnesAreNeverTofu) {
+    const Fonts& fonts = Fonts::instance();
+    for (const auto& v : test::defaultVillages()) EXPECT_TRUE(fonts.missingGlyphs(QString::fromStdString(v.name)).isEmpty()) << v.name;
+    // 𪚥 (U+2A6A5, CJK extension B) is not in WenQuanYi Zen Hei.
+    const QString rare = QString::fromUcs4(U"龙𪚥村");
+    ASSERT_FALSE(fonts.missingGlyphs(rare).isEmpty());
+    EXPECT_EQ(fonts.printable(rare), QString::fromUcs4(U"龙〓村"));
+
+    TempDir dir;
+    auto villages = test::defaultVillages();
+    villages[0].name = "龙𪚥村";
+    test::makeSmallProject(dir.file("p.gpkg"), villages);
+    auto l = loadSmall(dir.file("p.gpkg"), test::renderTestData() + "/small_style.json");
+    RenderReport rep;
+    renderImage(*l->renderer, kSmallBox, 800, 400, 96, &rep);
+    EXPECT_TRUE(rep.labels.contains(QString::fromUcs4(U"龙〓村")));
+    ASSERT_EQ(rep.warnings.size(), 1);
+    for (const auto& label : rep.labels) EXPECT_TRUE(fonts.missingGlyphs(label).isEmpty()) << label.toStdString();
+}
+
+TEST(Render, PdfTextIsExactlyTheLabelsDrawn) {
+    TempDir dir;
+    test::makeSmallProject(dir.file("p.gpkg"));
+    auto l = loadSmall(dir.file("p.gpkg"), test::renderTestData() + "/small_style.json");
+    const std::string pdfPath = dir.file("map.pdf");
+    RenderReport rep;
+    {
+        QPdfWriter pdf(QString::fromStdString(pdfPath));
+        pdf.setResolution(300);
+        pdf.setPageSize(QPageSize(QSizeF(200, 100), QPageSize::Millimeter));
+        pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
+        QPainter p(&pdf);
+        MapOptions o;
+        o.scaleBar = o.northArrow = false;  // only labels as text
+        rep = drawMap(p, *l->renderer, kSmallBox, QRectF(0, 0, pdf.width(), pdf.height()), 300, true, o).report;
+    }
+    ASSERT_EQ(rep.labels.size(), 5);
+    const std::string txt = dir.file("map.txt");
+    ASSERT_EQ(std::system(("pdftotext -enc UTF-8 " + pdfPath + " " + txt).c_str()), 0) << "pdftotext (poppler-utils) is needed";
+    QStringList extracted = QString::fromStdString(test::readFile(txt)).split(QRegularExpression("\\s+"), Qt::SkipEmptyParts);
+    QStringList drawn = rep.labels;
+    extracted.sort();
+    drawn.sort();
+    // Character for character: 土 must not come back as the Kangxi radical ⼟ (U+2F1F).
+    EXPECT_EQ(extracted, drawn) << "pdftotext: " << extracted.join(" ").toStdString();
+}
+
+int main(int argc, char** argv) {
+    ::testing::InitGoogleTest(&argc, argv);
+    ensureGuiApplication();
+    io::initGdal();
+    return RUN_ALL_TESTS();
+}
