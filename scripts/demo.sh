@@ -21,3 +21,16 @@ set -x
 "$ra" coverage "$out/demo-county.gpkg" --kind township_health_center --mode road --out "$out/coverage-health-center.gpkg"
 "$ra" coverage "$out/demo-county.gpkg" --kind primary_school --mode straight --capacity --out "$out/coverage-school-capacity.csv"
 "$ra" gaps "$out/demo-county.gpkg" --out "$out/gaps.csv"
+"$ra" gaps "$out/demo-county.gpkg" --out "$out/gaps.gpkg"
+# Maps: the county on A3 (vector PDF and 300 dpi PNG), a township, SVG, and analysis results.
+"$ra" render "$out/demo-county.gpkg" --paper A3 --legend --grid --out "$out/map-county-A3.pdf"
+"$ra" render "$out/demo-county.gpkg" --paper A3 --legend --out "$out/map-county-A3.png"
+"$ra" render "$out/demo-county.gpkg" --size 1920x1080 --out "$out/map-county.svg"
+township=$(sqlite3 "$out/demo-county.gpkg" "select code from townships order by code limit 1")
+"$ra" render "$out/demo-county.gpkg" --township "$township" --paper A4 --legend --grid --out "$out/map-township-$township.pdf"
+"$ra" render "$out/demo-county.gpkg" --township "$township" --size 1600x1200 --legend --out "$out/map-township-$township.png"
+"$ra" render "$out/demo-county.gpkg" --result "$out/coverage-clinic-walk.gpkg" --paper A3 --legend \
+  --title "村卫生室步行可达性（30分钟标准）" --out "$out/map-coverage-clinic-walk.pdf"
+"$ra" render "$out/demo-county.gpkg" --result "$out/coverage-clinic-walk.gpkg" --style styles/county.json --style styles/coverage_bands.json \
+  --legend --size 1920x1080 --out "$out/map-coverage-clinic-bands.png"
+"$ra" render "$out/demo-county.gpkg" --result "$out/gaps.gpkg" --paper A3 --legend --title "公共服务短板分布" --out "$out/map-gaps.png"

@@ -151,14 +151,20 @@ Command renderCommand() {
         if (auto t = a.value("township")) {
             if (!validCode(*t)) throw UsageError("--township: \"" + *t + "\" is not a township code");
             render::Box b = envelopeWhere(project, "townships", "code", *t);
-            if (!b.valid()) b = envelopeWhere(project, "villages", "township_code", *t).expanded(1500);
+            if (!b.valid()) {
+                b = envelopeWhere(project, "villages", "township_code", *t);
+                if (b.valid()) b = b.expanded(1500);
+            }
             if (!b.valid()) throw DataError({project.path(), "townships", "code " + *t, "code"}, "no township with this code");
             focus = b;
         }
         if (auto v = a.value("village")) {
             if (!validCode(*v)) throw UsageError("--village: \"" + *v + "\" is not a village code");
             render::Box b = envelopeWhere(project, "village_boundaries", "code", *v);
-            if (!b.valid()) b = envelopeWhere(project, "villages", "code", *v).expanded(1500);
+            if (!b.valid()) {
+                b = envelopeWhere(project, "villages", "code", *v);
+                if (b.valid()) b = b.expanded(1500);
+            }
             if (!b.valid()) throw DataError({project.path(), "villages", "code " + *v, "code"}, "no village with this code");
             focus = b;
         }
