@@ -407,9 +407,27 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                     const QColor hc = qcolor(props.get("fill-hatch-color"), opacity);
                     const double spacing = std::max(0.3, num(props.get("fill-hatch-spacing"), 2)) * mm;
                     const double angle = num(props.get("fill-hatch-angle"), 45);
+                    const double hatchW = std::max(0.1, num(props.get("fill-hatch-width"), 0.2)) * mm;
+                    if (!view.vector) {
+                        // Raster output: a rotated texture brush (one tile with one line) costs a
+                        // fill; clipped lines cost a mask per line.
+                        const int tileH = std::max(2, int(std::lround(spacing)));
+                        for (int pass = 0; pass < (pattern == "crosshatch" ? 2 : 1); ++pass) {
+                            QImage tile(8, tileH, QImage::Format_ARGB32_Premultiplied);
+                            tile.fill(Qt::transparent);
+                            {
+                                QPainter tp(&tile);
+                                tp.setRenderHint(QPainter::Antialiasing);
+                                tp.fillRect(QRectF(0, tileH / 2.0 - hatchW / 2, 8, hatchW), hc);
+                            }
+                            QBrush brush(tile);
+                            brush.setTransform(QTransform().rotate(-(angle + pass * 90)));
+                            p.fillPath(path, brush);
+                        }
+                    } else {
                     p.save();
                     p.setClipPath(path, Qt::IntersectClip);
-                    p.setPen(QPen(hc, std::max(0.1, num(props.get("fill-hatch-width"), 0.2)) * mm, Qt::SolidLine, Qt::FlatCap));
+                    p.setPen(QPen(hc, hatchW, Qt::SolidLine, Qt::FlatCap));
                     const QRectF b = path.boundingRect();
                     const QPointF c = b.center();
                     const double r = std::hypot(b.width(), b.height()) / 2 + spacing;
@@ -422,6 +440,7 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                         }
                     }
                     p.restore();
+                    }
                 }
                 if (outline.isValid() && outline.alpha() > 0) {
                     QPen pen(outline, std::max(0.05, num(props.get("fill-outline-width"), 0.2)) * mm);
