@@ -59,6 +59,18 @@ bool validCode(const std::string& code) {
     return true;
 }
 
+// The box of one township or village: its polygon, else its villages' points with 1.5 km
+// around them; UsageError for a malformed code, DataError when nothing has it.
+render::Box frameOf(io::Project& project, const std::string& what, const std::string& code, const std::string& polygonLayer,
+                    const std::string& polygonField, const std::string& villageField) {
+    if (!validCode(code)) throw UsageError("--" + what + ": \"" + code + "\" is not a " + what + " code");
+    render::Box b = envelopeWhere(project, polygonLayer, polygonField, code);
+    if (b.valid()) return b;
+    b = envelopeWhere(project, "villages", villageField, code);
+    if (b.valid()) return b.expanded(1500);
+    throw DataError({project.path(), what == "township" ? "townships" : "villages", "code " + code, "code"}, "no " + what + " with this code");
+}
+
 }  // namespace
 
 Command renderCommand() {
@@ -148,26 +160,8 @@ Command renderCommand() {
         // The frame: an explicit box, a township, a village, or the whole county.
         std::optional<render::Box> focus;
         if (auto e = a.value("extent")) focus = parseExtent(*e);
-        if (auto t = a.value("township")) {
-            if (!validCode(*t)) throw UsageError("--township: \"" + *t + "\" is not a township code");
-            render::Box b = envelopeWhere(project, "townships", "code", *t);
-            if (!b.valid()) {
-                b = envelopeWhere(project, "villages", "township_code", *t);
-                if (b.valid()) b = b.expanded(1500);
-            }
-            if (!b.valid()) throw DataError({project.path(), "townships", "code " + *t, "code"}, "no township with this code");
-            focus = b;
-        }
-        if (auto v = a.value("village")) {
-            if (!validCode(*v)) throw UsageError("--village: \"" + *v + "\" is not a village code");
-            render::Box b = envelopeWhere(project, "village_boundaries", "code", *v);
-            if (!b.valid()) {
-                b = envelopeWhere(project, "villages", "code", *v);
-                if (b.valid()) b = b.expanded(1500);
-            }
-            if (!b.valid()) throw DataError({project.path(), "villages", "code " + *v, "code"}, "no village with this code");
-            focus = b;
-        }
+        if (auto t = a.value("township")) focus = frameOf(project, "township", *t, "townships", "code", "township_code");
+        if (auto v = a.value("village")) focus = frameOf(project, "village", *v, "village_boundaries", "code", "code");
         std::optional<render::Box> within;
         if (focus) {
             // Load what the (aspect-fitted) frame can show, with room for symbols at its edges.

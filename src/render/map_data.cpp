@@ -86,7 +86,7 @@ void FeatureLayer::query(const Box& box, std::vector<uint32_t>& out) const {
 
 namespace {
 
-void appendPart(FeatureLayer& l, std::vector<double>& xy, std::vector<uint32_t>& partPoint, const OGRSimpleCurve& c, Box& box) {
+void appendPart(std::vector<double>& xy, std::vector<uint32_t>& partPoint, const OGRSimpleCurve& c, Box& box) {
     const int n = c.getNumPoints();
     if (n == 0) return;
     for (int i = 0; i < n; ++i) {
@@ -96,7 +96,6 @@ void appendPart(FeatureLayer& l, std::vector<double>& xy, std::vector<uint32_t>&
         box.include({x, y, x, y});
     }
     partPoint.push_back(uint32_t(xy.size() / 2));
-    (void)l;
 }
 
 bool sameCrs(const OGRSpatialReference* srs, int epsg) {
@@ -258,12 +257,12 @@ std::shared_ptr<MapData> MapData::load(io::Project& project, const std::vector<s
                 anchor = {layer->m_xy[layer->m_partPoint[layer->m_featPart.back()] * 2],
                           layer->m_xy[layer->m_partPoint[layer->m_featPart.back()] * 2 + 1]};
             } else if (t == wkbLineString) {
-                appendPart(*layer, layer->m_xy, layer->m_partPoint, *g->toLineString(), box);
+                appendPart(layer->m_xy, layer->m_partPoint, *g->toLineString(), box);
             } else if (t == wkbMultiLineString) {
-                for (const auto* ls : *g->toMultiLineString()) appendPart(*layer, layer->m_xy, layer->m_partPoint, *ls, box);
+                for (const auto* ls : *g->toMultiLineString()) appendPart(layer->m_xy, layer->m_partPoint, *ls, box);
             } else if (t == wkbPolygon || t == wkbMultiPolygon) {
                 const auto addPoly = [&](const OGRPolygon& poly) {
-                    for (const auto* ring : poly) appendPart(*layer, layer->m_xy, layer->m_partPoint, *ring, box);
+                    for (const auto* ring : poly) appendPart(layer->m_xy, layer->m_partPoint, *ring, box);
                 };
                 if (t == wkbPolygon) addPoly(*g->toPolygon());
                 else

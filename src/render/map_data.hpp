@@ -100,7 +100,7 @@ public:
     // Every layer name available in the project and extra files (for --layers and errors).
     const std::vector<std::string>& available() const { return m_available; }
     int epsg() const { return m_epsg; }
-    // Centre longitude/latitude of the project CRS's zone, for grids and the north arrow.
+    // The project file the data came from.
     const std::string& projectPath() const { return m_projectPath; }
     Box extent() const;  // the county outline when loaded, else the union of layers
     std::string dataDate, countyName;

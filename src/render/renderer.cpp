@@ -50,6 +50,25 @@ std::string str(const Value& v, const std::string& fallback = {}) {
     return valueToString(v);
 }
 
+// Applies a dash pattern (in line widths) when the value is an even, non-empty number list.
+void applyDash(QPen& pen, const Value& v) {
+    if (const auto* dash = std::get_if<std::vector<double>>(&v); dash && !dash->empty() && dash->size() % 2 == 0)
+        pen.setDashPattern(QList<qreal>(dash->begin(), dash->end()));
+}
+
+// Parallel lines `spacing` apart at `angle` degrees (and at right angles for a crosshatch)
+// covering a circle of radius `r` around `centre`; the caller clips.
+void drawHatchLines(QPainter& p, QPointF centre, double r, double spacing, double angle, bool cross) {
+    for (int pass = 0; pass < (cross ? 2 : 1); ++pass) {
+        const double a = (angle + pass * 90) * M_PI / 180;
+        const QPointF dir(std::cos(a), -std::sin(a)), nrm(std::sin(a), std::cos(a));
+        for (double d = -r; d <= r; d += spacing) {
+            const QPointF o = centre + nrm * d;
+            p.drawLine(o - dir * r, o + dir * r);
+        }
+    }
+}
+
 // A style layer's properties, constant ones evaluated once.
 class Props {
 public:
@@ -358,6 +377,12 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
         const double pad = 20 * mm / view.pxPerMetre();
         D.query(view.extent.expanded(pad), hits);
         Hit& hit = legendHits[li];
+        // A palette legend lists the distinct input values drawn: resolve their column once.
+        int paletteColumn = -1;
+        if (L.legendExpr && L.legendExpr->kind() == ExprKind::Palette) {
+            const std::string field = L.legendExpr->inputField();
+            paletteColumn = field.empty() ? -1 : D.column(field);
+        }
         const auto recordHit = [&](size_t f) {
             // Only what shows inside the frame counts for the legend, not what the cull margin let in.
             if (!D.bbox(f).intersects(view.extent)) return;
@@ -367,12 +392,7 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
             }
             if (!L.legendExpr) return;
             if (L.legendExpr->kind() == ExprKind::Palette) {
-                std::vector<std::string> fields;
-                L.legendExpr->collectFields(fields);
-                if (!fields.empty()) {
-                    const std::string key = valueToString(D.row(f).get(D.column(fields[0])));
-                    hit.values.emplace(key, f);
-                }
+                if (paletteColumn >= 0) hit.values.emplace(valueToString(D.row(f).get(paletteColumn)), f);
                 return;
             }
             int branch = -1;
@@ -429,26 +449,14 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                     p.setClipPath(path, Qt::IntersectClip);
                     p.setPen(QPen(hc, hatchW, Qt::SolidLine, Qt::FlatCap));
                     const QRectF b = path.boundingRect();
-                    const QPointF c = b.center();
-                    const double r = std::hypot(b.width(), b.height()) / 2 + spacing;
-                    for (int pass = 0; pass < (pattern == "crosshatch" ? 2 : 1); ++pass) {
-                        const double a = (angle + pass * 90) * M_PI / 180;
-                        const QPointF dir(std::cos(a), -std::sin(a)), nrm(std::sin(a), std::cos(a));
-                        for (double d = -r; d <= r; d += spacing) {
-                            const QPointF o = c + nrm * d;
-                            p.drawLine(o - dir * r, o + dir * r);
-                        }
-                    }
+                    drawHatchLines(p, b.center(), std::hypot(b.width(), b.height()) / 2 + spacing, spacing, angle, pattern == "crosshatch");
                     p.restore();
                     }
                 }
                 if (outline.isValid() && outline.alpha() > 0) {
                     QPen pen(outline, std::max(0.05, num(props.get("fill-outline-width"), 0.2)) * mm);
                     pen.setJoinStyle(Qt::RoundJoin);
-                    if (const auto* dash = std::get_if<std::vector<double>>(&props.get("fill-outline-dasharray"))) {
-                        QList<qreal> pattern2(dash->begin(), dash->end());
-                        if (pattern2.size() % 2 == 0 && !pattern2.isEmpty()) pen.setDashPattern(pattern2);
-                    }
+                    applyDash(pen, props.get("fill-outline-dasharray"));
                     p.strokePath(path, pen);
                 }
                 recordHit(f);
@@ -472,10 +480,7 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                         const QColor lc = qcolor(props.get("line-color"), opacity);
                         if (!lc.isValid() || lc.alpha() == 0 || width <= 0) continue;
                         pen = QPen(lc, width);
-                        if (const auto* dash = std::get_if<std::vector<double>>(&props.get("line-dasharray"))) {
-                            QList<qreal> pattern(dash->begin(), dash->end());
-                            if (pattern.size() % 2 == 0 && !pattern.isEmpty()) pen.setDashPattern(pattern);
-                        }
+                        applyDash(pen, props.get("line-dasharray"));
                     }
                     const std::string cap = str(props.get("line-cap"), "round"), join = str(props.get("line-join"), "round");
                     pen.setCapStyle(cap == "butt" ? Qt::FlatCap : cap == "square" ? Qt::SquareCap : Qt::RoundCap);
@@ -758,13 +763,8 @@ void MapRenderer::drawSwatch(QPainter& p, const QRectF& rect, const LegendItem& 
             p.setClipRect(rect);
             p.setPen(QPen(qcolor(props.get("fill-hatch-color"), opacity), std::max(0.1, num(props.get("fill-hatch-width"), 0.2)) * mm));
             const double spacing = std::max(0.3, num(props.get("fill-hatch-spacing"), 2)) * mm * 0.6;
-            const double angle = num(props.get("fill-hatch-angle"), 45);
-            const double r = std::hypot(rect.width(), rect.height());
-            for (int pass = 0; pass < (pattern == "crosshatch" ? 2 : 1); ++pass) {
-                const double a = (angle + pass * 90) * M_PI / 180;
-                const QPointF dir(std::cos(a), -std::sin(a)), nrm(std::sin(a), std::cos(a));
-                for (double d = -r; d <= r; d += spacing) p.drawLine(rect.center() + nrm * d - dir * r, rect.center() + nrm * d + dir * r);
-            }
+            drawHatchLines(p, rect.center(), std::hypot(rect.width(), rect.height()), spacing, num(props.get("fill-hatch-angle"), 45),
+                           pattern == "crosshatch");
             p.setClipping(false);
         }
         const QColor outline = qcolor(props.get("fill-outline-color"));
@@ -783,10 +783,7 @@ void MapRenderer::drawSwatch(QPainter& p, const QRectF& rect, const LegendItem& 
             p.drawLine(line);
         }
         QPen pen(qcolor(props.get("line-color"), num(props.get("line-opacity"), 1)), width, Qt::SolidLine, Qt::FlatCap);
-        if (const auto* dash = std::get_if<std::vector<double>>(&props.get("line-dasharray"))) {
-            QList<qreal> pattern(dash->begin(), dash->end());
-            if (pattern.size() % 2 == 0 && !pattern.isEmpty()) pen.setDashPattern(pattern);
-        }
+        applyDash(pen, props.get("line-dasharray"));
         p.setPen(pen);
         p.drawLine(line);
     } else if (S.type == LayerType::Circle) {

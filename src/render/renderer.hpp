@@ -34,10 +34,6 @@ struct MapView {
         const double s = pxPerMetre();
         return {target.left() + (x - extent.minx) * s, target.top() + (extent.maxy - y) * s};
     }
-    std::array<double, 2> toWorld(QPointF p) const {
-        const double s = pxPerMetre();
-        return {extent.minx + (p.x() - target.left()) / s, extent.maxy - (p.y() - target.top()) / s};
-    }
 };
 
 // The world box centred on `box` grown to the aspect of `target`, with a margin (fraction).

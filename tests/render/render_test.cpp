@@ -169,8 +169,20 @@ TEST(Render, GoldenImageOfASmallProject) {
     EXPECT_EQ(at(1000, 4000), QColor("#ffcc00"));   // inside township 001
     EXPECT_EQ(at(19000, 5000), QColor("#3366cc"));  // inside township 002
     EXPECT_EQ(at(8000, 5000), QColor("#ff0000"));   // on the road's centre line
-    const QColor hatchOrBlue = at(16000, 1250);
-    EXPECT_TRUE(hatchOrBlue == QColor("#3366cc") || hatchOrBlue.green() > hatchOrBlue.red());
+    // The constraint zone (x 13..19 km, y 0.5..2 km) is hatched in green over the blue township:
+    // along a row through it some pixels carry the hatch, and outside it the fill is untouched.
+    const auto greenish = [](QColor c) {
+        return std::abs(c.red() - 0x33) + std::abs(c.green() - 0x66) + std::abs(c.blue() - 0xcc) > 40 && c.blue() < 0xb0;
+    };
+    int inside = 0, outside = 0;
+    // Pixels are 50 m wide: leave two pixels at each edge of the zone out of both counts.
+    for (double x = 10500; x < 19500; x += 25) {
+        const bool hatch = greenish(at(x, 1250));
+        if (x > 13100 && x < 18900) inside += hatch;
+        else if (x < 12900 || x > 19100) outside += hatch;
+    }
+    EXPECT_GT(inside, 5);
+    EXPECT_EQ(outside, 0);
 
     const std::string golden = test::renderTestData() + "/golden_small.png";
     if (std::getenv("RURALATLAS_UPDATE_GOLDEN")) img.save(QString::fromStdString(golden));
