@@ -22,6 +22,7 @@ Command exportCommand();
 Command validateCommand();
 Command countyFromCodesCommand();
 Command renderCommand();
+Command atlasCommand(const analysis::Registry& registry);
 Command analysisCommand(const analysis::Analysis& analysis);
 
 }  // namespace ruralatlas::cli

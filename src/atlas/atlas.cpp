@@ -1,0 +1,327 @@
+#include "atlas/atlas.hpp"
+
+#include <QImage>
+#include <QImageWriter>
+#include <QPageSize>
+#include <QPdfWriter>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <future>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <unistd.h>
+
+#include "analysis/analysis.hpp"
+#include "atlas/atlas_data.hpp"
+#include "atlas/page_painter.hpp"
+#include "atlas/pdf_book.hpp"
+#include "core/error.hpp"
+#include "io/gdal_util.hpp"
+#include "io/project.hpp"
+#include "render/fonts.hpp"
+
+namespace ruralatlas::atlas {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// A private folder for the analysis results and PDF parts, removed afterwards.
+class TempDir {
+public:
+    TempDir() {
+        std::random_device rd;
+        m_path = fs::temp_directory_path() / ("ruralatlas-atlas-" + std::to_string(::getpid()) + "-" + std::to_string(rd() % 1000000));
+        fs::create_directories(m_path);
+    }
+    ~TempDir() {
+        if (std::getenv("RURALATLAS_KEEP_TEMP")) {
+            std::fprintf(stderr, "ruralatlas: kept %s\n", m_path.c_str());
+            return;
+        }
+        std::error_code ec;
+        fs::remove_all(m_path, ec);
+    }
+    std::string file(const std::string& name) const { return (m_path / name).string(); }
+
+private:
+    fs::path m_path;
+};
+
+bool hasLayer(const std::vector<std::string>& files, const std::string& layer) {
+    for (const auto& f : files) {
+        io::DatasetPtr ds = io::openVector(f, false);
+        if (ds->GetLayerByName(layer.c_str())) return true;
+    }
+    return false;
+}
+
+std::string expandBookTitle(const std::string& t, const AtlasData& d) {
+    std::string out = t;
+    for (const auto& [key, value] : {std::pair<std::string, std::string>{"{county_name}", d.countyName}, {"{data_date}", d.dataDate}}) {
+        for (size_t pos; (pos = out.find(key)) != std::string::npos;) out.replace(pos, key.size(), value);
+    }
+    return out;
+}
+
+struct Job {
+    bool front = false;
+    size_t first = 0, count = 0;  // feature pages [first, first + count)
+    std::string part;
+};
+
+}  // namespace
+
+AtlasReport makeAtlas(const analysis::Registry& registry, const AtlasOptions& options, Feedback& feedback) {
+    const auto t0 = Clock::now();
+    AtlasReport report;
+    if (io::extensionOf(options.out) != "pdf") throw UsageError("--out: an atlas is written as .pdf");
+    const Layout layout = loadLayout(options.layout, options.by);
+    render::Fonts::instance();  // before any worker thread: loads the font once
+    feedback.setProgress(0.0, "准备数据");
+
+    // The analyses the pages print: given results, else run now (gaps on its own thread).
+    TempDir tmp;
+    std::vector<std::string> results = options.results;
+    for (const auto& r : results)
+        if (!fs::exists(r)) throw DataError({r, "", "", ""}, "file not found");
+    std::future<void> gapsRun;
+    if (layout.gaps && !hasLayer(results, "gaps")) {
+        const analysis::Analysis* gaps = registry.find("gaps");
+        if (!gaps) throw DataError({options.layout, "", "", "analyses"}, "the layout needs the gaps analysis, which is not installed");
+        const std::string out = tmp.file("gaps.gpkg");
+        const auto params = analysis::ParamValues::validate(gaps->spec(), {{"out", out}});
+        gapsRun = std::async(std::launch::async, [gaps, params, &options]() {
+            Feedback quiet;
+            gaps->run(options.project, params, quiet);
+        });
+        results.push_back(out);
+    }
+    for (const auto& c : layout.coverage) {
+        const std::string layer = "coverage_" + c.kind + "_" + c.mode;
+        if (hasLayer(options.results, layer)) continue;
+        const analysis::Analysis* cov = registry.find("coverage");
+        if (!cov) throw DataError({options.layout, "", "", "analyses"}, "the layout needs the coverage analysis, which is not installed");
+        const std::string out = tmp.file(layer + ".gpkg");
+        feedback.setProgress(0.02, "服务覆盖分析 " + c.kind);
+        Feedback quiet;
+        cov->run(options.project, analysis::ParamValues::validate(cov->spec(), {{"kind", c.kind}, {"mode", c.mode}, {"out", out}}), quiet);
+        results.push_back(out);
+    }
+    io::Project project = io::Project::open(options.project, false);
+    feedback.setProgress(0.05, "读取地图数据");
+    FrameStyles styles = loadFrameStyles(layout, layout.coverage);
+    // The map data: everything every frame draws, read once for all pages. Results written
+    // by the gaps thread are not drawn, so the map can load while it runs.
+    std::vector<std::string> mapFiles;
+    for (const auto& r : results)
+        if (r != tmp.file("gaps.gpkg")) mapFiles.push_back(r);
+    std::shared_ptr<const render::MapData> data = render::MapData::load(project, mapFiles, frameRequests(styles), std::nullopt);
+    bindFrameStyles(styles, *data);
+    if (gapsRun.valid()) {
+        feedback.setProgress(0.1, "短板分析");
+        gapsRun.get();
+    }
+    feedback.checkCancelled();
+    const AtlasData atlas = AtlasData::load(project, options.by, layout, options.where, options.sort, results);
+    report.analysisSeconds = since(t0);
+    if (atlas.pages.empty())
+        throw DataError({options.project, pageKindLayer(options.by), "", ""},
+                        options.where.empty() ? "the layer has no features: nothing to print" : "no feature matches --where \"" + options.where + "\"");
+
+    // Pagination: cover, contents, then one page per feature.
+    const QString kindWord = options.by == PageKind::Villages ? QStringLiteral("村") : options.by == PageKind::Townships ? QStringLiteral("乡镇") : QStringLiteral("安置点");
+    QString title = QString::fromStdString(layout.bookTitle.empty() ? "" : expandBookTitle(layout.bookTitle, atlas));
+    if (title.isEmpty()) title = QString::fromStdString(atlas.countyName) + (options.by == PageKind::ResettlementSites ? QStringLiteral("易地扶贫搬迁安置点图集") : kindWord + QStringLiteral("级图集"));
+    const bool grouped = options.by == PageKind::Villages && options.sort.empty();
+    std::vector<ContentsLine> lines;
+    std::vector<OutlineEntry> outline;
+    const int n = int(atlas.pages.size());
+    // Contents size depends only on the lines, so page numbers are known before drawing.
+    for (int pass = 0; pass < 1; ++pass) {
+        std::string lastTownship = "\x01";
+        for (const auto& pg : atlas.pages) {
+            if (grouped && pg.townshipCode != lastTownship) {
+                lines.push_back({QString::fromStdString(pg.townshipName + "（" + pg.townshipCode + "）"), 0, true});
+                lastTownship = pg.townshipCode;
+            }
+            lines.push_back({QString::fromStdString(pg.name + "  " + pg.code), 0, false});
+        }
+    }
+    int contentsPages = 0;
+    {
+        // Lines per page, measured by a painter-free helper on the first worker's painter type.
+        PagePainter probe(layout, styles, data, atlas);
+        const int perPage = probe.contentsLinesPerPage();
+        contentsPages = options.frontMatter ? int((lines.size() + size_t(perPage) - 1) / size_t(perPage)) : 0;
+        report.frontPages = options.frontMatter ? 1 + contentsPages : 0;
+    }
+    const int firstFeaturePage = report.frontPages;  // 0-based page of the first feature
+    {
+        size_t li = 0;
+        OutlineEntry* group = nullptr;
+        if (options.frontMatter) {
+            outline.push_back({QStringLiteral("封面"), 0, {}});
+            outline.push_back({QStringLiteral("目录"), 1, {}});
+        }
+        for (int i = 0; i < n; ++i) {
+            const auto& pg = atlas.pages[size_t(i)];
+            while (li < lines.size() && lines[li].heading) {
+                outline.push_back({lines[li].text, firstFeaturePage + i, {}});
+                group = &outline.back();
+                ++li;
+            }
+            lines[li].page = firstFeaturePage + i + 1;
+            OutlineEntry e{QString::fromStdString(pg.name + " " + pg.code), firstFeaturePage + i, {}};
+            if (grouped && group) group->children.push_back(e);
+            else outline.push_back(e);
+            ++li;
+        }
+    }
+
+    // Jobs: the front matter, then chunks of feature pages; both cores pull from the queue.
+    const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+    const int workers = std::max(1, std::min(options.threads > 0 ? options.threads : int(hw), n));
+    report.threads = workers;
+    const size_t chunk = size_t(std::max(4, (n + workers * 4 - 1) / (workers * 4)));
+    std::vector<Job> jobs;
+    if (options.frontMatter) jobs.push_back({true, 0, 0, tmp.file("part-front.pdf")});
+    for (size_t s = 0; s < size_t(n); s += chunk)
+        jobs.push_back({false, s, std::min(chunk, size_t(n) - s), tmp.file("part-" + std::to_string(s) + ".pdf")});
+    if (!options.pngDir.empty()) {
+        std::error_code ec;
+        fs::create_directories(options.pngDir, ec);
+        if (ec) throw DataError({options.pngDir, "", "", ""}, "cannot create the folder for page images: " + ec.message());
+    }
+    const double dpi = 300;
+    const QSizeF pageMm = layout.pageMm;
+    std::atomic<size_t> nextJob{0};
+    std::atomic<int> pagesDone{0};
+    std::atomic<bool> stop{false};
+    std::mutex errorMutex;
+    std::exception_ptr error;
+    QStringList warnings;
+    std::vector<PageLink> contentsLinks;
+    std::vector<std::string> pngs(size_t(firstFeaturePage + n));
+
+    const auto savePng = [&](int bookPage, const std::function<void(QPainter&, QSizeF, double)>& draw) {
+        const double pdpi = options.pngDpi;
+        const QSize px(int(std::lround(pageMm.width() / 25.4 * pdpi)), int(std::lround(pageMm.height() / 25.4 * pdpi)));
+        QImage img(px, QImage::Format_RGB32);
+        img.setDotsPerMeterX(int(std::lround(pdpi / 0.0254)));
+        img.setDotsPerMeterY(int(std::lround(pdpi / 0.0254)));
+        img.fill(Qt::white);
+        {
+            QPainter p(&img);
+            p.setRenderHint(QPainter::Antialiasing, true);
+            draw(p, QSizeF(px), pdpi);
+        }
+        char name[32];
+        std::snprintf(name, sizeof name, "page-%03d.png", bookPage + 1);
+        const std::string path = (fs::path(options.pngDir) / name).string();
+        io::AtomicFile file(path);
+        QImageWriter w(QString::fromStdString(file.tempPath()), "png");
+        w.setQuality(80);
+        if (!w.write(img)) throw DataError({path, "", "", ""}, "cannot write the page image: " + w.errorString().toStdString());
+        file.commit();
+        pngs[size_t(bookPage)] = path;
+    };
+
+    const auto worker = [&]() {
+        try {
+            PagePainter painter(layout, styles, data, atlas);
+            QStringList local;
+            std::vector<PageLink> frontLinks;
+            for (;;) {
+                const size_t j = nextJob.fetch_add(1);
+                if (j >= jobs.size() || stop.load()) break;
+                const Job& job = jobs[j];
+                QPdfWriter pdf(QString::fromStdString(job.part));
+                pdf.setResolution(int(dpi));
+                pdf.setPageSize(QPageSize(pageMm, QPageSize::Millimeter));
+                pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
+                QPainter p;
+                if (!p.begin(&pdf)) throw DataError({job.part, "", "", ""}, "cannot write a PDF part");
+                const QSizeF dev(pdf.width(), pdf.height());
+                if (job.front) {
+                    painter.drawCover(p, title, n, dev, dpi, true);
+                    if (!options.pngDir.empty())
+                        savePng(0, [&](QPainter& ip, QSizeF s, double d) { painter.drawCover(ip, title, n, s, d, false); });
+                    const size_t per = size_t(painter.contentsLinesPerPage());
+                    for (int c = 0; c < contentsPages; ++c) {
+                        pdf.newPage();
+                        const size_t a = size_t(c) * per, b = std::min(lines.size(), a + per);
+                        for (const auto& [rect, target] : painter.drawContents(p, lines, a, b, c + 1, contentsPages, dev, dpi))
+                            frontLinks.push_back({1 + c, rect, target});
+                        if (!options.pngDir.empty())
+                            savePng(1 + c, [&](QPainter& ip, QSizeF s, double d) { painter.drawContents(ip, lines, a, b, c + 1, contentsPages, s, d); });
+                    }
+                    pagesDone += 1 + contentsPages;
+                } else {
+                    for (size_t k = 0; k < job.count; ++k) {
+                        if (stop.load()) break;
+                        if (k > 0) pdf.newPage();
+                        const size_t index = job.first + k;
+                        const int bookPage = firstFeaturePage + int(index);
+                        local << painter.drawFeaturePage(p, index, bookPage + 1, dev, dpi, true);
+                        if (!options.pngDir.empty())
+                            savePng(bookPage, [&](QPainter& ip, QSizeF s, double d) { painter.drawFeaturePage(ip, index, bookPage + 1, s, d, false); });
+                        ++pagesDone;
+                    }
+                }
+                p.end();
+            }
+            std::lock_guard lock(errorMutex);
+            warnings << local;
+            for (auto& l : frontLinks) contentsLinks.push_back(l);
+        } catch (...) {
+            std::lock_guard lock(errorMutex);
+            if (!error) error = std::current_exception();
+            stop = true;
+        }
+    };
+    const auto tDraw = Clock::now();
+    std::vector<std::thread> threads;
+    for (int w = 0; w < workers; ++w) threads.emplace_back(worker);
+    const int total = firstFeaturePage + n;
+    while (pagesDone.load() < total && !stop.load()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        feedback.setProgress(0.12 + 0.83 * double(pagesDone.load()) / double(total),
+                             "绘制页面 " + std::to_string(pagesDone.load()) + "/" + std::to_string(total));
+        if (feedback.isCancelled()) stop = true;
+    }
+    for (auto& t : threads) t.join();
+    if (error) std::rethrow_exception(error);
+    feedback.checkCancelled();
+    report.drawSeconds = since(tDraw);
+
+    feedback.setProgress(0.96, "装订");
+    BookInfo info;
+    info.title = title;
+    info.subject = QStringLiteral("RuralAtlas 图集：%1 页").arg(total);
+    info.outline = std::move(outline);
+    info.links = std::move(contentsLinks);
+    std::vector<std::string> parts;
+    for (const auto& j : jobs) parts.push_back(j.part);
+    io::AtomicFile file(options.out);
+    bindPdf(parts, file.tempPath(), info);
+    file.commit();
+    report.pages = total;
+    report.featurePages = n;
+    for (auto& p : pngs)
+        if (!p.empty()) report.pngs.push_back(p);
+    warnings.removeDuplicates();
+    report.warnings = warnings;
+    report.totalSeconds = since(t0);
+    feedback.setProgress(1.0, "完成");
+    return report;
+}
+
+}  // namespace ruralatlas::atlas

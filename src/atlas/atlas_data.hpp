@@ -1,0 +1,104 @@
+// Everything an atlas page prints besides the map, read once through GDAL before any page is
+// drawn: the page features (selected with an OGR attribute filter, sorted), village figures,
+// households aggregated per village and cause (never single households), industry projects
+// per beneficiary village, relocations per site, and the coverage and gaps results.
+#pragma once
+#include <QPointF>
+#include <cmath>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "atlas/layout.hpp"
+#include "render/map_data.hpp"
+
+namespace ruralatlas::io {
+class Project;
+}
+
+namespace ruralatlas::atlas {
+
+using Fields = std::map<std::string, std::string>;  // field -> value as text ("" = null)
+
+struct PageFeature {
+    long long fid = 0;
+    Fields fields;
+    std::string code, name;           // code: township/village code or site id
+    std::string townshipCode, townshipName;
+    std::vector<std::vector<QPointF>> rings;  // polygon outline (world), empty for points
+    QPointF point;                            // the feature's point (or a point on its surface)
+    render::Box bbox;
+};
+
+struct ServiceRow {
+    std::string kind, mode;
+    std::string facilityName;
+    double distanceM = NAN, minutes = NAN;
+    bool covered = false, reachable = false;
+};
+
+struct GapRow {
+    std::string kind, missing, sentence, unit;
+    double shortfall = 0;
+    long long population = 0;
+    std::string villageCode, villageName;
+};
+
+struct IndustryRow {
+    std::string id, name, sector, status;
+    double investment = NAN;
+    long long jobs = -1, households = -1;  // households: the link's households for this village; -1 = unknown
+};
+
+struct RelocationRow {
+    std::string villageCode, villageName, townshipName;
+    long long households = -1, people = -1, year = -1;
+};
+
+struct VillageInfo {
+    std::string code, name, townshipCode, status;
+    long long population = 0, households = 0, poorHouseholds = 0, monitoredHouseholds = 0;
+    double x = 0, y = 0;
+};
+
+class AtlasData {
+public:
+    // Reads the pages of `kind` (OGR SQL `where`, `sort` field with an optional leading '-')
+    // and what `layout` prints. Coverage and gaps results come from `results` (GeoPackages
+    // written by those analyses), found by layer name.
+    static AtlasData load(io::Project& project, PageKind kind, const Layout& layout, const std::string& where, const std::string& sort,
+                          const std::vector<std::string>& results);
+
+    PageKind kind = PageKind::Villages;
+    std::vector<PageFeature> pages;
+    std::string countyName, countyCode, dataDate;
+    bool synthetic = false;
+    std::map<std::string, std::string> townshipNames;  // code -> name
+    std::map<std::string, VillageInfo> villages;       // code -> figures
+
+    // Per village code.
+    std::map<std::string, std::map<std::string, long long>> hardship;  // cause -> households
+    std::map<std::string, std::vector<ServiceRow>> services;
+    std::map<std::string, std::vector<GapRow>> gaps;
+    std::map<std::string, std::vector<IndustryRow>> industry;
+    // Per site id.
+    std::map<std::string, std::vector<RelocationRow>> relocations;
+    // Per coverage request "kind/mode": village code -> row (for township tables and maps).
+    std::vector<CoverageRequest> coverage;
+
+    // Villages of a township, by code.
+    std::vector<const VillageInfo*> villagesOf(const std::string& townshipCode) const;
+    // A field of a page for {placeholders} and figures tables, formatted for print: enum
+    // titles, rates as percentages, household counts under 5 suppressed ("<5").
+    std::string format(const PageFeature& page, const std::string& field) const;
+};
+
+// Household counts below kMinHouseholdsShown print as "<5" (DATA-MODEL.md, personal data).
+std::string householdsText(long long n);
+// Fields that count households (their values are suppressed under 5).
+bool isHouseholdCount(const std::string& field);
+// "12,345"
+std::string groupDigits(long long n);
+
+}  // namespace ruralatlas::atlas

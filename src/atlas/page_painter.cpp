@@ -1,0 +1,873 @@
+#include "atlas/page_painter.hpp"
+
+#include <QDate>
+#include <QFontMetricsF>
+#include <QPainterPath>
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "core/error.hpp"
+#include "core/schema.hpp"
+#include "render/fonts.hpp"
+#include "render/furniture.hpp"
+#include "render/gui_session.hpp"
+
+namespace ruralatlas::atlas {
+
+using render::Box;
+using render::Fonts;
+using render::MapView;
+
+namespace {
+
+QString qs(const std::string& s) { return QString::fromStdString(s); }
+
+QString enumTitle(const char* enumeration, const std::string& code) {
+    if (const Enumeration* e = findEnumeration(enumeration))
+        for (const auto& v : e->values)
+            if (v.code == code) return qs(std::string(v.titleZh));
+    return qs(code);
+}
+
+QString number(double v, int decimals) {
+    if (std::isnan(v)) return QStringLiteral("—");
+    return QString::number(v, 'f', decimals);
+}
+
+void drawTextBox(QPainter& p, const QRectF& r, const QString& text, double sizeMm, bool bold, int align, const QColor& color, double dpi,
+                 bool wrap = true) {
+    const QFont f = Fonts::instance().font(sizeMm, dpi, bold);
+    p.save();
+    p.setFont(f);
+    p.setPen(color);
+    p.drawText(r, align | (wrap ? Qt::TextWordWrap : 0), Fonts::instance().printable(text));
+    p.restore();
+}
+
+struct Table {
+    QString title;
+    std::vector<QString> header;
+    std::vector<double> widths;  // relative
+    std::vector<int> align;      // per column
+    std::vector<std::vector<QString>> rows;
+    QString empty = QStringLiteral("无");
+};
+
+// Draws a table with a title, a shaded header and ruled rows; rows that do not fit are
+// counted in a last line ("另有 N 项").
+void drawTable(QPainter& p, const QRectF& r, const Table& t, double sizeMm, double dpi, int maxRows) {
+    const double mm = dpi / 25.4;
+    const Fonts& fonts = Fonts::instance();
+    const QFont titleFont = fonts.font(sizeMm * 1.2, dpi, true), headFont = fonts.font(sizeMm, dpi, true), cellFont = fonts.font(sizeMm, dpi);
+    const QFontMetricsF tfm(titleFont, p.device()), cfm(cellFont, p.device());
+    const double rowH = cfm.height() * 1.55, padX = 1.2 * mm;
+    p.save();
+    p.setClipRect(r.adjusted(-1, -1, 1, 1));
+    double y = r.top();
+    if (!t.title.isEmpty()) {
+        p.setFont(titleFont);
+        p.setPen(QColor(0x1a, 0x3c, 0x6e));
+        p.drawText(QRectF(r.left(), y, r.width(), tfm.height() * 1.3), Qt::AlignLeft | Qt::AlignVCenter, fonts.printable(t.title));
+        y += tfm.height() * 1.35;
+        p.setPen(QPen(QColor(0x1a, 0x3c, 0x6e), 0.35 * mm));
+        p.drawLine(QPointF(r.left(), y - 0.6 * mm), QPointF(r.right(), y - 0.6 * mm));
+    }
+    double totalW = 0;
+    for (double w : t.widths) totalW += w;
+    std::vector<double> colX{r.left()};
+    for (double w : t.widths) colX.push_back(colX.back() + w / totalW * r.width());
+    const auto drawRow = [&](const std::vector<QString>& cells, bool head, double top) {
+        p.setFont(head ? headFont : cellFont);
+        p.setPen(Qt::black);
+        for (size_t c = 0; c < cells.size() && c + 1 < colX.size(); ++c) {
+            const QRectF cell(colX[c] + padX, top, colX[c + 1] - colX[c] - 2 * padX, rowH);
+            const QString text = cfm.elidedText(fonts.printable(cells[c]), Qt::ElideRight, cell.width());
+            p.drawText(cell, (c < t.align.size() ? t.align[c] : Qt::AlignLeft) | Qt::AlignVCenter, text);
+        }
+    };
+    if (!t.header.empty()) {
+        p.fillRect(QRectF(r.left(), y, r.width(), rowH), QColor(0xe8, 0xee, 0xf4));
+        drawRow(t.header, true, y);
+        y += rowH;
+    }
+    int fit = int((r.bottom() - y) / rowH);
+    if (maxRows > 0) fit = std::min(fit, maxRows);
+    const int n = int(t.rows.size());
+    const bool overflow = n > fit;
+    const int shown = overflow ? std::max(0, fit - 1) : n;
+    p.setPen(QPen(QColor(0xb0, 0xbe, 0xc5), 0.12 * mm));
+    for (int i = 0; i < shown; ++i) {
+        drawRow(t.rows[size_t(i)], false, y);
+        y += rowH;
+        p.setPen(QPen(QColor(0xcf, 0xd8, 0xdc), 0.12 * mm));
+        p.drawLine(QPointF(r.left(), y), QPointF(r.right(), y));
+    }
+    p.setFont(cellFont);
+    p.setPen(QColor(0x55, 0x55, 0x55));
+    if (n == 0 && fit > 0) p.drawText(QRectF(r.left() + padX, y, r.width(), rowH), Qt::AlignLeft | Qt::AlignVCenter, t.empty);
+    if (overflow && fit > 0)
+        p.drawText(QRectF(r.left() + padX, y, r.width(), rowH), Qt::AlignLeft | Qt::AlignVCenter,
+                   QStringLiteral("……另有 %1 项未列出").arg(n - shown));
+    p.restore();
+}
+
+// Paragraph list (gap sentences): wrapped, as many as fit.
+void drawParagraphs(QPainter& p, const QRectF& r, const QString& title, const std::vector<QString>& items, const QString& empty, double sizeMm,
+                    double dpi) {
+    const double mm = dpi / 25.4;
+    const Fonts& fonts = Fonts::instance();
+    const QFont titleFont = fonts.font(sizeMm * 1.2, dpi, true), font = fonts.font(sizeMm, dpi);
+    const QFontMetricsF tfm(titleFont, p.device()), fm(font, p.device());
+    p.save();
+    p.setClipRect(r.adjusted(-1, -1, 1, 1));
+    double y = r.top();
+    if (!title.isEmpty()) {
+        p.setFont(titleFont);
+        p.setPen(QColor(0x1a, 0x3c, 0x6e));
+        p.drawText(QRectF(r.left(), y, r.width(), tfm.height() * 1.3), Qt::AlignLeft | Qt::AlignVCenter, fonts.printable(title));
+        y += tfm.height() * 1.35;
+        p.setPen(QPen(QColor(0x1a, 0x3c, 0x6e), 0.35 * mm));
+        p.drawLine(QPointF(r.left(), y - 0.6 * mm), QPointF(r.right(), y - 0.6 * mm));
+    }
+    p.setFont(font);
+    p.setPen(Qt::black);
+    if (items.empty()) {
+        p.drawText(QRectF(r.left(), y + 0.8 * mm, r.width(), fm.height() * 1.4), Qt::AlignLeft | Qt::AlignVCenter, empty);
+        p.restore();
+        return;
+    }
+    const double indent = fm.horizontalAdvance(QStringLiteral("● "));
+    for (size_t i = 0; i < items.size(); ++i) {
+        const QString text = fonts.printable(items[i]);
+        const QRectF bound = fm.boundingRect(QRectF(0, 0, r.width() - indent, 1e6), Qt::TextWordWrap, text);
+        const double h = bound.height() + 0.8 * mm;
+        const double lineH = fm.height() * 1.3;
+        if (y + h > r.bottom() - (i + 1 < items.size() ? lineH : 0)) {
+            p.setPen(QColor(0x55, 0x55, 0x55));
+            p.drawText(QRectF(r.left(), y + 0.4 * mm, r.width(), lineH), Qt::AlignLeft | Qt::AlignVCenter,
+                       QStringLiteral("……另有 %1 项未列出").arg(items.size() - i));
+            break;
+        }
+        p.setPen(QColor(0xc6, 0x28, 0x28));
+        p.drawText(QPointF(r.left(), y + 0.4 * mm + fm.ascent()), QStringLiteral("●"));
+        p.setPen(Qt::black);
+        p.drawText(QRectF(r.left() + indent, y + 0.4 * mm, r.width() - indent, bound.height()), Qt::TextWordWrap, text);
+        y += h;
+    }
+    p.restore();
+}
+
+// Horizontal bar chart; values under 5 households are suppressed (no bar, "<5").
+void drawHouseholdBars(QPainter& p, const QRectF& r, const QString& title, const std::vector<std::pair<QString, long long>>& bars, double sizeMm,
+                       double dpi) {
+    const double mm = dpi / 25.4;
+    const Fonts& fonts = Fonts::instance();
+    const QFont titleFont = fonts.font(sizeMm * 1.2, dpi, true), font = fonts.font(sizeMm, dpi);
+    const QFontMetricsF tfm(titleFont, p.device()), fm(font, p.device());
+    p.save();
+    p.setClipRect(r.adjusted(-1, -1, 1, 1));
+    double y = r.top();
+    if (!title.isEmpty()) {
+        p.setFont(titleFont);
+        p.setPen(QColor(0x1a, 0x3c, 0x6e));
+        p.drawText(QRectF(r.left(), y, r.width(), tfm.height() * 1.3), Qt::AlignLeft | Qt::AlignVCenter, fonts.printable(title));
+        y += tfm.height() * 1.35;
+        p.setPen(QPen(QColor(0x1a, 0x3c, 0x6e), 0.35 * mm));
+        p.drawLine(QPointF(r.left(), y - 0.6 * mm), QPointF(r.right(), y - 0.6 * mm));
+    }
+    p.setFont(font);
+    long long maxShown = 0;
+    for (const auto& [label, n] : bars)
+        if (n >= kMinHouseholdsShown) maxShown = std::max(maxShown, n);
+    const double noteH = fm.height() * 1.3;
+    const double avail = r.bottom() - y - noteH;
+    const double rowH = bars.empty() ? 0 : std::min(fm.height() * 1.8, avail / double(bars.size()));
+    double labelW = 0;
+    for (const auto& b : bars) labelW = std::max(labelW, fm.horizontalAdvance(b.first));
+    const double valueW = fm.horizontalAdvance(QStringLiteral("8,888"));
+    const double barX = r.left() + labelW + 1.5 * mm, barMax = r.right() - valueW - 1.5 * mm - barX;
+    bool anySuppressed = false;
+    for (const auto& [label, n] : bars) {
+        if (rowH < fm.height()) break;
+        p.setPen(Qt::black);
+        p.drawText(QRectF(r.left(), y, labelW, rowH), Qt::AlignRight | Qt::AlignVCenter, label);
+        const QString value = QString::fromStdString(householdsText(n));
+        if (n >= kMinHouseholdsShown && maxShown > 0) {
+            const double w = barMax * double(n) / double(maxShown);
+            p.fillRect(QRectF(barX, y + rowH * 0.18, w, rowH * 0.64), QColor(0x42, 0x7a, 0xb8));
+            p.drawText(QRectF(barX + w + 1 * mm, y, valueW + 1 * mm, rowH), Qt::AlignLeft | Qt::AlignVCenter, value);
+        } else {
+            anySuppressed = anySuppressed || n >= 0;
+            p.setPen(QColor(0x75, 0x75, 0x75));
+            p.drawText(QRectF(barX, y, valueW + 2 * mm, rowH), Qt::AlignLeft | Qt::AlignVCenter, value);
+        }
+        y += rowH;
+    }
+    p.setPen(QColor(0x55, 0x55, 0x55));
+    const QFont small = fonts.font(sizeMm * 0.85, dpi);
+    p.setFont(small);
+    if (bars.empty())
+        p.drawText(QRectF(r.left(), y, r.width(), noteH), Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("无农户台账数据"));
+    else if (anySuppressed)
+        p.drawText(QRectF(r.left(), y, r.width(), noteH), Qt::AlignLeft | Qt::AlignVCenter,
+                   QStringLiteral("注：不足%1户的分组不显示户数（个人信息保护）").arg(kMinHouseholdsShown));
+    p.restore();
+}
+
+// The legend of a map frame inside `r`, top-left aligned, shrunk (down to 55 %) when its
+// columns would not fit; what still does not fit is clipped rather than spilling over the map.
+void drawFittedLegend(QPainter& p, const render::MapRenderer& renderer, const render::RenderReport& report, const QRectF& r, double dpi,
+                      bool vector) {
+    double scale = 1;
+    QRectF area = r, box;
+    for (double f : {1.0, 0.9, 0.8, 0.7, 0.62, 0.55}) {
+        scale = f;
+        area = QRectF(r.topLeft() / f, r.size() / f);
+        box = render::drawLegend(p, renderer, report, area, dpi, vector, true);
+        if (box.width() <= area.width() + 0.5 && box.height() <= area.height() + 0.5) break;
+    }
+    if (box.isEmpty()) return;
+    p.save();
+    p.setClipRect(r.adjusted(-1, -1, 1, 1));
+    p.scale(scale, scale);
+    p.translate(area.left() - box.left(), area.top() - box.top());
+    render::drawLegend(p, renderer, report, area, dpi, vector);
+    p.restore();
+}
+
+QPainterPath ringsPath(const std::vector<std::vector<QPointF>>& rings, const MapView& v) {
+    QPainterPath path;
+    path.setFillRule(Qt::OddEvenFill);
+    for (const auto& ring : rings) {
+        if (ring.size() < 3) continue;
+        QPolygonF poly;
+        poly.reserve(qsizetype(ring.size()));
+        for (const auto& pt : ring) poly << v.toDevice(pt.x(), pt.y());
+        path.addPolygon(poly);
+        path.closeSubpath();
+    }
+    return path;
+}
+
+}  // namespace
+
+FrameStyles loadFrameStyles(const Layout& layout, const std::vector<CoverageRequest>& coverage) {
+    FrameStyles fs;
+    for (const auto& f : layout.frames) {
+        if (f.type != FrameType::Map && f.type != FrameType::Overview) {
+            fs.styles.push_back(nullptr);
+            continue;
+        }
+        auto style = std::make_unique<render::Style>(render::loadStyles(f.styles));
+        if (!f.coverage.empty()) {
+            std::string mode = "road";
+            for (const auto& c : coverage)
+                if (c.kind == f.coverage) {
+                    mode = c.mode;
+                    break;
+                }
+            const std::string layer = "coverage_" + f.coverage + "_" + mode;
+            for (auto& l : style->layers)
+                if (l.source.starts_with("coverage_") && l.source.find('*') != std::string::npos)
+                    l.source = l.source.ends_with("_links") ? layer + "_links" : layer;
+        }
+        fs.styles.push_back(std::move(style));
+    }
+    fs.cover = std::make_unique<render::Style>(render::loadStyle(render::stylesDir() + "/atlas/overview.json"));
+    return fs;
+}
+
+std::vector<render::LayerRequest> frameRequests(const FrameStyles& styles) {
+    std::vector<render::LayerRequest> all;
+    for (const auto& s : styles.styles)
+        if (s)
+            for (auto& r : render::layerRequests(*s)) all.push_back(std::move(r));
+    for (auto& r : render::layerRequests(*styles.cover)) all.push_back(std::move(r));
+    // What the pages themselves look up: village territories and what each village owns.
+    all.push_back({"village_boundaries", {"code"}, false, "", 0});
+    all.push_back({"landuse_plan", {"village_code"}, false, "", 0});
+    all.push_back({"facilities", {"village_code"}, false, "", 0});
+    all.push_back({"county", {}, false, "", 0});
+    return all;
+}
+
+void bindFrameStyles(const FrameStyles& styles, const render::MapData& data) {
+    for (const auto& s : styles.styles)
+        if (s) render::bindStyle(*s, data);
+    render::bindStyle(*styles.cover, data);
+}
+
+struct PagePainter::Impl {
+    const Layout& layout;
+    const FrameStyles& styles;
+    std::shared_ptr<const render::MapData> data;
+    const AtlasData& atlas;
+    std::vector<std::unique_ptr<render::MapRenderer>> renderers;  // per frame
+    std::unique_ptr<render::MapRenderer> coverRenderer;
+    std::map<std::string, Box> villageOwn;             // village code -> box of its parcels and facilities
+    std::map<std::string, size_t> boundaryIndex;       // village code -> feature in village_boundaries
+    std::map<int, double> northCache;                  // not used across pages: angle per page is cheap enough
+
+    struct MapDone {
+        MapView view;
+        render::RenderReport report;
+        const render::MapRenderer* renderer = nullptr;
+    };
+
+    // Where a page's map looks and what it highlights (world coordinates).
+    struct Focus {
+        Box box;
+        std::vector<std::vector<QPointF>> rings;  // polygon to highlight
+        double radius = 0;                        // or a circle around `centre`
+        QPointF centre;
+    };
+
+    Focus focusOf(const PageFeature& page, const Frame& frame) const {
+        Focus f;
+        f.centre = page.point;
+        if (!page.rings.empty()) {
+            f.rings = page.rings;
+            f.box = page.bbox;
+            return f;
+        }
+        if (atlas.kind == PageKind::Villages) {
+            if (auto it = boundaryIndex.find(page.code); it != boundaryIndex.end()) {
+                const render::FeatureLayer* b = data->find("village_boundaries");
+                const size_t i = it->second;
+                for (size_t part = b->partBegin(i); part < b->partEnd(i); ++part) {
+                    std::vector<QPointF> ring;
+                    for (size_t k = b->pointBegin(part); k < b->pointEnd(part); ++k) ring.emplace_back(b->xy()[2 * k], b->xy()[2 * k + 1]);
+                    f.rings.push_back(std::move(ring));
+                }
+                f.box = b->bbox(i);
+                return f;
+            }
+        }
+        double r = frame.radiusM;
+        if (r <= 0) {
+            r = atlas.kind == PageKind::Villages ? 1200 : 1000;
+            if (auto it = villageOwn.find(page.code); it != villageOwn.end() && it->second.valid()) {
+                const Box& o = it->second;
+                double far = 0;
+                for (double x : {o.minx, o.maxx})
+                    for (double y : {o.miny, o.maxy}) far = std::max(far, std::hypot(x - page.point.x(), y - page.point.y()));
+                r = std::clamp(far * 1.1, 600.0, 3000.0);
+            }
+        }
+        f.radius = r;
+        f.box = {page.point.x() - r, page.point.y() - r, page.point.x() + r, page.point.y() + r};
+        return f;
+    }
+
+    MapDone drawMapFrame(QPainter& p, const Frame& frame, size_t frameIndex, const PageFeature& page, double dpi, bool vector) {
+        const double mm = dpi / 25.4;
+        const QRectF rect(frame.rectMm.x() * mm, frame.rectMm.y() * mm, frame.rectMm.width() * mm, frame.rectMm.height() * mm);
+        MapDone done;
+        done.renderer = renderers[frameIndex].get();
+        const Focus focus = focusOf(page, frame);
+        done.view.target = rect;
+        done.view.dpi = dpi;
+        done.view.vector = vector;
+        done.view.extent = render::fitExtent(focus.box, rect, frame.margin);
+        p.save();
+        p.setClipRect(rect);
+        p.fillRect(rect, Qt::white);
+        done.report = done.renderer->render(p, done.view);
+        if (frame.highlight) {
+            QPainterPath hole;
+            if (!focus.rings.empty()) hole = ringsPath(focus.rings, done.view);
+            else {
+                const QPointF c = done.view.toDevice(focus.centre.x(), focus.centre.y());
+                const double rp = focus.radius * done.view.pxPerMetre();
+                hole.addEllipse(c, rp, rp);
+            }
+            if (frame.dim > 0) {
+                QPainterPath veil;
+                veil.setFillRule(Qt::OddEvenFill);
+                veil.addRect(rect.adjusted(-2, -2, 2, 2));
+                veil.addPath(hole);
+                p.setPen(Qt::NoPen);
+                p.setBrush(QColor(255, 255, 255, int(std::lround(frame.dim * 255))));
+                p.drawPath(veil);
+            }
+            p.setBrush(Qt::NoBrush);
+            p.setRenderHint(QPainter::Antialiasing, true);
+            p.setPen(QPen(QColor(255, 255, 255, 220), 1.3 * mm, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+            p.drawPath(hole);
+            QPen pen(QColor(0xd8, 0x1b, 0x60), 0.6 * mm, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin);
+            if (focus.rings.empty()) pen.setDashPattern({4, 2});
+            p.setPen(pen);
+            p.drawPath(hole);
+        }
+        p.restore();
+        if (frame.frameBorder) {
+            p.save();
+            p.setPen(QPen(Qt::black, std::max(1.0, 0.25 * mm)));
+            p.setBrush(Qt::NoBrush);
+            p.drawRect(rect);
+            p.restore();
+        }
+        return done;
+    }
+
+    void drawOverview(QPainter& p, const render::MapRenderer& r, const QRectF& rect, double margin, const PageFeature* page, const MapView* mainView,
+                      double dpi, bool vector, bool border) {
+        const double mm = dpi / 25.4;
+        MapView v;
+        v.target = rect;
+        v.dpi = dpi;
+        v.vector = vector;
+        Box county = data->extent();
+        v.extent = render::fitExtent(county, rect, margin);
+        p.save();
+        p.setClipRect(rect);
+        p.fillRect(rect, Qt::white);
+        r.render(p, v);
+        p.setRenderHint(QPainter::Antialiasing, true);
+        const QColor accent(0xd8, 0x1b, 0x60);
+        if (page) {
+            if (!page->rings.empty()) {
+                p.setPen(QPen(accent, 0.3 * mm));
+                p.setBrush(QColor(0xd8, 0x1b, 0x60, 140));
+                p.drawPath(ringsPath(page->rings, v));
+            } else {
+                p.setPen(QPen(Qt::white, 0.3 * mm));
+                p.setBrush(accent);
+                p.drawEllipse(v.toDevice(page->point.x(), page->point.y()), 1.3 * mm, 1.3 * mm);
+            }
+        }
+        if (mainView) {
+            const QPointF a = v.toDevice(mainView->extent.minx, mainView->extent.maxy), b = v.toDevice(mainView->extent.maxx, mainView->extent.miny);
+            QRectF box(a, b);
+            if (box.width() < 2 * mm) box = QRectF(box.center() - QPointF(mm, mm), QSizeF(2 * mm, 2 * mm));
+            p.setPen(QPen(accent, 0.35 * mm));
+            p.setBrush(Qt::NoBrush);
+            p.drawRect(box);
+        }
+        p.restore();
+        if (border) {
+            p.save();
+            p.setPen(QPen(Qt::black, std::max(1.0, 0.2 * mm)));
+            p.drawRect(rect);
+            p.restore();
+        }
+    }
+
+    QString expand(const std::string& text, const PageFeature& page, int pageNumber) const {
+        std::string out;
+        size_t pos = 0;
+        while (pos < text.size()) {
+            const size_t open = text.find('{', pos);
+            if (open == std::string::npos) {
+                out += text.substr(pos);
+                break;
+            }
+            const size_t close = text.find('}', open);
+            if (close == std::string::npos) {
+                out += text.substr(pos);
+                break;
+            }
+            out += text.substr(pos, open - pos);
+            const std::string field = text.substr(open + 1, close - open - 1);
+            out += field == "page" ? std::to_string(pageNumber) : atlas.format(page, field);
+            pos = close + 1;
+        }
+        return qs(out);
+    }
+
+    QString footerText(const Frame& f, const PageFeature* page, int pageNumber) const {
+        QString t;
+        if (!f.text.empty() && page) t = expand(f.text, *page, pageNumber);
+        else
+            t = QStringLiteral("%1  数据日期：%2  坐标系：CGCS2000 / 3度带高斯-克吕格投影（EPSG:%3）  RuralAtlas 制图")
+                    .arg(qs(atlas.countyName), qs(atlas.dataDate))
+                    .arg(data->epsg());
+        if (atlas.synthetic) t += QStringLiteral("  【合成演示数据，非真实数据】");
+        return t;
+    }
+
+    Table tableFor(const Frame& f, const PageFeature& page) const {
+        Table t;
+        t.title = qs(f.title);
+        const LayerDef* def = findLayer(pageKindLayer(atlas.kind));
+        const int L = Qt::AlignLeft, R = Qt::AlignRight, C = Qt::AlignHCenter;
+        if (f.source == "figures") {
+            // Two field/value pairs per row when the frame is wide enough.
+            const bool twoUp = f.rectMm.width() >= 110;
+            t.header = {};
+            t.widths = twoUp ? std::vector<double>{1.7, 0.8, 1.7, 0.8} : std::vector<double>{1.6, 1};
+            t.align = twoUp ? std::vector<int>{L, R, L, R} : std::vector<int>{L, R};
+            std::vector<QString> row;
+            for (const auto& field : f.fields) {
+                QString title = qs(field);
+                if (def)
+                    if (const FieldDef* fd = def->field(field)) title = qs(std::string(fd->titleZh));
+                if (field == "township_name") title = QStringLiteral("所属乡镇");
+                if (field == "county_name") title = QStringLiteral("县");
+                if (field == "host_village_name") title = QStringLiteral("所在村");
+                if (atlas.kind == PageKind::Townships) {
+                    static const std::map<std::string, QString> totals = {
+                        {"village_count", QStringLiteral("行政村数")}, {"former_poor_villages", QStringLiteral("脱贫村数")},
+                        {"population", QStringLiteral("户籍人口")},     {"households", QStringLiteral("户数")},
+                        {"poor_households", QStringLiteral("脱贫户数")}, {"monitored_households", QStringLiteral("监测户数")}};
+                    if (auto it = totals.find(field); it != totals.end()) title = it->second;
+                }
+                row.push_back(title);
+                row.push_back(qs(atlas.format(page, field)));
+                if (row.size() == t.widths.size()) {
+                    t.rows.push_back(row);
+                    row.clear();
+                }
+            }
+            if (!row.empty()) {
+                row.resize(t.widths.size());
+                t.rows.push_back(row);
+            }
+        } else if (f.source == "services") {
+            t.header = {QStringLiteral("服务"), QStringLiteral("最近的设施"), QStringLiteral("距离(公里)"), QStringLiteral("用时(分钟)"),
+                        QStringLiteral("是否达标")};
+            t.widths = {1.3, 2.2, 1, 1, 1};
+            t.align = {L, L, R, R, C};
+            if (auto it = atlas.services.find(page.code); it != atlas.services.end())
+                for (const auto& s : it->second) {
+                    const QString mode = s.mode == "road" ? QStringLiteral("（道路）") : s.mode == "walk" ? QStringLiteral("（步行）") : QStringLiteral("（直线）");
+                    t.rows.push_back({enumTitle("facility_kind", s.kind) + mode, s.reachable ? qs(s.facilityName) : QStringLiteral("—"),
+                                      s.reachable ? number(s.distanceM / 1000, 2) : QStringLiteral("—"),
+                                      s.reachable ? number(s.minutes, 0) : QStringLiteral("—"),
+                                      !s.reachable ? QStringLiteral("不可达") : s.covered ? QStringLiteral("达标") : QStringLiteral("未达标")});
+                }
+        } else if (f.source == "industry") {
+            std::vector<IndustryRow> rows;
+            if (atlas.kind == PageKind::Villages) {
+                if (auto it = atlas.industry.find(page.code); it != atlas.industry.end()) rows = it->second;
+                t.header = {QStringLiteral("项目名称"), QStringLiteral("产业"), QStringLiteral("状态"), QStringLiteral("投资(万元)"),
+                            QStringLiteral("带动本村户数")};
+            } else {
+                std::map<std::string, IndustryRow> unique;
+                for (const VillageInfo* v : atlas.villagesOf(page.code))
+                    if (auto it = atlas.industry.find(v->code); it != atlas.industry.end())
+                        for (const auto& r : it->second) {
+                            auto [u, fresh] = unique.emplace(r.id, r);
+                            if (!fresh && r.households >= 0) u->second.households = std::max<long long>(0, u->second.households) + r.households;
+                        }
+                for (auto& [id, r] : unique) rows.push_back(r);
+                t.header = {QStringLiteral("项目名称"), QStringLiteral("产业"), QStringLiteral("状态"), QStringLiteral("投资(万元)"),
+                            QStringLiteral("带动本乡镇户数")};
+            }
+            std::stable_sort(rows.begin(), rows.end(), [](const IndustryRow& a, const IndustryRow& b) {
+                return (std::isnan(a.investment) ? -1 : a.investment) > (std::isnan(b.investment) ? -1 : b.investment);
+            });
+            t.widths = {2.4, 1, 0.8, 1, 1.2};
+            t.align = {L, L, C, R, R};
+            for (const auto& r : rows)
+                t.rows.push_back({qs(r.name), qs(r.sector), qs(r.status), number(r.investment, 0), qs(householdsText(r.households))});
+            t.empty = QStringLiteral("暂无带动项目");
+        } else if (f.source == "relocations") {
+            t.header = {QStringLiteral("迁出村"), QStringLiteral("乡镇"), QStringLiteral("户数"), QStringLiteral("人数"), QStringLiteral("年份")};
+            t.widths = {1.6, 1.4, 0.8, 0.8, 0.8};
+            t.align = {L, L, R, R, C};
+            if (auto it = atlas.relocations.find(page.code); it != atlas.relocations.end())
+                for (const auto& r : it->second) {
+                    // A group of fewer than 5 households: its people count would identify them too.
+                    const bool small = r.households >= 0 && r.households < kMinHouseholdsShown;
+                    t.rows.push_back({qs(r.villageName.empty() ? r.villageCode : r.villageName), qs(r.townshipName), qs(householdsText(r.households)),
+                                      small ? QStringLiteral("—") : r.people < 0 ? QStringLiteral("—") : qs(groupDigits(r.people)),
+                                      r.year < 0 ? QStringLiteral("—") : QString::number(r.year)});
+                }
+            t.empty = QStringLiteral("无搬迁来源记录");
+        } else if (f.source == "coverage_summary") {
+            t.header = {QStringLiteral("服务"), QStringLiteral("村数"), QStringLiteral("达标村"), QStringLiteral("不可达"), QStringLiteral("人口达标率")};
+            t.widths = {1.6, 0.7, 0.8, 0.8, 1};
+            t.align = {L, R, R, R, R};
+            const auto villages = atlas.villagesOf(page.code);
+            for (const auto& c : atlas.coverage) {
+                long long n = 0, ok = 0, unreachable = 0, pop = 0, popOk = 0;
+                for (const VillageInfo* v : villages) {
+                    auto it = atlas.services.find(v->code);
+                    if (it == atlas.services.end()) continue;
+                    for (const auto& s : it->second)
+                        if (s.kind == c.kind && s.mode == c.mode) {
+                            ++n;
+                            pop += v->population;
+                            if (!s.reachable) ++unreachable;
+                            if (s.covered) {
+                                ++ok;
+                                popOk += v->population;
+                            }
+                        }
+                }
+                const QString mode = c.mode == "road" ? QStringLiteral("（道路）") : c.mode == "walk" ? QStringLiteral("（步行）") : QStringLiteral("（直线）");
+                t.rows.push_back({enumTitle("facility_kind", c.kind) + mode, QString::number(n), QString::number(ok), QString::number(unreachable),
+                                  pop > 0 ? QString::number(100.0 * double(popOk) / double(pop), 'f', 1) + "%" : QStringLiteral("—")});
+            }
+        } else if (f.source == "villages_ranking") {
+            t.header = {QStringLiteral("序"), QStringLiteral("村名"), QStringLiteral("村类别"), QStringLiteral("户籍人口"), QStringLiteral("短板数"),
+                        QStringLiteral("主要短板")};
+            t.widths = {0.4, 1.2, 1.2, 0.9, 0.7, 3.2};
+            t.align = {C, L, L, R, R, L};
+            struct Rank {
+                const VillageInfo* v;
+                size_t gaps;
+                QString missing;
+            };
+            std::vector<Rank> ranks;
+            for (const VillageInfo* v : atlas.villagesOf(page.code)) {
+                Rank r{v, 0, {}};
+                if (auto it = atlas.gaps.find(v->code); it != atlas.gaps.end()) {
+                    r.gaps = it->second.size();
+                    QStringList names;
+                    for (const auto& g : it->second) names << qs(g.missing);
+                    r.missing = names.join(QStringLiteral("、"));
+                }
+                ranks.push_back(r);
+            }
+            std::stable_sort(ranks.begin(), ranks.end(), [](const Rank& a, const Rank& b) {
+                return a.gaps != b.gaps ? a.gaps > b.gaps : a.v->population > b.v->population;
+            });
+            int i = 0;
+            for (const auto& r : ranks)
+                t.rows.push_back({QString::number(++i), qs(r.v->name), enumTitle("village_status", r.v->status), qs(groupDigits(r.v->population)),
+                                  QString::number(r.gaps), r.missing.isEmpty() ? QStringLiteral("无") : r.missing});
+        } else if (f.source == "gaps") {  // township pages: gaps by kind
+            t.header = {QStringLiteral("短板"), QStringLiteral("涉及村数"), QStringLiteral("影响人口")};
+            t.widths = {2.2, 0.8, 1};
+            t.align = {L, R, R};
+            std::map<std::string, std::pair<long long, long long>> byMissing;
+            for (const VillageInfo* v : atlas.villagesOf(page.code))
+                if (auto it = atlas.gaps.find(v->code); it != atlas.gaps.end())
+                    for (const auto& g : it->second) {
+                        auto& [n, pop] = byMissing[g.missing];
+                        ++n;
+                        pop += g.population;
+                    }
+            std::vector<std::pair<std::string, std::pair<long long, long long>>> rows(byMissing.begin(), byMissing.end());
+            std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second.second > b.second.second; });
+            for (const auto& [m, v] : rows) t.rows.push_back({qs(m), QString::number(v.first), qs(groupDigits(v.second))});
+            t.empty = QStringLiteral("各村均达到标准");
+        }
+        return t;
+    }
+};
+
+PagePainter::PagePainter(const Layout& layout, const FrameStyles& styles, std::shared_ptr<const render::MapData> data, const AtlasData& atlas)
+    : m(std::make_unique<Impl>(Impl{layout, styles, std::move(data), atlas, {}, nullptr, {}, {}, {}})) {
+    for (const auto& s : styles.styles) m->renderers.push_back(s ? std::make_unique<render::MapRenderer>(*s, m->data) : nullptr);
+    m->coverRenderer = std::make_unique<render::MapRenderer>(*styles.cover, m->data);
+    if (atlas.kind == PageKind::Villages) {
+        if (const render::FeatureLayer* b = m->data->find("village_boundaries")) {
+            const int c = b->column("code");
+            for (size_t i = 0; c >= 0 && i < b->size(); ++i) m->boundaryIndex[render::valueToString(b->row(i).get(c))] = i;
+        }
+        for (const char* src : {"landuse_plan", "facilities"})
+            if (const render::FeatureLayer* l = m->data->find(src)) {
+                const int c = l->column("village_code");
+                for (size_t i = 0; c >= 0 && i < l->size(); ++i) {
+                    const std::string code = render::valueToString(l->row(i).get(c));
+                    if (code.empty()) continue;
+                    auto [it, fresh] = m->villageOwn.emplace(code, l->bbox(i));
+                    if (!fresh) it->second.include(l->bbox(i));
+                }
+            }
+    }
+}
+
+PagePainter::~PagePainter() = default;
+
+QStringList PagePainter::drawFeaturePage(QPainter& p, size_t index, int pageNumber, QSizeF pagePx, double dpi, bool vector) {
+    const PageFeature& page = m->atlas.pages[index];
+    const Layout& layout = m->layout;
+    const double mm = dpi / 25.4;
+    QStringList warnings;
+    p.fillRect(QRectF(QPointF(0, 0), pagePx), Qt::white);
+    std::map<std::string, Impl::MapDone> maps;
+    const auto rectOf = [&](const Frame& f) { return QRectF(f.rectMm.x() * mm, f.rectMm.y() * mm, f.rectMm.width() * mm, f.rectMm.height() * mm); };
+    // Boxes first (backgrounds), then maps, then everything drawn over or beside them.
+    for (const auto& f : layout.frames)
+        if (f.type == FrameType::Box) {
+            p.save();
+            p.setPen(f.frameBorder ? QPen(f.color, 0.3 * mm) : Qt::NoPen);
+            p.setBrush(f.fill.isValid() ? QBrush(f.fill) : Qt::NoBrush);
+            p.drawRect(rectOf(f));
+            p.restore();
+        }
+    for (size_t i = 0; i < layout.frames.size(); ++i) {
+        const Frame& f = layout.frames[i];
+        if (f.type != FrameType::Map) continue;
+        auto done = m->drawMapFrame(p, f, i, page, dpi, vector);
+        for (const auto& w : done.report.warnings) warnings << w;
+        maps.emplace(f.id, std::move(done));
+    }
+    const Impl::MapDone* firstMap = nullptr;
+    for (const auto& f : layout.frames)
+        if (f.type == FrameType::Map) {
+            firstMap = &maps.at(f.id);
+            break;
+        }
+    for (size_t i = 0; i < layout.frames.size(); ++i) {
+        const Frame& f = layout.frames[i];
+        const QRectF r = rectOf(f);
+        switch (f.type) {
+            case FrameType::Map:
+            case FrameType::Box: break;
+            case FrameType::Overview:
+                m->drawOverview(p, *m->renderers[i], r, f.margin, f.highlight ? &page : nullptr, firstMap ? &firstMap->view : nullptr, dpi, vector,
+                                f.frameBorder);
+                break;
+            case FrameType::Text: drawTextBox(p, r, m->expand(f.text, page, pageNumber), f.sizeMm, f.bold, f.align, f.color, dpi); break;
+            case FrameType::PageNumber:
+                drawTextBox(p, r, m->expand(f.text, page, pageNumber), f.sizeMm, f.bold, f.align, f.color, dpi, false);
+                break;
+            case FrameType::Footer: drawTextBox(p, r, m->footerText(f, &page, pageNumber), f.sizeMm, f.bold, f.align, f.color, dpi); break;
+            case FrameType::Legend: {
+                const auto& md = maps.at(f.map);
+                drawFittedLegend(p, *md.renderer, md.report, r, dpi, vector);
+                break;
+            }
+            case FrameType::ScaleBar: {
+                const auto& md = maps.at(f.map);
+                render::drawScaleBar(p, md.view, QPointF(r.left(), r.bottom() - 1 * mm), std::max(10.0, f.rectMm.width() - 12));
+                break;
+            }
+            case FrameType::North: {
+                const auto& md = maps.at(f.map);
+                const double size = std::min(f.rectMm.width(), f.rectMm.height());
+                render::drawNorthArrow(p, r.center(), size, dpi, render::trueNorthAngle(md.view, m->data->epsg()));
+                break;
+            }
+            case FrameType::Table:
+                if (f.source == "gaps" && m->atlas.kind == PageKind::Villages) {
+                    std::vector<QString> items;
+                    if (auto it = m->atlas.gaps.find(page.code); it != m->atlas.gaps.end()) {
+                        auto rows = it->second;
+                        std::stable_sort(rows.begin(), rows.end(), [](const GapRow& a, const GapRow& b) { return a.population > b.population; });
+                        for (const auto& g : rows) items.push_back(qs(g.sentence.empty() ? g.missing : g.sentence));
+                    }
+                    drawParagraphs(p, r, qs(f.title), items, QStringLiteral("对照各项标准均已达标。"), f.sizeMm, dpi);
+                } else {
+                    drawTable(p, r, m->tableFor(f, page), f.sizeMm, dpi, f.maxRows);
+                }
+                break;
+            case FrameType::Chart: {
+                std::map<std::string, long long> counts;
+                if (m->atlas.kind == PageKind::Villages) {
+                    if (auto it = m->atlas.hardship.find(page.code); it != m->atlas.hardship.end()) counts = it->second;
+                } else {
+                    for (const VillageInfo* v : m->atlas.villagesOf(page.code))
+                        if (auto it = m->atlas.hardship.find(v->code); it != m->atlas.hardship.end())
+                            for (const auto& [c, n] : it->second) counts[c] += n;
+                }
+                std::vector<std::pair<QString, long long>> bars;
+                if (!counts.empty())
+                    if (const Enumeration* e = findEnumeration("household_cause"))
+                        for (const auto& v : e->values) bars.emplace_back(qs(std::string(v.titleZh)), counts.count(std::string(v.code)) ? counts[std::string(v.code)] : 0);
+                drawHouseholdBars(p, r, qs(f.title), bars, f.sizeMm, dpi);
+                break;
+            }
+        }
+    }
+    return warnings;
+}
+
+void PagePainter::drawCover(QPainter& p, const QString& title, int featurePages, QSizeF pagePx, double dpi, bool vector) {
+    const double mm = dpi / 25.4;
+    const Layout& L = m->layout;
+    p.fillRect(QRectF(QPointF(0, 0), pagePx), Qt::white);
+    const double left = L.marginsMm[3] * mm, right = pagePx.width() - L.marginsMm[1] * mm, top = L.marginsMm[0] * mm,
+                 bottom = pagePx.height() - L.marginsMm[2] * mm;
+    const double w = right - left;
+    p.fillRect(QRectF(left, top, w, 2.5 * mm), QColor(0x1a, 0x3c, 0x6e));
+    const double titleSize = L.landscape ? 13 : 10;
+    drawTextBox(p, QRectF(left, top + 10 * mm, w, titleSize * 2.2 * mm), title, titleSize, true, Qt::AlignHCenter | Qt::AlignVCenter,
+                QColor(0x1a, 0x3c, 0x6e), dpi);
+    const double mapTop = top + 10 * mm + titleSize * 2.6 * mm;
+    const double mapBottom = bottom - 42 * mm;
+    const QRectF mapRect(left + w * 0.1, mapTop, w * 0.8, mapBottom - mapTop);
+    m->drawOverview(p, *m->coverRenderer, mapRect, 0.04, nullptr, nullptr, dpi, vector, false);
+    // Every page's feature on the county map.
+    MapView v;
+    v.target = mapRect;
+    v.dpi = dpi;
+    v.extent = render::fitExtent(m->data->extent(), mapRect, 0.04);
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, true);
+    p.setClipRect(mapRect);
+    for (const auto& page : m->atlas.pages) {
+        if (!page.rings.empty()) {
+            p.setPen(QPen(QColor(0xd8, 0x1b, 0x60), 0.25 * mm));
+            p.setBrush(QColor(0xd8, 0x1b, 0x60, 40));
+            p.drawPath(ringsPath(page.rings, v));
+        } else {
+            p.setPen(Qt::NoPen);
+            p.setBrush(QColor(0xd8, 0x1b, 0x60));
+            p.drawEllipse(v.toDevice(page.point.x(), page.point.y()), 0.7 * mm, 0.7 * mm);
+        }
+    }
+    p.restore();
+    const QString kindWord = m->atlas.kind == PageKind::Villages    ? QStringLiteral("村")
+                             : m->atlas.kind == PageKind::Townships ? QStringLiteral("乡镇")
+                                                                     : QStringLiteral("安置点");
+    QStringList lines;
+    lines << QStringLiteral("共 %1 个%2，每%2一页").arg(featurePages).arg(kindWord);
+    lines << QStringLiteral("数据日期：%1    坐标系：CGCS2000 / 3度带高斯-克吕格投影（EPSG:%2）").arg(qs(m->atlas.dataDate)).arg(m->data->epsg());
+    lines << QStringLiteral("制图：RuralAtlas    生成日期：%1").arg(QDate::currentDate().toString(QStringLiteral("yyyy年M月d日")));
+    drawTextBox(p, QRectF(left, mapBottom + 6 * mm, w, 22 * mm), lines.join('\n'), 3.6, false, Qt::AlignHCenter | Qt::AlignTop, Qt::black, dpi);
+    if (m->atlas.synthetic)
+        drawTextBox(p, QRectF(left, bottom - 12 * mm, w, 8 * mm), QStringLiteral("【合成演示数据，非真实数据，不得用于实际决策】"), 4, true,
+                    Qt::AlignHCenter | Qt::AlignVCenter, QColor(0xc6, 0x28, 0x28), dpi);
+    p.fillRect(QRectF(left, bottom - 2.5 * mm, w, 2.5 * mm), QColor(0x1a, 0x3c, 0x6e));
+}
+
+int PagePainter::contentsLinesPerPage() const {
+    const Layout& L = m->layout;
+    const double usable = L.pageMm.height() - L.marginsMm[0] - L.marginsMm[2] - 22 /* heading */ - 10 /* footer */;
+    return std::max(5, int(usable / 6.0));
+}
+
+std::vector<std::pair<QRectF, int>> PagePainter::drawContents(QPainter& p, const std::vector<ContentsLine>& lines, size_t first, size_t last, int n,
+                                                              int total, QSizeF pagePx, double dpi) {
+    const double mm = dpi / 25.4;
+    const Layout& L = m->layout;
+    p.fillRect(QRectF(QPointF(0, 0), pagePx), Qt::white);
+    const double left = L.marginsMm[3], right = L.pageMm.width() - L.marginsMm[1], top = L.marginsMm[0];
+    const double w = right - left;
+    drawTextBox(p, QRectF(left * mm, top * mm, w * mm, 14 * mm), total > 1 ? QStringLiteral("目  录（%1/%2）").arg(n).arg(total) : QStringLiteral("目  录"), 7,
+                true, Qt::AlignHCenter | Qt::AlignVCenter, QColor(0x1a, 0x3c, 0x6e), dpi);
+    const Fonts& fonts = Fonts::instance();
+    const QFont font = fonts.font(3.2, dpi), bold = fonts.font(3.4, dpi, true);
+    const QFontMetricsF fm(font, p.device());
+    std::vector<std::pair<QRectF, int>> links;
+    double y = top + 22;
+    p.save();
+    for (size_t i = first; i < last && i < lines.size(); ++i) {
+        const ContentsLine& line = lines[i];
+        const QRectF r(left * mm, y * mm, w * mm, 6 * mm);
+        if (line.heading) {
+            p.setFont(bold);
+            p.setPen(QColor(0x1a, 0x3c, 0x6e));
+            p.drawText(r, Qt::AlignLeft | Qt::AlignVCenter, fonts.printable(line.text));
+        } else {
+            p.setFont(font);
+            p.setPen(Qt::black);
+            const QString text = fonts.printable(line.text);
+            const QString num = QString::number(line.page);
+            const double indent = 6 * mm;
+            p.drawText(r.adjusted(indent, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter, text);
+            p.drawText(r, Qt::AlignRight | Qt::AlignVCenter, num);
+            // Dot leader between the name and the page number.
+            const double x0 = r.left() + indent + fm.horizontalAdvance(text) + 2 * mm, x1 = r.right() - fm.horizontalAdvance(num) - 2 * mm;
+            p.setPen(QPen(QColor(0x90, 0x90, 0x90), 0.25 * mm, Qt::DotLine));
+            if (x1 > x0) p.drawLine(QPointF(x0, r.center().y() + fm.descent()), QPointF(x1, r.center().y() + fm.descent()));
+            links.emplace_back(QRectF(left, y, w, 6), line.page - 1);
+        }
+        y += 6;
+    }
+    p.restore();
+    Frame footer;
+    footer.type = FrameType::Footer;
+    drawTextBox(p, QRectF(left * mm, (L.pageMm.height() - L.marginsMm[2] - 6) * mm, w * mm, 6 * mm), m->footerText(footer, nullptr, 0), 2.4, false,
+                Qt::AlignLeft | Qt::AlignVCenter, Qt::black, dpi);
+    return links;
+}
+
+}  // namespace ruralatlas::atlas
