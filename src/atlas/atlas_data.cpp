@@ -168,6 +168,7 @@ AtlasData AtlasData::load(io::Project& project, PageKind kind, const Layout& lay
     }
     const int idCol = defn->GetFieldIndex(kind == PageKind::ResettlementSites ? "id" : "code");
     const int nameCol = defn->GetFieldIndex("name");
+    CPLErrorReset();
     forEach(pl, [&](OGRFeature& f) {
         PageFeature p;
         p.fid = f.GetFID();
@@ -196,6 +197,12 @@ AtlasData AtlasData::load(io::Project& project, PageKind kind, const Layout& lay
         }
         d.pages.push_back(std::move(p));
     });
+    // SQLite-backed drivers report a bad filter only when reading.
+    if (!where.empty() && CPLGetLastErrorType() == CE_Failure) {
+        const std::string msg = io::lastGdalError("syntax error");
+        pl.SetAttributeFilter(nullptr);
+        throw UsageError("--where: \"" + where + "\" is not a valid filter on " + layerName + ": " + msg);
+    }
     pl.SetAttributeFilter(nullptr);
     if (kind == PageKind::Townships)
         for (auto& p : d.pages) {
