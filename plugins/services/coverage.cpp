@@ -1,7 +1,12 @@
 #include "coverage.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <exception>
+#include <mutex>
+#include <thread>
 
 #include "analysis/nearest.hpp"
 #include "analysis/walk_surface.hpp"
@@ -56,6 +61,60 @@ const WalkSurface& CoverageContext::surface(Feedback&) {
 CoverageResult computeCoverage(const std::string& projectPath, const CoverageOptions& o, Feedback& feedback) {
     CoverageContext context(projectPath);
     return computeCoverage(context, o, feedback);
+}
+
+void CoverageContext::prefetchWalk(const std::vector<std::string>& kinds, const std::string& status, Feedback& feedback) {
+    const WalkSurface* s = nullptr;
+    try {
+        s = &surface(feedback);
+    } catch (const DataError&) {
+        return;  // no DEM: callers fall back to their other rules
+    }
+    std::vector<XY> targets;
+    for (const auto& v : villages())
+        if (v.hasPoint) targets.push_back(v.at);
+    struct Job {
+        std::string key;
+        std::vector<XY> sources;
+        std::vector<Route> routes;
+    };
+    std::vector<Job> jobs;
+    for (const auto& kind : kinds) {
+        Job j{kind + "|" + status, {}, {}};
+        for (const auto& f : loadFacilities(project(), kind, statusesFor(status))) j.sources.push_back(f.at);
+        if (!j.sources.empty() && !m_walkCache.count(j.key)) jobs.push_back(std::move(j));
+    }
+    if (jobs.empty()) return;
+    std::atomic<std::size_t> next{0}, finished{0};
+    std::exception_ptr error;
+    std::mutex errorMutex;
+    Feedback local;  // the searches report to no one; cancellation is forwarded below
+    const auto work = [&]() {
+        try {
+            for (std::size_t j; (j = next.fetch_add(1)) < jobs.size();) jobs[j].routes = s->nearest(jobs[j].sources, targets, local);
+        } catch (...) {
+            std::lock_guard lock(errorMutex);
+            if (!error) error = std::current_exception();
+        }
+        ++finished;
+    };
+    const std::size_t n = std::min<std::size_t>(jobs.size(), std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<std::thread> threads;
+    for (std::size_t t = 0; t < n; ++t) threads.emplace_back(work);
+    // Wait, passing a cancel from the caller on to the searches.
+    while (finished.load() < threads.size()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (feedback.isCancelled()) local.cancel();
+    }
+    for (auto& t : threads) t.join();
+    if (error) std::rethrow_exception(error);
+    feedback.checkCancelled();
+    for (auto& j : jobs) m_walkCache[j.key] = std::move(j.routes);
+}
+
+const std::vector<Route>* CoverageContext::cachedWalk(const std::string& kind, const std::string& status) const {
+    auto it = m_walkCache.find(kind + "|" + status);
+    return it == m_walkCache.end() ? nullptr : &it->second;
 }
 
 CoverageResult computeCoverage(CoverageContext& context, const CoverageOptions& o, Feedback& feedback) {
@@ -116,7 +175,8 @@ CoverageResult computeCoverage(CoverageContext& context, const CoverageOptions& 
             feedback.setProgress(0.2, "terrain");
             surface = &context.surface(feedback);
             feedback.setProgress(0.4, "walking time");
-            routes = surface->nearest(sources, targets, feedback);
+            if (const auto* cached = context.cachedWalk(kind, o.status)) routes = *cached;
+            else routes = surface->nearest(sources, targets, feedback);
         } else {
             throw UsageError("--mode must be straight, road or walk");
         }

@@ -7,6 +7,7 @@
 #include "analysis/project_data.hpp"
 #include "analysis/road_network.hpp"
 #include "analysis/walk_surface.hpp"
+#include <map>
 #include <memory>
 #include "core/feedback.hpp"
 
@@ -52,8 +53,14 @@ public:
     const analysis::RoadNetwork& network(const analysis::NetworkOptions& options, Feedback& feedback);
     const analysis::WalkSurface& surface(Feedback& feedback);
     io::Project& project();
+    // Walking time from every village to the nearest facility of each kind, computed on every
+    // core at once (gaps needs one full cost-distance search per kind); computeCoverage uses
+    // these instead of searching again.
+    void prefetchWalk(const std::vector<std::string>& kinds, const std::string& status, Feedback& feedback);
+    const std::vector<analysis::Route>* cachedWalk(const std::string& kind, const std::string& status) const;
 
 private:
+    std::map<std::string, std::vector<analysis::Route>> m_walkCache;  // "kind|status" -> routes to villages with points
     std::string m_path;
     std::unique_ptr<io::Project> m_project;
     std::optional<std::vector<analysis::VillageRec>> m_villages;

@@ -82,6 +82,14 @@ public:
         std::vector<Gap> gaps;
         std::set<std::string> kinds;
         for (const auto& s : standards) kinds.insert(s.kind);
+        // The walking-time searches (one per kind, the costly part) run on every core first.
+        std::vector<std::string> walkKinds;
+        for (const auto& s : standards)
+            if (s.rule == "within" && s.mode == "walk" && s.threshold && findEnumeration("facility_kind")->resolve(s.kind) &&
+                std::find(walkKinds.begin(), walkKinds.end(), s.kind) == walkKinds.end())
+                walkKinds.push_back(s.kind);
+        feedback.setProgress(0.05, "walking time");
+        context.prefetchWalk(walkKinds, status, feedback);
         std::size_t step = 0;
         for (const std::string& kind : kinds) {
             feedback.checkCancelled();
