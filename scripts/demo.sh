@@ -34,3 +34,11 @@ township=$(sqlite3 "$out/demo-county.gpkg" "select code from townships order by 
 "$ra" render "$out/demo-county.gpkg" --result "$out/coverage-clinic-walk.gpkg" --style styles/county.json --style styles/coverage_bands.json \
   --legend --size 1920x1080 --out "$out/map-coverage-clinic-bands.png"
 "$ra" render "$out/demo-county.gpkg" --result "$out/gaps.gpkg" --paper A3 --legend --title "公共服务短板分布" --out "$out/map-gaps.png"
+# Atlases: a village profile book (cover, contents, one page per village), a township book
+# (A3), the resettlement sites, with the village pages also as PNG.
+"$ra" atlas "$out/demo-county.gpkg" --template styles/atlas/village_profile.json --by villages --result "$out/gaps.gpkg" \
+  --pages-as-png "$out/atlas-villages-png" --out "$out/atlas-villages.pdf"
+"$ra" atlas "$out/demo-county.gpkg" --template styles/atlas/township_overview.json --by townships --result "$out/gaps.gpkg" --out "$out/atlas-townships.pdf"
+"$ra" atlas "$out/demo-county.gpkg" --template styles/atlas/resettlement_site.json --by resettlement_sites --out "$out/atlas-resettlement-sites.pdf"
+"$ra" atlas "$out/demo-county.gpkg" --template styles/atlas/village_profile.json --by villages --where "status = 'former_poor'" \
+  --sort -population --result "$out/gaps.gpkg" --out "$out/atlas-former-poor-villages.pdf"

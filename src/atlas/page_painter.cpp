@@ -604,7 +604,7 @@ struct PagePainter::Impl {
         } else if (f.source == "villages_ranking") {
             t.header = {QStringLiteral("序"), QStringLiteral("村名"), QStringLiteral("村类别"), QStringLiteral("户籍人口"), QStringLiteral("短板数"),
                         QStringLiteral("主要短板")};
-            t.widths = {0.4, 1.2, 1.2, 0.9, 0.7, 3.2};
+            t.widths = {0.55, 1.2, 1.1, 1.1, 0.9, 2.9};
             t.align = {C, L, L, R, R, L};
             struct Rank {
                 const VillageInfo* v;
