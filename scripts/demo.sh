@@ -42,3 +42,5 @@ township=$(sqlite3 "$out/demo-county.gpkg" "select code from townships order by 
 "$ra" atlas "$out/demo-county.gpkg" --template styles/atlas/resettlement_site.json --by resettlement_sites --out "$out/atlas-resettlement-sites.pdf"
 "$ra" atlas "$out/demo-county.gpkg" --template styles/atlas/village_profile.json --by villages --where "status = 'former_poor'" \
   --sort -population --result "$out/gaps.gpkg" --out "$out/atlas-former-poor-villages.pdf"
+# The desktop app: open the demo county, wait for the map, save a picture of the window.
+QT_QPA_PLATFORM=offscreen build/release/src/app/ruralatlas-desktop "$out/demo-county.gpkg" --screenshot "$out/desktop.png"

@@ -367,9 +367,14 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
     std::vector<Hit> legendHits(m_impl->layers.size());
     const double tol = view.vector ? 0.25 : 0.5;
 
-    for (size_t li = 0; li < m_impl->layers.size(); ++li) {
+    const LayerSwitches* sw = view.switches;
+    const size_t layerCount = m_impl->layers.size();
+    for (size_t k = 0; k < layerCount; ++k) {
+        const size_t li = sw && sw->order.size() == layerCount ? sw->order[k] : k;
         const auto& L = m_impl->layers[li];
         if (!L.data || !L.style->visibleAt(scale)) continue;
+        if (sw && li < sw->hidden.size() && sw->hidden[li]) continue;
+        p.setOpacity(sw && li < sw->opacity.size() ? double(sw->opacity[li]) : 1.0);
         const StyleLayer& S = *L.style;
         const FeatureLayer& D = *L.data;
         Props props(S, scale);
@@ -591,6 +596,7 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
             }
         }
     }
+    p.setOpacity(1.0);
 
     // Labels: by priority (lower sort key first), then in drawing order; each placed only where
     // it collides with no label placed before it.

@@ -19,12 +19,21 @@ class QSvgRenderer;
 
 namespace ruralatlas::render {
 
+// Per style layer switches an interactive map changes (layer panel): visibility, opacity,
+// drawing order (indices into the style's layers, bottom first).
+struct LayerSwitches {
+    std::vector<char> hidden;
+    std::vector<float> opacity;
+    std::vector<size_t> order;
+};
+
 // Which part of the world goes where on the device.
 struct MapView {
     Box extent;      // world box (project CRS, metres); its aspect matches `target`
     QRectF target;   // device pixels
     double dpi = 96; // device dots per inch (sizes in styles are millimetres)
     bool vector = false;  // PDF/SVG: draw symbols as vectors, no pixel-level shortcuts
+    const LayerSwitches* switches = nullptr;  // none: every layer, in style order, opaque
 
     double pxPerMm() const { return dpi / 25.4; }
     double pxPerMetre() const { return target.width() / extent.width(); }

@@ -1,0 +1,124 @@
+// The desktop workbench: map canvas, layer panel, identify panel, attribute table, analysis
+// results, locator, scale and coordinate read-out; analyses from the registry with dialogs
+// built from their declarations, run in the background with progress and cancel; import by
+// dropping files; atlas export with a one-page preview.
+#pragma once
+#include <QFutureWatcher>
+#include <QLabel>
+#include <QMainWindow>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/map_canvas.hpp"
+#include "core/feedback.hpp"
+#include "render/map_data.hpp"
+#include "render/style.hpp"
+
+class QComboBox;
+class QLineEdit;
+class QListWidget;
+class QSlider;
+class QTableWidget;
+class QTextEdit;
+class QProgressBar;
+class QPushButton;
+
+namespace ruralatlas::analysis {
+class Registry;
+}
+namespace ruralatlas::io {
+class Project;
+class ToLonLat;
+}
+
+namespace ruralatlas::app {
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(const analysis::Registry& registry, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Opens a project; on failure shows (and returns) the message.
+    bool openProject(const QString& path, QString* error = nullptr);
+    // Adds an analysis result GeoPackage to the map with its style.
+    bool addResult(const QString& path, QString* error = nullptr);
+    // Finds a village or township by name (or part of it) or code and zooms to it.
+    bool locate(const QString& text);
+    // Starts an analysis with these parameters in the background (false when one is running).
+    bool startAnalysis(const std::string& name, const std::map<std::string, std::string>& values);
+    bool analysisRunning() const;
+    void cancelAnalysis();
+    // Shows the identify panel for the feature at (x, y) (world), within `tolerance` metres.
+    bool identify(double x, double y, double tolerance);
+
+    MapCanvas* canvas() const { return m_canvas; }
+    QStringList layerTitles() const;
+    QTableWidget* identifyTable() const { return m_identify; }
+    QTableWidget* attributeTable() const { return m_table; }
+    QTextEdit* resultPanel() const { return m_results; }
+    QString projectPath() const { return m_projectPath; }
+    QString statusText() const;
+    void showAttributeTable(const QString& layer);
+
+signals:
+    void analysisFinished(bool ok, const QString& message);
+    void projectOpened();
+
+protected:
+    void dragEnterEvent(QDragEnterEvent*) override;
+    void dropEvent(QDropEvent*) override;
+    void closeEvent(QCloseEvent*) override;
+
+private:
+    void buildMenus();
+    void buildDocks();
+    void reloadMap(bool keepView);
+    void refreshLayerPanel();
+    void applySwitches();
+    void updateStatus();
+    void openDialog();
+    void importDialog(const QStringList& files);
+    void atlasDialog();
+    void analysisDialog(const std::string& name);
+    void fillAttributeTable(const QString& layer);
+    void selectInTable(double minx, double miny, double maxx, double maxy);
+    const render::FeatureLayer* layerOf(const QString& name) const;
+
+    const analysis::Registry& m_registry;
+    MapCanvas* m_canvas = nullptr;
+    QString m_projectPath;
+    std::unique_ptr<io::Project> m_project;
+    std::unique_ptr<io::ToLonLat> m_toLonLat;
+    QStringList m_resultFiles;      // result files on the map
+    QString m_baseStyle;            // the base style file
+    std::shared_ptr<const render::MapData> m_data;
+    std::shared_ptr<render::Style> m_style;
+    std::vector<char> m_hidden;
+    std::vector<float> m_opacity;
+    std::vector<size_t> m_order;
+
+    QListWidget* m_layers = nullptr;
+    QSlider* m_opacitySlider = nullptr;
+    QComboBox* m_styleChoice = nullptr;
+    QTableWidget* m_identify = nullptr;
+    QLabel* m_identifyTitle = nullptr;
+    QComboBox* m_tableLayer = nullptr;
+    QLineEdit* m_tableFilter = nullptr;
+    QTableWidget* m_table = nullptr;
+    QTextEdit* m_results = nullptr;
+    QLineEdit* m_locator = nullptr;
+    QLabel* m_scaleLabel = nullptr;
+    QLabel* m_coordLabel = nullptr;
+    QLabel* m_measureLabel = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QPushButton* m_cancel = nullptr;
+    bool m_syncingSelection = false;
+
+    struct Run;
+    std::shared_ptr<Run> m_run;
+    QFutureWatcher<QString> m_runWatcher;
+};
+
+}  // namespace ruralatlas::app

@@ -1,0 +1,106 @@
+// The map canvas: draws the project with the shared renderer on a worker thread, keeps the
+// last image on screen (moved and scaled to the current view) while the next one draws, and
+// never blocks the UI. Pans with the mouse and the arrow keys, zooms with the wheel and +/-.
+// Tools: pan, identify (click), select by rectangle, measure distance and area.
+#pragma once
+#include <QElapsedTimer>
+#include <QFutureWatcher>
+#include <QImage>
+#include <QPointF>
+#include <QWidget>
+#include <memory>
+#include <set>
+
+#include "render/renderer.hpp"
+
+namespace ruralatlas::app {
+
+class MapCanvas : public QWidget {
+    Q_OBJECT
+public:
+    enum class Tool { Pan, Identify, Select, Measure };
+
+    explicit MapCanvas(QWidget* parent = nullptr);
+    ~MapCanvas() override;
+
+    // A new map: the renderer draws `style` (bound to `data`).
+    void setMap(std::shared_ptr<const render::MapData> data, std::shared_ptr<const render::Style> style);
+    const render::MapData* data() const { return m_data.get(); }
+    const render::Style* style() const { return m_style.get(); }
+    void setSwitches(const render::LayerSwitches& switches);
+    const render::LayerSwitches& switches() const { return m_switches; }
+
+    void zoomTo(const render::Box& box, double margin = 0.05);
+    void setView(double cx, double cy, double metresPerPixel);
+    void zoomBy(double factor, QPointF anchor);
+    void panByPixels(QPointF delta);
+    render::Box extent() const;
+    double metresPerPixel() const { return m_res; }
+    double scaleDenominator() const;
+    QPointF toWorld(QPointF widget) const;
+    QPointF toWidget(double x, double y) const;
+
+    void setTool(Tool tool);
+    Tool tool() const { return m_tool; }
+    void setSelection(const std::string& layerName, const std::set<long long>& fids);
+    const std::set<long long>& selection() const { return m_selection; }
+    const std::string& selectionLayer() const { return m_selectionLayer; }
+    void clearMeasure();
+
+    bool isDrawing() const;
+    int framesDrawn() const { return m_frames; }
+    double lastFrameMs() const { return m_lastMs; }
+
+signals:
+    void mouseMovedTo(double x, double y);
+    void viewChanged();
+    void identifyAt(double x, double y, double tolerance);
+    void rectangleSelected(double minx, double miny, double maxx, double maxy);
+    void measured(double length, double area, bool closed);
+    void frameDrawn(double milliseconds);
+
+protected:
+    void paintEvent(QPaintEvent*) override;
+    void resizeEvent(QResizeEvent*) override;
+    void mousePressEvent(QMouseEvent*) override;
+    void mouseMoveEvent(QMouseEvent*) override;
+    void mouseReleaseEvent(QMouseEvent*) override;
+    void mouseDoubleClickEvent(QMouseEvent*) override;
+    void wheelEvent(QWheelEvent*) override;
+    void keyPressEvent(QKeyEvent*) override;
+
+private:
+    struct Frame {
+        QImage image;
+        render::Box extent;
+        double ms = 0;
+        quint64 generation = 0;
+    };
+    void requestRender();
+    void startRender();
+    void frameFinished();
+    void emitMeasure(bool closed);
+
+    std::shared_ptr<const render::MapData> m_data;
+    std::shared_ptr<const render::Style> m_style;
+    std::shared_ptr<render::MapRenderer> m_renderer;
+    render::LayerSwitches m_switches;
+    double m_cx = 0, m_cy = 0, m_res = 10;
+    QImage m_image;
+    render::Box m_imageExtent{1, 1, 0, 0};
+    QFutureWatcher<Frame> m_watcher;
+    bool m_pending = false;
+    quint64 m_generation = 0;
+    int m_frames = 0;
+    double m_lastMs = 0;
+    Tool m_tool = Tool::Pan;
+    bool m_dragging = false;
+    QPointF m_pressAt, m_lastMouse;
+    QRectF m_rubber;
+    std::vector<QPointF> m_measure;  // world points
+    bool m_measureClosed = false;
+    std::string m_selectionLayer;
+    std::set<long long> m_selection;
+};
+
+}  // namespace ruralatlas::app

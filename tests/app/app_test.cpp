@@ -1,0 +1,178 @@
+// GUI tests of the desktop app under the offscreen platform (QtTest): open the demo county,
+// the layers listed, identify a village by clicking it, run coverage from its dialog and find
+// the result layer, find a village with the locator and check the view went there, the
+// --screenshot option, the English translation.
+#include <QAction>
+#include <QStatusBar>
+#include <QApplication>
+#include <QDialogButtonBox>
+#include <QLineEdit>
+#include <QProcess>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTextEdit>
+#include <QTimer>
+#include <QtTest/QtTest>
+
+#include "analysis/analysis.hpp"
+#include "app/analysis_dialog.hpp"
+#include "app/i18n.hpp"
+#include "app/main_window.hpp"
+#include "io/gdal_util.hpp"
+#include "render/fonts.hpp"
+
+using namespace ruralatlas;
+
+class AppTest : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    QString m_project;
+    analysis::Registry m_registry;
+    std::unique_ptr<app::MainWindow> m_window;
+    struct Village {
+        QString code, name;
+        double x = 0, y = 0;
+    };
+    Village m_village;
+
+private slots:
+    void initTestCase() {
+        QVERIFY(m_dir.isValid());
+        m_project = m_dir.filePath("demo.gpkg");
+        QProcess demo;
+        demo.start(RURALATLAS_CLI, {"demo", "--out", m_project, "--villages", "300", "--seed", "5", "--no-dem"});
+        QVERIFY(demo.waitForFinished(120000));
+        QCOMPARE(demo.exitCode(), 0);
+        // A village with its point, read independently of the app.
+        io::DatasetPtr ds = io::openVector(m_project.toStdString(), false);
+        OGRLayer* v = ds->GetLayerByName("villages");
+        v->SetAttributeFilter("code LIKE '%201'");
+        io::FeaturePtr f(v->GetNextFeature());
+        QVERIFY(f);
+        m_village = {f->GetFieldAsString("code"), QString::fromUtf8(f->GetFieldAsString("name")), f->GetGeometryRef()->toPoint()->getX(),
+                     f->GetGeometryRef()->toPoint()->getY()};
+        analysis::registerAllPlugins(m_registry);
+        m_window = std::make_unique<app::MainWindow>(m_registry);
+        m_window->show();
+    }
+
+    void opensTheDemoCountyAndListsItsLayers() {
+        QString error;
+        QVERIFY2(m_window->openProject(m_project, &error), qPrintable(error));
+        const QStringList layers = m_window->layerTitles();
+        const auto has = [&](const QString& t) { return std::any_of(layers.begin(), layers.end(), [&](const QString& l) { return l.startsWith(t); }); };
+        QVERIFY2(has(QStringLiteral("行政村（村委会驻地）")), qPrintable(layers.join(" | ")));
+        QVERIFY(has(QStringLiteral("道路")));
+        QVERIFY(has(QStringLiteral("公共服务设施")));
+        QVERIFY(has(QStringLiteral("县界")));
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->canvas()->framesDrawn() > 0, 20000);
+        // The attribute table lists every village with Chinese headers.
+        QTableWidget* t = m_window->attributeTable();
+        QCOMPARE(t->rowCount(), 300);
+        QStringList headers;
+        for (int c = 0; c < t->columnCount(); ++c) headers << t->horizontalHeaderItem(c)->text();
+        QVERIFY(headers.contains(QStringLiteral("村名")));
+    }
+
+    void clickingAVillageShowsItsName() {
+        app::MapCanvas* c = m_window->canvas();
+        c->setView(m_village.x, m_village.y, 25000 * 0.0254 / 96);  // 1:25,000 centred on it
+        c->setTool(app::MapCanvas::Tool::Identify);
+        QTest::mouseClick(c, Qt::LeftButton, {}, c->toWidget(m_village.x, m_village.y).toPoint());
+        QTableWidget* t = m_window->identifyTable();
+        QString name, code;
+        for (int r = 0; r < t->rowCount(); ++r) {
+            if (t->item(r, 0)->data(Qt::UserRole).toString() == "name") name = t->item(r, 1)->text();
+            if (t->item(r, 0)->data(Qt::UserRole).toString() == "code") code = t->item(r, 1)->text();
+            if (t->item(r, 0)->data(Qt::UserRole).toString() == "name") QCOMPARE(t->item(r, 0)->text(), QStringLiteral("村名"));
+        }
+        QCOMPARE(name, m_village.name);
+        QCOMPARE(code, m_village.code);
+        // Clicking empty ground far outside the county finds nothing.
+        c->setView(m_village.x + 500000, m_village.y, 10);
+        QTest::mouseClick(c, Qt::LeftButton, {}, c->rect().center());
+        QCOMPARE(t->rowCount(), 0);
+        c->setTool(app::MapCanvas::Tool::Pan);
+    }
+
+    void coverageFromItsDialogAddsAResultLayer() {
+        const QString out = m_dir.filePath("clinic.gpkg");
+        QAction* action = m_window->findChild<QAction*>("analysis-coverage");
+        QVERIFY(action);
+        bool filled = false;
+        QTimer::singleShot(200, [&]() {
+            auto* dlg = qobject_cast<app::AnalysisDialog*>(QApplication::activeModalWidget());
+            if (!dlg) return;
+            filled = dlg->setValue("kind", "village_clinic") && dlg->setValue("mode", "road") && dlg->setValue("out", out);
+            dlg->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->click();
+        });
+        action->trigger();  // the modal dialog runs until the timer clicks OK
+        QVERIFY(filled);
+        QVERIFY(m_window->analysisRunning() || QFile::exists(out));
+        QSignalSpy done(m_window.get(), &app::MainWindow::analysisFinished);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->analysisRunning(), 60000);
+        QVERIFY(QFile::exists(out));
+        const QStringList layers = m_window->layerTitles();
+        QVERIFY2(std::any_of(layers.begin(), layers.end(), [](const QString& l) { return l.contains(QStringLiteral("覆盖情况")); }),
+                 qPrintable(layers.join(" | ")));
+        QVERIFY(m_window->resultPanel()->toPlainText().contains(QStringLiteral("村卫生室")));
+    }
+
+    void theLocatorZoomsToAVillage() {
+        app::MapCanvas* c = m_window->canvas();
+        c->setView(m_village.x + 30000, m_village.y + 30000, 200);  // far away, zoomed out
+        auto* locator = m_window->findChild<QLineEdit*>("locator");
+        QVERIFY(locator);
+        locator->setText(m_village.name);
+        QTest::keyClick(locator, Qt::Key_Return);
+        QVERIFY2(m_window->statusBar()->currentMessage().contains(QStringLiteral("已定位")), qPrintable(m_window->statusBar()->currentMessage()));
+        const render::Box e = c->extent();
+        QVERIFY(e.minx < m_village.x && m_village.x < e.maxx && e.miny < m_village.y && m_village.y < e.maxy);
+        QVERIFY2(c->scaleDenominator() < 100000, qPrintable(QString::number(c->scaleDenominator())));
+        // By code as well.
+        c->setView(m_village.x + 30000, m_village.y + 30000, 200);
+        QVERIFY(m_window->locate(m_village.code));
+        QVERIFY(std::fabs((c->extent().minx + c->extent().maxx) / 2 - m_village.x) < 1);
+        QVERIFY(!m_window->locate(QStringLiteral("不存在的村名")));
+    }
+
+    void screenshotOptionSavesTheWindow() {
+        const QString png = m_dir.filePath("shot.png");
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("QT_QPA_PLATFORM", "offscreen");
+        p.setProcessEnvironment(env);
+        p.start(RURALATLAS_DESKTOP, {m_project, "--screenshot", png});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 0);
+        QImage img(png);
+        QVERIFY(!img.isNull());
+        QVERIFY(img.width() >= 800);
+        // The map area is not blank: many distinct colours.
+        QSet<QRgb> colours;
+        for (int y = 0; y < img.height(); y += 7)
+            for (int x = 0; x < img.width(); x += 7) colours.insert(img.pixel(x, y));
+        QVERIFY2(colours.size() > 50, qPrintable(QString::number(colours.size())));
+    }
+
+    void englishTranslation() {
+        QVERIFY(app::installLanguage("en"));
+        QCOMPARE(app::T("图层"), QStringLiteral("Layers"));
+        QCOMPARE(app::T("识别"), QStringLiteral("Identify"));
+        QCOMPARE(app::T("导出图集…"), QStringLiteral("Export atlas…"));
+    }
+
+    void cleanupTestCase() { m_window.reset(); }
+};
+
+int main(int argc, char** argv) {
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    io::initGdal();
+    QApplication::setFont(render::Fonts::instance().family());
+    AppTest t;
+    return QTest::qExec(&t, argc, argv);
+}
+
+#include "app_test.moc"

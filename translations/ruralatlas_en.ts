@@ -1,0 +1,331 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US" sourcelanguage="zh_CN">
+<context>
+    <name>RuralAtlas</name>
+    <message>
+        <source>BD-09（百度坐标）</source>
+        <translation>BD-09 (Baidu coordinates)</translation>
+    </message>
+    <message>
+        <source>GCJ-02（高德/腾讯坐标）</source>
+        <translation>GCJ-02 (AMap/Tencent coordinates)</translation>
+    </message>
+    <message>
+        <source>RuralAtlas 乡村规划工作台</source>
+        <translation>RuralAtlas rural planning workbench</translation>
+    </message>
+    <message>
+        <source>不透明度</source>
+        <translation>Opacity</translation>
+    </message>
+    <message>
+        <source>保存窗口截图</source>
+        <translation>Save window screenshot</translation>
+    </message>
+    <message>
+        <source>保存窗口截图…</source>
+        <translation>Save window screenshot…</translation>
+    </message>
+    <message>
+        <source>值</source>
+        <translation>Value</translation>
+    </message>
+    <message>
+        <source>全图</source>
+        <translation>Full extent</translation>
+    </message>
+    <message>
+        <source>全部文件</source>
+        <translation>All files</translation>
+    </message>
+    <message>
+        <source>分析</source>
+        <translation>Analysis</translation>
+    </message>
+    <message>
+        <source>分析结果摘要</source>
+        <translation>Analysis summaries</translation>
+    </message>
+    <message>
+        <source>分页</source>
+        <translation>One page per</translation>
+    </message>
+    <message>
+        <source>县域基础图</source>
+        <translation>County base map</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>图层</source>
+        <translation>Layers</translation>
+    </message>
+    <message>
+        <source>坐标系</source>
+        <translation>Coordinate system</translation>
+    </message>
+    <message>
+        <source>字段</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>字段对应</source>
+        <translation>Field mapping</translation>
+    </message>
+    <message>
+        <source>字段对应（可选），每行 目标字段=源字段，例如 name=名称</source>
+        <translation>Field mapping (optional), one per line target=source, e.g. name=名称</translation>
+    </message>
+    <message>
+        <source>导入</source>
+        <translation>Imported</translation>
+    </message>
+    <message>
+        <source>导入到</source>
+        <translation>Import into</translation>
+    </message>
+    <message>
+        <source>导入数据</source>
+        <translation>Import data</translation>
+    </message>
+    <message>
+        <source>导入数据…</source>
+        <translation>Import data…</translation>
+    </message>
+    <message>
+        <source>导出 PDF</source>
+        <translation>Export PDF</translation>
+    </message>
+    <message>
+        <source>导出图集</source>
+        <translation>Export atlas</translation>
+    </message>
+    <message>
+        <source>导出图集…</source>
+        <translation>Export atlas…</translation>
+    </message>
+    <message>
+        <source>属性表</source>
+        <translation>Attribute table</translation>
+    </message>
+    <message>
+        <source>工具</source>
+        <translation>Tools</translation>
+    </message>
+    <message>
+        <source>已取消</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <source>已定位：</source>
+        <translation>Located: </translation>
+    </message>
+    <message>
+        <source>已导出 %1 页：</source>
+        <translation>Exported %1 pages: </translation>
+    </message>
+    <message>
+        <source>已选择 %1 个要素</source>
+        <translation>%1 features selected</translation>
+    </message>
+    <message>
+        <source>平移</source>
+        <translation>Pan</translation>
+    </message>
+    <message>
+        <source>打开项目</source>
+        <translation>Open project</translation>
+    </message>
+    <message>
+        <source>打开项目…</source>
+        <translation>Open project…</translation>
+    </message>
+    <message>
+        <source>按文件（自动）</source>
+        <translation>From the file (automatic)</translation>
+    </message>
+    <message>
+        <source>放大</source>
+        <translation>Zoom in</translation>
+    </message>
+    <message>
+        <source>文件</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <source>查找村或乡镇：名称、部分名称或代码</source>
+        <translation>Find a village or township: name, part of a name, or code</translation>
+    </message>
+    <message>
+        <source>样式</source>
+        <translation>Style</translation>
+    </message>
+    <message>
+        <source>框选</source>
+        <translation>Select</translation>
+    </message>
+    <message>
+        <source>此处没有要素</source>
+        <translation>No feature here</translation>
+    </message>
+    <message>
+        <source>每个安置点一页</source>
+        <translation>One page per resettlement site</translation>
+    </message>
+    <message>
+        <source>每乡镇一页</source>
+        <translation>One page per township</translation>
+    </message>
+    <message>
+        <source>每村一页</source>
+        <translation>One page per village</translation>
+    </message>
+    <message>
+        <source>没有找到：</source>
+        <translation>Not found: </translation>
+    </message>
+    <message>
+        <source>测量</source>
+        <translation>Measure</translation>
+    </message>
+    <message>
+        <source>浏览…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <source>添加分析结果</source>
+        <translation>Add analysis result</translation>
+    </message>
+    <message>
+        <source>添加分析结果…</source>
+        <translation>Add analysis result…</translation>
+    </message>
+    <message>
+        <source>点击“预览”查看第一页</source>
+        <translation>Click “Preview” to see the first page</translation>
+    </message>
+    <message>
+        <source>版式</source>
+        <translation>Layout</translation>
+    </message>
+    <message>
+        <source>用“识别”工具点击地图上的要素</source>
+        <translation>Click a feature on the map with the Identify tool</translation>
+    </message>
+    <message>
+        <source>界面语言</source>
+        <translation>Interface language</translation>
+    </message>
+    <message>
+        <source>矢量与表格</source>
+        <translation>Vector and table files</translation>
+    </message>
+    <message>
+        <source>筛选</source>
+        <translation>Filter</translation>
+    </message>
+    <message>
+        <source>筛选：包含此文字的行</source>
+        <translation>Filter: rows containing this text</translation>
+    </message>
+    <message>
+        <source>结果文件</source>
+        <translation>Result file</translation>
+    </message>
+    <message>
+        <source>编码</source>
+        <translation>Encoding</translation>
+    </message>
+    <message>
+        <source>缩小</source>
+        <translation>Zoom out</translation>
+    </message>
+    <message>
+        <source>自动识别</source>
+        <translation>Detect automatically</translation>
+    </message>
+    <message>
+        <source>规划数据库</source>
+        <translation>Planning database</translation>
+    </message>
+    <message>
+        <source>视图</source>
+        <translation>View</translation>
+    </message>
+    <message>
+        <source>设置</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>识别</source>
+        <translation>Identify</translation>
+    </message>
+    <message>
+        <source>识别结果</source>
+        <translation>Identify</translation>
+    </message>
+    <message>
+        <source>请先打开项目。</source>
+        <translation>Open a project first.</translation>
+    </message>
+    <message>
+        <source>跳过有错误的行</source>
+        <translation>Skip rows with errors</translation>
+    </message>
+    <message>
+        <source>输出</source>
+        <translation>Output</translation>
+    </message>
+    <message>
+        <source>运行</source>
+        <translation>Run</translation>
+    </message>
+    <message>
+        <source>运行中…</source>
+        <translation>running…</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <source>重新启动后生效。</source>
+        <translation>Takes effect after a restart.</translation>
+    </message>
+    <message>
+        <source>长度</source>
+        <translation>Length</translation>
+    </message>
+    <message>
+        <source>面积</source>
+        <translation>Area</translation>
+    </message>
+    <message>
+        <source>项目中没有这个图层</source>
+        <translation>The project has no such layer</translation>
+    </message>
+    <message>
+        <source>预览</source>
+        <translation>Preview</translation>
+    </message>
+    <message>
+        <source>预览完成</source>
+        <translation>Preview ready</translation>
+    </message>
+    <message>
+        <source>（注记）</source>
+        <translation> (labels)</translation>
+    </message>
+    <message>
+        <source>（默认）</source>
+        <translation>(default)</translation>
+    </message>
+    <message>
+        <source>（默认：按标准）</source>
+        <translation>(default: from the standards)</translation>
+    </message>
+</context>
+</TS>
