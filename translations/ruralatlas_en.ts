@@ -327,5 +327,9 @@
         <source>（默认：按标准）</source>
         <translation>(default: from the standards)</translation>
     </message>
+    <message>
+        <source>多边形选择</source>
+        <translation>Select by polygon</translation>
+    </message>
 </context>
 </TS>

@@ -131,6 +131,7 @@ MainWindow::MainWindow(const analysis::Registry& registry, QWidget* parent) : QM
     });
     connect(m_canvas, &MapCanvas::identifyAt, this, [this](double x, double y, double tol) { identify(x, y, tol); });
     connect(m_canvas, &MapCanvas::rectangleSelected, this, &MainWindow::selectInTable);
+    connect(m_canvas, &MapCanvas::polygonSelected, this, &MainWindow::selectByPolygon);
     connect(m_canvas, &MapCanvas::measured, this, [this](double length, double area, bool closed) {
         QString t = T("长度") + QStringLiteral(" %1 米").arg(length, 0, 'f', 1);
         if (closed) t += "  " + T("面积") + QStringLiteral(" %1 平方米（%2 亩）").arg(area, 0, 'f', 0).arg(area / 666.6667, 0, 'f', 1);
@@ -202,6 +203,7 @@ void MainWindow::buildMenus() {
     tool(T("平移"), MapCanvas::Tool::Pan, true);
     tool(T("识别"), MapCanvas::Tool::Identify);
     tool(T("框选"), MapCanvas::Tool::Select);
+    tool(T("多边形选择"), MapCanvas::Tool::SelectPolygon);
     tool(T("测量"), MapCanvas::Tool::Measure);
     tools->addSeparator();
     m_locator = new QLineEdit;
@@ -639,11 +641,36 @@ void MainWindow::selectInTable(double minx, double miny, double maxx, double max
             if (l->shape != render::Shape::Point || (a[0] >= minx && a[0] <= maxx && a[1] >= miny && a[1] <= maxy)) fids.insert(l->fid(f));
         }
     }
+    applySelection(layer, fids);
+}
+
+void MainWindow::selectByPolygon(const QPolygonF& world) {
+    const QString layer = m_tableLayer->currentData().toString();
+    const render::FeatureLayer* l = layerOf(layer);
+    std::set<long long> fids;
+    if (l) {
+        const QRectF b = world.boundingRect();
+        std::vector<uint32_t> hits;
+        l->query(render::Box{b.left(), b.top(), b.right(), b.bottom()}, hits);
+        for (uint32_t f : hits) {
+            const auto a = l->anchor(f);
+            const render::Box& fb = l->bbox(f);
+            // Points by their position, lines and polygons by their label anchor or box centre.
+            const QPointF at = (a[0] != 0 || a[1] != 0) ? QPointF(a[0], a[1]) : QPointF((fb.minx + fb.maxx) / 2, (fb.miny + fb.maxy) / 2);
+            if (world.containsPoint(at, Qt::OddEvenFill)) fids.insert(l->fid(f));
+        }
+    }
+    applySelection(layer, fids);
+}
+
+void MainWindow::applySelection(const QString& layer, const std::set<long long>& fids) {
     m_canvas->setSelection(layer.toStdString(), fids);
     m_syncingSelection = true;
     m_table->clearSelection();
+    m_table->setSelectionMode(QAbstractItemView::MultiSelection);
     for (int r = 0; r < m_table->rowCount(); ++r)
         if (auto* it = m_table->item(r, 0); it && fids.count(it->data(Qt::UserRole).toLongLong())) m_table->selectRow(r);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_syncingSelection = false;
     statusBar()->showMessage(T("已选择 %1 个要素").arg(fids.size()), 4000);
 }

@@ -84,6 +84,9 @@ private:
     void analysisDialog(const std::string& name);
     void fillAttributeTable(const QString& layer);
     void selectInTable(double minx, double miny, double maxx, double maxy);
+    // Selects the current table layer's features whose point (or point on surface) lies inside.
+    void selectByPolygon(const QPolygonF& world);
+    void applySelection(const QString& layer, const std::set<long long>& fids);
     const render::FeatureLayer* layerOf(const QString& name) const;
 
     const analysis::Registry& m_registry;

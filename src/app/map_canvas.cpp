@@ -203,10 +203,10 @@ void MapCanvas::mousePressEvent(QMouseEvent* e) {
         if (m_tool == Tool::Pan) setCursor(Qt::ClosedHandCursor);
     } else if (m_tool == Tool::Select) {
         m_rubber = QRectF(m_pressAt, m_pressAt);
-    } else if (m_tool == Tool::Measure) {
+    } else if (m_tool == Tool::Measure || m_tool == Tool::SelectPolygon) {
         if (m_measureClosed) clearMeasure();
         m_measure.push_back(toWorld(e->position()));
-        emitMeasure(false);
+        if (m_tool == Tool::Measure) emitMeasure(false);
     }
 }
 
@@ -224,7 +224,7 @@ void MapCanvas::mouseMoveEvent(QMouseEvent* e) {
     } else if (m_tool == Tool::Select && (e->buttons() & Qt::LeftButton)) {
         m_rubber.setBottomRight(pos);
         update();
-    } else if (m_tool == Tool::Measure && !m_measure.empty() && !m_measureClosed) {
+    } else if ((m_tool == Tool::Measure || m_tool == Tool::SelectPolygon) && !m_measure.empty() && !m_measureClosed) {
         update();
     }
     m_lastMouse = pos;
@@ -254,6 +254,16 @@ void MapCanvas::mouseReleaseEvent(QMouseEvent* e) {
 }
 
 void MapCanvas::mouseDoubleClickEvent(QMouseEvent* e) {
+    if (m_tool == Tool::SelectPolygon) {
+        // The double click's first press added a vertex already.
+        if (m_measure.size() >= 3) {
+            QPolygonF poly;
+            for (const auto& w : m_measure) poly << w;
+            clearMeasure();
+            emit polygonSelected(poly);
+        }
+        return;
+    }
     if (m_tool == Tool::Measure && m_measure.size() >= 2) {
         m_measureClosed = m_measure.size() >= 3;
         emitMeasure(m_measureClosed);

@@ -18,7 +18,7 @@ namespace ruralatlas::app {
 class MapCanvas : public QWidget {
     Q_OBJECT
 public:
-    enum class Tool { Pan, Identify, Select, Measure };
+    enum class Tool { Pan, Identify, Select, SelectPolygon, Measure };
 
     explicit MapCanvas(QWidget* parent = nullptr);
     ~MapCanvas() override;
@@ -56,6 +56,7 @@ signals:
     void viewChanged();
     void identifyAt(double x, double y, double tolerance);
     void rectangleSelected(double minx, double miny, double maxx, double maxy);
+    void polygonSelected(const QPolygonF& world);
     void measured(double length, double area, bool closed);
     void frameDrawn(double milliseconds);
 

@@ -137,6 +137,28 @@ private slots:
         QVERIFY(!m_window->locate(QStringLiteral("不存在的村名")));
     }
 
+    void selectionByRectangleAndPolygonFollowsInTheTable() {
+        m_window->showAttributeTable("villages");
+        const double r = 4000;
+        // The villages inside the box, counted through GDAL.
+        io::DatasetPtr ds = io::openVector(m_project.toStdString(), false);
+        OGRLayer* v = ds->GetLayerByName("villages");
+        v->SetSpatialFilterRect(m_village.x - r, m_village.y - r, m_village.x + r, m_village.y + r);
+        const int expected = int(v->GetFeatureCount());
+        QVERIFY(expected >= 1);
+        app::MapCanvas* c = m_window->canvas();
+        emit c->rectangleSelected(m_village.x - r, m_village.y - r, m_village.x + r, m_village.y + r);
+        QCOMPARE(int(c->selection().size()), expected);
+        QCOMPARE(int(m_window->attributeTable()->selectionModel()->selectedRows().size()), expected);
+        // A triangle around the one village selects it alone... unless a neighbour lies inside too.
+        QPolygonF tri;
+        tri << QPointF(m_village.x - 50, m_village.y - 50) << QPointF(m_village.x + 50, m_village.y - 50) << QPointF(m_village.x, m_village.y + 50);
+        emit c->polygonSelected(tri);
+        QCOMPARE(int(c->selection().size()), 1);
+        const auto rows = m_window->attributeTable()->selectionModel()->selectedRows();
+        QCOMPARE(int(rows.size()), 1);
+    }
+
     void screenshotOptionSavesTheWindow() {
         const QString png = m_dir.filePath("shot.png");
         QProcess p;
