@@ -192,15 +192,28 @@ private:
 };
 
 void drawHaloText(QPainter& p, const QPointF& baseline, const QString& text, const QFont& font, const QColor& color,
-                  const QColor& halo, double haloPx) {
+                  const QColor& halo, double haloPx, bool vector) {
     if (haloPx > 0 && halo.isValid() && halo.alpha() > 0) {
-        // The halo is a stroked outline path; the text itself stays real text so a PDF's text
-        // layer holds each label exactly once.
-        QPainterPath path;
-        path.addText(baseline, font, text);
-        p.setPen(QPen(halo, haloPx * 2, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
-        p.setBrush(Qt::NoBrush);
-        p.drawPath(path);
+        if (!vector && haloPx <= 3.0 && halo.alpha() == 255) {
+            // On screen and small print halos: the text drawn in the halo colour around a ring
+            // of offsets. Glyphs come from Qt's glyph cache, where stroking the outline path
+            // (below) costs most of a redraw: curves flattened and round joins at every point.
+            p.setFont(font);
+            p.setPen(halo);
+            const int steps = haloPx <= 1.5 ? 8 : 16;
+            for (int k = 0; k < steps; ++k) {
+                const double a = 2 * M_PI * k / steps;
+                p.drawText(baseline + QPointF(haloPx * std::cos(a), haloPx * std::sin(a)), text);
+            }
+        } else {
+            // The halo is a stroked outline path; the text itself stays real text so a PDF's
+            // text layer holds each label exactly once.
+            QPainterPath path;
+            path.addText(baseline, font, text);
+            p.setPen(QPen(halo, haloPx * 2, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+            p.setBrush(Qt::NoBrush);
+            p.drawPath(path);
+        }
     }
     p.setFont(font);
     p.setPen(color);
@@ -621,7 +634,7 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                 if (!view.target.contains(box)) continue;
                 if (!lc.allowOverlap && !grid.free(box)) continue;
                 grid.add(box);
-                drawHaloText(p, QPointF(tl.x(), tl.y() + fm.ascent()), lc.text, lc.font, lc.color, lc.halo, lc.haloPx);
+                drawHaloText(p, QPointF(tl.x(), tl.y() + fm.ascent()), lc.text, lc.font, lc.color, lc.halo, lc.haloPx, view.vector);
                 report.labels << lc.text;
                 break;
             }
@@ -692,7 +705,7 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                     p.translate(pos[k].first);
                     p.rotate(pos[k].second);
                     drawHaloText(p, QPointF(-adv[k] / 2 + lc.letterSpacingPx / 2, fm.ascent() - ch / 2), glyphs[k], lc.font, lc.color,
-                                 lc.halo, lc.haloPx);
+                                 lc.halo, lc.haloPx, view.vector);
                     p.restore();
                 }
                 report.labels << lc.text;
