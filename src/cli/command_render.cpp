@@ -168,6 +168,27 @@ Command renderCommand() {
             const double grow = std::max(focus->width(), focus->height());
             within = focus->expanded(grow);
         }
+        // Read only what shows at this scale: the frame's scale is known before any feature is
+        // (national views skip a million parcels and facilities drawn only when zoomed in).
+        {
+            render::Box box{1, 1, 0, 0};
+            if (focus) box = *focus;
+            else if (OGRLayer* c = project.findLayer("county")) {
+                OGREnvelope env;
+                if (c->GetFeatureCount() > 0 && c->GetExtent(&env, TRUE) == OGRERR_NONE) box = {env.MinX, env.MinY, env.MaxX, env.MaxY};
+            }
+            if (box.valid() && box.width() > 0) {
+                const double dpi = size.dpi > 0 ? size.dpi : size.paper.empty() ? 96 : 300;
+                const QSizeF px = size.paper.empty() ? QSizeF(size.widthPx > 0 ? size.widthPx : 1920, size.heightPx > 0 ? size.heightPx : 1080)
+                                                     : render::paperMm(size.paper, size.landscape) * (dpi / 25.4);
+                const double metresPerPx = std::max(box.width() / px.width(), box.height() / px.height());
+                const double scale = metresPerPx / (0.0254 / dpi);
+                std::vector<render::StyleLayer> kept;
+                for (auto& l : style.layers)
+                    if (l.visibleAt(scale * 0.7) || l.visibleAt(scale * 1.5)) kept.push_back(l);
+                style.layers = std::move(kept);
+            }
+        }
         ProgressBar bar("render");
         Feedback fb([&bar](double f, const std::string& s) { bar.update(f * 0.8, s); });
         auto data = render::MapData::load(project, results, render::layerRequests(style), within, &fb);

@@ -56,6 +56,23 @@ void applyDash(QPen& pen, const Value& v) {
         pen.setDashPattern(QList<qreal>(dash->begin(), dash->end()));
 }
 
+// On raster output a line under six pixels wide looks the same with flat caps and bevel
+// joins, which Qt strokes without flattening a curve at every vertex.
+void thinPen(QPen& pen, bool vector) {
+    if (vector || pen.widthF() >= 6.0) return;
+    pen.setCapStyle(Qt::FlatCap);
+    pen.setJoinStyle(Qt::BevelJoin);
+}
+
+// A feature too small on the device for its dash pattern to show (less than three periods).
+bool tiny(const Box& box, const MapView& view, const QPen& pen) {
+    double period = 0;
+    for (qreal d : pen.dashPattern()) period += d;
+    period *= std::max(1.0, pen.widthF());
+    const double size = std::max(box.width(), box.height()) * view.pxPerMetre();
+    return size < 3 * period;
+}
+
 // Parallel lines `spacing` apart at `angle` degrees (and at right angles for a crosshatch)
 // covering a circle of radius `r` around `centre`; the caller clips.
 void drawHatchLines(QPainter& p, QPointF centre, double r, double spacing, double angle, bool cross) {
@@ -475,6 +492,8 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                     QPen pen(outline, std::max(0.05, num(props.get("fill-outline-width"), 0.2)) * mm);
                     pen.setJoinStyle(Qt::RoundJoin);
                     applyDash(pen, props.get("fill-outline-dasharray"));
+                    thinPen(pen, view.vector);
+                    if (!view.vector && pen.style() == Qt::CustomDashLine && tiny(D.bbox(f), view, pen)) pen.setStyle(Qt::SolidLine);
                     p.strokePath(path, pen);
                 }
                 recordHit(f);
@@ -493,6 +512,8 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                         const QColor cc = qcolor(props.get("line-casing-color"), opacity);
                         const double cw = num(props.get("line-casing-width"), 0) * mm;
                         if (!cc.isValid() || cw <= width) continue;
+                        // A casing around a feature only a few casings across shows as a blot.
+                        if (!view.vector && std::max(D.bbox(f).width(), D.bbox(f).height()) * view.pxPerMetre() < 2 * cw) continue;
                         pen = QPen(cc, cw);
                     } else {
                         const QColor lc = qcolor(props.get("line-color"), opacity);
@@ -503,6 +524,8 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                     const std::string cap = str(props.get("line-cap"), "round"), join = str(props.get("line-join"), "round");
                     pen.setCapStyle(cap == "butt" ? Qt::FlatCap : cap == "square" ? Qt::SquareCap : Qt::RoundCap);
                     pen.setJoinStyle(join == "miter" ? Qt::MiterJoin : join == "bevel" ? Qt::BevelJoin : Qt::RoundJoin);
+                    thinPen(pen, view.vector);
+                    if (!view.vector && pen.style() == Qt::CustomDashLine && tiny(D.bbox(f), view, pen)) pen.setStyle(Qt::SolidLine);
                     p.setPen(pen);
                     for (size_t part = D.partBegin(f); part < D.partEnd(f); ++part) {
                         devicePart(D, part, view, tol, poly);
@@ -519,6 +542,7 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
             // On raster output, a point whose pixel already holds the same opaque dot is skipped
             // (national views draw hundreds of thousands of villages).
             std::vector<uint8_t> occupied;
+            std::unordered_map<std::string, QImage> sprites;
             const bool dedupe = !view.vector && drawn.size() > 20000;
             const int W = int(view.target.width()) + 1, H = int(view.target.height()) + 1;
             if (dedupe) occupied.assign(size_t(W) * size_t(H), 0);
@@ -531,6 +555,28 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                 const double sw = num(props.get("circle-stroke-width"), 0) * mm;
                 p.setPen(stroke.isValid() && sw > 0 ? QPen(stroke, sw) : QPen(Qt::NoPen));
                 p.setBrush(fill.isValid() ? QBrush(fill) : QBrush(Qt::NoBrush));
+                // Small dots on raster output: one pre-drawn sprite per look, blitted.
+                const QImage* sprite = nullptr;
+                QPointF spriteHalf;
+                if (!view.vector && r + sw <= 12) {
+                    const std::string key = std::to_string(std::lround(r * 8)) + "/" + std::to_string(fill.rgba()) + "/" +
+                                            std::to_string(stroke.isValid() ? stroke.rgba() : 0u) + "/" + std::to_string(std::lround(sw * 8));
+                    auto it = sprites.find(key);
+                    if (it == sprites.end()) {
+                        const int n = int(std::ceil(2 * (r + sw))) + 3;
+                        QImage img(n, n, QImage::Format_ARGB32_Premultiplied);
+                        img.fill(Qt::transparent);
+                        QPainter sp(&img);
+                        sp.setRenderHint(QPainter::Antialiasing, true);
+                        sp.setPen(p.pen());
+                        sp.setBrush(p.brush());
+                        sp.drawEllipse(QPointF(n / 2.0, n / 2.0), r, r);
+                        sp.end();
+                        it = sprites.emplace(key, std::move(img)).first;
+                    }
+                    sprite = &it->second;
+                    spriteHalf = QPointF(sprite->width() / 2.0, sprite->height() / 2.0);
+                }
                 bool any = false;
                 for (size_t part = D.partBegin(f); part < D.partEnd(f); ++part) {
                     const size_t i = D.pointBegin(part);
@@ -543,7 +589,12 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                             o = 1;
                         }
                     }
-                    p.drawEllipse(c, r, r);
+                    if (sprite) {
+                        const QPointF at = c - spriteHalf;
+                        p.drawImage(QPoint(int(std::lround(at.x())), int(std::lround(at.y()))), *sprite);
+                    } else {
+                        p.drawEllipse(c, r, r);
+                    }
                     any = true;
                 }
                 if (any || !dedupe) {
