@@ -370,6 +370,13 @@ struct PagePainter::Impl {
         done.view.dpi = dpi;
         done.view.vector = vector;
         done.view.extent = render::fitExtent(focus.box, rect, frame.margin);
+        // Labels keep clear of the furniture placed over this map.
+        for (const auto& f : layout.frames)
+            if ((f.type == FrameType::ScaleBar || f.type == FrameType::North || f.type == FrameType::Legend || f.type == FrameType::Overview) &&
+                (f.map == frame.id || f.type == FrameType::Overview)) {
+                const QRectF r(f.rectMm.x() * mm, f.rectMm.y() * mm, f.rectMm.width() * mm, f.rectMm.height() * mm);
+                if (r.intersects(rect)) done.view.keepClear.push_back(r);
+            }
         p.save();
         p.setClipRect(rect);
         p.fillRect(rect, Qt::white);

@@ -32,17 +32,23 @@ MapResult drawMap(QPainter& p, const MapRenderer& renderer, const Box& focus, co
     r.view.dpi = dpi;
     r.view.vector = vector;
     r.view.extent = fitExtent(focus, frame, options.margin);
+    const double mm = dpi / 25.4;
+    // Where the furniture goes, kept clear of labels.
+    const QPointF northAt(frame.right() - 9 * mm, frame.top() + 13 * mm);
+    const QPointF scaleAt(frame.left() + 6 * mm, frame.bottom() - 6 * mm);
+    const double scaleMaxMm = std::min(50.0, frame.width() / mm * 0.3);
+    if (options.northArrow) r.view.keepClear.push_back(QRectF(northAt - QPointF(7 * mm, 10 * mm), QSizeF(14 * mm, 20 * mm)));
+    if (options.scaleBar) r.view.keepClear.push_back(QRectF(scaleAt.x() - 1 * mm, scaleAt.y() - 11 * mm, scaleMaxMm * mm + 12 * mm, 12 * mm));
     p.fillRect(frame, Qt::white);
     r.report = renderer.render(p, r.view);
-    const double mm = dpi / 25.4;
     p.save();
     p.setClipRect(frame);
     if (options.grid) drawGrid(p, r.view, renderer.data().epsg());
     if (options.northArrow)
-        drawNorthArrow(p, QPointF(frame.right() - 9 * mm, frame.top() + 13 * mm), 12, dpi, trueNorthAngle(r.view, renderer.data().epsg()));
+        drawNorthArrow(p, northAt, 12, dpi, trueNorthAngle(r.view, renderer.data().epsg()));
     if (options.scaleBar) {
-        r.scaleBar = chooseScaleBar(r.view, std::min(50.0, frame.width() / mm * 0.3));
-        drawScaleBar(p, r.view, QPointF(frame.left() + 6 * mm, frame.bottom() - 6 * mm), std::min(50.0, frame.width() / mm * 0.3));
+        r.scaleBar = chooseScaleBar(r.view, scaleMaxMm);
+        drawScaleBar(p, r.view, scaleAt, scaleMaxMm);
     }
     if (options.legend)
         r.legendRect = drawLegend(p, renderer, r.report,

@@ -666,6 +666,7 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
     // it collides with no label placed before it.
     std::stable_sort(labels.begin(), labels.end(), [](const LabelCandidate& a, const LabelCandidate& b) { return a.priority < b.priority; });
     CollisionGrid grid(view.target, std::max(16.0, 8 * mm));
+    for (const QRectF& b : view.keepClear) grid.add(b);  // map furniture: no label goes under it
     for (const auto& lc : labels) {
         const QFontMetricsF fm(lc.font, p.device());
         if (!lc.onLine) {

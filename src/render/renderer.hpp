@@ -34,6 +34,7 @@ struct MapView {
     double dpi = 96; // device dots per inch (sizes in styles are millimetres)
     bool vector = false;  // PDF/SVG: draw symbols as vectors, no pixel-level shortcuts
     const LayerSwitches* switches = nullptr;  // none: every layer, in style order, opaque
+    std::vector<QRectF> keepClear;  // device rectangles labels must avoid (scale bar, north arrow)
 
     double pxPerMm() const { return dpi / 25.4; }
     double pxPerMetre() const { return target.width() / extent.width(); }
