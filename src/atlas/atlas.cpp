@@ -132,6 +132,14 @@ AtlasReport makeAtlas(const analysis::Registry& registry, const AtlasOptions& op
     feedback.checkCancelled();
     const AtlasData atlas = AtlasData::load(project, options.by, layout, options.where, options.sort, results);
     report.analysisSeconds = since(t0);
+    if (!atlas.unlocated.empty()) {
+        QString list;
+        for (size_t i = 0; i < atlas.unlocated.size() && i < 10; ++i) list += (i ? ", " : "") + QString::fromStdString(atlas.unlocated[i]);
+        if (atlas.unlocated.size() > 10) list += QStringLiteral(" …");
+        report.warnings << QStringLiteral("%1 %2 have no location; their pages show their township: %3")
+                               .arg(atlas.unlocated.size())
+                               .arg(QString::fromStdString(pageKindLayer(options.by)), list);
+    }
     if (atlas.pages.empty())
         throw DataError({options.project, pageKindLayer(options.by), "", ""},
                         options.where.empty() ? "the layer has no features: nothing to print" : "no feature matches --where \"" + options.where + "\"");
@@ -318,7 +326,7 @@ AtlasReport makeAtlas(const analysis::Registry& registry, const AtlasOptions& op
     for (auto& p : pngs)
         if (!p.empty()) report.pngs.push_back(p);
     warnings.removeDuplicates();
-    report.warnings = warnings;
+    report.warnings << warnings;
     report.totalSeconds = since(t0);
     feedback.setProgress(1.0, "完成");
     return report;

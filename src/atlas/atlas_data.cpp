@@ -139,7 +139,14 @@ AtlasData AtlasData::load(io::Project& project, PageKind kind, const Layout& lay
 
     if (OGRLayer* t = project.findLayer("townships")) {
         const int ic = t->GetLayerDefn()->GetFieldIndex("code"), in = t->GetLayerDefn()->GetFieldIndex("name");
-        forEach(*t, [&](OGRFeature& f) { d.townshipNames[fieldText(f, ic)] = fieldText(f, in); });
+        forEach(*t, [&](OGRFeature& f) {
+            d.townshipNames[fieldText(f, ic)] = fieldText(f, in);
+            if (const OGRGeometry* g = f.GetGeometryRef(); g && !g->IsEmpty()) {
+                OGREnvelope env;
+                g->getEnvelope(&env);
+                d.townshipBoxes[fieldText(f, ic)] = {env.MinX, env.MinY, env.MaxX, env.MaxY};
+            }
+        });
     }
     if (OGRLayer* v = project.findLayer("villages")) {
         OGRFeatureDefn* defn = v->GetLayerDefn();
@@ -180,9 +187,20 @@ AtlasData AtlasData::load(io::Project& project, PageKind kind, const Layout& lay
         else if (auto v = d.villages.find(p.fields["village_code"]); v != d.villages.end()) p.townshipCode = v->second.townshipCode;
         if (auto t = d.townshipNames.find(p.townshipCode); t != d.townshipNames.end()) p.townshipName = t->second;
         const OGRGeometry* g = f.GetGeometryRef();
-        if (!g || g->IsEmpty())
-            throw DataError({project.path(), layerName, (p.code.empty() ? "fid " + std::to_string(p.fid) : p.code), "geom"},
-                            "the feature has no geometry: an atlas page needs to know where it is");
+        if (!g || g->IsEmpty()) {
+            // Real counties have villages whose seat was never surveyed: the page shows the
+            // township they belong to and says so.
+            auto tb = d.townshipBoxes.find(p.townshipCode);
+            if (tb == d.townshipBoxes.end())
+                throw DataError({project.path(), layerName, (p.code.empty() ? "fid " + std::to_string(p.fid) : p.code), "geom"},
+                                "the feature has no geometry and its township has no outline: an atlas page needs to know where it is");
+            p.located = false;
+            p.bbox = tb->second;
+            p.point = {(p.bbox.minx + p.bbox.maxx) / 2, (p.bbox.miny + p.bbox.maxy) / 2};
+            d.unlocated.push_back(p.code.empty() ? "fid " + std::to_string(p.fid) : p.code);
+            d.pages.push_back(std::move(p));
+            return;
+        }
         OGREnvelope env;
         g->getEnvelope(&env);
         p.bbox = {env.MinX, env.MinY, env.MaxX, env.MaxY};

@@ -29,6 +29,7 @@ struct PageFeature {
     std::vector<std::vector<QPointF>> rings;  // polygon outline (world), empty for points
     QPointF point;                            // the feature's point (or a point on its surface)
     render::Box bbox;
+    bool located = true;  // false: no geometry; the page shows its township (bbox) instead
 };
 
 struct ServiceRow {
@@ -72,9 +73,11 @@ public:
 
     PageKind kind = PageKind::Villages;
     std::vector<PageFeature> pages;
+    std::vector<std::string> unlocated;  // pages whose feature has no geometry (codes)
     std::string countyName, countyCode, dataDate;
     bool synthetic = false;
     std::map<std::string, std::string> townshipNames;  // code -> name
+    std::map<std::string, render::Box> townshipBoxes;  // code -> envelope
     std::map<std::string, VillageInfo> villages;       // code -> figures
 
     // Per village code.

@@ -326,6 +326,10 @@ struct PagePainter::Impl {
     Focus focusOf(const PageFeature& page, const Frame& frame) const {
         Focus f;
         f.centre = page.point;
+        if (!page.located) {  // the township instead; nothing to highlight
+            f.box = page.bbox;
+            return f;
+        }
         if (!page.rings.empty()) {
             f.rings = page.rings;
             f.box = page.bbox;
@@ -381,7 +385,11 @@ struct PagePainter::Impl {
         p.setClipRect(rect);
         p.fillRect(rect, Qt::white);
         done.report = done.renderer->render(p, done.view);
-        if (frame.highlight) {
+        if (!page.located) {
+            const QString note = QStringLiteral("未采集位置：图示为所在乡镇%1").arg(qs(page.townshipName));
+            drawTextBox(p, QRectF(rect.left() + 2 * mm, rect.top() + 2 * mm, rect.width() - 4 * mm, 6 * mm), note, 3, true,
+                        Qt::AlignLeft | Qt::AlignVCenter, QColor(0xc6, 0x28, 0x28), dpi, false);
+        } else if (frame.highlight) {
             QPainterPath hole;
             if (!focus.rings.empty()) hole = ringsPath(focus.rings, done.view);
             else {
@@ -433,7 +441,7 @@ struct PagePainter::Impl {
         r.render(p, v);
         p.setRenderHint(QPainter::Antialiasing, true);
         const QColor accent(0xd8, 0x1b, 0x60);
-        if (page) {
+        if (page && page->located) {
             if (!page->rings.empty()) {
                 p.setPen(QPen(accent, 0.3 * mm));
                 p.setBrush(QColor(0xd8, 0x1b, 0x60, 140));
@@ -800,6 +808,7 @@ void PagePainter::drawCover(QPainter& p, const QString& title, int featurePages,
     p.setRenderHint(QPainter::Antialiasing, true);
     p.setClipRect(mapRect);
     for (const auto& page : m->atlas.pages) {
+        if (!page.located) continue;
         if (!page.rings.empty()) {
             p.setPen(QPen(QColor(0xd8, 0x1b, 0x60), 0.25 * mm));
             p.setBrush(QColor(0xd8, 0x1b, 0x60, 40));

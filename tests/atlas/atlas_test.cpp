@@ -254,6 +254,34 @@ TEST_F(Atlas, ResettlementSitesWithoutSitesSayWhy) {
     EXPECT_NE(r.output.find("nothing to print"), std::string::npos) << r.output;
 }
 
+TEST(AtlasUnlocated, AVillageWithoutAPointGetsItsTownshipAndSaysSo) {
+    TempDir dir;
+    const std::string path = dir.file("p.gpkg");
+    makeSmallProject(path);
+    {
+        io::DatasetPtr ds = io::openVector(path, true);
+        OGRLayer* v = ds->GetLayerByName("villages");
+        io::FeaturePtr f(OGRFeature::CreateFeature(v->GetLayerDefn()));
+        f->SetField("code", "433127001003");
+        f->SetField("name", "无坐标村");
+        f->SetField("township_code", "433127001");
+        f->SetField("population", 500);
+        ASSERT_EQ(v->CreateFeature(f.get()), OGRERR_NONE);
+    }
+    const std::string pdf = dir.file("u.pdf");
+    const auto r = runCli("atlas " + quote(path) + " --template " + quote(shipped("village_plain.json")) +
+                          " --by villages --no-front-matter --out " + quote(pdf));
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("1 villages have no location"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("433127001003"), std::string::npos) << r.output;
+    ASSERT_EQ(pdfPages(pdf, dir), 6);
+    const std::string text = pageText(pdf, 3, dir);  // township 001: 001, 002, then 003
+    EXPECT_NE(text.find("无坐标村"), std::string::npos) << text;
+    EXPECT_NE(text.find("未采集位置"), std::string::npos) << text;
+    EXPECT_NE(text.find("甲镇"), std::string::npos) << text;
+    EXPECT_EQ(pageText(pdf, 1, dir).find("未采集位置"), std::string::npos);
+}
+
 // The binder alone: three parts from QPdfWriter become one book with the pages in order,
 // the text of every page intact, bookmarks and a link.
 TEST(PdfBook, BindsPartsInOrderWithOutlineAndLinks) {
