@@ -174,7 +174,7 @@ void MainWindow::buildMenus() {
         QString err;
         if (!f.isEmpty() && !addResult(f, &err)) QMessageBox::warning(this, T("添加分析结果"), err);
     });
-    file->addAction(T("导出图集…"), this, &MainWindow::atlasDialog);
+    file->addAction(T("导出图集…"), this, &MainWindow::atlasDialog)->setObjectName("export-atlas");
     file->addAction(T("保存窗口截图…"), this, [this]() {
         const QString f = QFileDialog::getSaveFileName(this, T("保存窗口截图"), "ruralatlas.png", "PNG (*.png)");
         if (!f.isEmpty()) grab().save(f);
@@ -759,6 +759,7 @@ void MainWindow::importDialog(const QStringList& files) {
         dlg.setWindowTitle(T("导入数据") + " — " + QFileInfo(file).fileName());
         auto* form = new QFormLayout(&dlg);
         auto* into = new QComboBox;
+        into->setObjectName("into");
         for (const auto& def : projectLayers()) into->addItem(qs(std::string(def.titleZh)) + " (" + qs(std::string(def.name)) + ")", qs(std::string(def.name)));
         // Guess the target from the file name (e.g. 卫生室.xlsx -> facilities).
         const QString base = QFileInfo(file).completeBaseName().toLower();
@@ -847,7 +848,9 @@ void MainWindow::atlasDialog() {
     preview->setAlignment(Qt::AlignCenter);
     preview->setObjectName("atlasPreview");
     auto* previewBtn = new QPushButton(T("预览"));
+    previewBtn->setObjectName("preview");
     auto* exportBtn = new QPushButton(T("导出 PDF"));
+    exportBtn->setObjectName("export");
     auto* status = new QLabel;
     status->setWordWrap(true);
     form->addRow(T("版式"), tpl);

@@ -61,6 +61,8 @@ public:
     QString projectPath() const { return m_projectPath; }
     QString statusText() const;
     void showAttributeTable(const QString& layer);
+    // The import dialog for each file (what dropping files on the window does).
+    void importFiles(const QStringList& files) { importDialog(files); }
 
 signals:
     void analysisFinished(bool ok, const QString& message);

@@ -3,6 +3,8 @@
 // the result layer, find a village with the locator and check the view went there, the
 // --screenshot option, the English translation.
 #include <QAction>
+#include <QComboBox>
+#include <QLabel>
 #include <QStatusBar>
 #include <QApplication>
 #include <QDialogButtonBox>
@@ -20,6 +22,7 @@
 #include "app/i18n.hpp"
 #include "app/main_window.hpp"
 #include "io/gdal_util.hpp"
+#include "io/proj_transform.hpp"
 #include "render/fonts.hpp"
 
 using namespace ruralatlas;
@@ -157,6 +160,72 @@ private slots:
         QCOMPARE(int(c->selection().size()), 1);
         const auto rows = m_window->attributeTable()->selectionModel()->selectedRows();
         QCOMPARE(int(rows.size()), 1);
+    }
+
+    void importingADroppedFileGoesThroughTheDialog() {
+        // A clinic in WGS84 GeoJSON next to the test village.
+        io::ToLonLat toLonLat(4546);
+        double lon = m_village.x + 300, lat = m_village.y + 200;
+        QVERIFY(toLonLat.transform(lon, lat));
+        const QString file = m_dir.filePath("new_clinic.geojson");
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QStringLiteral("{\"type\": \"FeatureCollection\", \"features\": [{\"type\": \"Feature\", \"properties\": "
+                               "{\"id\": \"NEW1\", \"kind\": \"village_clinic\", \"name\": \"新建卫生室\"}, \"geometry\": "
+                               "{\"type\": \"Point\", \"coordinates\": [%1, %2]}}]}")
+                    .arg(lon, 0, 'f', 7)
+                    .arg(lat, 0, 'f', 7)
+                    .toUtf8());
+        f.close();
+        const auto count = [&]() {
+            io::DatasetPtr ds = io::openVector(m_project.toStdString(), false);
+            return ds->GetLayerByName("facilities")->GetFeatureCount();
+        };
+        const GIntBig before = count();
+        bool chosen = false;
+        QTimer::singleShot(200, [&]() {
+            auto* dlg = qobject_cast<QDialog*>(QApplication::activeModalWidget());
+            if (!dlg) return;
+            auto* into = dlg->findChild<QComboBox*>("into");
+            const int i = into ? into->findData("facilities") : -1;
+            if (i < 0) return;
+            into->setCurrentIndex(i);
+            chosen = true;
+            dlg->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->click();
+        });
+        m_window->importFiles({file});
+        QVERIFY(chosen);
+        QCOMPARE(count(), before + 1);
+        QVERIFY2(m_window->resultPanel()->toPlainText().contains(QStringLiteral("新增 1")), qPrintable(m_window->resultPanel()->toPlainText()));
+        // The new clinic is on the map: identify finds it.
+        io::DatasetPtr ds = io::openVector(m_project.toStdString(), false);
+        OGRLayer* fl = ds->GetLayerByName("facilities");
+        fl->SetAttributeFilter("id = 'NEW1'");
+        io::FeaturePtr nf(fl->GetNextFeature());
+        QVERIFY(nf);
+        const OGRPoint* pt = nf->GetGeometryRef()->toPoint();
+        QVERIFY(std::fabs(pt->getX() - (m_village.x + 300)) < 0.01 && std::fabs(pt->getY() - (m_village.y + 200)) < 0.01);
+        QVERIFY(m_window->identify(pt->getX(), pt->getY(), 5));
+        bool named = false;
+        for (int r = 0; r < m_window->identifyTable()->rowCount(); ++r)
+            named = named || m_window->identifyTable()->item(r, 1)->text() == QStringLiteral("新建卫生室");
+        QVERIFY(named);
+    }
+
+    void atlasDialogPreviewsOnePage() {
+        QAction* action = m_window->findChild<QAction*>("export-atlas");
+        QVERIFY(action);
+        bool previewed = false;
+        QTimer::singleShot(200, [&]() {
+            auto* dlg = qobject_cast<QDialog*>(QApplication::activeModalWidget());
+            if (!dlg) return;
+            dlg->findChild<QPushButton*>("preview")->click();  // draws synchronously
+            auto* label = dlg->findChild<QLabel*>("atlasPreview");
+            previewed = label && !label->pixmap().isNull() && label->pixmap().width() > 100;
+            dlg->reject();
+        });
+        action->trigger();
+        QVERIFY(previewed);
     }
 
     void screenshotOptionSavesTheWindow() {
