@@ -45,6 +45,21 @@ void drawTextBox(QPainter& p, const QRectF& r, const QString& text, double sizeM
     p.restore();
 }
 
+// A section title with a rule under it at the top of `r`; returns where the content starts.
+double drawSectionTitle(QPainter& p, const QRectF& r, const QString& title, double sizeMm, double dpi) {
+    if (title.isEmpty()) return r.top();
+    const double mm = dpi / 25.4;
+    const QFont font = Fonts::instance().font(sizeMm * 1.2, dpi, true);
+    const QFontMetricsF fm(font, p.device());
+    p.setFont(font);
+    p.setPen(QColor(0x1a, 0x3c, 0x6e));
+    p.drawText(QRectF(r.left(), r.top(), r.width(), fm.height() * 1.3), Qt::AlignLeft | Qt::AlignVCenter, Fonts::instance().printable(title));
+    const double y = r.top() + fm.height() * 1.35;
+    p.setPen(QPen(QColor(0x1a, 0x3c, 0x6e), 0.35 * mm));
+    p.drawLine(QPointF(r.left(), y - 0.6 * mm), QPointF(r.right(), y - 0.6 * mm));
+    return y;
+}
+
 struct Table {
     QString title;
     std::vector<QString> header;
@@ -59,20 +74,13 @@ struct Table {
 void drawTable(QPainter& p, const QRectF& r, const Table& t, double sizeMm, double dpi, int maxRows) {
     const double mm = dpi / 25.4;
     const Fonts& fonts = Fonts::instance();
-    const QFont titleFont = fonts.font(sizeMm * 1.2, dpi, true), headFont = fonts.font(sizeMm, dpi, true), cellFont = fonts.font(sizeMm, dpi);
-    const QFontMetricsF tfm(titleFont, p.device()), cfm(cellFont, p.device());
+    const QFont headFont = fonts.font(sizeMm, dpi, true), cellFont = fonts.font(sizeMm, dpi);
+    const QFontMetricsF cfm(cellFont, p.device());
     const double rowH = cfm.height() * 1.55, padX = 1.2 * mm;
     p.save();
     p.setClipRect(r.adjusted(-1, -1, 1, 1));
     double y = r.top();
-    if (!t.title.isEmpty()) {
-        p.setFont(titleFont);
-        p.setPen(QColor(0x1a, 0x3c, 0x6e));
-        p.drawText(QRectF(r.left(), y, r.width(), tfm.height() * 1.3), Qt::AlignLeft | Qt::AlignVCenter, fonts.printable(t.title));
-        y += tfm.height() * 1.35;
-        p.setPen(QPen(QColor(0x1a, 0x3c, 0x6e), 0.35 * mm));
-        p.drawLine(QPointF(r.left(), y - 0.6 * mm), QPointF(r.right(), y - 0.6 * mm));
-    }
+    y = drawSectionTitle(p, r, t.title, sizeMm, dpi);
     double totalW = 0;
     for (double w : t.widths) totalW += w;
     std::vector<double> colX{r.left()};
@@ -117,19 +125,12 @@ void drawParagraphs(QPainter& p, const QRectF& r, const QString& title, const st
                     double dpi) {
     const double mm = dpi / 25.4;
     const Fonts& fonts = Fonts::instance();
-    const QFont titleFont = fonts.font(sizeMm * 1.2, dpi, true), font = fonts.font(sizeMm, dpi);
-    const QFontMetricsF tfm(titleFont, p.device()), fm(font, p.device());
+    const QFont font = fonts.font(sizeMm, dpi);
+    const QFontMetricsF fm(font, p.device());
     p.save();
     p.setClipRect(r.adjusted(-1, -1, 1, 1));
     double y = r.top();
-    if (!title.isEmpty()) {
-        p.setFont(titleFont);
-        p.setPen(QColor(0x1a, 0x3c, 0x6e));
-        p.drawText(QRectF(r.left(), y, r.width(), tfm.height() * 1.3), Qt::AlignLeft | Qt::AlignVCenter, fonts.printable(title));
-        y += tfm.height() * 1.35;
-        p.setPen(QPen(QColor(0x1a, 0x3c, 0x6e), 0.35 * mm));
-        p.drawLine(QPointF(r.left(), y - 0.6 * mm), QPointF(r.right(), y - 0.6 * mm));
-    }
+    y = drawSectionTitle(p, r, title, sizeMm, dpi);
     p.setFont(font);
     p.setPen(Qt::black);
     if (items.empty()) {
@@ -163,19 +164,12 @@ void drawHouseholdBars(QPainter& p, const QRectF& r, const QString& title, const
                        double dpi) {
     const double mm = dpi / 25.4;
     const Fonts& fonts = Fonts::instance();
-    const QFont titleFont = fonts.font(sizeMm * 1.2, dpi, true), font = fonts.font(sizeMm, dpi);
-    const QFontMetricsF tfm(titleFont, p.device()), fm(font, p.device());
+    const QFont font = fonts.font(sizeMm, dpi);
+    const QFontMetricsF fm(font, p.device());
     p.save();
     p.setClipRect(r.adjusted(-1, -1, 1, 1));
     double y = r.top();
-    if (!title.isEmpty()) {
-        p.setFont(titleFont);
-        p.setPen(QColor(0x1a, 0x3c, 0x6e));
-        p.drawText(QRectF(r.left(), y, r.width(), tfm.height() * 1.3), Qt::AlignLeft | Qt::AlignVCenter, fonts.printable(title));
-        y += tfm.height() * 1.35;
-        p.setPen(QPen(QColor(0x1a, 0x3c, 0x6e), 0.35 * mm));
-        p.drawLine(QPointF(r.left(), y - 0.6 * mm), QPointF(r.right(), y - 0.6 * mm));
-    }
+    y = drawSectionTitle(p, r, title, sizeMm, dpi);
     p.setFont(font);
     long long maxShown = 0;
     for (const auto& [label, n] : bars)
