@@ -9,17 +9,9 @@
 # Usage: bash bench/atlas_bench.sh   (after scripts/setup.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ra=build/release/src/cli/ruralatlas
-dir=out/bench
+BENCH_LABEL_WIDTH=62
+source bench/common.sh
 tpl=styles/atlas
-mkdir -p "$dir"
-[ -f "$dir/county-300.gpkg" ] || "$ra" demo --out "$dir/county-300.gpkg" --villages 300 --seed 1 >/dev/null
-run() {  # label, command...
-  local label=$1; shift
-  /usr/bin/time -f "%e %M" -o "$dir/time.txt" "$@" >/dev/null
-  read -r secs kb < "$dir/time.txt"
-  printf "%-62s %6.2f s  %6.0f MB\n" "$label" "$secs" "$((kb / 1024))"
-}
 pages() { pdfinfo "$1" | awk '/^Pages:/ {print $2}'; }
 echo "== whole process (analyses, reading, drawing on every core, binding the PDF)"
 run "village profile atlas, rich (runs coverage x3 + gaps)" "$ra" atlas "$dir/county-300.gpkg" --template $tpl/village_profile.json --by villages --out "$dir/atlas-villages.pdf"

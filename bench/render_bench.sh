@@ -5,16 +5,7 @@
 # Usage: bash bench/render_bench.sh   (after scripts/setup.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ra=build/release/src/cli/ruralatlas
-dir=out/bench
-mkdir -p "$dir"
-[ -f "$dir/county-300.gpkg" ] || "$ra" demo --out "$dir/county-300.gpkg" --villages 300 --seed 1 >/dev/null
-run() {  # label, command...
-  local label=$1; shift
-  /usr/bin/time -f "%e %M" -o "$dir/time.txt" "$@" >/dev/null
-  read -r secs kb < "$dir/time.txt"
-  printf "%-46s %6.2f s  %6.0f MB\n" "$label" "$secs" "$((kb / 1024))"
-}
+source bench/common.sh
 echo "== whole process (reading the GeoPackage, drawing, writing the file)"
 run "county A3 300 dpi PNG (4961x3508)" "$ra" render "$dir/county-300.gpkg" --paper A3 --out "$dir/county-A3.png"
 run "county A3 300 dpi PNG with legend and grid" "$ra" render "$dir/county-300.gpkg" --paper A3 --legend --grid --out "$dir/county-A3-legend.png"

@@ -79,8 +79,7 @@ void drawTable(QPainter& p, const QRectF& r, const Table& t, double sizeMm, doub
     const double rowH = cfm.height() * 1.55, padX = 1.2 * mm;
     p.save();
     p.setClipRect(r.adjusted(-1, -1, 1, 1));
-    double y = r.top();
-    y = drawSectionTitle(p, r, t.title, sizeMm, dpi);
+    double y = drawSectionTitle(p, r, t.title, sizeMm, dpi);
     double totalW = 0;
     for (double w : t.widths) totalW += w;
     std::vector<double> colX{r.left()};
@@ -129,8 +128,7 @@ void drawParagraphs(QPainter& p, const QRectF& r, const QString& title, const st
     const QFontMetricsF fm(font, p.device());
     p.save();
     p.setClipRect(r.adjusted(-1, -1, 1, 1));
-    double y = r.top();
-    y = drawSectionTitle(p, r, title, sizeMm, dpi);
+    double y = drawSectionTitle(p, r, title, sizeMm, dpi);
     p.setFont(font);
     p.setPen(Qt::black);
     if (items.empty()) {
@@ -168,8 +166,7 @@ void drawHouseholdBars(QPainter& p, const QRectF& r, const QString& title, const
     const QFontMetricsF fm(font, p.device());
     p.save();
     p.setClipRect(r.adjusted(-1, -1, 1, 1));
-    double y = r.top();
-    y = drawSectionTitle(p, r, title, sizeMm, dpi);
+    double y = drawSectionTitle(p, r, title, sizeMm, dpi);
     p.setFont(font);
     long long maxShown = 0;
     for (const auto& [label, n] : bars)
