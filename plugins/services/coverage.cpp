@@ -12,6 +12,7 @@
 #include "analysis/walk_surface.hpp"
 #include "core/error.hpp"
 #include "core/schema.hpp"
+#include "core/timing.hpp"
 
 namespace ruralatlas::services {
 
@@ -38,16 +39,26 @@ io::Project& CoverageContext::project() {
     return *m_project;
 }
 
-const std::vector<VillageRec>& CoverageContext::villages() {
-    if (!m_villages) m_villages = loadVillages(project());
-    return *m_villages;
+std::shared_ptr<const std::vector<VillageRec>> CoverageContext::villages() {
+    if (!m_villages) m_villages = std::make_shared<const std::vector<VillageRec>>(loadVillages(project()));
+    return m_villages;
 }
 
-const RoadNetwork& CoverageContext::network(const NetworkOptions& options, Feedback& feedback) {
-    const bool same = m_network && m_networkOptions.walkKmh == options.walkKmh && m_networkOptions.maxWalkMetres == options.maxWalkMetres &&
-                      m_networkOptions.tolerance == options.tolerance;
-    if (!same) {
-        m_network = std::make_unique<RoadNetwork>(loadRoads(project()), options, &feedback);
+bool CoverageContext::hasNetwork(const NetworkOptions& options) const {
+    return m_network && m_networkOptions.walkKmh == options.walkKmh && m_networkOptions.maxWalkMetres == options.maxWalkMetres &&
+           m_networkOptions.tolerance == options.tolerance;
+}
+
+const RoadNetwork& CoverageContext::network(const NetworkOptions& options, Feedback& feedback, std::vector<RoadRec>* given) {
+    if (!hasNetwork(options)) {
+        std::vector<RoadRec> roads;
+        if (given) {
+            roads = std::move(*given);
+        } else {
+            PhaseTimer t("read roads");
+            roads = loadRoads(project());
+        }
+        m_network = std::make_unique<RoadNetwork>(std::move(roads), options, &feedback);
         m_networkOptions = options;
     }
     return *m_network;
@@ -71,7 +82,7 @@ void CoverageContext::prefetchWalk(const std::vector<std::string>& kinds, const 
         return;  // no DEM: callers fall back to their other rules
     }
     std::vector<XY> targets;
-    for (const auto& v : villages())
+    for (const auto& v : *villages())
         if (v.hasPoint) targets.push_back(v.at);
     struct Job {
         std::string key;
@@ -145,13 +156,31 @@ CoverageResult computeCoverage(CoverageContext& context, const CoverageOptions& 
         r.standardId = s->id;
     }
     feedback.setProgress(0.05, "reading");
-    r.villages = context.villages();
-    r.facilities = loadFacilities(project, kind, statusesFor(o.status));
+    NetworkOptions no;
+    no.walkKmh = o.walkKmh;
+    no.maxWalkMetres = o.maxWalkMetres;
+    // What this run still needs, read on both cores at once: villages (unless a gaps run already
+    // holds them all), the facilities, and the roads when the network is not built yet.
+    LoadedData loaded;
+    {
+        PhaseTimer t("read (parallel)");
+        LoadRequest want;
+        want.villages = !context.hasVillages();
+        want.villageFields = VillageFields::Coverage;
+        want.facilities = true;
+        want.facilityKind = kind;
+        want.facilityStatuses = statusesFor(o.status);
+        want.roads = o.mode == "road" && !context.hasNetwork(no);
+        loaded = loadInParallel(project, want);
+    }
+    r.villages = context.hasVillages() ? context.villages() : std::make_shared<const std::vector<VillageRec>>(std::move(loaded.villages));
+    r.facilities = std::move(loaded.facilities);
+    const std::vector<VillageRec>& villages = *r.villages;
     std::vector<XY> targets, sources;
     std::vector<std::size_t> targetVillage;
-    for (std::size_t i = 0; i < r.villages.size(); ++i)
-        if (r.villages[i].hasPoint) {
-            targets.push_back(r.villages[i].at);
+    for (std::size_t i = 0; i < villages.size(); ++i)
+        if (villages[i].hasPoint) {
+            targets.push_back(villages[i].at);
             targetVillage.push_back(i);
         }
     for (const auto& f : r.facilities) sources.push_back(f.at);
@@ -162,14 +191,16 @@ CoverageResult computeCoverage(CoverageContext& context, const CoverageOptions& 
     if (!sources.empty()) {
         if (o.mode == "straight") {
             feedback.setProgress(0.3, "nearest");
+            PhaseTimer t("nearest (straight)");
             routes = nearestStraight(sources, targets, 2);
         } else if (o.mode == "road") {
             feedback.setProgress(0.2, "road network");
-            NetworkOptions no;
-            no.walkKmh = o.walkKmh;
-            no.maxWalkMetres = o.maxWalkMetres;
-            network = &context.network(no, feedback);
+            {
+                PhaseTimer t("road network");
+                network = &context.network(no, feedback, loaded.roads.empty() ? nullptr : &loaded.roads);
+            }
             feedback.setProgress(0.5, "shortest paths");
+            PhaseTimer t("shortest paths");
             routes = network->nearest(sources, targets, feedback);
         } else if (o.mode == "walk") {
             feedback.setProgress(0.2, "terrain");
@@ -182,8 +213,8 @@ CoverageResult computeCoverage(CoverageContext& context, const CoverageOptions& 
         }
     }
     feedback.checkCancelled();
-    r.rows.resize(r.villages.size());
-    for (std::size_t i = 0; i < r.villages.size(); ++i) r.rows[i].village = &r.villages[i];
+    r.rows.resize(villages.size());
+    for (std::size_t i = 0; i < villages.size(); ++i) r.rows[i].village = &villages[i];
     for (std::size_t k = 0; k < targets.size(); ++k) {
         VillageCoverage& row = r.rows[targetVillage[k]];
         row.route = routes[k];

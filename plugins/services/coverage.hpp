@@ -37,7 +37,7 @@ struct CoverageResult {
     double threshold = 0;
     std::string thresholdUnit;  // "m" or "min"
     std::string standardId;     // where the threshold came from ("" = given)
-    std::vector<analysis::VillageRec> villages;
+    std::shared_ptr<const std::vector<analysis::VillageRec>> villages;  // shared with the context
     std::vector<analysis::FacilityRec> facilities;
     std::vector<VillageCoverage> rows;
     bool capacity = false;
@@ -49,8 +49,13 @@ class CoverageContext {
 public:
     explicit CoverageContext(std::string projectPath) : m_path(std::move(projectPath)) {}
     const std::string& path() const { return m_path; }
-    const std::vector<analysis::VillageRec>& villages();
-    const analysis::RoadNetwork& network(const analysis::NetworkOptions& options, Feedback& feedback);
+    // Every village with every field analyses use (read once, shared by the runs).
+    std::shared_ptr<const std::vector<analysis::VillageRec>> villages();
+    bool hasVillages() const { return m_villages != nullptr; }
+    // The road network; `roads` when given are the project's roads already read (no second read).
+    const analysis::RoadNetwork& network(const analysis::NetworkOptions& options, Feedback& feedback,
+                                         std::vector<analysis::RoadRec>* roads = nullptr);
+    bool hasNetwork(const analysis::NetworkOptions& options) const;
     const analysis::WalkSurface& surface(Feedback& feedback);
     io::Project& project();
     // Walking time from every village to the nearest facility of each kind, computed on every
@@ -63,7 +68,7 @@ private:
     std::map<std::string, std::vector<analysis::Route>> m_walkCache;  // "kind|status" -> routes to villages with points
     std::string m_path;
     std::unique_ptr<io::Project> m_project;
-    std::optional<std::vector<analysis::VillageRec>> m_villages;
+    std::shared_ptr<const std::vector<analysis::VillageRec>> m_villages;
     std::unique_ptr<analysis::RoadNetwork> m_network;
     analysis::NetworkOptions m_networkOptions;
     std::unique_ptr<analysis::WalkSurface> m_surface;

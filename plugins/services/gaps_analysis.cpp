@@ -67,7 +67,8 @@ public:
         io::Project& project = context.project();
         const auto standards = loadStandards(project);
         if (standards.empty()) throw DataError({projectPath, "standards"}, "the project has no standards");
-        const auto& villages = context.villages();
+        const auto villagesShared = context.villages();
+        const auto& villages = *villagesShared;
         const auto townshipList = loadTownships(project);
         std::map<std::string, std::string> townshipName(townshipList.begin(), townshipList.end());
         const std::string status = p.text("status");

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
+#include <stdexcept>
 
 #include "core/error.hpp"
 
@@ -67,28 +68,36 @@ int ResultWriter::addLayer(const std::string& name, OGRwkbGeometryType geometry,
     return static_cast<int>(m_layers.size() - 1);
 }
 
+void ResultWriter::csvField(std::string& out, long long number) {
+    char buf[24];
+    const auto r = std::to_chars(buf, buf + sizeof buf, number);
+    out.append(buf, r.ptr);
+}
+
+void ResultWriter::csvField(std::string& out, double number) {
+    char buf[32];
+    const auto r = std::to_chars(buf, buf + sizeof buf, number);
+    out.append(buf, r.ptr);
+}
+
+void ResultWriter::csvField(std::string& out, std::string_view text) {
+    if (text.find_first_of(",\"\n\r") == std::string_view::npos) {
+        out += text;
+        return;
+    }
+    out += '"';
+    for (char c : text) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+}
+
 namespace {
 void appendCsv(std::string& out, const Value& v) {
     std::visit([&](const auto& x) {
         using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, long long>) {
-            out += std::to_string(x);
-        } else if constexpr (std::is_same_v<T, double>) {
-            char buf[32];
-            const auto r = std::to_chars(buf, buf + sizeof buf, x);
-            out.append(buf, r.ptr);
-        } else if constexpr (std::is_same_v<T, std::string>) {
-            if (x.find_first_of(",\"\n\r") == std::string::npos) {
-                out += x;
-            } else {
-                out += '"';
-                for (char c : x) {
-                    if (c == '"') out += '"';
-                    out += c;
-                }
-                out += '"';
-            }
-        }
+        if constexpr (!std::is_same_v<T, std::monostate>) ResultWriter::csvField(out, x);
     }, v);
 }
 }  // namespace
@@ -96,11 +105,7 @@ void appendCsv(std::string& out, const Value& v) {
 void ResultWriter::addRow(int layer, const std::vector<Value>& values, std::unique_ptr<OGRGeometry> geometry) {
     if (layer < 0) return;
     if (m_csv) {
-        for (std::size_t i = 0; i < values.size(); ++i) {
-            if (i) m_csvText += ',';
-            appendCsv(m_csvText, values[i]);
-        }
-        m_csvText += '\n';
+        formatCsvRow(m_csvText, values);
         return;
     }
     OGRLayer* l = m_layers[static_cast<std::size_t>(layer)];
@@ -116,6 +121,19 @@ void ResultWriter::addRow(int layer, const std::vector<Value>& values, std::uniq
     }
     if (geometry && !m_csv) f->SetGeometryDirectly(geometry.release());
     if (l->CreateFeature(f.get()) != OGRERR_NONE) throw DataError({m_out, l->GetName()}, "cannot write: " + io::lastGdalError());
+}
+
+void ResultWriter::formatCsvRow(std::string& out, const std::vector<Value>& values) {
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (i) out += ',';
+        appendCsv(out, values[i]);
+    }
+    out += '\n';
+}
+
+void ResultWriter::addCsvText(const std::string& rows) {
+    if (!m_csv) throw std::logic_error("ResultWriter::addCsvText on a GeoPackage");
+    m_csvText += rows;
 }
 
 void ResultWriter::commit() {

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -28,6 +29,14 @@ public:
     // Returns the layer index; with CSV only the first layer is written (later ones return -1).
     int addLayer(const std::string& name, OGRwkbGeometryType geometry, const std::vector<ColumnDef>& columns, const std::string& titleZh);
     void addRow(int layer, const std::vector<Value>& values, std::unique_ptr<OGRGeometry> geometry = nullptr);
+    // CSV only: rows formatted by formatCsvRow (so they can be formatted on several threads),
+    // appended in the order given.
+    void addCsvText(const std::string& rows);
+    static void formatCsvRow(std::string& out, const std::vector<Value>& values);
+    // One CSV field (quoted when it must be), without building a Value: for hot loops.
+    static void csvField(std::string& out, std::string_view text);
+    static void csvField(std::string& out, double number);
+    static void csvField(std::string& out, long long number);
     void commit();
 
 private:

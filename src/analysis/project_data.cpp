@@ -1,8 +1,15 @@
 #include "analysis/project_data.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <functional>
+#include <limits>
+#include <mutex>
+#include <thread>
 
 #include "core/error.hpp"
+#include "core/timing.hpp"
 
 namespace ruralatlas::analysis {
 
@@ -31,15 +38,35 @@ std::optional<double> optReal(OGRFeature& f, int i) {
     return f.GetFieldAsDouble(i);
 }
 std::string str(OGRFeature& f, int i) { return i >= 0 && f.IsFieldSetAndNotNull(i) ? f.GetFieldAsString(i) : std::string(); }
+
+// The attribute filter of a slice (and of a condition besides), in the layer's own FID column.
+std::string sliceFilter(OGRLayer& l, const FidRange* range, const std::string& also = {}) {
+    std::string f = also;
+    if (range) {
+        const char* fid = l.GetFIDColumn();
+        const std::string col = fid && *fid ? std::string("\"") + fid + "\"" : std::string("fid");
+        if (range->first != std::numeric_limits<long long>::min()) f += (f.empty() ? "" : " AND ") + col + " >= " + std::to_string(range->first);
+        if (range->last != std::numeric_limits<long long>::max()) f += (f.empty() ? "" : " AND ") + col + " < " + std::to_string(range->last);
+    }
+    return f;
+}
+void applyFilter(OGRLayer& l, const std::string& filter) {
+    if (l.SetAttributeFilter(filter.empty() ? nullptr : filter.c_str()) != OGRERR_NONE)
+        throw DataError({"", l.GetName()}, "cannot filter the layer: " + io::lastGdalError());
+}
 }  // namespace
 
-std::vector<VillageRec> loadVillages(io::Project& project) {
+std::vector<VillageRec> loadVillages(io::Project& project, VillageFields fields, const FidRange* range) {
     std::vector<VillageRec> out;
     OGRLayer& l = project.layer("villages");
-    out.reserve(static_cast<std::size_t>(std::max<GIntBig>(0, l.GetFeatureCount())));
+    if (!range) out.reserve(static_cast<std::size_t>(std::max<GIntBig>(0, l.GetFeatureCount())));
     // Fetch only what analyses use (GDAL then selects fewer columns).
     const char* ignored[] = {"class_code", "plan_type", "poor_households", "monitored_households", "collective_income", "elevation_m", nullptr};
-    l.SetIgnoredFields(ignored);
+    const char* ignoredForCoverage[] = {"class_code", "plan_type", "poor_households", "monitored_households", "collective_income", "elevation_m",
+                                        "status", "terrain", "households", "tap_water_rate", "sanitary_toilet_rate", "hardened_road",
+                                        "has_village_plan", nullptr};
+    l.SetIgnoredFields(fields == VillageFields::Coverage ? ignoredForCoverage : ignored);
+    applyFilter(l, sliceFilter(l, range));
     const Fields fi(l);
     const int iCode = fi["code"], iName = fi["name"], iTown = fi["township_code"], iStatus = fi["status"], iTerrain = fi["terrain"],
               iPop = fi["population"], iHh = fi["households"], iTap = fi["tap_water_rate"], iToilet = fi["sanitary_toilet_rate"],
@@ -67,14 +94,17 @@ std::vector<VillageRec> loadVillages(io::Project& project) {
         out.push_back(std::move(v));
     }
     l.SetIgnoredFields(nullptr);
+    l.SetAttributeFilter(nullptr);
     return out;
 }
 
-std::vector<FacilityRec> loadFacilities(io::Project& project, const std::string& kind, const std::vector<std::string>& statuses) {
+std::vector<FacilityRec> loadFacilities(io::Project& project, const std::string& kind, const std::vector<std::string>& statuses,
+                                        const FidRange* range) {
     std::vector<FacilityRec> out;
     OGRLayer& l = project.layer("facilities");
-    std::string filter = "kind = '" + kind + "'";
-    l.SetAttributeFilter(kind.empty() ? nullptr : filter.c_str());
+    std::string quoted;
+    for (char c : kind) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+    applyFilter(l, sliceFilter(l, range, kind.empty() ? std::string() : "kind = '" + quoted + "'"));
     const Fields fi(l);
     const int iStatus = fi["status"], iId = fi["id"], iName = fi["name"], iKind = fi["kind"], iVillage = fi["village_code"], iCap = fi["capacity"];
     l.ResetReading();
@@ -97,9 +127,10 @@ std::vector<FacilityRec> loadFacilities(io::Project& project, const std::string&
     return out;
 }
 
-std::vector<RoadRec> loadRoads(io::Project& project) {
+std::vector<RoadRec> loadRoads(io::Project& project, const FidRange* range) {
     std::vector<RoadRec> out;
     OGRLayer& l = project.layer("roads");
+    applyFilter(l, sliceFilter(l, range));
     const Fields fi(l);
     const int iClass = fi["class"], iSurface = fi["surface"], iSpeed = fi["speed_kmh"], iOneway = fi["oneway"];
     l.ResetReading();
@@ -121,6 +152,7 @@ std::vector<RoadRec> loadRoads(io::Project& project) {
         else if (t == wkbMultiLineString)
             for (const auto* part : *g->toMultiLineString()) addLine(part);
     }
+    l.SetAttributeFilter(nullptr);
     return out;
 }
 
@@ -194,6 +226,88 @@ std::vector<std::pair<std::string, std::string>> loadTownships(io::Project& proj
     if (!l) return out;
     l->ResetReading();
     for (auto& f : *l) out.emplace_back(str(*f, "code"), str(*f, "name"));
+    return out;
+}
+
+namespace {
+// Where to cut a layer into `parts` slices by feature id: the first feature's id and the feature
+// count (both cheap in a GeoPackage: the start of the rowid b-tree, gpkg_ogr_contents). Ids with
+// gaps only unbalance the slices; the first and last slices are open-ended, so none is missed.
+std::vector<FidRange> fidSlices(io::Project& project, const char* layer, int parts) {
+    OGRLayer* l = project.findLayer(layer);
+    if (!l || parts < 2 || !l->GetFIDColumn() || !*l->GetFIDColumn()) return {};
+    const GIntBig count = l->GetFeatureCount(FALSE);
+    if (count < 1000) return {};
+    l->ResetReading();
+    io::FeaturePtr first{l->GetNextFeature()};
+    l->ResetReading();
+    if (!first) return {};
+    const long long lo = first->GetFID();
+    std::vector<FidRange> out;
+    for (int k = 0; k < parts; ++k)
+        out.push_back({k == 0 ? std::numeric_limits<long long>::min() : lo + count * k / parts,
+                       k == parts - 1 ? std::numeric_limits<long long>::max() : lo + count * (k + 1) / parts});
+    return out;
+}
+}  // namespace
+
+LoadedData loadInParallel(io::Project& first, const LoadRequest& request, int threads) {
+    const std::string projectPath = first.path();
+    // Tasks, biggest first: every table in `parts` slices by feature id.
+    struct Task {
+        int table;  // 0 villages, 1 facilities, 2 roads
+        std::optional<FidRange> range;
+        std::vector<VillageRec> villages;
+        std::vector<FacilityRec> facilities;
+        std::vector<RoadRec> roads;
+    };
+    std::vector<Task> tasks;
+    auto slice = [&](int table, const char* layer, int parts) {
+        const auto slices = fidSlices(first, layer, parts);
+        if (slices.empty()) tasks.push_back({table, std::nullopt, {}, {}, {}});
+        for (const FidRange& r : slices) tasks.push_back({table, r, {}, {}, {}});
+    };
+    const int parts = std::max(1, threads);
+    if (request.roads) slice(2, "roads", parts);
+    if (request.villages) slice(0, "villages", parts);
+    if (request.facilities) slice(1, "facilities", parts);
+    std::atomic<std::size_t> next{0};
+    std::exception_ptr error;
+    std::mutex errorMutex;
+    auto run = [&](io::Project* own) {
+        std::optional<io::Project> opened;
+        try {
+            for (std::size_t t; (t = next.fetch_add(1)) < tasks.size();) {
+                if (!own) own = &opened.emplace(io::Project::open(projectPath, false));
+                Task& task = tasks[t];
+                const FidRange* r = task.range ? &*task.range : nullptr;
+                PhaseTimer timer(task.table == 0 ? "read villages slice" : task.table == 1 ? "read facilities slice" : "read roads slice");
+                if (task.table == 0) task.villages = loadVillages(*own, request.villageFields, r);
+                else if (task.table == 1) task.facilities = loadFacilities(*own, request.facilityKind, request.facilityStatuses, r);
+                else task.roads = loadRoads(*own, r);
+            }
+        } catch (...) {
+            std::lock_guard lock(errorMutex);
+            if (!error) error = std::current_exception();
+            next = tasks.size();
+        }
+    };
+    std::vector<std::thread> pool;
+    const int helpers = std::min<int>(std::max(1, threads), static_cast<int>(tasks.size())) - 1;
+    for (int k = 0; k < helpers; ++k) pool.emplace_back(run, nullptr);
+    run(&first);
+    for (auto& t : pool) t.join();
+    if (error) std::rethrow_exception(error);
+    LoadedData out;
+    for (Task& t : tasks) {
+        auto append = [](auto& to, auto& from) {
+            if (to.empty()) to = std::move(from);
+            else to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+        };
+        if (t.table == 0) append(out.villages, t.villages);
+        else if (t.table == 1) append(out.facilities, t.facilities);
+        else append(out.roads, t.roads);
+    }
     return out;
 }
 

@@ -1,24 +1,20 @@
 #include "analysis/road_network.hpp"
 
 #include <algorithm>
-#include <boost/geometry.hpp>
-#include <boost/geometry/index/rtree.hpp>
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <queue>
 #include <thread>
 #include <unordered_map>
 
+#include "analysis/segment_grid.hpp"
+#include "core/timing.hpp"
+
 namespace ruralatlas::analysis {
 
-namespace bg = boost::geometry;
-namespace bgi = boost::geometry::index;
-using BPoint = bg::model::point<double, 2, bg::cs::cartesian>;
-using BBox = bg::model::box<BPoint>;
-using BSeg = bg::model::segment<BPoint>;
-
 struct RoadNetwork::Index {
-    bgi::rtree<std::pair<BSeg, std::uint32_t>, bgi::rstar<16>> edges;
+    SegmentGrid fine;  // the segments, for joining points to the road
 };
 
 double defaultRoadSpeed(const std::string& cls, const std::string& surface) {
@@ -66,45 +62,117 @@ bool crossing(const XY& p, const XY& p2, const XY& q, const XY& q2, double& t, d
     return t > 0 && t < 1 && u > 0 && u < 1;
 }
 
-// Node identity within the tolerance, through a hash grid of cell = tolerance.
+// Node identity within the tolerance, through a hash grid of cell = tolerance: an open-addressing
+// table (a node per cell, the first one filed there) probed in the 3x3 cells around a point.
 class NodeGrid {
 public:
-    NodeGrid(double tol, std::vector<XY>& nodes, std::size_t expected) : m_tol(tol), m_nodes(nodes) { m_cells.reserve(expected); }
+    NodeGrid(double tol, std::vector<XY>& nodes, std::size_t expected) : m_tol(tol), m_nodes(nodes) {
+        std::size_t cap = 1024;
+        while (cap < expected * 2) cap *= 2;
+        m_keys.assign(cap, kEmpty);
+        m_ids.resize(cap);
+        m_mask = cap - 1;
+    }
     std::uint32_t get(const XY& p) {
         const auto cx = static_cast<std::int64_t>(std::floor(p.x / m_tol)), cy = static_cast<std::int64_t>(std::floor(p.y / m_tol));
         for (std::int64_t dx = -1; dx <= 1; ++dx)
             for (std::int64_t dy = -1; dy <= 1; ++dy) {
-                auto it = m_cells.find(key(cx + dx, cy + dy));
-                if (it != m_cells.end() && dist(m_nodes[it->second], p) <= m_tol) return it->second;
+                const std::uint64_t k = key(cx + dx, cy + dy);
+                for (std::size_t slot = hash(k);; slot = (slot + 1) & m_mask) {
+                    if (m_keys[slot] == kEmpty) break;
+                    if (m_keys[slot] == k) {
+                        if (dist(m_nodes[m_ids[slot]], p) <= m_tol) return m_ids[slot];
+                        break;
+                    }
+                }
             }
         const auto id = static_cast<std::uint32_t>(m_nodes.size());
         m_nodes.push_back(p);
-        m_cells.emplace(key(cx, cy), id);
+        insert(key(cx, cy), id);
         return id;
     }
 
 private:
+    static constexpr std::uint64_t kEmpty = ~std::uint64_t{0};
+    // Cell coordinates packed in 32 bits each (a projected CRS at 0.5 m stays far inside).
     static std::uint64_t key(std::int64_t x, std::int64_t y) {
-        return (static_cast<std::uint64_t>(x) * 0x9E3779B97F4A7C15ULL) ^ static_cast<std::uint64_t>(y);
+        return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(x)) << 32) | static_cast<std::uint32_t>(y);
+    }
+    std::size_t hash(std::uint64_t k) const { return static_cast<std::size_t>((k * 0x9E3779B97F4A7C15ULL) >> 17) & m_mask; }
+    void insert(std::uint64_t k, std::uint32_t id) {
+        if (++m_used * 2 > m_keys.size()) grow();
+        for (std::size_t slot = hash(k);; slot = (slot + 1) & m_mask) {
+            if (m_keys[slot] == k) return;  // the cell keeps its first node
+            if (m_keys[slot] == kEmpty) {
+                m_keys[slot] = k;
+                m_ids[slot] = id;
+                return;
+            }
+        }
+    }
+    void grow() {
+        std::vector<std::uint64_t> keys(m_keys.size() * 2, kEmpty);
+        std::vector<std::uint32_t> ids(keys.size());
+        keys.swap(m_keys);
+        ids.swap(m_ids);
+        m_mask = m_keys.size() - 1;
+        for (std::size_t i = 0; i < keys.size(); ++i)
+            if (keys[i] != kEmpty)
+                for (std::size_t slot = hash(keys[i]);; slot = (slot + 1) & m_mask)
+                    if (m_keys[slot] == kEmpty) {
+                        m_keys[slot] = keys[i];
+                        m_ids[slot] = ids[i];
+                        break;
+                    }
     }
     double m_tol;
     std::vector<XY>& m_nodes;
-    std::unordered_map<std::uint64_t, std::uint32_t> m_cells;
+    std::vector<std::uint64_t> m_keys;
+    std::vector<std::uint32_t> m_ids;
+    std::size_t m_mask = 0, m_used = 0;
 };
 }  // namespace
 
 RoadNetwork::RoadNetwork(const std::vector<RoadRec>& roads, const NetworkOptions& opt, Feedback* feedback)
     : m_opt(opt), m_index(std::make_shared<Index>()) {
-    // Every input segment, with the splits other roads force on it.
+    const double tol = opt.tolerance;
+    // Vertices of every road (repeats in a row dropped), and the segments between them: segment
+    // k of a road runs from vertex va to va + 1.
     struct InSeg {
         XY a, b;
-        std::uint32_t road;
+        std::uint32_t road, va;
     };
+    std::vector<XY> verts;
+    std::vector<unsigned char> shared;  // vertex needs a global identity (road end, or met by another road)
     std::vector<InSeg> segs;
-    for (std::uint32_t r = 0; r < roads.size(); ++r)
-        for (std::size_t i = 0; i + 1 < roads[r].line.size(); ++i)
-            if (dist(roads[r].line[i], roads[r].line[i + 1]) > 0) segs.push_back({roads[r].line[i], roads[r].line[i + 1], r});
-    // Splits other roads force on each segment, found in parallel (each thread its own list).
+    {
+        PhaseTimer timer("network: segments");
+        std::size_t points = 0;
+        for (const auto& r : roads) points += r.line.size();
+        verts.reserve(points);
+        shared.reserve(points);
+        segs.reserve(points);
+        for (std::uint32_t r = 0; r < roads.size(); ++r) {
+            const auto& line = roads[r].line;
+            const std::size_t first = verts.size();
+            for (const XY& p : line) {
+                if (verts.size() > first && verts.back().x == p.x && verts.back().y == p.y) continue;
+                if (verts.size() > first)
+                    segs.push_back({verts.back(), p, r, static_cast<std::uint32_t>(verts.size() - 1)});
+                verts.push_back(p);
+                shared.push_back(0);
+            }
+            if (verts.size() - first < 2) {  // a road of one point: nothing to drive on
+                verts.resize(first);
+                shared.resize(first);
+                continue;
+            }
+            shared[first] = shared.back() = 1;
+        }
+    }
+    // Splits other roads force on each segment (proper crossings, and an end of one road touching
+    // the inside of another within the tolerance), and vertices another road meets within the
+    // tolerance: every nearby pair from the grid, on both cores.
     struct SplitAt {
         std::uint32_t seg;
         double t;
@@ -112,93 +180,114 @@ RoadNetwork::RoadNetwork(const std::vector<RoadRec>& roads, const NetworkOptions
     };
     std::vector<SplitAt> splits;
     {
-        std::vector<std::pair<BBox, std::uint32_t>> boxes;
-        boxes.reserve(segs.size());
-        for (std::uint32_t i = 0; i < segs.size(); ++i) {
-            BBox b(BPoint(std::min(segs[i].a.x, segs[i].b.x), std::min(segs[i].a.y, segs[i].b.y)),
-                   BPoint(std::max(segs[i].a.x, segs[i].b.x), std::max(segs[i].a.y, segs[i].b.y)));
-            boxes.emplace_back(b, i);
-        }
-        const bgi::rtree<std::pair<BBox, std::uint32_t>, bgi::rstar<16>> tree(boxes.begin(), boxes.end());
-        const double tol = opt.tolerance;
-        auto work = [&](std::uint32_t begin, std::uint32_t end, std::vector<SplitAt>& found) {
-            std::vector<std::pair<BBox, std::uint32_t>> hits;
-            for (std::uint32_t i = begin; i < end; ++i) {
-                BBox q = boxes[i].first;
-                q.min_corner().set<0>(q.min_corner().get<0>() - tol);
-                q.min_corner().set<1>(q.min_corner().get<1>() - tol);
-                q.max_corner().set<0>(q.max_corner().get<0>() + tol);
-                q.max_corner().set<1>(q.max_corner().get<1>() + tol);
-                hits.clear();
-                tree.query(bgi::intersects(q), std::back_inserter(hits));
-                const InSeg& s = segs[i];
-                for (const auto& [box, j] : hits) {
-                    if (j <= i) continue;
-                    const InSeg& o = segs[j];
-                    double t, u;
-                    if (crossing(s.a, s.b, o.a, o.b, t, u)) {
-                        const XY p = lerp(s.a, s.b, t);
-                        found.push_back({i, t, p});
-                        found.push_back({j, u, p});
-                        continue;
-                    }
-                    // An end of one touching the inside of the other (T-junction without a shared vertex).
-                    for (const XY& e : {o.a, o.b}) {
-                        const double tt = project(s.a, s.b, e);
-                        if (tt > 0 && tt < 1 && dist(lerp(s.a, s.b, tt), e) <= tol) found.push_back({i, tt, e});
-                    }
-                    for (const XY& e : {s.a, s.b}) {
-                        const double uu = project(o.a, o.b, e);
-                        if (uu > 0 && uu < 1 && dist(lerp(o.a, o.b, uu), e) <= tol) found.push_back({j, uu, e});
+        PhaseTimer timer("network: crossings");
+        const SegmentGrid grid(segs.size(), [&](std::size_t i) { return std::pair<XY, XY>(segs[i].a, segs[i].b); }, tol);
+        struct Found {
+            std::vector<SplitAt> splits;
+            std::vector<std::uint32_t> sharedVertices;
+        };
+        const double tol2 = tol * tol;
+        auto states = grid.forEachPair<Found>(2, [] { return Found{}; }, [&](Found& found, std::size_t cell, std::uint32_t i, std::uint32_t j) {
+            const InSeg& s = segs[i];
+            const InSeg& o = segs[j];
+            if (std::max(s.a.x, s.b.x) + tol < std::min(o.a.x, o.b.x) || std::max(o.a.x, o.b.x) + tol < std::min(s.a.x, s.b.x) ||
+                std::max(s.a.y, s.b.y) + tol < std::min(o.a.y, o.b.y) || std::max(o.a.y, o.b.y) + tol < std::min(s.a.y, s.b.y))
+                return;
+            double t, u;
+            if (crossing(s.a, s.b, o.a, o.b, t, u)) {
+                const XY p = lerp(s.a, s.b, t);
+                if (grid.cellOf(p) == cell) {
+                    found.splits.push_back({i, t, p});
+                    found.splits.push_back({j, u, p});
+                }
+                return;
+            }
+            const XY se[2] = {s.a, s.b}, oe[2] = {o.a, o.b};
+            const std::uint32_t sv[2] = {s.va, s.va + 1}, ov[2] = {o.va, o.va + 1};
+            for (int k = 0; k < 2; ++k) {
+                // An end of one touching the inside of the other (T-junction without a shared vertex).
+                const double tt = project(s.a, s.b, oe[k]);
+                if (tt > 0 && tt < 1 && dist(lerp(s.a, s.b, tt), oe[k]) <= tol && grid.cellOf(oe[k]) == cell) {
+                    found.splits.push_back({i, tt, oe[k]});
+                    found.sharedVertices.push_back(ov[k]);
+                }
+                const double uu = project(o.a, o.b, se[k]);
+                if (uu > 0 && uu < 1 && dist(lerp(o.a, o.b, uu), se[k]) <= tol && grid.cellOf(se[k]) == cell) {
+                    found.splits.push_back({j, uu, se[k]});
+                    found.sharedVertices.push_back(sv[k]);
+                }
+                // Vertices of two roads (or two places of one road) within the tolerance.
+                for (int q = 0; q < 2; ++q) {
+                    if (sv[k] == ov[q]) continue;
+                    const double dx = se[k].x - oe[q].x, dy = se[k].y - oe[q].y;
+                    if (dx * dx + dy * dy <= tol2 && grid.cellOf(se[k]) == cell) {
+                        found.sharedVertices.push_back(sv[k]);
+                        found.sharedVertices.push_back(ov[q]);
                     }
                 }
             }
-        };
-        const auto n = static_cast<std::uint32_t>(segs.size());
-        std::vector<SplitAt> other;
-        std::thread helper(work, n / 2, n, std::ref(other));
-        work(0, n / 2, splits);
-        helper.join();
+        });
         if (feedback) feedback->checkCancelled();
-        splits.insert(splits.end(), other.begin(), other.end());
+        for (auto& f : states) {
+            splits.insert(splits.end(), f.splits.begin(), f.splits.end());
+            for (std::uint32_t v : f.sharedVertices) shared[v] = 1;
+        }
         std::sort(splits.begin(), splits.end(), [](const SplitAt& a, const SplitAt& b) { return a.seg != b.seg ? a.seg < b.seg : a.t < b.t; });
     }
-    // Nodes and segments.
-    NodeGrid grid(std::max(opt.tolerance, 1e-6), m_nodes, segs.size() + splits.size() / 2 + 1);
+    // Nodes: vertices no other road comes near are nodes of their own; road ends, shared
+    // vertices and split points are merged within the tolerance through a hash grid.
+    std::optional<PhaseTimer> timer("network: nodes");
+    std::size_t sharedCount = 0;
+    for (unsigned char s : shared) sharedCount += s;
+    NodeGrid grid(std::max(tol, 1e-6), m_nodes, sharedCount + splits.size() + 1);
+    m_nodes.reserve(verts.size() + splits.size() / 2 + 1);
+    std::vector<std::uint32_t> nodeOf(verts.size());
+    for (std::size_t v = 0; v < verts.size(); ++v) {
+        if (shared[v]) {
+            nodeOf[v] = grid.get(verts[v]);
+        } else {
+            nodeOf[v] = static_cast<std::uint32_t>(m_nodes.size());
+            m_nodes.push_back(verts[v]);
+        }
+    }
+    shared = {};
     struct FineEdge {
         std::uint32_t a, b;
         double metres, minutesAB, minutesBA;
     };
     std::vector<FineEdge> fine;
-    std::vector<std::pair<BSeg, std::uint32_t>> segmentIndex;
-    m_nodes.reserve(segs.size() + splits.size() / 2 + 1);
     fine.reserve(segs.size() + splits.size() / 2);
-    segmentIndex.reserve(segs.size() + splits.size() / 2);
     std::size_t k = 0;
-    std::vector<Split> points;
+    std::vector<std::uint32_t> points;
+    std::vector<double> metresPerMinuteOf(roads.size());
+    for (std::size_t r = 0; r < roads.size(); ++r)
+        metresPerMinuteOf[r] = (roads[r].speedKmh > 0 ? roads[r].speedKmh : defaultRoadSpeed(roads[r].cls, roads[r].surface)) * 1000.0 / 60.0;
     for (std::size_t i = 0; i < segs.size(); ++i) {
         const InSeg& s = segs[i];
         const RoadRec& road = roads[s.road];
         points.clear();
-        points.push_back({0, s.a});
-        for (; k < splits.size() && splits[k].seg == i; ++k) points.push_back({splits[k].t, splits[k].p});
-        points.push_back({1, s.b});
-        const double kmh = road.speedKmh > 0 ? road.speedKmh : defaultRoadSpeed(road.cls, road.surface);
-        const double metresPerMinute = kmh * 1000.0 / 60.0;
-        std::uint32_t prev = grid.get(points[0].p);
+        points.push_back(nodeOf[s.va]);
+        for (; k < splits.size() && splits[k].seg == i; ++k) points.push_back(grid.get(splits[k].p));
+        points.push_back(nodeOf[s.va + 1]);
+        const double metresPerMinute = metresPerMinuteOf[s.road];
+        std::uint32_t prev = points[0];
         for (std::size_t q = 1; q < points.size(); ++q) {
-            const std::uint32_t next = grid.get(points[q].p);
+            const std::uint32_t next = points[q];
             if (next == prev) continue;
             const double len = dist(m_nodes[prev], m_nodes[next]);
             const double minutes = len / metresPerMinute;
             fine.push_back({prev, next, len, minutes, road.oneway ? kUnreachable : minutes});
-            segmentIndex.emplace_back(BSeg(BPoint(m_nodes[prev].x, m_nodes[prev].y), BPoint(m_nodes[next].x, m_nodes[next].y)),
-                                      static_cast<std::uint32_t>(fine.size() - 1));
             prev = next;
         }
     }
-    m_index->edges = decltype(m_index->edges)(segmentIndex.begin(), segmentIndex.end());
-    segmentIndex = {};
+    segs = {};
+    verts = {};
+    nodeOf = {};
+    timer.emplace("network: segment index");
+    m_segmentEnds.resize(fine.size());
+    for (std::uint32_t e = 0; e < fine.size(); ++e) m_segmentEnds[e] = {fine[e].a, fine[e].b};
+    m_index->fine = SegmentGrid(fine.size(), [&](std::size_t i) { return std::pair<XY, XY>(m_nodes[fine[i].a], m_nodes[fine[i].b]); }, 0.0);
+    timer.emplace("network: contraction");
 
     // Contract chains of degree-2 nodes (shape points) into edges between junctions: the search
     // then visits junctions only; points still join the network on their own segment.
@@ -255,8 +344,20 @@ RoadNetwork::RoadNetwork(const std::vector<RoadRec>& roads, const NetworkOptions
             chain(fine[e].a, e);
         }
 
-    // CSR adjacency of the contracted graph.
-    m_offsets.assign(m_nodes.size() + 1, 0);
+    // Junctions numbered 0..J-1 for the search (its arrays then hold junctions only, not the
+    // millions of shape points), and the CSR adjacency of the contracted graph over them.
+    {
+        std::vector<std::uint32_t> compact(m_nodes.size(), 0);
+        std::uint32_t j = 0;
+        for (std::size_t n = 0; n < m_nodes.size(); ++n)
+            if (junction[n]) compact[n] = j++;
+        for (Edge& e : m_edges) {
+            e.a = compact[e.a];
+            e.b = compact[e.b];
+        }
+        m_junctions = j;
+    }
+    m_offsets.assign(std::size_t{m_junctions} + 1, 0);
     for (const Edge& e : m_edges) {
         ++m_offsets[e.a + 1];
         ++m_offsets[e.b + 1];
@@ -268,23 +369,21 @@ RoadNetwork::RoadNetwork(const std::vector<RoadRec>& roads, const NetworkOptions
         m_incident[fill[m_edges[e].a]++] = e;
         m_incident[fill[m_edges[e].b]++] = e;
     }
-    m_segmentEnds.resize(fine.size());
-    for (std::uint32_t e = 0; e < fine.size(); ++e) m_segmentEnds[e] = {fine[e].a, fine[e].b};
 }
 
 RoadNetwork::Attachment RoadNetwork::attach(const XY& p) const {
     Attachment at;
-    if (m_fine.empty()) return at;
-    std::vector<std::pair<BSeg, std::uint32_t>> hit;
-    m_index->edges.query(bgi::nearest(BPoint(p.x, p.y), 1), std::back_inserter(hit));
-    if (hit.empty()) return at;
-    const std::uint32_t f = hit[0].second;
-    const auto [na, nb] = m_segmentEnds[f];
-    const double t = project(m_nodes[na], m_nodes[nb], p);
+    std::uint32_t f;
+    double d2, t;
+    if (!m_index->fine.nearest(p, m_opt.maxWalkMetres, [&](std::size_t i) {
+            const auto [na, nb] = m_segmentEnds[i];
+            return std::pair<XY, XY>(m_nodes[na], m_nodes[nb]);
+        }, f, d2, t))
+        return at;
     at.fine = f;
     at.edge = m_fine[f].edge;
     at.s = m_fine[f].forward ? t : 1 - t;
-    at.walk = dist(lerp(m_nodes[na], m_nodes[nb], t), p);
+    at.walk = std::sqrt(d2);
     return at;
 }
 
@@ -341,7 +440,7 @@ double RoadNetwork::between(const Attachment& p, const Attachment& q) const {
 
 std::vector<RoadNetwork::Label> RoadNetwork::search(const std::vector<std::pair<Attachment, int>>& sources, double maxMinutes,
                                                     Feedback* feedback) const {
-    std::vector<Label> label(m_nodes.size());
+    std::vector<Label> label(m_junctions);
     using Item = std::pair<double, std::uint32_t>;
     std::priority_queue<Item, std::vector<Item>, std::greater<>> heap;
     const double walkPerMinute = m_opt.walkKmh * 1000.0 / 60.0;
@@ -380,7 +479,7 @@ std::vector<RoadNetwork::Label> RoadNetwork::search(const std::vector<std::pair<
     return label;
 }
 
-Route RoadNetwork::evaluate(const Attachment& at, const std::vector<Label>& label, const std::vector<std::vector<int>>* sameEdge,
+Route RoadNetwork::evaluate(const Attachment& at, const std::vector<Label>& label, const SourcesByEdge* sameEdge,
                             const std::vector<Attachment>* srcAt) const {
     Route best;
     if (m_edges.empty() || at.walk > m_opt.maxWalkMetres) return best;
@@ -397,7 +496,9 @@ Route RoadNetwork::evaluate(const Attachment& at, const std::vector<Label>& labe
         consider(walkMin + tb + label[e.b].minutes, at.walk + e.metres - m + label[e.b].metres, label[e.b].source);
     // A source on the same edge, reached without passing a node.
     if (sameEdge && srcAt)
-        for (int source : (*sameEdge)[at.edge]) {
+        for (auto it = std::lower_bound(sameEdge->begin(), sameEdge->end(), std::pair<std::uint32_t, int>(at.edge, -1));
+             it != sameEdge->end() && it->first == at.edge; ++it) {
+            const int source = it->second;
             const Attachment& sa = (*srcAt)[static_cast<std::size_t>(source)];
             const double way = between(at, sa);
             if (!std::isfinite(way)) continue;
@@ -409,28 +510,38 @@ Route RoadNetwork::evaluate(const Attachment& at, const std::vector<Label>& labe
 std::vector<Route> RoadNetwork::nearest(const std::vector<XY>& sources, const std::vector<XY>& targets, Feedback& feedback) const {
     std::vector<std::pair<Attachment, int>> src;
     std::vector<Attachment> srcAt;
-    std::vector<std::vector<int>> sameEdge(m_edges.size());
+    SourcesByEdge sameEdge;
     for (std::size_t i = 0; i < sources.size(); ++i) {
         const Attachment a = attach(sources[i]);
         srcAt.push_back(a);
         if (a.walk <= m_opt.maxWalkMetres) {
             src.push_back({a, static_cast<int>(i)});
-            sameEdge[a.edge].push_back(static_cast<int>(i));
+            sameEdge.emplace_back(a.edge, static_cast<int>(i));
         }
     }
+    std::sort(sameEdge.begin(), sameEdge.end());
     feedback.checkCancelled();
+    std::optional<PhaseTimer> timer("network: search");
     const auto label = search(src, kUnreachable, &feedback);
     feedback.checkCancelled();
+    timer.emplace("network: attach targets");
     std::vector<Route> out(targets.size());
-    for (std::size_t i = 0; i < targets.size(); ++i) out[i] = evaluate(attach(targets[i]), label, &sameEdge, &srcAt);
+    auto work = [&](std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) out[i] = evaluate(attach(targets[i]), label, &sameEdge, &srcAt);
+    };
+    // Joining the targets is independent per target: both cores.
+    const std::size_t half = targets.size() > 4096 ? targets.size() / 2 : targets.size();
+    std::thread helper(work, half, targets.size());
+    work(0, half);
+    helper.join();
     return out;
 }
 
 std::vector<Route> RoadNetwork::fromOne(const XY& source, const std::vector<XY>& targets, double maxMinutes) const {
     const Attachment a = attach(source);
     std::vector<Attachment> srcAt{a};
-    std::vector<std::vector<int>> sameEdge(m_edges.size());
-    if (a.walk <= m_opt.maxWalkMetres) sameEdge[a.edge].push_back(0);
+    SourcesByEdge sameEdge;
+    if (a.walk <= m_opt.maxWalkMetres) sameEdge.emplace_back(a.edge, 0);
     const auto label = search({{a, 0}}, maxMinutes);
     std::vector<Route> out(targets.size());
     for (std::size_t i = 0; i < targets.size(); ++i) {

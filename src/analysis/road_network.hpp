@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <vector>
 
 #include "analysis/project_data.hpp"
@@ -35,6 +36,7 @@ public:
     RoadNetwork(const std::vector<RoadRec>& roads, const NetworkOptions& options, Feedback* feedback = nullptr);
 
     std::size_t nodeCount() const { return m_nodes.size(); }
+    std::size_t junctionCount() const { return m_junctions; }
     std::size_t edgeCount() const { return m_edges.size(); }  // after contracting degree-2 chains
 
     // For every target, the source nearest by travel time from the target to it.
@@ -44,7 +46,8 @@ public:
     std::vector<Route> fromOne(const XY& source, const std::vector<XY>& targets, double maxMinutes) const;
 
     // Where a point joins the network: on a segment (`fine`) of a contracted edge (`edge`), at
-    // fraction `s` of that segment in the edge's a->b direction.
+    // fraction `s` of that segment in the edge's a->b direction. `walk` stays infinite when no
+    // road lies within maxWalkMetres (the point is off the network).
     struct Attachment {
         std::uint32_t edge = 0;
         std::uint32_t fine = 0;
@@ -82,7 +85,9 @@ private:
         int source = -1;
     };
     std::vector<Label> search(const std::vector<std::pair<Attachment, int>>& sources, double maxMinutes, Feedback* feedback = nullptr) const;
-    Route evaluate(const Attachment& at, const std::vector<Label>& labels, const std::vector<std::vector<int>>* sameEdge,
+    // (edge, source) for the sources joined to each edge, sorted.
+    using SourcesByEdge = std::vector<std::pair<std::uint32_t, int>>;
+    Route evaluate(const Attachment& at, const std::vector<Label>& labels, const SourcesByEdge* sameEdge,
                    const std::vector<Attachment>* srcAt) const;
 
     NetworkOptions m_opt;
@@ -90,7 +95,8 @@ private:
     std::vector<Edge> m_edges;
     std::vector<Segment> m_fine;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> m_segmentEnds;  // nodes of each segment, as built
-    std::vector<std::uint32_t> m_offsets, m_incident;  // CSR: edges at each node
+    std::uint32_t m_junctions = 0;  // edges' a and b number junctions 0..m_junctions-1
+    std::vector<std::uint32_t> m_offsets, m_incident;  // CSR: edges at each junction
     struct Index;
     std::shared_ptr<Index> m_index;
 };
