@@ -20,7 +20,13 @@ std::vector<Seg> randomSegments(std::mt19937& rng, int n, double extent, double 
         const XY a{at(rng), at(rng)};
         out.push_back({a, {a.x + len(rng), a.y + len(rng)}});
     }
-    // A few very long ones and a zero-length one, which must be filed correctly too.
+    // Long ones across many cells (filed by distance to each cell, not by bounding box) and a
+    // zero-length one, which must be filed correctly too.
+    std::uniform_real_distribution<double> longLen(-extent / 2, extent / 2);
+    for (int i = 0; i < n / 20; ++i) {
+        const XY a{at(rng), at(rng)};
+        out.push_back({a, {a.x + longLen(rng), a.y + longLen(rng)}});
+    }
     out.push_back({{0, 0}, {extent, extent}});
     out.push_back({{extent, 0}, {0, extent * 0.9}});
     out.push_back({{extent / 2, extent / 2}, {extent / 2, extent / 2}});
