@@ -267,6 +267,12 @@ LoadedData loadInParallel(io::Project& first, const LoadRequest& request, int th
         if (slices.empty()) tasks.push_back({table, std::nullopt, {}, {}, {}});
         for (const FidRange& r : slices) tasks.push_back({table, r, {}, {}, {}});
     };
+    // Small projects are read on this thread alone: opening a second connection costs more
+    // than it saves below some tens of thousands of features.
+    GIntBig features = 0;
+    for (const char* name : {"villages", "facilities", "roads"})
+        if (OGRLayer* l = first.findLayer(name)) features += std::max<GIntBig>(0, l->GetFeatureCount(FALSE));
+    if (features < 20000) threads = 1;
     const int parts = std::max(1, threads);
     if (request.roads) slice(2, "roads", parts);
     if (request.villages) slice(0, "villages", parts);

@@ -511,9 +511,18 @@ std::vector<Route> RoadNetwork::nearest(const std::vector<XY>& sources, const st
     std::vector<std::pair<Attachment, int>> src;
     std::vector<Attachment> srcAt;
     SourcesByEdge sameEdge;
+    srcAt.resize(sources.size());
+    {
+        auto join = [&](std::size_t begin, std::size_t end) {
+            for (std::size_t i = begin; i < end; ++i) srcAt[i] = attach(sources[i]);
+        };
+        const std::size_t half = sources.size() > 4096 ? sources.size() / 2 : sources.size();
+        std::thread helper(join, half, sources.size());
+        join(0, half);
+        helper.join();
+    }
     for (std::size_t i = 0; i < sources.size(); ++i) {
-        const Attachment a = attach(sources[i]);
-        srcAt.push_back(a);
+        const Attachment& a = srcAt[i];
         if (a.walk <= m_opt.maxWalkMetres) {
             src.push_back({a, static_cast<int>(i)});
             sameEdge.emplace_back(a.edge, static_cast<int>(i));
