@@ -6,6 +6,7 @@
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
+#include "core/timing.hpp"
 #include "core/json.hpp"
 #include "io/project.hpp"
 #include "render/gui_session.hpp"
@@ -209,7 +210,9 @@ Command renderCommand() {
         else if (!size.paper.empty()) options.title = QString::fromStdString(data->countyName) + QStringLiteral("地图");
         bar.update(0.85, "绘制");
         const render::MapRenderer renderer(style, data);
+        std::optional<PhaseTimer> drawing("draw and write");
         const render::MapResult r = render::renderMapFile(renderer, *focus, size, options, out);
+        drawing.reset();
         bar.update(1.0, "完成");
         const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         for (const auto& w : r.report.warnings) std::fprintf(stderr, "ruralatlas render: warning: %s\n", w.toStdString().c_str());

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <utility>
 #include <unistd.h>
 
 namespace ruralatlas {
@@ -40,12 +41,12 @@ double sinceStart() {
 }
 }  // namespace
 
-PhaseTimer::PhaseTimer(const char* name) : m_name(name), m_start(std::chrono::steady_clock::now()), m_on(timingOn()) {}
+PhaseTimer::PhaseTimer(std::string name) : m_name(std::move(name)), m_start(std::chrono::steady_clock::now()), m_on(timingOn()) {}
 
 PhaseTimer::~PhaseTimer() {
     if (!m_on) return;
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_start).count();
-    std::fprintf(stderr, "[timing] %-28s %8.1f ms (at %.0f ms)\n", m_name, ms, sinceStart());
+    std::fprintf(stderr, "[timing] %-28s %8.1f ms (at %.0f ms)\n", m_name.c_str(), ms, sinceStart());
 }
 
 }  // namespace ruralatlas

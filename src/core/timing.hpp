@@ -4,18 +4,19 @@
 // getenv per timer when off.
 #pragma once
 #include <chrono>
+#include <string>
 
 namespace ruralatlas {
 
 class PhaseTimer {
 public:
-    explicit PhaseTimer(const char* name);
+    explicit PhaseTimer(std::string name);
     ~PhaseTimer();
     PhaseTimer(const PhaseTimer&) = delete;
     PhaseTimer& operator=(const PhaseTimer&) = delete;
 
 private:
-    const char* m_name;
+    std::string m_name;
     std::chrono::steady_clock::time_point m_start;
     bool m_on;
 };

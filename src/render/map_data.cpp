@@ -6,6 +6,7 @@
 #include <boost/iterator/function_output_iterator.hpp>
 
 #include "core/error.hpp"
+#include "core/timing.hpp"
 #include "core/landuse.hpp"
 #include "io/project.hpp"
 
@@ -175,6 +176,7 @@ std::shared_ptr<MapData> MapData::load(io::Project& project, const std::vector<s
             feedback->setProgress(double(done) / double(jobs.size()), "读取图层 " + job.c.name);
         }
         ++done;
+        PhaseTimer timer("load " + job.c.name);
         OGRLayer* ol = job.c.ds->GetLayerByName(job.c.name.c_str());
         OGRFeatureDefn* defn = ol->GetLayerDefn();
         if (defn->GetGeomFieldCount() == 0) throw DataError({job.c.file, job.c.name, "", ""}, "the layer has no geometry to draw");
