@@ -170,7 +170,9 @@ Command renderCommand() {
             within = focus->expanded(grow);
         }
         // Read only what shows at this scale: the frame's scale is known before any feature is
-        // (national views skip a million parcels and facilities drawn only when zoomed in).
+        // (national views skip a million parcels and facilities drawn only when zoomed in, and
+        // read only the road classes drawn at that scale).
+        std::optional<std::pair<double, double>> scaleRange;
         {
             render::Box box{1, 1, 0, 0};
             if (focus) box = *focus;
@@ -188,11 +190,12 @@ Command renderCommand() {
                 for (auto& l : style.layers)
                     if (l.visibleAt(scale * 0.7) || l.visibleAt(scale * 1.5)) kept.push_back(l);
                 style.layers = std::move(kept);
+                scaleRange = std::make_pair(scale * 0.7, scale * 1.5);
             }
         }
         ProgressBar bar("render");
         Feedback fb([&bar](double f, const std::string& s) { bar.update(f * 0.8, s); });
-        auto data = render::MapData::load(project, results, render::layerRequests(style), within, &fb);
+        auto data = render::MapData::load(project, results, render::layerRequests(style, scaleRange), within, &fb);
         const QStringList missing = render::bindStyle(style, *data);
         for (const auto& l : style.layers)
             if (!data->find(l.source) && a.has("style"))

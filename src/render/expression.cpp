@@ -318,6 +318,114 @@ std::vector<Value> Expr::matchLabels(int branch) const {
     return {};
 }
 
+namespace {
+
+std::string sqlIdent(const std::string& f) {
+    std::string s = "\"";
+    for (char c : f) s += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return s + "\"";
+}
+
+// A literal as SQL for a field of type `t`, or "" when the comparison would not mean in SQL
+// what it means in eval (a number against a text field, say).
+std::string sqlLiteral(const Value& v, char t) {
+    if (t == 's' && std::holds_alternative<std::string>(v)) {
+        std::string s = "'";
+        for (char c : std::get<std::string>(v)) s += c == '\'' ? std::string("''") : std::string(1, c);
+        return s + "'";
+    }
+    if (t == 'n' && std::holds_alternative<double>(v)) {
+        const double d = std::get<double>(v);
+        if (!std::isfinite(d)) return {};
+        char buf[40];
+        std::snprintf(buf, sizeof buf, "%.17g", d);
+        return buf;
+    }
+    return {};
+}
+
+const std::string kSqlFalse = "1 = 0";
+
+}  // namespace
+
+std::optional<std::string> Expr::sqlSuperset(double scaleLo, double scaleHi,
+                                             const std::function<char(const std::string&)>& fieldType) const {
+    switch (m_kind) {
+        case ExprKind::Literal:
+            if (!truthy(m_literal)) return kSqlFalse;
+            return std::nullopt;
+        case ExprKind::Has: {
+            if (!fieldType(m_field)) return std::nullopt;
+            return sqlIdent(m_field) + " IS NOT NULL";
+        }
+        case ExprKind::All: {
+            std::string sql;
+            for (const auto& a : m_args) {
+                const auto part = a->sqlSuperset(scaleLo, scaleHi, fieldType);
+                if (!part) continue;
+                if (*part == kSqlFalse) return kSqlFalse;
+                sql += (sql.empty() ? "(" : " AND (") + *part + ")";
+            }
+            if (sql.empty()) return std::nullopt;
+            return sql;
+        }
+        case ExprKind::Any: {
+            std::string sql;
+            for (const auto& a : m_args) {
+                const auto part = a->sqlSuperset(scaleLo, scaleHi, fieldType);
+                if (!part) return std::nullopt;
+                if (*part == kSqlFalse) continue;
+                sql += (sql.empty() ? "(" : " OR (") + *part + ")";
+            }
+            if (sql.empty()) return kSqlFalse;
+            return sql;
+        }
+        case ExprKind::In: {
+            if (m_args[0]->m_kind != ExprKind::Get) return std::nullopt;
+            const char t = fieldType(m_args[0]->m_field);
+            std::string list;
+            for (const auto& l : m_labels[0]) {
+                const std::string lit = sqlLiteral(l, t);
+                if (lit.empty()) return std::nullopt;
+                list += (list.empty() ? "" : ", ") + lit;
+            }
+            if (list.empty()) return kSqlFalse;
+            return sqlIdent(m_args[0]->m_field) + " IN (" + list + ")";
+        }
+        case ExprKind::Compare: {
+            const Expr* a = m_args[0].get();
+            const Expr* b = m_args[1].get();
+            // A scale test: decided when it comes out the same at both ends of the range.
+            if ((a->m_kind == ExprKind::Zoom && b->isConstant()) || (b->m_kind == ExprKind::Zoom && a->isConstant())) {
+                const bool lo = truthy(eval(Row{}, scaleLo)), hi = truthy(eval(Row{}, scaleHi));
+                if (lo == hi && !lo) return kSqlFalse;
+                return std::nullopt;
+            }
+            std::string op = m_op;
+            if (b->m_kind == ExprKind::Get && a->m_kind == ExprKind::Literal) {
+                std::swap(a, b);
+                if (op == "<") op = ">";
+                else if (op == ">") op = "<";
+                else if (op == "<=") op = ">=";
+                else if (op == ">=") op = "<=";
+            }
+            if (a->m_kind != ExprKind::Get || b->m_kind != ExprKind::Literal) return std::nullopt;
+            const char t = fieldType(a->m_field);
+            // Ordering of numbers against text and of text by bytes may differ from SQL's:
+            // only numbers are ordered here.
+            if (op != "==" && op != "!=" && t != 'n') return std::nullopt;
+            const std::string lit = sqlLiteral(b->m_literal, t);
+            if (lit.empty()) return std::nullopt;
+            const std::string f = sqlIdent(a->m_field);
+            if (op == "==") return f + " = " + lit;
+            if (op == "!=") return "(" + f + " IS NULL OR " + f + " <> " + lit + ")";
+            if (op == "<" || op == "<=" || op == ">" || op == ">=") return f + " " + op + " " + lit;
+            return std::nullopt;
+        }
+        default: return std::nullopt;
+    }
+}
+
 std::string Expr::inputField() const {
     if ((m_kind == ExprKind::Match || m_kind == ExprKind::Step || m_kind == ExprKind::Interpolate || m_kind == ExprKind::Palette) &&
         !m_args.empty() && m_args[0]->m_kind == ExprKind::Get)

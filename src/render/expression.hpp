@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -80,6 +81,14 @@ public:
     void collectLiterals(std::vector<Value>& out) const;
     // Every field the expression reads.
     void collectFields(std::vector<std::string>& out) const;
+    // A SQL WHERE condition keeping every feature this filter passes at any scale in
+    // [scaleLo, scaleHi], for reading only what a map draws. It may keep more: a part it
+    // cannot express (arithmetic, match, a type it cannot be sure of) counts as true, and a
+    // scale test that changes within the range too. nullopt: no restriction. `fieldType`
+    // gives 's' for a text field, 'n' for a number field, 0 when unknown. Identifiers in
+    // double quotes and strings in single quotes: SQLite, PostgreSQL and OGR SQL alike.
+    std::optional<std::string> sqlSuperset(double scaleLo, double scaleHi,
+                                           const std::function<char(const std::string&)>& fieldType) const;
     // The output expression of branch i of a match/step/case.
     const Expr* branchOutput(int branch) const;
 

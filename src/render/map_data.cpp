@@ -1,6 +1,10 @@
 #include "map_data.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
 #include <boost/geometry.hpp>
 #include <boost/geometry/index/rtree.hpp>
 #include <boost/iterator/function_output_iterator.hpp>
@@ -144,6 +148,10 @@ std::shared_ptr<MapData> MapData::load(io::Project& project, const std::vector<s
         std::vector<std::string> fields;
         bool anchors = false;
         std::vector<std::string> sources;
+        bool readAll = false;             // some request wants every feature
+        std::vector<std::string> where;   // else the union of these conditions
+        GIntBig estimate = 0;             // features in the layer (to hand out big ones first)
+        std::unique_ptr<FeatureLayer> layer;
     };
     std::vector<Job> jobs;
     for (const auto& r : requests) {
@@ -160,24 +168,40 @@ std::shared_ptr<MapData> MapData::load(io::Project& project, const std::vector<s
                             "personal data (" + std::string(def->titleZh) + ") is never drawn on a map; show per-village aggregates instead");
         auto it = std::find_if(jobs.begin(), jobs.end(), [&](const Job& j) { return j.c.ds == found->ds && j.c.name == found->name; });
         if (it == jobs.end()) {
-            jobs.push_back({*found, {}, false, {}});
+            jobs.push_back({*found, {}, false, {}, false, {}, 0, nullptr});
             it = jobs.end() - 1;
         }
         for (const auto& f : r.fields)
             if (std::find(it->fields.begin(), it->fields.end(), f) == it->fields.end()) it->fields.push_back(f);
         it->anchors = it->anchors || r.anchors;
         it->sources.push_back(r.source);
-    }
-
-    size_t done = 0;
-    for (auto& job : jobs) {
-        if (feedback) {
-            feedback->checkCancelled();
-            feedback->setProgress(double(done) / double(jobs.size()), "读取图层 " + job.c.name);
+        // Read only what the style layers can draw at this scale (a superset; the renderer
+        // still applies each filter).
+        std::optional<std::string> where;
+        if (r.scaleRange && r.filter) {
+            OGRFeatureDefn* defn = found->ds->GetLayerByName(found->name.c_str())->GetLayerDefn();
+            const auto fieldType = [defn](const std::string& f) -> char {
+                const int i = defn->GetFieldIndex(f.c_str());
+                if (i < 0) return 0;
+                switch (defn->GetFieldDefn(i)->GetType()) {
+                    case OFTString: return 's';
+                    case OFTInteger:
+                    case OFTInteger64:
+                    case OFTReal: return 'n';
+                    default: return 0;
+                }
+            };
+            where = r.filter->sqlSuperset(r.scaleRange->first, r.scaleRange->second, fieldType);
         }
-        ++done;
+        if (!where) it->readAll = true;
+        else if (std::find(it->where.begin(), it->where.end(), *where) == it->where.end()) it->where.push_back(*where);
+    }
+    for (auto& job : jobs) job.estimate = std::max<GIntBig>(0, job.c.ds->GetLayerByName(job.c.name.c_str())->GetFeatureCount(FALSE));
+
+    // One job: read a layer into memory through `ds` (the caller's connection to its file).
+    const auto loadJob = [&](Job& job, GDALDataset* ds) {
         PhaseTimer timer("load " + job.c.name);
-        OGRLayer* ol = job.c.ds->GetLayerByName(job.c.name.c_str());
+        OGRLayer* ol = ds->GetLayerByName(job.c.name.c_str());
         OGRFeatureDefn* defn = ol->GetLayerDefn();
         if (defn->GetGeomFieldCount() == 0) throw DataError({job.c.file, job.c.name, "", ""}, "the layer has no geometry to draw");
         if (!sameCrs(ol->GetSpatialRef(), data->m_epsg))
@@ -186,7 +210,7 @@ std::shared_ptr<MapData> MapData::load(io::Project& project, const std::vector<s
         auto layer = std::make_unique<FeatureLayer>();
         layer->name = job.c.name;
         layer->file = job.c.file;
-        layer->def = job.c.ds == &project.dataset() ? findLayer(job.c.name) : nullptr;
+        layer->def = job.c.file == data->m_projectPath ? findLayer(job.c.name) : nullptr;
         if (layer->def) layer->title = std::string(layer->def->titleZh);
         if (layer->title.empty()) {
             // Analysis results carry their Chinese title in gpkg_contents.identifier.
@@ -221,9 +245,18 @@ std::shared_ptr<MapData> MapData::load(io::Project& project, const std::vector<s
         ol->SetIgnoredFields(ignored.data());
         if (within) ol->SetSpatialFilterRect(within->minx, within->miny, within->maxx, within->maxy);
         else ol->SetSpatialFilter(nullptr);
+        std::string where;
+        if (!job.readAll && !job.where.empty()) {
+            for (const auto& w : job.where) where += (where.empty() ? "(" : " OR (") + w + ")";
+            // A filter the driver refuses only costs speed: read everything instead.
+            if (ol->SetAttributeFilter(where.c_str()) != OGRERR_NONE) {
+                ol->SetAttributeFilter(nullptr);
+                where.clear();
+            }
+        }
         ol->ResetReading();
 
-        const GIntBig count = ol->GetFeatureCount(FALSE);
+        const GIntBig count = where.empty() ? ol->GetFeatureCount(FALSE) : -1;
         if (count > 0) {
             layer->m_fid.reserve(size_t(count));
             layer->m_bbox.reserve(size_t(count));
@@ -308,10 +341,65 @@ std::shared_ptr<MapData> MapData::load(io::Project& project, const std::vector<s
         }
         ol->SetIgnoredFields(nullptr);
         ol->SetSpatialFilter(nullptr);
+        if (!where.empty()) ol->SetAttributeFilter(nullptr);
         layer->m_index = std::make_shared<FeatureLayer::Index>();
         layer->m_index->tree = bgi::rtree<Item, bgi::rstar<16>>(items.begin(), items.end());
-        for (const auto& s : job.sources) data->m_bySource.emplace_back(s, layer.get());
-        data->m_layers.push_back(std::move(layer));
+        job.layer = std::move(layer);
+    };
+
+    // Big projects: layers read on both cores, each thread with its own connection to every
+    // file (GDAL datasets are not shared between threads), the biggest layers handed out first.
+    GIntBig total = 0;
+    for (const auto& job : jobs) total += job.estimate;
+    const int threads = total >= 20000 && jobs.size() >= 2 ? 2 : 1;
+    std::vector<size_t> order(jobs.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    if (threads > 1)
+        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return jobs[a].estimate > jobs[b].estimate; });
+    std::atomic<size_t> next{0}, done{0};
+    std::exception_ptr error;
+    std::mutex errorMutex;
+    const auto run = [&](bool main) {
+        try {
+            std::optional<io::Project> ownProject;
+            std::vector<io::DatasetPtr> ownExtras;
+            for (size_t k; (k = next.fetch_add(1)) < order.size();) {
+                Job& job = jobs[order[k]];
+                if (main && feedback) {
+                    feedback->checkCancelled();
+                    feedback->setProgress(double(done.load()) / double(jobs.size()), "读取图层 " + job.c.name);
+                }
+                GDALDataset* ds = job.c.ds;
+                if (!main) {
+                    if (job.c.ds == &project.dataset()) {
+                        if (!ownProject) ownProject.emplace(io::Project::open(project.path(), false));
+                        ds = &ownProject->dataset();
+                    } else {
+                        if (ownExtras.empty()) ownExtras.resize(extras.size());
+                        for (size_t e = 0; e < extras.size(); ++e)
+                            if (extras[e].get() == job.c.ds) {
+                                if (!ownExtras[e]) ownExtras[e] = io::openVector(extraFiles[e], false);
+                                ds = ownExtras[e].get();
+                            }
+                    }
+                }
+                loadJob(job, ds);
+                ++done;
+            }
+        } catch (...) {
+            std::lock_guard lock(errorMutex);
+            if (!error) error = std::current_exception();
+            next = order.size();
+        }
+    };
+    std::optional<std::thread> helper;
+    if (threads > 1) helper.emplace(run, false);
+    run(true);
+    if (helper) helper->join();
+    if (error) std::rethrow_exception(error);
+    for (auto& job : jobs) {
+        for (const auto& s : job.sources) data->m_bySource.emplace_back(s, job.layer.get());
+        data->m_layers.push_back(std::move(job.layer));
     }
     if (feedback) feedback->setProgress(1.0, "读取完成");
     return data;

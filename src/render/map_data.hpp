@@ -84,6 +84,11 @@ struct LayerRequest {
     bool anchors = false;             // compute label anchors (point on surface) for polygons
     std::string styleFile;            // for error messages
     int styleLine = 0;
+    // When the map is drawn at one known scale range (a one-off render, not an interactive
+    // map): the style layer's filter, so that only features it can pass are read. Several
+    // requests for one layer read the union; a request without a filter reads everything.
+    std::optional<std::pair<double, double>> scaleRange;
+    std::shared_ptr<const Expr> filter;
 };
 
 class MapData {

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "core/error.hpp"
+#include "core/timing.hpp"
 #include "render/fonts.hpp"
 
 namespace ruralatlas::render {
@@ -297,7 +298,7 @@ struct MapRenderer::Impl {
     }
 };
 
-std::vector<LayerRequest> layerRequests(const Style& style) {
+std::vector<LayerRequest> layerRequests(const Style& style, std::optional<std::pair<double, double>> scaleRange) {
     std::vector<LayerRequest> out;
     for (const auto& l : style.layers) {
         LayerRequest r;
@@ -310,6 +311,8 @@ std::vector<LayerRequest> layerRequests(const Style& style) {
         for (const auto& f : fields)
             if (std::find(r.fields.begin(), r.fields.end(), f) == r.fields.end()) r.fields.push_back(f);
         r.anchors = l.type == LayerType::Symbol;
+        r.scaleRange = scaleRange;
+        r.filter = l.filter;
         out.push_back(std::move(r));
     }
     return out;
@@ -407,6 +410,7 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
         p.setOpacity(sw && li < sw->opacity.size() ? double(sw->opacity[li]) : 1.0);
         const StyleLayer& S = *L.style;
         const FeatureLayer& D = *L.data;
+        PhaseTimer layerTimer("draw " + S.id);
         Props props(S, scale);
         // Cull by the R-tree, with room for symbols and lines that reach into the view.
         const double pad = 20 * mm / view.pxPerMetre();

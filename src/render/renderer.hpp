@@ -90,8 +90,9 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-// What each style layer needs from the data (fields, anchors), for MapData::load.
-std::vector<LayerRequest> layerRequests(const Style& style);
+// What each style layer needs from the data (fields, anchors), for MapData::load. With a
+// scale range (a one-off render), the filters go along so only what draws is read.
+std::vector<LayerRequest> layerRequests(const Style& style, std::optional<std::pair<double, double>> scaleRange = std::nullopt);
 // Binds every expression of the style to the columns of the loaded layers. Style layers whose
 // source is absent are reported in the returned list (source names) and skipped when drawing.
 QStringList bindStyle(const Style& style, const MapData& data);
