@@ -7,7 +7,7 @@ preset="${1:-release}"
 
 packages=(
   build-essential cmake ninja-build pkg-config git
-  libgdal-dev gdal-bin libproj-dev proj-bin proj-data libgeos-dev libboost-dev
+  libgdal-dev gdal-bin libproj-dev proj-bin proj-data libgeos-dev libboost-dev zlib1g-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   sqlite3 time
   postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting

@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "io/gdal_util.hpp"
 #include "render/fonts.hpp"
+#include "render/png_writer.hpp"
 
 namespace ruralatlas::render {
 
@@ -131,9 +132,7 @@ MapResult renderMapFile(const MapRenderer& renderer, const Box& focus, const Pag
             QPainter p(&img);
             r = drawPage(p, renderer, focus, pagePx, dpi, false, paper, options);
         }
-        QImageWriter w(tmp, "png");
-        w.setQuality(80);  // zlib level 1: large maps save in a fraction of the time of level 6
-        if (!w.write(img)) throw DataError({out, "", "", ""}, "cannot write the PNG: " + w.errorString().toStdString());
+        writePng(img, file.tempPath(), renderThreads());
     } else if (ext == "svg") {
         QSvgGenerator svg;
         svg.setFileName(tmp);

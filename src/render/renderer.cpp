@@ -2,12 +2,18 @@
 
 #include <QFontMetricsF>
 #include <QImage>
+#include <QPaintEngine>
+#include <QRegion>
 #include <QPainterPath>
 #include <QPainterPathStroker>
 #include <QSvgRenderer>
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <mutex>
+#include <optional>
+#include <thread>
+#include <tuple>
 #include <unordered_map>
 
 #include "core/error.hpp"
@@ -28,6 +34,14 @@ Box fitExtent(const Box& box, const QRectF& target, double margin) {
 MapView viewAtScale(std::array<double, 2> centre, double scaleDenominator, const QRectF& target, double dpi) {
     const double w = target.width() / dpi * 0.0254 * scaleDenominator, h = target.height() / dpi * 0.0254 * scaleDenominator;
     return {{centre[0] - w / 2, centre[1] - h / 2, centre[0] + w / 2, centre[1] + h / 2}, target, dpi};
+}
+
+int renderThreads() {
+    static const int n = [] {
+        if (const char* e = std::getenv("RURALATLAS_RENDER_THREADS"); e && std::atoi(e) > 0) return std::min(std::atoi(e), 16);
+        return int(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
+    }();
+    return n;
 }
 
 namespace {
@@ -59,8 +73,12 @@ void applyDash(QPen& pen, const Value& v) {
 
 // On raster output a line under six pixels wide looks the same with flat caps and bevel
 // joins, which Qt strokes without flattening a curve at every vertex.
+// A line under a pixel and a half is drawn one pixel wide: the raster engine draws lines up
+// to one pixel with its cosmetic stroker, many times faster than outlining a wider one, and
+// the difference of a third of a pixel does not show.
 void thinPen(QPen& pen, bool vector) {
     if (vector || pen.widthF() >= 6.0) return;
+    if (pen.widthF() > 1.0 && pen.widthF() < 1.5) pen.setWidthF(1.0);
     pen.setCapStyle(Qt::FlatCap);
     pen.setJoinStyle(Qt::BevelJoin);
 }
@@ -86,6 +104,62 @@ void drawHatchLines(QPainter& p, QPointF centre, double r, double spacing, doubl
         }
     }
 }
+
+// Source-over of a small premultiplied sprite straight into the painter's image, for the
+// hundreds of thousands of dots of a national view, where QPainter::drawImage's per-call
+// set-up costs more than the few pixels it blends. Only for what it can do exactly as the
+// painter would: an RGB32 or premultiplied ARGB32 image, no opacity, source-over, a
+// whole-pixel translation and a rectangular clip; ok() is false otherwise.
+class SpriteBlitter {
+public:
+    explicit SpriteBlitter(const QPainter& p) {
+        QPaintDevice* dev = p.device();
+        if (!dev || dev->devType() != QInternal::Image || p.paintEngine()->type() != QPaintEngine::Raster) return;
+        m_img = static_cast<QImage*>(dev);
+        if (m_img->format() != QImage::Format_RGB32 && m_img->format() != QImage::Format_ARGB32_Premultiplied) return;
+        const QTransform& t = p.transform();
+        if (t.type() > QTransform::TxTranslate || t.dx() != std::round(t.dx()) || t.dy() != std::round(t.dy())) return;
+        if (p.opacity() != 1.0 || p.compositionMode() != QPainter::CompositionMode_SourceOver) return;
+        m_dx = int(t.dx());
+        m_dy = int(t.dy());
+        m_clip = m_img->rect();
+        if (p.hasClipping()) {
+            const QRegion r = p.clipRegion();
+            if (r.rectCount() > 1) return;
+            m_clip &= r.boundingRect().translated(m_dx, m_dy);
+        }
+        m_ok = true;
+    }
+    bool ok() const { return m_ok; }
+    // Blends `sprite` (Format_ARGB32_Premultiplied) with its top-left at `at` (logical pixels).
+    void blit(const QImage& sprite, QPoint at) const {
+        const QRect to = QRect(at.x() + m_dx, at.y() + m_dy, sprite.width(), sprite.height()) & m_clip;
+        if (to.isEmpty()) return;
+        const int sx0 = to.left() - (at.x() + m_dx), sy0 = to.top() - (at.y() + m_dy);
+        for (int y = 0; y < to.height(); ++y) {
+            const auto* src = reinterpret_cast<const QRgb*>(sprite.constScanLine(sy0 + y)) + sx0;
+            auto* dst = reinterpret_cast<QRgb*>(m_img->scanLine(to.top() + y)) + to.left();
+            for (int x = 0; x < to.width(); ++x) {
+                const QRgb s = src[x];
+                const uint a = qAlpha(s);
+                if (a == 255) dst[x] = s;
+                else if (a) {
+                    const QRgb d = dst[x];
+                    const uint k = 255 - a;
+                    const auto mul = [k](uint c) { return (c * k + 127) / 255; };
+                    dst[x] = qRgba(int(qRed(s) + mul(qRed(d))), int(qGreen(s) + mul(qGreen(d))), int(qBlue(s) + mul(qBlue(d))),
+                                   int(a + mul(qAlpha(d))));
+                }
+            }
+        }
+    }
+
+private:
+    QImage* m_img = nullptr;
+    QRect m_clip;
+    int m_dx = 0, m_dy = 0;
+    bool m_ok = false;
+};
 
 // A style layer's properties, constant ones evaluated once.
 class Props {
@@ -250,6 +324,7 @@ struct MapRenderer::Impl {
     };
     std::vector<Layer> layers;
     mutable std::mutex symbolMutex;
+    mutable std::mutex svgDrawMutex;
     mutable std::unordered_map<std::string, std::shared_ptr<QSvgRenderer>> svgs;
     mutable std::unordered_map<std::string, QImage> rasters;
 
@@ -276,6 +351,7 @@ struct MapRenderer::Impl {
             img.fill(Qt::transparent);
             QPainter p(&img);
             p.setRenderHint(QPainter::Antialiasing);
+            std::lock_guard drawing(svgDrawMutex);  // bands of one map draw on several threads
             r->render(&p, QRectF(0, 0, px, px));
         }
         std::lock_guard lock(symbolMutex);
@@ -382,6 +458,7 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
     const double scale = view.scaleDenominator();
     const double mm = view.pxPerMm();
     const Fonts& fonts = Fonts::instance();
+    const bool callerClips = p.hasClipping();
     p.save();
     p.setClipRect(view.target);
     p.setRenderHint(QPainter::Antialiasing, true);
@@ -389,8 +466,6 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
     p.setRenderHint(QPainter::SmoothPixmapTransform, true);
 
     std::vector<LabelCandidate> labels;
-    std::vector<uint32_t> hits;
-    QPolygonF poly;
     struct Hit {
         std::map<int, size_t> branches;                   // branch -> first feature drawn
         std::map<std::string, size_t> values;             // palette input -> first feature
@@ -402,6 +477,12 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
 
     const LayerSwitches* sw = view.switches;
     const size_t layerCount = m_impl->layers.size();
+    // Draws every layer's features into `p`, only those reaching `band` (a world box; the
+    // whole view when drawing on one thread). With `record`, also keeps the labels, the legend
+    // and the counts for every feature in the view, drawn in this band or not.
+    const auto drawFeatures = [&](QPainter& p, const Box& band, bool record) {
+    std::vector<uint32_t> hits;
+    QPolygonF poly;
     for (size_t k = 0; k < layerCount; ++k) {
         const size_t li = sw && sw->order.size() == layerCount ? sw->order[k] : k;
         const auto& L = m_impl->layers[li];
@@ -410,11 +491,16 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
         p.setOpacity(sw && li < sw->opacity.size() ? double(sw->opacity[li]) : 1.0);
         const StyleLayer& S = *L.style;
         const FeatureLayer& D = *L.data;
-        PhaseTimer layerTimer("draw " + S.id);
+        std::optional<PhaseTimer> layerTimer;
+        if (record) layerTimer.emplace("draw " + S.id);
         Props props(S, scale);
         // Cull by the R-tree, with room for symbols and lines that reach into the view.
         const double pad = 20 * mm / view.pxPerMetre();
-        D.query(view.extent.expanded(pad), hits);
+        const Box bandPadded = band.expanded(pad);
+        D.query(record ? view.extent.expanded(pad) : bandPadded, hits);
+        // Whether this band draws feature f (the recording band also visits the others).
+        const auto inBand = [&](size_t f) { return D.bbox(f).intersects(bandPadded); };
+        std::map<std::tuple<QRgb, int, int>, QImage> hatchTiles;  // one tile per hatch look
         Hit& hit = legendHits[li];
         // A palette legend lists the distinct input values drawn: resolve their column once.
         int paletteColumn = -1;
@@ -423,6 +509,7 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
             paletteColumn = field.empty() ? -1 : D.column(field);
         }
         const auto recordHit = [&](size_t f) {
+            if (!record) return;
             // Only what shows inside the frame counts for the legend, not what the cull margin let in.
             if (!D.bbox(f).intersects(view.extent)) return;
             if (!hit.any) {
@@ -460,54 +547,71 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                     path.closeSubpath();
                 }
                 if (path.isEmpty()) continue;
-                if (pattern == "solid" && fill.isValid() && fill.alpha() > 0) p.fillPath(path, fill);
-                if (pattern == "hatch" || pattern == "crosshatch") {
-                    if (fill.isValid() && fill.alpha() > 0 && S.prop("fill-color")) p.fillPath(path, fill);
-                    const QColor hc = qcolor(props.get("fill-hatch-color"), opacity);
-                    const double spacing = std::max(0.3, num(props.get("fill-hatch-spacing"), 2)) * mm;
-                    const double angle = num(props.get("fill-hatch-angle"), 45);
-                    const double hatchW = std::max(0.1, num(props.get("fill-hatch-width"), 0.2)) * mm;
-                    if (!view.vector) {
-                        // Raster output: a rotated texture brush (one tile with one line) costs a
-                        // fill; clipped lines cost a mask per line.
-                        const int tileH = std::max(2, int(std::lround(spacing)));
-                        for (int pass = 0; pass < (pattern == "crosshatch" ? 2 : 1); ++pass) {
-                            QImage tile(8, tileH, QImage::Format_ARGB32_Premultiplied);
-                            tile.fill(Qt::transparent);
-                            {
-                                QPainter tp(&tile);
-                                tp.setRenderHint(QPainter::Antialiasing);
-                                tp.fillRect(QRectF(0, tileH / 2.0 - hatchW / 2, 8, hatchW), hc);
+                if (inBand(f)) {
+                    if (pattern == "solid" && fill.isValid() && fill.alpha() > 0) p.fillPath(path, fill);
+                    if (pattern == "hatch" || pattern == "crosshatch") {
+                        if (fill.isValid() && fill.alpha() > 0 && S.prop("fill-color")) p.fillPath(path, fill);
+                        const QColor hc = qcolor(props.get("fill-hatch-color"), opacity);
+                        const double spacing = std::max(0.3, num(props.get("fill-hatch-spacing"), 2)) * mm;
+                        const double angle = num(props.get("fill-hatch-angle"), 45);
+                        const double hatchW = std::max(0.1, num(props.get("fill-hatch-width"), 0.2)) * mm;
+                        const bool cross = pattern == "crosshatch";
+                        const QRectF dev = path.controlPointRect();
+                        if (!view.vector && std::max(dev.width(), dev.height()) < spacing) {
+                            // A zone smaller than one hatch period would show a stray stroke or
+                            // none: on raster output it gets the hatch's average tone instead.
+                            QColor tone = hc;
+                            tone.setAlphaF(float(hc.alphaF() * std::min(1.0, hatchW / spacing * (cross ? 2 : 1))));
+                            p.fillPath(path, tone);
+                        } else if (!view.vector) {
+                            // Raster output: a rotated texture brush (one tile with one line) costs a
+                            // fill; clipped lines cost a mask per line.
+                            const int tileH = std::max(2, int(std::lround(spacing)));
+                            const auto key = std::make_tuple(hc.rgba(), tileH, int(std::lround(hatchW * 64)));
+                            auto tileIt = hatchTiles.find(key);
+                            if (tileIt == hatchTiles.end()) {
+                                QImage tile(8, tileH, QImage::Format_ARGB32_Premultiplied);
+                                tile.fill(Qt::transparent);
+                                {
+                                    QPainter tp(&tile);
+                                    tp.setRenderHint(QPainter::Antialiasing);
+                                    tp.fillRect(QRectF(0, tileH / 2.0 - hatchW / 2, 8, hatchW), hc);
+                                }
+                                tileIt = hatchTiles.emplace(key, std::move(tile)).first;
                             }
-                            QBrush brush(tile);
-                            brush.setTransform(QTransform().rotate(-(angle + pass * 90)));
-                            p.fillPath(path, brush);
+                            for (int pass = 0; pass < (cross ? 2 : 1); ++pass) {
+                                QBrush brush(tileIt->second);
+                                brush.setTransform(QTransform().rotate(-(angle + pass * 90)));
+                                p.fillPath(path, brush);
+                            }
+                        } else {
+                        p.save();
+                        p.setClipPath(path, Qt::IntersectClip);
+                        p.setPen(QPen(hc, hatchW, Qt::SolidLine, Qt::FlatCap));
+                        const QRectF b = path.boundingRect();
+                        drawHatchLines(p, b.center(), std::hypot(b.width(), b.height()) / 2 + spacing, spacing, angle, pattern == "crosshatch");
+                        p.restore();
                         }
-                    } else {
-                    p.save();
-                    p.setClipPath(path, Qt::IntersectClip);
-                    p.setPen(QPen(hc, hatchW, Qt::SolidLine, Qt::FlatCap));
-                    const QRectF b = path.boundingRect();
-                    drawHatchLines(p, b.center(), std::hypot(b.width(), b.height()) / 2 + spacing, spacing, angle, pattern == "crosshatch");
-                    p.restore();
+                    }
+                    if (outline.isValid() && outline.alpha() > 0) {
+                        QPen pen(outline, std::max(0.05, num(props.get("fill-outline-width"), 0.2)) * mm);
+                        pen.setJoinStyle(Qt::RoundJoin);
+                        applyDash(pen, props.get("fill-outline-dasharray"));
+                        thinPen(pen, view.vector);
+                        if (!view.vector && pen.style() == Qt::CustomDashLine && tiny(D.bbox(f), view, pen)) pen.setStyle(Qt::SolidLine);
+                        p.strokePath(path, pen);
                     }
                 }
-                if (outline.isValid() && outline.alpha() > 0) {
-                    QPen pen(outline, std::max(0.05, num(props.get("fill-outline-width"), 0.2)) * mm);
-                    pen.setJoinStyle(Qt::RoundJoin);
-                    applyDash(pen, props.get("fill-outline-dasharray"));
-                    thinPen(pen, view.vector);
-                    if (!view.vector && pen.style() == Qt::CustomDashLine && tiny(D.bbox(f), view, pen)) pen.setStyle(Qt::SolidLine);
-                    p.strokePath(path, pen);
-                }
                 recordHit(f);
-                ++report.featuresDrawn;
+                if (record) ++report.featuresDrawn;
             }
         } else if (S.type == LayerType::Line) {
             // Casing first for the whole layer, so that junctions of cased roads merge.
             const bool cased = S.prop("line-casing-color") != nullptr;
             for (int pass = cased ? 0 : 1; pass < 2; ++pass) {
                 for (uint32_t f : drawn) {
+                    const bool draw = inBand(f);
+                    if (!draw && (pass == 0 || !record)) continue;
                     props.setRow(D.row(f));
                     const double opacity = num(props.get("line-opacity"), 1);
                     const double width = num(props.get("line-width"), 0.3) * mm;
@@ -530,62 +634,80 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                     pen.setJoinStyle(join == "miter" ? Qt::MiterJoin : join == "bevel" ? Qt::BevelJoin : Qt::RoundJoin);
                     thinPen(pen, view.vector);
                     if (!view.vector && pen.style() == Qt::CustomDashLine && tiny(D.bbox(f), view, pen)) pen.setStyle(Qt::SolidLine);
-                    p.setPen(pen);
-                    for (size_t part = D.partBegin(f); part < D.partEnd(f); ++part) {
-                        devicePart(D, part, view, tol, poly);
-                        if (D.shape == Shape::Polygon && poly.size() > 1) poly.append(poly.front());
-                        if (poly.size() >= 2) p.drawPolyline(poly);
+                    if (draw) {
+                        p.setPen(pen);
+                        for (size_t part = D.partBegin(f); part < D.partEnd(f); ++part) {
+                            devicePart(D, part, view, tol, poly);
+                            if (D.shape == Shape::Polygon && poly.size() > 1) poly.append(poly.front());
+                            if (poly.size() >= 2) p.drawPolyline(poly);
+                        }
                     }
                     if (pass == 1) {
                         recordHit(f);
-                        ++report.featuresDrawn;
+                        if (record) ++report.featuresDrawn;
                     }
                 }
             }
         } else if (S.type == LayerType::Circle) {
             // On raster output, a point whose pixel already holds the same opaque dot is skipped
-            // (national views draw hundreds of thousands of villages).
+            // (national views draw hundreds of thousands of villages). Decided by the layer's
+            // size, so that every band of a map decides alike.
             std::vector<uint8_t> occupied;
-            std::unordered_map<std::string, QImage> sprites;
-            const bool dedupe = !view.vector && drawn.size() > 20000;
+            std::map<std::tuple<long, QRgb, QRgb, long>, QImage> sprites;  // radius, fill, stroke, stroke width
+            const bool dedupe = !view.vector && D.size() > 20000;
             const int W = int(view.target.width()) + 1, H = int(view.target.height()) + 1;
             if (dedupe) occupied.assign(size_t(W) * size_t(H), 0);
+            // A look the same for every feature is worked out once.
+            const bool constLook = !props.dynamic("circle-radius") && !props.dynamic("circle-opacity") && !props.dynamic("circle-color") &&
+                                   !props.dynamic("circle-stroke-color") && !props.dynamic("circle-stroke-width");
+            const bool dedupeLook = dedupe && !props.dynamic("circle-color") && !props.dynamic("circle-radius");
+            const SpriteBlitter blitter(p);
+            bool haveLook = false;
+            double r = 0;
+            const QImage* sprite = nullptr;  // small dots on raster output: pre-drawn once, blitted
+            QPointF spriteHalf;
             for (uint32_t f : drawn) {
                 props.setRow(D.row(f));
-                const double r = num(props.get("circle-radius"), 1) * mm;
-                const double opacity = num(props.get("circle-opacity"), 1);
-                const QColor fill = qcolor(props.get("circle-color"), opacity);
-                const QColor stroke = qcolor(props.get("circle-stroke-color"), opacity);
-                const double sw = num(props.get("circle-stroke-width"), 0) * mm;
-                p.setPen(stroke.isValid() && sw > 0 ? QPen(stroke, sw) : QPen(Qt::NoPen));
-                p.setBrush(fill.isValid() ? QBrush(fill) : QBrush(Qt::NoBrush));
-                // Small dots on raster output: one pre-drawn sprite per look, blitted.
-                const QImage* sprite = nullptr;
-                QPointF spriteHalf;
-                if (!view.vector && r + sw <= 12) {
-                    const std::string key = std::to_string(std::lround(r * 8)) + "/" + std::to_string(fill.rgba()) + "/" +
-                                            std::to_string(stroke.isValid() ? stroke.rgba() : 0u) + "/" + std::to_string(std::lround(sw * 8));
-                    auto it = sprites.find(key);
-                    if (it == sprites.end()) {
-                        const int n = int(std::ceil(2 * (r + sw))) + 3;
-                        QImage img(n, n, QImage::Format_ARGB32_Premultiplied);
-                        img.fill(Qt::transparent);
-                        QPainter sp(&img);
-                        sp.setRenderHint(QPainter::Antialiasing, true);
-                        sp.setPen(p.pen());
-                        sp.setBrush(p.brush());
-                        sp.drawEllipse(QPointF(n / 2.0, n / 2.0), r, r);
-                        sp.end();
-                        it = sprites.emplace(key, std::move(img)).first;
+                const bool draw = inBand(f);
+                if (!record && !draw) continue;
+                if (!constLook || !haveLook) {
+                    haveLook = true;
+                    r = num(props.get("circle-radius"), 1) * mm;
+                    const double opacity = num(props.get("circle-opacity"), 1);
+                    const QColor fill = qcolor(props.get("circle-color"), opacity);
+                    const QColor stroke = qcolor(props.get("circle-stroke-color"), opacity);
+                    const double sw = num(props.get("circle-stroke-width"), 0) * mm;
+                    const QPen pen = stroke.isValid() && sw > 0 ? QPen(stroke, sw) : QPen(Qt::NoPen);
+                    const QBrush brush = fill.isValid() ? QBrush(fill) : QBrush(Qt::NoBrush);
+                    sprite = nullptr;
+                    if (!view.vector && r + sw <= 12) {
+                        const auto key = std::make_tuple(std::lround(r * 8), fill.isValid() ? fill.rgba() : 0u,
+                                                         stroke.isValid() ? stroke.rgba() : 0u, std::lround(sw * 8));
+                        auto it = sprites.find(key);
+                        if (it == sprites.end()) {
+                            const int n = int(std::ceil(2 * (r + sw))) + 3;
+                            QImage img(n, n, QImage::Format_ARGB32_Premultiplied);
+                            img.fill(Qt::transparent);
+                            QPainter sp(&img);
+                            sp.setRenderHint(QPainter::Antialiasing, true);
+                            sp.setPen(pen);
+                            sp.setBrush(brush);
+                            sp.drawEllipse(QPointF(n / 2.0, n / 2.0), r, r);
+                            sp.end();
+                            it = sprites.emplace(key, std::move(img)).first;
+                        }
+                        sprite = &it->second;
+                        spriteHalf = QPointF(sprite->width() / 2.0, sprite->height() / 2.0);
+                    } else {
+                        p.setPen(pen);
+                        p.setBrush(brush);
                     }
-                    sprite = &it->second;
-                    spriteHalf = QPointF(sprite->width() / 2.0, sprite->height() / 2.0);
                 }
                 bool any = false;
                 for (size_t part = D.partBegin(f); part < D.partEnd(f); ++part) {
                     const size_t i = D.pointBegin(part);
                     const QPointF c = view.toDevice(D.xy()[2 * i], D.xy()[2 * i + 1]);
-                    if (dedupe && !props.dynamic("circle-color") && !props.dynamic("circle-radius")) {
+                    if (dedupeLook) {
                         const int x = int(c.x() - view.target.left()), y = int(c.y() - view.target.top());
                         if (x >= 0 && y >= 0 && x < W && y < H) {
                             uint8_t& o = occupied[size_t(y) * size_t(W) + size_t(x)];
@@ -593,27 +715,32 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                             o = 1;
                         }
                     }
+                    any = true;
+                    if (!draw) continue;
                     if (sprite) {
                         const QPointF at = c - spriteHalf;
-                        p.drawImage(QPoint(int(std::lround(at.x())), int(std::lround(at.y()))), *sprite);
+                        const QPoint to(int(std::lround(at.x())), int(std::lround(at.y())));
+                        if (blitter.ok()) blitter.blit(*sprite, to);
+                        else p.drawImage(to, *sprite);
                     } else {
                         p.drawEllipse(c, r, r);
                     }
-                    any = true;
                 }
                 if (any || !dedupe) {
                     recordHit(f);
-                    ++report.featuresDrawn;
+                    if (record) ++report.featuresDrawn;
                 }
             }
         } else {  // Symbol: icons now, labels after every layer
             for (uint32_t f : drawn) {
+                const bool draw = inBand(f);
+                if (!record && !draw) continue;
                 props.setRow(D.row(f));
                 const std::string icon = str(props.get("icon-image"));
                 const double iconPx = num(props.get("icon-size"), 4) * mm;
                 const auto anchor = D.anchor(f);
                 const QPointF c = view.toDevice(anchor[0], anchor[1]);
-                if (!icon.empty()) {
+                if (!icon.empty() && draw) {
                     if (D.shape == Shape::Point)
                         for (size_t part = D.partBegin(f); part < D.partEnd(f); ++part) {
                             const size_t i = D.pointBegin(part);
@@ -623,7 +750,7 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                     else
                         m_impl->drawIcon(p, L.dir, icon, c, iconPx, view.vector, num(props.get("icon-opacity"), 1));
                 }
-                const std::string text = str(props.get("text-field"));
+                const std::string text = record ? str(props.get("text-field")) : std::string();
                 if (!text.empty()) {
                     LabelCandidate lc;
                     QString t = QString::fromStdString(text);
@@ -660,11 +787,64 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                     labels.push_back(std::move(lc));
                 }
                 if (!icon.empty()) recordHit(f);
-                ++report.featuresDrawn;
+                if (record) ++report.featuresDrawn;
             }
         }
     }
     p.setOpacity(1.0);
+    };
+
+    // Large raster maps are drawn in horizontal bands, one per core, each with its own painter
+    // on its rows of the image; this thread's band also gathers labels and legend for the whole
+    // view, and the labels are placed afterwards on the whole image. Every band draws the same
+    // features in the same order, clipped to its rows, so the seams do not show.
+    QImage* image = p.device() && p.device()->devType() == QInternal::Image ? static_cast<QImage*>(p.device()) : nullptr;
+    const QRect targetPx = view.target.toAlignedRect() & (image ? image->rect() : QRect());
+    int bands = 1;
+    if (image && !view.vector && p.transform().isIdentity() && !callerClips &&
+        (image->format() == QImage::Format_RGB32 || image->format() == QImage::Format_ARGB32_Premultiplied) &&
+        (view.threads > 1 || double(targetPx.width()) * targetPx.height() >= 1.0e6))
+        bands = view.threads > 0 ? view.threads : renderThreads();
+    if (bands <= 1) {
+        drawFeatures(p, view.extent, true);
+    } else {
+        const auto bandRows = [&](int b) { return targetPx.top() + int(int64_t(targetPx.height()) * b / bands); };
+        const auto bandWorld = [&](int b) {
+            // World rows of the band, a pixel wider each way so rounding loses nothing.
+            const double s = view.pxPerMetre();
+            const double top = view.extent.maxy - (bandRows(b) - 1 - view.target.top()) / s;
+            const double bottom = view.extent.maxy - (bandRows(b + 1) + 1 - view.target.top()) / s;
+            return Box{view.extent.minx, std::max(view.extent.miny, bottom), view.extent.maxx, std::min(view.extent.maxy, top)};
+        };
+        std::vector<std::thread> helpers;
+        std::vector<std::exception_ptr> errors(static_cast<size_t>(bands));
+        uchar* bits = image->bits();
+        for (int b = 1; b < bands; ++b)
+            helpers.emplace_back([&, b] {
+                try {
+                    const int y0 = bandRows(b), y1 = bandRows(b + 1);
+                    QImage rows(bits + qsizetype(y0) * image->bytesPerLine(), image->width(), y1 - y0, image->bytesPerLine(), image->format());
+                    QPainter bp(&rows);
+                    bp.translate(0, -y0);
+                    bp.setClipRect(QRect(targetPx.left(), y0, targetPx.width(), y1 - y0));
+                    bp.setRenderHints(p.renderHints());
+                    drawFeatures(bp, bandWorld(b), false);
+                } catch (...) {
+                    errors[size_t(b)] = std::current_exception();
+                }
+            });
+        try {
+            p.save();
+            p.setClipRect(QRect(targetPx.left(), bandRows(0), targetPx.width(), bandRows(1) - bandRows(0)));
+            drawFeatures(p, bandWorld(0), true);
+            p.restore();
+        } catch (...) {
+            errors[0] = std::current_exception();
+        }
+        for (auto& t : helpers) t.join();
+        for (const auto& e : errors)
+            if (e) std::rethrow_exception(e);
+    }
 
     // Labels: by priority (lower sort key first), then in drawing order; each placed only where
     // it collides with no label placed before it.

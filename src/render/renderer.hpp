@@ -35,6 +35,7 @@ struct MapView {
     bool vector = false;  // PDF/SVG: draw symbols as vectors, no pixel-level shortcuts
     const LayerSwitches* switches = nullptr;  // none: every layer, in style order, opaque
     std::vector<QRectF> keepClear;  // device rectangles labels must avoid (scale bar, north arrow)
+    int threads = 0;  // raster bands drawn at once; 0: renderThreads() for a large image
 
     double pxPerMm() const { return dpi / 25.4; }
     double pxPerMetre() const { return target.width() / extent.width(); }
@@ -89,6 +90,10 @@ private:
     std::shared_ptr<const MapData> m_data;
     std::unique_ptr<Impl> m_impl;
 };
+
+// Threads a large raster map is drawn and written on: one per core, at most 4;
+// RURALATLAS_RENDER_THREADS overrides it (benchmarks compare 1 and 2).
+int renderThreads();
 
 // What each style layer needs from the data (fields, anchors), for MapData::load. With a
 // scale range (a one-off render), the filters go along so only what draws is read.

@@ -7,12 +7,16 @@
 #include <QPageSize>
 #include <QRegularExpression>
 #include <cmath>
+#include <fstream>
+#include <iterator>
+#include <zlib.h>
 #include <set>
 
 #include "core/error.hpp"
 #include "render/fonts.hpp"
 #include "render/gui_session.hpp"
 #include "render/map_output.hpp"
+#include "render/png_writer.hpp"
 #include "render_fixtures.hpp"
 
 using namespace ruralatlas;
@@ -389,5 +393,99 @@ TEST(Render, ReadingOnlyWhatTheFiltersCanPassLosesNothingDrawn) {
         const FeatureLayer* R = some->find("roads");
         ASSERT_TRUE(R);
         EXPECT_EQ(R->size(), range.first <= 5e4 ? 1u : 0u) << "at 1:" << range.first;  // the one road is a county road
+    }
+}
+
+// A large raster map is drawn in bands on several threads: the picture, the labels, the legend
+// and the count must be those of drawing it on one thread. Seams may differ by rounding only.
+TEST(Render, BandsOnSeveralThreadsDrawTheSameMap) {
+    TempDir dir;
+    test::makeSmallProject(dir.file("p.gpkg"));
+    auto l = loadSmall(dir.file("p.gpkg"), test::renderTestData() + "/small_style.json");
+    const auto draw = [&](int threads, RenderReport& rep) {
+        QImage img(1000, 500, QImage::Format_RGB32);
+        img.fill(Qt::white);
+        QPainter p(&img);
+        MapView v;
+        v.target = QRectF(0, 0, 1000, 500);
+        v.dpi = 150;
+        v.extent = fitExtent(kSmallBox, v.target, 0.02);
+        v.threads = threads;
+        rep = l->renderer->render(p, v);
+        return img;
+    };
+    RenderReport one;
+    const QImage ref = draw(1, one);
+    for (int threads : {2, 3, 7}) {
+        RenderReport many;
+        const QImage img = draw(threads, many);
+        int off = 0, far = 0;
+        for (int y = 0; y < img.height(); ++y)
+            for (int x = 0; x < img.width(); ++x) {
+                const QRgb a = img.pixel(x, y), b = ref.pixel(x, y);
+                const int d = std::max({std::abs(qRed(a) - qRed(b)), std::abs(qGreen(a) - qGreen(b)), std::abs(qBlue(a) - qBlue(b))});
+                off += d > 0;
+                far += d > 8;
+            }
+        EXPECT_EQ(far, 0) << threads << " threads";
+        EXPECT_LT(off, 50) << threads << " threads";
+        EXPECT_EQ(many.featuresDrawn, one.featuresDrawn);
+        EXPECT_EQ(many.labels, one.labels);
+        ASSERT_EQ(many.legend.size(), one.legend.size());
+        for (size_t g = 0; g < one.legend.size(); ++g) {
+            ASSERT_EQ(many.legend[g].items.size(), one.legend[g].items.size());
+            for (size_t i = 0; i < one.legend[g].items.size(); ++i) EXPECT_EQ(many.legend[g].items[i].label, one.legend[g].items[i].label);
+        }
+    }
+    // Something was drawn in every band (the test would pass on a blank map otherwise).
+    for (int band = 0; band < 7; ++band) {
+        bool any = false;
+        for (int y = band * 500 / 7; y < (band + 1) * 500 / 7 && !any; ++y)
+            for (int x = 0; x < ref.width() && !any; ++x) any = ref.pixel(x, y) != qRgb(255, 255, 255);
+        EXPECT_TRUE(any) << "band " << band;
+    }
+}
+
+// The PNG writer: chunks with correct CRCs, one zlib stream whose Adler-32 checks (inflated
+// here with zlib itself), and the same pixels and resolution when Qt reads the file back.
+TEST(Render, PngWrittenInBandsIsOneValidStream) {
+    TempDir dir;
+    QImage img(1333, 517, QImage::Format_RGB32);  // odd sizes: bands do not divide the rows
+    for (int y = 0; y < img.height(); ++y)
+        for (int x = 0; x < img.width(); ++x)
+            img.setPixel(x, y, (x / 40 + y / 30) % 3 ? qRgb(x % 256, (x * y) % 251, (y * 7) % 256) : qRgb(250, 250, 245));
+    img.setDotsPerMeterX(11811);  // 300 dpi
+    img.setDotsPerMeterY(11811);
+    for (int threads : {1, 2, 5}) {
+        const std::string path = dir.file("m" + std::to_string(threads) + ".png");
+        writePng(img, path, threads);
+        const QImage back(QString::fromStdString(path));
+        ASSERT_FALSE(back.isNull());
+        EXPECT_EQ(back.convertToFormat(QImage::Format_RGB32), img);
+        EXPECT_EQ(back.dotsPerMeterX(), 11811);
+
+        std::ifstream in(path, std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        ASSERT_EQ(bytes.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+        const auto be32 = [&](size_t at) {
+            return (uint32_t(uint8_t(bytes[at])) << 24) | (uint32_t(uint8_t(bytes[at + 1])) << 16) | (uint32_t(uint8_t(bytes[at + 2])) << 8) |
+                   uint32_t(uint8_t(bytes[at + 3]));
+        };
+        std::string zdata, types;
+        for (size_t at = 8; at + 12 <= bytes.size();) {
+            const uint32_t n = be32(at);
+            const std::string type = bytes.substr(at + 4, 4);
+            ASSERT_LE(at + 12 + n, bytes.size());
+            const uLong crc = crc32(0L, reinterpret_cast<const Bytef*>(bytes.data() + at + 4), uInt(4 + n));
+            EXPECT_EQ(be32(at + 8 + n), uint32_t(crc)) << type << " chunk CRC";
+            if (type == "IDAT") zdata += bytes.substr(at + 8, n);
+            if (types.empty() || types.substr(types.size() - 4) != type) types += type;
+            at += 12 + n;
+        }
+        EXPECT_EQ(types, "IHDRpHYsIDATIEND");
+        std::vector<unsigned char> raw(size_t(img.height()) * (1 + 3 * size_t(img.width())) + 1);
+        uLongf rawLen = uLongf(raw.size());
+        ASSERT_EQ(uncompress(raw.data(), &rawLen, reinterpret_cast<const Bytef*>(zdata.data()), uLong(zdata.size())), Z_OK);
+        EXPECT_EQ(rawLen, uLongf(raw.size() - 1));
     }
 }
