@@ -331,5 +331,45 @@
         <source>多边形选择</source>
         <translation>Select by polygon</translation>
     </message>
+    <message>
+        <source>千米</source>
+        <translation>km</translation>
+    </message>
+    <message>
+        <source>米</source>
+        <translation>m</translation>
+    </message>
+    <message>
+        <source>北</source>
+        <translation>N</translation>
+    </message>
+    <message>
+        <source>图例</source>
+        <translation>Legend</translation>
+    </message>
+    <message>
+        <source>%1  数据日期：%2  坐标系：CGCS2000 / 3度带高斯-克吕格投影（EPSG:%3）</source>
+        <translation>%1  Data date: %2  CRS: CGCS2000 / 3-degree Gauss-Kruger (EPSG:%3)</translation>
+    </message>
+    <message>
+        <source>  【合成演示数据，非真实数据】</source>
+        <translation>  [Synthetic demo data, not real]</translation>
+    </message>
+    <message>
+        <source>RuralAtlas 地图</source>
+        <translation>RuralAtlas map</translation>
+    </message>
+    <message>
+        <source>其他</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <source>类别 %1</source>
+        <translation>Class %1</translation>
+    </message>
+    <message>
+        <source>地图</source>
+        <translation> map</translation>
+    </message>
 </context>
 </TS>

@@ -10,6 +10,7 @@
 #include "core/json.hpp"
 #include "io/project.hpp"
 #include "render/gui_session.hpp"
+#include "render/i18n.hpp"
 #include "render/map_output.hpp"
 
 namespace ruralatlas::cli {
@@ -210,7 +211,7 @@ Command renderCommand() {
         options.grid = a.has("grid");
         options.scaleBar = options.northArrow = !a.has("no-furniture");
         if (auto t = a.value("title")) options.title = QString::fromStdString(*t);
-        else if (!size.paper.empty()) options.title = QString::fromStdString(data->countyName) + QStringLiteral("地图");
+        else if (!size.paper.empty()) options.title = QString::fromStdString(data->countyName) + render::T("地图");
         bar.update(0.85, "绘制");
         const render::MapRenderer renderer(style, data);
         std::optional<PhaseTimer> drawing("draw and write");

@@ -6,6 +6,7 @@
 
 #include "io/proj_transform.hpp"
 #include "render/fonts.hpp"
+#include "render/i18n.hpp"
 
 namespace ruralatlas::render {
 
@@ -20,7 +21,7 @@ ScaleBarSpec chooseScaleBar(const MapView& view, double maxLengthMm) {
     s.lengthPx = best * view.pxPerMetre();
     const double lead = best / std::pow(10, std::floor(std::log10(best)));
     s.segments = lead == 2 ? 2 : lead == 5 ? 5 : 4;
-    s.unitLabel = best >= 1000 ? QStringLiteral("千米") : QStringLiteral("米");
+    s.unitLabel = best >= 1000 ? T("千米") : T("米");
     return s;
 }
 
@@ -100,7 +101,7 @@ void drawNorthArrow(QPainter& p, QPointF c, double sizeMm, double dpi, double an
     const QFontMetricsF fm(font, p.device());
     p.setFont(font);
     p.setPen(Qt::black);
-    p.drawText(QPointF(-fm.horizontalAdvance("北") / 2, -h / 2 - 0.6 * mm - fm.descent()), QStringLiteral("北"));
+    p.drawText(QPointF(-fm.horizontalAdvance(T("北")) / 2, -h / 2 - 0.6 * mm - fm.descent()), T("北"));
     p.restore();
 }
 
@@ -230,7 +231,7 @@ QRectF drawLegend(QPainter& p, const MapRenderer& renderer, const RenderReport& 
     }
     double width = 2 * pad;
     for (double w : colW) width += w + 3 * mm;
-    width = std::max(width - 3 * mm, tfm.horizontalAdvance(QStringLiteral("图例")) + 2 * pad);
+    width = std::max(width - 3 * mm, tfm.horizontalAdvance(T("图例")) + 2 * pad);
     const double height = 2 * pad + titleH + std::min<double>(double(rows.size()), perColumn) * rowH;
     // Anchor at the bottom-right of the area.
     const QRectF box(area.right() - width, area.bottom() - height, width, height);
@@ -240,8 +241,8 @@ QRectF drawLegend(QPainter& p, const MapRenderer& renderer, const RenderReport& 
     p.setBrush(QColor(255, 255, 255, 235));
     p.drawRect(box);
     p.setFont(titleFont);
-    p.drawText(QPointF(box.left() + (box.width() - tfm.horizontalAdvance(QStringLiteral("图例"))) / 2, box.top() + pad + tfm.ascent()),
-               QStringLiteral("图例"));
+    p.drawText(QPointF(box.left() + (box.width() - tfm.horizontalAdvance(T("图例"))) / 2, box.top() + pad + tfm.ascent()),
+               T("图例"));
     double x = box.left() + pad;
     for (int c = 0; c < columns; ++c) {
         double y = box.top() + pad + titleH;

@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "render/i18n.hpp"
 #include "io/gdal_util.hpp"
 #include "render/fonts.hpp"
 #include "render/png_writer.hpp"
@@ -86,10 +87,10 @@ MapResult drawPage(QPainter& p, const MapRenderer& renderer, const Box& focus, Q
         }
         const QFont ff = fonts.font(2.4, dpi);
         const QFontMetricsF fm(ff, p.device());
-        QString footer = QStringLiteral("%1  数据日期：%2  坐标系：CGCS2000 / 3度带高斯-克吕格投影（EPSG:%3）")
+        QString footer = T("%1  数据日期：%2  坐标系：CGCS2000 / 3度带高斯-克吕格投影（EPSG:%3）")
                              .arg(QString::fromStdString(d.countyName), QString::fromStdString(d.dataDate))
                              .arg(d.epsg());
-        if (d.synthetic) footer += QStringLiteral("  【合成演示数据，非真实数据】");
+        if (d.synthetic) footer += T("  【合成演示数据，非真实数据】");
         p.setFont(ff);
         p.setPen(Qt::black);
         p.drawText(QPointF(frame.left(), frame.bottom() - fm.descent()), footer);
@@ -149,7 +150,7 @@ MapResult renderMapFile(const MapRenderer& renderer, const Box& focus, const Pag
         pdf.setResolution(int(std::lround(dpi)));
         pdf.setPageSize(QPageSize(pageMm, QPageSize::Millimeter));
         pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
-        pdf.setTitle(options.title.isEmpty() ? QStringLiteral("RuralAtlas 地图") : options.title);
+        pdf.setTitle(options.title.isEmpty() ? T("RuralAtlas 地图") : options.title);
         pdf.setCreator(QStringLiteral("RuralAtlas"));
         QPainter p;
         if (!p.begin(&pdf)) throw DataError({out, "", "", ""}, "cannot write the PDF");

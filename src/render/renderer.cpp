@@ -17,6 +17,7 @@
 #include <unordered_map>
 
 #include "core/error.hpp"
+#include "render/i18n.hpp"
 #include "core/timing.hpp"
 #include "render/fonts.hpp"
 
@@ -160,6 +161,61 @@ private:
     int m_dx = 0, m_dy = 0;
     bool m_ok = false;
 };
+
+// Whether segment a-b has a point inside `b` (Liang-Barsky clipping).
+bool segmentMeetsBox(double x0, double y0, double x1, double y1, const Box& b) {
+    double t0 = 0, t1 = 1;
+    const double dx = x1 - x0, dy = y1 - y0;
+    const double p[4] = {-dx, dx, -dy, dy};
+    const double q[4] = {x0 - b.minx, b.maxx - x0, y0 - b.miny, b.maxy - y0};
+    for (int i = 0; i < 4; ++i) {
+        if (p[i] == 0) {
+            if (q[i] < 0) return false;
+        } else {
+            const double t = q[i] / p[i];
+            if (p[i] < 0) t0 = std::max(t0, t);
+            else t1 = std::min(t1, t);
+            if (t0 > t1) return false;
+        }
+    }
+    return true;
+}
+
+// Whether feature f itself (not just its bounding box) reaches into `box`: a point inside it,
+// a line crossing it, a polygon overlapping it or holding it whole. For the legend, which lists
+// only what shows in the frame.
+bool meetsBox(const FeatureLayer& D, size_t f, const Box& box) {
+    const Box& fb = D.bbox(f);
+    if (!fb.intersects(box)) return false;
+    if (fb.minx >= box.minx && fb.maxx <= box.maxx && fb.miny >= box.miny && fb.maxy <= box.maxy) return true;
+    const double* xy = D.xy();
+    if (D.shape == Shape::Point) {
+        for (size_t part = D.partBegin(f); part < D.partEnd(f); ++part) {
+            const size_t i = D.pointBegin(part);
+            if (xy[2 * i] >= box.minx && xy[2 * i] <= box.maxx && xy[2 * i + 1] >= box.miny && xy[2 * i + 1] <= box.maxy) return true;
+        }
+        return false;
+    }
+    for (size_t part = D.partBegin(f); part < D.partEnd(f); ++part) {
+        const size_t b = D.pointBegin(part), e = D.pointEnd(part);
+        if (e - b == 1 && segmentMeetsBox(xy[2 * b], xy[2 * b + 1], xy[2 * b], xy[2 * b + 1], box)) return true;
+        for (size_t i = b + 1; i < e; ++i)
+            if (segmentMeetsBox(xy[2 * i - 2], xy[2 * i - 1], xy[2 * i], xy[2 * i + 1], box)) return true;
+    }
+    if (D.shape != Shape::Polygon) return false;
+    // No edge reaches the box: it is inside the polygon or outside it; test its centre (even-odd
+    // over every ring, as the fill is drawn).
+    const double cx = (box.minx + box.maxx) / 2, cy = (box.miny + box.maxy) / 2;
+    bool inside = false;
+    for (size_t part = D.partBegin(f); part < D.partEnd(f); ++part) {
+        const size_t b = D.pointBegin(part), e = D.pointEnd(part);
+        for (size_t i = b, j = e - 1; i < e; j = i++) {
+            const double xi = xy[2 * i], yi = xy[2 * i + 1], xj = xy[2 * j], yj = xy[2 * j + 1];
+            if ((yi > cy) != (yj > cy) && cx < (xj - xi) * (cy - yi) / (yj - yi) + xi) inside = !inside;
+        }
+    }
+    return inside;
+}
 
 // A style layer's properties, constant ones evaluated once.
 class Props {
@@ -511,7 +567,7 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
         const auto recordHit = [&](size_t f) {
             if (!record) return;
             // Only what shows inside the frame counts for the legend, not what the cull margin let in.
-            if (!D.bbox(f).intersects(view.extent)) return;
+            if (!meetsBox(D, f, view.extent)) return;
             if (!hit.any) {
                 hit.any = true;
                 hit.first = f;
@@ -980,7 +1036,7 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                     QStringList parts;
                     for (const auto& k : keys) parts << labelFor(valueToString(k));
                     label = keys.empty() ? labelFor("*") : parts.join("、");
-                    if (keys.empty() && label == "*") label = QStringLiteral("其他");
+                    if (keys.empty() && label == "*") label = T("其他");
                 } else if (L.legendExpr->kind() == ExprKind::Step) {
                     const auto n = [](double d) { return QString::fromStdString(valueToString(Value(d))); };
                     auto it = S.legend.labels.find(std::to_string(branch));
@@ -990,7 +1046,7 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                     else label = QStringLiteral("%1–%2%3").arg(n(stops[size_t(branch) - 1]), n(stops[size_t(branch)]), unit);
                 } else {
                     auto it = S.legend.labels.find(std::to_string(branch));
-                    label = it != S.legend.labels.end() ? QString::fromStdString(it->second) : QStringLiteral("类别 %1").arg(branch + 1);
+                    label = it != S.legend.labels.end() ? QString::fromStdString(it->second) : T("类别 %1").arg(branch + 1);
                 }
                 g.items.push_back({label, li, f, branch});
             }

@@ -15,6 +15,8 @@
 #include <QTemporaryDir>
 #include <QTextEdit>
 #include <QTimer>
+#include <QDirIterator>
+#include <QRegularExpression>
 #include <QtTest/QtTest>
 
 #include "analysis/analysis.hpp"
@@ -24,6 +26,7 @@
 #include "io/gdal_util.hpp"
 #include "io/proj_transform.hpp"
 #include "render/fonts.hpp"
+#include "render/i18n.hpp"
 
 using namespace ruralatlas;
 
@@ -252,6 +255,30 @@ private slots:
         QCOMPARE(app::T("图层"), QStringLiteral("Layers"));
         QCOMPARE(app::T("识别"), QStringLiteral("Identify"));
         QCOMPARE(app::T("导出图集…"), QStringLiteral("Export atlas…"));
+        // Map furniture drawn by the render library follows the same language.
+        QCOMPARE(render::T("图例"), QStringLiteral("Legend"));
+        QCOMPARE(render::T("千米"), QStringLiteral("km"));
+        // Every T("...") text in the app and the render library has an English translation
+        // (a new string without one would show Chinese in an English session).
+        const QRegularExpression call(QStringLiteral("\\bT\\(\"((?:[^\"\\\\]|\\\\.)*)\"\\)"));
+        int checked = 0;
+        for (const char* dir : {"/src/app", "/src/render"}) {
+            QDirIterator it(QStringLiteral(RURALATLAS_SOURCE_DIR) + dir, {"*.cpp", "*.hpp"}, QDir::Files);
+            while (it.hasNext()) {
+                const QString path = it.next();
+                QFile f(path);
+                QVERIFY(f.open(QIODevice::ReadOnly));
+                const QString text = QString::fromUtf8(f.readAll());
+                for (auto m = call.globalMatch(text); m.hasNext();) {
+                    const QString zh = m.next().captured(1);
+                    if (zh.isEmpty() || zh.contains('\\')) continue;  // escapes: not worth decoding here
+                    const QByteArray utf8 = zh.toUtf8();
+                    QVERIFY2(render::T(utf8.constData()) != zh, qPrintable(path + ": no English for \"" + zh + "\""));
+                    ++checked;
+                }
+            }
+        }
+        QVERIFY2(checked > 50, qPrintable(QString::number(checked)));
     }
 
     void cleanupTestCase() { m_window.reset(); }

@@ -489,3 +489,40 @@ TEST(Render, PngWrittenInBandsIsOneValidStream) {
         EXPECT_EQ(rawLen, uLongf(raw.size() - 1));
     }
 }
+
+// The legend lists a line only when the line itself crosses the frame, not when only its
+// bounding box does; a frame wholly inside a polygon lists that polygon.
+TEST(Render, LegendIgnoresALineWhoseBoxAloneMeetsTheFrame) {
+    TempDir dir;
+    test::makeSmallProject(dir.file("p.gpkg"));
+    {
+        io::DatasetPtr ds = io::openVector(dir.file("p.gpkg"), true);
+        OGRLayer* roads = ds->GetLayerByName("roads");
+        ASSERT_EQ(roads->SetAttributeFilter(nullptr), OGRERR_NONE);
+        ASSERT_EQ(ds->ExecuteSQL("DELETE FROM roads", nullptr, nullptr), nullptr);
+        io::FeaturePtr f(OGRFeature::CreateFeature(roads->GetLayerDefn()));
+        f->SetField("id", "R2");
+        f->SetField("class", "county");
+        OGRLineString ls;  // the diagonal of township 001
+        ls.addPoint(test::kX0, test::kY0);
+        ls.addPoint(test::kX0 + 10000, test::kY0 + 10000);
+        f->SetGeometry(&ls);
+        ASSERT_EQ(roads->CreateFeature(f.get()), OGRERR_NONE);
+    }
+    auto l = loadSmall(dir.file("p.gpkg"), test::renderTestData() + "/small_style.json");
+    const std::string roadTitle = l->data->find("roads")->title;
+    const auto titles = [&](const Box& world) {
+        RenderReport rep;
+        renderImage(*l->renderer, world, 300, 300, 96, &rep);
+        std::vector<std::string> out;
+        for (const auto& g : rep.legend) out.push_back(g.title.toStdString());
+        return out;
+    };
+    const auto has = [](const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); };
+    // A corner of the township below the diagonal: inside the road's box, away from the road.
+    const auto corner = titles({test::kX0 + 7000, test::kY0 + 500, test::kX0 + 9500, test::kY0 + 3000});
+    EXPECT_FALSE(has(corner, roadTitle));
+    EXPECT_TRUE(has(corner, "乡镇"));  // the frame lies wholly inside township 001
+    // A frame the diagonal crosses.
+    EXPECT_TRUE(has(titles({test::kX0 + 4000, test::kY0 + 4000, test::kX0 + 6000, test::kY0 + 6000}), roadTitle));
+}
