@@ -8,6 +8,7 @@
 #include <QPainterPathStroker>
 #include <QSvgRenderer>
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <cstdlib>
 #include <mutex>
@@ -564,7 +565,9 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
             const std::string field = L.legendExpr->inputField();
             paletteColumn = field.empty() ? -1 : D.column(field);
         }
-        const auto recordHit = [&](size_t f) {
+        // `knownBranch`: where a caller keeps the legend branch of features that look alike
+        // (INT_MIN until worked out).
+        const auto recordHit = [&](size_t f, int* knownBranch = nullptr) {
             if (!record) return;
             // Only what shows inside the frame counts for the legend, not what the cull margin let in.
             if (!meetsBox(D, f, view.extent)) return;
@@ -578,7 +581,9 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                 return;
             }
             int branch = -1;
-            L.legendExpr->eval(D.row(f), scale, &branch);
+            if (knownBranch && *knownBranch != INT_MIN) branch = *knownBranch;
+            else L.legendExpr->eval(D.row(f), scale, &branch);
+            if (knownBranch) *knownBranch = branch;
             hit.branches.emplace(branch, f);
         };
         const bool passAll = !S.filter;
@@ -722,12 +727,65 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
             double r = 0;
             const QImage* sprite = nullptr;  // small dots on raster output: pre-drawn once, blitted
             QPointF spriteHalf;
+            // Looks that vary are kept by the values of the fields they read (a village's status),
+            // so the expressions run once per distinct value, not once per feature.
+            std::vector<int> lookColumns;
+            bool memo = !constLook && !view.vector;
+            if (memo) {
+                std::vector<std::string> fields;
+                for (const char* name : {"circle-radius", "circle-opacity", "circle-color", "circle-stroke-color", "circle-stroke-width"})
+                    if (const Expr* e = S.prop(name)) e->collectFields(fields);
+                if (L.legendExpr) L.legendExpr->collectFields(fields);
+                std::sort(fields.begin(), fields.end());
+                fields.erase(std::unique(fields.begin(), fields.end()), fields.end());
+                for (const auto& field : fields) {
+                    const int c = D.column(field);
+                    if (c < 0) memo = false;
+                    lookColumns.push_back(c);
+                }
+            }
+            struct Look {
+                double r = 0;
+                const QImage* sprite = nullptr;
+                QPointF half;
+                QPen pen;
+                QBrush brush;
+                int branch = INT_MIN;
+            };
+            std::unordered_map<std::string, Look> looks;
+            std::string lookKey;
+            Look* look = nullptr;
             for (uint32_t f : drawn) {
-                props.setRow(D.row(f));
                 const bool draw = inBand(f);
                 if (!record && !draw) continue;
-                if (!constLook || !haveLook) {
+                bool compute = true;
+                if (constLook) {
+                    compute = !haveLook;
+                } else if (memo) {
+                    lookKey.clear();
+                    const Row row = D.row(f);
+                    for (int c : lookColumns) {
+                        const Value& v = row.get(c);
+                        lookKey += char('0' + v.index());  // the type, so that 1 and "1" stay apart
+                        lookKey += valueToString(v);
+                        lookKey += '\x1f';
+                    }
+                    const auto [it, inserted] = looks.try_emplace(lookKey);
+                    look = &it->second;
+                    compute = inserted;
+                    if (!inserted) {
+                        r = look->r;
+                        sprite = look->sprite;
+                        spriteHalf = look->half;
+                        if (!sprite) {
+                            p.setPen(look->pen);
+                            p.setBrush(look->brush);
+                        }
+                    }
+                }
+                if (compute) {
                     haveLook = true;
+                    props.setRow(D.row(f));
                     r = num(props.get("circle-radius"), 1) * mm;
                     const double opacity = num(props.get("circle-opacity"), 1);
                     const QColor fill = qcolor(props.get("circle-color"), opacity);
@@ -758,6 +816,13 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                         p.setPen(pen);
                         p.setBrush(brush);
                     }
+                    if (memo && look) {
+                        look->r = r;
+                        look->sprite = sprite;
+                        look->half = spriteHalf;
+                        look->pen = pen;
+                        look->brush = brush;
+                    }
                 }
                 bool any = false;
                 for (size_t part = D.partBegin(f); part < D.partEnd(f); ++part) {
@@ -783,7 +848,7 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                     }
                 }
                 if (any || !dedupe) {
-                    recordHit(f);
+                    recordHit(f, memo && look ? &look->branch : nullptr);
                     if (record) ++report.featuresDrawn;
                 }
             }
