@@ -538,381 +538,381 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
     // whole view when drawing on one thread). With `record`, also keeps the labels, the legend
     // and the counts for every feature in the view, drawn in this band or not.
     const auto drawFeatures = [&](QPainter& p, const Box& band, bool record) {
-    std::vector<uint32_t> hits;
-    QPolygonF poly;
-    for (size_t k = 0; k < layerCount; ++k) {
-        const size_t li = sw && sw->order.size() == layerCount ? sw->order[k] : k;
-        const auto& L = m_impl->layers[li];
-        if (!L.data || !L.style->visibleAt(scale)) continue;
-        if (sw && li < sw->hidden.size() && sw->hidden[li]) continue;
-        p.setOpacity(sw && li < sw->opacity.size() ? double(sw->opacity[li]) : 1.0);
-        const StyleLayer& S = *L.style;
-        const FeatureLayer& D = *L.data;
-        std::optional<PhaseTimer> layerTimer;
-        if (record) layerTimer.emplace("draw " + S.id);
-        Props props(S, scale);
-        // Cull by the R-tree, with room for symbols and lines that reach into the view.
-        const double pad = 20 * mm / view.pxPerMetre();
-        const Box bandPadded = band.expanded(pad);
-        D.query(record ? view.extent.expanded(pad) : bandPadded, hits);
-        // Whether this band draws feature f (the recording band also visits the others).
-        const auto inBand = [&](size_t f) { return D.bbox(f).intersects(bandPadded); };
-        std::map<std::tuple<QRgb, int, int>, QImage> hatchTiles;  // one tile per hatch look
-        Hit& hit = legendHits[li];
-        // A palette legend lists the distinct input values drawn: resolve their column once.
-        int paletteColumn = -1;
-        if (L.legendExpr && L.legendExpr->kind() == ExprKind::Palette) {
-            const std::string field = L.legendExpr->inputField();
-            paletteColumn = field.empty() ? -1 : D.column(field);
-        }
-        // `knownBranch`: where a caller keeps the legend branch of features that look alike
-        // (INT_MIN until worked out).
-        const auto recordHit = [&](size_t f, int* knownBranch = nullptr) {
-            if (!record) return;
-            // Only what shows inside the frame counts for the legend, not what the cull margin let in.
-            if (!meetsBox(D, f, view.extent)) return;
-            if (!hit.any) {
-                hit.any = true;
-                hit.first = f;
+        std::vector<uint32_t> hits;
+        QPolygonF poly;
+        for (size_t k = 0; k < layerCount; ++k) {
+            const size_t li = sw && sw->order.size() == layerCount ? sw->order[k] : k;
+            const auto& L = m_impl->layers[li];
+            if (!L.data || !L.style->visibleAt(scale)) continue;
+            if (sw && li < sw->hidden.size() && sw->hidden[li]) continue;
+            p.setOpacity(sw && li < sw->opacity.size() ? double(sw->opacity[li]) : 1.0);
+            const StyleLayer& S = *L.style;
+            const FeatureLayer& D = *L.data;
+            std::optional<PhaseTimer> layerTimer;
+            if (record) layerTimer.emplace("draw " + S.id);
+            Props props(S, scale);
+            // Cull by the R-tree, with room for symbols and lines that reach into the view.
+            const double pad = 20 * mm / view.pxPerMetre();
+            const Box bandPadded = band.expanded(pad);
+            D.query(record ? view.extent.expanded(pad) : bandPadded, hits);
+            // Whether this band draws feature f (the recording band also visits the others).
+            const auto inBand = [&](size_t f) { return D.bbox(f).intersects(bandPadded); };
+            std::map<std::tuple<QRgb, int, int>, QImage> hatchTiles;  // one tile per hatch look
+            Hit& hit = legendHits[li];
+            // A palette legend lists the distinct input values drawn: resolve their column once.
+            int paletteColumn = -1;
+            if (L.legendExpr && L.legendExpr->kind() == ExprKind::Palette) {
+                const std::string field = L.legendExpr->inputField();
+                paletteColumn = field.empty() ? -1 : D.column(field);
             }
-            if (!L.legendExpr) return;
-            if (L.legendExpr->kind() == ExprKind::Palette) {
-                if (paletteColumn >= 0) hit.values.emplace(valueToString(D.row(f).get(paletteColumn)), f);
-                return;
-            }
-            int branch = -1;
-            if (knownBranch && *knownBranch != INT_MIN) branch = *knownBranch;
-            else L.legendExpr->eval(D.row(f), scale, &branch);
-            if (knownBranch) *knownBranch = branch;
-            hit.branches.emplace(branch, f);
-        };
-        const bool passAll = !S.filter;
-        std::vector<uint32_t> drawn;
-        drawn.reserve(hits.size());
-        for (uint32_t f : hits)
-            if (passAll || truthy(S.filter->eval(D.row(f), scale))) drawn.push_back(f);
-
-        if (S.type == LayerType::Fill) {
-            for (uint32_t f : drawn) {
-                props.setRow(D.row(f));
-                const double opacity = num(props.get("fill-opacity"), 1);
-                const std::string pattern = str(props.get("fill-pattern"), "solid");
-                const QColor fill = qcolor(props.get("fill-color"), opacity);
-                const QColor outline = qcolor(props.get("fill-outline-color"));
-                QPainterPath path;
-                path.setFillRule(Qt::OddEvenFill);
-                for (size_t part = D.partBegin(f); part < D.partEnd(f); ++part) {
-                    devicePart(D, part, view, tol, poly);
-                    if (poly.size() < 3) continue;
-                    path.addPolygon(poly);
-                    path.closeSubpath();
+            // `knownBranch`: where a caller keeps the legend branch of features that look alike
+            // (INT_MIN until worked out).
+            const auto recordHit = [&](size_t f, int* knownBranch = nullptr) {
+                if (!record) return;
+                // Only what shows inside the frame counts for the legend, not what the cull margin let in.
+                if (!meetsBox(D, f, view.extent)) return;
+                if (!hit.any) {
+                    hit.any = true;
+                    hit.first = f;
                 }
-                if (path.isEmpty()) continue;
-                if (inBand(f)) {
-                    if (pattern == "solid" && fill.isValid() && fill.alpha() > 0) p.fillPath(path, fill);
-                    if (pattern == "hatch" || pattern == "crosshatch") {
-                        if (fill.isValid() && fill.alpha() > 0 && S.prop("fill-color")) p.fillPath(path, fill);
-                        const QColor hc = qcolor(props.get("fill-hatch-color"), opacity);
-                        const double spacing = std::max(0.3, num(props.get("fill-hatch-spacing"), 2)) * mm;
-                        const double angle = num(props.get("fill-hatch-angle"), 45);
-                        const double hatchW = std::max(0.1, num(props.get("fill-hatch-width"), 0.2)) * mm;
-                        const bool cross = pattern == "crosshatch";
-                        const QRectF dev = path.controlPointRect();
-                        if (!view.vector && std::max(dev.width(), dev.height()) < spacing) {
-                            // A zone smaller than one hatch period would show a stray stroke or
-                            // none: on raster output it gets the hatch's average tone instead.
-                            QColor tone = hc;
-                            tone.setAlphaF(float(hc.alphaF() * std::min(1.0, hatchW / spacing * (cross ? 2 : 1))));
-                            p.fillPath(path, tone);
-                        } else if (!view.vector) {
-                            // Raster output: a rotated texture brush (one tile with one line) costs a
-                            // fill; clipped lines cost a mask per line.
-                            const int tileH = std::max(2, int(std::lround(spacing)));
-                            const auto key = std::make_tuple(hc.rgba(), tileH, int(std::lround(hatchW * 64)));
-                            auto tileIt = hatchTiles.find(key);
-                            if (tileIt == hatchTiles.end()) {
-                                QImage tile(8, tileH, QImage::Format_ARGB32_Premultiplied);
-                                tile.fill(Qt::transparent);
-                                {
-                                    QPainter tp(&tile);
-                                    tp.setRenderHint(QPainter::Antialiasing);
-                                    tp.fillRect(QRectF(0, tileH / 2.0 - hatchW / 2, 8, hatchW), hc);
+                if (!L.legendExpr) return;
+                if (L.legendExpr->kind() == ExprKind::Palette) {
+                    if (paletteColumn >= 0) hit.values.emplace(valueToString(D.row(f).get(paletteColumn)), f);
+                    return;
+                }
+                int branch = -1;
+                if (knownBranch && *knownBranch != INT_MIN) branch = *knownBranch;
+                else L.legendExpr->eval(D.row(f), scale, &branch);
+                if (knownBranch) *knownBranch = branch;
+                hit.branches.emplace(branch, f);
+            };
+            const bool passAll = !S.filter;
+            std::vector<uint32_t> drawn;
+            drawn.reserve(hits.size());
+            for (uint32_t f : hits)
+                if (passAll || truthy(S.filter->eval(D.row(f), scale))) drawn.push_back(f);
+
+            if (S.type == LayerType::Fill) {
+                for (uint32_t f : drawn) {
+                    props.setRow(D.row(f));
+                    const double opacity = num(props.get("fill-opacity"), 1);
+                    const std::string pattern = str(props.get("fill-pattern"), "solid");
+                    const QColor fill = qcolor(props.get("fill-color"), opacity);
+                    const QColor outline = qcolor(props.get("fill-outline-color"));
+                    QPainterPath path;
+                    path.setFillRule(Qt::OddEvenFill);
+                    for (size_t part = D.partBegin(f); part < D.partEnd(f); ++part) {
+                        devicePart(D, part, view, tol, poly);
+                        if (poly.size() < 3) continue;
+                        path.addPolygon(poly);
+                        path.closeSubpath();
+                    }
+                    if (path.isEmpty()) continue;
+                    if (inBand(f)) {
+                        if (pattern == "solid" && fill.isValid() && fill.alpha() > 0) p.fillPath(path, fill);
+                        if (pattern == "hatch" || pattern == "crosshatch") {
+                            if (fill.isValid() && fill.alpha() > 0 && S.prop("fill-color")) p.fillPath(path, fill);
+                            const QColor hc = qcolor(props.get("fill-hatch-color"), opacity);
+                            const double spacing = std::max(0.3, num(props.get("fill-hatch-spacing"), 2)) * mm;
+                            const double angle = num(props.get("fill-hatch-angle"), 45);
+                            const double hatchW = std::max(0.1, num(props.get("fill-hatch-width"), 0.2)) * mm;
+                            const bool cross = pattern == "crosshatch";
+                            const QRectF dev = path.controlPointRect();
+                            if (!view.vector && std::max(dev.width(), dev.height()) < spacing) {
+                                // A zone smaller than one hatch period would show a stray stroke or
+                                // none: on raster output it gets the hatch's average tone instead.
+                                QColor tone = hc;
+                                tone.setAlphaF(float(hc.alphaF() * std::min(1.0, hatchW / spacing * (cross ? 2 : 1))));
+                                p.fillPath(path, tone);
+                            } else if (!view.vector) {
+                                // Raster output: a rotated texture brush (one tile with one line) costs a
+                                // fill; clipped lines cost a mask per line.
+                                const int tileH = std::max(2, int(std::lround(spacing)));
+                                const auto key = std::make_tuple(hc.rgba(), tileH, int(std::lround(hatchW * 64)));
+                                auto tileIt = hatchTiles.find(key);
+                                if (tileIt == hatchTiles.end()) {
+                                    QImage tile(8, tileH, QImage::Format_ARGB32_Premultiplied);
+                                    tile.fill(Qt::transparent);
+                                    {
+                                        QPainter tp(&tile);
+                                        tp.setRenderHint(QPainter::Antialiasing);
+                                        tp.fillRect(QRectF(0, tileH / 2.0 - hatchW / 2, 8, hatchW), hc);
+                                    }
+                                    tileIt = hatchTiles.emplace(key, std::move(tile)).first;
                                 }
-                                tileIt = hatchTiles.emplace(key, std::move(tile)).first;
+                                for (int pass = 0; pass < (cross ? 2 : 1); ++pass) {
+                                    QBrush brush(tileIt->second);
+                                    brush.setTransform(QTransform().rotate(-(angle + pass * 90)));
+                                    p.fillPath(path, brush);
+                                }
+                            } else {
+                            p.save();
+                            p.setClipPath(path, Qt::IntersectClip);
+                            p.setPen(QPen(hc, hatchW, Qt::SolidLine, Qt::FlatCap));
+                            const QRectF b = path.boundingRect();
+                            drawHatchLines(p, b.center(), std::hypot(b.width(), b.height()) / 2 + spacing, spacing, angle, pattern == "crosshatch");
+                            p.restore();
                             }
-                            for (int pass = 0; pass < (cross ? 2 : 1); ++pass) {
-                                QBrush brush(tileIt->second);
-                                brush.setTransform(QTransform().rotate(-(angle + pass * 90)));
-                                p.fillPath(path, brush);
-                            }
-                        } else {
-                        p.save();
-                        p.setClipPath(path, Qt::IntersectClip);
-                        p.setPen(QPen(hc, hatchW, Qt::SolidLine, Qt::FlatCap));
-                        const QRectF b = path.boundingRect();
-                        drawHatchLines(p, b.center(), std::hypot(b.width(), b.height()) / 2 + spacing, spacing, angle, pattern == "crosshatch");
-                        p.restore();
+                        }
+                        if (outline.isValid() && outline.alpha() > 0) {
+                            QPen pen(outline, std::max(0.05, num(props.get("fill-outline-width"), 0.2)) * mm);
+                            pen.setJoinStyle(Qt::RoundJoin);
+                            applyDash(pen, props.get("fill-outline-dasharray"));
+                            thinPen(pen, view.vector);
+                            if (!view.vector && pen.style() == Qt::CustomDashLine && tiny(D.bbox(f), view, pen)) pen.setStyle(Qt::SolidLine);
+                            p.strokePath(path, pen);
                         }
                     }
-                    if (outline.isValid() && outline.alpha() > 0) {
-                        QPen pen(outline, std::max(0.05, num(props.get("fill-outline-width"), 0.2)) * mm);
-                        pen.setJoinStyle(Qt::RoundJoin);
-                        applyDash(pen, props.get("fill-outline-dasharray"));
+                    recordHit(f);
+                    if (record) ++report.featuresDrawn;
+                }
+            } else if (S.type == LayerType::Line) {
+                // Casing first for the whole layer, so that junctions of cased roads merge.
+                const bool cased = S.prop("line-casing-color") != nullptr;
+                for (int pass = cased ? 0 : 1; pass < 2; ++pass) {
+                    for (uint32_t f : drawn) {
+                        const bool draw = inBand(f);
+                        if (!draw && (pass == 0 || !record)) continue;
+                        props.setRow(D.row(f));
+                        const double opacity = num(props.get("line-opacity"), 1);
+                        const double width = num(props.get("line-width"), 0.3) * mm;
+                        QPen pen;
+                        if (pass == 0) {
+                            const QColor cc = qcolor(props.get("line-casing-color"), opacity);
+                            const double cw = num(props.get("line-casing-width"), 0) * mm;
+                            if (!cc.isValid() || cw <= width) continue;
+                            // A casing around a feature only a few casings across shows as a blot.
+                            if (!view.vector && std::max(D.bbox(f).width(), D.bbox(f).height()) * view.pxPerMetre() < 2 * cw) continue;
+                            pen = QPen(cc, cw);
+                        } else {
+                            const QColor lc = qcolor(props.get("line-color"), opacity);
+                            if (!lc.isValid() || lc.alpha() == 0 || width <= 0) continue;
+                            pen = QPen(lc, width);
+                            applyDash(pen, props.get("line-dasharray"));
+                        }
+                        const std::string cap = str(props.get("line-cap"), "round"), join = str(props.get("line-join"), "round");
+                        pen.setCapStyle(cap == "butt" ? Qt::FlatCap : cap == "square" ? Qt::SquareCap : Qt::RoundCap);
+                        pen.setJoinStyle(join == "miter" ? Qt::MiterJoin : join == "bevel" ? Qt::BevelJoin : Qt::RoundJoin);
                         thinPen(pen, view.vector);
                         if (!view.vector && pen.style() == Qt::CustomDashLine && tiny(D.bbox(f), view, pen)) pen.setStyle(Qt::SolidLine);
-                        p.strokePath(path, pen);
-                    }
-                }
-                recordHit(f);
-                if (record) ++report.featuresDrawn;
-            }
-        } else if (S.type == LayerType::Line) {
-            // Casing first for the whole layer, so that junctions of cased roads merge.
-            const bool cased = S.prop("line-casing-color") != nullptr;
-            for (int pass = cased ? 0 : 1; pass < 2; ++pass) {
-                for (uint32_t f : drawn) {
-                    const bool draw = inBand(f);
-                    if (!draw && (pass == 0 || !record)) continue;
-                    props.setRow(D.row(f));
-                    const double opacity = num(props.get("line-opacity"), 1);
-                    const double width = num(props.get("line-width"), 0.3) * mm;
-                    QPen pen;
-                    if (pass == 0) {
-                        const QColor cc = qcolor(props.get("line-casing-color"), opacity);
-                        const double cw = num(props.get("line-casing-width"), 0) * mm;
-                        if (!cc.isValid() || cw <= width) continue;
-                        // A casing around a feature only a few casings across shows as a blot.
-                        if (!view.vector && std::max(D.bbox(f).width(), D.bbox(f).height()) * view.pxPerMetre() < 2 * cw) continue;
-                        pen = QPen(cc, cw);
-                    } else {
-                        const QColor lc = qcolor(props.get("line-color"), opacity);
-                        if (!lc.isValid() || lc.alpha() == 0 || width <= 0) continue;
-                        pen = QPen(lc, width);
-                        applyDash(pen, props.get("line-dasharray"));
-                    }
-                    const std::string cap = str(props.get("line-cap"), "round"), join = str(props.get("line-join"), "round");
-                    pen.setCapStyle(cap == "butt" ? Qt::FlatCap : cap == "square" ? Qt::SquareCap : Qt::RoundCap);
-                    pen.setJoinStyle(join == "miter" ? Qt::MiterJoin : join == "bevel" ? Qt::BevelJoin : Qt::RoundJoin);
-                    thinPen(pen, view.vector);
-                    if (!view.vector && pen.style() == Qt::CustomDashLine && tiny(D.bbox(f), view, pen)) pen.setStyle(Qt::SolidLine);
-                    if (draw) {
-                        p.setPen(pen);
-                        for (size_t part = D.partBegin(f); part < D.partEnd(f); ++part) {
-                            devicePart(D, part, view, tol, poly);
-                            if (D.shape == Shape::Polygon && poly.size() > 1) poly.append(poly.front());
-                            if (poly.size() >= 2) p.drawPolyline(poly);
+                        if (draw) {
+                            p.setPen(pen);
+                            for (size_t part = D.partBegin(f); part < D.partEnd(f); ++part) {
+                                devicePart(D, part, view, tol, poly);
+                                if (D.shape == Shape::Polygon && poly.size() > 1) poly.append(poly.front());
+                                if (poly.size() >= 2) p.drawPolyline(poly);
+                            }
+                        }
+                        if (pass == 1) {
+                            recordHit(f);
+                            if (record) ++report.featuresDrawn;
                         }
                     }
-                    if (pass == 1) {
-                        recordHit(f);
+                }
+            } else if (S.type == LayerType::Circle) {
+                // On raster output, a point whose pixel already holds the same opaque dot is skipped
+                // (national views draw hundreds of thousands of villages). Decided by the layer's
+                // size, so that every band of a map decides alike.
+                std::vector<uint8_t> occupied;
+                std::map<std::tuple<long, QRgb, QRgb, long>, QImage> sprites;  // radius, fill, stroke, stroke width
+                const bool dedupe = !view.vector && D.size() > 20000;
+                const int W = int(view.target.width()) + 1, H = int(view.target.height()) + 1;
+                if (dedupe) occupied.assign(size_t(W) * size_t(H), 0);
+                // A look the same for every feature is worked out once.
+                const bool constLook = !props.dynamic("circle-radius") && !props.dynamic("circle-opacity") && !props.dynamic("circle-color") &&
+                                       !props.dynamic("circle-stroke-color") && !props.dynamic("circle-stroke-width");
+                const bool dedupeLook = dedupe && !props.dynamic("circle-color") && !props.dynamic("circle-radius");
+                const SpriteBlitter blitter(p);
+                bool haveLook = false;
+                double r = 0;
+                const QImage* sprite = nullptr;  // small dots on raster output: pre-drawn once, blitted
+                QPointF spriteHalf;
+                // Looks that vary are kept by the values of the fields they read (a village's status),
+                // so the expressions run once per distinct value, not once per feature.
+                std::vector<int> lookColumns;
+                bool memo = !constLook && !view.vector;
+                if (memo) {
+                    std::vector<std::string> fields;
+                    for (const char* name : {"circle-radius", "circle-opacity", "circle-color", "circle-stroke-color", "circle-stroke-width"})
+                        if (const Expr* e = S.prop(name)) e->collectFields(fields);
+                    if (L.legendExpr) L.legendExpr->collectFields(fields);
+                    std::sort(fields.begin(), fields.end());
+                    fields.erase(std::unique(fields.begin(), fields.end()), fields.end());
+                    for (const auto& field : fields) {
+                        const int c = D.column(field);
+                        if (c < 0) memo = false;
+                        lookColumns.push_back(c);
+                    }
+                }
+                struct Look {
+                    double r = 0;
+                    const QImage* sprite = nullptr;
+                    QPointF half;
+                    QPen pen;
+                    QBrush brush;
+                    int branch = INT_MIN;
+                };
+                std::unordered_map<std::string, Look> looks;
+                std::string lookKey;
+                Look* look = nullptr;
+                for (uint32_t f : drawn) {
+                    const bool draw = inBand(f);
+                    if (!record && !draw) continue;
+                    bool compute = true;
+                    if (constLook) {
+                        compute = !haveLook;
+                    } else if (memo) {
+                        lookKey.clear();
+                        const Row row = D.row(f);
+                        for (int c : lookColumns) {
+                            const Value& v = row.get(c);
+                            lookKey += char('0' + v.index());  // the type, so that 1 and "1" stay apart
+                            lookKey += valueToString(v);
+                            lookKey += '\x1f';
+                        }
+                        const auto [it, inserted] = looks.try_emplace(lookKey);
+                        look = &it->second;
+                        compute = inserted;
+                        if (!inserted) {
+                            r = look->r;
+                            sprite = look->sprite;
+                            spriteHalf = look->half;
+                            if (!sprite) {
+                                p.setPen(look->pen);
+                                p.setBrush(look->brush);
+                            }
+                        }
+                    }
+                    if (compute) {
+                        haveLook = true;
+                        props.setRow(D.row(f));
+                        r = num(props.get("circle-radius"), 1) * mm;
+                        const double opacity = num(props.get("circle-opacity"), 1);
+                        const QColor fill = qcolor(props.get("circle-color"), opacity);
+                        const QColor stroke = qcolor(props.get("circle-stroke-color"), opacity);
+                        const double sw = num(props.get("circle-stroke-width"), 0) * mm;
+                        const QPen pen = stroke.isValid() && sw > 0 ? QPen(stroke, sw) : QPen(Qt::NoPen);
+                        const QBrush brush = fill.isValid() ? QBrush(fill) : QBrush(Qt::NoBrush);
+                        sprite = nullptr;
+                        if (!view.vector && r + sw <= 12) {
+                            const auto key = std::make_tuple(std::lround(r * 8), fill.isValid() ? fill.rgba() : 0u,
+                                                             stroke.isValid() ? stroke.rgba() : 0u, std::lround(sw * 8));
+                            auto it = sprites.find(key);
+                            if (it == sprites.end()) {
+                                const int n = int(std::ceil(2 * (r + sw))) + 3;
+                                QImage img(n, n, QImage::Format_ARGB32_Premultiplied);
+                                img.fill(Qt::transparent);
+                                QPainter sp(&img);
+                                sp.setRenderHint(QPainter::Antialiasing, true);
+                                sp.setPen(pen);
+                                sp.setBrush(brush);
+                                sp.drawEllipse(QPointF(n / 2.0, n / 2.0), r, r);
+                                sp.end();
+                                it = sprites.emplace(key, std::move(img)).first;
+                            }
+                            sprite = &it->second;
+                            spriteHalf = QPointF(sprite->width() / 2.0, sprite->height() / 2.0);
+                        } else {
+                            p.setPen(pen);
+                            p.setBrush(brush);
+                        }
+                        if (memo && look) {
+                            look->r = r;
+                            look->sprite = sprite;
+                            look->half = spriteHalf;
+                            look->pen = pen;
+                            look->brush = brush;
+                        }
+                    }
+                    bool any = false;
+                    for (size_t part = D.partBegin(f); part < D.partEnd(f); ++part) {
+                        const size_t i = D.pointBegin(part);
+                        const QPointF c = view.toDevice(D.xy()[2 * i], D.xy()[2 * i + 1]);
+                        if (dedupeLook) {
+                            const int x = int(c.x() - view.target.left()), y = int(c.y() - view.target.top());
+                            if (x >= 0 && y >= 0 && x < W && y < H) {
+                                uint8_t& o = occupied[size_t(y) * size_t(W) + size_t(x)];
+                                if (o) continue;
+                                o = 1;
+                            }
+                        }
+                        any = true;
+                        if (!draw) continue;
+                        if (sprite) {
+                            const QPointF at = c - spriteHalf;
+                            const QPoint to(int(std::lround(at.x())), int(std::lround(at.y())));
+                            if (blitter.ok()) blitter.blit(*sprite, to);
+                            else p.drawImage(to, *sprite);
+                        } else {
+                            p.drawEllipse(c, r, r);
+                        }
+                    }
+                    if (any || !dedupe) {
+                        recordHit(f, memo && look ? &look->branch : nullptr);
                         if (record) ++report.featuresDrawn;
                     }
                 }
-            }
-        } else if (S.type == LayerType::Circle) {
-            // On raster output, a point whose pixel already holds the same opaque dot is skipped
-            // (national views draw hundreds of thousands of villages). Decided by the layer's
-            // size, so that every band of a map decides alike.
-            std::vector<uint8_t> occupied;
-            std::map<std::tuple<long, QRgb, QRgb, long>, QImage> sprites;  // radius, fill, stroke, stroke width
-            const bool dedupe = !view.vector && D.size() > 20000;
-            const int W = int(view.target.width()) + 1, H = int(view.target.height()) + 1;
-            if (dedupe) occupied.assign(size_t(W) * size_t(H), 0);
-            // A look the same for every feature is worked out once.
-            const bool constLook = !props.dynamic("circle-radius") && !props.dynamic("circle-opacity") && !props.dynamic("circle-color") &&
-                                   !props.dynamic("circle-stroke-color") && !props.dynamic("circle-stroke-width");
-            const bool dedupeLook = dedupe && !props.dynamic("circle-color") && !props.dynamic("circle-radius");
-            const SpriteBlitter blitter(p);
-            bool haveLook = false;
-            double r = 0;
-            const QImage* sprite = nullptr;  // small dots on raster output: pre-drawn once, blitted
-            QPointF spriteHalf;
-            // Looks that vary are kept by the values of the fields they read (a village's status),
-            // so the expressions run once per distinct value, not once per feature.
-            std::vector<int> lookColumns;
-            bool memo = !constLook && !view.vector;
-            if (memo) {
-                std::vector<std::string> fields;
-                for (const char* name : {"circle-radius", "circle-opacity", "circle-color", "circle-stroke-color", "circle-stroke-width"})
-                    if (const Expr* e = S.prop(name)) e->collectFields(fields);
-                if (L.legendExpr) L.legendExpr->collectFields(fields);
-                std::sort(fields.begin(), fields.end());
-                fields.erase(std::unique(fields.begin(), fields.end()), fields.end());
-                for (const auto& field : fields) {
-                    const int c = D.column(field);
-                    if (c < 0) memo = false;
-                    lookColumns.push_back(c);
-                }
-            }
-            struct Look {
-                double r = 0;
-                const QImage* sprite = nullptr;
-                QPointF half;
-                QPen pen;
-                QBrush brush;
-                int branch = INT_MIN;
-            };
-            std::unordered_map<std::string, Look> looks;
-            std::string lookKey;
-            Look* look = nullptr;
-            for (uint32_t f : drawn) {
-                const bool draw = inBand(f);
-                if (!record && !draw) continue;
-                bool compute = true;
-                if (constLook) {
-                    compute = !haveLook;
-                } else if (memo) {
-                    lookKey.clear();
-                    const Row row = D.row(f);
-                    for (int c : lookColumns) {
-                        const Value& v = row.get(c);
-                        lookKey += char('0' + v.index());  // the type, so that 1 and "1" stay apart
-                        lookKey += valueToString(v);
-                        lookKey += '\x1f';
-                    }
-                    const auto [it, inserted] = looks.try_emplace(lookKey);
-                    look = &it->second;
-                    compute = inserted;
-                    if (!inserted) {
-                        r = look->r;
-                        sprite = look->sprite;
-                        spriteHalf = look->half;
-                        if (!sprite) {
-                            p.setPen(look->pen);
-                            p.setBrush(look->brush);
-                        }
-                    }
-                }
-                if (compute) {
-                    haveLook = true;
+            } else {  // Symbol: icons now, labels after every layer
+                for (uint32_t f : drawn) {
+                    const bool draw = inBand(f);
+                    if (!record && !draw) continue;
                     props.setRow(D.row(f));
-                    r = num(props.get("circle-radius"), 1) * mm;
-                    const double opacity = num(props.get("circle-opacity"), 1);
-                    const QColor fill = qcolor(props.get("circle-color"), opacity);
-                    const QColor stroke = qcolor(props.get("circle-stroke-color"), opacity);
-                    const double sw = num(props.get("circle-stroke-width"), 0) * mm;
-                    const QPen pen = stroke.isValid() && sw > 0 ? QPen(stroke, sw) : QPen(Qt::NoPen);
-                    const QBrush brush = fill.isValid() ? QBrush(fill) : QBrush(Qt::NoBrush);
-                    sprite = nullptr;
-                    if (!view.vector && r + sw <= 12) {
-                        const auto key = std::make_tuple(std::lround(r * 8), fill.isValid() ? fill.rgba() : 0u,
-                                                         stroke.isValid() ? stroke.rgba() : 0u, std::lround(sw * 8));
-                        auto it = sprites.find(key);
-                        if (it == sprites.end()) {
-                            const int n = int(std::ceil(2 * (r + sw))) + 3;
-                            QImage img(n, n, QImage::Format_ARGB32_Premultiplied);
-                            img.fill(Qt::transparent);
-                            QPainter sp(&img);
-                            sp.setRenderHint(QPainter::Antialiasing, true);
-                            sp.setPen(pen);
-                            sp.setBrush(brush);
-                            sp.drawEllipse(QPointF(n / 2.0, n / 2.0), r, r);
-                            sp.end();
-                            it = sprites.emplace(key, std::move(img)).first;
+                    const std::string icon = str(props.get("icon-image"));
+                    const double iconPx = num(props.get("icon-size"), 4) * mm;
+                    const auto anchor = D.anchor(f);
+                    const QPointF c = view.toDevice(anchor[0], anchor[1]);
+                    if (!icon.empty() && draw) {
+                        if (D.shape == Shape::Point)
+                            for (size_t part = D.partBegin(f); part < D.partEnd(f); ++part) {
+                                const size_t i = D.pointBegin(part);
+                                m_impl->drawIcon(p, L.dir, icon, view.toDevice(D.xy()[2 * i], D.xy()[2 * i + 1]), iconPx, view.vector,
+                                                 num(props.get("icon-opacity"), 1));
+                            }
+                        else
+                            m_impl->drawIcon(p, L.dir, icon, c, iconPx, view.vector, num(props.get("icon-opacity"), 1));
+                    }
+                    const std::string text = record ? str(props.get("text-field")) : std::string();
+                    if (!text.empty()) {
+                        LabelCandidate lc;
+                        QString t = QString::fromStdString(text);
+                        const QString missing = fonts.missingGlyphs(t);
+                        if (!missing.isEmpty()) {
+                            report.warnings << QStringLiteral("%1 要素 %2 的标注“%3”含字体缺少的字符：%4（以〓代替）")
+                                                   .arg(QString::fromStdString(D.name))
+                                                   .arg(D.fid(f))
+                                                   .arg(t, missing);
+                            t = fonts.printable(t);
                         }
-                        sprite = &it->second;
-                        spriteHalf = QPointF(sprite->width() / 2.0, sprite->height() / 2.0);
-                    } else {
-                        p.setPen(pen);
-                        p.setBrush(brush);
+                        lc.text = t;
+                        lc.anchor = c;
+                        lc.priority = num(props.get("symbol-sort-key"), 0);
+                        lc.order = labels.size();
+                        lc.font = fonts.font(num(props.get("text-size"), 2.5), view.dpi, truthy(props.get("text-bold")));
+                        lc.color = qcolor(props.get("text-color"));
+                        lc.halo = qcolor(props.get("text-halo-color"));
+                        lc.haloPx = num(props.get("text-halo-width"), 0.3) * mm;
+                        lc.anchorMode = QString::fromStdString(str(props.get("text-anchor"), "left"));
+                        if (const auto* va = std::get_if<std::string>(&props.get("text-variable-anchor")))
+                            for (const auto& part : QString::fromStdString(*va).split(',', Qt::SkipEmptyParts)) lc.variableAnchors.push_back(part.trimmed());
+                        if (const auto* off = std::get_if<std::vector<double>>(&props.get("text-offset")); off && off->size() == 2)
+                            lc.offsetPx = QPointF((*off)[0] * mm, -(*off)[1] * mm);
+                        lc.allowOverlap = truthy(props.get("text-allow-overlap"));
+                        lc.letterSpacingPx = num(props.get("text-letter-spacing"), 0) * mm;
+                        lc.onLine = str(props.get("symbol-placement"), "point") == "line" && D.shape != Shape::Point;
+                        lc.spacingPx = std::max(10.0, num(props.get("symbol-spacing"), 80)) * mm;
+                        if (lc.onLine)
+                            for (size_t part = D.partBegin(f); part < D.partEnd(f); ++part) {
+                                devicePart(D, part, view, 1.0, poly);
+                                if (poly.size() >= 2) lc.lines.push_back(poly);
+                            }
+                        labels.push_back(std::move(lc));
                     }
-                    if (memo && look) {
-                        look->r = r;
-                        look->sprite = sprite;
-                        look->half = spriteHalf;
-                        look->pen = pen;
-                        look->brush = brush;
-                    }
-                }
-                bool any = false;
-                for (size_t part = D.partBegin(f); part < D.partEnd(f); ++part) {
-                    const size_t i = D.pointBegin(part);
-                    const QPointF c = view.toDevice(D.xy()[2 * i], D.xy()[2 * i + 1]);
-                    if (dedupeLook) {
-                        const int x = int(c.x() - view.target.left()), y = int(c.y() - view.target.top());
-                        if (x >= 0 && y >= 0 && x < W && y < H) {
-                            uint8_t& o = occupied[size_t(y) * size_t(W) + size_t(x)];
-                            if (o) continue;
-                            o = 1;
-                        }
-                    }
-                    any = true;
-                    if (!draw) continue;
-                    if (sprite) {
-                        const QPointF at = c - spriteHalf;
-                        const QPoint to(int(std::lround(at.x())), int(std::lround(at.y())));
-                        if (blitter.ok()) blitter.blit(*sprite, to);
-                        else p.drawImage(to, *sprite);
-                    } else {
-                        p.drawEllipse(c, r, r);
-                    }
-                }
-                if (any || !dedupe) {
-                    recordHit(f, memo && look ? &look->branch : nullptr);
+                    if (!icon.empty()) recordHit(f);
                     if (record) ++report.featuresDrawn;
                 }
             }
-        } else {  // Symbol: icons now, labels after every layer
-            for (uint32_t f : drawn) {
-                const bool draw = inBand(f);
-                if (!record && !draw) continue;
-                props.setRow(D.row(f));
-                const std::string icon = str(props.get("icon-image"));
-                const double iconPx = num(props.get("icon-size"), 4) * mm;
-                const auto anchor = D.anchor(f);
-                const QPointF c = view.toDevice(anchor[0], anchor[1]);
-                if (!icon.empty() && draw) {
-                    if (D.shape == Shape::Point)
-                        for (size_t part = D.partBegin(f); part < D.partEnd(f); ++part) {
-                            const size_t i = D.pointBegin(part);
-                            m_impl->drawIcon(p, L.dir, icon, view.toDevice(D.xy()[2 * i], D.xy()[2 * i + 1]), iconPx, view.vector,
-                                             num(props.get("icon-opacity"), 1));
-                        }
-                    else
-                        m_impl->drawIcon(p, L.dir, icon, c, iconPx, view.vector, num(props.get("icon-opacity"), 1));
-                }
-                const std::string text = record ? str(props.get("text-field")) : std::string();
-                if (!text.empty()) {
-                    LabelCandidate lc;
-                    QString t = QString::fromStdString(text);
-                    const QString missing = fonts.missingGlyphs(t);
-                    if (!missing.isEmpty()) {
-                        report.warnings << QStringLiteral("%1 要素 %2 的标注“%3”含字体缺少的字符：%4（以〓代替）")
-                                               .arg(QString::fromStdString(D.name))
-                                               .arg(D.fid(f))
-                                               .arg(t, missing);
-                        t = fonts.printable(t);
-                    }
-                    lc.text = t;
-                    lc.anchor = c;
-                    lc.priority = num(props.get("symbol-sort-key"), 0);
-                    lc.order = labels.size();
-                    lc.font = fonts.font(num(props.get("text-size"), 2.5), view.dpi, truthy(props.get("text-bold")));
-                    lc.color = qcolor(props.get("text-color"));
-                    lc.halo = qcolor(props.get("text-halo-color"));
-                    lc.haloPx = num(props.get("text-halo-width"), 0.3) * mm;
-                    lc.anchorMode = QString::fromStdString(str(props.get("text-anchor"), "left"));
-                    if (const auto* va = std::get_if<std::string>(&props.get("text-variable-anchor")))
-                        for (const auto& part : QString::fromStdString(*va).split(',', Qt::SkipEmptyParts)) lc.variableAnchors.push_back(part.trimmed());
-                    if (const auto* off = std::get_if<std::vector<double>>(&props.get("text-offset")); off && off->size() == 2)
-                        lc.offsetPx = QPointF((*off)[0] * mm, -(*off)[1] * mm);
-                    lc.allowOverlap = truthy(props.get("text-allow-overlap"));
-                    lc.letterSpacingPx = num(props.get("text-letter-spacing"), 0) * mm;
-                    lc.onLine = str(props.get("symbol-placement"), "point") == "line" && D.shape != Shape::Point;
-                    lc.spacingPx = std::max(10.0, num(props.get("symbol-spacing"), 80)) * mm;
-                    if (lc.onLine)
-                        for (size_t part = D.partBegin(f); part < D.partEnd(f); ++part) {
-                            devicePart(D, part, view, 1.0, poly);
-                            if (poly.size() >= 2) lc.lines.push_back(poly);
-                        }
-                    labels.push_back(std::move(lc));
-                }
-                if (!icon.empty()) recordHit(f);
-                if (record) ++report.featuresDrawn;
-            }
         }
-    }
-    p.setOpacity(1.0);
+        p.setOpacity(1.0);
     };
 
     // Large raster maps are drawn in horizontal bands, one per core, each with its own painter
