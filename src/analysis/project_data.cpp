@@ -10,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "core/timing.hpp"
+#include "io/arrow_reader.hpp"
 
 namespace ruralatlas::analysis {
 
@@ -50,6 +51,11 @@ std::string sliceFilter(OGRLayer& l, const FidRange* range, const std::string& a
     }
     return f;
 }
+// Room to make for a slice (or the whole layer): its expected size, or the layer's stored count.
+std::size_t expectedCount(OGRLayer& l, const FidRange* range) {
+    if (range) return static_cast<std::size_t>(std::max(0LL, range->expected));
+    return static_cast<std::size_t>(std::max<GIntBig>(0, l.GetFeatureCount(FALSE)));
+}
 void applyFilter(OGRLayer& l, const std::string& filter) {
     if (l.SetAttributeFilter(filter.empty() ? nullptr : filter.c_str()) != OGRERR_NONE)
         throw DataError({"", l.GetName()}, "cannot filter the layer: " + io::lastGdalError());
@@ -59,14 +65,50 @@ void applyFilter(OGRLayer& l, const std::string& filter) {
 std::vector<VillageRec> loadVillages(io::Project& project, VillageFields fields, const FidRange* range) {
     std::vector<VillageRec> out;
     OGRLayer& l = project.layer("villages");
-    if (!range) out.reserve(static_cast<std::size_t>(std::max<GIntBig>(0, l.GetFeatureCount())));
-    // Fetch only what analyses use (GDAL then selects fewer columns).
-    const char* ignored[] = {"class_code", "plan_type", "poor_households", "monitored_households", "collective_income", "elevation_m", nullptr};
-    const char* ignoredForCoverage[] = {"class_code", "plan_type", "poor_households", "monitored_households", "collective_income", "elevation_m",
-                                        "status", "terrain", "households", "tap_water_rate", "sanitary_toilet_rate", "hardened_road",
-                                        "has_village_plan", nullptr};
-    l.SetIgnoredFields(fields == VillageFields::Coverage ? ignoredForCoverage : ignored);
+    out.reserve(expectedCount(l, range));
     applyFilter(l, sliceFilter(l, range));
+    // Fetch only what analyses use: fewer columns, less time.
+    std::vector<std::string> wanted = {"code", "name", "township_code", "population"};
+    if (fields == VillageFields::All)
+        for (const char* f : {"status", "terrain", "households", "tap_water_rate", "sanitary_toilet_rate", "hardened_road", "has_village_plan"})
+            wanted.emplace_back(f);
+    {
+        io::ArrowLayerReader in(l, wanted, true);
+        if (in.ok()) {
+            const int iCode = in.column("code"), iName = in.column("name"), iTown = in.column("township_code"), iStatus = in.column("status"),
+                      iTerrain = in.column("terrain"), iPop = in.column("population"), iHh = in.column("households"),
+                      iTap = in.column("tap_water_rate"), iToilet = in.column("sanitary_toilet_rate"), iRoad = in.column("hardened_road"),
+                      iPlan = in.column("has_village_plan");
+            while (in.next()) {
+                for (std::size_t k = 0; k < in.size(); ++k) {
+                    VillageRec& v = out.emplace_back();
+                    v.fid = in.fid(k);
+                    v.code = in.text(iCode, k);
+                    v.name = in.text(iName, k);
+                    v.townshipCode = in.text(iTown, k);
+                    if (iStatus >= 0) v.status = in.text(iStatus, k);
+                    if (iTerrain >= 0) v.terrain = in.text(iTerrain, k);
+                    v.population = static_cast<long long>(in.number(iPop, k).value_or(0));
+                    v.households = static_cast<long long>(in.number(iHh, k).value_or(0));
+                    v.tapWaterRate = in.number(iTap, k);
+                    v.sanitaryToiletRate = in.number(iToilet, k);
+                    if (auto h = in.number(iRoad, k)) v.hardenedRoad = static_cast<int>(*h);
+                    if (auto h = in.number(iPlan, k)) v.hasVillagePlan = static_cast<int>(*h);
+                    v.hasPoint = io::wkbPoint(in.wkb(k), v.at.x, v.at.y);
+                }
+            }
+            l.SetAttributeFilter(nullptr);
+            return out;
+        }
+    }
+    // Feature by feature, for a driver without an Arrow stream.
+    std::vector<const char*> ignored;
+    for (int i = 0; i < l.GetLayerDefn()->GetFieldCount(); ++i) {
+        const char* name = l.GetLayerDefn()->GetFieldDefn(i)->GetNameRef();
+        if (std::find(wanted.begin(), wanted.end(), name) == wanted.end()) ignored.push_back(name);
+    }
+    ignored.push_back(nullptr);
+    l.SetIgnoredFields(ignored.data());
     const Fields fi(l);
     const int iCode = fi["code"], iName = fi["name"], iTown = fi["township_code"], iStatus = fi["status"], iTerrain = fi["terrain"],
               iPop = fi["population"], iHh = fi["households"], iTap = fi["tap_water_rate"], iToilet = fi["sanitary_toilet_rate"],
@@ -102,17 +144,44 @@ std::vector<FacilityRec> loadFacilities(io::Project& project, const std::string&
                                         const FidRange* range) {
     std::vector<FacilityRec> out;
     OGRLayer& l = project.layer("facilities");
+    // Room for every facility of the slice: pages never written are never touched, and growing
+    // the vector would copy every record and fault in twice the memory.
+    out.reserve(expectedCount(l, range));
     std::string quoted;
     for (char c : kind) quoted += c == '\'' ? std::string("''") : std::string(1, c);
     applyFilter(l, sliceFilter(l, range, kind.empty() ? std::string() : "kind = '" + quoted + "'"));
+    auto wanted = [&](const std::string& status) {
+        return statuses.empty() || std::find(statuses.begin(), statuses.end(), status.empty() ? std::string("existing") : status) != statuses.end();
+    };
+    {
+        io::ArrowLayerReader in(l, {"id", "name", "kind", "status", "village_code", "capacity"}, false);
+        if (in.ok()) {
+            const int iStatus = in.column("status"), iId = in.column("id"), iName = in.column("name"), iKind = in.column("kind"),
+                      iVillage = in.column("village_code"), iCap = in.column("capacity");
+            while (in.next()) {
+                for (std::size_t k = 0; k < in.size(); ++k) {
+                    FacilityRec r;
+                    r.status = in.text(iStatus, k);
+                    if (!wanted(r.status) || !io::wkbPoint(in.wkb(k), r.at.x, r.at.y)) continue;
+                    r.id = in.text(iId, k);
+                    r.name = in.text(iName, k);
+                    r.kind = in.text(iKind, k);
+                    r.villageCode = in.text(iVillage, k);
+                    r.capacity = static_cast<long long>(in.number(iCap, k).value_or(0));
+                    out.push_back(std::move(r));
+                }
+            }
+            l.SetAttributeFilter(nullptr);
+            return out;
+        }
+    }
     const Fields fi(l);
     const int iStatus = fi["status"], iId = fi["id"], iName = fi["name"], iKind = fi["kind"], iVillage = fi["village_code"], iCap = fi["capacity"];
     l.ResetReading();
     for (auto& f : l) {
         FacilityRec r;
         r.status = str(*f, iStatus);
-        const std::string effective = r.status.empty() ? "existing" : r.status;
-        if (!statuses.empty() && std::find(statuses.begin(), statuses.end(), effective) == statuses.end()) continue;
+        if (!wanted(r.status)) continue;
         const OGRGeometry* g = f->GetGeometryRef();
         if (!g || g->IsEmpty() || wkbFlatten(g->getGeometryType()) != wkbPoint) continue;
         r.id = str(*f, iId);
@@ -130,7 +199,32 @@ std::vector<FacilityRec> loadFacilities(io::Project& project, const std::string&
 std::vector<RoadRec> loadRoads(io::Project& project, const FidRange* range) {
     std::vector<RoadRec> out;
     OGRLayer& l = project.layer("roads");
+    out.reserve(expectedCount(l, range));
     applyFilter(l, sliceFilter(l, range));
+    {
+        io::ArrowLayerReader in(l, {"class", "surface", "speed_kmh", "oneway"}, false);
+        if (in.ok()) {
+            const int iClass = in.column("class"), iSurface = in.column("surface"), iSpeed = in.column("speed_kmh"), iOneway = in.column("oneway");
+            while (in.next()) {
+                for (std::size_t k = 0; k < in.size(); ++k) {
+                    const auto wkb = in.wkb(k);
+                    if (wkb.empty()) continue;
+                    io::wkbLines(wkb, [&](const double* xy, std::size_t n) {
+                        if (n < 2) return;
+                        RoadRec& r = out.emplace_back();
+                        r.cls = in.text(iClass, k);
+                        r.surface = in.text(iSurface, k);
+                        r.speedKmh = in.number(iSpeed, k).value_or(0);
+                        r.oneway = in.number(iOneway, k).value_or(0) != 0;
+                        r.line.resize(n);
+                        for (std::size_t i = 0; i < n; ++i) r.line[i] = {xy[2 * i], xy[2 * i + 1]};
+                    });
+                }
+            }
+            l.SetAttributeFilter(nullptr);
+            return out;
+        }
+    }
     const Fields fi(l);
     const int iClass = fi["class"], iSurface = fi["surface"], iSpeed = fi["speed_kmh"], iOneway = fi["oneway"];
     l.ResetReading();
@@ -246,7 +340,7 @@ std::vector<FidRange> fidSlices(io::Project& project, const char* layer, int par
     std::vector<FidRange> out;
     for (int k = 0; k < parts; ++k)
         out.push_back({k == 0 ? std::numeric_limits<long long>::min() : lo + count * k / parts,
-                       k == parts - 1 ? std::numeric_limits<long long>::max() : lo + count * (k + 1) / parts});
+                       k == parts - 1 ? std::numeric_limits<long long>::max() : lo + count * (k + 1) / parts, count / parts + 1});
     return out;
 }
 }  // namespace

@@ -51,6 +51,7 @@ enum class VillageFields { All, Coverage };
 // bound): lets several threads read one table.
 struct FidRange {
     long long first = 0, last = 0;
+    long long expected = 0;  // about how many features it holds (room is made for them up front)
 };
 
 std::vector<VillageRec> loadVillages(io::Project& project, VillageFields fields = VillageFields::All, const FidRange* range = nullptr);
