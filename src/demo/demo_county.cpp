@@ -378,7 +378,8 @@ DemoSummary writeDemoProject(const std::string& path, const DemoOptions& opt, Fe
             const int gx = static_cast<int>(i % grid);
             for (std::size_t j : {i + 1, i + static_cast<std::size_t>(grid)}) {
                 if (j >= counties.size() || (j == i + 1 && gx == grid - 1)) continue;
-                writer.writeRoad({counties[i].seatHint, counties[j].seatHint}, "RL" + std::to_string(++link), "G" + std::to_string(100 + link % 900));
+                ++link;  // apart from the call: the order arguments are evaluated in is unspecified
+                writer.writeRoad({counties[i].seatHint, counties[j].seatHint}, "RL" + std::to_string(link), "G" + std::to_string(100 + link % 900));
             }
         }
         feedback.setProgress(0.9, "spatial index");

@@ -278,7 +278,7 @@ CountyBuildReport buildCountyFromCodes(const std::string& county, const std::str
         cf->SetField("code", county.c_str());
         cf->SetField("name", report.countyName.c_str());
         if (outline) cf->SetGeometry(outline.get());
-        cl->CreateFeature(cf.get());
+        if (cl->CreateFeature(cf.get()) != OGRERR_NONE) throw DataError({out, "county", county}, lastGdalError());
         OGRLayer* tl = ds->GetLayerByName("townships");
         for (const Place& t : towns2023) {
             FeaturePtr f(OGRFeature::CreateFeature(tl->GetLayerDefn()));
