@@ -19,6 +19,10 @@ bool isNumber(const std::string& f) { return f.size() == 1 && std::strchr("cCsSi
 }  // namespace
 
 ArrowLayerReader::ArrowLayerReader(OGRLayer& layer, const std::vector<std::string>& fields, bool withFid) : m_layer(layer) {
+    // GDAL's GeoPackage reader may start worker threads of its own for a layer without filters;
+    // keep it on this thread (the caller already reads slices on every core). Restored at the end.
+    if (const char* before = CPLGetThreadLocalConfigOption("GDAL_NUM_THREADS", nullptr)) m_threadsBefore = before;
+    CPLSetThreadLocalConfigOption("GDAL_NUM_THREADS", "1");
     OGRFeatureDefn* defn = layer.GetLayerDefn();
     // Remember what was ignored, then ignore every field not asked for (GDAL leaves them out of
     // the stream entirely).
@@ -37,11 +41,6 @@ ArrowLayerReader::ArrowLayerReader(OGRLayer& layer, const std::vector<std::strin
         return;
     }
     m_restoreIgnored = true;
-
-    // GDAL's GeoPackage reader may start worker threads of its own for a layer without filters;
-    // keep it on this thread (the caller already reads slices on every core).
-    if (const char* before = CPLGetThreadLocalConfigOption("GDAL_NUM_THREADS", nullptr)) m_threadsBefore = before;
-    CPLSetThreadLocalConfigOption("GDAL_NUM_THREADS", "1");
 
     char includeFid[] = "INCLUDE_FID=YES", noFid[] = "INCLUDE_FID=NO", batch[] = "MAX_FEATURES_IN_BATCH=65536";
     char* options[] = {withFid ? includeFid : noFid, batch, nullptr};
