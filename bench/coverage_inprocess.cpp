@@ -11,6 +11,7 @@
 #include <string>
 
 #include "analysis/analysis.hpp"
+#include "host/run_analysis.hpp"
 #include "io/gdal_util.hpp"
 
 using namespace ruralatlas;
@@ -26,7 +27,7 @@ void runCoverage(benchmark::State& state, const char* kind, const char* mode, co
     const auto params = analysis::ParamValues::validate(a->spec(), {{"kind", kind}, {"mode", mode}, {"threshold", threshold}, {"out", out}});
     for (auto _ : state) {
         Feedback feedback;
-        benchmark::DoNotOptimize(a->run(g_project, params, feedback));
+        benchmark::DoNotOptimize(host::runAnalysis(*a, g_project, params, feedback));
     }
     std::filesystem::remove(out);
 }

@@ -10,9 +10,8 @@
 #include "core/json.hpp"
 #include "core/schema.hpp"
 #include "core/timing.hpp"
-#include "coverage.hpp"
-#include "result_writer.hpp"
-#include "summary.hpp"
+#include "analysis/coverage.hpp"
+#include "core/format.hpp"
 
 namespace ruralatlas::services {
 
@@ -45,7 +44,7 @@ public:
     }
     const AnalysisSpec& spec() const override { return m_spec; }
 
-    AnalysisResult run(const std::string& projectPath, const ParamValues& p, Feedback& feedback) const override {
+    AnalysisResult run(ProjectSource& project, const ParamValues& p, Feedback& feedback) const override {
         CoverageOptions o;
         o.kind = p.text("kind");
         o.mode = p.text("mode");
@@ -56,113 +55,17 @@ public:
         o.walkKmh = p.real("walk-kmh");
         o.maxWalkMetres = p.real("max-walk");
         PhaseTimer total("coverage");
-        CoverageContext context(projectPath);
-        const CoverageResult r = computeCoverage(context, o, feedback);
-        io::Project& project = context.project();
-        const auto townships = loadTownships(project);
-        std::unordered_map<std::string, std::string> townshipName(townships.begin(), townships.end());
+        CoverageContext context(project);
+        // Shared with the result tables' row functions, which the host calls after run returns.
+        const auto shared = std::make_shared<const CoverageResult>(computeCoverage(context, o, feedback));
+        const CoverageResult& r = *shared;
+        const auto townships = project.townships();
+        std::unordered_map<std::string, std::string> townshipName;
+        for (const auto& t : townships) townshipName.emplace(t.code, t.name);
 
-        // Write the per-village rows and the lines to the facilities.
-        PhaseTimer writing("write result");
-        const std::string out = p.text("out");
-        ResultWriter w(out, project.epsg());
-        std::vector<ColumnDef> cols = {
-            {"village_code", OFTString, "村代码"}, {"village_name", OFTString, "村名"}, {"township_code", OFTString, "乡镇代码"},
-            {"facility_id", OFTString, "最近设施编号"}, {"facility_name", OFTString, "最近设施名称"}, {"distance_m", OFTReal, "距离（米）"},
-            {"minutes", OFTReal, "时间（分钟）"}, {"covered", OFTInteger, "达标"}, {"reachable", OFTInteger, "可达"},
-            {"population", OFTInteger64, "人口"}};
-        if (r.capacity) {
-            cols.push_back({"demand", OFTReal, "服务需求（人）"});
-            cols.push_back({"served", OFTReal, "已服务（人）"});
-        }
-        const std::string layerName = "coverage_" + r.kind + "_" + r.mode;
-        const int main = w.addLayer(layerName, wkbPoint, cols, "覆盖分析：" + kindTitle(r.kind));
-        const int links = w.addLayer(layerName + "_links", wkbLineString,
-                                     {{"village_code", OFTString, "村代码"}, {"facility_id", OFTString, "设施编号"}, {"distance_m", OFTReal, "距离（米）"}, {"minutes", OFTReal, "时间（分钟）"}},
-                                     "村到设施连线");
-        // One row's columns, written to a sink: values for the GeoPackage, or CSV text straight
-        // away (building a Value per field was most of the time of writing 600,000 rows). Reads
-        // only, so the CSV formatting threads share it.
-        const bool withMinutes = r.mode != "straight";
-        auto emitRow = [&](const VillageCoverage& row, auto& sink) {
-            const VillageRec& v = *row.village;
-            const bool reachable = row.route.reachable();
-            const FacilityRec* f = row.facility >= 0 ? &r.facilities[static_cast<std::size_t>(row.facility)] : nullptr;
-            sink.text(v.code);
-            sink.text(v.name);
-            sink.text(v.townshipCode);
-            f ? sink.text(f->id) : sink.null();
-            f ? sink.text(f->name) : sink.null();
-            reachable ? sink.real(std::round(row.route.metres * 100) / 100) : sink.null();
-            reachable && withMinutes ? sink.real(std::round(row.route.minutes * 100) / 100) : sink.null();
-            sink.integer(row.covered ? 1 : 0);
-            sink.integer(reachable ? 1 : 0);
-            sink.integer(v.population);
-            if (r.capacity) {
-                sink.real(row.demand);
-                sink.real(row.served);
-            }
-        };
-        struct ValueSink {
-            std::vector<Value>& values;
-            void text(const std::string& t) { values.emplace_back(t); }
-            void real(double x) { values.emplace_back(x); }
-            void integer(long long x) { values.emplace_back(x); }
-            void null() { values.emplace_back(); }
-        };
-        struct CsvSink {
-            std::string& out;
-            bool first = true;
-            void sep() {
-                if (!first) out += ',';
-                first = false;
-            }
-            void text(const std::string& t) { sep(), ResultWriter::csvField(out, std::string_view(t)); }
-            void real(double x) { sep(), ResultWriter::csvField(out, x); }
-            void integer(long long x) { sep(), ResultWriter::csvField(out, x); }
-            void null() { sep(); }
-        };
-        std::optional<PhaseTimer> phase("rows");
-        if (w.isCsv()) {
-            // Formatting 600,000 rows is half a second on one core: both cores, in order.
-            const std::size_t n = r.rows.size(), half = n > 20000 ? n / 2 : n;
-            std::string second;
-            auto format = [&](std::size_t begin, std::size_t end, std::string& text) {
-                text.reserve((end - begin) * 96);
-                for (std::size_t i = begin; i < end; ++i) {
-                    CsvSink sink{text};
-                    emitRow(r.rows[i], sink);
-                    text += '\n';
-                }
-            };
-            std::thread helper(format, half, n, std::ref(second));
-            std::string first;
-            format(0, half, first);
-            helper.join();
-            w.addCsvText(first);
-            w.addCsvText(second);
-        } else {
-            std::vector<Value> values;
-            for (const auto& row : r.rows) {
-                const VillageRec& v = *row.village;
-                values.clear();
-                ValueSink sink{values};
-                emitRow(row, sink);
-                std::unique_ptr<OGRGeometry> g;
-                if (v.hasPoint) g = std::make_unique<OGRPoint>(v.at.x, v.at.y);
-                w.addRow(main, values, std::move(g));
-                const FacilityRec* f = row.facility >= 0 ? &r.facilities[static_cast<std::size_t>(row.facility)] : nullptr;
-                if (f && v.hasPoint && links >= 0) {
-                    auto line = std::make_unique<OGRLineString>();
-                    line->addPoint(v.at.x, v.at.y);
-                    line->addPoint(f->at.x, f->at.y);
-                    w.addRow(links, {v.code, f->id, std::round(row.route.metres * 100) / 100,
-                                     withMinutes ? Value(std::round(row.route.minutes * 100) / 100) : Value()},
-                             std::move(line));
-                }
-            }
-        }
-        phase.emplace("tallies");
+        AnalysisResult res;
+        res.tables = tables(shared);
+        std::optional<PhaseTimer> phase("tallies");
         // Tallies per township (hashed: a national run has 46,000 townships) and for the whole.
         std::unordered_map<std::string, Tally> tallies;
         Tally county;
@@ -183,11 +86,6 @@ public:
         }
         std::vector<std::pair<std::string, Tally>> byTownship(tallies.begin(), tallies.end());
         std::sort(byTownship.begin(), byTownship.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-        phase.emplace("commit");
-        {
-            w.commit();
-        }
-
         phase.emplace("summary");
         // The worst served: unreachable first, then the farthest.
         std::vector<const VillageCoverage*> worst;
@@ -198,7 +96,6 @@ public:
                           [&](auto* a, auto* b) { return measure(a) > measure(b); });
         worst.resize(keep);
 
-        AnalysisResult res;
         std::string j = "{\"kind\": " + jsonQuote(r.kind) + ", \"mode\": " + jsonQuote(r.mode) + ", \"status\": " + jsonQuote(r.status) +
                         ", \"threshold\": " + fmt(r.threshold, 3) + ", \"threshold_unit\": " + jsonQuote(r.thresholdUnit) +
                         ", \"standard\": " + jsonQuote(r.standardId) + ", \"facilities\": " + std::to_string(r.facilities.size()) +
@@ -242,9 +139,82 @@ public:
                 t += "    " + x->village->code + " " + x->village->name + "  " +
                      (x->route.reachable() ? (r.mode == "straight" ? fmt(x->route.metres, 0) + " 米" : fmt(x->route.minutes, 1) + " 分钟") : std::string("不可达")) + "\n";
         }
-        t += "  结果 / result: " + out + "\n";
         res.summaryText = t;
         return res;
+    }
+
+    // The per-village rows (a point each) and the lines from each village to its facility.
+    static std::vector<ResultTable> tables(const std::shared_ptr<const CoverageResult>& shared) {
+        const CoverageResult& r = *shared;
+        std::vector<ResultColumn> cols = {
+            {"village_code", ResultFieldType::Text, "村代码"},      {"village_name", ResultFieldType::Text, "村名"},
+            {"township_code", ResultFieldType::Text, "乡镇代码"},   {"facility_id", ResultFieldType::Text, "最近设施编号"},
+            {"facility_name", ResultFieldType::Text, "最近设施名称"}, {"distance_m", ResultFieldType::Real, "距离（米）"},
+            {"minutes", ResultFieldType::Real, "时间（分钟）"},     {"covered", ResultFieldType::Integer, "达标"},
+            {"reachable", ResultFieldType::Integer, "可达"},        {"population", ResultFieldType::Integer64, "人口"}};
+        if (r.capacity) {
+            cols.push_back({"demand", ResultFieldType::Real, "服务需求（人）"});
+            cols.push_back({"served", ResultFieldType::Real, "已服务（人）"});
+        }
+        const std::string layerName = "coverage_" + r.kind + "_" + r.mode;
+        const bool withMinutes = r.mode != "straight";
+        ResultTable main{layerName, "覆盖分析：" + kindTitle(r.kind), ResultGeometry::Point, cols, r.rows.size(), {}, {}};
+        main.row = [shared, withMinutes](std::size_t i, RowSink& sink) {
+            const VillageCoverage& row = shared->rows[i];
+            const VillageRec& v = *row.village;
+            const bool reachable = row.route.reachable();
+            const FacilityRec* f = row.facility >= 0 ? &shared->facilities[static_cast<std::size_t>(row.facility)] : nullptr;
+            sink.text(v.code);
+            sink.text(v.name);
+            sink.text(v.townshipCode);
+            f ? sink.text(f->id) : sink.null();
+            f ? sink.text(f->name) : sink.null();
+            reachable ? sink.real(std::round(row.route.metres * 100) / 100) : sink.null();
+            reachable && withMinutes ? sink.real(std::round(row.route.minutes * 100) / 100) : sink.null();
+            sink.integer(row.covered ? 1 : 0);
+            sink.integer(reachable ? 1 : 0);
+            sink.integer(v.population);
+            if (shared->capacity) {
+                sink.real(row.demand);
+                sink.real(row.served);
+            }
+        };
+        main.shape = [shared](std::size_t i, std::vector<XY>& out) {
+            const VillageRec& v = *shared->rows[i].village;
+            if (v.hasPoint) out.push_back(v.at);
+            return v.hasPoint;
+        };
+        // A line for every village with a point and a facility.
+        auto linked = std::make_shared<std::vector<std::size_t>>();
+        for (std::size_t i = 0; i < r.rows.size(); ++i)
+            if (r.rows[i].facility >= 0 && r.rows[i].village->hasPoint) linked->push_back(i);
+        ResultTable links{layerName + "_links",
+                          "村到设施连线",
+                          ResultGeometry::LineString,
+                          {{"village_code", ResultFieldType::Text, "村代码"},
+                           {"facility_id", ResultFieldType::Text, "设施编号"},
+                           {"distance_m", ResultFieldType::Real, "距离（米）"},
+                           {"minutes", ResultFieldType::Real, "时间（分钟）"}},
+                          linked->size(),
+                          {},
+                          {}};
+        links.row = [shared, linked, withMinutes](std::size_t i, RowSink& sink) {
+            const VillageCoverage& row = shared->rows[(*linked)[i]];
+            sink.text(row.village->code);
+            sink.text(shared->facilities[static_cast<std::size_t>(row.facility)].id);
+            sink.real(std::round(row.route.metres * 100) / 100);
+            withMinutes ? sink.real(std::round(row.route.minutes * 100) / 100) : sink.null();
+        };
+        links.shape = [shared, linked](std::size_t i, std::vector<XY>& out) {
+            const VillageCoverage& row = shared->rows[(*linked)[i]];
+            out.push_back(row.village->at);
+            out.push_back(shared->facilities[static_cast<std::size_t>(row.facility)].at);
+            return true;
+        };
+        std::vector<ResultTable> out;
+        out.push_back(std::move(main));
+        out.push_back(std::move(links));
+        return out;
     }
 
     static std::string kindTitle(const std::string& kind) {

@@ -9,9 +9,8 @@
 #include "core/error.hpp"
 #include "core/json.hpp"
 #include "core/schema.hpp"
-#include "coverage.hpp"
-#include "result_writer.hpp"
-#include "summary.hpp"
+#include "analysis/coverage.hpp"
+#include "core/format.hpp"
 
 namespace ruralatlas::services {
 
@@ -62,21 +61,20 @@ public:
     }
     const AnalysisSpec& spec() const override { return m_spec; }
 
-    AnalysisResult run(const std::string& projectPath, const ParamValues& p, Feedback& feedback) const override {
-        CoverageContext context(projectPath);
-        io::Project& project = context.project();
-        const auto standards = loadStandards(project);
-        if (standards.empty()) throw DataError({projectPath, "standards"}, "the project has no standards");
+    AnalysisResult run(ProjectSource& project, const ParamValues& p, Feedback& feedback) const override {
+        CoverageContext context(project);
+        const auto standards = project.standards();
+        if (standards.empty()) throw DataError({project.name(), "standards"}, "the project has no standards");
         const auto villagesShared = context.villages();
         const auto& villages = *villagesShared;
-        const auto townshipList = loadTownships(project);
-        std::map<std::string, std::string> townshipName(townshipList.begin(), townshipList.end());
+        std::map<std::string, std::string> townshipName;
+        for (const auto& t : project.townships()) townshipName.emplace(t.code, t.name);
         const std::string status = p.text("status");
 
         // Facilities per village, by kind (presence rules).
         std::map<std::string, std::set<std::string>> present;  // kind -> village codes
         std::map<std::string, std::set<std::string>> townshipsWith;  // kind -> township codes
-        for (const auto& f : loadFacilities(project, "", statusesFor(status))) {
+        for (const auto& f : project.facilities("", statusesFor(status))) {
             present[f.kind].insert(f.villageCode);
             if (f.villageCode.size() >= 9) townshipsWith[f.kind].insert(f.villageCode.substr(0, 9));
         }
@@ -103,28 +101,33 @@ public:
         }
         std::stable_sort(gaps.begin(), gaps.end(), [](const Gap& a, const Gap& b) { return a.population > b.population; });
 
-        // Write.
+        // The result table: one row per gap, with the village's point.
         feedback.setProgress(0.9, "writing");
-        const std::string out = p.text("out");
-        ResultWriter w(out, project.epsg());
-        const int layer = w.addLayer("gaps", wkbPoint,
-                                     {{"rank", OFTInteger, "排序"}, {"village_code", OFTString, "村代码"}, {"village_name", OFTString, "村名"},
-                                      {"township_code", OFTString, "乡镇代码"}, {"township_name", OFTString, "乡镇"}, {"standard_id", OFTString, "标准编号"},
-                                      {"kind", OFTString, "对象"}, {"missing", OFTString, "短板"}, {"shortfall", OFTReal, "差距"},
-                                      {"shortfall_unit", OFTString, "差距单位"}, {"population_affected", OFTInteger64, "影响人口"},
-                                      {"former_poor", OFTInteger, "脱贫村"}, {"sentence", OFTString, "说明"}},
-                                     "公共服务短板");
+        ResultTableBuilder table("gaps", "公共服务短板", ResultGeometry::Point,
+                                 {{"rank", ResultFieldType::Integer, "排序"},
+                                  {"village_code", ResultFieldType::Text, "村代码"},
+                                  {"village_name", ResultFieldType::Text, "村名"},
+                                  {"township_code", ResultFieldType::Text, "乡镇代码"},
+                                  {"township_name", ResultFieldType::Text, "乡镇"},
+                                  {"standard_id", ResultFieldType::Text, "标准编号"},
+                                  {"kind", ResultFieldType::Text, "对象"},
+                                  {"missing", ResultFieldType::Text, "短板"},
+                                  {"shortfall", ResultFieldType::Real, "差距"},
+                                  {"shortfall_unit", ResultFieldType::Text, "差距单位"},
+                                  {"population_affected", ResultFieldType::Integer64, "影响人口"},
+                                  {"former_poor", ResultFieldType::Integer, "脱贫村"},
+                                  {"sentence", ResultFieldType::Text, "说明"}});
         long long rank = 0;
         for (const Gap& g : gaps) {
-            std::unique_ptr<OGRGeometry> geom;
-            if (g.village && g.village->hasPoint) geom = std::make_unique<OGRPoint>(g.village->at.x, g.village->at.y);
-            w.addRow(layer, {++rank, g.village ? Value(g.village->code) : Value(), g.village ? Value(g.village->name) : Value(),
-                             g.township.empty() ? Value() : Value(g.township), g.township.empty() ? Value() : Value(townshipName[g.township]),
-                             g.standardId, g.kind, g.missing, std::round(g.shortfall * 100) / 100, g.unit, static_cast<long long>(std::llround(g.population)),
-                             static_cast<long long>(g.village && g.village->status == "former_poor"), g.sentence},
-                     std::move(geom));
+            std::vector<XY> at;
+            if (g.village && g.village->hasPoint) at.push_back(g.village->at);
+            using V = ResultValue;
+            table.add({++rank, g.village ? V(g.village->code) : V(), g.village ? V(g.village->name) : V(), g.township.empty() ? V() : V(g.township),
+                       g.township.empty() ? V() : V(townshipName[g.township]), g.standardId, g.kind, g.missing, std::round(g.shortfall * 100) / 100,
+                       g.unit, static_cast<long long>(std::llround(g.population)),
+                       static_cast<long long>(g.village && g.village->status == "former_poor"), g.sentence},
+                      std::move(at));
         }
-        w.commit();
 
         // Summaries: per township, and former-poor versus other villages.
         std::map<std::string, GroupTally> byTownship;
@@ -151,6 +154,7 @@ public:
                    ", \"population_in_villages_with_gaps\": " + fmt(t.populationAffected, 0);
         };
         AnalysisResult res;
+        res.tables.push_back(std::move(table).build());
         std::string j = "{\"gaps\": " + std::to_string(gaps.size()) + ", \"status\": " + jsonQuote(status) + ", \"former_poor\": {" + tallyJson(poor) +
                         "}, \"other\": {" + tallyJson(other) + "}, \"townships\": [";
         bool first = true;
@@ -171,7 +175,6 @@ public:
         t += "  其他村 " + std::to_string(other.villages) + " 个，有短板 " + std::to_string(other.villagesWithGaps) + " 个（" + share(other) + "%），短板 " + std::to_string(other.gaps) + " 条\n";
         t += "  影响人口最多的短板：\n";
         for (std::size_t i = 0; i < std::min<std::size_t>(8, gaps.size()); ++i) t += "    " + std::to_string(i + 1) + ". " + gaps[i].sentence + "\n";
-        t += "  结果 / result: " + out + "\n";
         res.summaryText = t;
         return res;
     }

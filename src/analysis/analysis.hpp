@@ -2,6 +2,10 @@
 // the command line builds its subcommand and --help from the declaration, and the desktop app
 // builds its dialog from the same. Analyses report progress and honour cancellation through
 // Feedback. Plugins register analyses into a Registry passed to them (no global state).
+//
+// An analysis reads the project through the data-access port (core/project_source.hpp) and
+// returns result tables with declared schemas (core/result_table.hpp); the host (command line,
+// app, atlas) decides where they go. No analysis opens or writes a file.
 #pragma once
 #include <map>
 #include <memory>
@@ -10,6 +14,8 @@
 #include <vector>
 
 #include "core/feedback.hpp"
+#include "core/project_source.hpp"
+#include "core/result_table.hpp"
 
 namespace ruralatlas::analysis {
 
@@ -60,14 +66,17 @@ private:
 struct AnalysisResult {
     std::string summaryJson;  // what --json prints
     std::string summaryText;  // what a person reads
+    std::vector<ResultTable> tables;  // the result layers, first the main one (a CSV holds only that)
 };
 
 class Analysis {
 public:
     virtual ~Analysis() = default;
     virtual const AnalysisSpec& spec() const = 0;
-    // `project` is the project file; outputs go where the parameters say.
-    virtual AnalysisResult run(const std::string& project, const ParamValues& params, Feedback& feedback) const = 0;
+    // Reads `project` (one connection, used from the calling thread; an analysis that reads on
+    // several threads connects its own) and returns the result. An OutputPath parameter is the
+    // host's business: the host writes the tables there.
+    virtual AnalysisResult run(ProjectSource& project, const ParamValues& params, Feedback& feedback) const = 0;
 };
 
 class Registry {

@@ -40,6 +40,7 @@
 #include "analysis/analysis.hpp"
 #include "app/analysis_dialog.hpp"
 #include "app/i18n.hpp"
+#include "host/run_analysis.hpp"
 #include "atlas/atlas.hpp"
 #include "core/error.hpp"
 #include "core/schema.hpp"
@@ -714,7 +715,7 @@ bool MainWindow::startAnalysis(const std::string& name, const std::map<std::stri
     const std::string project = m_projectPath.toStdString();
     m_runWatcher.setFuture(QtConcurrent::run([a, params, project, run, this]() -> QString {
         try {
-            const analysis::AnalysisResult r = a->run(project, params, run->feedback());
+            const analysis::AnalysisResult r = host::runAnalysis(*a, project, params, run->feedback());
             const QString text = qs(r.summaryText);
             QMetaObject::invokeMethod(this, [this, text]() { m_results->append("<pre>" + text.toHtmlEscaped() + "</pre>"); }, Qt::QueuedConnection);
             return {};

@@ -20,6 +20,7 @@
 #include "atlas/page_painter.hpp"
 #include "atlas/pdf_book.hpp"
 #include "core/error.hpp"
+#include "host/run_analysis.hpp"
 #include "io/gdal_util.hpp"
 #include "io/project.hpp"
 #include "render/fonts.hpp"
@@ -100,7 +101,7 @@ AtlasReport makeAtlas(const analysis::Registry& registry, const AtlasOptions& op
         const auto params = analysis::ParamValues::validate(gaps->spec(), {{"out", out}});
         gapsRun = std::async(std::launch::async, [gaps, params, &options]() {
             Feedback quiet;
-            gaps->run(options.project, params, quiet);
+            host::runAnalysis(*gaps, options.project, params, quiet);
         });
         results.push_back(out);
     }
@@ -112,7 +113,7 @@ AtlasReport makeAtlas(const analysis::Registry& registry, const AtlasOptions& op
         const std::string out = tmp.file(layer + ".gpkg");
         feedback.setProgress(0.02, "服务覆盖分析 " + c.kind);
         Feedback quiet;
-        cov->run(options.project, analysis::ParamValues::validate(cov->spec(), {{"kind", c.kind}, {"mode", c.mode}, {"out", out}}), quiet);
+        host::runAnalysis(*cov, options.project, analysis::ParamValues::validate(cov->spec(), {{"kind", c.kind}, {"mode", c.mode}, {"out", out}}), quiet);
         results.push_back(out);
     }
     io::Project project = io::Project::open(options.project, false);

@@ -4,6 +4,7 @@
 
 #include "analysis/analysis.hpp"
 #include "cli/commands.hpp"
+#include "host/run_analysis.hpp"
 
 namespace ruralatlas::cli {
 
@@ -35,7 +36,7 @@ Command analysisCommand(const analysis::Analysis& a) {
         const auto values = analysis::ParamValues::validate(a.spec(), raw);
         ProgressBar bar(a.spec().name);
         Feedback fb([&bar](double f, const std::string& st) { bar.update(f, st); });
-        const auto result = a.run(args.positional()[0], values, fb);
+        const auto result = host::runAnalysis(a, args.positional()[0], values, fb);
         if (args.has("json")) std::printf("%s\n", result.summaryJson.c_str());
         else std::printf("%s", result.summaryText.c_str());
         return 0;

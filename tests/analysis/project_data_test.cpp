@@ -11,6 +11,7 @@
 #include "analysis/project_data.hpp"
 #include "io/arrow_reader.hpp"
 #include "io/gdal_util.hpp"
+#include "io/gpkg_source.hpp"
 #include "io/project.hpp"
 #include "test_util.hpp"
 
@@ -245,24 +246,24 @@ TEST(ProjectData, ArrowStreamGivesWhatTheFeatureApiGives) {
     test::TempDir dir;
     const std::string path = dir.file("p.gpkg");
     fillProject(path, 3000);
-    io::Project project = io::Project::open(path, false);
+    io::GpkgSource project(path);
 
-    expectVillagesAsOgrReadsThem(path, analysis::loadVillages(project), true);
-    expectVillagesAsOgrReadsThem(path, analysis::loadVillages(project, analysis::VillageFields::Coverage), false);
+    expectVillagesAsOgrReadsThem(path, project.villages(analysis::VillageFields::All, nullptr), true);
+    expectVillagesAsOgrReadsThem(path, project.villages(analysis::VillageFields::Coverage), false);
 
     // Slices by feature id, read apart and put together, are the whole layer.
     std::vector<analysis::VillageRec> joined;
     const long long cuts[] = {std::numeric_limits<long long>::min(), 1000, 1001, 2500, std::numeric_limits<long long>::max()};
     for (int s = 0; s < 4; ++s) {
         analysis::FidRange r{cuts[s], cuts[s + 1], 10};
-        for (auto& v : analysis::loadVillages(project, analysis::VillageFields::Coverage, &r)) joined.push_back(std::move(v));
+        for (auto& v : project.villages(analysis::VillageFields::Coverage, &r)) joined.push_back(std::move(v));
     }
     expectVillagesAsOgrReadsThem(path, joined, false);
 
     // Facilities: kind by SQL, status as the rule says (none counts as existing), no point, no facility.
     io::DatasetPtr ds = io::openVector(path, false);
     const std::vector<std::string> planned = analysis::statusesFor("planned");
-    const auto clinics = analysis::loadFacilities(project, "village_clinic", planned);
+    const auto clinics = project.facilities("village_clinic", planned);
     std::size_t k = 0;
     for (auto& f : *ds->GetLayerByName("facilities")) {
         const std::string status = text(*f, "status");
@@ -283,11 +284,11 @@ TEST(ProjectData, ArrowStreamGivesWhatTheFeatureApiGives) {
     for (auto& f : *ds->GetLayerByName("facilities"))
         if (text(*f, "kind") == "primary_school" && f->GetGeometryRef() && (text(*f, "status") == "existing" || text(*f, "status").empty()))
             ++existingOrNone;
-    EXPECT_EQ(analysis::loadFacilities(project, "primary_school", analysis::statusesFor("existing")).size(), existingOrNone);
-    EXPECT_EQ(analysis::loadFacilities(project, "it's no kind", {}).size(), 0u);  // a quote in the filter is escaped
+    EXPECT_EQ(project.facilities("primary_school", analysis::statusesFor("existing")).size(), existingOrNone);
+    EXPECT_EQ(project.facilities("it's no kind", {}).size(), 0u);  // a quote in the filter is escaped
 
     // Roads: every line of every feature with two points or more, 3D flattened, parts kept apart.
-    const auto roads = analysis::loadRoads(project);
+    const auto roads = project.roads(nullptr);
     k = 0;
     for (auto& f : *ds->GetLayerByName("roads")) {
         const OGRGeometry* g = f->GetGeometryRef();

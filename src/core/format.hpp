@@ -1,10 +1,10 @@
-// Shared helpers for the service analyses' summaries.
+// Number formatting for summaries and reports.
 #pragma once
 #include <charconv>
 #include <cstdio>
 #include <string>
 
-namespace ruralatlas::services {
+namespace ruralatlas {
 
 // Fixed-point text of v, rounded as printf's "%.*f" does (to_chars: a national summary formats
 // a few hundred thousand numbers, and snprintf was half its time).
@@ -18,4 +18,4 @@ inline std::string fmt(double v, int decimals = 1) {
     return std::string(buf, r.ptr);
 }
 
-}  // namespace ruralatlas::services
+}  // namespace ruralatlas

@@ -1,4 +1,4 @@
-#include "coverage.hpp"
+#include "analysis/coverage.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -14,9 +14,7 @@
 #include "core/schema.hpp"
 #include "core/timing.hpp"
 
-namespace ruralatlas::services {
-
-using namespace analysis;
+namespace ruralatlas::analysis {
 
 double defaultDemandRatio(const std::string& kind) {
     if (kind == "primary_school") return 0.08;
@@ -34,13 +32,8 @@ std::optional<Standard> standardFor(const std::vector<Standard>& standards, cons
     return std::nullopt;
 }
 
-io::Project& CoverageContext::project() {
-    if (!m_project) m_project = std::make_unique<io::Project>(io::Project::open(m_path, false));
-    return *m_project;
-}
-
 std::shared_ptr<const std::vector<VillageRec>> CoverageContext::villages() {
-    if (!m_villages) m_villages = std::make_shared<const std::vector<VillageRec>>(loadVillages(project()));
+    if (!m_villages) m_villages = std::make_shared<const std::vector<VillageRec>>(m_source.villages(VillageFields::All));
     return m_villages;
 }
 
@@ -56,7 +49,7 @@ const RoadNetwork& CoverageContext::network(const NetworkOptions& options, Feedb
             roads = std::move(*given);
         } else {
             PhaseTimer t("read roads");
-            roads = loadRoads(project());
+            roads = m_source.roads();
         }
         m_network = std::make_unique<RoadNetwork>(std::move(roads), options, &feedback);
         m_networkOptions = options;
@@ -65,12 +58,17 @@ const RoadNetwork& CoverageContext::network(const NetworkOptions& options, Feedb
 }
 
 const WalkSurface& CoverageContext::surface(Feedback&) {
-    if (!m_surface) m_surface = std::make_unique<WalkSurface>(loadDem(m_path), loadRoads(project()), loadRivers(project()));
+    if (!m_surface) {
+        std::optional<Raster> dem = m_source.dem();
+        if (!dem)
+            throw DataError({m_source.name(), "dem"}, "the project has no DEM raster (needed for walking time): import one or use --mode straight|road");
+        m_surface = std::make_unique<WalkSurface>(std::move(*dem), m_source.roads(), m_source.rivers());
+    }
     return *m_surface;
 }
 
-CoverageResult computeCoverage(const std::string& projectPath, const CoverageOptions& o, Feedback& feedback) {
-    CoverageContext context(projectPath);
+CoverageResult computeCoverage(ProjectSource& source, const CoverageOptions& o, Feedback& feedback) {
+    CoverageContext context(source);
     return computeCoverage(context, o, feedback);
 }
 
@@ -92,7 +90,7 @@ void CoverageContext::prefetchWalk(const std::vector<std::string>& kinds, const 
     std::vector<Job> jobs;
     for (const auto& kind : kinds) {
         Job j{kind + "|" + status, {}, {}};
-        for (const auto& f : loadFacilities(project(), kind, statusesFor(status))) j.sources.push_back(f.at);
+        for (const auto& f : m_source.facilities(kind, statusesFor(status))) j.sources.push_back(f.at);
         if (!j.sources.empty() && !m_walkCache.count(j.key)) jobs.push_back(std::move(j));
     }
     if (jobs.empty()) return;
@@ -129,7 +127,7 @@ const std::vector<Route>* CoverageContext::cachedWalk(const std::string& kind, c
 }
 
 CoverageResult computeCoverage(CoverageContext& context, const CoverageOptions& o, Feedback& feedback) {
-    const std::string& projectPath = context.path();
+    const std::string projectPath = context.source().name();
     const Enumeration* kinds = findEnumeration("facility_kind");
     if (!kinds->resolve(o.kind)) {
         std::string list;
@@ -137,7 +135,7 @@ CoverageResult computeCoverage(CoverageContext& context, const CoverageOptions& 
         throw UsageError("--kind " + o.kind + " is not a facility kind (" + list + ")");
     }
     const std::string kind(*kinds->resolve(o.kind));
-    io::Project& project = context.project();
+    ProjectSource& project = context.source();
     CoverageResult r;
     r.kind = kind;
     r.mode = o.mode;
@@ -147,7 +145,7 @@ CoverageResult computeCoverage(CoverageContext& context, const CoverageOptions& 
     if (o.threshold) {
         r.threshold = *o.threshold;
     } else {
-        auto s = standardFor(loadStandards(project), kind, o.mode);
+        auto s = standardFor(project.standards(), kind, o.mode);
         if (!s)
             throw DataError({projectPath, "standards", "", "threshold"},
                             "no standard gives a " + std::string(o.mode == "straight" ? "distance" : "time") + " threshold for " + kind +
@@ -259,4 +257,4 @@ CoverageResult computeCoverage(CoverageContext& context, const CoverageOptions& 
     return r;
 }
 
-}  // namespace ruralatlas::services
+}  // namespace ruralatlas::analysis

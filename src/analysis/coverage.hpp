@@ -1,17 +1,20 @@
-// Coverage of villages by facilities of one kind: straight line, road network or walking time.
+// The shared travel-cost engine: coverage of villages by facilities of one kind by straight line,
+// road network or walking time, with optional capacity. Any plugin that needs travel times
+// calls it; it reads through the data-access port.
 #pragma once
 #include <optional>
 #include <string>
 #include <vector>
 
+#include <map>
+#include <memory>
+
 #include "analysis/project_data.hpp"
 #include "analysis/road_network.hpp"
 #include "analysis/walk_surface.hpp"
-#include <map>
-#include <memory>
 #include "core/feedback.hpp"
 
-namespace ruralatlas::services {
+namespace ruralatlas::analysis {
 
 struct CoverageOptions {
     std::string kind;
@@ -25,8 +28,8 @@ struct CoverageOptions {
 };
 
 struct VillageCoverage {
-    const analysis::VillageRec* village;
-    analysis::Route route;
+    const VillageRec* village;
+    Route route;
     int facility = -1;  // index into facilities
     bool covered = false;
     double demand = 0, served = 0;  // with capacity
@@ -37,8 +40,8 @@ struct CoverageResult {
     double threshold = 0;
     std::string thresholdUnit;  // "m" or "min"
     std::string standardId;     // where the threshold came from ("" = given)
-    std::shared_ptr<const std::vector<analysis::VillageRec>> villages;  // shared with the context
-    std::vector<analysis::FacilityRec> facilities;
+    std::shared_ptr<const std::vector<VillageRec>> villages;  // shared with the context
+    std::vector<FacilityRec> facilities;
     std::vector<VillageCoverage> rows;
     bool capacity = false;
 };
@@ -47,38 +50,37 @@ struct CoverageResult {
 // surface, built once on first use (gaps runs coverage for every kind and rule).
 class CoverageContext {
 public:
-    explicit CoverageContext(std::string projectPath) : m_path(std::move(projectPath)) {}
-    const std::string& path() const { return m_path; }
+    // `source` must outlive the context.
+    explicit CoverageContext(ProjectSource& source) : m_source(source) {}
+    ProjectSource& source() { return m_source; }
     // Every village with every field analyses use (read once, shared by the runs).
-    std::shared_ptr<const std::vector<analysis::VillageRec>> villages();
+    std::shared_ptr<const std::vector<VillageRec>> villages();
     bool hasVillages() const { return m_villages != nullptr; }
     // The road network; `roads` when given are the project's roads already read (no second read).
-    const analysis::RoadNetwork& network(const analysis::NetworkOptions& options, Feedback& feedback,
-                                         std::vector<analysis::RoadRec>* roads = nullptr);
-    bool hasNetwork(const analysis::NetworkOptions& options) const;
-    const analysis::WalkSurface& surface(Feedback& feedback);
-    io::Project& project();
+    const RoadNetwork& network(const NetworkOptions& options, Feedback& feedback,
+                                         std::vector<RoadRec>* roads = nullptr);
+    bool hasNetwork(const NetworkOptions& options) const;
+    const WalkSurface& surface(Feedback& feedback);
     // Walking time from every village to the nearest facility of each kind, computed on every
     // core at once (gaps needs one full cost-distance search per kind); computeCoverage uses
     // these instead of searching again.
     void prefetchWalk(const std::vector<std::string>& kinds, const std::string& status, Feedback& feedback);
-    const std::vector<analysis::Route>* cachedWalk(const std::string& kind, const std::string& status) const;
+    const std::vector<Route>* cachedWalk(const std::string& kind, const std::string& status) const;
 
 private:
-    std::map<std::string, std::vector<analysis::Route>> m_walkCache;  // "kind|status" -> routes to villages with points
-    std::string m_path;
-    std::unique_ptr<io::Project> m_project;
-    std::shared_ptr<const std::vector<analysis::VillageRec>> m_villages;
-    std::unique_ptr<analysis::RoadNetwork> m_network;
-    analysis::NetworkOptions m_networkOptions;
-    std::unique_ptr<analysis::WalkSurface> m_surface;
+    std::map<std::string, std::vector<Route>> m_walkCache;  // "kind|status" -> routes to villages with points
+    ProjectSource& m_source;
+    std::shared_ptr<const std::vector<VillageRec>> m_villages;
+    std::unique_ptr<RoadNetwork> m_network;
+    NetworkOptions m_networkOptions;
+    std::unique_ptr<WalkSurface> m_surface;
 };
 
 // Threshold of a kind and mode from the standards table: exact (kind, mode) first, then any
 // standard of the right measure. nullopt when none fits.
 std::optional<Standard> standardFor(const std::vector<Standard>& standards, const std::string& kind, const std::string& mode);
 
-CoverageResult computeCoverage(const std::string& projectPath, const CoverageOptions& options, Feedback& feedback);
+CoverageResult computeCoverage(ProjectSource& source, const CoverageOptions& options, Feedback& feedback);
 CoverageResult computeCoverage(CoverageContext& context, const CoverageOptions& options, Feedback& feedback);
 
 // Demand ratios used with --capacity when none is given: the share of the population of
@@ -86,4 +88,4 @@ CoverageResult computeCoverage(CoverageContext& context, const CoverageOptions& 
 // aged 3-5); 1 for other services.
 double defaultDemandRatio(const std::string& kind);
 
-}  // namespace ruralatlas::services
+}  // namespace ruralatlas::analysis

@@ -1,0 +1,65 @@
+// The domain records analyses work on, one per layer of the data model they read, in the
+// project CRS. Plain values: no GDAL, no Qt. `XY` is registered as a Boost.Geometry point, so
+// the R-trees and distance functions take it as it is.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/geometry/core/access.hpp>
+#include <boost/geometry/core/coordinate_dimension.hpp>
+#include <boost/geometry/core/coordinate_system.hpp>
+#include <boost/geometry/core/coordinate_type.hpp>
+#include <boost/geometry/core/cs.hpp>
+#include <boost/geometry/core/tag.hpp>
+#include <boost/geometry/core/tags.hpp>
+#include <boost/geometry/geometries/register/point.hpp>
+
+namespace ruralatlas {
+
+struct XY {
+    double x = 0, y = 0;
+};
+
+// A village (行政村) of the `villages` layer.
+struct Village {
+    long long fid = 0;
+    std::string code, name, townshipCode, status, terrain;
+    long long population = 0, households = 0;
+    std::optional<double> tapWaterRate, sanitaryToiletRate;
+    std::optional<int> hardenedRoad, hasVillagePlan;
+    bool hasPoint = false;
+    XY at;
+};
+
+// A public-service facility of the `facilities` layer (school, clinic, water works...).
+struct Facility {
+    std::string id, name, kind, status, villageCode;
+    long long capacity = 0;
+    XY at;
+};
+
+// One part of a road of the `roads` layer (a multi-part road gives one record per part).
+struct Road {
+    std::vector<XY> line;
+    std::string cls, surface;
+    double speedKmh = 0;  // 0 = from class and surface
+    bool oneway = false;
+};
+
+// A north-up raster with square cells (the project's DEM).
+struct Raster {
+    double x0 = 0, y1 = 0, cell = 0;  // left and top edges, cell size
+    int width = 0, height = 0;
+    std::vector<float> z;
+    float nodata = -32768.f;
+};
+
+// A township (乡镇): code and name.
+struct Township {
+    std::string code, name;
+};
+
+}  // namespace ruralatlas
+
+BOOST_GEOMETRY_REGISTER_POINT_2D(ruralatlas::XY, double, boost::geometry::cs::cartesian, x, y)

@@ -1,0 +1,82 @@
+// What an analysis returns: tables with declared schemas (name, Chinese title, geometry, typed
+// columns with Chinese titles), read row by row through a sink. The host (command line, app,
+// atlas) decides where they go: a GeoPackage, a CSV file, a server, or straight onto a page.
+//
+// A table does not copy the analysis' rows into cells: it holds a function that emits row i into
+// a sink, over data the analysis keeps alive (shared_ptr captured by the function). Writing
+// 600,000 rows of ten columns thus costs no Value per field, and a writer may emit rows on
+// several threads at once (the functions only read).
+#pragma once
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/records.hpp"
+
+namespace ruralatlas {
+
+enum class ResultFieldType { Text, Integer, Integer64, Real };
+enum class ResultGeometry { None, Point, LineString };
+
+struct ResultColumn {
+    std::string name;
+    ResultFieldType type = ResultFieldType::Text;
+    std::string titleZh;
+};
+
+// Receives one row's values, in column order.
+class RowSink {
+public:
+    virtual ~RowSink() = default;
+    virtual void text(std::string_view value) = 0;
+    virtual void real(double value) = 0;
+    virtual void integer(long long value) = 0;
+    virtual void null() = 0;
+};
+
+struct ResultTable {
+    std::string name;     // layer name in the data model's style (e.g. coverage_village_clinic_road)
+    std::string titleZh;  // shown as the layer's title
+    ResultGeometry geometry = ResultGeometry::None;
+    std::vector<ResultColumn> columns;
+    std::size_t rows = 0;
+    // Emits row `i` (0 <= i < rows) into the sink: exactly one call per column.
+    std::function<void(std::size_t i, RowSink& sink)> row;
+    // The geometry of row `i` into `out` (one point for Point, the vertices for LineString);
+    // false when the row has none. Unset when geometry is None.
+    std::function<bool(std::size_t i, std::vector<XY>& out)> shape;
+};
+
+// A value held apart from a table (tests, small tables built row by row).
+using ResultValue = std::variant<std::monostate, long long, double, std::string>;
+
+// A small table built from materialised rows: for results of a few thousand rows where a row
+// function over the analysis' own data would be no simpler.
+class ResultTableBuilder {
+public:
+    ResultTableBuilder(std::string name, std::string titleZh, ResultGeometry geometry, std::vector<ResultColumn> columns);
+    void add(std::vector<ResultValue> values, std::vector<XY> shape = {});
+    ResultTable build() &&;
+
+private:
+    ResultTable m_table;
+    struct Data {
+        std::vector<std::vector<ResultValue>> values;
+        std::vector<std::vector<XY>> shapes;
+    };
+    std::shared_ptr<Data> m_data = std::make_shared<Data>();
+};
+
+// Where result tables go. Adapters (files, server) live in src/io; every write is one
+// transaction: all the tables or none.
+class ResultSink {
+public:
+    virtual ~ResultSink() = default;
+    virtual void write(const std::vector<ResultTable>& tables, int epsg) = 0;
+};
+
+}  // namespace ruralatlas

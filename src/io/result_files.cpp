@@ -1,0 +1,210 @@
+#include "io/result_files.hpp"
+
+#include <charconv>
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include "core/error.hpp"
+#include "core/timing.hpp"
+#include "io/gdal_util.hpp"
+
+namespace ruralatlas::io {
+
+void csvField(std::string& out, long long number) {
+    char buf[24];
+    const auto r = std::to_chars(buf, buf + sizeof buf, number);
+    out.append(buf, r.ptr);
+}
+
+void csvField(std::string& out, double number) {
+    char buf[32];
+    const auto r = std::to_chars(buf, buf + sizeof buf, number);
+    out.append(buf, r.ptr);
+}
+
+void csvField(std::string& out, std::string_view text) {
+    if (text.find_first_of(",\"\n\r") == std::string_view::npos) {
+        out += text;
+        return;
+    }
+    out += '"';
+    for (char c : text) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+}
+
+namespace {
+
+class CsvRowSink : public RowSink {
+public:
+    explicit CsvRowSink(std::string& out) : m_out(out) {}
+    void start() { m_first = true; }
+    void text(std::string_view v) override { sep(), csvField(m_out, v); }
+    void real(double v) override { sep(), csvField(m_out, v); }
+    void integer(long long v) override { sep(), csvField(m_out, v); }
+    void null() override { sep(); }
+
+private:
+    void sep() {
+        if (!m_first) m_out += ',';
+        m_first = false;
+    }
+    std::string& m_out;
+    bool m_first = true;
+};
+
+// Sets the fields of one OGR feature, in column order.
+class FeatureRowSink : public RowSink {
+public:
+    explicit FeatureRowSink(OGRFeature& f) : m_f(f) {}
+    void text(std::string_view v) override { m_f.SetField(m_i++, std::string(v).c_str()); }
+    void real(double v) override { m_f.SetField(m_i++, v); }
+    void integer(long long v) override { m_f.SetField(m_i++, static_cast<GIntBig>(v)); }
+    void null() override { ++m_i; }
+
+private:
+    OGRFeature& m_f;
+    int m_i = 0;
+};
+
+OGRFieldType ogrType(ResultFieldType t) {
+    switch (t) {
+        case ResultFieldType::Integer: return OFTInteger;
+        case ResultFieldType::Integer64: return OFTInteger64;
+        case ResultFieldType::Real: return OFTReal;
+        case ResultFieldType::Text: break;
+    }
+    return OFTString;
+}
+
+OGRwkbGeometryType ogrGeometry(ResultGeometry g) {
+    return g == ResultGeometry::Point ? wkbPoint : g == ResultGeometry::LineString ? wkbLineString : wkbNone;
+}
+
+std::unique_ptr<OGRGeometry> ogrShape(ResultGeometry g, const std::vector<XY>& xy) {
+    if (xy.empty()) return nullptr;
+    if (g == ResultGeometry::Point) return std::make_unique<OGRPoint>(xy[0].x, xy[0].y);
+    auto line = std::make_unique<OGRLineString>();
+    for (const XY& p : xy) line->addPoint(p.x, p.y);
+    return line;
+}
+
+void writeCsv(const std::string& path, const ResultTable& table) {
+    AtomicFile atomic(path);
+    std::string text = "\xEF\xBB\xBF";  // BOM: Excel then reads the UTF-8 Chinese correctly
+    for (std::size_t i = 0; i < table.columns.size(); ++i) text += (i ? "," : "") + table.columns[i].name;
+    text += "\n";
+    {
+        // Formatting 600,000 rows is half a second on one core: both cores, in order.
+        PhaseTimer t("rows");
+        const std::size_t n = table.rows, half = n > 20000 ? n / 2 : n;
+        std::string second;
+        std::thread helper;
+        if (half < n) helper = std::thread([&] { formatCsvRows(table, half, n, second); });
+        formatCsvRows(table, 0, half, text);
+        if (helper.joinable()) helper.join();
+        text += second;
+    }
+    PhaseTimer t("commit");
+    FILE* f = std::fopen(atomic.tempPath().c_str(), "wb");
+    if (!f) throw DataError({path}, "cannot write the file");
+    const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+    if (std::fclose(f) != 0 || !ok) throw DataError({path}, "cannot write the file (disk full?)");
+    atomic.commit();
+}
+
+void writeGpkg(const std::string& path, const std::vector<ResultTable>& tables, int epsg) {
+    initGdal();
+    OGRSpatialReference srs;
+    srs.importFromEPSG(epsg);
+    srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    const bool existing = std::filesystem::exists(path);
+    std::unique_ptr<AtomicFile> atomic;
+    DatasetPtr ds;
+    if (existing) {
+        ds = openVector(path, true);
+    } else {
+        atomic = std::make_unique<AtomicFile>(path);
+        GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
+        ds.reset(drv->Create(atomic->tempPath().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+        if (!ds) throw DataError({path}, "cannot create: " + lastGdalError());
+    }
+    if (ds->StartTransaction() != OGRERR_NONE) throw DataError({path}, "cannot start a transaction");
+    std::vector<XY> shape;
+    for (const ResultTable& table : tables) {
+        if (existing) {
+            for (int i = 0; i < ds->GetLayerCount(); ++i)
+                if (table.name == ds->GetLayer(i)->GetName()) {
+                    ds->DeleteLayer(i);
+                    break;
+                }
+        }
+        CPLStringList opts;
+        opts.SetNameValue("IDENTIFIER", table.titleZh.c_str());
+        OGRLayer* l = ds->CreateLayer(table.name.c_str(), &srs, ogrGeometry(table.geometry), opts.List());
+        if (!l) throw DataError({path, table.name}, "cannot create layer: " + lastGdalError());
+        for (const auto& c : table.columns) {
+            OGRFieldDefn fd(c.name.c_str(), ogrType(c.type));
+            if (l->CreateField(&fd) != OGRERR_NONE) throw DataError({path, table.name, "", c.name}, lastGdalError());
+        }
+        for (std::size_t i = 0; i < table.rows; ++i) {
+            FeaturePtr f(OGRFeature::CreateFeature(l->GetLayerDefn()));
+            FeatureRowSink sink(*f);
+            table.row(i, sink);
+            shape.clear();
+            if (table.shape && table.shape(i, shape))
+                if (auto g = ogrShape(table.geometry, shape)) f->SetGeometryDirectly(g.release());
+            if (l->CreateFeature(f.get()) != OGRERR_NONE) throw DataError({path, table.name}, "cannot write: " + lastGdalError());
+        }
+    }
+    // Chinese titles of the result columns, as for the project's own layers.
+    auto exec = [&](const std::string& sql) {
+        if (OGRLayer* res = ds->ExecuteSQL(sql.c_str(), nullptr, nullptr)) ds->ReleaseResultSet(res);
+    };
+    auto quote = [](const std::string& s) {
+        std::string q = "'";
+        for (char c : s) q += c == '\'' ? std::string("''") : std::string(1, c);
+        return q + "'";
+    };
+    for (const ResultTable& table : tables)
+        for (const auto& c : table.columns) {
+            if (c.titleZh.empty()) continue;
+            exec(
+                "CREATE TABLE IF NOT EXISTS gpkg_data_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, name TEXT UNIQUE, title "
+                "TEXT, description TEXT, mime_type TEXT, constraint_name TEXT, CONSTRAINT pk_gdc PRIMARY KEY (table_name, column_name))");
+            exec("INSERT OR REPLACE INTO gpkg_data_columns (table_name, column_name, name, title) VALUES (" + quote(table.name) + ", " +
+                 quote(c.name) + ", " + quote(table.name + "." + c.name) + ", " + quote(c.titleZh) + ")");
+        }
+    if (ds->CommitTransaction() != OGRERR_NONE) throw DataError({path}, "commit failed: " + lastGdalError());
+    ds.reset();
+    if (atomic) atomic->commit();
+}
+
+}  // namespace
+
+void formatCsvRows(const ResultTable& table, std::size_t begin, std::size_t end, std::string& out) {
+    out.reserve(out.size() + (end - begin) * 96);
+    CsvRowSink sink(out);
+    for (std::size_t i = begin; i < end; ++i) {
+        sink.start();
+        table.row(i, sink);
+        out += '\n';
+    }
+}
+
+FileResultSink::FileResultSink(std::string path) : m_path(std::move(path)) {
+    const std::string ext = extensionOf(m_path);
+    if (ext != "gpkg" && ext != "csv") throw UsageError("--out " + m_path + ": write .gpkg or .csv");
+    m_csv = ext == "csv";
+}
+
+void FileResultSink::write(const std::vector<ResultTable>& tables, int epsg) {
+    if (tables.empty()) return;
+    if (m_csv) writeCsv(m_path, tables.front());
+    else writeGpkg(m_path, tables, epsg);
+}
+
+}  // namespace ruralatlas::io

@@ -1,0 +1,35 @@
+// The file adapter of the result port (core/result_table.hpp): analysis result tables written
+// as GeoPackage layers or as one CSV table, chosen by the file's extension. A new file is written
+// to a temp file and renamed into place; an existing GeoPackage gets its result layers replaced
+// inside one transaction, so a failure leaves it as it was. Links GDAL.
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result_table.hpp"
+
+namespace ruralatlas::io {
+
+class FileResultSink : public ResultSink {
+public:
+    // Throws UsageError when the extension is neither .gpkg nor .csv.
+    explicit FileResultSink(std::string path);
+    // CSV: the first table only (UTF-8 with a BOM so Excel reads the Chinese; points are not
+    // written). GeoPackage: every table as a layer in the project CRS with Chinese titles.
+    void write(const std::vector<ResultTable>& tables, int epsg) override;
+    bool isCsv() const { return m_csv; }
+
+private:
+    std::string m_path;
+    bool m_csv = false;
+};
+
+// One CSV field, quoted when it must be (RFC 4180); numbers in their shortest exact form.
+void csvField(std::string& out, std::string_view text);
+void csvField(std::string& out, double number);
+void csvField(std::string& out, long long number);
+// Rows [begin, end) of a table as CSV lines.
+void formatCsvRows(const ResultTable& table, std::size_t begin, std::size_t end, std::string& out);
+
+}  // namespace ruralatlas::io
