@@ -24,7 +24,8 @@ void runCoverage(benchmark::State& state, const char* kind, const char* mode, co
     analysis::registerAllPlugins(registry);
     const analysis::Analysis* a = registry.find("coverage");
     const std::string out = (std::filesystem::temp_directory_path() / ("coverage_inprocess_" + std::string(mode) + ".csv")).string();
-    const auto params = analysis::ParamValues::validate(a->spec(), {{"kind", kind}, {"mode", mode}, {"threshold", threshold}, {"out", out}});
+    const auto params =
+        analysis::ParamValues::validate(a->spec(), {{"kind", kind}, {"mode", mode}, {"threshold", threshold}, {"out", out}});
     for (auto _ : state) {
         Feedback feedback;
         benchmark::DoNotOptimize(host::runAnalysis(*a, g_project, params, feedback));

@@ -36,8 +36,8 @@ Loaded& loaded() {
 void drawAt(QImage& img, double fx, double fy, double scale) {
     auto& l = loaded();
     const render::Box e = l.data->extent();
-    render::MapView v = render::viewAtScale({e.minx + fx * e.width(), e.miny + fy * e.height()}, scale,
-                                            QRectF(0, 0, img.width(), img.height()), 96);
+    render::MapView v =
+        render::viewAtScale({e.minx + fx * e.width(), e.miny + fy * e.height()}, scale, QRectF(0, 0, img.width(), img.height()), 96);
     img.fill(Qt::white);
     QPainter p(&img);
     l.renderer->render(p, v);

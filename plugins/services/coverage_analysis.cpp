@@ -6,12 +6,12 @@
 #include <unordered_map>
 
 #include "analysis/analysis.hpp"
+#include "analysis/coverage.hpp"
 #include "core/error.hpp"
+#include "core/format.hpp"
 #include "core/json.hpp"
 #include "core/schema.hpp"
 #include "core/timing.hpp"
-#include "analysis/coverage.hpp"
-#include "core/format.hpp"
 
 namespace ruralatlas::services {
 
@@ -28,19 +28,40 @@ public:
     CoverageAnalysis() {
         std::vector<std::string> kinds;
         for (const auto& v : findEnumeration("facility_kind")->values) kinds.emplace_back(v.code);
-        m_spec = {"coverage", "公共服务覆盖分析", "Service coverage",
-                  {
-                      {"kind", ParamType::Choice, "设施类型", "Facility kind", std::nullopt, {}, {}, kinds, true},
-                      {"mode", ParamType::Choice, "计算方式（直线/道路/步行）", "Mode: straight line, road network or walking time", std::string("straight"), {}, {}, {"straight", "road", "walk"}},
-                      {"threshold", ParamType::Real, "阈值（米或分钟；默认取服务标准）", "Threshold in metres or minutes (default: the standards table)", std::nullopt, 0.0, 1e7},
-                      {"status", ParamType::Choice, "设施状态（已建/含规划/全部）", "Facilities: existing, planned scenario, or all", std::string("existing"), {}, {}, {"existing", "planned", "all"}},
-                      {"capacity", ParamType::Flag, "按服务能力分配", "Capacity-aware coverage (AccessMod style)"},
-                      {"demand-ratio", ParamType::Real, "服务人口比例（默认按设施类型）", "Share of population using the service (default by kind)", std::nullopt, 0.0, 1.0},
-                      {"walk-kmh", ParamType::Real, "步行速度（公里/小时）", "Walking speed of the legs to and from the road (km/h)", std::string("5"), 0.5, 20.0},
-                      {"max-walk", ParamType::Real, "距道路最大步行距离（米）", "Farthest walk to a road before a place counts as off the network (m)", std::string("2000"), 0.0, 1e6},
-                      {"out", ParamType::OutputPath, "输出文件（.gpkg 或 .csv）", "Output file (.gpkg or .csv)", std::nullopt, {}, {}, {}, true},
-                  },
-                  {{"coverage", "村覆盖结果", "Village coverage"}, {"coverage_links", "村到设施连线", "Village-to-facility lines"}}};
+        m_spec = {
+            "coverage",
+            "公共服务覆盖分析",
+            "Service coverage",
+            {
+                {"kind", ParamType::Choice, "设施类型", "Facility kind", std::nullopt, {}, {}, kinds, true},
+                {"mode",
+                 ParamType::Choice,
+                 "计算方式（直线/道路/步行）",
+                 "Mode: straight line, road network or walking time",
+                 std::string("straight"),
+                 {},
+                 {},
+                 {"straight", "road", "walk"}},
+                {"threshold", ParamType::Real, "阈值（米或分钟；默认取服务标准）",
+                 "Threshold in metres or minutes (default: the standards table)", std::nullopt, 0.0, 1e7},
+                {"status",
+                 ParamType::Choice,
+                 "设施状态（已建/含规划/全部）",
+                 "Facilities: existing, planned scenario, or all",
+                 std::string("existing"),
+                 {},
+                 {},
+                 {"existing", "planned", "all"}},
+                {"capacity", ParamType::Flag, "按服务能力分配", "Capacity-aware coverage (AccessMod style)"},
+                {"demand-ratio", ParamType::Real, "服务人口比例（默认按设施类型）",
+                 "Share of population using the service (default by kind)", std::nullopt, 0.0, 1.0},
+                {"walk-kmh", ParamType::Real, "步行速度（公里/小时）", "Walking speed of the legs to and from the road (km/h)",
+                 std::string("5"), 0.5, 20.0},
+                {"max-walk", ParamType::Real, "距道路最大步行距离（米）",
+                 "Farthest walk to a road before a place counts as off the network (m)", std::string("2000"), 0.0, 1e6},
+                {"out", ParamType::OutputPath, "输出文件（.gpkg 或 .csv）", "Output file (.gpkg or .csv)", std::nullopt, {}, {}, {}, true},
+            },
+            {{"coverage", "村覆盖结果", "Village coverage"}, {"coverage_links", "村到设施连线", "Village-to-facility lines"}}};
     }
     const AnalysisSpec& spec() const override { return m_spec; }
 
@@ -89,8 +110,11 @@ public:
         phase.emplace("summary");
         // The worst served: unreachable first, then the farthest.
         std::vector<const VillageCoverage*> worst;
-        for (const auto& row : r.rows) if (!row.covered) worst.push_back(&row);
-        auto measure = [&](const VillageCoverage* x) { return !x->route.reachable() ? kUnreachable : (r.mode == "straight" ? x->route.metres : x->route.minutes); };
+        for (const auto& row : r.rows)
+            if (!row.covered) worst.push_back(&row);
+        auto measure = [&](const VillageCoverage* x) {
+            return !x->route.reachable() ? kUnreachable : (r.mode == "straight" ? x->route.metres : x->route.minutes);
+        };
         const std::size_t keep = std::min<std::size_t>(10, worst.size());
         std::partial_sort(worst.begin(), worst.begin() + static_cast<std::ptrdiff_t>(keep), worst.end(),
                           [&](auto* a, auto* b) { return measure(a) > measure(b); });
@@ -102,7 +126,9 @@ public:
                         ", \"villages\": " + std::to_string(county.villages) + ", \"villages_covered\": " + std::to_string(county.covered) +
                         ", \"population\": " + fmt(county.population, 0) + ", \"population_covered\": " + fmt(county.populationCovered, 0) +
                         ", \"unreachable\": " + std::to_string(county.unreachable);
-        if (r.capacity) j += ", \"demand\": " + fmt(county.demand, 1) + ", \"served\": " + fmt(county.served, 1) + ", \"population_unserved\": " + fmt(county.demand - county.served, 1);
+        if (r.capacity)
+            j += ", \"demand\": " + fmt(county.demand, 1) + ", \"served\": " + fmt(county.served, 1) +
+                 ", \"population_unserved\": " + fmt(county.demand - county.served, 1);
         j += ", \"townships\": [";
         bool first = true;
         for (const auto& [code, t] : byTownship) {
@@ -115,9 +141,12 @@ public:
         j += "], \"worst\": [";
         first = true;
         for (const auto* x : worst) {
-            j += std::string(first ? "" : ", ") + "{\"code\": " + jsonQuote(x->village->code) + ", \"name\": " + jsonQuote(x->village->name) +
-                 ", \"reachable\": " + (x->route.reachable() ? "true" : "false") +
-                 (x->route.reachable() ? ", \"distance_m\": " + fmt(x->route.metres, 1) + (r.mode != "straight" ? ", \"minutes\": " + fmt(x->route.minutes, 1) : std::string()) : std::string()) + "}";
+            j += std::string(first ? "" : ", ") + "{\"code\": " + jsonQuote(x->village->code) +
+                 ", \"name\": " + jsonQuote(x->village->name) + ", \"reachable\": " + (x->route.reachable() ? "true" : "false") +
+                 (x->route.reachable() ? ", \"distance_m\": " + fmt(x->route.metres, 1) +
+                                             (r.mode != "straight" ? ", \"minutes\": " + fmt(x->route.minutes, 1) : std::string())
+                                       : std::string()) +
+                 "}";
             first = false;
         }
         j += "]}";
@@ -125,19 +154,26 @@ public:
 
         std::string t = kindTitle(r.kind) + "覆盖（" + modeTitle(r.mode) + "，阈值 " + fmt(r.threshold, r.thresholdUnit == "m" ? 0 : 1) +
                         (r.thresholdUnit == "m" ? " 米" : " 分钟") + (r.standardId.empty() ? "" : "，标准 " + r.standardId) + "）\n";
-        t += "  设施 " + std::to_string(r.facilities.size()) + " 处；村 " + std::to_string(county.villages) + " 个，达标 " + std::to_string(county.covered) +
-             " 个，不可达 " + std::to_string(county.unreachable) + " 个；人口 " + fmt(county.population, 0) + "，达标人口 " + fmt(county.populationCovered, 0) + "\n";
-        if (r.capacity) t += "  按服务能力：需求 " + fmt(county.demand, 0) + " 人，已服务 " + fmt(county.served, 0) + " 人，未服务 " + fmt(county.demand - county.served, 0) + " 人\n";
+        t += "  设施 " + std::to_string(r.facilities.size()) + " 处；村 " + std::to_string(county.villages) + " 个，达标 " +
+             std::to_string(county.covered) + " 个，不可达 " + std::to_string(county.unreachable) + " 个；人口 " +
+             fmt(county.population, 0) + "，达标人口 " + fmt(county.populationCovered, 0) + "\n";
+        if (r.capacity)
+            t += "  按服务能力：需求 " + fmt(county.demand, 0) + " 人，已服务 " + fmt(county.served, 0) + " 人，未服务 " +
+                 fmt(county.demand - county.served, 0) + " 人\n";
         t += "  乡镇 / township                 村  达标  不可达   人口覆盖率\n";
         for (const auto& [code, tt] : byTownship)
-            t += "  " + code + " " + townshipName[code] + std::string(std::max<int>(1, 12 - static_cast<int>(townshipName[code].size() / 3 * 2)), ' ') +
-                 fmt(static_cast<double>(tt.villages), 0) + "  " + fmt(static_cast<double>(tt.covered), 0) + "  " + fmt(static_cast<double>(tt.unreachable), 0) + "  " +
+            t += "  " + code + " " + townshipName[code] +
+                 std::string(std::max<int>(1, 12 - static_cast<int>(townshipName[code].size() / 3 * 2)), ' ') +
+                 fmt(static_cast<double>(tt.villages), 0) + "  " + fmt(static_cast<double>(tt.covered), 0) + "  " +
+                 fmt(static_cast<double>(tt.unreachable), 0) + "  " +
                  fmt(tt.population > 0 ? 100.0 * tt.populationCovered / tt.population : 0, 1) + "%\n";
         if (!worst.empty()) {
             t += "  最差的村 / worst served:\n";
             for (const auto* x : worst)
                 t += "    " + x->village->code + " " + x->village->name + "  " +
-                     (x->route.reachable() ? (r.mode == "straight" ? fmt(x->route.metres, 0) + " 米" : fmt(x->route.minutes, 1) + " 分钟") : std::string("不可达")) + "\n";
+                     (x->route.reachable() ? (r.mode == "straight" ? fmt(x->route.metres, 0) + " 米" : fmt(x->route.minutes, 1) + " 分钟")
+                                           : std::string("不可达")) +
+                     "\n";
         }
         res.summaryText = t;
         return res;
@@ -147,11 +183,11 @@ public:
     static std::vector<ResultTable> tables(const std::shared_ptr<const CoverageResult>& shared) {
         const CoverageResult& r = *shared;
         std::vector<ResultColumn> cols = {
-            {"village_code", ResultFieldType::Text, "村代码"},      {"village_name", ResultFieldType::Text, "村名"},
-            {"township_code", ResultFieldType::Text, "乡镇代码"},   {"facility_id", ResultFieldType::Text, "最近设施编号"},
+            {"village_code", ResultFieldType::Text, "村代码"},        {"village_name", ResultFieldType::Text, "村名"},
+            {"township_code", ResultFieldType::Text, "乡镇代码"},     {"facility_id", ResultFieldType::Text, "最近设施编号"},
             {"facility_name", ResultFieldType::Text, "最近设施名称"}, {"distance_m", ResultFieldType::Real, "距离（米）"},
-            {"minutes", ResultFieldType::Real, "时间（分钟）"},     {"covered", ResultFieldType::Integer, "达标"},
-            {"reachable", ResultFieldType::Integer, "可达"},        {"population", ResultFieldType::Integer64, "人口"}};
+            {"minutes", ResultFieldType::Real, "时间（分钟）"},       {"covered", ResultFieldType::Integer, "达标"},
+            {"reachable", ResultFieldType::Integer, "可达"},          {"population", ResultFieldType::Integer64, "人口"}};
         if (r.capacity) {
             cols.push_back({"demand", ResultFieldType::Real, "服务需求（人）"});
             cols.push_back({"served", ResultFieldType::Real, "已服务（人）"});
@@ -170,7 +206,7 @@ public:
             f ? sink.text(f->id) : sink.null();
             f ? sink.text(f->name) : sink.null();
             reachable ? sink.real(std::round(row.route.metres * 100) / 100) : sink.null();
-            reachable && withMinutes ? sink.real(std::round(row.route.minutes * 100) / 100) : sink.null();
+            reachable&& withMinutes ? sink.real(std::round(row.route.minutes * 100) / 100) : sink.null();
             sink.integer(row.covered ? 1 : 0);
             sink.integer(reachable ? 1 : 0);
             sink.integer(v.population);
@@ -219,7 +255,8 @@ public:
 
     static std::string kindTitle(const std::string& kind) {
         auto t = findEnumeration("facility_kind")->values;
-        for (const auto& v : t) if (v.code == kind) return std::string(v.titleZh);
+        for (const auto& v : t)
+            if (v.code == kind) return std::string(v.titleZh);
         return kind;
     }
     static std::string modeTitle(const std::string& mode) {

@@ -6,11 +6,11 @@
 #include <set>
 
 #include "analysis/analysis.hpp"
+#include "analysis/coverage.hpp"
 #include "core/error.hpp"
+#include "core/format.hpp"
 #include "core/json.hpp"
 #include "core/schema.hpp"
-#include "analysis/coverage.hpp"
-#include "core/format.hpp"
 
 namespace ruralatlas::services {
 
@@ -52,12 +52,22 @@ struct GroupTally {
 class GapsAnalysis final : public Analysis {
 public:
     GapsAnalysis() {
-        m_spec = {"gaps", "公共服务短板分析", "Service gaps against the standards",
-                  {
-                      {"status", ParamType::Choice, "设施状态（已建/含规划/全部）", "Facilities: existing, planned scenario, or all", std::string("existing"), {}, {}, {"existing", "planned", "all"}},
-                      {"out", ParamType::OutputPath, "输出文件（.gpkg 或 .csv）", "Output file (.gpkg or .csv)", std::nullopt, {}, {}, {}, true},
-                  },
-                  {{"gaps", "短板清单", "Gaps, one row per unmet standard"}}};
+        m_spec = {
+            "gaps",
+            "公共服务短板分析",
+            "Service gaps against the standards",
+            {
+                {"status",
+                 ParamType::Choice,
+                 "设施状态（已建/含规划/全部）",
+                 "Facilities: existing, planned scenario, or all",
+                 std::string("existing"),
+                 {},
+                 {},
+                 {"existing", "planned", "all"}},
+                {"out", ParamType::OutputPath, "输出文件（.gpkg 或 .csv）", "Output file (.gpkg or .csv)", std::nullopt, {}, {}, {}, true},
+            },
+            {{"gaps", "短板清单", "Gaps, one row per unmet standard"}}};
     }
     const AnalysisSpec& spec() const override { return m_spec; }
 
@@ -72,7 +82,7 @@ public:
         const std::string status = p.text("status");
 
         // Facilities per village, by kind (presence rules).
-        std::map<std::string, std::set<std::string>> present;  // kind -> village codes
+        std::map<std::string, std::set<std::string>> present;        // kind -> village codes
         std::map<std::string, std::set<std::string>> townshipsWith;  // kind -> township codes
         for (const auto& f : project.facilities("", statusesFor(status))) {
             present[f.kind].insert(f.villageCode);
@@ -94,10 +104,13 @@ public:
             feedback.checkCancelled();
             feedback.setProgress(0.05 + 0.8 * static_cast<double>(step++) / static_cast<double>(kinds.size()), kind);
             std::vector<Standard> rules;
-            for (const auto& s : standards) if (s.kind == kind) rules.push_back(s);
+            for (const auto& s : standards)
+                if (s.kind == kind) rules.push_back(s);
             const bool facilityKind = findEnumeration("facility_kind")->resolve(kind).has_value();
-            if (facilityKind) facilityGaps(context, kind, rules, villages, present, townshipsWith, townshipName, status, gaps, feedback);
-            else rateGaps(kind, rules, villages, townshipName, gaps);
+            if (facilityKind)
+                facilityGaps(context, kind, rules, villages, present, townshipsWith, townshipName, status, gaps, feedback);
+            else
+                rateGaps(kind, rules, villages, townshipName, gaps);
         }
         std::stable_sort(gaps.begin(), gaps.end(), [](const Gap& a, const Gap& b) { return a.population > b.population; });
 
@@ -122,9 +135,9 @@ public:
             std::vector<XY> at;
             if (g.village && g.village->hasPoint) at.push_back(g.village->at);
             using V = ResultValue;
-            table.add({++rank, g.village ? V(g.village->code) : V(), g.village ? V(g.village->name) : V(), g.township.empty() ? V() : V(g.township),
-                       g.township.empty() ? V() : V(townshipName[g.township]), g.standardId, g.kind, g.missing, std::round(g.shortfall * 100) / 100,
-                       g.unit, static_cast<long long>(std::llround(g.population)),
+            table.add({++rank, g.village ? V(g.village->code) : V(), g.village ? V(g.village->name) : V(),
+                       g.township.empty() ? V() : V(g.township), g.township.empty() ? V() : V(townshipName[g.township]), g.standardId,
+                       g.kind, g.missing, std::round(g.shortfall * 100) / 100, g.unit, static_cast<long long>(std::llround(g.population)),
                        static_cast<long long>(g.village && g.village->status == "former_poor"), g.sentence},
                       std::move(at));
         }
@@ -155,11 +168,12 @@ public:
         };
         AnalysisResult res;
         res.tables.push_back(std::move(table).build());
-        std::string j = "{\"gaps\": " + std::to_string(gaps.size()) + ", \"status\": " + jsonQuote(status) + ", \"former_poor\": {" + tallyJson(poor) +
-                        "}, \"other\": {" + tallyJson(other) + "}, \"townships\": [";
+        std::string j = "{\"gaps\": " + std::to_string(gaps.size()) + ", \"status\": " + jsonQuote(status) + ", \"former_poor\": {" +
+                        tallyJson(poor) + "}, \"other\": {" + tallyJson(other) + "}, \"townships\": [";
         bool first = true;
         for (const auto& [code, t] : byTownship) {
-            j += std::string(first ? "" : ", ") + "{\"code\": " + jsonQuote(code) + ", \"name\": " + jsonQuote(townshipName[code]) + ", " + tallyJson(t) + "}";
+            j += std::string(first ? "" : ", ") + "{\"code\": " + jsonQuote(code) + ", \"name\": " + jsonQuote(townshipName[code]) + ", " +
+                 tallyJson(t) + "}";
             first = false;
         }
         j += "], \"top\": [";
@@ -169,12 +183,18 @@ public:
                  ", \"sentence\": " + jsonQuote(gaps[i].sentence) + "}";
         j += "]}";
         res.summaryJson = j;
-        auto share = [](const GroupTally& t) { return t.villages ? fmt(100.0 * static_cast<double>(t.villagesWithGaps) / static_cast<double>(t.villages), 1) : std::string("0"); };
+        auto share = [](const GroupTally& t) {
+            return t.villages ? fmt(100.0 * static_cast<double>(t.villagesWithGaps) / static_cast<double>(t.villages), 1)
+                              : std::string("0");
+        };
         std::string t = "公共服务短板：共 " + std::to_string(gaps.size()) + " 条\n";
-        t += "  脱贫村 " + std::to_string(poor.villages) + " 个，有短板 " + std::to_string(poor.villagesWithGaps) + " 个（" + share(poor) + "%），短板 " + std::to_string(poor.gaps) + " 条\n";
-        t += "  其他村 " + std::to_string(other.villages) + " 个，有短板 " + std::to_string(other.villagesWithGaps) + " 个（" + share(other) + "%），短板 " + std::to_string(other.gaps) + " 条\n";
+        t += "  脱贫村 " + std::to_string(poor.villages) + " 个，有短板 " + std::to_string(poor.villagesWithGaps) + " 个（" + share(poor) +
+             "%），短板 " + std::to_string(poor.gaps) + " 条\n";
+        t += "  其他村 " + std::to_string(other.villages) + " 个，有短板 " + std::to_string(other.villagesWithGaps) + " 个（" +
+             share(other) + "%），短板 " + std::to_string(other.gaps) + " 条\n";
         t += "  影响人口最多的短板：\n";
-        for (std::size_t i = 0; i < std::min<std::size_t>(8, gaps.size()); ++i) t += "    " + std::to_string(i + 1) + ". " + gaps[i].sentence + "\n";
+        for (std::size_t i = 0; i < std::min<std::size_t>(8, gaps.size()); ++i)
+            t += "    " + std::to_string(i + 1) + ". " + gaps[i].sentence + "\n";
         res.summaryText = t;
         return res;
     }
@@ -189,8 +209,10 @@ private:
         const Standard* presence = nullptr;
         std::vector<const Standard*> reach;
         for (const auto& r : rules) {
-            if (r.rule == "present_in_village") presence = &r;
-            else if (r.rule == "within" && r.threshold) reach.push_back(&r);
+            if (r.rule == "present_in_village")
+                presence = &r;
+            else if (r.rule == "within" && r.threshold)
+                reach.push_back(&r);
         }
         // Per-township presence (one health centre per township).
         if (perTownship && presence) {
@@ -206,7 +228,8 @@ private:
                     g.shortfall = 1;
                     g.unit = "处";
                     g.population = population;
-                    g.sentence = townshipName[code] + "没有" + title + "，不符合“" + presence->title + "”，涉及人口" + thousands(population) + "人。";
+                    g.sentence = townshipName[code] + "没有" + title + "，不符合“" + presence->title + "”，涉及人口" +
+                                 thousands(population) + "人。";
                     gaps.push_back(g);
                 }
         }
@@ -240,8 +263,12 @@ private:
             double bestExcess = kUnreachable;
             for (const auto& [s, r] : results) {
                 const VillageCoverage& row = r.rows[i];
-                if (row.covered) { met = true; break; }
-                const double measure = !row.route.reachable() ? kUnreachable : (s->mode == "straight" ? row.route.metres : row.route.minutes);
+                if (row.covered) {
+                    met = true;
+                    break;
+                }
+                const double measure =
+                    !row.route.reachable() ? kUnreachable : (s->mode == "straight" ? row.route.metres : row.route.minutes);
                 const double excess = measure - *s->threshold;
                 if (!worstRule || excess < bestExcess) {
                     bestExcess = excess;
@@ -274,15 +301,16 @@ private:
                 if (!worstRow->route.reachable()) {
                     g.shortfall = kUnreachable;
                     g.unit = "unreachable";
-                    g.sentence = where + (presence && !perTownship ? "没有" + title + "，且" : std::string()) + "无法经" + (worstRule->mode == "road" ? "道路" : "步行") +
-                                 "到达任何" + title + "，影响人口" + thousands(g.population) + "人。";
+                    g.sentence = where + (presence && !perTownship ? "没有" + title + "，且" : std::string()) + "无法经" +
+                                 (worstRule->mode == "road" ? "道路" : "步行") + "到达任何" + title + "，影响人口" +
+                                 thousands(g.population) + "人。";
                 } else {
                     const auto& f = worstResult->facilities[static_cast<std::size_t>(worstRow->facility)];
                     const double value = straight ? worstRow->route.metres : worstRow->route.minutes;
                     g.shortfall = value - *worstRule->threshold;
-                    g.sentence = where + (presence && !perTownship ? "没有" + title + "，" : std::string()) + "最近的" + title + "为" + f.name + "，" + how +
-                                 fmt(value, straight ? 0 : 0) + unit + "，超出" + fmt(*worstRule->threshold, 0) + unit + "的标准" +
-                                 fmt(g.shortfall, 0) + unit + "，影响人口" + thousands(g.population) + "人。";
+                    g.sentence = where + (presence && !perTownship ? "没有" + title + "，" : std::string()) + "最近的" + title + "为" +
+                                 f.name + "，" + how + fmt(value, straight ? 0 : 0) + unit + "，超出" + fmt(*worstRule->threshold, 0) +
+                                 unit + "的标准" + fmt(g.shortfall, 0) + unit + "，影响人口" + thousands(g.population) + "人。";
                 }
             }
             gaps.push_back(std::move(g));
@@ -311,17 +339,20 @@ private:
                     g.shortfall = (target - with / all) * 100;
                     g.unit = "percentage_points";
                     g.population = pop;
-                    g.sentence = "全县村庄规划覆盖率为" + fmt(100 * with / all, 1) + "%，低于" + fmt(100 * target, 0) + "%的目标" + fmt(g.shortfall, 1) +
-                                 "个百分点，未编制规划的村涉及人口" + thousands(pop) + "人。";
+                    g.sentence = "全县村庄规划覆盖率为" + fmt(100 * with / all, 1) + "%，低于" + fmt(100 * target, 0) + "%的目标" +
+                                 fmt(g.shortfall, 1) + "个百分点，未编制规划的村涉及人口" + thousands(pop) + "人。";
                     gaps.push_back(g);
                 }
                 continue;
             }
             for (const auto& v : villages) {
                 std::optional<double> value;
-                if (kind == "tap_water_rate") value = v.tapWaterRate;
-                else if (kind == "sanitary_toilet_rate") value = v.sanitaryToiletRate;
-                else if (kind == "hardened_road" && v.hardenedRoad) value = static_cast<double>(*v.hardenedRoad);
+                if (kind == "tap_water_rate")
+                    value = v.tapWaterRate;
+                else if (kind == "sanitary_toilet_rate")
+                    value = v.sanitaryToiletRate;
+                else if (kind == "hardened_road" && v.hardenedRoad)
+                    value = static_cast<double>(*v.hardenedRoad);
                 if (!value || *value >= target) continue;
                 Gap g;
                 g.village = &v;
@@ -340,8 +371,8 @@ private:
                     g.shortfall = (target - *value) * 100;
                     g.unit = "percentage_points";
                     g.population = std::round(static_cast<double>(v.population) * (1 - *value));
-                    g.sentence = where + kindTitle(kind) + "为" + fmt(100 * *value, 0) + "%，低于" + fmt(100 * target, 0) + "%的目标" + fmt(g.shortfall, 0) +
-                                 "个百分点，约" + thousands(g.population) + "人未覆盖。";
+                    g.sentence = where + kindTitle(kind) + "为" + fmt(100 * *value, 0) + "%，低于" + fmt(100 * target, 0) + "%的目标" +
+                                 fmt(g.shortfall, 0) + "个百分点，约" + thousands(g.population) + "人未覆盖。";
                 }
                 gaps.push_back(std::move(g));
             }

@@ -36,7 +36,8 @@ ParamValues ParamValues::validate(const AnalysisSpec& spec, const std::map<std::
             case ParamType::Real: {
                 auto d = parseDouble(*v);
                 if (!d || (p.type == ParamType::Integer && std::fabs(*d - std::round(*d)) > 0))
-                    throw UsageError("--" + p.name + " must be " + (p.type == ParamType::Integer ? "a whole number" : "a number") + ", not '" + *v + "'");
+                    throw UsageError("--" + p.name + " must be " + (p.type == ParamType::Integer ? "a whole number" : "a number") +
+                                     ", not '" + *v + "'");
                 if ((p.min && *d < *p.min) || (p.max && *d > *p.max)) {
                     char buf[128];
                     std::snprintf(buf, sizeof buf, " must be between %g and %g", p.min.value_or(-1e300), p.max.value_or(1e300));
@@ -51,7 +52,8 @@ ParamValues ParamValues::validate(const AnalysisSpec& spec, const std::map<std::
                     throw UsageError("--" + p.name + " must be one of " + list + ", not '" + *v + "'");
                 }
                 break;
-            default: break;
+            default:
+                break;
         }
         out.m_values[p.name] = *v;
     }
@@ -86,6 +88,26 @@ const Analysis* Registry::find(const std::string& name) const {
     for (const auto& a : m_analyses)
         if (a->spec().name == name) return a.get();
     return nullptr;
+}
+
+const PluginInfo* Registry::pluginOf(const std::string& analysis) const {
+    for (const auto& p : m_plugins)
+        if (std::find(p.analyses.begin(), p.analyses.end(), analysis) != p.analyses.end()) return &p;
+    return nullptr;
+}
+
+void Registry::checkPlugin(const PluginInfo& info, std::size_t firstAnalysis) const {
+    std::vector<std::string> added;
+    for (std::size_t i = firstAnalysis; i < m_analyses.size(); ++i) added.push_back(m_analyses[i]->spec().name);
+    std::vector<std::string> declared = info.analyses;
+    std::sort(added.begin(), added.end());
+    std::sort(declared.begin(), declared.end());
+    if (added != declared) {
+        std::string a, d;
+        for (const auto& x : added) a += " " + x;
+        for (const auto& x : declared) d += " " + x;
+        throw std::logic_error("plugin " + info.name + " registers the analyses" + a + " but its plugin.json declares" + d);
+    }
 }
 
 std::vector<const Analysis*> Registry::all() const {

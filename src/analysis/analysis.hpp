@@ -64,8 +64,8 @@ private:
 };
 
 struct AnalysisResult {
-    std::string summaryJson;  // what --json prints
-    std::string summaryText;  // what a person reads
+    std::string summaryJson;          // what --json prints
+    std::string summaryText;          // what a person reads
     std::vector<ResultTable> tables;  // the result layers, first the main one (a CSV holds only that)
 };
 
@@ -79,14 +79,39 @@ public:
     virtual AnalysisResult run(ProjectSource& project, const ParamValues& params, Feedback& feedback) const = 0;
 };
 
+// What a plugin says of itself in its plugin.json (read at configure time into the generated
+// registration code): its name, titles, version and the analyses it contributes.
+struct PluginInfo {
+    std::string name;
+    std::string titleZh;
+    std::string titleEn;
+    std::string version;
+    std::vector<std::string> analyses;
+};
+
 class Registry {
 public:
     void add(std::unique_ptr<Analysis> analysis);
     const Analysis* find(const std::string& name) const;
     std::vector<const Analysis*> all() const;
 
+    // Registers a plugin: its metadata, then its analyses through `registerAnalyses`. Throws
+    // std::logic_error when the analyses it adds differ from those its plugin.json declares.
+    template <typename F>
+    void addPlugin(PluginInfo info, F&& registerAnalyses) {
+        const std::size_t before = m_analyses.size();
+        registerAnalyses(*this);
+        checkPlugin(info, before);
+        m_plugins.push_back(std::move(info));
+    }
+    const std::vector<PluginInfo>& plugins() const { return m_plugins; }
+    // The plugin that contributed an analysis, or nullptr.
+    const PluginInfo* pluginOf(const std::string& analysis) const;
+
 private:
+    void checkPlugin(const PluginInfo& info, std::size_t firstAnalysis) const;
     std::vector<std::unique_ptr<Analysis>> m_analyses;
+    std::vector<PluginInfo> m_plugins;
 };
 
 // Every plugin's analyses (generated from the plugins/ folder at configure time).

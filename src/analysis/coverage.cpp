@@ -61,7 +61,8 @@ const WalkSurface& CoverageContext::surface(Feedback&) {
     if (!m_surface) {
         std::optional<Raster> dem = m_source.dem();
         if (!dem)
-            throw DataError({m_source.name(), "dem"}, "the project has no DEM raster (needed for walking time): import one or use --mode straight|road");
+            throw DataError({m_source.name(), "dem"},
+                            "the project has no DEM raster (needed for walking time): import one or use --mode straight|road");
         m_surface = std::make_unique<WalkSurface>(std::move(*dem), m_source.roads(), m_source.rivers());
     }
     return *m_surface;
@@ -204,8 +205,10 @@ CoverageResult computeCoverage(CoverageContext& context, const CoverageOptions& 
             feedback.setProgress(0.2, "terrain");
             surface = &context.surface(feedback);
             feedback.setProgress(0.4, "walking time");
-            if (const auto* cached = context.cachedWalk(kind, o.status)) routes = *cached;
-            else routes = surface->nearest(sources, targets, feedback);
+            if (const auto* cached = context.cachedWalk(kind, o.status))
+                routes = *cached;
+            else
+                routes = surface->nearest(sources, targets, feedback);
         } else {
             throw UsageError("--mode must be straight, road or walk");
         }
@@ -235,9 +238,12 @@ CoverageResult computeCoverage(CoverageContext& context, const CoverageOptions& 
         for (std::size_t f = 0; f < r.facilities.size(); ++f) {
             if (f % 64 == 0) feedback.checkCancelled();
             std::vector<Route> reach;
-            if (o.mode == "straight") reach = withinStraight(sources[f], targets, r.threshold);
-            else if (network) reach = network->fromOne(sources[f], targets, r.threshold);
-            else if (surface) reach = surface->fromOne(sources[f], targets, r.threshold);
+            if (o.mode == "straight")
+                reach = withinStraight(sources[f], targets, r.threshold);
+            else if (network)
+                reach = network->fromOne(sources[f], targets, r.threshold);
+            else if (surface)
+                reach = surface->fromOne(sources[f], targets, r.threshold);
             for (std::size_t k = 0; k < reach.size(); ++k)
                 if (reach[k].reachable()) pairs.push_back({o.mode == "straight" ? reach[k].metres : reach[k].minutes, f, targetVillage[k]});
         }

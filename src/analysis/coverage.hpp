@@ -2,12 +2,11 @@
 // road network or walking time, with optional capacity. Any plugin that needs travel times
 // calls it; it reads through the data-access port.
 #pragma once
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <map>
-#include <memory>
 
 #include "analysis/project_data.hpp"
 #include "analysis/road_network.hpp"
@@ -18,9 +17,9 @@ namespace ruralatlas::analysis {
 
 struct CoverageOptions {
     std::string kind;
-    std::string mode = "straight";   // straight | road | walk
-    std::string status = "existing"; // existing | planned | all
-    std::optional<double> threshold; // metres (straight) or minutes; default from standards
+    std::string mode = "straight";    // straight | road | walk
+    std::string status = "existing";  // existing | planned | all
+    std::optional<double> threshold;  // metres (straight) or minutes; default from standards
     bool capacity = false;
     std::optional<double> demandRatio;  // share of population that uses the service
     double walkKmh = 5.0;
@@ -38,8 +37,8 @@ struct VillageCoverage {
 struct CoverageResult {
     std::string kind, mode, status;
     double threshold = 0;
-    std::string thresholdUnit;  // "m" or "min"
-    std::string standardId;     // where the threshold came from ("" = given)
+    std::string thresholdUnit;                                // "m" or "min"
+    std::string standardId;                                   // where the threshold came from ("" = given)
     std::shared_ptr<const std::vector<VillageRec>> villages;  // shared with the context
     std::vector<FacilityRec> facilities;
     std::vector<VillageCoverage> rows;
@@ -57,8 +56,7 @@ public:
     std::shared_ptr<const std::vector<VillageRec>> villages();
     bool hasVillages() const { return m_villages != nullptr; }
     // The road network; `roads` when given are the project's roads already read (no second read).
-    const RoadNetwork& network(const NetworkOptions& options, Feedback& feedback,
-                                         std::vector<RoadRec>* roads = nullptr);
+    const RoadNetwork& network(const NetworkOptions& options, Feedback& feedback, std::vector<RoadRec>* roads = nullptr);
     bool hasNetwork(const NetworkOptions& options) const;
     const WalkSurface& surface(Feedback& feedback);
     // Walking time from every village to the nearest facility of each kind, computed on every

@@ -48,9 +48,12 @@ LoadedData loadInParallel(ProjectSource& first, const LoadRequest& request, int 
                 Task& task = tasks[t];
                 const FidRange* r = task.range ? &*task.range : nullptr;
                 PhaseTimer timer(task.table == 0 ? "read villages slice" : task.table == 1 ? "read facilities slice" : "read roads slice");
-                if (task.table == 0) task.villages = own->villages(request.villageFields, r);
-                else if (task.table == 1) task.facilities = own->facilities(request.facilityKind, request.facilityStatuses, r);
-                else task.roads = own->roads(r);
+                if (task.table == 0)
+                    task.villages = own->villages(request.villageFields, r);
+                else if (task.table == 1)
+                    task.facilities = own->facilities(request.facilityKind, request.facilityStatuses, r);
+                else
+                    task.roads = own->roads(r);
             }
         } catch (...) {
             std::lock_guard lock(errorMutex);
@@ -67,12 +70,17 @@ LoadedData loadInParallel(ProjectSource& first, const LoadRequest& request, int 
     LoadedData out;
     for (Task& t : tasks) {
         auto append = [](auto& to, auto& from) {
-            if (to.empty()) to = std::move(from);
-            else to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+            if (to.empty())
+                to = std::move(from);
+            else
+                to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
         };
-        if (t.table == 0) append(out.villages, t.villages);
-        else if (t.table == 1) append(out.facilities, t.facilities);
-        else append(out.roads, t.roads);
+        if (t.table == 0)
+            append(out.villages, t.villages);
+        else if (t.table == 1)
+            append(out.facilities, t.facilities);
+        else
+            append(out.roads, t.roads);
     }
     return out;
 }

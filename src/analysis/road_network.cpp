@@ -21,14 +21,22 @@ double defaultRoadSpeed(const std::string& cls, const std::string& surface) {
     // Design speeds of the Chinese highway technical standard (JTG B01-2014) for the usual
     // grade of each administrative class, lowered for unpaved surfaces.
     double v = 20;
-    if (cls == "national") v = 80;
-    else if (cls == "provincial") v = 60;
-    else if (cls == "county") v = 40;
-    else if (cls == "township") v = 30;
-    else if (cls == "village") v = 20;
-    else if (cls == "track") v = 10;
-    if (surface == "gravel") v *= 0.7;
-    else if (surface == "earth") v *= 0.5;
+    if (cls == "national")
+        v = 80;
+    else if (cls == "provincial")
+        v = 60;
+    else if (cls == "county")
+        v = 40;
+    else if (cls == "township")
+        v = 30;
+    else if (cls == "village")
+        v = 20;
+    else if (cls == "track")
+        v = 10;
+    if (surface == "gravel")
+        v *= 0.7;
+    else if (surface == "earth")
+        v *= 0.5;
     return v;
 }
 
@@ -157,8 +165,7 @@ RoadNetwork::RoadNetwork(const std::vector<RoadRec>& roads, const NetworkOptions
             const std::size_t first = verts.size();
             for (const XY& p : line) {
                 if (verts.size() > first && verts.back().x == p.x && verts.back().y == p.y) continue;
-                if (verts.size() > first)
-                    segs.push_back({verts.back(), p, r, static_cast<std::uint32_t>(verts.size() - 1)});
+                if (verts.size() > first) segs.push_back({verts.back(), p, r, static_cast<std::uint32_t>(verts.size() - 1)});
                 verts.push_back(p);
                 shared.push_back(0);
             }
@@ -181,58 +188,62 @@ RoadNetwork::RoadNetwork(const std::vector<RoadRec>& roads, const NetworkOptions
     std::vector<SplitAt> splits;
     {
         PhaseTimer timer("network: crossings");
-        const SegmentGrid grid(segs.size(), [&](std::size_t i) { return std::pair<XY, XY>(segs[i].a, segs[i].b); }, tol);
+        const SegmentGrid grid(
+            segs.size(), [&](std::size_t i) { return std::pair<XY, XY>(segs[i].a, segs[i].b); }, tol);
         struct Found {
             std::vector<SplitAt> splits;
             std::vector<std::uint32_t> sharedVertices;
         };
         const double tol2 = tol * tol;
-        auto states = grid.forEachPair<Found>(2, [] { return Found{}; }, [&](Found& found, std::size_t cell, std::uint32_t i, std::uint32_t j) {
-            const InSeg& s = segs[i];
-            const InSeg& o = segs[j];
-            if (std::max(s.a.x, s.b.x) + tol < std::min(o.a.x, o.b.x) || std::max(o.a.x, o.b.x) + tol < std::min(s.a.x, s.b.x) ||
-                std::max(s.a.y, s.b.y) + tol < std::min(o.a.y, o.b.y) || std::max(o.a.y, o.b.y) + tol < std::min(s.a.y, s.b.y))
-                return;
-            double t, u;
-            if (crossing(s.a, s.b, o.a, o.b, t, u)) {
-                const XY p = lerp(s.a, s.b, t);
-                if (grid.cellOf(p) == cell) {
-                    found.splits.push_back({i, t, p});
-                    found.splits.push_back({j, u, p});
+        auto states = grid.forEachPair<Found>(
+            2, [] { return Found{}; },
+            [&](Found& found, std::size_t cell, std::uint32_t i, std::uint32_t j) {
+                const InSeg& s = segs[i];
+                const InSeg& o = segs[j];
+                if (std::max(s.a.x, s.b.x) + tol < std::min(o.a.x, o.b.x) || std::max(o.a.x, o.b.x) + tol < std::min(s.a.x, s.b.x) ||
+                    std::max(s.a.y, s.b.y) + tol < std::min(o.a.y, o.b.y) || std::max(o.a.y, o.b.y) + tol < std::min(s.a.y, s.b.y))
+                    return;
+                double t, u;
+                if (crossing(s.a, s.b, o.a, o.b, t, u)) {
+                    const XY p = lerp(s.a, s.b, t);
+                    if (grid.cellOf(p) == cell) {
+                        found.splits.push_back({i, t, p});
+                        found.splits.push_back({j, u, p});
+                    }
+                    return;
                 }
-                return;
-            }
-            const XY se[2] = {s.a, s.b}, oe[2] = {o.a, o.b};
-            const std::uint32_t sv[2] = {s.va, s.va + 1}, ov[2] = {o.va, o.va + 1};
-            for (int k = 0; k < 2; ++k) {
-                // An end of one touching the inside of the other (T-junction without a shared vertex).
-                const double tt = project(s.a, s.b, oe[k]);
-                if (tt > 0 && tt < 1 && dist(lerp(s.a, s.b, tt), oe[k]) <= tol && grid.cellOf(oe[k]) == cell) {
-                    found.splits.push_back({i, tt, oe[k]});
-                    found.sharedVertices.push_back(ov[k]);
-                }
-                const double uu = project(o.a, o.b, se[k]);
-                if (uu > 0 && uu < 1 && dist(lerp(o.a, o.b, uu), se[k]) <= tol && grid.cellOf(se[k]) == cell) {
-                    found.splits.push_back({j, uu, se[k]});
-                    found.sharedVertices.push_back(sv[k]);
-                }
-                // Vertices of two roads (or two places of one road) within the tolerance.
-                for (int q = 0; q < 2; ++q) {
-                    if (sv[k] == ov[q]) continue;
-                    const double dx = se[k].x - oe[q].x, dy = se[k].y - oe[q].y;
-                    if (dx * dx + dy * dy <= tol2 && grid.cellOf(se[k]) == cell) {
+                const XY se[2] = {s.a, s.b}, oe[2] = {o.a, o.b};
+                const std::uint32_t sv[2] = {s.va, s.va + 1}, ov[2] = {o.va, o.va + 1};
+                for (int k = 0; k < 2; ++k) {
+                    // An end of one touching the inside of the other (T-junction without a shared vertex).
+                    const double tt = project(s.a, s.b, oe[k]);
+                    if (tt > 0 && tt < 1 && dist(lerp(s.a, s.b, tt), oe[k]) <= tol && grid.cellOf(oe[k]) == cell) {
+                        found.splits.push_back({i, tt, oe[k]});
+                        found.sharedVertices.push_back(ov[k]);
+                    }
+                    const double uu = project(o.a, o.b, se[k]);
+                    if (uu > 0 && uu < 1 && dist(lerp(o.a, o.b, uu), se[k]) <= tol && grid.cellOf(se[k]) == cell) {
+                        found.splits.push_back({j, uu, se[k]});
                         found.sharedVertices.push_back(sv[k]);
-                        found.sharedVertices.push_back(ov[q]);
+                    }
+                    // Vertices of two roads (or two places of one road) within the tolerance.
+                    for (int q = 0; q < 2; ++q) {
+                        if (sv[k] == ov[q]) continue;
+                        const double dx = se[k].x - oe[q].x, dy = se[k].y - oe[q].y;
+                        if (dx * dx + dy * dy <= tol2 && grid.cellOf(se[k]) == cell) {
+                            found.sharedVertices.push_back(sv[k]);
+                            found.sharedVertices.push_back(ov[q]);
+                        }
                     }
                 }
-            }
-        });
+            });
         if (feedback) feedback->checkCancelled();
         for (auto& f : states) {
             splits.insert(splits.end(), f.splits.begin(), f.splits.end());
             for (std::uint32_t v : f.sharedVertices) shared[v] = 1;
         }
-        std::sort(splits.begin(), splits.end(), [](const SplitAt& a, const SplitAt& b) { return a.seg != b.seg ? a.seg < b.seg : a.t < b.t; });
+        std::sort(splits.begin(), splits.end(),
+                  [](const SplitAt& a, const SplitAt& b) { return a.seg != b.seg ? a.seg < b.seg : a.t < b.t; });
     }
     // Nodes: vertices no other road comes near are nodes of their own; road ends, shared
     // vertices and split points are merged within the tolerance through a hash grid.
@@ -261,7 +272,8 @@ RoadNetwork::RoadNetwork(const std::vector<RoadRec>& roads, const NetworkOptions
     std::vector<std::uint32_t> points;
     std::vector<double> metresPerMinuteOf(roads.size());
     for (std::size_t r = 0; r < roads.size(); ++r)
-        metresPerMinuteOf[r] = (roads[r].speedKmh > 0 ? roads[r].speedKmh : defaultRoadSpeed(roads[r].cls, roads[r].surface)) * 1000.0 / 60.0;
+        metresPerMinuteOf[r] =
+            (roads[r].speedKmh > 0 ? roads[r].speedKmh : defaultRoadSpeed(roads[r].cls, roads[r].surface)) * 1000.0 / 60.0;
     for (std::size_t i = 0; i < segs.size(); ++i) {
         const InSeg& s = segs[i];
         const RoadRec& road = roads[s.road];
@@ -286,7 +298,8 @@ RoadNetwork::RoadNetwork(const std::vector<RoadRec>& roads, const NetworkOptions
     timer.emplace("network: segment index");
     m_segmentEnds.resize(fine.size());
     for (std::uint32_t e = 0; e < fine.size(); ++e) m_segmentEnds[e] = {fine[e].a, fine[e].b};
-    m_index->fine = SegmentGrid(fine.size(), [&](std::size_t i) { return std::pair<XY, XY>(m_nodes[fine[i].a], m_nodes[fine[i].b]); }, 0.0);
+    m_index->fine = SegmentGrid(
+        fine.size(), [&](std::size_t i) { return std::pair<XY, XY>(m_nodes[fine[i].a], m_nodes[fine[i].b]); }, 0.0);
     timer.emplace("network: contraction");
 
     // Contract chains of degree-2 nodes (shape points) into edges between junctions: the search
@@ -313,14 +326,19 @@ RoadNetwork::RoadNetwork(const std::vector<RoadRec>& roads, const NetworkOptions
             visited[e] = 1;
             const FineEdge& f = fine[e];
             const bool fwd = f.a == cur;
-            Segment seg{id, fwd, f.metres, fwd ? f.minutesAB : f.minutesBA, fwd ? f.minutesBA : f.minutesAB,
-                        c.metres, c.finiteAB, c.finiteBA, c.blockedAB, c.blockedBA};
+            Segment seg{
+                id,         fwd,         f.metres,   fwd ? f.minutesAB : f.minutesBA, fwd ? f.minutesBA : f.minutesAB, c.metres, c.finiteAB,
+                c.finiteBA, c.blockedAB, c.blockedBA};
             m_fine[e] = seg;
             c.metres += f.metres;
-            if (std::isfinite(seg.minutesAB)) c.finiteAB += seg.minutesAB;
-            else ++c.blockedAB;
-            if (std::isfinite(seg.minutesBA)) c.finiteBA += seg.minutesBA;
-            else ++c.blockedBA;
+            if (std::isfinite(seg.minutesAB))
+                c.finiteAB += seg.minutesAB;
+            else
+                ++c.blockedAB;
+            if (std::isfinite(seg.minutesBA))
+                c.finiteBA += seg.minutesBA;
+            else
+                ++c.blockedBA;
             const std::uint32_t next = fwd ? f.b : f.a;
             c.b = next;
             if (junction[next]) break;
@@ -375,10 +393,13 @@ RoadNetwork::Attachment RoadNetwork::attach(const XY& p) const {
     Attachment at;
     std::uint32_t f;
     double d2, t;
-    if (!m_index->fine.nearest(p, m_opt.maxWalkMetres, [&](std::size_t i) {
-            const auto [na, nb] = m_segmentEnds[i];
-            return std::pair<XY, XY>(m_nodes[na], m_nodes[nb]);
-        }, f, d2, t))
+    if (!m_index->fine.nearest(
+            p, m_opt.maxWalkMetres,
+            [&](std::size_t i) {
+                const auto [na, nb] = m_segmentEnds[i];
+                return std::pair<XY, XY>(m_nodes[na], m_nodes[nb]);
+            },
+            f, d2, t))
         return at;
     at.fine = f;
     at.edge = m_fine[f].edge;
@@ -491,7 +512,8 @@ Route RoadNetwork::evaluate(const Attachment& at, const std::vector<Label>& labe
         if (source >= 0 && minutes < best.minutes) best = {source, minutes, metres};
     };
     const double ta = toA(at), tb = toB(at);
-    if (std::isfinite(ta) && label[e.a].source >= 0) consider(walkMin + ta + label[e.a].minutes, at.walk + m + label[e.a].metres, label[e.a].source);
+    if (std::isfinite(ta) && label[e.a].source >= 0)
+        consider(walkMin + ta + label[e.a].minutes, at.walk + m + label[e.a].metres, label[e.a].source);
     if (std::isfinite(tb) && label[e.b].source >= 0)
         consider(walkMin + tb + label[e.b].minutes, at.walk + e.metres - m + label[e.b].metres, label[e.b].source);
     // A source on the same edge, reached without passing a node.

@@ -26,8 +26,8 @@ struct Route {
 double defaultRoadSpeed(const std::string& cls, const std::string& surface);
 
 struct NetworkOptions {
-    double tolerance = 0.5;     // metres: vertices closer than this are one node
-    double walkKmh = 5.0;       // walking legs between a point and the road
+    double tolerance = 0.5;       // metres: vertices closer than this are one node
+    double walkKmh = 5.0;         // walking legs between a point and the road
     double maxWalkMetres = 2000;  // a point farther from any road is off the network
 };
 
@@ -62,8 +62,8 @@ private:
     struct Edge {
         std::uint32_t a, b;
         double metres;
-        double minutesAB, minutesBA;  // infinite when that direction is blocked somewhere
-        double finiteAB, finiteBA;    // sums over the segments open in that direction
+        double minutesAB, minutesBA;         // infinite when that direction is blocked somewhere
+        double finiteAB, finiteBA;           // sums over the segments open in that direction
         std::uint32_t blockedAB, blockedBA;  // segments closed in that direction (one-way)
     };
     // A segment inside a contracted edge, oriented along the edge (a->b).
@@ -84,7 +84,8 @@ private:
         double minutes = kUnreachable, metres = kUnreachable;
         int source = -1;
     };
-    std::vector<Label> search(const std::vector<std::pair<Attachment, int>>& sources, double maxMinutes, Feedback* feedback = nullptr) const;
+    std::vector<Label> search(const std::vector<std::pair<Attachment, int>>& sources, double maxMinutes,
+                              Feedback* feedback = nullptr) const;
     // (edge, source) for the sources joined to each edge, sorted.
     using SourcesByEdge = std::vector<std::pair<std::uint32_t, int>>;
     Route evaluate(const Attachment& at, const std::vector<Label>& labels, const SourcesByEdge* sameEdge,
@@ -95,8 +96,8 @@ private:
     std::vector<Edge> m_edges;
     std::vector<Segment> m_fine;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> m_segmentEnds;  // nodes of each segment, as built
-    std::uint32_t m_junctions = 0;  // edges' a and b number junctions 0..m_junctions-1
-    std::vector<std::uint32_t> m_offsets, m_incident;  // CSR: edges at each junction
+    std::uint32_t m_junctions = 0;                                       // edges' a and b number junctions 0..m_junctions-1
+    std::vector<std::uint32_t> m_offsets, m_incident;                    // CSR: edges at each junction
     struct Index;
     std::shared_ptr<Index> m_index;
 };

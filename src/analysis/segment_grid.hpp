@@ -73,8 +73,10 @@ public:
             for (std::size_t i = 0; i < count; ++i) {
                 const auto [a, b] = ends(i);
                 forCells(a, b, [&](std::size_t c) {
-                    if (pass == 0) ++m_offsets[c + 1];
-                    else m_items[fill[c]++] = static_cast<std::uint32_t>(i);
+                    if (pass == 0)
+                        ++m_offsets[c + 1];
+                    else
+                        m_items[fill[c]++] = static_cast<std::uint32_t>(i);
                 });
             }
         }
@@ -130,7 +132,8 @@ public:
         bestD2 = maxDist * maxDist;
         bestT = 0;
         // Distance from p to the nearest cell outside its own, and how far rings can reach.
-        const std::int64_t maxRing = std::max({cx, m_nx - 1 - cx, cy, m_ny - 1 - cy, std::int64_t{0}}) + std::max(std::abs(cx), std::abs(cy)) + 1;
+        const std::int64_t maxRing =
+            std::max({cx, m_nx - 1 - cx, cy, m_ny - 1 - cy, std::int64_t{0}}) + std::max(std::abs(cx), std::abs(cy)) + 1;
         auto visitCell = [&](std::int64_t x, std::int64_t y) {
             if (x < 0 || y < 0 || x >= m_nx || y >= m_ny) return;
             const auto c = static_cast<std::size_t>(y * m_nx + x);

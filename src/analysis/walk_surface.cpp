@@ -88,18 +88,31 @@ private:
 
 struct Move {
     int dc, dr;
-    double unit;  // length in cells
+    double unit;                     // length in cells
     int via1c, via1r, via2c, via2r;  // cells a knight's or diagonal move passes beside
 };
 const Move kMoves[16] = {
-    {1, 0, 1, 0, 0, 0, 0}, {-1, 0, 1, 0, 0, 0, 0}, {0, 1, 1, 0, 0, 0, 0}, {0, -1, 1, 0, 0, 0, 0},
-    {1, 1, M_SQRT2, 1, 0, 0, 1}, {1, -1, M_SQRT2, 1, 0, 0, -1}, {-1, 1, M_SQRT2, -1, 0, 0, 1}, {-1, -1, M_SQRT2, -1, 0, 0, -1},
-    {1, 2, std::sqrt(5.0), 0, 1, 1, 1}, {2, 1, std::sqrt(5.0), 1, 0, 1, 1}, {-1, 2, std::sqrt(5.0), 0, 1, -1, 1}, {-2, 1, std::sqrt(5.0), -1, 0, -1, 1},
-    {1, -2, std::sqrt(5.0), 0, -1, 1, -1}, {2, -1, std::sqrt(5.0), 1, 0, 1, -1}, {-1, -2, std::sqrt(5.0), 0, -1, -1, -1}, {-2, -1, std::sqrt(5.0), -1, 0, -1, -1},
+    {1, 0, 1, 0, 0, 0, 0},
+    {-1, 0, 1, 0, 0, 0, 0},
+    {0, 1, 1, 0, 0, 0, 0},
+    {0, -1, 1, 0, 0, 0, 0},
+    {1, 1, M_SQRT2, 1, 0, 0, 1},
+    {1, -1, M_SQRT2, 1, 0, 0, -1},
+    {-1, 1, M_SQRT2, -1, 0, 0, 1},
+    {-1, -1, M_SQRT2, -1, 0, 0, -1},
+    {1, 2, std::sqrt(5.0), 0, 1, 1, 1},
+    {2, 1, std::sqrt(5.0), 1, 0, 1, 1},
+    {-1, 2, std::sqrt(5.0), 0, 1, -1, 1},
+    {-2, 1, std::sqrt(5.0), -1, 0, -1, 1},
+    {1, -2, std::sqrt(5.0), 0, -1, 1, -1},
+    {2, -1, std::sqrt(5.0), 1, 0, 1, -1},
+    {-1, -2, std::sqrt(5.0), 0, -1, -1, -1},
+    {-2, -1, std::sqrt(5.0), -1, 0, -1, -1},
 };
 }  // namespace
 
-WalkSurface::WalkSurface(Raster dem, const std::vector<RoadRec>& roads, const std::vector<std::vector<XY>>& rivers, const WalkOptions& options)
+WalkSurface::WalkSurface(Raster dem, const std::vector<RoadRec>& roads, const std::vector<std::vector<XY>>& rivers,
+                         const WalkOptions& options)
     : m_dem(std::move(dem)), m_opt(options) {
     const std::size_t n = static_cast<std::size_t>(m_dem.width) * m_dem.height;
     m_cells.assign(n, Cell{0.f, 0.f, 0});
@@ -169,7 +182,8 @@ std::vector<WalkSurface::Label> WalkSurface::search(const std::vector<Start>& so
         if (feedback && (++settledCount & 0xFFFFF) == 0) {
             feedback->checkCancelled();
             if (totalTargets > 0)
-                feedback->setProgress(0.4 + 0.5 * static_cast<double>(totalTargets - targetsLeft) / static_cast<double>(totalTargets), "walking time");
+                feedback->setProgress(0.4 + 0.5 * static_cast<double>(totalTargets - targetsLeft) / static_cast<double>(totalTargets),
+                                      "walking time");
         }
         const float d = label[v].minutes;
         if (targetsLeft > 0 && isTarget[v]) {

@@ -29,7 +29,8 @@ QString choiceTitle(const std::string& param, const std::string& choice) {
     for (const char* e : {"facility_kind", "standard_mode"})
         if (const Enumeration* en = findEnumeration(e))
             for (const auto& v : en->values)
-                if (v.code == choice && (param == "kind" || param == "mode")) return QString::fromStdString(std::string(v.titleZh)) + " (" + QString::fromStdString(choice) + ")";
+                if (v.code == choice && (param == "kind" || param == "mode"))
+                    return QString::fromStdString(std::string(v.titleZh)) + " (" + QString::fromStdString(choice) + ")";
     return QString::fromStdString(choice);
 }
 
@@ -90,7 +91,9 @@ AnalysisDialog::AnalysisDialog(const analysis::AnalysisSpec& spec, const QString
                 w = row;
                 break;
             }
-            case analysis::ParamType::Text: w = new QLineEdit(def); break;
+            case analysis::ParamType::Text:
+                w = new QLineEdit(def);
+                break;
         }
         w->setObjectName(QString::fromStdString(p.name));
         w->setToolTip(QString::fromStdString(p.titleEn + " (--" + p.name + ")"));
@@ -149,13 +152,17 @@ std::map<std::string, std::string> AnalysisDialog::values() const {
     for (const auto& p : m_spec.params) {
         QWidget* w = m_inputs.at(p.name);
         QString v;
-        if (auto* c = qobject_cast<QComboBox*>(w)) v = c->currentData().toString();
-        else if (auto* s = qobject_cast<QSpinBox*>(w)) v = QString::number(s->value());
+        if (auto* c = qobject_cast<QComboBox*>(w))
+            v = c->currentData().toString();
+        else if (auto* s = qobject_cast<QSpinBox*>(w))
+            v = QString::number(s->value());
         else if (auto* b = qobject_cast<QCheckBox*>(w)) {
             if (b->isChecked()) out[p.name] = "1";
             continue;
-        } else if (auto* e = qobject_cast<QLineEdit*>(w)) v = e->text().trimmed();
-        else if (auto* e2 = w->findChild<QLineEdit*>("path")) v = e2->text().trimmed();
+        } else if (auto* e = qobject_cast<QLineEdit*>(w))
+            v = e->text().trimmed();
+        else if (auto* e2 = w->findChild<QLineEdit*>("path"))
+            v = e2->text().trimmed();
         if (!v.isEmpty()) out[p.name] = v.toStdString();
     }
     return out;

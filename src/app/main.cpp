@@ -28,16 +28,20 @@ int main(int argc, char** argv) {
     bool bench = false;
     const QStringList args = QApplication::arguments();
     for (int i = 1; i < args.size(); ++i) {
-        if (args[i] == "--screenshot" && i + 1 < args.size()) screenshot = args[++i];
-        else if (args[i] == "--lang" && i + 1 < args.size()) lang = args[++i];
-        else if (args[i] == "--bench") bench = true;
+        if (args[i] == "--screenshot" && i + 1 < args.size())
+            screenshot = args[++i];
+        else if (args[i] == "--lang" && i + 1 < args.size())
+            lang = args[++i];
+        else if (args[i] == "--bench")
+            bench = true;
         else if (args[i] == "--help" || args[i] == "-h") {
             std::printf("用法 / usage: ruralatlas-desktop [PROJECT.gpkg] [--lang zh|en] [--screenshot FILE.png] [--bench]\n");
             return 0;
         } else if (args[i].startsWith("--")) {
             std::fprintf(stderr, "ruralatlas-desktop: unknown option %s\n", qPrintable(args[i]));
             return 2;
-        } else project = args[i];
+        } else
+            project = args[i];
     }
     if (lang == "en" && !app::installLanguage("en")) std::fprintf(stderr, "ruralatlas-desktop: the English translation is missing\n");
     io::initGdal();
@@ -74,8 +78,10 @@ int main(int argc, char** argv) {
                     });
                 }
                 if (bench) {
-                    std::printf("launch to first drawn map: %.0f ms (map frame %.1f ms, %dx%d)\n", *firstMs, ms, canvas->width(), canvas->height());
-                    canvas->setView(canvas->extent().minx + canvas->extent().width() / 2, canvas->extent().miny + canvas->extent().height() / 2,
+                    std::printf("launch to first drawn map: %.0f ms (map frame %.1f ms, %dx%d)\n", *firstMs, ms, canvas->width(),
+                                canvas->height());
+                    canvas->setView(canvas->extent().minx + canvas->extent().width() / 2,
+                                    canvas->extent().miny + canvas->extent().height() / 2,
                                     50000 * 0.0254 / 96);  // 1:50,000
                 }
                 return;
@@ -88,8 +94,8 @@ int main(int argc, char** argv) {
             }
             std::vector<double> v(pans->begin() + 1, pans->end());
             std::sort(v.begin(), v.end());
-            std::printf("pan redraws at 1:50,000 (%zu frames): median %.1f ms, 90th percentile %.1f ms, max %.1f ms\n", v.size(), v[v.size() / 2],
-                        v[v.size() * 9 / 10], v.back());
+            std::printf("pan redraws at 1:50,000 (%zu frames): median %.1f ms, 90th percentile %.1f ms, max %.1f ms\n", v.size(),
+                        v[v.size() / 2], v[v.size() * 9 / 10], v.back());
             QApplication::exit(0);
         });
         QTimer::singleShot(120000, &w, []() {

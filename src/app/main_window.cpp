@@ -1,9 +1,9 @@
 #include "app/main_window.hpp"
 
 #include <QAction>
-#include <QCheckBox>
 #include <QActionGroup>
 #include <QApplication>
+#include <QCheckBox>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QCompleter>
@@ -40,10 +40,10 @@
 #include "analysis/analysis.hpp"
 #include "app/analysis_dialog.hpp"
 #include "app/i18n.hpp"
-#include "host/run_analysis.hpp"
 #include "atlas/atlas.hpp"
 #include "core/error.hpp"
 #include "core/schema.hpp"
+#include "host/run_analysis.hpp"
 #include "io/gdal_util.hpp"
 #include "io/importer.hpp"
 #include "io/proj_transform.hpp"
@@ -85,7 +85,11 @@ QString degrees(double v, bool lon) {
     const double a = std::fabs(v);
     const int d = int(a), m = int((a - d) * 60);
     const double s = ((a - d) * 60 - m) * 60;
-    return QStringLiteral("%1°%2′%3″%4").arg(d).arg(m, 2, 10, QChar('0')).arg(s, 4, 'f', 1, QChar('0')).arg(lon ? (v >= 0 ? "E" : "W") : (v >= 0 ? "N" : "S"));
+    return QStringLiteral("%1°%2′%3″%4")
+        .arg(d)
+        .arg(m, 2, 10, QChar('0'))
+        .arg(s, 4, 'f', 1, QChar('0'))
+        .arg(lon ? (v >= 0 ? "E" : "W") : (v >= 0 ? "N" : "S"));
 }
 
 }  // namespace
@@ -166,8 +170,9 @@ void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(T("文件"));
     file->addAction(T("打开项目…"), QKeySequence::Open, this, &MainWindow::openDialog);
     file->addAction(T("导入数据…"), this, [this]() {
-        const QStringList files = QFileDialog::getOpenFileNames(this, T("导入数据"), QString(),
-                                                                T("矢量与表格") + " (*.shp *.geojson *.json *.gpkg *.csv *.xlsx *.kml);;" + T("全部文件") + " (*)");
+        const QStringList files = QFileDialog::getOpenFileNames(
+            this, T("导入数据"), QString(),
+            T("矢量与表格") + " (*.shp *.geojson *.json *.gpkg *.csv *.xlsx *.kml);;" + T("全部文件") + " (*)");
         if (!files.isEmpty()) importDialog(files);
     });
     file->addAction(T("添加分析结果…"), this, [this]() {
@@ -219,7 +224,8 @@ void MainWindow::buildMenus() {
     QMenu* analyses = menuBar()->addMenu(T("分析"));
     for (const auto* a : m_registry.all()) {
         const std::string name = a->spec().name;
-        QAction* act = analyses->addAction(qs(a->spec().titleZh) + " / " + qs(a->spec().titleEn), this, [this, name]() { analysisDialog(name); });
+        QAction* act =
+            analyses->addAction(qs(a->spec().titleZh) + " / " + qs(a->spec().titleEn), this, [this, name]() { analysisDialog(name); });
         act->setObjectName(qs("analysis-" + name));
     }
 
@@ -368,8 +374,10 @@ bool MainWindow::openProject(const QString& path, QString* error) {
         return true;
     } catch (const std::exception& e) {
         const QString msg = QString::fromUtf8(e.what());
-        if (error) *error = msg;
-        else QMessageBox::critical(this, T("打开项目"), msg);
+        if (error)
+            *error = msg;
+        else
+            QMessageBox::critical(this, T("打开项目"), msg);
         return false;
     }
 }
@@ -388,10 +396,10 @@ void MainWindow::reloadMap(bool keepView) {
     // The locator and selections look features up by name and code.
     requests.push_back({"villages", {"code", "name"}, false, "", 0});
     requests.push_back({"townships", {"code", "name"}, true, "", 0});
-    auto data = render::MapData::load(*m_project, results, requests, std::nullopt);
-    render::bindStyle(*style, *data);
+    auto loaded = render::MapData::load(*m_project, results, requests, std::nullopt);
+    render::bindStyle(*style, *loaded);
     m_style = style;
-    m_data = data;
+    m_data = loaded;
     const size_t n = m_style->layers.size();
     m_hidden.assign(n, 0);
     m_opacity.assign(n, 1.0f);
@@ -399,8 +407,10 @@ void MainWindow::reloadMap(bool keepView) {
     for (size_t i = 0; i < n; ++i) m_order[i] = i;
     const render::Box keep = m_canvas->extent();
     m_canvas->setMap(m_data, m_style);
-    if (keepView && keep.valid()) m_canvas->zoomTo(keep, 0);
-    else m_canvas->zoomTo(m_data->extent());
+    if (keepView && keep.valid())
+        m_canvas->zoomTo(keep, 0);
+    else
+        m_canvas->zoomTo(m_data->extent());
     refreshLayerPanel();
     // Locator: village and township names with codes.
     QStringList names;
@@ -582,7 +592,8 @@ bool MainWindow::identify(double x, double y, double tol) {
         key->setToolTip(qs(name));
         key->setData(Qt::UserRole, qs(name));
         m_identify->setItem(row, 0, key);
-        m_identify->setItem(row, 1, new QTableWidgetItem(f->IsFieldSetAndNotNull(i) ? displayValue(def, name, f->GetFieldAsString(i)) : QString()));
+        m_identify->setItem(row, 1,
+                            new QTableWidgetItem(f->IsFieldSetAndNotNull(i) ? displayValue(def, name, f->GetFieldAsString(i)) : QString()));
     }
     m_canvas->setSelection(found->name, {found->fid(foundIndex)});
     return true;
@@ -616,8 +627,10 @@ void MainWindow::fillAttributeTable(const QString& layer) {
             auto* it = new QTableWidgetItem;
             if (feats[r]->IsFieldSetAndNotNull(i)) {
                 const OGRFieldType t = defn->GetFieldDefn(i)->GetType();
-                if (t == OFTInteger || t == OFTInteger64 || t == OFTReal) it->setData(Qt::DisplayRole, feats[r]->GetFieldAsDouble(i));
-                else it->setText(displayValue(def, name, feats[r]->GetFieldAsString(i)));
+                if (t == OFTInteger || t == OFTInteger64 || t == OFTReal)
+                    it->setData(Qt::DisplayRole, feats[r]->GetFieldAsDouble(i));
+                else
+                    it->setText(displayValue(def, name, feats[r]->GetFieldAsString(i)));
             }
             if (i == 0) it->setData(Qt::UserRole, qlonglong(feats[r]->GetFID()));
             m_table->setItem(int(r), i, it);
@@ -705,7 +718,8 @@ bool MainWindow::startAnalysis(const std::string& name, const std::map<std::stri
     run->out = values.count("out") ? values.at("out") : "";
     run->fb = std::make_unique<Feedback>([r = run.get(), this](double f, const std::string&) {
         r->progress = f;
-        QMetaObject::invokeMethod(this, [this, f]() { m_progress->setValue(int(f * 100)); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, f]() { m_progress->setValue(int(f * 100)); }, Qt::QueuedConnection);
     });
     m_run = run;
     m_progress->setValue(0);
@@ -717,7 +731,8 @@ bool MainWindow::startAnalysis(const std::string& name, const std::map<std::stri
         try {
             const analysis::AnalysisResult r = host::runAnalysis(*a, project, params, run->feedback());
             const QString text = qs(r.summaryText);
-            QMetaObject::invokeMethod(this, [this, text]() { m_results->append("<pre>" + text.toHtmlEscaped() + "</pre>"); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this, [this, text]() { m_results->append("<pre>" + text.toHtmlEscaped() + "</pre>"); }, Qt::QueuedConnection);
             return {};
         } catch (const Cancelled&) {
             return T("已取消");
@@ -761,7 +776,8 @@ void MainWindow::importDialog(const QStringList& files) {
         auto* form = new QFormLayout(&dlg);
         auto* into = new QComboBox;
         into->setObjectName("into");
-        for (const auto& def : projectLayers()) into->addItem(qs(std::string(def.titleZh)) + " (" + qs(std::string(def.name)) + ")", qs(std::string(def.name)));
+        for (const auto& def : projectLayers())
+            into->addItem(qs(std::string(def.titleZh)) + " (" + qs(std::string(def.name)) + ")", qs(std::string(def.name)));
         // Guess the target from the file name (e.g. 卫生室.xlsx -> facilities).
         const QString base = QFileInfo(file).completeBaseName().toLower();
         for (int i = 0; i < into->count(); ++i)
@@ -795,17 +811,24 @@ void MainWindow::importDialog(const QStringList& files) {
         o.project = m_projectPath.toStdString();
         o.source = file.toStdString();
         o.into = into->currentData().toString().toStdString();
-        o.sourceCrs = (crs->currentData().toString().isEmpty() && crs->currentIndex() != 0 ? crs->currentText() : crs->currentData().toString()).toStdString();
+        o.sourceCrs =
+            (crs->currentData().toString().isEmpty() && crs->currentIndex() != 0 ? crs->currentText() : crs->currentData().toString())
+                .toStdString();
         o.encoding = enc->currentData().toString().toStdString();
         o.skipBadRows = skip->isChecked();
         for (const QString& line : fields->toPlainText().split('\n', Qt::SkipEmptyParts))
-            if (line.contains('=')) o.fields.emplace_back(line.section('=', 0, 0).trimmed().toStdString(), line.section('=', 1).trimmed().toStdString());
+            if (line.contains('='))
+                o.fields.emplace_back(line.section('=', 0, 0).trimmed().toStdString(), line.section('=', 1).trimmed().toStdString());
         try {
             m_project.reset();  // the import writes the file in one transaction
             Feedback fb;
             const io::ImportReport r = o.into == "dem" ? io::importDem(o, fb) : io::importFile(o, fb);
-            m_results->append(T("导入") + " " + QFileInfo(file).fileName() + QStringLiteral("：读 %1，新增 %2，更新 %3（编码 %4，坐标系 %5）")
-                                                                          .arg(r.read).arg(r.inserted).arg(r.updated).arg(qs(r.encoding), qs(r.crs)));
+            m_results->append(T("导入") + " " + QFileInfo(file).fileName() +
+                              QStringLiteral("：读 %1，新增 %2，更新 %3（编码 %4，坐标系 %5）")
+                                  .arg(r.read)
+                                  .arg(r.inserted)
+                                  .arg(r.updated)
+                                  .arg(qs(r.encoding), qs(r.crs)));
             for (const auto& u : r.unmatched) m_results->append(qs(u));
         } catch (const std::exception& e) {
             QMessageBox::warning(this, T("导入数据"), QString::fromUtf8(e.what()));
@@ -892,7 +915,9 @@ void MainWindow::atlasDialog() {
             if (f) o.where = (o.where.empty() ? std::string() : "(" + o.where + ") AND ") + "fid = " + std::to_string(f->GetFID());
             Feedback fb;
             const auto r = atlas::makeAtlas(m_registry, o, fb);
-            if (!r.pngs.empty()) preview->setPixmap(QPixmap::fromImage(QImage(qs(r.pngs.front()))).scaled(preview->size(), Qt::KeepAspectRatio, Qt::SmoothTransformation));
+            if (!r.pngs.empty())
+                preview->setPixmap(
+                    QPixmap::fromImage(QImage(qs(r.pngs.front()))).scaled(preview->size(), Qt::KeepAspectRatio, Qt::SmoothTransformation));
             status->setText(T("预览完成"));
         } catch (const std::exception& e) {
             status->setText(QString::fromUtf8(e.what()));

@@ -30,7 +30,7 @@ class Registry;
 namespace ruralatlas::io {
 class Project;
 class ToLonLat;
-}
+}  // namespace ruralatlas::io
 
 namespace ruralatlas::app {
 
@@ -96,8 +96,8 @@ private:
     QString m_projectPath;
     std::unique_ptr<io::Project> m_project;
     std::unique_ptr<io::ToLonLat> m_toLonLat;
-    QStringList m_resultFiles;      // result files on the map
-    QString m_baseStyle;            // the base style file
+    QStringList m_resultFiles;  // result files on the map
+    QString m_baseStyle;        // the base style file
     std::shared_ptr<const render::MapData> m_data;
     std::shared_ptr<render::Style> m_style;
     std::vector<char> m_hidden;

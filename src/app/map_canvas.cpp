@@ -168,8 +168,10 @@ void MapCanvas::paintEvent(QPaintEvent*) {
                 for (size_t part = l->partBegin(i); part < l->partEnd(i); ++part) {
                     QPolygonF poly;
                     for (size_t k = l->pointBegin(part); k < l->pointEnd(part); ++k) poly << toWidget(l->xy()[2 * k], l->xy()[2 * k + 1]);
-                    if (l->shape == render::Shape::Polygon) path.addPolygon(poly);
-                    else p.drawPolyline(poly);
+                    if (l->shape == render::Shape::Polygon)
+                        path.addPolygon(poly);
+                    else
+                        p.drawPolyline(poly);
                 }
                 if (l->shape == render::Shape::Polygon) p.drawPath(path);
             }
@@ -185,8 +187,10 @@ void MapCanvas::paintEvent(QPaintEvent*) {
         if (!m_measureClosed) poly << m_lastMouse;
         p.setPen(QPen(QColor(216, 27, 96), 2));
         p.setBrush(m_measureClosed ? QColor(216, 27, 96, 40) : Qt::NoBrush);
-        if (m_measureClosed) p.drawPolygon(poly);
-        else p.drawPolyline(poly);
+        if (m_measureClosed)
+            p.drawPolygon(poly);
+        else
+            p.drawPolyline(poly);
     }
 }
 
@@ -275,7 +279,8 @@ void MapCanvas::mouseDoubleClickEvent(QMouseEvent* e) {
 
 void MapCanvas::emitMeasure(bool closed) {
     double length = 0, area = 0;
-    for (size_t i = 1; i < m_measure.size(); ++i) length += std::hypot(m_measure[i].x() - m_measure[i - 1].x(), m_measure[i].y() - m_measure[i - 1].y());
+    for (size_t i = 1; i < m_measure.size(); ++i)
+        length += std::hypot(m_measure[i].x() - m_measure[i - 1].x(), m_measure[i].y() - m_measure[i - 1].y());
     if (closed && m_measure.size() >= 3) {
         length += std::hypot(m_measure.front().x() - m_measure.back().x(), m_measure.front().y() - m_measure.back().y());
         for (size_t i = 0; i < m_measure.size(); ++i) {
@@ -296,15 +301,30 @@ void MapCanvas::wheelEvent(QWheelEvent* e) {
 void MapCanvas::keyPressEvent(QKeyEvent* e) {
     const double step = std::min(width(), height()) / 4.0;
     switch (e->key()) {
-        case Qt::Key_Left: panByPixels({step, 0}); break;
-        case Qt::Key_Right: panByPixels({-step, 0}); break;
-        case Qt::Key_Up: panByPixels({0, step}); break;
-        case Qt::Key_Down: panByPixels({0, -step}); break;
+        case Qt::Key_Left:
+            panByPixels({step, 0});
+            break;
+        case Qt::Key_Right:
+            panByPixels({-step, 0});
+            break;
+        case Qt::Key_Up:
+            panByPixels({0, step});
+            break;
+        case Qt::Key_Down:
+            panByPixels({0, -step});
+            break;
         case Qt::Key_Plus:
-        case Qt::Key_Equal: zoomBy(1.5, rect().center()); break;
-        case Qt::Key_Minus: zoomBy(1 / 1.5, rect().center()); break;
-        case Qt::Key_Escape: clearMeasure(); break;
-        default: QWidget::keyPressEvent(e);
+        case Qt::Key_Equal:
+            zoomBy(1.5, rect().center());
+            break;
+        case Qt::Key_Minus:
+            zoomBy(1 / 1.5, rect().center());
+            break;
+        case Qt::Key_Escape:
+            clearMeasure();
+            break;
+        default:
+            QWidget::keyPressEvent(e);
     }
 }
 

@@ -1,5 +1,7 @@
 #include "atlas/atlas.hpp"
 
+#include <unistd.h>
+
 #include <QImage>
 #include <QImageWriter>
 #include <QPageSize>
@@ -13,7 +15,6 @@
 #include <mutex>
 #include <random>
 #include <thread>
-#include <unistd.h>
 
 #include "analysis/analysis.hpp"
 #include "atlas/atlas_data.hpp"
@@ -113,7 +114,8 @@ AtlasReport makeAtlas(const analysis::Registry& registry, const AtlasOptions& op
         const std::string out = tmp.file(layer + ".gpkg");
         feedback.setProgress(0.02, "服务覆盖分析 " + c.kind);
         Feedback quiet;
-        host::runAnalysis(*cov, options.project, analysis::ParamValues::validate(cov->spec(), {{"kind", c.kind}, {"mode", c.mode}, {"out", out}}), quiet);
+        host::runAnalysis(*cov, options.project,
+                          analysis::ParamValues::validate(cov->spec(), {{"kind", c.kind}, {"mode", c.mode}, {"out", out}}), quiet);
         results.push_back(out);
     }
     io::Project project = io::Project::open(options.project, false);
@@ -142,13 +144,19 @@ AtlasReport makeAtlas(const analysis::Registry& registry, const AtlasOptions& op
                                .arg(QString::fromStdString(pageKindLayer(options.by)), list);
     }
     if (atlas.pages.empty())
-        throw DataError({options.project, pageKindLayer(options.by), "", ""},
-                        options.where.empty() ? "the layer has no features: nothing to print" : "no feature matches --where \"" + options.where + "\"");
+        throw DataError({options.project, pageKindLayer(options.by), "", ""}, options.where.empty()
+                                                                                  ? "the layer has no features: nothing to print"
+                                                                                  : "no feature matches --where \"" + options.where + "\"");
 
     // Pagination: cover, contents, then one page per feature.
-    const QString kindWord = options.by == PageKind::Villages ? QStringLiteral("村") : options.by == PageKind::Townships ? QStringLiteral("乡镇") : QStringLiteral("安置点");
+    const QString kindWord = options.by == PageKind::Villages    ? QStringLiteral("村")
+                             : options.by == PageKind::Townships ? QStringLiteral("乡镇")
+                                                                 : QStringLiteral("安置点");
     QString title = QString::fromStdString(layout.bookTitle.empty() ? "" : expandBookTitle(layout.bookTitle, atlas));
-    if (title.isEmpty()) title = QString::fromStdString(atlas.countyName) + (options.by == PageKind::ResettlementSites ? QStringLiteral("易地扶贫搬迁安置点图集") : kindWord + QStringLiteral("级图集"));
+    if (title.isEmpty())
+        title =
+            QString::fromStdString(atlas.countyName) +
+            (options.by == PageKind::ResettlementSites ? QStringLiteral("易地扶贫搬迁安置点图集") : kindWord + QStringLiteral("级图集"));
     const bool grouped = options.by == PageKind::Villages && options.sort.empty();
     std::vector<ContentsLine> lines;
     std::vector<OutlineEntry> outline;
@@ -189,8 +197,10 @@ AtlasReport makeAtlas(const analysis::Registry& registry, const AtlasOptions& op
             }
             lines[li].page = firstFeaturePage + i + 1;
             OutlineEntry e{QString::fromStdString(pg.name + " " + pg.code), firstFeaturePage + i, {}};
-            if (grouped && group) group->children.push_back(e);
-            else outline.push_back(e);
+            if (grouped && group)
+                group->children.push_back(e);
+            else
+                outline.push_back(e);
             ++li;
         }
     }
@@ -270,7 +280,9 @@ AtlasReport makeAtlas(const analysis::Registry& registry, const AtlasOptions& op
                         for (const auto& [rect, target] : painter.drawContents(p, lines, a, b, c + 1, contentsPages, dev, dpi))
                             frontLinks.push_back({1 + c, rect, target});
                         if (!options.pngDir.empty())
-                            savePng(1 + c, [&](QPainter& ip, QSizeF s, double d) { painter.drawContents(ip, lines, a, b, c + 1, contentsPages, s, d); });
+                            savePng(1 + c, [&](QPainter& ip, QSizeF s, double d) {
+                                painter.drawContents(ip, lines, a, b, c + 1, contentsPages, s, d);
+                            });
                     }
                     pagesDone += 1 + contentsPages;
                 } else {
@@ -281,7 +293,9 @@ AtlasReport makeAtlas(const analysis::Registry& registry, const AtlasOptions& op
                         const int bookPage = firstFeaturePage + int(index);
                         local << painter.drawFeaturePage(p, index, bookPage + 1, dev, dpi, true);
                         if (!options.pngDir.empty())
-                            savePng(bookPage, [&](QPainter& ip, QSizeF s, double d) { painter.drawFeaturePage(ip, index, bookPage + 1, s, d, false); });
+                            savePng(bookPage, [&](QPainter& ip, QSizeF s, double d) {
+                                painter.drawFeaturePage(ip, index, bookPage + 1, s, d, false);
+                            });
                         ++pagesDone;
                     }
                 }

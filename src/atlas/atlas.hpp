@@ -19,22 +19,22 @@ namespace ruralatlas::atlas {
 
 struct AtlasOptions {
     std::string project;
-    std::string layout;            // template file
+    std::string layout;  // template file
     PageKind by = PageKind::Villages;
-    std::string where;             // OGR SQL filter on the page layer
-    std::string sort;              // field, '-' prefix for descending
-    std::string out;               // .pdf
-    std::string pngDir;            // also write every page as PNG here ("" = no)
+    std::string where;   // OGR SQL filter on the page layer
+    std::string sort;    // field, '-' prefix for descending
+    std::string out;     // .pdf
+    std::string pngDir;  // also write every page as PNG here ("" = no)
     double pngDpi = 150;
     std::vector<std::string> results;  // coverage/gaps GeoPackages to use instead of running the analyses
-    int threads = 0;               // 0 = every core
-    bool frontMatter = true;       // cover and contents
+    int threads = 0;                   // 0 = every core
+    bool frontMatter = true;           // cover and contents
 };
 
 struct AtlasReport {
-    int pages = 0;          // in the book
-    int featurePages = 0;   // one per selected feature
-    int frontPages = 0;     // cover + contents
+    int pages = 0;         // in the book
+    int featurePages = 0;  // one per selected feature
+    int frontPages = 0;    // cover + contents
     std::vector<std::string> pngs;
     QStringList warnings;
     double analysisSeconds = 0, drawSeconds = 0, totalSeconds = 0;

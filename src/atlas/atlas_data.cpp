@@ -154,8 +154,16 @@ AtlasData AtlasData::load(io::Project& project, PageKind kind, const Layout& lay
                   is = defn->GetFieldIndex("status"), ip = defn->GetFieldIndex("population"), ih = defn->GetFieldIndex("households"),
                   ipoor = defn->GetFieldIndex("poor_households"), imon = defn->GetFieldIndex("monitored_households");
         forEach(*v, [&](OGRFeature& f) {
-            VillageInfo vi{fieldText(f, ic), fieldText(f, in), fieldText(f, it), fieldText(f, is), fieldInt(f, ip, 0), fieldInt(f, ih, 0),
-                           fieldInt(f, ipoor, 0), fieldInt(f, imon, 0), 0, 0};
+            VillageInfo vi{fieldText(f, ic),
+                           fieldText(f, in),
+                           fieldText(f, it),
+                           fieldText(f, is),
+                           fieldInt(f, ip, 0),
+                           fieldInt(f, ih, 0),
+                           fieldInt(f, ipoor, 0),
+                           fieldInt(f, imon, 0),
+                           0,
+                           0};
             if (const OGRGeometry* g = f.GetGeometryRef(); g && wkbFlatten(g->getGeometryType()) == wkbPoint) {
                 vi.x = g->toPoint()->getX();
                 vi.y = g->toPoint()->getY();
@@ -182,9 +190,12 @@ AtlasData AtlasData::load(io::Project& project, PageKind kind, const Layout& lay
         for (int i = 0; i < defn->GetFieldCount(); ++i) p.fields[defn->GetFieldDefn(i)->GetNameRef()] = fieldText(f, i);
         p.code = fieldText(f, idCol);
         p.name = fieldText(f, nameCol);
-        if (kind == PageKind::Townships) p.townshipCode = p.code;
-        else if (kind == PageKind::Villages) p.townshipCode = p.fields["township_code"];
-        else if (auto v = d.villages.find(p.fields["village_code"]); v != d.villages.end()) p.townshipCode = v->second.townshipCode;
+        if (kind == PageKind::Townships)
+            p.townshipCode = p.code;
+        else if (kind == PageKind::Villages)
+            p.townshipCode = p.fields["township_code"];
+        else if (auto v = d.villages.find(p.fields["village_code"]); v != d.villages.end())
+            p.townshipCode = v->second.townshipCode;
         if (auto t = d.townshipNames.find(p.townshipCode); t != d.townshipNames.end()) p.townshipName = t->second;
         const OGRGeometry* g = f.GetGeometryRef();
         if (!g || g->IsEmpty()) {
@@ -210,7 +221,7 @@ AtlasData AtlasData::load(io::Project& project, PageKind kind, const Layout& lay
             appendRings(*g, p.rings);
             OGRGeometryH pos = OGR_G_PointOnSurface(OGRGeometry::ToHandle(const_cast<OGRGeometry*>(g)));
             p.point = pos && !OGR_G_IsEmpty(pos) ? QPointF(OGR_G_GetX(pos, 0), OGR_G_GetY(pos, 0))
-                                                  : QPointF((env.MinX + env.MaxX) / 2, (env.MinY + env.MaxY) / 2);
+                                                 : QPointF((env.MinX + env.MaxX) / 2, (env.MinY + env.MaxY) / 2);
             if (pos) OGR_G_DestroyGeometry(pos);
         }
         d.pages.push_back(std::move(p));
@@ -339,7 +350,8 @@ AtlasData AtlasData::load(io::Project& project, PageKind kind, const Layout& lay
             d.relocations[fieldText(f, is)].push_back(r);
         });
         for (auto& [site, rows] : d.relocations)
-            std::stable_sort(rows.begin(), rows.end(), [](const RelocationRow& a, const RelocationRow& b) { return a.households > b.households; });
+            std::stable_sort(rows.begin(), rows.end(),
+                             [](const RelocationRow& a, const RelocationRow& b) { return a.households > b.households; });
     }
 
     // Analysis results, found by layer name in the result files.
@@ -353,11 +365,14 @@ AtlasData AtlasData::load(io::Project& project, PageKind kind, const Layout& lay
     for (const auto& c : layout.coverage) {
         const std::string name = "coverage_" + c.kind + "_" + c.mode;
         auto [l, file] = findResult(name);
-        if (!l) throw DataError({results.empty() ? project.path() : results.front(), name, "", ""}, "no coverage result layer " + name + " among the results");
+        if (!l)
+            throw DataError({results.empty() ? project.path() : results.front(), name, "", ""},
+                            "no coverage result layer " + name + " among the results");
         OGRFeatureDefn* cd = l->GetLayerDefn();
         const int iv = cd->GetFieldIndex("village_code"), ifn = cd->GetFieldIndex("facility_name"), idm = cd->GetFieldIndex("distance_m"),
                   imin = cd->GetFieldIndex("minutes"), icov = cd->GetFieldIndex("covered"), ir = cd->GetFieldIndex("reachable");
-        if (iv < 0 || icov < 0) throw DataError({file, name, "", iv < 0 ? "village_code" : "covered"}, "not a coverage result: the field is missing");
+        if (iv < 0 || icov < 0)
+            throw DataError({file, name, "", iv < 0 ? "village_code" : "covered"}, "not a coverage result: the field is missing");
         forEach(*l, [&](OGRFeature& f) {
             ServiceRow s;
             s.kind = c.kind;
@@ -372,12 +387,14 @@ AtlasData AtlasData::load(io::Project& project, PageKind kind, const Layout& lay
     }
     if (layout.gaps) {
         auto [l, file] = findResult("gaps");
-        if (!l) throw DataError({results.empty() ? project.path() : results.front(), "gaps", "", ""}, "no gaps result layer among the results");
+        if (!l)
+            throw DataError({results.empty() ? project.path() : results.front(), "gaps", "", ""}, "no gaps result layer among the results");
         OGRFeatureDefn* gd = l->GetLayerDefn();
         const int iv = gd->GetFieldIndex("village_code"), ivn = gd->GetFieldIndex("village_name"), ik = gd->GetFieldIndex("kind"),
                   im = gd->GetFieldIndex("missing"), is = gd->GetFieldIndex("shortfall"), iu = gd->GetFieldIndex("shortfall_unit"),
                   ip = gd->GetFieldIndex("population_affected"), isent = gd->GetFieldIndex("sentence");
-        if (iv < 0 || im < 0) throw DataError({file, "gaps", "", iv < 0 ? "village_code" : "missing"}, "not a gaps result: the field is missing");
+        if (iv < 0 || im < 0)
+            throw DataError({file, "gaps", "", iv < 0 ? "village_code" : "missing"}, "not a gaps result: the field is missing");
         forEach(*l, [&](OGRFeature& f) {
             GapRow g;
             g.villageCode = fieldText(f, iv);

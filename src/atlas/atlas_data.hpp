@@ -24,7 +24,7 @@ using Fields = std::map<std::string, std::string>;  // field -> value as text ("
 struct PageFeature {
     long long fid = 0;
     Fields fields;
-    std::string code, name;           // code: township/village code or site id
+    std::string code, name;  // code: township/village code or site id
     std::string townshipCode, townshipName;
     std::vector<std::vector<QPointF>> rings;  // polygon outline (world), empty for points
     QPointF point;                            // the feature's point (or a point on its surface)

@@ -22,9 +22,12 @@ PageKind parsePageKind(const std::string& by) {
 
 const char* pageKindName(PageKind kind) {
     switch (kind) {
-        case PageKind::Townships: return "townships";
-        case PageKind::Villages: return "villages";
-        case PageKind::ResettlementSites: return "resettlement_sites";
+        case PageKind::Townships:
+            return "townships";
+        case PageKind::Villages:
+            return "villages";
+        case PageKind::ResettlementSites:
+            return "resettlement_sites";
     }
     return "";
 }
@@ -64,11 +67,17 @@ std::vector<std::string> strings(const JsonValue& v, const std::string& file, co
 }
 
 FrameType parseFrameType(const JsonValue& v, const std::string& file) {
-    static const std::vector<std::pair<const char*, FrameType>> types = {
-        {"map", FrameType::Map},         {"overview", FrameType::Overview}, {"text", FrameType::Text},
-        {"legend", FrameType::Legend},   {"scalebar", FrameType::ScaleBar}, {"north", FrameType::North},
-        {"table", FrameType::Table},     {"chart", FrameType::Chart},       {"page_number", FrameType::PageNumber},
-        {"footer", FrameType::Footer},   {"box", FrameType::Box}};
+    static const std::vector<std::pair<const char*, FrameType>> types = {{"map", FrameType::Map},
+                                                                         {"overview", FrameType::Overview},
+                                                                         {"text", FrameType::Text},
+                                                                         {"legend", FrameType::Legend},
+                                                                         {"scalebar", FrameType::ScaleBar},
+                                                                         {"north", FrameType::North},
+                                                                         {"table", FrameType::Table},
+                                                                         {"chart", FrameType::Chart},
+                                                                         {"page_number", FrameType::PageNumber},
+                                                                         {"footer", FrameType::Footer},
+                                                                         {"box", FrameType::Box}};
     const std::string& t = str(v, file, "type");
     std::string list;
     for (const auto& [name, type] : types) {
@@ -140,7 +149,8 @@ Frame parseFrame(const JsonValue& fj, const std::string& file, PageKind kind) {
     bool hasRect = false;
     for (const auto& [key, v] : fj.members()) {
         if (key == "type" || key == "comment") continue;
-        if (key == "id") f.id = str(v, file, key);
+        if (key == "id")
+            f.id = str(v, file, key);
         else if (key == "rect") {
             if (!v.isArray() || v.array().size() != 4) fail(file, v.line(), key, "expected [x, y, width, height] in millimetres");
             double r[4];
@@ -187,7 +197,8 @@ Frame parseFrame(const JsonValue& fj, const std::string& file, PageKind kind) {
             f.source = str(v, file, key);
             if (!knownSource(f.type, kind, f.source))
                 fail(file, v.line(), key,
-                     "\"" + f.source + "\" is not a " + (f.type == FrameType::Table ? "table" : "chart") + " source for " + pageKindName(kind) +
+                     "\"" + f.source + "\" is not a " + (f.type == FrameType::Table ? "table" : "chart") + " source for " +
+                         pageKindName(kind) +
                          " pages (tables: figures, services, gaps, industry, villages_ranking, coverage_summary, relocations; "
                          "charts: hardship_causes)");
         } else if (key == "title" && (f.type == FrameType::Table || f.type == FrameType::Chart || f.type == FrameType::Legend)) {
@@ -246,10 +257,12 @@ bool knownSource(FrameType type, PageKind kind, const std::string& source) {
     if (type == FrameType::Chart) return source == "hardship_causes" && kind != PageKind::ResettlementSites;
     if (source == "figures") return true;
     switch (kind) {
-        case PageKind::Villages: return source == "services" || source == "gaps" || source == "industry";
+        case PageKind::Villages:
+            return source == "services" || source == "gaps" || source == "industry";
         case PageKind::Townships:
             return source == "villages_ranking" || source == "coverage_summary" || source == "gaps" || source == "industry";
-        case PageKind::ResettlementSites: return source == "relocations";
+        case PageKind::ResettlementSites:
+            return source == "relocations";
     }
     return false;
 }
@@ -287,20 +300,25 @@ Layout loadLayout(const std::string& path, PageKind kind) {
         } else if (key == "book_title") {
             layout.bookTitle = str(v, path, key);
             for (const auto& f : placeholders(layout.bookTitle))
-                if (f != "county_name" && f != "data_date") fail(path, v.line(), key, "only {county_name} and {data_date} can go in a book title");
+                if (f != "county_name" && f != "data_date")
+                    fail(path, v.line(), key, "only {county_name} and {data_date} can go in a book title");
         } else if (key == "analyses") {
             if (!v.isObject()) fail(path, v.line(), key, "expected an object with coverage and gaps");
             for (const auto& [ak, av] : v.members()) {
-                if (ak == "gaps") layout.gaps = boolean(av, path, ak);
+                if (ak == "gaps")
+                    layout.gaps = boolean(av, path, ak);
                 else if (ak == "coverage") {
                     if (!av.isArray()) fail(path, av.line(), ak, "expected an array of {\"kind\", \"mode\"}");
                     for (const auto& c : av.array()) {
                         if (!c.isObject()) fail(path, c.line(), ak, "expected {\"kind\", \"mode\"}");
                         CoverageRequest r{"", "road"};
                         for (const auto& [ck, cv] : c.members()) {
-                            if (ck == "kind") r.kind = str(cv, path, ck);
-                            else if (ck == "mode") r.mode = str(cv, path, ck);
-                            else fail(path, cv.line(), ck, "unknown key (expected kind, mode)");
+                            if (ck == "kind")
+                                r.kind = str(cv, path, ck);
+                            else if (ck == "mode")
+                                r.mode = str(cv, path, ck);
+                            else
+                                fail(path, cv.line(), ck, "unknown key (expected kind, mode)");
                         }
                         const Enumeration* kinds = findEnumeration("facility_kind");
                         if (r.kind.empty() || (kinds && !kinds->resolve(r.kind)))
@@ -309,10 +327,12 @@ Layout loadLayout(const std::string& path, PageKind kind) {
                             fail(path, c.line(), "mode", "\"" + r.mode + "\" is not one of straight, road, walk");
                         layout.coverage.push_back(r);
                     }
-                } else fail(path, av.line(), ak, "unknown key (expected coverage, gaps)");
+                } else
+                    fail(path, av.line(), ak, "unknown key (expected coverage, gaps)");
             }
         } else if (key != "frames") {
-            fail(path, v.line(), key, "unknown key (expected version, name, by, paper, orientation, margins, book_title, analyses, frames)");
+            fail(path, v.line(), key,
+                 "unknown key (expected version, name, by, paper, orientation, margins, book_title, analyses, frames)");
         }
     }
     if (layout.paper.empty()) fail(path, doc.line(), "paper", "missing (A4 or A3)");
@@ -357,10 +377,12 @@ Layout loadLayout(const std::string& path, PageKind kind) {
             }
             const Frame* m = layout.frame(f.map);
             if (!m || m->type != FrameType::Map)
-                fail(path, f.line, "map", f.map.empty() ? "the layout has no map frame to describe" : "no map frame with id \"" + f.map + "\"");
+                fail(path, f.line, "map",
+                     f.map.empty() ? "the layout has no map frame to describe" : "no map frame with id \"" + f.map + "\"");
         }
         if (!f.coverage.empty()) {
-            const bool analysed = std::any_of(layout.coverage.begin(), layout.coverage.end(), [&](const CoverageRequest& c) { return c.kind == f.coverage; });
+            const bool analysed =
+                std::any_of(layout.coverage.begin(), layout.coverage.end(), [&](const CoverageRequest& c) { return c.kind == f.coverage; });
             if (!analysed) layout.coverage.push_back({f.coverage, "road"});
         }
         if ((f.type == FrameType::Table || f.type == FrameType::Chart) && (f.source == "gaps" || f.source == "villages_ranking"))

@@ -14,9 +14,9 @@ namespace ruralatlas::atlas {
 
 // What one page is about.
 enum class PageKind { Townships, Villages, ResettlementSites };
-PageKind parsePageKind(const std::string& by);    // "townships" | "villages" | "resettlement_sites"
-const char* pageKindName(PageKind kind);          // the same words
-const char* pageKindLayer(PageKind kind);         // the data-model layer the pages come from
+PageKind parsePageKind(const std::string& by);  // "townships" | "villages" | "resettlement_sites"
+const char* pageKindName(PageKind kind);        // the same words
+const char* pageKindLayer(PageKind kind);       // the data-model layer the pages come from
 
 enum class FrameType { Map, Overview, Text, Legend, ScaleBar, North, Table, Chart, PageNumber, Footer, Box };
 
@@ -40,30 +40,30 @@ struct Frame {
     double radiusM = 0;               // villages without boundaries: radius of the highlighted area (0 = automatic)
     bool frameBorder = true;
     // text, page number
-    std::string text;    // with {field} placeholders
-    double sizeMm = 3.5; // text height
+    std::string text;     // with {field} placeholders
+    double sizeMm = 3.5;  // text height
     bool bold = false;
-    int align = 0;       // Qt::Alignment flags
+    int align = 0;  // Qt::Alignment flags
     QColor color = Qt::black;
-    QColor fill;         // box / text background (invalid = none)
+    QColor fill;  // box / text background (invalid = none)
     // legend, scale bar, north: the map frame they describe
     std::string map;
     // table, chart
     std::string source;
     std::string title;
     std::vector<std::string> fields;  // figures: which fields
-    int maxRows = 0;                   // 0 = as many as fit
+    int maxRows = 0;                  // 0 = as many as fit
 };
 
 struct Layout {
     std::string file;
     std::string name;
-    std::vector<PageKind> by;    // what pages this layout is made for
-    std::string paper;           // A4 | A3
+    std::vector<PageKind> by;  // what pages this layout is made for
+    std::string paper;         // A4 | A3
     bool landscape = false;
     QSizeF pageMm;
     double marginsMm[4] = {10, 10, 10, 10};  // top, right, bottom, left (cover and contents)
-    std::string bookTitle;       // cover title, with {county_name}
+    std::string bookTitle;                   // cover title, with {county_name}
     std::vector<Frame> frames;
     std::vector<CoverageRequest> coverage;  // analyses the pages need
     bool gaps = false;
@@ -72,8 +72,8 @@ struct Layout {
 };
 
 // Figures of a township page summed over its villages (households under 5 suppressed).
-inline constexpr const char* kTownshipTotals[] = {"village_count", "former_poor_villages", "population", "households", "poor_households",
-                                                   "monitored_households"};
+inline constexpr const char* kTownshipTotals[] = {"village_count", "former_poor_villages", "population",
+                                                  "households",    "poor_households",      "monitored_households"};
 // Fields a {placeholder} or table may use for a page kind: the data-model layer's fields plus
 // county_name, township_name, township_code (villages), data_date, page.
 bool knownField(PageKind kind, const std::string& field);

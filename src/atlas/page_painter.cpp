@@ -53,7 +53,8 @@ double drawSectionTitle(QPainter& p, const QRectF& r, const QString& title, doub
     const QFontMetricsF fm(font, p.device());
     p.setFont(font);
     p.setPen(QColor(0x1a, 0x3c, 0x6e));
-    p.drawText(QRectF(r.left(), r.top(), r.width(), fm.height() * 1.3), Qt::AlignLeft | Qt::AlignVCenter, Fonts::instance().printable(title));
+    p.drawText(QRectF(r.left(), r.top(), r.width(), fm.height() * 1.3), Qt::AlignLeft | Qt::AlignVCenter,
+               Fonts::instance().printable(title));
     const double y = r.top() + fm.height() * 1.35;
     p.setPen(QPen(QColor(0x1a, 0x3c, 0x6e), 0.35 * mm));
     p.drawLine(QPointF(r.left(), y - 0.6 * mm), QPointF(r.right(), y - 0.6 * mm));
@@ -120,8 +121,8 @@ void drawTable(QPainter& p, const QRectF& r, const Table& t, double sizeMm, doub
 }
 
 // Paragraph list (gap sentences): wrapped, as many as fit.
-void drawParagraphs(QPainter& p, const QRectF& r, const QString& title, const std::vector<QString>& items, const QString& empty, double sizeMm,
-                    double dpi) {
+void drawParagraphs(QPainter& p, const QRectF& r, const QString& title, const std::vector<QString>& items, const QString& empty,
+                    double sizeMm, double dpi) {
     const double mm = dpi / 25.4;
     const Fonts& fonts = Fonts::instance();
     const QFont font = fonts.font(sizeMm, dpi);
@@ -158,8 +159,8 @@ void drawParagraphs(QPainter& p, const QRectF& r, const QString& title, const st
 }
 
 // Horizontal bar chart; values under 5 households are suppressed (no bar, "<5").
-void drawHouseholdBars(QPainter& p, const QRectF& r, const QString& title, const std::vector<std::pair<QString, long long>>& bars, double sizeMm,
-                       double dpi) {
+void drawHouseholdBars(QPainter& p, const QRectF& r, const QString& title, const std::vector<std::pair<QString, long long>>& bars,
+                       double sizeMm, double dpi) {
     const double mm = dpi / 25.4;
     const Fonts& fonts = Fonts::instance();
     const QFont font = fonts.font(sizeMm, dpi);
@@ -296,9 +297,9 @@ struct PagePainter::Impl {
     const AtlasData& atlas;
     std::vector<std::unique_ptr<render::MapRenderer>> renderers;  // per frame
     std::unique_ptr<render::MapRenderer> coverRenderer;
-    std::map<std::string, Box> villageOwn;             // village code -> box of its parcels and facilities
-    std::map<std::string, size_t> boundaryIndex;       // village code -> feature in village_boundaries
-    std::map<int, double> northCache;                  // not used across pages: angle per page is cheap enough
+    std::map<std::string, Box> villageOwn;        // village code -> box of its parcels and facilities
+    std::map<std::string, size_t> boundaryIndex;  // village code -> feature in village_boundaries
+    std::map<int, double> northCache;             // not used across pages: angle per page is cheap enough
 
     struct MapDone {
         MapView view;
@@ -367,7 +368,8 @@ struct PagePainter::Impl {
         done.view.extent = render::fitExtent(focus.box, rect, frame.margin);
         // Labels keep clear of the furniture placed over this map.
         for (const auto& f : layout.frames)
-            if ((f.type == FrameType::ScaleBar || f.type == FrameType::North || f.type == FrameType::Legend || f.type == FrameType::Overview) &&
+            if ((f.type == FrameType::ScaleBar || f.type == FrameType::North || f.type == FrameType::Legend ||
+                 f.type == FrameType::Overview) &&
                 (f.map == frame.id || f.type == FrameType::Overview)) {
                 const QRectF r(f.rectMm.x() * mm, f.rectMm.y() * mm, f.rectMm.width() * mm, f.rectMm.height() * mm);
                 if (r.intersects(rect)) done.view.keepClear.push_back(r);
@@ -382,7 +384,8 @@ struct PagePainter::Impl {
                         Qt::AlignLeft | Qt::AlignVCenter, QColor(0xc6, 0x28, 0x28), dpi, false);
         } else if (frame.highlight) {
             QPainterPath hole;
-            if (!focus.rings.empty()) hole = ringsPath(focus.rings, done.view);
+            if (!focus.rings.empty())
+                hole = ringsPath(focus.rings, done.view);
             else {
                 const QPointF c = done.view.toDevice(focus.centre.x(), focus.centre.y());
                 const double rp = focus.radius * done.view.pxPerMetre();
@@ -417,8 +420,8 @@ struct PagePainter::Impl {
         return done;
     }
 
-    void drawOverview(QPainter& p, const render::MapRenderer& r, const QRectF& rect, double margin, const PageFeature* page, const MapView* mainView,
-                      double dpi, bool vector, bool border) {
+    void drawOverview(QPainter& p, const render::MapRenderer& r, const QRectF& rect, double margin, const PageFeature* page,
+                      const MapView* mainView, double dpi, bool vector, bool border) {
         const double mm = dpi / 25.4;
         MapView v;
         v.target = rect;
@@ -444,7 +447,8 @@ struct PagePainter::Impl {
             }
         }
         if (mainView) {
-            const QPointF a = v.toDevice(mainView->extent.minx, mainView->extent.maxy), b = v.toDevice(mainView->extent.maxx, mainView->extent.miny);
+            const QPointF a = v.toDevice(mainView->extent.minx, mainView->extent.maxy),
+                          b = v.toDevice(mainView->extent.maxx, mainView->extent.miny);
             QRectF box(a, b);
             if (box.width() < 2 * mm) box = QRectF(box.center() - QPointF(mm, mm), QSizeF(2 * mm, 2 * mm));
             p.setPen(QPen(accent, 0.35 * mm));
@@ -484,7 +488,8 @@ struct PagePainter::Impl {
 
     QString footerText(const Frame& f, const PageFeature* page, int pageNumber) const {
         QString t;
-        if (!f.text.empty() && page) t = expand(f.text, *page, pageNumber);
+        if (!f.text.empty() && page)
+            t = expand(f.text, *page, pageNumber);
         else
             t = QStringLiteral("%1  数据日期：%2  坐标系：CGCS2000 / 3度带高斯-克吕格投影（EPSG:%3）  RuralAtlas 制图")
                     .arg(qs(atlas.countyName), qs(atlas.dataDate))
@@ -514,8 +519,8 @@ struct PagePainter::Impl {
                 if (field == "host_village_name") title = QStringLiteral("所在村");
                 if (atlas.kind == PageKind::Townships) {
                     static const std::map<std::string, QString> totals = {
-                        {"village_count", QStringLiteral("行政村数")}, {"former_poor_villages", QStringLiteral("脱贫村数")},
-                        {"population", QStringLiteral("户籍人口")},     {"households", QStringLiteral("户数")},
+                        {"village_count", QStringLiteral("行政村数")},   {"former_poor_villages", QStringLiteral("脱贫村数")},
+                        {"population", QStringLiteral("户籍人口")},      {"households", QStringLiteral("户数")},
                         {"poor_households", QStringLiteral("脱贫户数")}, {"monitored_households", QStringLiteral("监测户数")}};
                     if (auto it = totals.find(field); it != totals.end()) title = it->second;
                 }
@@ -537,11 +542,15 @@ struct PagePainter::Impl {
             t.align = {L, L, R, R, C};
             if (auto it = atlas.services.find(page.code); it != atlas.services.end())
                 for (const auto& s : it->second) {
-                    const QString mode = s.mode == "road" ? QStringLiteral("（道路）") : s.mode == "walk" ? QStringLiteral("（步行）") : QStringLiteral("（直线）");
+                    const QString mode = s.mode == "road"   ? QStringLiteral("（道路）")
+                                         : s.mode == "walk" ? QStringLiteral("（步行）")
+                                                            : QStringLiteral("（直线）");
                     t.rows.push_back({enumTitle("facility_kind", s.kind) + mode, s.reachable ? qs(s.facilityName) : QStringLiteral("—"),
                                       s.reachable ? number(s.distanceM / 1000, 2) : QStringLiteral("—"),
                                       s.reachable ? number(s.minutes, 0) : QStringLiteral("—"),
-                                      !s.reachable ? QStringLiteral("不可达") : s.covered ? QStringLiteral("达标") : QStringLiteral("未达标")});
+                                      !s.reachable ? QStringLiteral("不可达")
+                                      : s.covered  ? QStringLiteral("达标")
+                                                   : QStringLiteral("未达标")});
                 }
         } else if (f.source == "industry") {
             std::vector<IndustryRow> rows;
@@ -555,7 +564,8 @@ struct PagePainter::Impl {
                     if (auto it = atlas.industry.find(v->code); it != atlas.industry.end())
                         for (const auto& r : it->second) {
                             auto [u, fresh] = unique.emplace(r.id, r);
-                            if (!fresh && r.households >= 0) u->second.households = std::max<long long>(0, u->second.households) + r.households;
+                            if (!fresh && r.households >= 0)
+                                u->second.households = std::max<long long>(0, u->second.households) + r.households;
                         }
                 for (auto& [id, r] : unique) rows.push_back(r);
                 t.header = {QStringLiteral("项目名称"), QStringLiteral("产业"), QStringLiteral("状态"), QStringLiteral("投资(万元)"),
@@ -570,20 +580,25 @@ struct PagePainter::Impl {
                 t.rows.push_back({qs(r.name), qs(r.sector), qs(r.status), number(r.investment, 0), qs(householdsText(r.households))});
             t.empty = QStringLiteral("暂无带动项目");
         } else if (f.source == "relocations") {
-            t.header = {QStringLiteral("迁出村"), QStringLiteral("乡镇"), QStringLiteral("户数"), QStringLiteral("人数"), QStringLiteral("年份")};
+            t.header = {QStringLiteral("迁出村"), QStringLiteral("乡镇"), QStringLiteral("户数"), QStringLiteral("人数"),
+                        QStringLiteral("年份")};
             t.widths = {1.6, 1.4, 0.8, 0.8, 0.8};
             t.align = {L, L, R, R, C};
             if (auto it = atlas.relocations.find(page.code); it != atlas.relocations.end())
                 for (const auto& r : it->second) {
                     // A group of fewer than 5 households: its people count would identify them too.
                     const bool small = r.households >= 0 && r.households < kMinHouseholdsShown;
-                    t.rows.push_back({qs(r.villageName.empty() ? r.villageCode : r.villageName), qs(r.townshipName), qs(householdsText(r.households)),
-                                      small ? QStringLiteral("—") : r.people < 0 ? QStringLiteral("—") : qs(groupDigits(r.people)),
+                    t.rows.push_back({qs(r.villageName.empty() ? r.villageCode : r.villageName), qs(r.townshipName),
+                                      qs(householdsText(r.households)),
+                                      small          ? QStringLiteral("—")
+                                      : r.people < 0 ? QStringLiteral("—")
+                                                     : qs(groupDigits(r.people)),
                                       r.year < 0 ? QStringLiteral("—") : QString::number(r.year)});
                 }
             t.empty = QStringLiteral("无搬迁来源记录");
         } else if (f.source == "coverage_summary") {
-            t.header = {QStringLiteral("服务"), QStringLiteral("村数"), QStringLiteral("达标村"), QStringLiteral("不可达"), QStringLiteral("人口达标率")};
+            t.header = {QStringLiteral("服务"), QStringLiteral("村数"), QStringLiteral("达标村"), QStringLiteral("不可达"),
+                        QStringLiteral("人口达标率")};
             t.widths = {1.6, 0.7, 0.8, 0.8, 1};
             t.align = {L, R, R, R, R};
             const auto villages = atlas.villagesOf(page.code);
@@ -603,13 +618,16 @@ struct PagePainter::Impl {
                             }
                         }
                 }
-                const QString mode = c.mode == "road" ? QStringLiteral("（道路）") : c.mode == "walk" ? QStringLiteral("（步行）") : QStringLiteral("（直线）");
-                t.rows.push_back({enumTitle("facility_kind", c.kind) + mode, QString::number(n), QString::number(ok), QString::number(unreachable),
+                const QString mode = c.mode == "road"   ? QStringLiteral("（道路）")
+                                     : c.mode == "walk" ? QStringLiteral("（步行）")
+                                                        : QStringLiteral("（直线）");
+                t.rows.push_back({enumTitle("facility_kind", c.kind) + mode, QString::number(n), QString::number(ok),
+                                  QString::number(unreachable),
                                   pop > 0 ? QString::number(100.0 * double(popOk) / double(pop), 'f', 1) + "%" : QStringLiteral("—")});
             }
         } else if (f.source == "villages_ranking") {
-            t.header = {QStringLiteral("序"), QStringLiteral("村名"), QStringLiteral("村类别"), QStringLiteral("户籍人口"), QStringLiteral("短板数"),
-                        QStringLiteral("主要短板")};
+            t.header = {QStringLiteral("序"),       QStringLiteral("村名"),   QStringLiteral("村类别"),
+                        QStringLiteral("户籍人口"), QStringLiteral("短板数"), QStringLiteral("主要短板")};
             t.widths = {0.55, 1.2, 1.1, 1.1, 0.9, 2.9};
             t.align = {C, L, L, R, R, L};
             struct Rank {
@@ -633,8 +651,9 @@ struct PagePainter::Impl {
             });
             int i = 0;
             for (const auto& r : ranks)
-                t.rows.push_back({QString::number(++i), qs(r.v->name), enumTitle("village_status", r.v->status), qs(groupDigits(r.v->population)),
-                                  QString::number(r.gaps), r.missing.isEmpty() ? QStringLiteral("无") : r.missing});
+                t.rows.push_back({QString::number(++i), qs(r.v->name), enumTitle("village_status", r.v->status),
+                                  qs(groupDigits(r.v->population)), QString::number(r.gaps),
+                                  r.missing.isEmpty() ? QStringLiteral("无") : r.missing});
         } else if (f.source == "gaps") {  // township pages: gaps by kind
             t.header = {QStringLiteral("短板"), QStringLiteral("涉及村数"), QStringLiteral("影响人口")};
             t.widths = {2.2, 0.8, 1};
@@ -656,7 +675,8 @@ struct PagePainter::Impl {
     }
 };
 
-PagePainter::PagePainter(const Layout& layout, const FrameStyles& styles, std::shared_ptr<const render::MapData> data, const AtlasData& atlas)
+PagePainter::PagePainter(const Layout& layout, const FrameStyles& styles, std::shared_ptr<const render::MapData> data,
+                         const AtlasData& atlas)
     : m(std::make_unique<Impl>(Impl{layout, styles, std::move(data), atlas, {}, nullptr, {}, {}, {}})) {
     for (const auto& s : styles.styles) m->renderers.push_back(s ? std::make_unique<render::MapRenderer>(*s, m->data) : nullptr);
     m->coverRenderer = std::make_unique<render::MapRenderer>(*styles.cover, m->data);
@@ -687,7 +707,9 @@ QStringList PagePainter::drawFeaturePage(QPainter& p, size_t index, int pageNumb
     QStringList warnings;
     p.fillRect(QRectF(QPointF(0, 0), pagePx), Qt::white);
     std::map<std::string, Impl::MapDone> maps;
-    const auto rectOf = [&](const Frame& f) { return QRectF(f.rectMm.x() * mm, f.rectMm.y() * mm, f.rectMm.width() * mm, f.rectMm.height() * mm); };
+    const auto rectOf = [&](const Frame& f) {
+        return QRectF(f.rectMm.x() * mm, f.rectMm.y() * mm, f.rectMm.width() * mm, f.rectMm.height() * mm);
+    };
     // Boxes first (backgrounds), then maps, then everything drawn over or beside them.
     for (const auto& f : layout.frames)
         if (f.type == FrameType::Box) {
@@ -715,16 +737,21 @@ QStringList PagePainter::drawFeaturePage(QPainter& p, size_t index, int pageNumb
         const QRectF r = rectOf(f);
         switch (f.type) {
             case FrameType::Map:
-            case FrameType::Box: break;
-            case FrameType::Overview:
-                m->drawOverview(p, *m->renderers[i], r, f.margin, f.highlight ? &page : nullptr, firstMap ? &firstMap->view : nullptr, dpi, vector,
-                                f.frameBorder);
+            case FrameType::Box:
                 break;
-            case FrameType::Text: drawTextBox(p, r, m->expand(f.text, page, pageNumber), f.sizeMm, f.bold, f.align, f.color, dpi); break;
+            case FrameType::Overview:
+                m->drawOverview(p, *m->renderers[i], r, f.margin, f.highlight ? &page : nullptr, firstMap ? &firstMap->view : nullptr, dpi,
+                                vector, f.frameBorder);
+                break;
+            case FrameType::Text:
+                drawTextBox(p, r, m->expand(f.text, page, pageNumber), f.sizeMm, f.bold, f.align, f.color, dpi);
+                break;
             case FrameType::PageNumber:
                 drawTextBox(p, r, m->expand(f.text, page, pageNumber), f.sizeMm, f.bold, f.align, f.color, dpi, false);
                 break;
-            case FrameType::Footer: drawTextBox(p, r, m->footerText(f, &page, pageNumber), f.sizeMm, f.bold, f.align, f.color, dpi); break;
+            case FrameType::Footer:
+                drawTextBox(p, r, m->footerText(f, &page, pageNumber), f.sizeMm, f.bold, f.align, f.color, dpi);
+                break;
             case FrameType::Legend: {
                 const auto& md = maps.at(f.map);
                 drawFittedLegend(p, *md.renderer, md.report, r, dpi, vector);
@@ -746,7 +773,8 @@ QStringList PagePainter::drawFeaturePage(QPainter& p, size_t index, int pageNumb
                     std::vector<QString> items;
                     if (auto it = m->atlas.gaps.find(page.code); it != m->atlas.gaps.end()) {
                         auto rows = it->second;
-                        std::stable_sort(rows.begin(), rows.end(), [](const GapRow& a, const GapRow& b) { return a.population > b.population; });
+                        std::stable_sort(rows.begin(), rows.end(),
+                                         [](const GapRow& a, const GapRow& b) { return a.population > b.population; });
                         for (const auto& g : rows) items.push_back(qs(g.sentence.empty() ? g.missing : g.sentence));
                     }
                     drawParagraphs(p, r, qs(f.title), items, QStringLiteral("对照各项标准均已达标。"), f.sizeMm, dpi);
@@ -766,7 +794,9 @@ QStringList PagePainter::drawFeaturePage(QPainter& p, size_t index, int pageNumb
                 std::vector<std::pair<QString, long long>> bars;
                 if (!counts.empty())
                     if (const Enumeration* e = findEnumeration("household_cause"))
-                        for (const auto& v : e->values) bars.emplace_back(qs(std::string(v.titleZh)), counts.count(std::string(v.code)) ? counts[std::string(v.code)] : 0);
+                        for (const auto& v : e->values)
+                            bars.emplace_back(qs(std::string(v.titleZh)),
+                                              counts.count(std::string(v.code)) ? counts[std::string(v.code)] : 0);
                 drawHouseholdBars(p, r, qs(f.title), bars, f.sizeMm, dpi);
                 break;
             }
@@ -813,12 +843,15 @@ void PagePainter::drawCover(QPainter& p, const QString& title, int featurePages,
     p.restore();
     const QString kindWord = m->atlas.kind == PageKind::Villages    ? QStringLiteral("村")
                              : m->atlas.kind == PageKind::Townships ? QStringLiteral("乡镇")
-                                                                     : QStringLiteral("安置点");
+                                                                    : QStringLiteral("安置点");
     QStringList lines;
     lines << QStringLiteral("共 %1 个%2，每%2一页").arg(featurePages).arg(kindWord);
-    lines << QStringLiteral("数据日期：%1    坐标系：CGCS2000 / 3度带高斯-克吕格投影（EPSG:%2）").arg(qs(m->atlas.dataDate)).arg(m->data->epsg());
+    lines << QStringLiteral("数据日期：%1    坐标系：CGCS2000 / 3度带高斯-克吕格投影（EPSG:%2）")
+                 .arg(qs(m->atlas.dataDate))
+                 .arg(m->data->epsg());
     lines << QStringLiteral("制图：RuralAtlas    生成日期：%1").arg(QDate::currentDate().toString(QStringLiteral("yyyy年M月d日")));
-    drawTextBox(p, QRectF(left, mapBottom + 6 * mm, w, 22 * mm), lines.join('\n'), 3.6, false, Qt::AlignHCenter | Qt::AlignTop, Qt::black, dpi);
+    drawTextBox(p, QRectF(left, mapBottom + 6 * mm, w, 22 * mm), lines.join('\n'), 3.6, false, Qt::AlignHCenter | Qt::AlignTop, Qt::black,
+                dpi);
     if (m->atlas.synthetic)
         drawTextBox(p, QRectF(left, bottom - 12 * mm, w, 8 * mm), QStringLiteral("【合成演示数据，非真实数据，不得用于实际决策】"), 4, true,
                     Qt::AlignHCenter | Qt::AlignVCenter, QColor(0xc6, 0x28, 0x28), dpi);
@@ -831,15 +864,16 @@ int PagePainter::contentsLinesPerPage() const {
     return std::max(5, int(usable / 6.0));
 }
 
-std::vector<std::pair<QRectF, int>> PagePainter::drawContents(QPainter& p, const std::vector<ContentsLine>& lines, size_t first, size_t last, int n,
-                                                              int total, QSizeF pagePx, double dpi) {
+std::vector<std::pair<QRectF, int>> PagePainter::drawContents(QPainter& p, const std::vector<ContentsLine>& lines, size_t first,
+                                                              size_t last, int n, int total, QSizeF pagePx, double dpi) {
     const double mm = dpi / 25.4;
     const Layout& L = m->layout;
     p.fillRect(QRectF(QPointF(0, 0), pagePx), Qt::white);
     const double left = L.marginsMm[3], right = L.pageMm.width() - L.marginsMm[1], top = L.marginsMm[0];
     const double w = right - left;
-    drawTextBox(p, QRectF(left * mm, top * mm, w * mm, 14 * mm), total > 1 ? QStringLiteral("目  录（%1/%2）").arg(n).arg(total) : QStringLiteral("目  录"), 7,
-                true, Qt::AlignHCenter | Qt::AlignVCenter, QColor(0x1a, 0x3c, 0x6e), dpi);
+    drawTextBox(p, QRectF(left * mm, top * mm, w * mm, 14 * mm),
+                total > 1 ? QStringLiteral("目  录（%1/%2）").arg(n).arg(total) : QStringLiteral("目  录"), 7, true,
+                Qt::AlignHCenter | Qt::AlignVCenter, QColor(0x1a, 0x3c, 0x6e), dpi);
     const Fonts& fonts = Fonts::instance();
     const QFont font = fonts.font(3.2, dpi), bold = fonts.font(3.4, dpi, true);
     const QFontMetricsF fm(font, p.device());
@@ -872,8 +906,8 @@ std::vector<std::pair<QRectF, int>> PagePainter::drawContents(QPainter& p, const
     p.restore();
     Frame footer;
     footer.type = FrameType::Footer;
-    drawTextBox(p, QRectF(left * mm, (L.pageMm.height() - L.marginsMm[2] - 6) * mm, w * mm, 6 * mm), m->footerText(footer, nullptr, 0), 2.4, false,
-                Qt::AlignLeft | Qt::AlignVCenter, Qt::black, dpi);
+    drawTextBox(p, QRectF(left * mm, (L.pageMm.height() - L.marginsMm[2] - 6) * mm, w * mm, 6 * mm), m->footerText(footer, nullptr, 0), 2.4,
+                false, Qt::AlignLeft | Qt::AlignVCenter, Qt::black, dpi);
     return links;
 }
 

@@ -27,7 +27,7 @@ void bindFrameStyles(const FrameStyles& styles, const render::MapData& data);
 // One contents line.
 struct ContentsLine {
     QString text;
-    int page = 0;        // 1-based page number printed (0 = a heading without a page)
+    int page = 0;  // 1-based page number printed (0 = a heading without a page)
     bool heading = false;
 };
 

@@ -170,9 +170,12 @@ void copyRenumbered(std::string& out, std::string_view body, const std::map<int,
             int nest = 0;
             const size_t s = i;
             do {
-                if (body[i] == '\\') ++i;
-                else if (body[i] == '(') ++nest;
-                else if (body[i] == ')') --nest;
+                if (body[i] == '\\')
+                    ++i;
+                else if (body[i] == '(')
+                    ++nest;
+                else if (body[i] == ')')
+                    --nest;
                 ++i;
             } while (i < body.size() && nest > 0);
             out.append(body.substr(s, i - s));
@@ -217,7 +220,8 @@ void copyRenumbered(std::string& out, std::string_view body, const std::map<int,
         if (c == '/' && depth == 1 && dropAnnots && body.compare(i, 7, "/Annots") == 0 && isDelim(body[i + 7])) {
             size_t e = i + 7;
             while (e < body.size() && isWhite(body[e])) ++e;
-            if (e < body.size() && body[e] == '[') e = body.find(']', e) + 1;
+            if (e < body.size() && body[e] == '[')
+                e = body.find(']', e) + 1;
             else
                 for (int k = 0; k < 3; ++k) {
                     while (e < body.size() && isWhite(body[e])) ++e;
@@ -323,7 +327,7 @@ int pdfPageCount(const std::string& path) {
 void bindPdf(const std::vector<std::string>& parts, const std::string& out, const BookInfo& info) {
     Writer w(out);
     const int pagesRoot = w.reserve();
-    std::vector<int> allPages;           // new object numbers
+    std::vector<int> allPages;  // new object numbers
     std::vector<std::string> mediaBoxes;
     // Which pages get links: their annotation objects are written after the parts.
     std::map<int, std::vector<const PageLink*>> linksByPage;
@@ -412,7 +416,8 @@ void bindPdf(const std::vector<std::string>& parts, const std::string& out, cons
         const double k = 72.0 / 25.4, h = box[3];
         const QRectF& r = l->rectMm;
         w.object(n, "<< /Type /Annot /Subtype /Link /Border [0 0 0] /Rect [" + fmt(r.left() * k) + " " + fmt(h - r.bottom() * k) + " " +
-                        fmt(r.right() * k) + " " + fmt(h - r.top() * k) + "] /Dest [" + pageRef(l->targetPage) + " /XYZ null null null] >>");
+                        fmt(r.right() * k) + " " + fmt(h - r.top() * k) + "] /Dest [" + pageRef(l->targetPage) +
+                        " /XYZ null null null] >>");
     }
     // Page tree.
     std::string kids;
@@ -442,7 +447,8 @@ void bindPdf(const std::vector<std::string>& parts, const std::string& out, cons
                 if (!e.children.empty()) {
                     auto [first, last, count] = writeLevel(e.children, nums[i]);
                     // Negative count: the group starts closed (a 300-village book stays readable).
-                    o += " /First " + std::to_string(first) + " 0 R /Last " + std::to_string(last) + " 0 R /Count -" + std::to_string(count);
+                    o +=
+                        " /First " + std::to_string(first) + " 0 R /Last " + std::to_string(last) + " 0 R /Count -" + std::to_string(count);
                 }
                 w.object(nums[i], o + " >>");
             }
@@ -454,11 +460,13 @@ void bindPdf(const std::vector<std::string>& parts, const std::string& out, cons
     }
     const int catalog = w.reserve();
     w.object(catalog, "<< /Type /Catalog /Pages " + std::to_string(pagesRoot) + " 0 R" +
-                          (outlineRoot ? " /Outlines " + std::to_string(outlineRoot) + " 0 R /PageMode /UseOutlines" : std::string()) + " >>");
+                          (outlineRoot ? " /Outlines " + std::to_string(outlineRoot) + " 0 R /PageMode /UseOutlines" : std::string()) +
+                          " >>");
     const int infoObj = w.reserve();
     const std::string date = QDateTime::currentDateTimeUtc().toString("yyyyMMddHHmmss").toStdString();
     w.object(infoObj, "<< /Title " + pdfText(info.title) + " /Subject " + pdfText(info.subject) + " /Creator " + pdfText("RuralAtlas") +
-                          " /Producer " + pdfText("RuralAtlas atlas (Qt PDF parts bound by RuralAtlas)") + " /CreationDate (D:" + date + "Z) >>");
+                          " /Producer " + pdfText("RuralAtlas atlas (Qt PDF parts bound by RuralAtlas)") + " /CreationDate (D:" + date +
+                          "Z) >>");
     w.finish(catalog, infoObj);
 }
 

@@ -12,11 +12,14 @@ namespace ruralatlas::cli {
 std::string CommandSpec::help() const {
     std::ostringstream out;
     out << "用法 / usage: ruralatlas " << name << " " << usage << " [options]\n\n"
-        << summaryZh << "\n" << summaryEn << "\n\n选项 / options:\n";
+        << summaryZh << "\n"
+        << summaryEn << "\n\n选项 / options:\n";
     for (const auto& o : options) {
         std::string left = "  --" + o.name + (o.takesValue ? " " + o.metavar : "");
-        if (left.size() < 30) left.resize(30, ' ');
-        else left += "  ";
+        if (left.size() < 30)
+            left.resize(30, ' ');
+        else
+            left += "  ";
         out << left << o.help << (o.repeatable ? " (repeatable)" : "") << "\n";
     }
     out << "  --help                      this help\n";
@@ -56,7 +59,8 @@ Args::Args(const CommandSpec& spec, const std::vector<std::string>& tokens) : m_
     if (static_cast<int>(m_positional.size()) < spec.minPositional)
         throw UsageError("missing argument: ruralatlas " + spec.name + " " + spec.usage);
     if (static_cast<int>(m_positional.size()) > spec.maxPositional)
-        throw UsageError("unexpected argument '" + m_positional[spec.maxPositional] + "' (usage: ruralatlas " + spec.name + " " + spec.usage + ")");
+        throw UsageError("unexpected argument '" + m_positional[spec.maxPositional] + "' (usage: ruralatlas " + spec.name + " " +
+                         spec.usage + ")");
 }
 
 std::optional<std::string> Args::value(const std::string& name) const {
@@ -89,8 +93,7 @@ long long Args::integer(const std::string& name, long long fallback, long long m
         used = 0;
     }
     if (used == 0 || used != v->size()) throw UsageError("--" + name + " must be a whole number, not '" + *v + "'");
-    if (n < min || n > max)
-        throw UsageError("--" + name + " must be between " + std::to_string(min) + " and " + std::to_string(max));
+    if (n < min || n > max) throw UsageError("--" + name + " must be between " + std::to_string(min) + " and " + std::to_string(max));
     return n;
 }
 

@@ -8,7 +8,7 @@
 namespace ruralatlas::cli {
 
 struct OptionSpec {
-    std::string name;      // without the leading "--"
+    std::string name;  // without the leading "--"
     bool takesValue = true;
     bool repeatable = false;
     std::string help;
@@ -19,7 +19,7 @@ struct CommandSpec {
     std::string name;
     std::string summaryZh;
     std::string summaryEn;
-    std::string usage;     // positional part, e.g. "PROJECT FILE"
+    std::string usage;  // positional part, e.g. "PROJECT FILE"
     int minPositional = 0;
     int maxPositional = 0;
     std::vector<OptionSpec> options;

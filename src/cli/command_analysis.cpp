@@ -26,21 +26,25 @@ Command analysisCommand(const analysis::Analysis& a) {
         }
         if (p.required) help += " (required)";
         spec.options.push_back({p.name, p.type != analysis::ParamType::Flag, false, help,
-                                p.type == analysis::ParamType::OutputPath ? "FILE" : p.type == analysis::ParamType::Choice ? "CHOICE" : "VALUE"});
+                                p.type == analysis::ParamType::OutputPath ? "FILE"
+                                : p.type == analysis::ParamType::Choice   ? "CHOICE"
+                                                                          : "VALUE"});
     }
     spec.options.push_back({"json", false, false, "print the summary as JSON on stdout"});
     return {spec, [&a](const Args& args) {
-        std::map<std::string, std::string> raw;
-        for (const auto& p : a.spec().params)
-            if (auto v = args.value(p.name)) raw[p.name] = p.type == analysis::ParamType::Flag ? "1" : *v;
-        const auto values = analysis::ParamValues::validate(a.spec(), raw);
-        ProgressBar bar(a.spec().name);
-        Feedback fb([&bar](double f, const std::string& st) { bar.update(f, st); });
-        const auto result = host::runAnalysis(a, args.positional()[0], values, fb);
-        if (args.has("json")) std::printf("%s\n", result.summaryJson.c_str());
-        else std::printf("%s", result.summaryText.c_str());
-        return 0;
-    }};
+                std::map<std::string, std::string> raw;
+                for (const auto& p : a.spec().params)
+                    if (auto v = args.value(p.name)) raw[p.name] = p.type == analysis::ParamType::Flag ? "1" : *v;
+                const auto values = analysis::ParamValues::validate(a.spec(), raw);
+                ProgressBar bar(a.spec().name);
+                Feedback fb([&bar](double f, const std::string& st) { bar.update(f, st); });
+                const auto result = host::runAnalysis(a, args.positional()[0], values, fb);
+                if (args.has("json"))
+                    std::printf("%s\n", result.summaryJson.c_str());
+                else
+                    std::printf("%s", result.summaryText.c_str());
+                return 0;
+            }};
 }
 
 }  // namespace ruralatlas::cli

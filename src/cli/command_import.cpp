@@ -8,50 +8,55 @@
 namespace ruralatlas::cli {
 
 Command importCommand() {
-    CommandSpec spec{"import", "导入数据（GPKG/SHP/GeoJSON/KML/CSV/XLSX，台账挂接）",
-                     "Import GeoPackage, Shapefile, GeoJSON, KML, CSV or XLSX into a layer; join ledgers onto villages",
-                     "PROJECT FILE --into LAYER", 2, 2,
-                     {{"into", true, false, "target layer (villages, facilities, roads, ..., or dem for a DEM raster such as SRTM GeoTIFF)", "LAYER"},
-                      {"layer", true, false, "source layer when the file has several", "NAME"},
-                      {"source-crs", true, false, "source CRS: EPSG:n, WKT or PROJ string, or gcj02 / bd09 for web-map coordinates", "CRS"},
-                      {"encoding", true, false, "text encoding of a DBF or CSV (default: detected): UTF-8, GBK, GB18030", "ENC"},
-                      {"field", true, true, "map a target field to a source column (also lon=, lat=, wkt=, township=)", "TARGET=SOURCE"},
-                      {"skip-bad-rows", false, false, "import the good rows and list the bad ones instead of failing"},
-                      {"swap-xy", false, false, "the coordinates are latitude first"},
-                      {"allow-outside", false, false, "import even when no feature lies in the county"}}};
+    CommandSpec spec{
+        "import",
+        "导入数据（GPKG/SHP/GeoJSON/KML/CSV/XLSX，台账挂接）",
+        "Import GeoPackage, Shapefile, GeoJSON, KML, CSV or XLSX into a layer; join ledgers onto villages",
+        "PROJECT FILE --into LAYER",
+        2,
+        2,
+        {{"into", true, false, "target layer (villages, facilities, roads, ..., or dem for a DEM raster such as SRTM GeoTIFF)", "LAYER"},
+         {"layer", true, false, "source layer when the file has several", "NAME"},
+         {"source-crs", true, false, "source CRS: EPSG:n, WKT or PROJ string, or gcj02 / bd09 for web-map coordinates", "CRS"},
+         {"encoding", true, false, "text encoding of a DBF or CSV (default: detected): UTF-8, GBK, GB18030", "ENC"},
+         {"field", true, true, "map a target field to a source column (also lon=, lat=, wkt=, township=)", "TARGET=SOURCE"},
+         {"skip-bad-rows", false, false, "import the good rows and list the bad ones instead of failing"},
+         {"swap-xy", false, false, "the coordinates are latitude first"},
+         {"allow-outside", false, false, "import even when no feature lies in the county"}}};
     return {spec, [](const Args& a) {
-        io::ImportOptions o;
-        o.project = a.positional()[0];
-        o.source = a.positional()[1];
-        o.into = a.require("into");
-        o.sourceLayer = a.value("layer").value_or("");
-        o.sourceCrs = a.value("source-crs").value_or("");
-        o.encoding = a.value("encoding").value_or("");
-        for (const auto& f : a.values("field")) {
-            const auto eq = f.find('=');
-            if (eq == std::string::npos || eq == 0 || eq + 1 == f.size()) throw UsageError("--field takes TARGET=SOURCE, not '" + f + "'");
-            o.fields.emplace_back(f.substr(0, eq), f.substr(eq + 1));
-        }
-        o.skipBadRows = a.has("skip-bad-rows");
-        o.swapXY = a.has("swap-xy");
-        o.allowOutside = a.has("allow-outside");
-        ProgressBar bar("import");
-        Feedback fb([&bar](double f, const std::string& s) { bar.update(f, s); });
-        const auto r = io::importFile(o, fb);
-        if (r.mode == "raster")
-            std::printf("imported %s into dem: %s\n", o.source.c_str(), r.warnings.empty() ? "" : r.warnings.front().c_str());
-        else if (r.mode == "join")
-            std::printf("joined %s onto %s: %lld rows read, %lld villages updated, %zu rows unmatched (encoding %s)\n",
-                        o.source.c_str(), o.into.c_str(), r.read, r.updated, r.unmatched.size(), r.encoding.c_str());
-        else
-            std::printf("imported %s into %s: %lld rows read, %lld features written, %zu rows skipped (CRS %s, encoding %s)\n",
-                        o.source.c_str(), o.into.c_str(), r.read, r.inserted, r.badRows.size(), r.crs.c_str(), r.encoding.c_str());
-        for (const auto& b : r.badRows) std::printf("  skipped %s\n", b.c_str());
-        for (const auto& u : r.unmatched) std::printf("  unmatched %s\n", u.c_str());
-        if (r.mode != "raster")
-            for (const auto& w : r.warnings) std::fprintf(stderr, "warning: %s: %s\n", o.source.c_str(), w.c_str());
-        return 0;
-    }};
+                io::ImportOptions o;
+                o.project = a.positional()[0];
+                o.source = a.positional()[1];
+                o.into = a.require("into");
+                o.sourceLayer = a.value("layer").value_or("");
+                o.sourceCrs = a.value("source-crs").value_or("");
+                o.encoding = a.value("encoding").value_or("");
+                for (const auto& f : a.values("field")) {
+                    const auto eq = f.find('=');
+                    if (eq == std::string::npos || eq == 0 || eq + 1 == f.size())
+                        throw UsageError("--field takes TARGET=SOURCE, not '" + f + "'");
+                    o.fields.emplace_back(f.substr(0, eq), f.substr(eq + 1));
+                }
+                o.skipBadRows = a.has("skip-bad-rows");
+                o.swapXY = a.has("swap-xy");
+                o.allowOutside = a.has("allow-outside");
+                ProgressBar bar("import");
+                Feedback fb([&bar](double f, const std::string& s) { bar.update(f, s); });
+                const auto r = io::importFile(o, fb);
+                if (r.mode == "raster")
+                    std::printf("imported %s into dem: %s\n", o.source.c_str(), r.warnings.empty() ? "" : r.warnings.front().c_str());
+                else if (r.mode == "join")
+                    std::printf("joined %s onto %s: %lld rows read, %lld villages updated, %zu rows unmatched (encoding %s)\n",
+                                o.source.c_str(), o.into.c_str(), r.read, r.updated, r.unmatched.size(), r.encoding.c_str());
+                else
+                    std::printf("imported %s into %s: %lld rows read, %lld features written, %zu rows skipped (CRS %s, encoding %s)\n",
+                                o.source.c_str(), o.into.c_str(), r.read, r.inserted, r.badRows.size(), r.crs.c_str(), r.encoding.c_str());
+                for (const auto& b : r.badRows) std::printf("  skipped %s\n", b.c_str());
+                for (const auto& u : r.unmatched) std::printf("  unmatched %s\n", u.c_str());
+                if (r.mode != "raster")
+                    for (const auto& w : r.warnings) std::fprintf(stderr, "warning: %s: %s\n", o.source.c_str(), w.c_str());
+                return 0;
+            }};
 }
 
 }  // namespace ruralatlas::cli

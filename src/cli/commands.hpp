@@ -23,6 +23,7 @@ Command validateCommand();
 Command countyFromCodesCommand();
 Command renderCommand();
 Command atlasCommand(const analysis::Registry& registry);
+Command pluginsCommand(const analysis::Registry& registry);
 Command analysisCommand(const analysis::Analysis& analysis);
 
 }  // namespace ruralatlas::cli

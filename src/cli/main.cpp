@@ -11,9 +11,10 @@ using namespace ruralatlas;
 
 namespace {
 std::vector<cli::Command> allCommands(const analysis::Registry& registry) {
-    std::vector<cli::Command> out = {cli::initCommand(),   cli::infoCommand(),   cli::validateCommand(),       cli::demoCommand(),
-                                     cli::importCommand(), cli::exportCommand(), cli::countyFromCodesCommand(), cli::renderCommand(),
-                                     cli::atlasCommand(registry)};
+    std::vector<cli::Command> out = {
+        cli::initCommand(),          cli::infoCommand(),           cli::validateCommand(),        cli::demoCommand(),
+        cli::importCommand(),        cli::exportCommand(),         cli::countyFromCodesCommand(), cli::renderCommand(),
+        cli::atlasCommand(registry), cli::pluginsCommand(registry)};
     for (const auto* a : registry.all()) out.push_back(cli::analysisCommand(*a));
     return out;
 }

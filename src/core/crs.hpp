@@ -12,7 +12,7 @@ constexpr int kLastGkZone = 45;   // 135°E
 // The 3-degree zone whose central meridian is nearest to `longitude` (degrees east),
 // clamped to the zones that cover China.
 int gaussKrugerZone(double longitude);
-int gaussKrugerEpsg(int zone);            // 4509 + zone
+int gaussKrugerEpsg(int zone);  // 4509 + zone
 double gaussKrugerCentralMeridian(int zone);
 // EPSG code of the zone for a longitude (what `init` picks when --crs is not given).
 int gaussKrugerEpsgForLongitude(double longitude);

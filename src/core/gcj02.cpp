@@ -45,9 +45,7 @@ LonLat invert(LonLat target, Forward forward) {
 }
 }  // namespace
 
-bool isOutsideChina(LonLat p) {
-    return p.lon < 72.004 || p.lon > 137.8347 || p.lat < 0.8293 || p.lat > 55.8271;
-}
+bool isOutsideChina(LonLat p) { return p.lon < 72.004 || p.lon > 137.8347 || p.lat < 0.8293 || p.lat > 55.8271; }
 
 LonLat wgs84ToGcj02(LonLat wgs) {
     if (isOutsideChina(wgs)) return wgs;

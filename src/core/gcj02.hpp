@@ -21,7 +21,7 @@ bool isOutsideChina(LonLat p);
 LonLat wgs84ToGcj02(LonLat wgs);
 LonLat gcj02ToWgs84(LonLat gcj);  // iterative inverse
 LonLat gcj02ToBd09(LonLat gcj);
-LonLat bd09ToGcj02(LonLat bd);    // iterative inverse
+LonLat bd09ToGcj02(LonLat bd);  // iterative inverse
 LonLat wgs84ToBd09(LonLat wgs);
 LonLat bd09ToWgs84(LonLat bd);
 

@@ -16,12 +16,18 @@ const JsonValue* JsonValue::find(std::string_view key) const {
 
 const char* JsonValue::typeName(Type type) {
     switch (type) {
-        case Type::Null: return "null";
-        case Type::Bool: return "a boolean";
-        case Type::Number: return "a number";
-        case Type::String: return "a string";
-        case Type::Array: return "an array";
-        case Type::Object: return "an object";
+        case Type::Null:
+            return "null";
+        case Type::Bool:
+            return "a boolean";
+        case Type::Number:
+            return "a number";
+        case Type::String:
+            return "a string";
+        case Type::Array:
+            return "an array";
+        case Type::Object:
+            return "an object";
     }
     return "?";
 }
@@ -165,10 +171,14 @@ private:
         for (int i = 0; i < 4; ++i) {
             const char h = m_text[m_pos++];
             cp <<= 4;
-            if (h >= '0' && h <= '9') cp |= unsigned(h - '0');
-            else if (h >= 'a' && h <= 'f') cp |= unsigned(h - 'a' + 10);
-            else if (h >= 'A' && h <= 'F') cp |= unsigned(h - 'A' + 10);
-            else fail("bad \\u escape");
+            if (h >= '0' && h <= '9')
+                cp |= unsigned(h - '0');
+            else if (h >= 'a' && h <= 'f')
+                cp |= unsigned(h - 'a' + 10);
+            else if (h >= 'A' && h <= 'F')
+                cp |= unsigned(h - 'A' + 10);
+            else
+                fail("bad \\u escape");
         }
         return cp;
     }
@@ -188,14 +198,30 @@ private:
             if (m_pos >= m_text.size()) fail("unterminated string");
             const char e = m_text[m_pos++];
             switch (e) {
-                case '"': out += '"'; break;
-                case '\\': out += '\\'; break;
-                case '/': out += '/'; break;
-                case 'b': out += '\b'; break;
-                case 'f': out += '\f'; break;
-                case 'n': out += '\n'; break;
-                case 'r': out += '\r'; break;
-                case 't': out += '\t'; break;
+                case '"':
+                    out += '"';
+                    break;
+                case '\\':
+                    out += '\\';
+                    break;
+                case '/':
+                    out += '/';
+                    break;
+                case 'b':
+                    out += '\b';
+                    break;
+                case 'f':
+                    out += '\f';
+                    break;
+                case 'n':
+                    out += '\n';
+                    break;
+                case 'r':
+                    out += '\r';
+                    break;
+                case 't':
+                    out += '\t';
+                    break;
                 case 'u': {
                     unsigned cp = hex4();
                     if (cp >= 0xD800 && cp < 0xDC00 && m_text.substr(m_pos, 2) == "\\u") {
@@ -206,7 +232,8 @@ private:
                     appendUtf8(out, cp);
                     break;
                 }
-                default: fail(std::string("bad escape \\") + e);
+                default:
+                    fail(std::string("bad escape \\") + e);
             }
         }
         return out;

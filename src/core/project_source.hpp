@@ -64,7 +64,8 @@ public:
 protected:
     // What an adapter implements for the readers above (kept apart so callers get the defaults).
     virtual std::vector<Village> readVillages(VillageFields fields, const FidRange* range) = 0;
-    virtual std::vector<Facility> readFacilities(const std::string& kind, const std::vector<std::string>& statuses, const FidRange* range) = 0;
+    virtual std::vector<Facility> readFacilities(const std::string& kind, const std::vector<std::string>& statuses,
+                                                 const FidRange* range) = 0;
     virtual std::vector<Road> readRoads(const FidRange* range) = 0;
 };
 

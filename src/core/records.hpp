@@ -2,10 +2,6 @@
 // project CRS. Plain values: no GDAL, no Qt. `XY` is registered as a Boost.Geometry point, so
 // the R-trees and distance functions take it as it is.
 #pragma once
-#include <optional>
-#include <string>
-#include <vector>
-
 #include <boost/geometry/core/access.hpp>
 #include <boost/geometry/core/coordinate_dimension.hpp>
 #include <boost/geometry/core/coordinate_system.hpp>
@@ -14,6 +10,9 @@
 #include <boost/geometry/core/tag.hpp>
 #include <boost/geometry/core/tags.hpp>
 #include <boost/geometry/geometries/register/point.hpp>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace ruralatlas {
 

@@ -27,10 +27,14 @@ ResultTable ResultTableBuilder::build() && {
             std::visit(
                 [&](const auto& x) {
                     using T = std::decay_t<decltype(x)>;
-                    if constexpr (std::is_same_v<T, std::monostate>) sink.null();
-                    else if constexpr (std::is_same_v<T, long long>) sink.integer(x);
-                    else if constexpr (std::is_same_v<T, double>) sink.real(x);
-                    else sink.text(x);
+                    if constexpr (std::is_same_v<T, std::monostate>)
+                        sink.null();
+                    else if constexpr (std::is_same_v<T, long long>)
+                        sink.integer(x);
+                    else if constexpr (std::is_same_v<T, double>)
+                        sink.real(x);
+                    else
+                        sink.text(x);
                 },
                 v);
     };

@@ -33,7 +33,7 @@ struct FieldDef {
     std::string_view enumeration;  // name of an Enumeration, or empty
     std::optional<double> min;     // inclusive range for numbers
     std::optional<double> max;
-    int width = 0;                 // text width hint (0 = unbounded)
+    int width = 0;  // text width hint (0 = unbounded)
 };
 
 struct LayerDef {

@@ -14,8 +14,8 @@ struct Standard {
     std::string measure;  // distance_m | minutes | rate | count
     std::string mode;     // straight | road | walk | none
     std::optional<double> threshold;
-    std::string title;    // Chinese one-line description
-    std::string source;   // where the figure comes from
+    std::string title;   // Chinese one-line description
+    std::string source;  // where the figure comes from
 };
 
 const std::vector<Standard>& defaultStandards();

@@ -16,11 +16,24 @@ bool isValidUtf8(std::string_view s) {
         int extra;
         unsigned min;
         unsigned cp;
-        if (c < 0x80) { ++i; continue; }
-        if ((c & 0xE0) == 0xC0) { extra = 1; min = 0x80; cp = c & 0x1F; }
-        else if ((c & 0xF0) == 0xE0) { extra = 2; min = 0x800; cp = c & 0x0F; }
-        else if ((c & 0xF8) == 0xF0) { extra = 3; min = 0x10000; cp = c & 0x07; }
-        else return false;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        if ((c & 0xE0) == 0xC0) {
+            extra = 1;
+            min = 0x80;
+            cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            extra = 2;
+            min = 0x800;
+            cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            extra = 3;
+            min = 0x10000;
+            cp = c & 0x07;
+        } else
+            return false;
         for (int k = 1; k <= extra; ++k) {
             if (i + k >= n) return false;
             const auto d = static_cast<unsigned char>(s[i + k]);
@@ -38,10 +51,16 @@ bool isValidGb18030(std::string_view s) {
     const std::size_t n = s.size();
     while (i < n) {
         const auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x80) { ++i; continue; }
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
         if (c == 0x80 || c == 0xFF || i + 1 >= n) return false;
         const auto d = static_cast<unsigned char>(s[i + 1]);
-        if ((d >= 0x40 && d <= 0x7E) || (d >= 0x80 && d <= 0xFE)) { i += 2; continue; }
+        if ((d >= 0x40 && d <= 0x7E) || (d >= 0x80 && d <= 0xFE)) {
+            i += 2;
+            continue;
+        }
         if (d >= 0x30 && d <= 0x39) {
             if (i + 3 >= n) return false;
             const auto e = static_cast<unsigned char>(s[i + 2]);
@@ -58,7 +77,10 @@ bool isValidGb18030(std::string_view s) {
 TextEncoding detectEncoding(std::string_view bytes) {
     bool ascii = true;
     for (char c : bytes)
-        if (static_cast<unsigned char>(c) >= 0x80) { ascii = false; break; }
+        if (static_cast<unsigned char>(c) >= 0x80) {
+            ascii = false;
+            break;
+        }
     if (ascii) return TextEncoding::Ascii;
     if (isValidUtf8(bytes)) return TextEncoding::Utf8;
     if (isValidGb18030(bytes)) return TextEncoding::Gb18030;
@@ -68,9 +90,12 @@ TextEncoding detectEncoding(std::string_view bytes) {
 const char* encodingName(TextEncoding encoding) {
     switch (encoding) {
         case TextEncoding::Ascii:
-        case TextEncoding::Utf8: return "UTF-8";
-        case TextEncoding::Gb18030: return "GB18030";
-        case TextEncoding::Latin1: return "ISO-8859-1";
+        case TextEncoding::Utf8:
+            return "UTF-8";
+        case TextEncoding::Gb18030:
+            return "GB18030";
+        case TextEncoding::Latin1:
+            return "ISO-8859-1";
     }
     return "UTF-8";
 }
@@ -119,8 +144,10 @@ bool looksLikeMojibake(std::string_view utf8) {
     int latin = 0, cjk = 0;
     for (std::size_t i = 0; i < utf8.size(); ++i) {
         const auto c = static_cast<unsigned char>(utf8[i]);
-        if (c == 0xC2 || c == 0xC3) ++latin;
-        else if (c >= 0xE3 && c <= 0xE9) ++cjk;
+        if (c == 0xC2 || c == 0xC3)
+            ++latin;
+        else if (c >= 0xE3 && c <= 0xE9)
+            ++cjk;
     }
     return latin >= 2 && latin > cjk;
 }

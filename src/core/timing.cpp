@@ -1,10 +1,11 @@
 #include "core/timing.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <utility>
-#include <unistd.h>
 
 namespace ruralatlas {
 

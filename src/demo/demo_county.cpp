@@ -13,19 +13,20 @@
 #include "core/error.hpp"
 #include "demo/generate.hpp"
 #include "demo/names.hpp"
-#include "io/project.hpp"
 #include "io/proj_transform.hpp"
+#include "io/project.hpp"
 
 namespace ruralatlas::demo {
 
 namespace {
 // Where the synthetic county lies: the mountains of western Hunan (about 109.9°E, 29.0°N).
 constexpr double kCentreLon = 109.9, kCentreLat = 29.0;
-const int kProvinces[] = {43, 52, 53, 50, 51, 45, 36, 42, 61, 62, 35, 44, 41, 34, 14, 13, 21, 22, 23, 15, 32, 33, 37, 46, 54, 63, 64, 65, 11, 12, 31};
+const int kProvinces[] = {43, 52, 53, 50, 51, 45, 36, 42, 61, 62, 35, 44, 41, 34, 14, 13,
+                          21, 22, 23, 15, 32, 33, 37, 46, 54, 63, 64, 65, 11, 12, 31};
 
 std::string countyCode(int index, int total) {
     if (total == 1) return "433199";  // an unassigned code in 湘西州, so it is never taken for a real county
-    char buf[8];
+    char buf[16];
     const int province = kProvinces[(index / 1900) % 31];
     std::snprintf(buf, sizeof buf, "%02d%02d%02d", province, 1 + (index % 1900) / 50, 21 + index % 50);
     return buf;
@@ -235,8 +236,8 @@ void writeDem(const std::string& path, const Dem& dem, int epsg) {
     OGRSpatialReference srs;
     srs.importFromEPSG(epsg);
     src->SetSpatialRef(&srs);
-    if (src->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, dem.width, dem.height, const_cast<std::int16_t*>(dem.z.data()),
-                                        dem.width, dem.height, GDT_Int16, 0, 0) != CE_None)
+    if (src->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, dem.width, dem.height, const_cast<std::int16_t*>(dem.z.data()), dem.width,
+                                        dem.height, GDT_Int16, 0, 0) != CE_None)
         throw DataError({path, "dem"}, "cannot fill the DEM: " + io::lastGdalError());
     GDALDriver* gpkg = GetGDALDriverManager()->GetDriverByName("GPKG");
     CPLStringList opts;
@@ -345,11 +346,18 @@ DemoSummary writeDemoProject(const std::string& path, const DemoOptions& opt, Fe
                 }
                 writer.write(counties[i]);
                 County& c = counties[i];
-                c.villages.clear(); c.villages.shrink_to_fit();
-                c.facilities.clear(); c.facilities.shrink_to_fit();
-                c.roads.clear(); c.roads.shrink_to_fit();
-                c.households.clear(); c.households.shrink_to_fit();
-                c.parcels.clear(); c.constraints.clear(); c.projects.clear(); c.links.clear();
+                c.villages.clear();
+                c.villages.shrink_to_fit();
+                c.facilities.clear();
+                c.facilities.shrink_to_fit();
+                c.roads.clear();
+                c.roads.shrink_to_fit();
+                c.households.clear();
+                c.households.shrink_to_fit();
+                c.parcels.clear();
+                c.constraints.clear();
+                c.projects.clear();
+                c.links.clear();
                 {
                     std::lock_guard lock(m);
                     written = i + 1;
@@ -379,7 +387,8 @@ DemoSummary writeDemoProject(const std::string& path, const DemoOptions& opt, Fe
             for (std::size_t j : {i + 1, i + static_cast<std::size_t>(grid)}) {
                 if (j >= counties.size() || (j == i + 1 && gx == grid - 1)) continue;
                 ++link;  // apart from the call: the order arguments are evaluated in is unspecified
-                writer.writeRoad({counties[i].seatHint, counties[j].seatHint}, "RL" + std::to_string(link), "G" + std::to_string(100 + link % 900));
+                writer.writeRoad({counties[i].seatHint, counties[j].seatHint}, "RL" + std::to_string(link),
+                                 "G" + std::to_string(100 + link % 900));
             }
         }
         feedback.setProgress(0.9, "spatial index");

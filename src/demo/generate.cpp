@@ -50,8 +50,10 @@ struct Geos {
             OGRGeometry* o = OGRGeometryFactory::createFromGEOS(h, g);
             if (o) {
                 OGRGeometry* m = OGRGeometryFactory::forceToMultiPolygon(o);
-                if (m && m->getGeometryType() == wkbMultiPolygon && !m->IsEmpty()) out.reset(m);
-                else delete m;
+                if (m && m->getGeometryType() == wkbMultiPolygon && !m->IsEmpty())
+                    out.reset(m);
+                else
+                    delete m;
             }
         }
         GEOSGeom_destroy_r(h, g);
@@ -87,7 +89,8 @@ Line meander(Rng& rng, Pt a, Pt b, double step, double wiggle) {
     Line out;
     for (int i = 0; i <= n; ++i) {
         const double t = static_cast<double>(i) / n;
-        const double off = (i == 0 || i == n) ? 0 : amp * (std::sin(kPi * t) * (0.6 * std::sin(2 * kPi * t + p1) + 0.4 * std::sin(5 * kPi * t + p2)));
+        const double off =
+            (i == 0 || i == n) ? 0 : amp * (std::sin(kPi * t) * (0.6 * std::sin(2 * kPi * t + p1) + 0.4 * std::sin(5 * kPi * t + p2)));
         out.push_back({a.x + (b.x - a.x) * t + nx * off, a.y + (b.y - a.y) * t + ny * off});
     }
     out.back() = b;
@@ -192,11 +195,16 @@ Dem buildDem(const std::vector<County>& counties, std::uint64_t seed, double min
     double xmin = 1e300, ymin = 1e300, xmax = -1e300, ymax = -1e300;
     for (const auto& c : counties)
         for (const auto& p : c.outline) {
-            xmin = std::min(xmin, p.x); xmax = std::max(xmax, p.x);
-            ymin = std::min(ymin, p.y); ymax = std::max(ymax, p.y);
+            xmin = std::min(xmin, p.x);
+            xmax = std::max(xmax, p.x);
+            ymin = std::min(ymin, p.y);
+            ymax = std::max(ymax, p.y);
         }
     const double margin = 2000;
-    xmin -= margin; ymin -= margin; xmax += margin; ymax += margin;
+    xmin -= margin;
+    ymin -= margin;
+    xmax += margin;
+    ymax += margin;
     Dem dem;
     dem.cell = std::max(minCell, std::ceil(std::max(xmax - xmin, ymax - ymin) / maxCells));
     dem.x0 = std::floor(xmin / dem.cell) * dem.cell;
@@ -271,12 +279,14 @@ std::string pad(long long v, int width) {
     return buf;
 }
 
-const std::vector<std::string> kSectors = {"photovoltaic", "edible_fungi", "tea", "fruit", "nuts", "herbs", "livestock",
-                                           "poultry", "beekeeping", "aquaculture", "tourism", "ecommerce", "workshop", "processing"};
+const std::vector<std::string> kSectors = {"photovoltaic", "edible_fungi", "tea",         "fruit",   "nuts",      "herbs",    "livestock",
+                                           "poultry",      "beekeeping",   "aquaculture", "tourism", "ecommerce", "workshop", "processing"};
 const std::vector<double> kSectorWeights = {8, 10, 12, 12, 4, 8, 10, 6, 4, 3, 8, 4, 10, 6};
-const std::vector<std::string> kSectorZh = {"光伏电站", "食用菌基地", "茶叶基地", "精品水果基地", "坚果基地", "中药材基地", "生态养殖场",
-                                            "家禽养殖场", "中蜂养殖", "稻渔综合种养", "乡村旅游", "电商服务站", "扶贫车间", "农产品加工厂"};
-const std::vector<std::string> kCauses = {"illness", "disability", "education", "lack_labor", "lack_skills", "lack_capital", "disaster", "other"};
+const std::vector<std::string> kSectorZh = {"光伏电站",   "食用菌基地", "茶叶基地",   "精品水果基地", "坚果基地",
+                                            "中药材基地", "生态养殖场", "家禽养殖场", "中蜂养殖",     "稻渔综合种养",
+                                            "乡村旅游",   "电商服务站", "扶贫车间",   "农产品加工厂"};
+const std::vector<std::string> kCauses = {"illness",     "disability",   "education", "lack_labor",
+                                          "lack_skills", "lack_capital", "disaster",  "other"};
 const std::vector<double> kCauseWeights = {35, 15, 10, 12, 10, 8, 5, 5};
 }  // namespace
 
@@ -314,7 +324,10 @@ void populateCounty(County& c, const Dem& dem, std::uint64_t seed, int nVillages
         double bestScore = -1;
         for (std::size_t i = 0; i < riverPts.size(); ++i) {
             const double score = nearestSeat[i] * rng.uniform(0.8, 1.0);
-            if (score > bestScore && c.inside(riverPts[i], 0.92)) { bestScore = score; best = i; }
+            if (score > bestScore && c.inside(riverPts[i], 0.92)) {
+                bestScore = score;
+                best = i;
+            }
         }
         // Few rivers in a small county: fall back on random points inside.
         Pt s = riverPts[best];
@@ -454,7 +467,8 @@ void populateCounty(County& c, const Dem& dem, std::uint64_t seed, int nVillages
             v.name = stem + "村";
             v.classCode = seatDistance < 2000 ? "122" : "220";
         }
-        v.terrain = v.riverDistance > 1500 || v.elevation > 800 ? "mountain" : (v.riverDistance > 500 || v.elevation > 450 ? "hill" : "plain");
+        v.terrain =
+            v.riverDistance > 1500 || v.elevation > 800 ? "mountain" : (v.riverDistance > 500 || v.elevation > 450 ? "hill" : "plain");
         const bool mountain = v.terrain == "mountain";
         v.population = std::max<long long>(180, std::llround(std::exp(rng.normal() * 0.45 + (mountain ? 6.9 : 7.35))));
         if (v.seat) v.population *= 2;
@@ -468,11 +482,16 @@ void populateCounty(County& c, const Dem& dem, std::uint64_t seed, int nVillages
         v.hasVillagePlan = rng.chance(0.82) ? 1 : 0;
         v.tapWaterRate = std::round(std::min(1.0, rng.uniform(mountain ? 0.55 : 0.8, 1.05)) * 100) / 100;
         v.sanitaryToiletRate = std::round(std::min(1.0, rng.uniform(mountain ? 0.5 : 0.72, 1.02)) * 100) / 100;
-        if (v.classCode[0] == '1') v.planType = seatDistance < 3000 ? "suburban_integration" : "agglomerate_upgrade";
-        else if (mountain && v.population < 700) v.planType = "relocate_merge";
-        else if (rng.chance(0.08)) v.planType = "characteristic_protection";
-        else if (rng.chance(0.1)) v.planType = "undetermined";
-        else v.planType = "agglomerate_upgrade";
+        if (v.classCode[0] == '1')
+            v.planType = seatDistance < 3000 ? "suburban_integration" : "agglomerate_upgrade";
+        else if (mountain && v.population < 700)
+            v.planType = "relocate_merge";
+        else if (rng.chance(0.08))
+            v.planType = "characteristic_protection";
+        else if (rng.chance(0.1))
+            v.planType = "undetermined";
+        else
+            v.planType = "agglomerate_upgrade";
         c.villages.push_back(std::move(v));
     }
 
@@ -522,7 +541,8 @@ void populateCounty(County& c, const Dem& dem, std::uint64_t seed, int nVillages
     }
     std::vector<std::size_t> order(seats.size() - 1);
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i + 1;
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return dist(seats[a], seats[0]) < dist(seats[b], seats[0]); });
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return dist(seats[a], seats[0]) < dist(seats[b], seats[0]); });
     int yNo = 1;
     for (std::size_t i : order) {
         const Pt to = nearestRoad(seats[i]);
@@ -531,7 +551,8 @@ void populateCounty(County& c, const Dem& dem, std::uint64_t seed, int nVillages
     }
     std::vector<std::size_t> vOrder(c.villages.size());
     for (std::size_t i = 0; i < vOrder.size(); ++i) vOrder[i] = i;
-    std::sort(vOrder.begin(), vOrder.end(), [&](std::size_t a, std::size_t b) { return dist(c.villages[a].at, seats[0]) < dist(c.villages[b].at, seats[0]); });
+    std::sort(vOrder.begin(), vOrder.end(),
+              [&](std::size_t a, std::size_t b) { return dist(c.villages[a].at, seats[0]) < dist(c.villages[b].at, seats[0]); });
     int cNo = 1;
     for (std::size_t i : vOrder) {
         Village& v = c.villages[i];
@@ -563,7 +584,8 @@ void populateCounty(County& c, const Dem& dem, std::uint64_t seed, int nVillages
     auto stem = [](const std::string& name) {
         for (const char* suffix : {"社区", "村"}) {
             const std::string s(suffix);
-            if (name.size() > s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0) return name.substr(0, name.size() - s.size());
+            if (name.size() > s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0)
+                return name.substr(0, name.size() - s.size());
         }
         return name;
     };
@@ -606,7 +628,8 @@ void populateCounty(County& c, const Dem& dem, std::uint64_t seed, int nVillages
         if (!v.seat && v.population > 1100 && rng.chance(0.3))
             add("kindergarten", s + "幼儿园", near(v.at, 200), v.code, rng.integer(30, 120), rng.chance(0.1) ? "planned" : "existing");
         if (!v.seat && v.riverDistance < 900 && rng.chance(0.25))
-            add("water_works", s + "集中供水工程", near(v.at, 400), v.code, rng.integer(300, 3000), rng.chance(0.06) ? "under_construction" : "existing");
+            add("water_works", s + "集中供水工程", near(v.at, 400), v.code, rng.integer(300, 3000),
+                rng.chance(0.06) ? "under_construction" : "existing");
         if (!v.seat && rng.chance(0.06)) add("elderly_care", s + "互助养老点", near(v.at, 200), v.code, rng.integer(8, 30));
         if (rng.chance(0.2)) add("cultural_center", s + "综合文化服务中心", near(v.at, 120), v.code, 0);
         if (v.hardenedRoad && rng.chance(0.5)) add("bus_stop", s + "招呼站", near(v.at, 200), v.code, 0);
@@ -712,15 +735,23 @@ void populateCounty(County& c, const Dem& dem, std::uint64_t seed, int nVillages
             const double d = dist({cx, cy}, v.at);
             const double wet = riverDistance({cx, cy});
             std::string current;
-            if (d < 220) current = rng.chance(0.75) ? "0703" : (rng.chance(0.5) ? "0704" : "1207");
-            else if (wet < 120) current = "1701";
-            else if (d < 600) current = wet < 700 ? "0101" : (rng.chance(0.6) ? "0103" : "0202");
-            else current = rng.chance(0.55) ? "0301" : (rng.chance(0.5) ? "0302" : "0303");
+            if (d < 220)
+                current = rng.chance(0.75) ? "0703" : (rng.chance(0.5) ? "0704" : "1207");
+            else if (wet < 120)
+                current = "1701";
+            else if (d < 600)
+                current = wet < 700 ? "0101" : (rng.chance(0.6) ? "0103" : "0202");
+            else
+                current = rng.chance(0.55) ? "0301" : (rng.chance(0.5) ? "0302" : "0303");
             std::string planned = current;
-            if (current == "0103" && rng.chance(0.3)) planned = "0202";
-            else if (current == "0703" && d < 150 && rng.chance(0.25)) planned = rng.chance(0.5) ? "0804" : "0806";
-            else if (current == "0101" && d < 350 && rng.chance(0.15)) planned = "0703";
-            else if (current == "0303" && rng.chance(0.2)) planned = "0301";
+            if (current == "0103" && rng.chance(0.3))
+                planned = "0202";
+            else if (current == "0703" && d < 150 && rng.chance(0.25))
+                planned = rng.chance(0.5) ? "0804" : "0806";
+            else if (current == "0101" && d < 350 && rng.chance(0.15))
+                planned = "0703";
+            else if (current == "0303" && rng.chance(0.2))
+                planned = "0301";
             GeomPtr g1 = geos.toOgrMulti(GEOSIntersection_r(geos.h, cell, area));
             if (!g1) continue;
             GeomPtr g2(g1->clone());
@@ -733,7 +764,12 @@ void populateCounty(County& c, const Dem& dem, std::uint64_t seed, int nVillages
     }
 
     // Constraint zones.
-    auto clipped = [&](const Line& ring) { GEOSGeometry* g = geos.ring(ring); GeomPtr out = geos.toOgrMulti(GEOSIntersection_r(geos.h, g, countyPoly)); GEOSGeom_destroy_r(geos.h, g); return out; };
+    auto clipped = [&](const Line& ring) {
+        GEOSGeometry* g = geos.ring(ring);
+        GeomPtr out = geos.toOgrMulti(GEOSIntersection_r(geos.h, g, countyPoly));
+        GEOSGeom_destroy_r(geos.h, g);
+        return out;
+    };
     {
         std::vector<std::pair<double, Pt>> high;
         for (int k = 0; k < 300; ++k) {
@@ -794,7 +830,9 @@ void populateCounty(County& c, const Dem& dem, std::uint64_t seed, int nVillages
             hh.at = near(v.at, 600);
             hh.members = rng.integer(1, 6);
             hh.monitored = h >= v.poorHouseholds ? 1 : 0;
-            hh.status = hh.monitored ? (rng.chance(0.5) ? "monitored_unstable" : (rng.chance(0.6) ? "monitored_edge" : "monitored_sudden_hardship")) : "lifted";
+            hh.status = hh.monitored
+                            ? (rng.chance(0.5) ? "monitored_unstable" : (rng.chance(0.6) ? "monitored_edge" : "monitored_sudden_hardship"))
+                            : "lifted";
             hh.cause = kCauses[rng.weighted(kCauseWeights)];
             c.households.push_back(hh);
         }

@@ -96,7 +96,7 @@ struct County {
     std::string code, name;
     Pt centre;
     double radius = 0;
-    int householdEvery = 5;  // ledger households for every n-th village
+    int householdEvery = 5;          // ledger households for every n-th village
     std::vector<double> amp, phase;  // outline harmonics
     Line outline;                    // closed ring
     std::vector<River> rivers;

@@ -33,7 +33,9 @@ public:
         return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
     }
     template <class T>
-    const T& pick(const std::vector<T>& v) { return v[static_cast<std::size_t>(uniform() * v.size()) % v.size()]; }
+    const T& pick(const std::vector<T>& v) {
+        return v[static_cast<std::size_t>(uniform() * v.size()) % v.size()];
+    }
     // Index drawn with the given weights.
     std::size_t weighted(const std::vector<double>& w) {
         double sum = 0;

@@ -9,7 +9,8 @@
 
 namespace ruralatlas::host {
 
-analysis::AnalysisResult runAnalysis(const analysis::Analysis& a, ProjectSource& source, const analysis::ParamValues& params, Feedback& feedback) {
+analysis::AnalysisResult runAnalysis(const analysis::Analysis& a, ProjectSource& source, const analysis::ParamValues& params,
+                                     Feedback& feedback) {
     std::optional<std::string> out;
     for (const auto& p : a.spec().params)
         if (p.type == analysis::ParamType::OutputPath && params.has(p.name)) {
@@ -27,7 +28,8 @@ analysis::AnalysisResult runAnalysis(const analysis::Analysis& a, ProjectSource&
     return result;
 }
 
-analysis::AnalysisResult runAnalysis(const analysis::Analysis& a, const std::string& project, const analysis::ParamValues& params, Feedback& feedback) {
+analysis::AnalysisResult runAnalysis(const analysis::Analysis& a, const std::string& project, const analysis::ParamValues& params,
+                                     Feedback& feedback) {
     const std::unique_ptr<ProjectSource> source = io::openProjectSource(project);
     return runAnalysis(a, *source, params, feedback);
 }

@@ -161,18 +161,30 @@ std::optional<double> ArrowLayerReader::number(int col, std::size_t row) const {
     const std::size_t i = row + static_cast<std::size_t>(m_batch.offset + a->offset);
     const void* v = a->buffers[1];
     switch (f.size() == 1 ? f[0] : '?') {
-    case 'c': return static_cast<const int8_t*>(v)[i];
-    case 'C': return static_cast<const uint8_t*>(v)[i];
-    case 's': return static_cast<const int16_t*>(v)[i];
-    case 'S': return static_cast<const uint16_t*>(v)[i];
-    case 'i': return static_cast<const int32_t*>(v)[i];
-    case 'I': return static_cast<const uint32_t*>(v)[i];
-    case 'l': return static_cast<double>(static_cast<const int64_t*>(v)[i]);
-    case 'L': return static_cast<double>(static_cast<const uint64_t*>(v)[i]);
-    case 'f': return static_cast<const float*>(v)[i];
-    case 'g': return static_cast<const double*>(v)[i];
-    case 'b': return (static_cast<const uint8_t*>(v)[i >> 3] >> (i & 7)) & 1;
-    default: return std::nullopt;
+        case 'c':
+            return static_cast<const int8_t*>(v)[i];
+        case 'C':
+            return static_cast<const uint8_t*>(v)[i];
+        case 's':
+            return static_cast<const int16_t*>(v)[i];
+        case 'S':
+            return static_cast<const uint16_t*>(v)[i];
+        case 'i':
+            return static_cast<const int32_t*>(v)[i];
+        case 'I':
+            return static_cast<const uint32_t*>(v)[i];
+        case 'l':
+            return static_cast<double>(static_cast<const int64_t*>(v)[i]);
+        case 'L':
+            return static_cast<double>(static_cast<const uint64_t*>(v)[i]);
+        case 'f':
+            return static_cast<const float*>(v)[i];
+        case 'g':
+            return static_cast<const double*>(v)[i];
+        case 'b':
+            return (static_cast<const uint8_t*>(v)[i >> 3] >> (i & 7)) & 1;
+        default:
+            return std::nullopt;
     }
 }
 
@@ -284,7 +296,7 @@ bool wkbPoint(std::span<const std::uint8_t> wkb, double& x, double& y) {
     if (!c.header(type, dims) || type != 1) return false;
     x = c.f64();
     y = c.f64();
-    c.skip(8 * static_cast<std::size_t>(dims - 2));  // Z and M must be there too
+    c.skip(8 * static_cast<std::size_t>(dims - 2));     // Z and M must be there too
     return c.ok() && !std::isnan(x) && !std::isnan(y);  // POINT EMPTY is NaN, NaN
 }
 

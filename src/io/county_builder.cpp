@@ -13,8 +13,8 @@
 #include "core/crs.hpp"
 #include "core/error.hpp"
 #include "core/gcj02.hpp"
-#include "io/project.hpp"
 #include "io/proj_transform.hpp"
+#include "io/project.hpp"
 
 namespace ruralatlas::io {
 
@@ -29,12 +29,20 @@ std::vector<std::string> splitCsv(const std::string& line) {
     for (std::size_t i = 0; i < line.size(); ++i) {
         const char c = line[i];
         if (quoted) {
-            if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') { cur += '"'; ++i; }
-            else if (c == '"') quoted = false;
-            else cur += c;
-        } else if (c == '"') quoted = true;
-        else if (c == ',') { out.push_back(cur); cur.clear(); }
-        else if (c != '\r') cur += c;
+            if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+                cur += '"';
+                ++i;
+            } else if (c == '"')
+                quoted = false;
+            else
+                cur += c;
+        } else if (c == '"')
+            quoted = true;
+        else if (c == ',') {
+            out.push_back(cur);
+            cur.clear();
+        } else if (c != '\r')
+            cur += c;
     }
     out.push_back(cur);
     return out;
@@ -48,7 +56,10 @@ std::vector<std::vector<std::string>> readCsv(const fs::path& path, bool header)
     bool first = true;
     while (std::getline(in, line)) {
         if (first && line.size() >= 3 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
-        if (first && header) { first = false; continue; }
+        if (first && header) {
+            first = false;
+            continue;
+        }
         first = false;
         if (!line.empty()) rows.push_back(splitCsv(line));
     }
@@ -93,7 +104,8 @@ CountyBuildReport buildCountyFromCodes(const std::string& county, const std::str
     const fs::path areas = dir / "china-division" / "areas.csv", streets = dir / "china-division" / "streets.csv",
                    villages = dir / "china-division" / "villages.csv";
     for (const auto& p : {areas, streets, villages})
-        if (!fs::exists(p)) throw DataError({p.string()}, "missing: DIR must have the layout of shared/data/real (china-division/, vonng-adcode/)");
+        if (!fs::exists(p))
+            throw DataError({p.string()}, "missing: DIR must have the layout of shared/data/real (china-division/, vonng-adcode/)");
     CountyBuildReport report;
 
     // 2023 codes.
@@ -106,7 +118,8 @@ CountyBuildReport buildCountyFromCodes(const std::string& county, const std::str
     for (const auto& r : readCsv(villages, true))
         if (r.size() >= 6 && r[5] == county) villages2023.push_back({r[0], r[1], r[2], "", std::nullopt});
     if (villages2023.empty())
-        throw DataError({villages.string(), "", county}, "no village of county " + county + " in the 2023 village list (it may hold only some provinces)");
+        throw DataError({villages.string(), "", county},
+                        "no village of county " + county + " in the 2023 village list (it may hold only some provinces)");
     feedback.setProgress(0.1, "2016 codes");
 
     // 2016 codes with class and GCJ-02 points.
@@ -118,9 +131,12 @@ CountyBuildReport buildCountyFromCodes(const std::string& county, const std::str
             if (r.size() < 14) continue;
             const std::string& level = r[3];
             Place p{r[0], r[2], r[1], r[8], lonLat(r[12], r[13])};
-            if (level == "county") countyCentre = p.gcj;
-            else if (level == "town") towns2016[r[0].substr(0, 9)] = p;
-            else if (level == "village") villages2016[r[0]] = p;
+            if (level == "county")
+                countyCentre = p.gcj;
+            else if (level == "town")
+                towns2016[r[0].substr(0, 9)] = p;
+            else if (level == "village")
+                villages2016[r[0]] = p;
         }
     } else {
         report.notes.push_back("no 2016 file " + adcode.string() + ": no points and no urban-rural class");
@@ -146,7 +162,10 @@ CountyBuildReport buildCountyFromCodes(const std::string& county, const std::str
     }
     if (!countyCentre) {
         for (const auto& [k, v] : villages2016)
-            if (v.gcj) { countyCentre = v.gcj; break; }
+            if (v.gcj) {
+                countyCentre = v.gcj;
+                break;
+            }
     }
     if (!countyCentre) throw DataError({adcode.string()}, "no coordinate for the county: cannot choose its Gauss-Krüger zone");
     report.epsg = gaussKrugerEpsgForLongitude(gcj02ToWgs84(*countyCentre).lon);
@@ -172,7 +191,8 @@ CountyBuildReport buildCountyFromCodes(const std::string& county, const std::str
         if (auto it = villages2016.find(v.code); it != villages2016.end()) {
             old = &it->second;
             if (nameStem(old->name) != nameStem(v.name)) report.renamed.push_back(v.code + " " + old->name + " -> " + v.name);
-        } else if (auto jt = byTownAndName2016.find(v.code.substr(0, 9) + "|" + nameStem(v.name)); jt != byTownAndName2016.end() && jt->second.size() == 1 && !villages2023.empty()) {
+        } else if (auto jt = byTownAndName2016.find(v.code.substr(0, 9) + "|" + nameStem(v.name));
+                   jt != byTownAndName2016.end() && jt->second.size() == 1 && !villages2023.empty()) {
             old = &villages2016[jt->second.front()];
             report.codeChanged.push_back(old->code + " -> " + v.code + " " + v.name);
         } else {
@@ -186,8 +206,10 @@ CountyBuildReport buildCountyFromCodes(const std::string& county, const std::str
                 if (toProject.transform(x, y)) o.xy = std::make_pair(x, y);
             }
         }
-        if (!o.xy) report.withoutPoint.push_back(v.code + " " + v.name);
-        else ++report.villagesWithPoint;
+        if (!o.xy)
+            report.withoutPoint.push_back(v.code + " " + v.name);
+        else
+            ++report.villagesWithPoint;
         if (o.xy && outline) {
             OGRPoint pt(o.xy->first, o.xy->second);
             if (!outline->Intersects(&pt)) report.outsideOutline.push_back(v.code + " " + v.name);
@@ -238,7 +260,8 @@ CountyBuildReport buildCountyFromCodes(const std::string& county, const std::str
             GEOSPreparedGeom_destroy_r(h, prep);
         }
         for (auto& [code, cellsOf] : parts) {
-            GEOSGeometry* coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, cellsOf.data(), static_cast<unsigned>(cellsOf.size()));
+            GEOSGeometry* coll =
+                GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, cellsOf.data(), static_cast<unsigned>(cellsOf.size()));
             GEOSGeometry* u = GEOSUnaryUnion_r(h, coll);
             GEOSGeometry* c = u ? GEOSIntersection_r(h, u, clip) : nullptr;
             if (c && !GEOSisEmpty_r(h, c)) {
@@ -265,7 +288,9 @@ CountyBuildReport buildCountyFromCodes(const std::string& county, const std::str
     spec.synthetic = false;
     spec.dataDate = "2023-06-30";
     spec.extraMeta = {
-        {"source", "NBS 统计用区划代码 2023 (china-division 2.7.0); NBS 2016 codes, urban-rural class and points, AMap county fence (Vonng/adcode, CC BY 4.0)"},
+        {"source",
+         "NBS 统计用区划代码 2023 (china-division 2.7.0); NBS 2016 codes, urban-rural class and points, AMap county fence (Vonng/adcode, "
+         "CC BY 4.0)"},
         {"attribution", "Vonng/adcode, CC BY 4.0"},
         {"source_crs", "GCJ-02, converted to CGCS2000 with the public formula and an iterative inverse"},
         {"township_boundaries", "approximate: Voronoi cells of village points merged per township (no public township polygons)"},
@@ -284,8 +309,10 @@ CountyBuildReport buildCountyFromCodes(const std::string& county, const std::str
             FeaturePtr f(OGRFeature::CreateFeature(tl->GetLayerDefn()));
             f->SetField("code", t.code.c_str());
             f->SetField("name", t.name.c_str());
-            if (auto it = townArea.find(t.code); it != townArea.end()) f->SetGeometry(it->second.get());
-            else report.notes.push_back("township " + t.code + " " + t.name + " has no point to draw its area from");
+            if (auto it = townArea.find(t.code); it != townArea.end())
+                f->SetGeometry(it->second.get());
+            else
+                report.notes.push_back("township " + t.code + " " + t.name + " has no point to draw its area from");
             if (tl->CreateFeature(f.get()) != OGRERR_NONE) throw DataError({out, "townships", t.code}, lastGdalError());
         }
         OGRLayer* vl = ds->GetLayerByName("villages");

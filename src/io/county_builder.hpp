@@ -15,12 +15,12 @@ struct CountyBuildReport {
     long long townships = 0, townshipsWithSeat = 0;
     long long villages = 0, villagesWithPoint = 0;
     bool hasOutline = false;
-    std::vector<std::string> withoutPoint;      // "code name"
-    std::vector<std::string> codeChanged;       // "2016 code -> 2023 code name"
-    std::vector<std::string> renamed;           // same code, other name
-    std::vector<std::string> newSince2016;      // in 2023, nowhere in 2016
-    std::vector<std::string> goneSince2016;     // in 2016, not in 2023
-    std::vector<std::string> outsideOutline;    // points outside the county after conversion
+    std::vector<std::string> withoutPoint;    // "code name"
+    std::vector<std::string> codeChanged;     // "2016 code -> 2023 code name"
+    std::vector<std::string> renamed;         // same code, other name
+    std::vector<std::string> newSince2016;    // in 2023, nowhere in 2016
+    std::vector<std::string> goneSince2016;   // in 2016, not in 2023
+    std::vector<std::string> outsideOutline;  // points outside the county after conversion
     std::vector<std::string> notes;
 };
 

@@ -4,14 +4,12 @@
 #include <sstream>
 
 #include "core/gcj02.hpp"
+#include "core/install_paths.hpp"
 #include "io/data_dir.hpp"
 
 namespace ruralatlas::io {
 
-std::string dataDir() {
-    if (const char* env = std::getenv("RURALATLAS_DATA_DIR"); env && *env) return env;
-    return RURALATLAS_DATA_DIR;
-}
+std::string dataDir() { return shippedDir("data"); }
 
 std::optional<double> countyLongitude(const std::string& countyCode) {
     std::ifstream in(dataDir() + "/county_centres.csv");

@@ -5,7 +5,8 @@
 
 namespace ruralatlas::io {
 
-// $RURALATLAS_DATA_DIR, else the source tree's data/ compiled in.
+// The shipped data folder (core/install_paths.hpp: $RURALATLAS_DATA_DIR, the source tree when run
+// from the build tree, else <prefix>/share/ruralatlas/data).
 std::string dataDir();
 
 }  // namespace ruralatlas::io

@@ -27,7 +27,8 @@ ImportReport importDem(const ImportOptions& o, Feedback& feedback) {
         outline = project.countyOutline();
     }
     {
-        GDALDatasetH existing = GDALOpenEx(("GPKG:" + o.project + ":dem").c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+        GDALDatasetH existing =
+            GDALOpenEx(("GPKG:" + o.project + ":dem").c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
         if (existing) {
             GDALClose(existing);
             throw DataError({o.project, "dem"}, "the project has a DEM already (a project holds one); start from a copy without it");
@@ -37,7 +38,9 @@ ImportReport importDem(const ImportOptions& o, Feedback& feedback) {
     if (!src) throw DataError({o.source}, "cannot open as a raster: " + lastGdalError("unrecognised or damaged file"));
     struct Closer {
         GDALDatasetH h;
-        ~Closer() { if (h) GDALClose(h); }
+        ~Closer() {
+            if (h) GDALClose(h);
+        }
     } closeSrc{src};
     if (GDALGetRasterCount(src) < 1) throw DataError({o.source}, "the raster has no band");
     const char* wkt = GDALGetProjectionRef(src);
@@ -111,7 +114,8 @@ ImportReport importDem(const ImportOptions& o, Feedback& feedback) {
     report.crs = wkt && *wkt ? "from the file" : o.sourceCrs;
     report.encoding = "-";
     char buf[160];
-    std::snprintf(buf, sizeof buf, "DEM of %d x %d cells of %.1f m in EPSG:%d", GDALGetRasterXSize(warped), GDALGetRasterYSize(warped), gt[1], epsg);
+    std::snprintf(buf, sizeof buf, "DEM of %d x %d cells of %.1f m in EPSG:%d", GDALGetRasterXSize(warped), GDALGetRasterYSize(warped),
+                  gt[1], epsg);
     report.warnings.push_back(buf);
     feedback.setProgress(1.0, "done");
     return report;

@@ -5,8 +5,8 @@
 
 #include "core/error.hpp"
 #include "core/schema.hpp"
-#include "io/project.hpp"
 #include "io/proj_transform.hpp"
+#include "io/project.hpp"
 
 namespace ruralatlas::io {
 
@@ -53,7 +53,10 @@ ExportReport exportLayer(const std::string& projectPath, const std::string& laye
     fs::create_directories(tmp);
     struct Cleanup {
         fs::path p;
-        ~Cleanup() { std::error_code ec; fs::remove_all(p, ec); }
+        ~Cleanup() {
+            std::error_code ec;
+            fs::remove_all(p, ec);
+        }
     } cleanup{tmp};
     const std::string tmpOut = (tmp / target.filename()).string();
 
@@ -77,8 +80,8 @@ ExportReport exportLayer(const std::string& projectPath, const std::string& laye
     const bool point = in.GetGeomType() == wkbPoint && !personal;
     const bool writeGeometry = !personal && in.GetGeomType() != wkbNone && fmtName != "XLSX";
     OGRSpatialReference crs = project.crs();
-    OGRLayer* outLayer = ds->CreateLayer(layerName.c_str(), writeGeometry ? &crs : nullptr,
-                                         writeGeometry ? in.GetGeomType() : wkbNone, lco.List());
+    OGRLayer* outLayer =
+        ds->CreateLayer(layerName.c_str(), writeGeometry ? &crs : nullptr, writeGeometry ? in.GetGeomType() : wkbNone, lco.List());
     if (!outLayer) throw DataError({out, layerName}, "cannot create layer: " + lastGdalError());
 
     if (personal) {
@@ -94,7 +97,8 @@ ExportReport exportLayer(const std::string& projectPath, const std::string& laye
             a.monitored += f->GetFieldAsInteger64("monitored");
             a.members += f->GetFieldAsInteger64("members");
         }
-        if (ds->StartTransaction() != OGRERR_NONE) { /* drivers without transactions */ }
+        if (ds->StartTransaction() != OGRERR_NONE) { /* drivers without transactions */
+        }
         for (const auto& [code, a] : byVillage) {
             FeaturePtr f(OGRFeature::CreateFeature(outLayer->GetLayerDefn()));
             f->SetField("village_code", code.c_str());
@@ -104,8 +108,10 @@ ExportReport exportLayer(const std::string& projectPath, const std::string& laye
             } else {
                 ++report.suppressed;
             }
-            if (a.monitored >= kMinHouseholdsShown) f->SetField("monitored_households", static_cast<GIntBig>(a.monitored));
-            else if (a.monitored > 0) ++report.suppressed;
+            if (a.monitored >= kMinHouseholdsShown)
+                f->SetField("monitored_households", static_cast<GIntBig>(a.monitored));
+            else if (a.monitored > 0)
+                ++report.suppressed;
             if (outLayer->CreateFeature(f.get()) != OGRERR_NONE) throw DataError({out, layerName}, lastGdalError());
             ++report.features;
         }
@@ -128,7 +134,8 @@ ExportReport exportLayer(const std::string& projectPath, const std::string& laye
         }
         OGRFeatureDefn* outDefn = outLayer->GetLayerDefn();
         std::vector<int> map(static_cast<std::size_t>(inDefn->GetFieldCount()));
-        for (int i = 0; i < inDefn->GetFieldCount(); ++i) map[static_cast<std::size_t>(i)] = outDefn->GetFieldIndex(outDefn->GetFieldDefn(i)->GetNameRef());
+        for (int i = 0; i < inDefn->GetFieldCount(); ++i)
+            map[static_cast<std::size_t>(i)] = outDefn->GetFieldIndex(outDefn->GetFieldDefn(i)->GetNameRef());
         const int lonIdx = outDefn->GetFieldIndex("lon"), latIdx = outDefn->GetFieldIndex("lat");
         const GIntBig total = std::max<GIntBig>(1, in.GetFeatureCount());
         ds->StartTransaction();
@@ -148,7 +155,8 @@ ExportReport exportLayer(const std::string& projectPath, const std::string& laye
                     o->SetField(latIdx, y);
                 }
             }
-            if (outLayer->CreateFeature(o.get()) != OGRERR_NONE) throw DataError({out, layerName, std::to_string(f->GetFID())}, lastGdalError());
+            if (outLayer->CreateFeature(o.get()) != OGRERR_NONE)
+                throw DataError({out, layerName, std::to_string(f->GetFID())}, lastGdalError());
             if (++report.features % 4096 == 0) {
                 feedback.checkCancelled();
                 feedback.setProgress(static_cast<double>(report.features) / total, "writing");

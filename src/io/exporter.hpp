@@ -11,8 +11,8 @@ namespace ruralatlas::io {
 struct ExportReport {
     long long features = 0;
     std::string format;
-    bool aggregated = false;  // personal data written as aggregates
-    long long suppressed = 0; // aggregates suppressed (< 5 households)
+    bool aggregated = false;   // personal data written as aggregates
+    long long suppressed = 0;  // aggregates suppressed (< 5 households)
 };
 
 ExportReport exportLayer(const std::string& project, const std::string& layer, const std::string& out, Feedback& feedback);

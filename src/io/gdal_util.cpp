@@ -2,12 +2,12 @@
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
-#include <unistd.h>
 
 #include "core/error.hpp"
 

@@ -9,8 +9,8 @@ class OGRGeometry;
 namespace ruralatlas::io {
 
 struct GeosProblem {
-    std::string reason;  // GEOS's words, e.g. "Self-intersection"
-    double x = 0, y = 0; // where, in the geometry's CRS
+    std::string reason;   // GEOS's words, e.g. "Self-intersection"
+    double x = 0, y = 0;  // where, in the geometry's CRS
 };
 
 class GeosContext {

@@ -41,8 +41,10 @@ std::string sliceFilter(OGRLayer& l, const FidRange* range, const std::string& a
     if (range) {
         const char* fid = l.GetFIDColumn();
         const std::string col = fid && *fid ? std::string("\"") + fid + "\"" : std::string("fid");
-        if (range->first != std::numeric_limits<long long>::min()) f += (f.empty() ? "" : " AND ") + col + " >= " + std::to_string(range->first);
-        if (range->last != std::numeric_limits<long long>::max()) f += (f.empty() ? "" : " AND ") + col + " < " + std::to_string(range->last);
+        if (range->first != std::numeric_limits<long long>::min())
+            f += (f.empty() ? "" : " AND ") + col + " >= " + std::to_string(range->first);
+        if (range->last != std::numeric_limits<long long>::max())
+            f += (f.empty() ? "" : " AND ") + col + " < " + std::to_string(range->last);
     }
     return f;
 }
@@ -63,15 +65,16 @@ std::vector<Village> loadVillages(Project& project, VillageFields fields, const 
     // Fetch only what analyses use: fewer columns, less time.
     std::vector<std::string> wanted = {"code", "name", "township_code", "population"};
     if (fields == VillageFields::All)
-        for (const char* f : {"status", "terrain", "households", "tap_water_rate", "sanitary_toilet_rate", "hardened_road", "has_village_plan"})
+        for (const char* f :
+             {"status", "terrain", "households", "tap_water_rate", "sanitary_toilet_rate", "hardened_road", "has_village_plan"})
             wanted.emplace_back(f);
     {
         ArrowLayerReader in(l, wanted, true);
         if (in.ok()) {
-            const int iCode = in.column("code"), iName = in.column("name"), iTown = in.column("township_code"), iStatus = in.column("status"),
-                      iTerrain = in.column("terrain"), iPop = in.column("population"), iHh = in.column("households"),
-                      iTap = in.column("tap_water_rate"), iToilet = in.column("sanitary_toilet_rate"), iRoad = in.column("hardened_road"),
-                      iPlan = in.column("has_village_plan");
+            const int iCode = in.column("code"), iName = in.column("name"), iTown = in.column("township_code"),
+                      iStatus = in.column("status"), iTerrain = in.column("terrain"), iPop = in.column("population"),
+                      iHh = in.column("households"), iTap = in.column("tap_water_rate"), iToilet = in.column("sanitary_toilet_rate"),
+                      iRoad = in.column("hardened_road"), iPlan = in.column("has_village_plan");
             while (in.next()) {
                 for (std::size_t k = 0; k < in.size(); ++k) {
                     Village& v = out.emplace_back();
@@ -134,7 +137,7 @@ std::vector<Village> loadVillages(Project& project, VillageFields fields, const 
 }
 
 std::vector<Facility> loadFacilities(Project& project, const std::string& kind, const std::vector<std::string>& statuses,
-                                        const FidRange* range) {
+                                     const FidRange* range) {
     std::vector<Facility> out;
     OGRLayer& l = project.layer("facilities");
     // Room for every facility of the slice: pages never written are never touched, and growing
@@ -144,7 +147,8 @@ std::vector<Facility> loadFacilities(Project& project, const std::string& kind, 
     for (char c : kind) quoted += c == '\'' ? std::string("''") : std::string(1, c);
     applyFilter(l, sliceFilter(l, range, kind.empty() ? std::string() : "kind = '" + quoted + "'"));
     auto wanted = [&](const std::string& status) {
-        return statuses.empty() || std::find(statuses.begin(), statuses.end(), status.empty() ? std::string("existing") : status) != statuses.end();
+        return statuses.empty() ||
+               std::find(statuses.begin(), statuses.end(), status.empty() ? std::string("existing") : status) != statuses.end();
     };
     {
         ArrowLayerReader in(l, {"id", "name", "kind", "status", "village_code", "capacity"}, false);
@@ -169,7 +173,8 @@ std::vector<Facility> loadFacilities(Project& project, const std::string& kind, 
         }
     }
     const Fields fi(l);
-    const int iStatus = fi["status"], iId = fi["id"], iName = fi["name"], iKind = fi["kind"], iVillage = fi["village_code"], iCap = fi["capacity"];
+    const int iStatus = fi["status"], iId = fi["id"], iName = fi["name"], iKind = fi["kind"], iVillage = fi["village_code"],
+              iCap = fi["capacity"];
     l.ResetReading();
     for (auto& f : l) {
         Facility r;
@@ -197,7 +202,8 @@ std::vector<Road> loadRoads(Project& project, const FidRange* range) {
     {
         ArrowLayerReader in(l, {"class", "surface", "speed_kmh", "oneway"}, false);
         if (in.ok()) {
-            const int iClass = in.column("class"), iSurface = in.column("surface"), iSpeed = in.column("speed_kmh"), iOneway = in.column("oneway");
+            const int iClass = in.column("class"), iSurface = in.column("surface"), iSpeed = in.column("speed_kmh"),
+                      iOneway = in.column("oneway");
             while (in.next()) {
                 for (std::size_t k = 0; k < in.size(); ++k) {
                     const auto wkb = in.wkb(k);
@@ -235,7 +241,8 @@ std::vector<Road> loadRoads(Project& project, const FidRange* range) {
             if (r.line.size() >= 2) out.push_back(std::move(r));
         };
         const auto t = wkbFlatten(g->getGeometryType());
-        if (t == wkbLineString) addLine(g->toLineString());
+        if (t == wkbLineString)
+            addLine(g->toLineString());
         else if (t == wkbMultiLineString)
             for (const auto* part : *g->toMultiLineString()) addLine(part);
     }
@@ -338,7 +345,8 @@ std::vector<FidRange> fidSlices(Project& project, const std::string& layer, int 
 
 }  // namespace
 
-GpkgSource::GpkgSource(const std::string& path) : m_owned(std::make_unique<Project>(Project::open(path, false))), m_project(m_owned.get()) {}
+GpkgSource::GpkgSource(const std::string& path)
+    : m_owned(std::make_unique<Project>(Project::open(path, false))), m_project(m_owned.get()) {}
 GpkgSource::GpkgSource(Project& project) : m_project(&project) {}
 GpkgSource::~GpkgSource() = default;
 
@@ -353,7 +361,9 @@ long long GpkgSource::featureCount(const std::string& layer) {
 
 std::vector<FidRange> GpkgSource::slices(const std::string& layer, int parts) { return fidSlices(*m_project, layer, parts); }
 
-std::vector<Village> GpkgSource::readVillages(VillageFields fields, const FidRange* range) { return loadVillages(*m_project, fields, range); }
+std::vector<Village> GpkgSource::readVillages(VillageFields fields, const FidRange* range) {
+    return loadVillages(*m_project, fields, range);
+}
 
 std::vector<Facility> GpkgSource::readFacilities(const std::string& kind, const std::vector<std::string>& statuses, const FidRange* range) {
     return loadFacilities(*m_project, kind, statuses, range);

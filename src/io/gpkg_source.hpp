@@ -24,7 +24,7 @@ public:
     bool hasLayer(const std::string& layer) override;
     long long featureCount(const std::string& layer) override;
     std::vector<FidRange> slices(const std::string& layer, int parts) override;
-    
+
     std::vector<std::vector<XY>> rivers() override;
     std::optional<Raster> dem() override;
     std::vector<Standard> standards() override;

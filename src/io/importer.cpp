@@ -14,8 +14,8 @@
 #include "core/error.hpp"
 #include "core/schema.hpp"
 #include "core/text_encoding.hpp"
-#include "io/project.hpp"
 #include "io/proj_transform.hpp"
+#include "io/project.hpp"
 
 namespace ruralatlas::io {
 
@@ -41,7 +41,11 @@ std::string readFile(const std::string& path) {
 // A sibling file with another extension, in either case (.shx / .SHX).
 std::optional<std::string> sibling(const std::string& path, const std::string& ext) {
     fs::path p(path);
-    for (const std::string& e : {ext, [&] { std::string u = ext; for (auto& ch : u) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch))); return u; }()}) {
+    for (const std::string& e : {ext, [&] {
+                                     std::string u = ext;
+                                     for (auto& ch : u) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+                                     return u;
+                                 }()}) {
         fs::path q = p;
         q.replace_extension(e);
         if (fs::exists(q)) return q.string();
@@ -62,7 +66,8 @@ const std::map<std::string, std::vector<std::string>> kAliases = {
 const std::vector<std::string> kLonNames = {"lon", "lng", "long", "longitude", "x", "经度", "东经"};
 const std::vector<std::string> kLatNames = {"lat", "latitude", "y", "纬度", "北纬"};
 const std::vector<std::string> kWktNames = {"wkt", "geom", "geometry", "the_geom", "shape", "几何"};
-const std::vector<std::string> kTownshipNames = {"township", "township_name", "乡镇", "乡镇名称", "所属乡镇", "乡镇（街道）", "township_code", "乡镇代码"};
+const std::vector<std::string> kTownshipNames = {"township", "township_name", "乡镇",          "乡镇名称",
+                                                 "所属乡镇", "乡镇（街道）",  "township_code", "乡镇代码"};
 
 struct Column {
     int index = -1;
@@ -94,10 +99,14 @@ public:
         std::string path = m_o.source;
         if (ext == "shp") {
             if (!sibling(m_o.source, ".shx"))
-                throw DataError({m_o.source}, "the Shapefile's index file (.shx) is missing: copy it beside the .shp (or rebuild it with GDAL's SHAPE_RESTORE_SHX=YES)");
+                throw DataError({m_o.source},
+                                "the Shapefile's index file (.shx) is missing: copy it beside the .shp (or rebuild it with GDAL's "
+                                "SHAPE_RESTORE_SHX=YES)");
             if (!sibling(m_o.source, ".dbf")) throw DataError({m_o.source}, "the Shapefile's attribute file (.dbf) is missing");
             if (!sibling(m_o.source, ".prj") && m_o.sourceCrs.empty())
-                throw DataError({m_o.source}, "the Shapefile has no .prj, so its coordinate system is unknown: give --source-crs (e.g. EPSG:4490, EPSG:4546, gcj02)");
+                throw DataError(
+                    {m_o.source},
+                    "the Shapefile has no .prj, so its coordinate system is unknown: give --source-crs (e.g. EPSG:4490, EPSG:4546, gcj02)");
             m_encoding = m_o.encoding.empty() ? detectDbfEncoding(m_o.source) : m_o.encoding;
             openOptions.SetNameValue("ENCODING", m_encoding.c_str());
         } else if (ext == "csv" || ext == "txt") {
@@ -108,8 +117,7 @@ public:
             if (enc.empty()) {
                 const TextEncoding t = detectEncoding(bytes);
                 enc = encodingName(t);
-                if (t == TextEncoding::Latin1)
-                    throw DataError({m_o.source}, "the text is neither UTF-8 nor GBK/GB18030: give --encoding");
+                if (t == TextEncoding::Latin1) throw DataError({m_o.source}, "the text is neither UTF-8 nor GBK/GB18030: give --encoding");
             }
             m_encoding = enc;
             std::string utf8;
@@ -225,9 +233,12 @@ std::string detectDbfEncoding(const std::string& shpPath) {
     const std::string_view records = std::string_view(bytes).substr(std::min(headerLen, bytes.size()));
     switch (detectEncoding(records)) {
         case TextEncoding::Ascii:
-        case TextEncoding::Utf8: return "UTF-8";
-        case TextEncoding::Gb18030: return "GB18030";
-        case TextEncoding::Latin1: return "ISO-8859-1";
+        case TextEncoding::Utf8:
+            return "UTF-8";
+        case TextEncoding::Gb18030:
+            return "GB18030";
+        case TextEncoding::Latin1:
+            return "ISO-8859-1";
     }
     return "UTF-8";
 }
@@ -301,14 +312,16 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
         wktCol = resolve("wkt", kWktNames);
         if ((lonCol.index >= 0) != (latCol.index >= 0))
             throw DataError({file, inName, "", lonCol.index >= 0 ? lonCol.name : latCol.name},
-                            "found a longitude or a latitude column but not both (name them lon/lat, 经度/纬度, or use --field lon=COL --field lat=COL)");
+                            "found a longitude or a latitude column but not both (name them lon/lat, 经度/纬度, or use --field lon=COL "
+                            "--field lat=COL)");
     }
     const bool rowsHaveGeometry = layerHasGeometry || lonCol.index >= 0 || wktCol.index >= 0;
     const bool targetHasGeometry = def->geometry != GeometryKind::None;
     const bool join = targetHasGeometry && !rowsHaveGeometry && def->name == "villages";
     report.mode = join ? "join" : "append";
     if (targetHasGeometry && !rowsHaveGeometry && !join)
-        throw DataError({file, inName}, "the file has no geometry: a CSV/XLSX needs longitude/latitude columns (lon/lat, 经度/纬度) or a WKT column");
+        throw DataError({file, inName},
+                        "the file has no geometry: a CSV/XLSX needs longitude/latitude columns (lon/lat, 经度/纬度) or a WKT column");
 
     // Required fields must be mapped (appending) or a key present (joining).
     Column townshipCol;
@@ -317,7 +330,9 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
         const bool hasCode = std::any_of(mapping.begin(), mapping.end(), [](const Mapping& m) { return m.target->name == "code"; });
         const bool hasName = std::any_of(mapping.begin(), mapping.end(), [](const Mapping& m) { return m.target->name == "name"; });
         if (!hasCode && !(hasName && townshipCol.index >= 0))
-            throw DataError({file, inName}, "a ledger joined onto villages needs a village code column (code, 村代码, 行政区划代码) or a village name and a township column (村名 + 乡镇); use --field code=COLUMN");
+            throw DataError({file, inName},
+                            "a ledger joined onto villages needs a village code column (code, 村代码, 行政区划代码) or a village name and "
+                            "a township column (村名 + 乡镇); use --field code=COLUMN");
     } else {
         for (const auto& f : def->fields) {
             if (!f.required) continue;
@@ -337,7 +352,8 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
         if (s) {
             const char* auth = s->GetAuthorityName(nullptr);
             const char* code = s->GetAuthorityCode(nullptr);
-            if (auth && code && std::string(auth) == "EPSG") crs = "EPSG:" + std::string(code);
+            if (auth && code && std::string(auth) == "EPSG")
+                crs = "EPSG:" + std::string(code);
             else {
                 char* wkt = nullptr;
                 const char* opts[] = {"FORMAT=WKT2_2019", nullptr};
@@ -403,8 +419,10 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
                     auto code = e ? e->resolve(raw) : std::nullopt;
                     if (!code) {
                         std::string allowed;
-                        for (const auto& v : e->values) allowed += (allowed.empty() ? "" : ", ") + std::string(v.code) + "/" + std::string(v.titleZh);
-                        fail(m.sourceName, "unknown value '" + raw + "' for " + std::string(m.target->name) + " (expected one of: " + allowed + ")");
+                        for (const auto& v : e->values)
+                            allowed += (allowed.empty() ? "" : ", ") + std::string(v.code) + "/" + std::string(v.titleZh);
+                        fail(m.sourceName,
+                             "unknown value '" + raw + "' for " + std::string(m.target->name) + " (expected one of: " + allowed + ")");
                         continue;
                     }
                     value = std::string(*code);
@@ -436,8 +454,10 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
                 const std::string xs = trim(feature->GetFieldAsString(lonCol.index)), ys = trim(feature->GetFieldAsString(latCol.index));
                 if (!xs.empty() || !ys.empty()) {
                     auto x = parseNumber(xs, false), y = parseNumber(ys, false);
-                    if (!x) fail(lonCol.name, "coordinate '" + xs + "' is not a number");
-                    else if (!y) fail(latCol.name, "coordinate '" + ys + "' is not a number");
+                    if (!x)
+                        fail(lonCol.name, "coordinate '" + xs + "' is not a number");
+                    else if (!y)
+                        fail(latCol.name, "coordinate '" + ys + "' is not a number");
                     else {
                         double X = *x, Y = *y;
                         if (o.swapXY) std::swap(X, Y);
@@ -452,7 +472,8 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
                     OGRGeometry* parsed = nullptr;
                     if (OGRGeometryFactory::createFromWkt(w.c_str(), nullptr, &parsed) != OGRERR_NONE || !parsed)
                         fail(wktCol.name, "geometry does not parse as WKT: '" + w.substr(0, 40) + (w.size() > 40 ? "...'" : "'"));
-                    else g.reset(parsed);
+                    else
+                        g.reset(parsed);
                 }
             }
             if (g && !bad) {
@@ -465,17 +486,22 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
                     if (def->geometry == GeometryKind::Point) {
                         if (t == wkbMultiPoint && g->toMultiPoint()->getNumGeometries() == 1)
                             row.geometries.emplace_back(g->toMultiPoint()->getGeometryRef(0)->clone());
-                        else if (t == wkbPoint) row.geometries.push_back(std::move(g));
-                        else fail("geometry", std::string("a ") + OGRGeometryTypeToName(t) + " cannot go into point layer " + o.into);
+                        else if (t == wkbPoint)
+                            row.geometries.push_back(std::move(g));
+                        else
+                            fail("geometry", std::string("a ") + OGRGeometryTypeToName(t) + " cannot go into point layer " + o.into);
                     } else if (def->geometry == GeometryKind::LineString) {
-                        if (t == wkbLineString) row.geometries.push_back(std::move(g));
+                        if (t == wkbLineString)
+                            row.geometries.push_back(std::move(g));
                         else if (t == wkbMultiLineString) {
                             for (auto* part : *g->toMultiLineString()) row.geometries.emplace_back(part->clone());
-                        } else fail("geometry", std::string("a ") + OGRGeometryTypeToName(t) + " cannot go into line layer " + o.into);
+                        } else
+                            fail("geometry", std::string("a ") + OGRGeometryTypeToName(t) + " cannot go into line layer " + o.into);
                     } else if (def->geometry == GeometryKind::MultiPolygon) {
                         if (t == wkbPolygon || t == wkbMultiPolygon)
                             row.geometries.emplace_back(OGRGeometryFactory::forceToMultiPolygon(g.release()));
-                        else fail("geometry", std::string("a ") + OGRGeometryTypeToName(t) + " cannot go into polygon layer " + o.into);
+                        else
+                            fail("geometry", std::string("a ") + OGRGeometryTypeToName(t) + " cannot go into polygon layer " + o.into);
                     }
                 }
             }
@@ -484,8 +510,9 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
     }
     if (report.read == 0) throw DataError({file, inName}, "the file holds no rows");
     if (coordinateRows > 0 && swappedLooking == coordinateRows)
-        throw DataError({file, inName, "", lonCol.name + "/" + latCol.name},
-                        "the coordinates look latitude-first (longitude column holds values like latitudes in China): swap the columns with --swap-xy");
+        throw DataError(
+            {file, inName, "", lonCol.name + "/" + latCol.name},
+            "the coordinates look latitude-first (longitude column holds values like latitudes in China): swap the columns with --swap-xy");
     if (!errors.empty()) {
         if (!o.skipBadRows) {
             const RowError& e = errors.front();
@@ -510,7 +537,8 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
                     ++withGeometry;
                     OGREnvelope e;
                     g->getEnvelope(&e);
-                    const bool near = e.MaxX >= env.MinX - margin && e.MinX <= env.MaxX + margin && e.MaxY >= env.MinY - margin && e.MinY <= env.MaxY + margin;
+                    const bool near = e.MaxX >= env.MinX - margin && e.MinX <= env.MaxX + margin && e.MaxY >= env.MinY - margin &&
+                                      e.MinY <= env.MaxY + margin;
                     if (near) ++inside;
                     if (!g->Intersects(outline.get())) {
                         ++outside;
@@ -521,13 +549,14 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
                 std::string hint = "is --source-crs right?";
                 if (geographicSource) hint += " If the file is latitude-first, use --swap-xy.";
                 throw DataError({file, inName}, "none of the " + std::to_string(withGeometry) +
-                                " features lies within 20 km of the county after transforming from " + report.crs + ": " + hint +
-                                " (--allow-outside imports anyway); nothing was imported");
+                                                    " features lies within 20 km of the county after transforming from " + report.crs +
+                                                    ": " + hint + " (--allow-outside imports anyway); nothing was imported");
             }
             if (outside > 0) {
                 std::string list;
                 for (const auto& l : outsideRows) list += (list.empty() ? "" : ", ") + l;
-                report.warnings.push_back(std::to_string(outside) + " features lie outside the county boundary: " + list + (outside > 10 ? ", ..." : ""));
+                report.warnings.push_back(std::to_string(outside) + " features lie outside the county boundary: " + list +
+                                          (outside > 10 ? ", ..." : ""));
             }
         }
     }
@@ -543,10 +572,13 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
                 const std::size_t fi = static_cast<std::size_t>(m.target - def->fields.data());
                 const int idx = outDefn->GetFieldIndex(std::string(m.target->name).c_str());
                 if (idx < 0) continue;
-                if (r.text[fi]) f.SetField(idx, r.text[fi]->c_str());
+                if (r.text[fi])
+                    f.SetField(idx, r.text[fi]->c_str());
                 else if (r.number[fi]) {
-                    if (m.target->type == FieldType::Integer) f.SetField(idx, static_cast<GIntBig>(std::llround(*r.number[fi])));
-                    else f.SetField(idx, *r.number[fi]);
+                    if (m.target->type == FieldType::Integer)
+                        f.SetField(idx, static_cast<GIntBig>(std::llround(*r.number[fi])));
+                    else
+                        f.SetField(idx, *r.number[fi]);
                 }
             }
         };
@@ -569,16 +601,23 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
                 std::string why;
                 if (codeIt != mapping.end() && r.text[static_cast<std::size_t>(codeIt->target - def->fields.data())]) {
                     const std::string code = *r.text[static_cast<std::size_t>(codeIt->target - def->fields.data())];
-                    if (auto it = byCode.find(code); it != byCode.end()) fid = it->second;
-                    else why = "village code " + code + " is not in the project";
-                } else if (nameIt != mapping.end() && r.text[static_cast<std::size_t>(nameIt->target - def->fields.data())] && r.text.size() > def->fields.size()) {
+                    if (auto it = byCode.find(code); it != byCode.end())
+                        fid = it->second;
+                    else
+                        why = "village code " + code + " is not in the project";
+                } else if (nameIt != mapping.end() && r.text[static_cast<std::size_t>(nameIt->target - def->fields.data())] &&
+                           r.text.size() > def->fields.size()) {
                     const std::string name = *r.text[static_cast<std::size_t>(nameIt->target - def->fields.data())];
                     std::string township = r.text.back().value_or("");
                     if (auto it = townshipByName.find(township); it != townshipByName.end()) township = it->second;
-                    if (township.size() != 9) why = "township '" + r.text.back().value_or("") + "' is not in the project";
-                    else if (auto it = byName.find({township, name}); it == byName.end()) why = "no village named " + name + " in township " + township;
-                    else if (it->second.size() > 1) why = "village name " + name + " is ambiguous in township " + township + ": give the code";
-                    else fid = it->second.front();
+                    if (township.size() != 9)
+                        why = "township '" + r.text.back().value_or("") + "' is not in the project";
+                    else if (auto it = byName.find({township, name}); it == byName.end())
+                        why = "no village named " + name + " in township " + township;
+                    else if (it->second.size() > 1)
+                        why = "village name " + name + " is ambiguous in township " + township + ": give the code";
+                    else
+                        fid = it->second.front();
                 } else {
                     why = "no village code, or no name and township, in this row";
                 }

@@ -14,14 +14,14 @@ namespace ruralatlas::io {
 struct ImportOptions {
     std::string project;
     std::string source;
-    std::string into;         // target layer
-    std::string sourceLayer;  // for multi-layer sources; default: the first
-    std::string sourceCrs;    // overrides the file's CRS: EPSG:n, WKT, PROJ string, gcj02, bd09
-    std::string encoding;     // overrides detection: UTF-8, GBK, GB18030, ...
+    std::string into;                                         // target layer
+    std::string sourceLayer;                                  // for multi-layer sources; default: the first
+    std::string sourceCrs;                                    // overrides the file's CRS: EPSG:n, WKT, PROJ string, gcj02, bd09
+    std::string encoding;                                     // overrides detection: UTF-8, GBK, GB18030, ...
     std::vector<std::pair<std::string, std::string>> fields;  // target=source
     bool skipBadRows = false;
-    bool swapXY = false;       // coordinates given latitude first
-    bool allowOutside = false; // accept a file none of whose features lies in the county
+    bool swapXY = false;        // coordinates given latitude first
+    bool allowOutside = false;  // accept a file none of whose features lies in the county
 };
 
 struct ImportReport {

@@ -20,18 +20,25 @@ std::string todayIso() {
 
 OGRwkbGeometryType ogrGeometryType(GeometryKind kind) {
     switch (kind) {
-        case GeometryKind::Point: return wkbPoint;
-        case GeometryKind::LineString: return wkbLineString;
-        case GeometryKind::MultiPolygon: return wkbMultiPolygon;
-        default: return wkbNone;
+        case GeometryKind::Point:
+            return wkbPoint;
+        case GeometryKind::LineString:
+            return wkbLineString;
+        case GeometryKind::MultiPolygon:
+            return wkbMultiPolygon;
+        default:
+            return wkbNone;
     }
 }
 
 OGRFieldType ogrFieldType(FieldType type) {
     switch (type) {
-        case FieldType::Text: return OFTString;
-        case FieldType::Integer: return OFTInteger64;
-        case FieldType::Real: return OFTReal;
+        case FieldType::Text:
+            return OFTString;
+        case FieldType::Integer:
+            return OFTInteger64;
+        case FieldType::Real:
+            return OFTReal;
     }
     return OFTString;
 }
@@ -48,8 +55,10 @@ void exec(GDALDataset& ds, const std::string& sql) {
 std::string sqlQuote(std::string_view s) {
     std::string out = "'";
     for (char c : s) {
-        if (c == '\'') out += "''";
-        else out += c;
+        if (c == '\'')
+            out += "''";
+        else
+            out += c;
     }
     return out + "'";
 }
@@ -64,8 +73,8 @@ void addDomains(GDALDataset& ds) {
             cv.pszValue = CPLStrdup(std::string(v.titleZh).c_str());
             values.push_back(cv);
         }
-        auto domain = std::make_unique<OGRCodedFieldDomain>(std::string(e.name), std::string(e.name), OFTString,
-                                                            OFSTNone, std::move(values));
+        auto domain =
+            std::make_unique<OGRCodedFieldDomain>(std::string(e.name), std::string(e.name), OFTString, OFSTNone, std::move(values));
         std::string failure;
         if (!ds.AddFieldDomain(std::move(domain), failure))
             throw DataError({ds.GetDescription()}, "cannot add field domain " + std::string(e.name) + ": " + failure);
@@ -103,8 +112,8 @@ void createProjectSchema(GDALDataset& ds, const ProjectSpec& spec) {
         options.SetNameValue("DESCRIPTION", std::string(def.titleEn).c_str());
         options.SetNameValue("FID", "fid");
         if (def.geometry != GeometryKind::None) options.SetNameValue("GEOMETRY_NAME", "geom");
-        OGRLayer* layer = ds.CreateLayer(name.c_str(), def.geometry == GeometryKind::None ? nullptr : &srs,
-                                         ogrGeometryType(def.geometry), options.List());
+        OGRLayer* layer = ds.CreateLayer(name.c_str(), def.geometry == GeometryKind::None ? nullptr : &srs, ogrGeometryType(def.geometry),
+                                         options.List());
         if (!layer) throw DataError({ds.GetDescription(), name}, "cannot create layer: " + lastGdalError());
         for (const auto& f : def.fields) {
             OGRFieldDefn fd(std::string(f.name).c_str(), ogrFieldType(f.type));
@@ -117,9 +126,10 @@ void createProjectSchema(GDALDataset& ds, const ProjectSpec& spec) {
         if (def.name == "standards") writeStandards(*layer);
     }
     // Chinese titles in gpkg_data_columns.title (GDAL writes the alternative name into `name`).
-    exec(ds, "CREATE TABLE IF NOT EXISTS gpkg_data_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, "
-             "name TEXT, title TEXT, description TEXT, mime_type TEXT, constraint_name TEXT, "
-             "CONSTRAINT pk_gdc PRIMARY KEY (table_name, column_name))");
+    exec(ds,
+         "CREATE TABLE IF NOT EXISTS gpkg_data_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, "
+         "name TEXT, title TEXT, description TEXT, mime_type TEXT, constraint_name TEXT, "
+         "CONSTRAINT pk_gdc PRIMARY KEY (table_name, column_name))");
     // The spec makes `name` unique across the file: a title used by two layers gets the layer's
     // title in brackets there; `title` keeps the plain Chinese title.
     std::set<std::string> usedNames;
@@ -132,14 +142,14 @@ void createProjectSchema(GDALDataset& ds, const ProjectSpec& spec) {
                 usedNames.insert(name);
             }
             exec(ds, "INSERT OR IGNORE INTO gpkg_data_columns (table_name, column_name) VALUES (" + t + ", " + c + ")");
-            exec(ds, "UPDATE gpkg_data_columns SET name = " + sqlQuote(name) + ", title = " + sqlQuote(f.titleZh) +
-                         ", description = " + sqlQuote(f.titleEn) +
-                         (f.enumeration.empty() ? std::string() : ", constraint_name = " + sqlQuote(f.enumeration)) +
+            exec(ds, "UPDATE gpkg_data_columns SET name = " + sqlQuote(name) + ", title = " + sqlQuote(f.titleZh) + ", description = " +
+                         sqlQuote(f.titleEn) + (f.enumeration.empty() ? std::string() : ", constraint_name = " + sqlQuote(f.enumeration)) +
                          " WHERE table_name = " + t + " AND column_name = " + c);
         }
     }
-    exec(ds, "INSERT OR IGNORE INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) "
-             "VALUES ('gpkg_data_columns', NULL, 'gpkg_schema', 'http://www.geopackage.org/spec121/#extension_schema', 'read-write')");
+    exec(ds,
+         "INSERT OR IGNORE INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) "
+         "VALUES ('gpkg_data_columns', NULL, 'gpkg_schema', 'http://www.geopackage.org/spec121/#extension_schema', 'read-write')");
 
     OGRLayer* meta = ds.GetLayerByName("project_meta");
     std::vector<std::pair<std::string, std::string>> rows = {
@@ -173,8 +183,7 @@ DatasetPtr createProjectDataset(const std::string& path, const ProjectSpec& spec
 }
 
 void createProject(const std::string& path, const ProjectSpec& spec, bool overwrite) {
-    if (std::filesystem::exists(path) && !overwrite)
-        throw DataError({path}, "the file exists already (use --overwrite to replace it)");
+    if (std::filesystem::exists(path) && !overwrite) throw DataError({path}, "the file exists already (use --overwrite to replace it)");
     AtomicFile out(path);
     { DatasetPtr ds = createProjectDataset(out.tempPath(), spec); }
     out.commit();
@@ -202,8 +211,7 @@ std::map<std::string, std::string> Project::meta() {
     OGRLayer& l = layer("project_meta");
     l.ResetReading();
     for (auto& f : l) {
-        if (f->IsFieldSetAndNotNull(f->GetFieldIndex("key")))
-            out[f->GetFieldAsString("key")] = f->GetFieldAsString("value");
+        if (f->IsFieldSetAndNotNull(f->GetFieldIndex("key"))) out[f->GetFieldAsString("key")] = f->GetFieldAsString("value");
     }
     return out;
 }
@@ -257,7 +265,8 @@ std::unique_ptr<OGRGeometry> Project::countyOutline() {
     for (auto& f : *l) {
         const OGRGeometry* g = f->GetGeometryRef();
         if (!g || g->IsEmpty()) continue;
-        if (wkbFlatten(g->getGeometryType()) == wkbPolygon) parts.addGeometry(g);
+        if (wkbFlatten(g->getGeometryType()) == wkbPolygon)
+            parts.addGeometry(g);
         else if (wkbFlatten(g->getGeometryType()) == wkbMultiPolygon)
             for (const auto* p : *g->toMultiPolygon()) parts.addGeometry(p);
     }

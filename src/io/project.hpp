@@ -14,9 +14,9 @@ namespace ruralatlas::io {
 struct ProjectSpec {
     std::string countyCode;  // 6 digits
     std::string countyName;
-    int epsg = 0;            // projected CRS (CGCS2000 3-degree GK, no prefix)
+    int epsg = 0;  // projected CRS (CGCS2000 3-degree GK, no prefix)
     bool synthetic = false;
-    std::string dataDate;    // YYYY-MM-DD of the data; empty = today
+    std::string dataDate;  // YYYY-MM-DD of the data; empty = today
     std::vector<std::pair<std::string, std::string>> extraMeta;
 };
 

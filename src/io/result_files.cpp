@@ -72,10 +72,14 @@ private:
 
 OGRFieldType ogrType(ResultFieldType t) {
     switch (t) {
-        case ResultFieldType::Integer: return OFTInteger;
-        case ResultFieldType::Integer64: return OFTInteger64;
-        case ResultFieldType::Real: return OFTReal;
-        case ResultFieldType::Text: break;
+        case ResultFieldType::Integer:
+            return OFTInteger;
+        case ResultFieldType::Integer64:
+            return OFTInteger64;
+        case ResultFieldType::Real:
+            return OFTReal;
+        case ResultFieldType::Text:
+            break;
     }
     return OFTString;
 }
@@ -173,7 +177,8 @@ void writeGpkg(const std::string& path, const std::vector<ResultTable>& tables, 
         for (const auto& c : table.columns) {
             if (c.titleZh.empty()) continue;
             exec(
-                "CREATE TABLE IF NOT EXISTS gpkg_data_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, name TEXT UNIQUE, title "
+                "CREATE TABLE IF NOT EXISTS gpkg_data_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, name TEXT UNIQUE, "
+                "title "
                 "TEXT, description TEXT, mime_type TEXT, constraint_name TEXT, CONSTRAINT pk_gdc PRIMARY KEY (table_name, column_name))");
             exec("INSERT OR REPLACE INTO gpkg_data_columns (table_name, column_name, name, title) VALUES (" + quote(table.name) + ", " +
                  quote(c.name) + ", " + quote(table.name + "." + c.name) + ", " + quote(c.titleZh) + ")");
@@ -203,8 +208,10 @@ FileResultSink::FileResultSink(std::string path) : m_path(std::move(path)) {
 
 void FileResultSink::write(const std::vector<ResultTable>& tables, int epsg) {
     if (tables.empty()) return;
-    if (m_csv) writeCsv(m_path, tables.front());
-    else writeGpkg(m_path, tables, epsg);
+    if (m_csv)
+        writeCsv(m_path, tables.front());
+    else
+        writeGpkg(m_path, tables, epsg);
 }
 
 }  // namespace ruralatlas::io

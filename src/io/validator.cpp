@@ -1,14 +1,14 @@
 #include "io/validator.hpp"
 
+#include <geos_c.h>
+
+#include <algorithm>
 #include <boost/geometry.hpp>
 #include <boost/geometry/index/rtree.hpp>
-#include <algorithm>
 #include <cmath>
 #include <map>
 #include <numeric>
 #include <set>
-
-#include <geos_c.h>
 
 #include "core/admin_code.hpp"
 #include "core/landuse.hpp"
@@ -61,19 +61,22 @@ public:
             const std::string name(def.name);
             OGRLayer* l = m_p.findLayer(name);
             if (!l) {
-                add(Sev::Error, "schema_layer_missing", name, nullptr, "", "layer " + name + " (" + std::string(def.titleZh) + ") is missing");
+                add(Sev::Error, "schema_layer_missing", name, nullptr, "",
+                    "layer " + name + " (" + std::string(def.titleZh) + ") is missing");
                 continue;
             }
             if (def.geometry != GeometryKind::None) {
                 const OGRwkbGeometryType want = ogrGeometryType(def.geometry), have = wkbFlatten(l->GetGeomType());
                 if (have != want && have != wkbUnknown)
-                    add(Sev::Error, "schema_geometry_type", name, nullptr, "", std::string("geometry type is ") + OGRGeometryTypeToName(have) +
-                                                                                ", the data model says " + OGRGeometryTypeToName(want));
+                    add(Sev::Error, "schema_geometry_type", name, nullptr, "",
+                        std::string("geometry type is ") + OGRGeometryTypeToName(have) + ", the data model says " +
+                            OGRGeometryTypeToName(want));
                 const OGRSpatialReference* s = l->GetSpatialRef();
                 const char* code = s ? s->GetAuthorityCode(nullptr) : nullptr;
                 if (!code || std::atoi(code) != epsg)
-                    add(Sev::Error, "schema_crs", name, nullptr, "", std::string("layer CRS is ") + (code ? std::string("EPSG:") + code : "unknown") +
-                                                                      ", the project's is EPSG:" + std::to_string(epsg));
+                    add(Sev::Error, "schema_crs", name, nullptr, "",
+                        std::string("layer CRS is ") + (code ? std::string("EPSG:") + code : "unknown") +
+                            ", the project's is EPSG:" + std::to_string(epsg));
             }
             OGRFeatureDefn* d = l->GetLayerDefn();
             for (const auto& f : def.fields) {
@@ -84,12 +87,15 @@ public:
                     continue;
                 }
                 const OGRFieldType t = d->GetFieldDefn(i)->GetType();
-                const bool ok = f.type == FieldType::Text ? t == OFTString
-                                                          : (t == OFTInteger || t == OFTInteger64 || (f.type == FieldType::Real && t == OFTReal));
+                const bool ok = f.type == FieldType::Text
+                                    ? t == OFTString
+                                    : (t == OFTInteger || t == OFTInteger64 || (f.type == FieldType::Real && t == OFTReal));
                 if (!ok)
                     add(Sev::Error, "schema_field_type", name, nullptr, std::string(f.name),
                         std::string("field type is ") + OGRFieldDefn::GetFieldTypeName(t) + ", expected " +
-                            (f.type == FieldType::Text ? "String" : f.type == FieldType::Integer ? "Integer" : "Real"));
+                            (f.type == FieldType::Text      ? "String"
+                             : f.type == FieldType::Integer ? "Integer"
+                                                            : "Real"));
             }
         }
     }
@@ -117,15 +123,18 @@ public:
                     const std::string v = f->GetFieldAsString(i);
                     if (!fd.enumeration.empty()) {
                         const Enumeration* e = findEnumeration(fd.enumeration);
-                        if (e && !e->resolve(v)) add(Sev::Error, "enumeration", name, f.get(), field, "unknown value '" + v + "'");
+                        if (e && !e->resolve(v))
+                            add(Sev::Error, "enumeration", name, f.get(), field, "unknown value '" + v + "'");
                         else if (e && e->resolve(v) != std::string_view(v))
-                            add(Sev::Warning, "enumeration_title", name, f.get(), field, "value '" + v + "' is a title, not the code " + std::string(*e->resolve(v)));
+                            add(Sev::Warning, "enumeration_title", name, f.get(), field,
+                                "value '" + v + "' is a title, not the code " + std::string(*e->resolve(v)));
                     }
                     if (fd.type != FieldType::Text) {
                         const double x = f->GetFieldAsDouble(i);
                         if ((fd.min && x < *fd.min) || (fd.max && x > *fd.max)) {
                             char buf[160];
-                            std::snprintf(buf, sizeof buf, "value %g is outside %g..%g", x, fd.min.value_or(-1e300), fd.max.value_or(1e300));
+                            std::snprintf(buf, sizeof buf, "value %g is outside %g..%g", x, fd.min.value_or(-1e300),
+                                          fd.max.value_or(1e300));
                             add(Sev::Error, "range", name, f.get(), field, buf);
                         }
                     }
@@ -254,7 +263,8 @@ public:
     void outside() {
         auto outline = m_p.countyOutline();
         if (!outline) {
-            add(Sev::Warning, "county_missing", "county", nullptr, "", "the project has no county boundary: features cannot be checked against it");
+            add(Sev::Warning, "county_missing", "county", nullptr, "",
+                "the project has no county boundary: features cannot be checked against it");
             return;
         }
         GeosContext geos;
@@ -262,7 +272,8 @@ public:
         GEOSGeometry* g = outline->exportToGEOS(ctx);
         const GEOSPreparedGeometry* prep = g ? GEOSPrepare_r(ctx, g) : nullptr;
         if (!prep) return;
-        for (const char* name : {"townships", "villages", "facilities", "resettlement_sites", "industry_projects", "roads", "landuse_plan", "households"}) {
+        for (const char* name :
+             {"townships", "villages", "facilities", "resettlement_sites", "industry_projects", "roads", "landuse_plan", "households"}) {
             OGRLayer* l = m_p.findLayer(name);
             if (!l) continue;
             long long count = 0;
@@ -372,7 +383,8 @@ public:
                 q.layer = "roads";
                 q.fid = roads[r].first;
                 q.feature = roads[r].second;
-                q.message = "road is not connected to the main network (piece " + std::to_string(k + 1) + " of " + std::to_string(sorted.size()) + ")";
+                q.message = "road is not connected to the main network (piece " + std::to_string(k + 1) + " of " +
+                            std::to_string(sorted.size()) + ")";
                 m_r.problems.push_back(q);
             }
     }

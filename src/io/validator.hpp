@@ -12,7 +12,7 @@ namespace ruralatlas::io {
 struct Problem {
     enum class Severity { Error, Warning };
     Severity severity = Severity::Error;
-    std::string rule;     // short machine-readable name, e.g. "code_prefix"
+    std::string rule;  // short machine-readable name, e.g. "code_prefix"
     std::string layer;
     long long fid = -1;
     std::string feature;  // code or id of the feature, when it has one

@@ -21,13 +21,17 @@ Where at(const Where& w, const JsonValue& j) { return {w.file, j.line(), w.key};
 
 Value jsonToValue(const JsonValue& j, const Where& w) {
     switch (j.type()) {
-        case JsonValue::Type::Null: return {};
-        case JsonValue::Type::Bool: return j.boolean();
-        case JsonValue::Type::Number: return j.number();
+        case JsonValue::Type::Null:
+            return {};
+        case JsonValue::Type::Bool:
+            return j.boolean();
+        case JsonValue::Type::Number:
+            return j.number();
         case JsonValue::Type::String: {
             Rgba c;
             if (!j.string().empty() && (j.string()[0] == '#' || j.string().rfind("rgb", 0) == 0)) {
-                if (!parseColor(j.string(), c)) fail(at(w, j), "\"" + j.string() + "\" is not a colour (#rrggbb, #rrggbbaa, rgb(), rgba())");
+                if (!parseColor(j.string(), c))
+                    fail(at(w, j), "\"" + j.string() + "\" is not a colour (#rrggbb, #rrggbbaa, rgb(), rgba())");
                 return c;
             }
             return j.string();
@@ -40,7 +44,8 @@ Value jsonToValue(const JsonValue& j, const Where& w) {
             }
             return nums;
         }
-        case JsonValue::Type::Object: fail(at(w, j), "an object is not an expression");
+        case JsonValue::Type::Object:
+            fail(at(w, j), "an object is not an expression");
     }
     return {};
 }
@@ -62,10 +67,9 @@ struct NamedColor {
     const char* name;
     Rgba c;
 };
-constexpr NamedColor kNames[] = {{"black", {0, 0, 0, 255}},       {"white", {255, 255, 255, 255}},
-                                 {"red", {255, 0, 0, 255}},       {"green", {0, 128, 0, 255}},
-                                 {"blue", {0, 0, 255, 255}},      {"gray", {128, 128, 128, 255}},
-                                 {"grey", {128, 128, 128, 255}},  {"transparent", {0, 0, 0, 0}}};
+constexpr NamedColor kNames[] = {{"black", {0, 0, 0, 255}},      {"white", {255, 255, 255, 255}}, {"red", {255, 0, 0, 255}},
+                                 {"green", {0, 128, 0, 255}},    {"blue", {0, 0, 255, 255}},      {"gray", {128, 128, 128, 255}},
+                                 {"grey", {128, 128, 128, 255}}, {"transparent", {0, 0, 0, 0}}};
 }  // namespace
 
 const Value& Row::get(int column) const {
@@ -88,10 +92,14 @@ bool parseColor(const std::string& text, Rgba& out) {
             const unsigned v = unsigned(std::stoul(h.substr(i, n), nullptr, 16));
             return uint8_t(n == 1 ? v * 17 : v);
         };
-        if (h.size() == 3) out = {byte(0, 1), byte(1, 1), byte(2, 1), 255};
-        else if (h.size() == 6) out = {byte(0, 2), byte(2, 2), byte(4, 2), 255};
-        else if (h.size() == 8) out = {byte(0, 2), byte(2, 2), byte(4, 2), byte(6, 2)};
-        else return false;
+        if (h.size() == 3)
+            out = {byte(0, 1), byte(1, 1), byte(2, 1), 255};
+        else if (h.size() == 6)
+            out = {byte(0, 2), byte(2, 2), byte(4, 2), 255};
+        else if (h.size() == 8)
+            out = {byte(0, 2), byte(2, 2), byte(4, 2), byte(6, 2)};
+        else
+            return false;
         return true;
     }
     double r, g, b, a = 1;
@@ -106,8 +114,10 @@ bool parseColor(const std::string& text, Rgba& out) {
 
 std::string colorToHex(Rgba c) {
     char buf[16];
-    if (c.a == 255) std::snprintf(buf, sizeof buf, "#%02x%02x%02x", c.r, c.g, c.b);
-    else std::snprintf(buf, sizeof buf, "#%02x%02x%02x%02x", c.r, c.g, c.b, c.a);
+    if (c.a == 255)
+        std::snprintf(buf, sizeof buf, "#%02x%02x%02x", c.r, c.g, c.b);
+    else
+        std::snprintf(buf, sizeof buf, "#%02x%02x%02x%02x", c.r, c.g, c.b, c.a);
     return buf;
 }
 
@@ -306,10 +316,14 @@ bool Expr::isConstant() const {
 
 int Expr::branchCount() const {
     switch (m_kind) {
-        case ExprKind::Match: return int(m_labels.size()) + 1;
-        case ExprKind::Step: return int(m_stops.size()) + 1;
-        case ExprKind::Case: return int(m_args.size() / 2) + 1;
-        default: return 0;
+        case ExprKind::Match:
+            return int(m_labels.size()) + 1;
+        case ExprKind::Step:
+            return int(m_stops.size()) + 1;
+        case ExprKind::Case:
+            return int(m_args.size() / 2) + 1;
+        default:
+            return 0;
     }
 }
 
@@ -404,10 +418,14 @@ std::optional<std::string> Expr::sqlSuperset(double scaleLo, double scaleHi,
             std::string op = m_op;
             if (b->m_kind == ExprKind::Get && a->m_kind == ExprKind::Literal) {
                 std::swap(a, b);
-                if (op == "<") op = ">";
-                else if (op == ">") op = "<";
-                else if (op == "<=") op = ">=";
-                else if (op == ">=") op = "<=";
+                if (op == "<")
+                    op = ">";
+                else if (op == ">")
+                    op = "<";
+                else if (op == "<=")
+                    op = ">=";
+                else if (op == ">=")
+                    op = "<=";
             }
             if (a->m_kind != ExprKind::Get || b->m_kind != ExprKind::Literal) return std::nullopt;
             const char t = fieldType(a->m_field);
@@ -422,7 +440,8 @@ std::optional<std::string> Expr::sqlSuperset(double scaleLo, double scaleHi,
             if (op == "<" || op == "<=" || op == ">" || op == ">=") return f + " " + op + " " + lit;
             return std::nullopt;
         }
-        default: return std::nullopt;
+        default:
+            return std::nullopt;
     }
 }
 
@@ -438,20 +457,26 @@ const Expr* Expr::branchOutput(int branch) const {
     const size_t b = size_t(branch);
     switch (m_kind) {
         case ExprKind::Match:
-        case ExprKind::Step: return b + 1 < m_args.size() ? m_args[b + 1].get() : nullptr;
+        case ExprKind::Step:
+            return b + 1 < m_args.size() ? m_args[b + 1].get() : nullptr;
         case ExprKind::Case:
             if (b < m_args.size() / 2) return m_args[2 * b + 1].get();
             return m_args.back().get();
-        default: return nullptr;
+        default:
+            return nullptr;
     }
 }
 
 Value Expr::eval(const Row& row, double scale, int* branch) const {
     switch (m_kind) {
-        case ExprKind::Literal: return m_literal;
-        case ExprKind::Get: return row.get(m_column);
-        case ExprKind::Has: return !std::holds_alternative<std::monostate>(row.get(m_column));
-        case ExprKind::Zoom: return scale;
+        case ExprKind::Literal:
+            return m_literal;
+        case ExprKind::Get:
+            return row.get(m_column);
+        case ExprKind::Has:
+            return !std::holds_alternative<std::monostate>(row.get(m_column));
+        case ExprKind::Zoom:
+            return scale;
         case ExprKind::Match: {
             const Value in = m_args[0]->evalNoBranch(row, scale);
             for (size_t i = 0; i < m_labels.size(); ++i)
@@ -525,7 +550,8 @@ Value Expr::eval(const Row& row, double scale, int* branch) const {
             for (const auto& a : m_args)
                 if (truthy(a->evalNoBranch(row, scale))) return true;
             return false;
-        case ExprKind::Not: return !truthy(m_args[0]->evalNoBranch(row, scale));
+        case ExprKind::Not:
+            return !truthy(m_args[0]->evalNoBranch(row, scale));
         case ExprKind::In: {
             const Value in = m_args[0]->evalNoBranch(row, scale);
             for (const auto& l : m_labels[0])
@@ -537,7 +563,8 @@ Value Expr::eval(const Row& row, double scale, int* branch) const {
             for (const auto& a : m_args) s += valueToString(a->evalNoBranch(row, scale));
             return s;
         }
-        case ExprKind::ToString: return valueToString(m_args[0]->evalNoBranch(row, scale));
+        case ExprKind::ToString:
+            return valueToString(m_args[0]->evalNoBranch(row, scale));
         case ExprKind::ToNumber: {
             double x;
             if (toNumber(m_args[0]->evalNoBranch(row, scale), x)) return x;
@@ -549,13 +576,20 @@ Value Expr::eval(const Row& row, double scale, int* branch) const {
             for (size_t i = 1; i < m_args.size(); ++i) {
                 double x;
                 if (!toNumber(m_args[i]->evalNoBranch(row, scale), x)) return {};
-                if (m_op == "+") acc += x;
-                else if (m_op == "-") acc -= x;
-                else if (m_op == "*") acc *= x;
-                else if (m_op == "/") acc = x == 0 ? NAN : acc / x;
-                else if (m_op == "%") acc = x == 0 ? NAN : std::fmod(acc, x);
-                else if (m_op == "min") acc = std::min(acc, x);
-                else acc = std::max(acc, x);
+                if (m_op == "+")
+                    acc += x;
+                else if (m_op == "-")
+                    acc -= x;
+                else if (m_op == "*")
+                    acc *= x;
+                else if (m_op == "/")
+                    acc = x == 0 ? NAN : acc / x;
+                else if (m_op == "%")
+                    acc = x == 0 ? NAN : std::fmod(acc, x);
+                else if (m_op == "min")
+                    acc = std::min(acc, x);
+                else
+                    acc = std::max(acc, x);
             }
             if (!std::isfinite(acc)) return {};
             return acc;
@@ -589,7 +623,8 @@ std::shared_ptr<const std::map<std::string, Rgba>> loadPalette(const std::string
         if (n == 1 || (cells.size() >= 1 && cells[0] == "code")) continue;  // header
         if (cells.size() < 3) throw DataError({path, "", "line " + std::to_string(n), ""}, "expected code,name,color");
         Rgba c;
-        if (!parseColor(cells[2], c)) throw DataError({path, "", "line " + std::to_string(n), "color"}, "\"" + cells[2] + "\" is not a colour");
+        if (!parseColor(cells[2], c))
+            throw DataError({path, "", "line " + std::to_string(n), "color"}, "\"" + cells[2] + "\" is not a colour");
         (*table)[cells[0]] = c;
     }
     return table;

@@ -43,8 +43,25 @@ struct Row {
 using ColumnResolver = std::function<int(const std::string& field)>;
 
 enum class ExprKind : uint8_t {
-    Literal, Get, Has, Match, Step, Interpolate, Case, Coalesce, Compare, All, Any, Not, In,
-    Concat, ToString, ToNumber, Arith, Palette, Zoom
+    Literal,
+    Get,
+    Has,
+    Match,
+    Step,
+    Interpolate,
+    Case,
+    Coalesce,
+    Compare,
+    All,
+    Any,
+    Not,
+    In,
+    Concat,
+    ToString,
+    ToNumber,
+    Arith,
+    Palette,
+    Zoom
 };
 
 // Where a style file author wrote the expression, for error messages.
@@ -87,8 +104,7 @@ public:
     // scale test that changes within the range too. nullopt: no restriction. `fieldType`
     // gives 's' for a text field, 'n' for a number field, 0 when unknown. Identifiers in
     // double quotes and strings in single quotes: SQLite, PostgreSQL and OGR SQL alike.
-    std::optional<std::string> sqlSuperset(double scaleLo, double scaleHi,
-                                           const std::function<char(const std::string&)>& fieldType) const;
+    std::optional<std::string> sqlSuperset(double scaleLo, double scaleHi, const std::function<char(const std::string&)>& fieldType) const;
     // The output expression of branch i of a match/step/case.
     const Expr* branchOutput(int branch) const;
 
@@ -100,9 +116,9 @@ private:
     std::string m_op;     // comparison or arithmetic operator
     std::string m_field;  // Get/Has
     mutable int m_column = -1;
-    std::vector<std::shared_ptr<const Expr>> m_args;   // inputs / outputs
-    std::vector<std::vector<Value>> m_labels;          // match: labels per branch
-    std::vector<double> m_stops;                       // step / interpolate stops
+    std::vector<std::shared_ptr<const Expr>> m_args;  // inputs / outputs
+    std::vector<std::vector<Value>> m_labels;         // match: labels per branch
+    std::vector<double> m_stops;                      // step / interpolate stops
     std::shared_ptr<const std::map<std::string, Rgba>> m_palette;
 };
 

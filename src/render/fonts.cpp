@@ -1,10 +1,10 @@
 #include "fonts.hpp"
 
+#include <QFile>
 #include <QFontDatabase>
 #include <QFontMetricsF>
 #include <QGuiApplication>
 #include <QRawFont>
-#include <QFile>
 
 #include "core/error.hpp"
 
@@ -61,8 +61,10 @@ QString Fonts::printable(const QString& text) const {
     const QFontMetricsF fm(m_probe);
     QString out;
     for (const char32_t cp : text.toUcs4()) {
-        if (cp > 0x20 && cp != 0x3000 && !fm.inFontUcs4(cp)) out += QChar(0x3013);
-        else out += QString::fromUcs4(&cp, 1);
+        if (cp > 0x20 && cp != 0x3000 && !fm.inFontUcs4(cp))
+            out += QChar(0x3013);
+        else
+            out += QString::fromUcs4(&cp, 1);
     }
     return out;
 }

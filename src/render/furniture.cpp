@@ -116,10 +116,13 @@ QString formatDegrees(double deg, bool longitude, double stepDeg) {
         ++d;
         m = 0;
     }
-    if (stepDeg * 60 >= 1 || std::fabs(minutes - m) < 1e-6)
-        return QStringLiteral("%1°%2′%3").arg(d).arg(m, 2, 10, QChar('0')).arg(hemi);
+    if (stepDeg * 60 >= 1 || std::fabs(minutes - m) < 1e-6) return QStringLiteral("%1°%2′%3").arg(d).arg(m, 2, 10, QChar('0')).arg(hemi);
     const double sec = (minutes - std::floor(minutes)) * 60;
-    return QStringLiteral("%1°%2′%3″%4").arg(d).arg(int(std::floor(minutes)), 2, 10, QChar('0')).arg(int(std::lround(sec)), 2, 10, QChar('0')).arg(hemi);
+    return QStringLiteral("%1°%2′%3″%4")
+        .arg(d)
+        .arg(int(std::floor(minutes)), 2, 10, QChar('0'))
+        .arg(int(std::lround(sec)), 2, 10, QChar('0'))
+        .arg(hemi);
 }
 
 void drawGrid(QPainter& p, const MapView& view, int epsg, double stepDeg) {
@@ -241,8 +244,7 @@ QRectF drawLegend(QPainter& p, const MapRenderer& renderer, const RenderReport& 
     p.setBrush(QColor(255, 255, 255, 235));
     p.drawRect(box);
     p.setFont(titleFont);
-    p.drawText(QPointF(box.left() + (box.width() - tfm.horizontalAdvance(T("图例"))) / 2, box.top() + pad + tfm.ascent()),
-               T("图例"));
+    p.drawText(QPointF(box.left() + (box.width() - tfm.horizontalAdvance(T("图例"))) / 2, box.top() + pad + tfm.ascent()), T("图例"));
     double x = box.left() + pad;
     for (int c = 0; c < columns; ++c) {
         double y = box.top() + pad + titleH;

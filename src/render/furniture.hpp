@@ -14,7 +14,7 @@ struct ScaleBarSpec {
     double metres = 0;    // ground length of the whole bar
     double lengthPx = 0;  // its length on the device
     int segments = 4;
-    QString unitLabel;    // "米" or "千米"
+    QString unitLabel;  // "米" or "千米"
 };
 
 // The longest round length (1, 2 or 5 x 10^k metres) that fits in `maxLengthMm`.
@@ -33,7 +33,7 @@ QString formatDegrees(double deg, bool longitude, double stepDeg);
 
 // Lays out and draws the legend inside `area` (columns as needed); returns the rectangle used.
 // With `measureOnly` nothing is drawn.
-QRectF drawLegend(QPainter& p, const MapRenderer& renderer, const RenderReport& report, const QRectF& area, double dpi,
-                  bool vector, bool measureOnly = false);
+QRectF drawLegend(QPainter& p, const MapRenderer& renderer, const RenderReport& report, const QRectF& area, double dpi, bool vector,
+                  bool measureOnly = false);
 
 }  // namespace ruralatlas::render

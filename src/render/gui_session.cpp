@@ -1,8 +1,10 @@
 #include "gui_session.hpp"
 
 #include <QGuiApplication>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
+
+#include "core/install_paths.hpp"
 
 namespace ruralatlas::render {
 
@@ -25,9 +27,6 @@ void ensureGuiApplication() {
     (void)app;
 }
 
-std::string stylesDir() {
-    if (const char* env = std::getenv("RURALATLAS_STYLES_DIR"); env && *env) return env;
-    return RURALATLAS_STYLES_DIR;
-}
+std::string stylesDir() { return shippedDir("styles"); }
 
 }  // namespace ruralatlas::render

@@ -6,7 +6,8 @@
 namespace ruralatlas::render {
 
 void ensureGuiApplication();
-// The folder of shipped styles: $RURALATLAS_STYLES_DIR, else the source tree's styles/.
+// The folder of shipped styles (core/install_paths.hpp: $RURALATLAS_STYLES_DIR, the source tree
+// when run from the build tree, else <prefix>/share/ruralatlas/styles).
 std::string stylesDir();
 
 }  // namespace ruralatlas::render

@@ -2,16 +2,16 @@
 
 #include <algorithm>
 #include <atomic>
-#include <exception>
-#include <mutex>
-#include <thread>
 #include <boost/geometry.hpp>
 #include <boost/geometry/index/rtree.hpp>
 #include <boost/iterator/function_output_iterator.hpp>
+#include <exception>
+#include <mutex>
+#include <thread>
 
 #include "core/error.hpp"
-#include "core/timing.hpp"
 #include "core/landuse.hpp"
+#include "core/timing.hpp"
 #include "io/project.hpp"
 
 namespace ruralatlas::render {
@@ -115,8 +115,7 @@ bool sameCrs(const OGRSpatialReference* srs, int epsg) {
 }  // namespace
 
 std::shared_ptr<MapData> MapData::load(io::Project& project, const std::vector<std::string>& extraFiles,
-                                       const std::vector<LayerRequest>& requests, const std::optional<Box>& within,
-                                       Feedback* feedback) {
+                                       const std::vector<LayerRequest>& requests, const std::optional<Box>& within, Feedback* feedback) {
     auto data = std::make_shared<MapData>();
     data->m_epsg = project.epsg();
     data->m_projectPath = project.path();
@@ -148,9 +147,9 @@ std::shared_ptr<MapData> MapData::load(io::Project& project, const std::vector<s
         std::vector<std::string> fields;
         bool anchors = false;
         std::vector<std::string> sources;
-        bool readAll = false;             // some request wants every feature
-        std::vector<std::string> where;   // else the union of these conditions
-        GIntBig estimate = 0;             // features in the layer (to hand out big ones first)
+        bool readAll = false;            // some request wants every feature
+        std::vector<std::string> where;  // else the union of these conditions
+        GIntBig estimate = 0;            // features in the layer (to hand out big ones first)
         std::unique_ptr<FeatureLayer> layer;
     };
     std::vector<Job> jobs;
@@ -164,8 +163,9 @@ std::shared_ptr<MapData> MapData::load(io::Project& project, const std::vector<s
         if (!found) continue;  // the caller decides whether a missing source is an error
         const LayerDef* def = findLayer(found->name);
         if (found->ds == &project.dataset() && def && def->personal)
-            throw DataError({r.styleFile, found->name, "line " + std::to_string(r.styleLine), ""},
-                            "personal data (" + std::string(def->titleZh) + ") is never drawn on a map; show per-village aggregates instead");
+            throw DataError(
+                {r.styleFile, found->name, "line " + std::to_string(r.styleLine), ""},
+                "personal data (" + std::string(def->titleZh) + ") is never drawn on a map; show per-village aggregates instead");
         auto it = std::find_if(jobs.begin(), jobs.end(), [&](const Job& j) { return j.c.ds == found->ds && j.c.name == found->name; });
         if (it == jobs.end()) {
             jobs.push_back({*found, {}, false, {}, false, {}, 0, nullptr});
@@ -184,17 +184,22 @@ std::shared_ptr<MapData> MapData::load(io::Project& project, const std::vector<s
                 const int i = defn->GetFieldIndex(f.c_str());
                 if (i < 0) return 0;
                 switch (defn->GetFieldDefn(i)->GetType()) {
-                    case OFTString: return 's';
+                    case OFTString:
+                        return 's';
                     case OFTInteger:
                     case OFTInteger64:
-                    case OFTReal: return 'n';
-                    default: return 0;
+                    case OFTReal:
+                        return 'n';
+                    default:
+                        return 0;
                 }
             };
             where = r.filter->sqlSuperset(r.scaleRange->first, r.scaleRange->second, fieldType);
         }
-        if (!where) it->readAll = true;
-        else if (std::find(it->where.begin(), it->where.end(), *where) == it->where.end()) it->where.push_back(*where);
+        if (!where)
+            it->readAll = true;
+        else if (std::find(it->where.begin(), it->where.end(), *where) == it->where.end())
+            it->where.push_back(*where);
     }
     for (auto& job : jobs) job.estimate = std::max<GIntBig>(0, job.c.ds->GetLayerByName(job.c.name.c_str())->GetFeatureCount(FALSE));
 
@@ -206,7 +211,7 @@ std::shared_ptr<MapData> MapData::load(io::Project& project, const std::vector<s
         if (defn->GetGeomFieldCount() == 0) throw DataError({job.c.file, job.c.name, "", ""}, "the layer has no geometry to draw");
         if (!sameCrs(ol->GetSpatialRef(), data->m_epsg))
             throw DataError({job.c.file, job.c.name, "", ""}, "the layer is not in the project CRS EPSG:" + std::to_string(data->m_epsg) +
-                                                                 "; import it into the project first");
+                                                                  "; import it into the project first");
         auto layer = std::make_unique<FeatureLayer>();
         layer->name = job.c.name;
         layer->file = job.c.file;
@@ -218,11 +223,11 @@ std::shared_ptr<MapData> MapData::load(io::Project& project, const std::vector<s
             layer->title = id && *id ? id : job.c.name;
         }
         const OGRwkbGeometryType gt = wkbFlatten(ol->GetGeomType());
-        layer->shape = (gt == wkbPoint || gt == wkbMultiPoint) ? Shape::Point
-                       : (gt == wkbLineString || gt == wkbMultiLineString || gt == wkbCircularString || gt == wkbCompoundCurve ||
-                          gt == wkbMultiCurve)
-                           ? Shape::Line
-                           : Shape::Polygon;
+        layer->shape =
+            (gt == wkbPoint || gt == wkbMultiPoint) ? Shape::Point
+            : (gt == wkbLineString || gt == wkbMultiLineString || gt == wkbCircularString || gt == wkbCompoundCurve || gt == wkbMultiCurve)
+                ? Shape::Line
+                : Shape::Polygon;
         std::vector<int> fieldIdx;
         for (const auto& f : job.fields) {
             const int idx = defn->GetFieldIndex(f.c_str());
@@ -238,13 +243,16 @@ std::shared_ptr<MapData> MapData::load(io::Project& project, const std::vector<s
         // Skip parsing the fields nobody draws.
         std::vector<std::string> ignoredStore;
         for (int i = 0; i < defn->GetFieldCount(); ++i)
-            if (std::find(fieldIdx.begin(), fieldIdx.end(), i) == fieldIdx.end()) ignoredStore.push_back(defn->GetFieldDefn(i)->GetNameRef());
+            if (std::find(fieldIdx.begin(), fieldIdx.end(), i) == fieldIdx.end())
+                ignoredStore.push_back(defn->GetFieldDefn(i)->GetNameRef());
         std::vector<const char*> ignored;
         for (const auto& s : ignoredStore) ignored.push_back(s.c_str());
         ignored.push_back(nullptr);
         ol->SetIgnoredFields(ignored.data());
-        if (within) ol->SetSpatialFilterRect(within->minx, within->miny, within->maxx, within->maxy);
-        else ol->SetSpatialFilter(nullptr);
+        if (within)
+            ol->SetSpatialFilterRect(within->minx, within->miny, within->maxx, within->maxy);
+        else
+            ol->SetSpatialFilter(nullptr);
         std::string where;
         if (!job.readAll && !job.where.empty()) {
             for (const auto& w : job.where) where += (where.empty() ? "(" : " OR (") + w + ")";
@@ -299,13 +307,16 @@ std::shared_ptr<MapData> MapData::load(io::Project& project, const std::vector<s
                 const auto addPoly = [&](const OGRPolygon& poly) {
                     for (const auto* ring : poly) appendPart(layer->m_xy, layer->m_partPoint, *ring, box);
                 };
-                if (t == wkbPolygon) addPoly(*g->toPolygon());
+                if (t == wkbPolygon)
+                    addPoly(*g->toPolygon());
                 else
                     for (const auto* poly : *g->toMultiPolygon()) addPoly(*poly);
                 if (job.anchors) {
                     OGRGeometryH pos = OGR_G_PointOnSurface(OGRGeometry::ToHandle(g));
-                    if (pos && !OGR_G_IsEmpty(pos)) anchor = {OGR_G_GetX(pos, 0), OGR_G_GetY(pos, 0)};
-                    else anchor = {(box.minx + box.maxx) / 2, (box.miny + box.maxy) / 2};
+                    if (pos && !OGR_G_IsEmpty(pos))
+                        anchor = {OGR_G_GetX(pos, 0), OGR_G_GetY(pos, 0)};
+                    else
+                        anchor = {(box.minx + box.maxx) / 2, (box.miny + box.maxy) / 2};
                     if (pos) OGR_G_DestroyGeometry(pos);
                 }
             } else {
@@ -332,8 +343,12 @@ std::shared_ptr<MapData> MapData::load(io::Project& project, const std::vector<s
                     switch (defn->GetFieldDefn(fi)->GetType()) {
                         case OFTInteger:
                         case OFTInteger64:
-                        case OFTReal: v = f->GetFieldAsDouble(fi); break;
-                        default: v = std::string(f->GetFieldAsString(fi)); break;
+                        case OFTReal:
+                            v = f->GetFieldAsDouble(fi);
+                            break;
+                        default:
+                            v = std::string(f->GetFieldAsString(fi));
+                            break;
                     }
                 }
                 layer->m_columns[c].push_back(std::move(v));
@@ -354,8 +369,7 @@ std::shared_ptr<MapData> MapData::load(io::Project& project, const std::vector<s
     const int threads = total >= 20000 && jobs.size() >= 2 ? 2 : 1;
     std::vector<size_t> order(jobs.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    if (threads > 1)
-        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return jobs[a].estimate > jobs[b].estimate; });
+    if (threads > 1) std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return jobs[a].estimate > jobs[b].estimate; });
     std::atomic<size_t> next{0}, done{0};
     std::exception_ptr error;
     std::mutex errorMutex;

@@ -32,8 +32,8 @@ enum class Shape { Point, Line, Polygon };
 
 class FeatureLayer {
 public:
-    std::string name;      // layer name in its file
-    std::string title;     // Chinese title (data model, or the file's own identifier)
+    std::string name;   // layer name in its file
+    std::string title;  // Chinese title (data model, or the file's own identifier)
     std::string file;
     Shape shape = Shape::Point;
     const LayerDef* def = nullptr;  // the data-model definition when the layer is one

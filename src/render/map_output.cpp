@@ -9,21 +9,27 @@
 #include <cmath>
 
 #include "core/error.hpp"
-#include "render/i18n.hpp"
 #include "io/gdal_util.hpp"
 #include "render/fonts.hpp"
+#include "render/i18n.hpp"
 #include "render/png_writer.hpp"
 
 namespace ruralatlas::render {
 
 QSizeF paperMm(const std::string& paper, bool landscape) {
     QSizeF s;
-    if (paper == "A4" || paper == "a4") s = {210, 297};
-    else if (paper == "A3" || paper == "a3") s = {297, 420};
-    else if (paper == "A2" || paper == "a2") s = {420, 594};
-    else if (paper == "A1" || paper == "a1") s = {594, 841};
-    else if (paper == "A0" || paper == "a0") s = {841, 1189};
-    else throw UsageError("--paper: \"" + paper + "\" is not one of A4, A3, A2, A1, A0");
+    if (paper == "A4" || paper == "a4")
+        s = {210, 297};
+    else if (paper == "A3" || paper == "a3")
+        s = {297, 420};
+    else if (paper == "A2" || paper == "a2")
+        s = {420, 594};
+    else if (paper == "A1" || paper == "a1")
+        s = {594, 841};
+    else if (paper == "A0" || paper == "a0")
+        s = {841, 1189};
+    else
+        throw UsageError("--paper: \"" + paper + "\" is not one of A4, A3, A2, A1, A0");
     return landscape ? s.transposed() : s;
 }
 
@@ -40,23 +46,23 @@ MapResult drawMap(QPainter& p, const MapRenderer& renderer, const Box& focus, co
     const QPointF scaleAt(frame.left() + 6 * mm, frame.bottom() - 6 * mm);
     const double scaleMaxMm = std::min(50.0, frame.width() / mm * 0.3);
     if (options.northArrow) r.view.keepClear.push_back(QRectF(northAt - QPointF(7 * mm, 10 * mm), QSizeF(14 * mm, 20 * mm)));
-    if (options.scaleBar) r.view.keepClear.push_back(QRectF(scaleAt.x() - 1 * mm, scaleAt.y() - 11 * mm, scaleMaxMm * mm + 12 * mm, 12 * mm));
+    if (options.scaleBar)
+        r.view.keepClear.push_back(QRectF(scaleAt.x() - 1 * mm, scaleAt.y() - 11 * mm, scaleMaxMm * mm + 12 * mm, 12 * mm));
     p.fillRect(frame, Qt::white);
     r.report = renderer.render(p, r.view);
     p.save();
     p.setClipRect(frame);
     if (options.grid) drawGrid(p, r.view, renderer.data().epsg());
-    if (options.northArrow)
-        drawNorthArrow(p, northAt, 12, dpi, trueNorthAngle(r.view, renderer.data().epsg()));
+    if (options.northArrow) drawNorthArrow(p, northAt, 12, dpi, trueNorthAngle(r.view, renderer.data().epsg()));
     if (options.scaleBar) {
         r.scaleBar = chooseScaleBar(r.view, scaleMaxMm);
         drawScaleBar(p, r.view, scaleAt, scaleMaxMm);
     }
     if (options.legend)
-        r.legendRect = drawLegend(p, renderer, r.report,
-                                  QRectF(frame.left() + frame.width() * 0.4, frame.top() + 30 * mm, frame.width() * 0.6 - 3 * mm,
-                                         frame.height() - 33 * mm),
-                                  dpi, vector);
+        r.legendRect = drawLegend(
+            p, renderer, r.report,
+            QRectF(frame.left() + frame.width() * 0.4, frame.top() + 30 * mm, frame.width() * 0.6 - 3 * mm, frame.height() - 33 * mm), dpi,
+            vector);
     p.restore();
     p.save();
     p.setPen(QPen(Qt::black, std::max(1.0, 0.3 * mm)));

@@ -14,7 +14,7 @@ struct MapOptions {
     bool scaleBar = true;
     bool northArrow = true;
     bool grid = false;
-    QString title;       // printed above the map on paper output
+    QString title;         // printed above the map on paper output
     double margin = 0.04;  // around the focus box, as a fraction of its size
 };
 
@@ -22,7 +22,7 @@ struct PageSize {
     int widthPx = 0, heightPx = 0;  // --size (screen pixels)
     std::string paper;              // "A4" / "A3": overrides widthPx/heightPx
     bool landscape = true;
-    double dpi = 0;                 // 0 = 96 for --size, 300 for paper
+    double dpi = 0;  // 0 = 96 for --size, 300 for paper
 };
 
 struct MapResult {

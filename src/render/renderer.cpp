@@ -3,9 +3,9 @@
 #include <QFontMetricsF>
 #include <QImage>
 #include <QPaintEngine>
-#include <QRegion>
 #include <QPainterPath>
 #include <QPainterPathStroker>
+#include <QRegion>
 #include <QSvgRenderer>
 #include <algorithm>
 #include <climits>
@@ -18,17 +18,19 @@
 #include <unordered_map>
 
 #include "core/error.hpp"
-#include "render/i18n.hpp"
 #include "core/timing.hpp"
 #include "render/fonts.hpp"
+#include "render/i18n.hpp"
 
 namespace ruralatlas::render {
 
 Box fitExtent(const Box& box, const QRectF& target, double margin) {
     double w = std::max(box.width(), 1.0) * (1 + 2 * margin), h = std::max(box.height(), 1.0) * (1 + 2 * margin);
     const double aspect = target.width() / target.height();
-    if (w / h > aspect) h = w / aspect;
-    else w = h * aspect;
+    if (w / h > aspect)
+        h = w / aspect;
+    else
+        w = h * aspect;
     const double cx = (box.minx + box.maxx) / 2, cy = (box.miny + box.maxy) / 2;
     return {cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2};
 }
@@ -144,7 +146,8 @@ public:
             for (int x = 0; x < to.width(); ++x) {
                 const QRgb s = src[x];
                 const uint a = qAlpha(s);
-                if (a == 255) dst[x] = s;
+                if (a == 255)
+                    dst[x] = s;
                 else if (a) {
                     const QRgb d = dst[x];
                     const uint k = 255 - a;
@@ -174,8 +177,10 @@ bool segmentMeetsBox(double x0, double y0, double x1, double y1, const Box& b) {
             if (q[i] < 0) return false;
         } else {
             const double t = q[i] / p[i];
-            if (p[i] < 0) t0 = std::max(t0, t);
-            else t1 = std::min(t1, t);
+            if (p[i] < 0)
+                t0 = std::max(t0, t);
+            else
+                t1 = std::min(t1, t);
             if (t0 > t1) return false;
         }
     }
@@ -227,9 +232,12 @@ public:
             const Expr* e = layer.prop(name);
             Slot s;
             s.expr = e;
-            if (!e) s.value = def;
-            else if (e->isConstant()) s.value = e->eval(Row{}, scale);
-            else s.dynamic = true;
+            if (!e)
+                s.value = def;
+            else if (e->isConstant())
+                s.value = e->eval(Row{}, scale);
+            else
+                s.dynamic = true;
             m_slots.emplace(name, std::move(s));
         }
     }
@@ -340,8 +348,8 @@ private:
     std::vector<QRectF> m_boxes;
 };
 
-void drawHaloText(QPainter& p, const QPointF& baseline, const QString& text, const QFont& font, const QColor& color,
-                  const QColor& halo, double haloPx, bool vector) {
+void drawHaloText(QPainter& p, const QPointF& baseline, const QString& text, const QFont& font, const QColor& color, const QColor& halo,
+                  double haloPx, bool vector) {
     if (haloPx > 0 && halo.isValid() && halo.alpha() > 0) {
         if (!vector && haloPx <= 3.0 && halo.alpha() == 255) {
             // On screen and small print halos: the text drawn in the halo colour around a ring
@@ -524,8 +532,8 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
 
     std::vector<LabelCandidate> labels;
     struct Hit {
-        std::map<int, size_t> branches;                   // branch -> first feature drawn
-        std::map<std::string, size_t> values;             // palette input -> first feature
+        std::map<int, size_t> branches;        // branch -> first feature drawn
+        std::map<std::string, size_t> values;  // palette input -> first feature
         bool any = false;
         size_t first = 0;
     };
@@ -537,7 +545,7 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
     // Draws every layer's features into `p`, only those reaching `band` (a world box; the
     // whole view when drawing on one thread). With `record`, also keeps the labels, the legend
     // and the counts for every feature in the view, drawn in this band or not.
-    const auto drawFeatures = [&](QPainter& p, const Box& band, bool record) {
+    const auto drawFeatures = [&](QPainter& bandPainter, const Box& band, bool record) {
         std::vector<uint32_t> hits;
         QPolygonF poly;
         for (size_t k = 0; k < layerCount; ++k) {
@@ -545,7 +553,7 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
             const auto& L = m_impl->layers[li];
             if (!L.data || !L.style->visibleAt(scale)) continue;
             if (sw && li < sw->hidden.size() && sw->hidden[li]) continue;
-            p.setOpacity(sw && li < sw->opacity.size() ? double(sw->opacity[li]) : 1.0);
+            bandPainter.setOpacity(sw && li < sw->opacity.size() ? double(sw->opacity[li]) : 1.0);
             const StyleLayer& S = *L.style;
             const FeatureLayer& D = *L.data;
             std::optional<PhaseTimer> layerTimer;
@@ -581,8 +589,10 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                     return;
                 }
                 int branch = -1;
-                if (knownBranch && *knownBranch != INT_MIN) branch = *knownBranch;
-                else L.legendExpr->eval(D.row(f), scale, &branch);
+                if (knownBranch && *knownBranch != INT_MIN)
+                    branch = *knownBranch;
+                else
+                    L.legendExpr->eval(D.row(f), scale, &branch);
                 if (knownBranch) *knownBranch = branch;
                 hit.branches.emplace(branch, f);
             };
@@ -609,9 +619,9 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                     }
                     if (path.isEmpty()) continue;
                     if (inBand(f)) {
-                        if (pattern == "solid" && fill.isValid() && fill.alpha() > 0) p.fillPath(path, fill);
+                        if (pattern == "solid" && fill.isValid() && fill.alpha() > 0) bandPainter.fillPath(path, fill);
                         if (pattern == "hatch" || pattern == "crosshatch") {
-                            if (fill.isValid() && fill.alpha() > 0 && S.prop("fill-color")) p.fillPath(path, fill);
+                            if (fill.isValid() && fill.alpha() > 0 && S.prop("fill-color")) bandPainter.fillPath(path, fill);
                             const QColor hc = qcolor(props.get("fill-hatch-color"), opacity);
                             const double spacing = std::max(0.3, num(props.get("fill-hatch-spacing"), 2)) * mm;
                             const double angle = num(props.get("fill-hatch-angle"), 45);
@@ -623,7 +633,7 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                                 // none: on raster output it gets the hatch's average tone instead.
                                 QColor tone = hc;
                                 tone.setAlphaF(float(hc.alphaF() * std::min(1.0, hatchW / spacing * (cross ? 2 : 1))));
-                                p.fillPath(path, tone);
+                                bandPainter.fillPath(path, tone);
                             } else if (!view.vector) {
                                 // Raster output: a rotated texture brush (one tile with one line) costs a
                                 // fill; clipped lines cost a mask per line.
@@ -643,15 +653,16 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                                 for (int pass = 0; pass < (cross ? 2 : 1); ++pass) {
                                     QBrush brush(tileIt->second);
                                     brush.setTransform(QTransform().rotate(-(angle + pass * 90)));
-                                    p.fillPath(path, brush);
+                                    bandPainter.fillPath(path, brush);
                                 }
                             } else {
-                            p.save();
-                            p.setClipPath(path, Qt::IntersectClip);
-                            p.setPen(QPen(hc, hatchW, Qt::SolidLine, Qt::FlatCap));
-                            const QRectF b = path.boundingRect();
-                            drawHatchLines(p, b.center(), std::hypot(b.width(), b.height()) / 2 + spacing, spacing, angle, pattern == "crosshatch");
-                            p.restore();
+                                bandPainter.save();
+                                bandPainter.setClipPath(path, Qt::IntersectClip);
+                                bandPainter.setPen(QPen(hc, hatchW, Qt::SolidLine, Qt::FlatCap));
+                                const QRectF b = path.boundingRect();
+                                drawHatchLines(bandPainter, b.center(), std::hypot(b.width(), b.height()) / 2 + spacing, spacing, angle,
+                                               pattern == "crosshatch");
+                                bandPainter.restore();
                             }
                         }
                         if (outline.isValid() && outline.alpha() > 0) {
@@ -659,8 +670,9 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                             pen.setJoinStyle(Qt::RoundJoin);
                             applyDash(pen, props.get("fill-outline-dasharray"));
                             thinPen(pen, view.vector);
-                            if (!view.vector && pen.style() == Qt::CustomDashLine && tiny(D.bbox(f), view, pen)) pen.setStyle(Qt::SolidLine);
-                            p.strokePath(path, pen);
+                            if (!view.vector && pen.style() == Qt::CustomDashLine && tiny(D.bbox(f), view, pen))
+                                pen.setStyle(Qt::SolidLine);
+                            bandPainter.strokePath(path, pen);
                         }
                     }
                     recordHit(f);
@@ -696,11 +708,11 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                         thinPen(pen, view.vector);
                         if (!view.vector && pen.style() == Qt::CustomDashLine && tiny(D.bbox(f), view, pen)) pen.setStyle(Qt::SolidLine);
                         if (draw) {
-                            p.setPen(pen);
+                            bandPainter.setPen(pen);
                             for (size_t part = D.partBegin(f); part < D.partEnd(f); ++part) {
                                 devicePart(D, part, view, tol, poly);
                                 if (D.shape == Shape::Polygon && poly.size() > 1) poly.append(poly.front());
-                                if (poly.size() >= 2) p.drawPolyline(poly);
+                                if (poly.size() >= 2) bandPainter.drawPolyline(poly);
                             }
                         }
                         if (pass == 1) {
@@ -719,10 +731,11 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                 const int W = int(view.target.width()) + 1, H = int(view.target.height()) + 1;
                 if (dedupe) occupied.assign(size_t(W) * size_t(H), 0);
                 // A look the same for every feature is worked out once.
-                const bool constLook = !props.dynamic("circle-radius") && !props.dynamic("circle-opacity") && !props.dynamic("circle-color") &&
-                                       !props.dynamic("circle-stroke-color") && !props.dynamic("circle-stroke-width");
+                const bool constLook = !props.dynamic("circle-radius") && !props.dynamic("circle-opacity") &&
+                                       !props.dynamic("circle-color") && !props.dynamic("circle-stroke-color") &&
+                                       !props.dynamic("circle-stroke-width");
                 const bool dedupeLook = dedupe && !props.dynamic("circle-color") && !props.dynamic("circle-radius");
-                const SpriteBlitter blitter(p);
+                const SpriteBlitter blitter(bandPainter);
                 bool haveLook = false;
                 double r = 0;
                 const QImage* sprite = nullptr;  // small dots on raster output: pre-drawn once, blitted
@@ -733,7 +746,8 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                 bool memo = !constLook && !view.vector;
                 if (memo) {
                     std::vector<std::string> fields;
-                    for (const char* name : {"circle-radius", "circle-opacity", "circle-color", "circle-stroke-color", "circle-stroke-width"})
+                    for (const char* name :
+                         {"circle-radius", "circle-opacity", "circle-color", "circle-stroke-color", "circle-stroke-width"})
                         if (const Expr* e = S.prop(name)) e->collectFields(fields);
                     if (L.legendExpr) L.legendExpr->collectFields(fields);
                     std::sort(fields.begin(), fields.end());
@@ -778,8 +792,8 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                             sprite = look->sprite;
                             spriteHalf = look->half;
                             if (!sprite) {
-                                p.setPen(look->pen);
-                                p.setBrush(look->brush);
+                                bandPainter.setPen(look->pen);
+                                bandPainter.setBrush(look->brush);
                             }
                         }
                     }
@@ -790,16 +804,16 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                         const double opacity = num(props.get("circle-opacity"), 1);
                         const QColor fill = qcolor(props.get("circle-color"), opacity);
                         const QColor stroke = qcolor(props.get("circle-stroke-color"), opacity);
-                        const double sw = num(props.get("circle-stroke-width"), 0) * mm;
-                        const QPen pen = stroke.isValid() && sw > 0 ? QPen(stroke, sw) : QPen(Qt::NoPen);
+                        const double strokeWidth = num(props.get("circle-stroke-width"), 0) * mm;
+                        const QPen pen = stroke.isValid() && strokeWidth > 0 ? QPen(stroke, strokeWidth) : QPen(Qt::NoPen);
                         const QBrush brush = fill.isValid() ? QBrush(fill) : QBrush(Qt::NoBrush);
                         sprite = nullptr;
-                        if (!view.vector && r + sw <= 12) {
+                        if (!view.vector && r + strokeWidth <= 12) {
                             const auto key = std::make_tuple(std::lround(r * 8), fill.isValid() ? fill.rgba() : 0u,
-                                                             stroke.isValid() ? stroke.rgba() : 0u, std::lround(sw * 8));
+                                                             stroke.isValid() ? stroke.rgba() : 0u, std::lround(strokeWidth * 8));
                             auto it = sprites.find(key);
                             if (it == sprites.end()) {
-                                const int n = int(std::ceil(2 * (r + sw))) + 3;
+                                const int n = int(std::ceil(2 * (r + strokeWidth))) + 3;
                                 QImage img(n, n, QImage::Format_ARGB32_Premultiplied);
                                 img.fill(Qt::transparent);
                                 QPainter sp(&img);
@@ -813,8 +827,8 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                             sprite = &it->second;
                             spriteHalf = QPointF(sprite->width() / 2.0, sprite->height() / 2.0);
                         } else {
-                            p.setPen(pen);
-                            p.setBrush(brush);
+                            bandPainter.setPen(pen);
+                            bandPainter.setBrush(brush);
                         }
                         if (memo && look) {
                             look->r = r;
@@ -841,10 +855,12 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                         if (sprite) {
                             const QPointF at = c - spriteHalf;
                             const QPoint to(int(std::lround(at.x())), int(std::lround(at.y())));
-                            if (blitter.ok()) blitter.blit(*sprite, to);
-                            else p.drawImage(to, *sprite);
+                            if (blitter.ok())
+                                blitter.blit(*sprite, to);
+                            else
+                                bandPainter.drawImage(to, *sprite);
                         } else {
-                            p.drawEllipse(c, r, r);
+                            bandPainter.drawEllipse(c, r, r);
                         }
                     }
                     if (any || !dedupe) {
@@ -865,11 +881,11 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                         if (D.shape == Shape::Point)
                             for (size_t part = D.partBegin(f); part < D.partEnd(f); ++part) {
                                 const size_t i = D.pointBegin(part);
-                                m_impl->drawIcon(p, L.dir, icon, view.toDevice(D.xy()[2 * i], D.xy()[2 * i + 1]), iconPx, view.vector,
-                                                 num(props.get("icon-opacity"), 1));
+                                m_impl->drawIcon(bandPainter, L.dir, icon, view.toDevice(D.xy()[2 * i], D.xy()[2 * i + 1]), iconPx,
+                                                 view.vector, num(props.get("icon-opacity"), 1));
                             }
                         else
-                            m_impl->drawIcon(p, L.dir, icon, c, iconPx, view.vector, num(props.get("icon-opacity"), 1));
+                            m_impl->drawIcon(bandPainter, L.dir, icon, c, iconPx, view.vector, num(props.get("icon-opacity"), 1));
                     }
                     const std::string text = record ? str(props.get("text-field")) : std::string();
                     if (!text.empty()) {
@@ -893,7 +909,8 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                         lc.haloPx = num(props.get("text-halo-width"), 0.3) * mm;
                         lc.anchorMode = QString::fromStdString(str(props.get("text-anchor"), "left"));
                         if (const auto* va = std::get_if<std::string>(&props.get("text-variable-anchor")))
-                            for (const auto& part : QString::fromStdString(*va).split(',', Qt::SkipEmptyParts)) lc.variableAnchors.push_back(part.trimmed());
+                            for (const auto& part : QString::fromStdString(*va).split(',', Qt::SkipEmptyParts))
+                                lc.variableAnchors.push_back(part.trimmed());
                         if (const auto* off = std::get_if<std::vector<double>>(&props.get("text-offset")); off && off->size() == 2)
                             lc.offsetPx = QPointF((*off)[0] * mm, -(*off)[1] * mm);
                         lc.allowOverlap = truthy(props.get("text-allow-overlap"));
@@ -912,7 +929,7 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                 }
             }
         }
-        p.setOpacity(1.0);
+        bandPainter.setOpacity(1.0);
     };
 
     // Large raster maps are drawn in horizontal bands, one per core, each with its own painter
@@ -944,7 +961,8 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
             helpers.emplace_back([&, b] {
                 try {
                     const int y0 = bandRows(b), y1 = bandRows(b + 1);
-                    QImage rows(bits + qsizetype(y0) * image->bytesPerLine(), image->width(), y1 - y0, image->bytesPerLine(), image->format());
+                    QImage rows(bits + qsizetype(y0) * image->bytesPerLine(), image->width(), y1 - y0, image->bytesPerLine(),
+                                image->format());
                     QPainter bp(&rows);
                     bp.translate(0, -y0);
                     bp.setClipRect(QRect(targetPx.left(), y0, targetPx.width(), y1 - y0));
@@ -969,7 +987,8 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
 
     // Labels: by priority (lower sort key first), then in drawing order; each placed only where
     // it collides with no label placed before it.
-    std::stable_sort(labels.begin(), labels.end(), [](const LabelCandidate& a, const LabelCandidate& b) { return a.priority < b.priority; });
+    std::stable_sort(labels.begin(), labels.end(),
+                     [](const LabelCandidate& a, const LabelCandidate& b) { return a.priority < b.priority; });
     CollisionGrid grid(view.target, std::max(16.0, 8 * mm));
     for (const QRectF& b : view.keepClear) grid.add(b);  // map furniture: no label goes under it
     for (const auto& lc : labels) {
@@ -981,11 +1000,16 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
             for (const auto& mode : modes) {
                 QPointF tl = lc.anchor;
                 QPointF off = lc.offsetPx;
-                if (mode == "left") tl += QPointF(0, -h / 2);
-                else if (mode == "right") tl += QPointF(-w, -h / 2), off.setX(-off.x());
-                else if (mode == "top") tl += QPointF(-w / 2, 0), off = QPointF(0, std::fabs(off.x()) + std::fabs(off.y()));
-                else if (mode == "bottom") tl += QPointF(-w / 2, -h), off = QPointF(0, -(std::fabs(off.x()) + std::fabs(off.y())));
-                else tl += QPointF(-w / 2, -h / 2), off = lc.offsetPx;
+                if (mode == "left")
+                    tl += QPointF(0, -h / 2);
+                else if (mode == "right")
+                    tl += QPointF(-w, -h / 2), off.setX(-off.x());
+                else if (mode == "top")
+                    tl += QPointF(-w / 2, 0), off = QPointF(0, std::fabs(off.x()) + std::fabs(off.y()));
+                else if (mode == "bottom")
+                    tl += QPointF(-w / 2, -h), off = QPointF(0, -(std::fabs(off.x()) + std::fabs(off.y())));
+                else
+                    tl += QPointF(-w / 2, -h / 2), off = lc.offsetPx;
                 tl += off;
                 const QRectF box(tl.x() - lc.haloPx, tl.y() - lc.haloPx, w + 2 * lc.haloPx, h + 2 * lc.haloPx);
                 if (!view.target.contains(box)) continue;
@@ -1105,10 +1129,14 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                 } else if (L.legendExpr->kind() == ExprKind::Step) {
                     const auto n = [](double d) { return QString::fromStdString(valueToString(Value(d))); };
                     auto it = S.legend.labels.find(std::to_string(branch));
-                    if (it != S.legend.labels.end()) label = QString::fromStdString(it->second);
-                    else if (branch == 0) label = QStringLiteral("< %1%2").arg(n(stops[0]), unit);
-                    else if (size_t(branch) == stops.size()) label = QStringLiteral("≥ %1%2").arg(n(stops.back()), unit);
-                    else label = QStringLiteral("%1–%2%3").arg(n(stops[size_t(branch) - 1]), n(stops[size_t(branch)]), unit);
+                    if (it != S.legend.labels.end())
+                        label = QString::fromStdString(it->second);
+                    else if (branch == 0)
+                        label = QStringLiteral("< %1%2").arg(n(stops[0]), unit);
+                    else if (size_t(branch) == stops.size())
+                        label = QStringLiteral("≥ %1%2").arg(n(stops.back()), unit);
+                    else
+                        label = QStringLiteral("%1–%2%3").arg(n(stops[size_t(branch) - 1]), n(stops[size_t(branch)]), unit);
                 } else {
                     auto it = S.legend.labels.find(std::to_string(branch));
                     label = it != S.legend.labels.end() ? QString::fromStdString(it->second) : T("类别 %1").arg(branch + 1);

@@ -29,13 +29,13 @@ struct LayerSwitches {
 
 // Which part of the world goes where on the device.
 struct MapView {
-    Box extent;      // world box (project CRS, metres); its aspect matches `target`
-    QRectF target;   // device pixels
-    double dpi = 96; // device dots per inch (sizes in styles are millimetres)
-    bool vector = false;  // PDF/SVG: draw symbols as vectors, no pixel-level shortcuts
+    Box extent;                               // world box (project CRS, metres); its aspect matches `target`
+    QRectF target;                            // device pixels
+    double dpi = 96;                          // device dots per inch (sizes in styles are millimetres)
+    bool vector = false;                      // PDF/SVG: draw symbols as vectors, no pixel-level shortcuts
     const LayerSwitches* switches = nullptr;  // none: every layer, in style order, opaque
-    std::vector<QRectF> keepClear;  // device rectangles labels must avoid (scale bar, north arrow)
-    int threads = 0;  // raster bands drawn at once; 0: renderThreads() for a large image
+    std::vector<QRectF> keepClear;            // device rectangles labels must avoid (scale bar, north arrow)
+    int threads = 0;                          // raster bands drawn at once; 0: renderThreads() for a large image
 
     double pxPerMm() const { return dpi / 25.4; }
     double pxPerMetre() const { return target.width() / extent.width(); }
@@ -66,8 +66,8 @@ struct LegendGroup {
 
 struct RenderReport {
     size_t featuresDrawn = 0;
-    QStringList labels;           // every label placed, in drawing order
-    QStringList warnings;         // e.g. characters missing from the font
+    QStringList labels;    // every label placed, in drawing order
+    QStringList warnings;  // e.g. characters missing from the font
     std::vector<LegendGroup> legend;
 };
 

@@ -13,34 +13,56 @@ namespace {
 }
 
 const std::map<std::string, Value>& fillDefaults() {
-    static const std::map<std::string, Value> d = {
-        {"fill-color", Rgba{200, 200, 200, 255}}, {"fill-opacity", 1.0}, {"fill-outline-color", Value{}},
-        {"fill-outline-width", 0.2}, {"fill-outline-dasharray", Value{}}, {"fill-pattern", std::string("solid")},
-        {"fill-hatch-color", Rgba{0, 0, 0, 255}}, {"fill-hatch-width", 0.2}, {"fill-hatch-spacing", 2.0},
-        {"fill-hatch-angle", 45.0}};
+    static const std::map<std::string, Value> d = {{"fill-color", Rgba{200, 200, 200, 255}},
+                                                   {"fill-opacity", 1.0},
+                                                   {"fill-outline-color", Value{}},
+                                                   {"fill-outline-width", 0.2},
+                                                   {"fill-outline-dasharray", Value{}},
+                                                   {"fill-pattern", std::string("solid")},
+                                                   {"fill-hatch-color", Rgba{0, 0, 0, 255}},
+                                                   {"fill-hatch-width", 0.2},
+                                                   {"fill-hatch-spacing", 2.0},
+                                                   {"fill-hatch-angle", 45.0}};
     return d;
 }
 const std::map<std::string, Value>& lineDefaults() {
-    static const std::map<std::string, Value> d = {
-        {"line-color", Rgba{0, 0, 0, 255}}, {"line-width", 0.3}, {"line-opacity", 1.0}, {"line-dasharray", Value{}},
-        {"line-casing-color", Value{}}, {"line-casing-width", 0.0}, {"line-cap", std::string("round")},
-        {"line-join", std::string("round")}};
+    static const std::map<std::string, Value> d = {{"line-color", Rgba{0, 0, 0, 255}},
+                                                   {"line-width", 0.3},
+                                                   {"line-opacity", 1.0},
+                                                   {"line-dasharray", Value{}},
+                                                   {"line-casing-color", Value{}},
+                                                   {"line-casing-width", 0.0},
+                                                   {"line-cap", std::string("round")},
+                                                   {"line-join", std::string("round")}};
     return d;
 }
 const std::map<std::string, Value>& circleDefaults() {
-    static const std::map<std::string, Value> d = {
-        {"circle-radius", 1.0}, {"circle-color", Rgba{0, 0, 0, 255}}, {"circle-opacity", 1.0},
-        {"circle-stroke-color", Value{}}, {"circle-stroke-width", 0.0}};
+    static const std::map<std::string, Value> d = {{"circle-radius", 1.0},
+                                                   {"circle-color", Rgba{0, 0, 0, 255}},
+                                                   {"circle-opacity", 1.0},
+                                                   {"circle-stroke-color", Value{}},
+                                                   {"circle-stroke-width", 0.0}};
     return d;
 }
 const std::map<std::string, Value>& symbolDefaults() {
-    static const std::map<std::string, Value> d = {
-        {"icon-image", Value{}}, {"icon-size", 4.0}, {"icon-opacity", 1.0}, {"icon-allow-overlap", true},
-        {"text-field", Value{}}, {"text-size", 2.5}, {"text-color", Rgba{0, 0, 0, 255}},
-        {"text-halo-color", Rgba{255, 255, 255, 255}}, {"text-halo-width", 0.3}, {"text-anchor", std::string("left")},
-        {"text-variable-anchor", Value{}}, {"text-offset", std::vector<double>{0, 0}}, {"text-bold", false},
-        {"text-allow-overlap", false}, {"text-letter-spacing", 0.0}, {"symbol-placement", std::string("point")},
-        {"symbol-sort-key", 0.0}, {"symbol-spacing", 80.0}};
+    static const std::map<std::string, Value> d = {{"icon-image", Value{}},
+                                                   {"icon-size", 4.0},
+                                                   {"icon-opacity", 1.0},
+                                                   {"icon-allow-overlap", true},
+                                                   {"text-field", Value{}},
+                                                   {"text-size", 2.5},
+                                                   {"text-color", Rgba{0, 0, 0, 255}},
+                                                   {"text-halo-color", Rgba{255, 255, 255, 255}},
+                                                   {"text-halo-width", 0.3},
+                                                   {"text-anchor", std::string("left")},
+                                                   {"text-variable-anchor", Value{}},
+                                                   {"text-offset", std::vector<double>{0, 0}},
+                                                   {"text-bold", false},
+                                                   {"text-allow-overlap", false},
+                                                   {"text-letter-spacing", 0.0},
+                                                   {"symbol-placement", std::string("point")},
+                                                   {"symbol-sort-key", 0.0},
+                                                   {"symbol-spacing", 80.0}};
     return d;
 }
 
@@ -50,8 +72,8 @@ Kind kindOf(const std::string& prop) {
     if (prop.ends_with("-color")) return Kind::Color;
     if (prop.ends_with("-dasharray") || prop == "text-offset") return Kind::Numbers;
     if (prop.ends_with("-allow-overlap") || prop == "text-bold") return Kind::Bool;
-    if (prop == "fill-pattern" || prop == "line-cap" || prop == "line-join" || prop == "text-anchor" ||
-        prop == "symbol-placement" || prop == "icon-image")
+    if (prop == "fill-pattern" || prop == "line-cap" || prop == "line-join" || prop == "text-anchor" || prop == "symbol-placement" ||
+        prop == "icon-image")
         return Kind::String;
     if (prop == "text-field" || prop == "text-variable-anchor") return Kind::Any;
     return Kind::Number;
@@ -65,7 +87,8 @@ void checkLiteral(const Value& v, const std::string& prop, const std::string& fi
             break;
         case Kind::Number:
             if (!std::holds_alternative<double>(v)) fail(file, line, prop, "expected a number");
-            if (std::get<double>(v) < 0 && prop != "symbol-sort-key" && prop != "fill-hatch-angle") fail(file, line, prop, "must not be negative");
+            if (std::get<double>(v) < 0 && prop != "symbol-sort-key" && prop != "fill-hatch-angle")
+                fail(file, line, prop, "must not be negative");
             if (prop.ends_with("-opacity") && std::get<double>(v) > 1) fail(file, line, prop, "an opacity lies between 0 and 1");
             break;
         case Kind::String:
@@ -77,7 +100,8 @@ void checkLiteral(const Value& v, const std::string& prop, const std::string& fi
         case Kind::Numbers:
             if (!std::holds_alternative<std::vector<double>>(v)) fail(file, line, prop, "expected an array of numbers");
             break;
-        case Kind::Any: break;
+        case Kind::Any:
+            break;
     }
     const auto oneOf = [&](std::initializer_list<const char*> allowed) {
         const std::string& s = std::get<std::string>(v);
@@ -114,20 +138,28 @@ std::string dirOf(const std::string& path) {
 
 const char* layerTypeName(LayerType type) {
     switch (type) {
-        case LayerType::Fill: return "fill";
-        case LayerType::Line: return "line";
-        case LayerType::Circle: return "circle";
-        case LayerType::Symbol: return "symbol";
+        case LayerType::Fill:
+            return "fill";
+        case LayerType::Line:
+            return "line";
+        case LayerType::Circle:
+            return "circle";
+        case LayerType::Symbol:
+            return "symbol";
     }
     return "?";
 }
 
 const std::map<std::string, Value>& propertyDefaults(LayerType type) {
     switch (type) {
-        case LayerType::Fill: return fillDefaults();
-        case LayerType::Line: return lineDefaults();
-        case LayerType::Circle: return circleDefaults();
-        case LayerType::Symbol: return symbolDefaults();
+        case LayerType::Fill:
+            return fillDefaults();
+        case LayerType::Line:
+            return lineDefaults();
+        case LayerType::Circle:
+            return circleDefaults();
+        case LayerType::Symbol:
+            return symbolDefaults();
     }
     return fillDefaults();
 }

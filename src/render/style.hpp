@@ -16,17 +16,17 @@ enum class LayerType { Fill, Line, Circle, Symbol };
 
 struct LegendSpec {
     bool show = true;
-    std::string title;                              // default: the source layer's Chinese title
-    std::map<std::string, std::string> labels;      // category value -> label
-    std::string unit;                               // for graduated classes ("米", "分钟")
-    std::string property;                           // which property classifies (default: first data-driven colour)
+    std::string title;                          // default: the source layer's Chinese title
+    std::map<std::string, std::string> labels;  // category value -> label
+    std::string unit;                           // for graduated classes ("米", "分钟")
+    std::string property;                       // which property classifies (default: first data-driven colour)
 };
 
 struct StyleLayer {
     std::string id;
     std::string source;  // a layer name; '*' matches any run of characters
     LayerType type = LayerType::Fill;
-    ExprPtr filter;      // null = every feature
+    ExprPtr filter;                                             // null = every feature
     double minScale = 0;                                        // drawn when minScale <= 1:scale
     double maxScale = std::numeric_limits<double>::infinity();  // ... and 1:scale <= maxScale
     std::map<std::string, ExprPtr> props;

@@ -1,9 +1,9 @@
+#include "analysis/nearest.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <random>
-
-#include "analysis/nearest.hpp"
 
 using namespace ruralatlas::analysis;
 

@@ -2,13 +2,14 @@
 // same records as reading feature by feature: checked against values read here with the plain
 // OGR feature API, on a project with nulls, empty and missing geometries, long names,
 // multi-part and 3D roads, and feature-id slices.
+#include "analysis/project_data.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
 #include <random>
 
-#include "analysis/project_data.hpp"
 #include "io/arrow_reader.hpp"
 #include "io/gdal_util.hpp"
 #include "io/gpkg_source.hpp"
@@ -294,7 +295,8 @@ TEST(ProjectData, ArrowStreamGivesWhatTheFeatureApiGives) {
         const OGRGeometry* g = f->GetGeometryRef();
         if (!g) continue;
         std::vector<const OGRLineString*> parts;
-        if (wkbFlatten(g->getGeometryType()) == wkbLineString) parts.push_back(g->toLineString());
+        if (wkbFlatten(g->getGeometryType()) == wkbLineString)
+            parts.push_back(g->toLineString());
         else
             for (const auto* p : *g->toMultiLineString()) parts.push_back(p);
         for (const OGRLineString* ls : parts) {

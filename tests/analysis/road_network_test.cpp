@@ -1,11 +1,11 @@
 // Road scenarios with known answers. Speeds are chosen so minutes are easy by hand:
 // 60 km/h = 1 km per minute; walking legs at 5 km/h = 12 minutes per km.
+#include "analysis/road_network.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <random>
-
-#include "analysis/road_network.hpp"
 
 using namespace ruralatlas;
 using namespace ruralatlas::analysis;
@@ -48,8 +48,7 @@ TEST(RoadNetwork, WalkingLegGoesToTheNearestPointOfTheEdge) {
 //   |         |
 //   A-->-->-->B
 TEST(RoadNetwork, OneWayRoadsAreOnlyDrivenOneWay) {
-    const std::vector<RoadRec> roads = {road({{0, 0}, {1000, 0}}, 60, true),
-                                        road({{1000, 0}, {1000, 1000}, {0, 1000}, {0, 0}}, 60)};
+    const std::vector<RoadRec> roads = {road({{0, 0}, {1000, 0}}, 60, true), road({{1000, 0}, {1000, 1000}, {0, 1000}, {0, 0}}, 60)};
     const auto forward = one(roads, {1000, 0}, {0, 0});
     EXPECT_NEAR(forward.minutes, 1.0, 1e-9);
     const auto backward = one(roads, {0, 0}, {1000, 0});

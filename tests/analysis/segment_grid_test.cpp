@@ -1,11 +1,11 @@
 // The segment grid against brute force: nearest segment within a distance, and every pair of
 // segments that come within the padding of each other found (each finding reported once).
+#include "analysis/segment_grid.hpp"
+
 #include <gtest/gtest.h>
 
 #include <random>
 #include <set>
-
-#include "analysis/segment_grid.hpp"
 
 using namespace ruralatlas::analysis;
 
@@ -33,7 +33,8 @@ std::vector<Seg> randomSegments(std::mt19937& rng, int n, double extent, double 
     return out;
 }
 double segSegDistance2(const Seg& s, const Seg& o) {
-    return std::min({segmentDistance2(s.a, s.b, o.a), segmentDistance2(s.a, s.b, o.b), segmentDistance2(o.a, o.b, s.a), segmentDistance2(o.a, o.b, s.b)});
+    return std::min({segmentDistance2(s.a, s.b, o.a), segmentDistance2(s.a, s.b, o.b), segmentDistance2(o.a, o.b, s.a),
+                     segmentDistance2(o.a, o.b, s.b)});
 }
 }  // namespace
 
@@ -85,19 +86,21 @@ TEST(SegmentGrid, EveryNearPairIsVisitedInACellWhereItsClosestPointLies) {
                 if (segSegDistance2(segs[i], segs[j]) <= pad * pad) expected.insert({i, j});
             }
         using Found = std::vector<std::pair<std::uint32_t, std::uint32_t>>;
-        auto states = grid.forEachPair<Found>(2, [] { return Found{}; }, [&](Found& f, std::size_t cell, std::uint32_t i, std::uint32_t j) {
-            ASSERT_LT(i, j);
-            // Where they meet: the first end (in a fixed order) within pad of the other segment.
-            const Seg& s = segs[i];
-            const Seg& o = segs[j];
-            XY where{};
-            bool near = false;
-            for (const XY& e : {o.a, o.b})
-                if (!near && segmentDistance2(s.a, s.b, e) <= pad * pad) where = e, near = true;
-            for (const XY& e : {s.a, s.b})
-                if (!near && segmentDistance2(o.a, o.b, e) <= pad * pad) where = e, near = true;
-            if (near && grid.cellOf(where) == cell) f.push_back({i, j});
-        });
+        auto states = grid.forEachPair<Found>(
+            2, [] { return Found{}; },
+            [&](Found& f, std::size_t cell, std::uint32_t i, std::uint32_t j) {
+                ASSERT_LT(i, j);
+                // Where they meet: the first end (in a fixed order) within pad of the other segment.
+                const Seg& s = segs[i];
+                const Seg& o = segs[j];
+                XY where{};
+                bool near = false;
+                for (const XY& e : {o.a, o.b})
+                    if (!near && segmentDistance2(s.a, s.b, e) <= pad * pad) where = e, near = true;
+                for (const XY& e : {s.a, s.b})
+                    if (!near && segmentDistance2(o.a, o.b, e) <= pad * pad) where = e, near = true;
+                if (near && grid.cellOf(where) == cell) f.push_back({i, j});
+            });
         std::multiset<std::pair<std::uint32_t, std::uint32_t>> got;
         for (const auto& f : states) got.insert(f.begin(), f.end());
         EXPECT_EQ(got.size(), expected.size()) << "pad " << pad;  // no pair twice

@@ -1,9 +1,10 @@
+#include "analysis/walk_surface.hpp"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <cmath>
 
-#include "analysis/walk_surface.hpp"
 #include "core/error.hpp"
 
 using namespace ruralatlas;

@@ -3,20 +3,20 @@
 // the result layer, find a village with the locator and check the view went there, the
 // --screenshot option, the English translation.
 #include <QAction>
-#include <QComboBox>
-#include <QLabel>
-#include <QStatusBar>
 #include <QApplication>
+#include <QComboBox>
 #include <QDialogButtonBox>
+#include <QDirIterator>
+#include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
 #include <QPushButton>
+#include <QRegularExpression>
+#include <QStatusBar>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTextEdit>
 #include <QTimer>
-#include <QDirIterator>
-#include <QRegularExpression>
 #include <QtTest/QtTest>
 
 #include "analysis/analysis.hpp"
@@ -67,7 +67,9 @@ private slots:
         QString error;
         QVERIFY2(m_window->openProject(m_project, &error), qPrintable(error));
         const QStringList layers = m_window->layerTitles();
-        const auto has = [&](const QString& t) { return std::any_of(layers.begin(), layers.end(), [&](const QString& l) { return l.startsWith(t); }); };
+        const auto has = [&](const QString& t) {
+            return std::any_of(layers.begin(), layers.end(), [&](const QString& l) { return l.startsWith(t); });
+        };
         QVERIFY2(has(QStringLiteral("行政村（村委会驻地）")), qPrintable(layers.join(" | ")));
         QVERIFY(has(QStringLiteral("道路")));
         QVERIFY(has(QStringLiteral("公共服务设施")));
@@ -132,7 +134,8 @@ private slots:
         QVERIFY(locator);
         locator->setText(m_village.name);
         QTest::keyClick(locator, Qt::Key_Return);
-        QVERIFY2(m_window->statusBar()->currentMessage().contains(QStringLiteral("已定位")), qPrintable(m_window->statusBar()->currentMessage()));
+        QVERIFY2(m_window->statusBar()->currentMessage().contains(QStringLiteral("已定位")),
+                 qPrintable(m_window->statusBar()->currentMessage()));
         const render::Box e = c->extent();
         QVERIFY(e.minx < m_village.x && m_village.x < e.maxx && e.miny < m_village.y && m_village.y < e.maxy);
         QVERIFY2(c->scaleDenominator() < 100000, qPrintable(QString::number(c->scaleDenominator())));
@@ -158,7 +161,8 @@ private slots:
         QCOMPARE(int(m_window->attributeTable()->selectionModel()->selectedRows().size()), expected);
         // A triangle around the one village selects it alone... unless a neighbour lies inside too.
         QPolygonF tri;
-        tri << QPointF(m_village.x - 50, m_village.y - 50) << QPointF(m_village.x + 50, m_village.y - 50) << QPointF(m_village.x, m_village.y + 50);
+        tri << QPointF(m_village.x - 50, m_village.y - 50) << QPointF(m_village.x + 50, m_village.y - 50)
+            << QPointF(m_village.x, m_village.y + 50);
         emit c->polygonSelected(tri);
         QCOMPARE(int(c->selection().size()), 1);
         const auto rows = m_window->attributeTable()->selectionModel()->selectedRows();
@@ -199,7 +203,8 @@ private slots:
         m_window->importFiles({file});
         QVERIFY(chosen);
         QCOMPARE(count(), before + 1);
-        QVERIFY2(m_window->resultPanel()->toPlainText().contains(QStringLiteral("新增 1")), qPrintable(m_window->resultPanel()->toPlainText()));
+        QVERIFY2(m_window->resultPanel()->toPlainText().contains(QStringLiteral("新增 1")),
+                 qPrintable(m_window->resultPanel()->toPlainText()));
         // The new clinic is on the map: identify finds it.
         io::DatasetPtr ds = io::openVector(m_project.toStdString(), false);
         OGRLayer* fl = ds->GetLayerByName("facilities");

@@ -20,7 +20,6 @@ using namespace ruralatlas::test;
 
 namespace {
 
-
 std::string shipped(const std::string& name) { return std::string(RURALATLAS_STYLES) + "/atlas/" + name; }
 
 int pdfPages(const std::string& pdf, const TempDir& dir) {
@@ -103,16 +102,19 @@ protected:
 TempDir* Atlas::s_dir = nullptr;
 
 // Default order: township, then code.
-const std::vector<std::pair<std::string, std::string>> kVillages = {{"433127001001", "红土坪村"}, {"433127001002", "米石生村"},
-                                                                     {"433127002001", "页长门村"}, {"433127002002", "马贝见村"},
-                                                                     {"433127002003", "车鸟龙黄村"}};
+const std::vector<std::pair<std::string, std::string>> kVillages = {{"433127001001", "红土坪村"},
+                                                                    {"433127001002", "米石生村"},
+                                                                    {"433127002001", "页长门村"},
+                                                                    {"433127002002", "马贝见村"},
+                                                                    {"433127002003", "车鸟龙黄村"}};
 
 }  // namespace
 
 TEST_F(Atlas, VillageBookHasCoverContentsAndOnePagePerVillageNamingIt) {
     TempDir dir;
     const std::string pdf = dir.file("villages.pdf");
-    const auto r = runCli("atlas " + project() + " --template " + quote(shipped("village_profile.json")) + " --by villages --json --out " + quote(pdf));
+    const auto r = runCli("atlas " + project() + " --template " + quote(shipped("village_profile.json")) + " --by villages --json --out " +
+                          quote(pdf));
     ASSERT_EQ(r.status, 0) << r.output;
     EXPECT_NE(r.output.find("\"feature_pages\": 5"), std::string::npos) << r.output;
     ASSERT_EQ(pdfPages(pdf, dir), 5 + 2);  // cover + one contents page + 5 villages
@@ -141,12 +143,12 @@ TEST_F(Atlas, WhereAndSortSelectAndOrderPages) {
     EXPECT_NE(pageText(pdf, 1, dir).find("车鸟龙黄村"), std::string::npos);
     EXPECT_NE(pageText(pdf, 3, dir).find("页长门村"), std::string::npos);
 
-    r = runCli("atlas " + project() + " --template " + quote(shipped("village_profile.json")) + " --by villages --where \"nonsense ===\" --out " +
-               quote(dir.file("x.pdf")));
+    r = runCli("atlas " + project() + " --template " + quote(shipped("village_profile.json")) +
+               " --by villages --where \"nonsense ===\" --out " + quote(dir.file("x.pdf")));
     EXPECT_EQ(r.status, 2) << r.output;
     EXPECT_NE(r.output.find("--where"), std::string::npos) << r.output;
-    r = runCli("atlas " + project() + " --template " + quote(shipped("village_profile.json")) + " --by villages --where \"code = 'none'\" --out " +
-               quote(dir.file("x.pdf")));
+    r = runCli("atlas " + project() + " --template " + quote(shipped("village_profile.json")) +
+               " --by villages --where \"code = 'none'\" --out " + quote(dir.file("x.pdf")));
     EXPECT_EQ(r.status, 1) << r.output;
     EXPECT_NE(r.output.find("no feature matches"), std::string::npos) << r.output;
     EXPECT_FALSE(std::filesystem::exists(dir.file("x.pdf")));
@@ -164,8 +166,8 @@ TEST_F(Atlas, HouseholdCountsUnderFiveNeverPrint) {
       {"type": "table", "source": "industry", "title": "产业", "rect": [10, 150, 190, 30]}
     ]})");
     const std::string pdf = dir.file("hh.pdf");
-    const auto r = runCli("atlas " + project() + " --template " + quote(tpl) + " --by villages --where \"code = '433127001001'\" --no-front-matter --out " +
-                          quote(pdf));
+    const auto r = runCli("atlas " + project() + " --template " + quote(tpl) +
+                          " --by villages --where \"code = '433127001001'\" --no-front-matter --out " + quote(pdf));
     ASSERT_EQ(r.status, 0) << r.output;
     const std::string text = pageText(pdf, 1, dir, true);
     ASSERT_NE(text.find("红土坪村"), std::string::npos) << text;
@@ -178,7 +180,7 @@ TEST_F(Atlas, HouseholdCountsUnderFiveNeverPrint) {
         EXPECT_NE(w, "4") << text;
         suppressed += w.find("<5") != std::string::npos;
     }
-    EXPECT_GE(suppressed, 4) << text;  // text, figures, chart (illness), project link
+    EXPECT_GE(suppressed, 4) << text;                       // text, figures, chart (illness), project link
     EXPECT_NE(text.find("12"), std::string::npos) << text;  // 12 lifted households print
     EXPECT_NE(text.find("7"), std::string::npos) << text;   // 7 households with education print
 }
@@ -186,9 +188,10 @@ TEST_F(Atlas, HouseholdCountsUnderFiveNeverPrint) {
 TEST_F(Atlas, TemplateErrorsNameFileLineAndKey) {
     TempDir dir;
     const std::string off = dir.file("off.json");
-    writeFile(off, "{\"version\": 1, \"paper\": \"A4\", \"orientation\": \"portrait\", \"frames\": [\n"
-                   "  {\"type\": \"text\", \"rect\": [10, 10, 100, 10], \"text\": \"{name}\"},\n"
-                   "  {\"type\": \"map\", \"id\": \"main\", \"rect\": [150, 20, 100, 100]}\n]}");
+    writeFile(off,
+              "{\"version\": 1, \"paper\": \"A4\", \"orientation\": \"portrait\", \"frames\": [\n"
+              "  {\"type\": \"text\", \"rect\": [10, 10, 100, 10], \"text\": \"{name}\"},\n"
+              "  {\"type\": \"map\", \"id\": \"main\", \"rect\": [150, 20, 100, 100]}\n]}");
     auto r = runCli("atlas " + project() + " --template " + quote(off) + " --by villages --out " + quote(dir.file("o.pdf")));
     EXPECT_EQ(r.status, 1) << r.output;
     EXPECT_NE(r.output.find("off.json"), std::string::npos) << r.output;
@@ -198,8 +201,9 @@ TEST_F(Atlas, TemplateErrorsNameFileLineAndKey) {
     EXPECT_FALSE(std::filesystem::exists(dir.file("o.pdf")));
 
     const std::string unknown = dir.file("unknown.json");
-    writeFile(unknown, "{\"version\": 1, \"paper\": \"A4\",\n \"frames\": [\n"
-                       "  {\"type\": \"text\", \"rect\": [10, 10, 100, 10],\n   \"text\": \"{nmae}村情\"}\n]}");
+    writeFile(unknown,
+              "{\"version\": 1, \"paper\": \"A4\",\n \"frames\": [\n"
+              "  {\"type\": \"text\", \"rect\": [10, 10, 100, 10],\n   \"text\": \"{nmae}村情\"}\n]}");
     r = runCli("atlas " + project() + " --template " + quote(unknown) + " --by villages --out " + quote(dir.file("u.pdf")));
     EXPECT_EQ(r.status, 1) << r.output;
     EXPECT_NE(r.output.find("unknown.json"), std::string::npos) << r.output;
@@ -209,12 +213,14 @@ TEST_F(Atlas, TemplateErrorsNameFileLineAndKey) {
 
     // A figures field that the page's layer lacks, and a layout made for other pages.
     const std::string field = dir.file("field.json");
-    writeFile(field, "{\"paper\": \"A4\", \"frames\": [{\"type\": \"table\", \"source\": \"figures\", \"rect\": [10, 10, 100, 50],\n"
-                     " \"fields\": [\"population\", \"populaton\"]}]}");
+    writeFile(field,
+              "{\"paper\": \"A4\", \"frames\": [{\"type\": \"table\", \"source\": \"figures\", \"rect\": [10, 10, 100, 50],\n"
+              " \"fields\": [\"population\", \"populaton\"]}]}");
     r = runCli("atlas " + project() + " --template " + quote(field) + " --by villages --out " + quote(dir.file("f.pdf")));
     EXPECT_EQ(r.status, 1) << r.output;
     EXPECT_NE(r.output.find("populaton"), std::string::npos) << r.output;
-    r = runCli("atlas " + project() + " --template " + quote(shipped("township_overview.json")) + " --by villages --out " + quote(dir.file("f.pdf")));
+    r = runCli("atlas " + project() + " --template " + quote(shipped("township_overview.json")) + " --by villages --out " +
+               quote(dir.file("f.pdf")));
     EXPECT_EQ(r.status, 1) << r.output;
     EXPECT_NE(r.output.find("made for townships"), std::string::npos) << r.output;
 }
@@ -223,8 +229,8 @@ TEST_F(Atlas, TownshipBookRanksVillagesAndWritesPngPages) {
     TempDir dir;
     const std::string pdf = dir.file("townships.pdf");
     const std::string pngs = dir.file("png");
-    const auto r = runCli("atlas " + project() + " --template " + quote(shipped("township_overview.json")) + " --by townships --pages-as-png " +
-                          quote(pngs) + " --png-dpi 60 --out " + quote(pdf));
+    const auto r = runCli("atlas " + project() + " --template " + quote(shipped("township_overview.json")) +
+                          " --by townships --pages-as-png " + quote(pngs) + " --png-dpi 60 --out " + quote(pdf));
     ASSERT_EQ(r.status, 0) << r.output;
     ASSERT_EQ(pdfPages(pdf, dir), 2 + 2);
     const std::string first = pageText(pdf, 3, dir);
@@ -247,8 +253,8 @@ TEST_F(Atlas, TownshipBookRanksVillagesAndWritesPngPages) {
 
 TEST_F(Atlas, ResettlementSitesWithoutSitesSayWhy) {
     TempDir dir;
-    const auto r = runCli("atlas " + project() + " --template " + quote(shipped("resettlement_site.json")) + " --by resettlement_sites --out " +
-                          quote(dir.file("s.pdf")));
+    const auto r = runCli("atlas " + project() + " --template " + quote(shipped("resettlement_site.json")) +
+                          " --by resettlement_sites --out " + quote(dir.file("s.pdf")));
     EXPECT_EQ(r.status, 1) << r.output;
     EXPECT_NE(r.output.find("resettlement_sites"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("nothing to print"), std::string::npos) << r.output;
@@ -287,8 +293,8 @@ TEST(AtlasUnlocated, AVillageWithoutAPointGetsItsTownshipAndSaysSo) {
 TEST(PdfBook, BindsPartsInOrderWithOutlineAndLinks) {
     TempDir dir;
     std::vector<std::string> parts;
-    const QStringList words = {QStringLiteral("红土坪村"), QStringLiteral("米石生村"), QStringLiteral("页长门村"), QStringLiteral("马贝见村"),
-                               QStringLiteral("车鸟龙黄村")};
+    const QStringList words = {QStringLiteral("红土坪村"), QStringLiteral("米石生村"), QStringLiteral("页长门村"),
+                               QStringLiteral("马贝见村"), QStringLiteral("车鸟龙黄村")};
     int word = 0;
     for (int part = 0; part < 3; ++part) {
         parts.push_back(dir.file("part" + std::to_string(part) + ".pdf"));

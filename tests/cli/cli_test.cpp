@@ -90,7 +90,8 @@ TEST(Cli, LatitudeFirstAndOutsideTheCountyAreCaught) {
     TempDir dir;
     const auto p = initProject(dir);
     // Give the project its county outline from the real data, so "outside" has a meaning.
-    auto r = runCli("county-from-codes --county 433127 --data " + quote(std::string(RURALATLAS_SOURCE_DATA) + "/real") + " --out " + quote(p));
+    auto r =
+        runCli("county-from-codes --county 433127 --data " + quote(std::string(RURALATLAS_SOURCE_DATA) + "/real") + " --out " + quote(p));
     ASSERT_EQ(r.status, 0) << r.output;
     writeFile(dir.file("s.csv"), "id,name,kind,lat,lon\nF1,a,bus_stop,109.9,29.0\n");
     r = runCli("import " + quote(p) + " " + quote(dir.file("s.csv")) + " --into facilities");
@@ -118,8 +119,8 @@ TEST(Cli, ValidateExitsOneOnErrorsAndPrintsJson) {
 
 TEST(Cli, CountyFromCodesReportsWhatIsMissing) {
     TempDir dir;
-    const auto r = runCli("county-from-codes --county 433127 --data " + quote(std::string(RURALATLAS_SOURCE_DATA) + "/real") +
-                          " --out " + quote(dir.file("y.gpkg")) + " --json");
+    const auto r = runCli("county-from-codes --county 433127 --data " + quote(std::string(RURALATLAS_SOURCE_DATA) + "/real") + " --out " +
+                          quote(dir.file("y.gpkg")) + " --json");
     ASSERT_EQ(r.status, 0) << r.output;
     EXPECT_NE(r.output.find("\"villages\": 303"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("\"townships\": 23"), std::string::npos) << r.output;

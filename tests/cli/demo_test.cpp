@@ -37,8 +37,8 @@ TempDir* Demo::s_dir = nullptr;
 TEST_F(Demo, HasEveryLayerFilledAndIsLabelledSynthetic) {
     io::DatasetPtr ds = io::openVector(path(), false);
     EXPECT_EQ(scalar(*ds, "SELECT COUNT(*) FROM villages"), 300);
-    for (const char* l : {"county", "townships", "facilities", "roads", "rivers", "resettlement_sites", "relocations",
-                          "industry_projects", "project_links", "landuse_plan", "constraints", "households", "standards"})
+    for (const char* l : {"county", "townships", "facilities", "roads", "rivers", "resettlement_sites", "relocations", "industry_projects",
+                          "project_links", "landuse_plan", "constraints", "households", "standards"})
         EXPECT_GT(scalar(*ds, std::string("SELECT COUNT(*) FROM ") + l), 0) << l;
     EXPECT_EQ(scalar(*ds, "SELECT COUNT(*) FROM project_meta WHERE key='synthetic' AND value='true'"), 1);
     // Every facility kind and every constraint kind occurs.
@@ -62,7 +62,9 @@ TEST_F(Demo, PassesValidation) {
 
 TEST_F(Demo, HasTheGapsARealCountyHas) {
     io::DatasetPtr ds = io::openVector(path(), false);
-    const long long withoutClinic = scalar(*ds, "SELECT COUNT(*) FROM villages v WHERE NOT EXISTS (SELECT 1 FROM facilities f WHERE f.kind='village_clinic' AND f.village_code=v.code)");
+    const long long withoutClinic = scalar(*ds,
+                                           "SELECT COUNT(*) FROM villages v WHERE NOT EXISTS (SELECT 1 FROM facilities f WHERE "
+                                           "f.kind='village_clinic' AND f.village_code=v.code)");
     EXPECT_GT(withoutClinic, 10);
     EXPECT_LT(withoutClinic, 150);
     EXPECT_GT(scalar(*ds, "SELECT COUNT(*) FROM facilities WHERE status='planned'"), 0);
@@ -70,18 +72,25 @@ TEST_F(Demo, HasTheGapsARealCountyHas) {
     EXPECT_GT(scalar(*ds, "SELECT COUNT(*) FROM villages WHERE hardened_road=0"), 0);
     EXPECT_GT(scalar(*ds, "SELECT COUNT(*) FROM villages WHERE status='former_poor'"), 30);
     // Relocations come mostly from mountain villages.
-    const long long fromMountain = scalar(*ds, "SELECT SUM(r.households) FROM relocations r JOIN villages v ON v.code=r.source_village_code WHERE v.terrain='mountain'");
+    const long long fromMountain = scalar(
+        *ds, "SELECT SUM(r.households) FROM relocations r JOIN villages v ON v.code=r.source_village_code WHERE v.terrain='mountain'");
     const long long all = scalar(*ds, "SELECT SUM(households) FROM relocations");
     EXPECT_GT(fromMountain * 2, all);
     // Some village has between 1 and 4 monitored households: the suppression rule has work to do.
-    EXPECT_GT(scalar(*ds, "SELECT COUNT(*) FROM (SELECT village_code, SUM(monitored) m FROM households GROUP BY village_code) WHERE m BETWEEN 1 AND 4"), 0);
+    EXPECT_GT(
+        scalar(
+            *ds,
+            "SELECT COUNT(*) FROM (SELECT village_code, SUM(monitored) m FROM households GROUP BY village_code) WHERE m BETWEEN 1 AND 4"),
+        0);
 }
 
 TEST_F(Demo, CodesNestAndTownshipsCoverTheirVillages) {
     io::DatasetPtr ds = io::openVector(path(), false);
     EXPECT_EQ(scalar(*ds, "SELECT COUNT(*) FROM villages WHERE substr(code,1,9) <> township_code"), 0);
     EXPECT_EQ(scalar(*ds, "SELECT COUNT(*) FROM villages WHERE township_code NOT IN (SELECT code FROM townships)"), 0);
-    EXPECT_EQ(scalar(*ds, "SELECT COUNT(*) FROM villages v JOIN townships t ON t.code = v.township_code WHERE NOT ST_Intersects(t.geom, v.geom)"), 0);
+    EXPECT_EQ(
+        scalar(*ds, "SELECT COUNT(*) FROM villages v JOIN townships t ON t.code = v.township_code WHERE NOT ST_Intersects(t.geom, v.geom)"),
+        0);
 }
 
 TEST_F(Demo, SameSeedSameCountyOtherSeedOtherCounty) {

@@ -75,7 +75,8 @@ TEST_F(RenderCli, FramesATownshipAndRefusesUnknownCodes) {
 
 TEST_F(RenderCli, BadStylesAndPersonalDataAreRefused) {
     TempDir dir;
-    writeFile(dir.file("bad.json"), "{\"layers\": [\n  {\"source\": \"villages\", \"type\": \"circle\",\n   \"paint\": {\"circle-radius\": \"big\"}}]}");
+    writeFile(dir.file("bad.json"),
+              "{\"layers\": [\n  {\"source\": \"villages\", \"type\": \"circle\",\n   \"paint\": {\"circle-radius\": \"big\"}}]}");
     auto r = runCli("render " + demo() + " --style " + quote(dir.file("bad.json")) + " --out " + quote(dir.file("x.png")));
     EXPECT_EQ(r.status, 1) << r.output;
     EXPECT_NE(r.output.find("bad.json"), std::string::npos) << r.output;
@@ -87,7 +88,9 @@ TEST_F(RenderCli, BadStylesAndPersonalDataAreRefused) {
     EXPECT_EQ(r.status, 1) << r.output;
     EXPECT_NE(r.output.find("personal data"), std::string::npos) << r.output;
 
-    writeFile(dir.file("field.json"), "{\"layers\": [{\"source\": \"villages\", \"type\": \"circle\",\n \"paint\": {\"circle-color\": [\"match\", [\"get\", \"statuss\"], \"a\", \"#ff0000\", \"#000000\"]}}]}");
+    writeFile(dir.file("field.json"),
+              "{\"layers\": [{\"source\": \"villages\", \"type\": \"circle\",\n \"paint\": {\"circle-color\": [\"match\", [\"get\", "
+              "\"statuss\"], \"a\", \"#ff0000\", \"#000000\"]}}]}");
     r = runCli("render " + demo() + " --style " + quote(dir.file("field.json")) + " --out " + quote(dir.file("x.png")));
     EXPECT_EQ(r.status, 1) << r.output;
     EXPECT_NE(r.output.find("statuss"), std::string::npos) << r.output;

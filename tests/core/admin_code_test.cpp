@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "core/admin_code.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace ruralatlas;
 
@@ -10,9 +10,7 @@ TEST(AdminCode, AcceptsWellFormedCodesOfEachLevel) {
     EXPECT_EQ(checkAdminCode("433127101201", AdminLevel::Village), CodeProblem::Ok);
 }
 
-TEST(AdminCode, RejectsElevenDigits) {
-    EXPECT_EQ(checkAdminCode("43312710120", AdminLevel::Village), CodeProblem::WrongLength);
-}
+TEST(AdminCode, RejectsElevenDigits) { EXPECT_EQ(checkAdminCode("43312710120", AdminLevel::Village), CodeProblem::WrongLength); }
 
 TEST(AdminCode, RejectsLettersAndEmpty) {
     EXPECT_EQ(checkAdminCode("43312710120X", AdminLevel::Village), CodeProblem::NotDigits);

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "core/crs.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace ruralatlas;
 

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "core/gcj02.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace ruralatlas;
 

@@ -1,17 +1,18 @@
+#include "core/schema.hpp"
+
 #include <gtest/gtest.h>
 
 #include <set>
 
 #include "core/landuse.hpp"
-#include "core/schema.hpp"
 #include "core/standards.hpp"
 
 using namespace ruralatlas;
 
 TEST(Schema, HoldsEveryLayerOfTheDataModel) {
-    for (const char* name : {"county", "townships", "villages", "village_boundaries", "facilities", "resettlement_sites",
-                             "relocations", "industry_projects", "project_links", "roads", "rivers", "landuse_plan",
-                             "constraints", "households", "standards", "project_meta"})
+    for (const char* name :
+         {"county", "townships", "villages", "village_boundaries", "facilities", "resettlement_sites", "relocations", "industry_projects",
+          "project_links", "roads", "rivers", "landuse_plan", "constraints", "households", "standards", "project_meta"})
         EXPECT_NE(findLayer(name), nullptr) << name;
 }
 
@@ -22,7 +23,9 @@ TEST(Schema, EveryFieldHasAChineseTitleAndKnownEnumeration) {
         for (const auto& f : l.fields) {
             EXPECT_FALSE(f.titleZh.empty()) << l.name << "." << f.name;
             EXPECT_TRUE(names.insert(f.name).second) << "duplicate " << l.name << "." << f.name;
-            if (!f.enumeration.empty()) EXPECT_NE(findEnumeration(f.enumeration), nullptr) << f.enumeration;
+            if (!f.enumeration.empty()) {
+                EXPECT_NE(findEnumeration(f.enumeration), nullptr) << f.enumeration;
+            }
         }
     }
 }

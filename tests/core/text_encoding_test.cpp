@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "core/text_encoding.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace ruralatlas;
 

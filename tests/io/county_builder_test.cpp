@@ -1,3 +1,5 @@
+#include "io/county_builder.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -5,7 +7,6 @@
 #include <sstream>
 
 #include "core/error.hpp"
-#include "io/county_builder.hpp"
 #include "io_fixtures.hpp"
 #include "test_util.hpp"
 
@@ -58,8 +59,10 @@ TEST(CountyFromCodes, BuildsYongshunWithEveryVillageInsideTheOutline) {
     for (auto& f : *ds->GetLayerByName("villages")) {
         if (!f->GetGeometryRef()) continue;
         ++points;
-        if (county->GetGeometryRef()->Contains(f->GetGeometryRef())) ++inside;
-        else ADD_FAILURE() << f->GetFieldAsString("code") << " lies outside";
+        if (county->GetGeometryRef()->Contains(f->GetGeometryRef()))
+            ++inside;
+        else
+            ADD_FAILURE() << f->GetFieldAsString("code") << " lies outside";
         EXPECT_EQ(std::string(f->GetFieldAsString("code")).substr(0, 9), f->GetFieldAsString("township_code"));
     }
     EXPECT_EQ(points, withPoint);

@@ -11,7 +11,9 @@ namespace {
 std::string projectWithVillagesAndHouseholds(const test::TempDir& dir) {
     const auto p = dir.file("p.gpkg");
     test::makeProject(p);
-    test::importCsv(p, dir, "villages", "code,name,township_code,lon,lat\n433127101201,伴湖村,433127101,109.8,29.0\n433127101202,红土坪村,433127101,109.9,29.1\n");
+    test::importCsv(
+        p, dir, "villages",
+        "code,name,township_code,lon,lat\n433127101201,伴湖村,433127101,109.8,29.0\n433127101202,红土坪村,433127101,109.9,29.1\n");
     std::string hh = "id,village_code,members,monitored,lon,lat\n";
     for (int i = 0; i < 7; ++i) hh += "H" + std::to_string(i) + ",433127101201,3," + (i < 3 ? "1" : "0") + ",109.8,29.0\n";
     for (int i = 7; i < 10; ++i) hh += "H" + std::to_string(i) + ",433127101202,2,1,109.9,29.1\n";

@@ -115,7 +115,8 @@ TEST(Import, SkipBadRowsImportsTheRestAndListsTheBadOnes) {
     test::TempDir dir;
     const auto p = dir.file("p.gpkg");
     test::makeProject(p);
-    test::writeFile(dir.file("b.csv"), "id,name,kind,lon,lat\nF1,a,bus_stop,109.9,29.0\nF2,b,hospital,109.9,29.0\nF3,c,bus_stop,109.9,29.0\n");
+    test::writeFile(dir.file("b.csv"),
+                    "id,name,kind,lon,lat\nF1,a,bus_stop,109.9,29.0\nF2,b,hospital,109.9,29.0\nF3,c,bus_stop,109.9,29.0\n");
     const auto r = runImport(p, dir.file("b.csv"), "facilities", [](auto& o) { o.skipBadRows = true; });
     EXPECT_EQ(r.inserted, 2);
     ASSERT_EQ(r.badRows.size(), 1u);
@@ -201,7 +202,7 @@ TEST(Import, GbkShapefileWithoutCpgReadsAsChinese) {
         f->SetField("township_", "433127103");
         OGRPoint pt(109.97, 28.77);
         f->SetGeometry(&pt);
-        l->CreateFeature(f.get());
+        ASSERT_EQ(l->CreateFeature(f.get()), OGRERR_NONE);
     }
     std::filesystem::remove(dir.file("villages.cpg"));
     std::string dbf = test::readFile(dir.file("villages.dbf"));
@@ -274,9 +275,10 @@ TEST(Import, GeoJsonMultiLinesAreSplitAndPolygonsPromoted) {
     test::TempDir dir;
     const auto p = dir.file("p.gpkg");
     test::makeProject(p);
-    test::writeFile(dir.file("r.geojson"),
-                    R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"R1","class":"县道"},)"
-                    R"("geometry":{"type":"MultiLineString","coordinates":[[[109.9,29.0],[109.91,29.01]],[[109.92,29.0],[109.93,29.0]]]}}]})");
+    test::writeFile(
+        dir.file("r.geojson"),
+        R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"R1","class":"县道"},)"
+        R"("geometry":{"type":"MultiLineString","coordinates":[[[109.9,29.0],[109.91,29.01]],[[109.92,29.0],[109.93,29.0]]]}}]})");
     EXPECT_EQ(runImport(p, dir.file("r.geojson"), "roads").inserted, 2);
     EXPECT_EQ(field(p, "roads", "id='R1'", "class"), "county");
     test::writeFile(dir.file("c.geojson"),
@@ -332,7 +334,7 @@ TEST(Import, KmlAndXlsxAreRead) {
         f->SetField(2, "村卫生室");
         f->SetField(3, "109.9");
         f->SetField(4, "29.0");
-        l->CreateFeature(f.get());
+        if (l->CreateFeature(f.get()) != OGRERR_NONE) throw std::runtime_error("fixture: cannot write a feature");
         // A second sheet row that is bad: sheet row 3 (the header is row 1).
         io::FeaturePtr g(OGRFeature::CreateFeature(l->GetLayerDefn()));
         g->SetField(0, "F8");
@@ -340,7 +342,7 @@ TEST(Import, KmlAndXlsxAreRead) {
         g->SetField(2, "村卫生室");
         g->SetField(3, "东经109度");
         g->SetField(4, "29.0");
-        l->CreateFeature(g.get());
+        if (l->CreateFeature(g.get()) != OGRERR_NONE) throw std::runtime_error("fixture: cannot write a feature");
     }
     try {
         runImport(p, dir.file("f.xlsx"), "facilities", [](auto& o) { o.fields = {{"id", "编号"}}; });
@@ -348,7 +350,10 @@ TEST(Import, KmlAndXlsxAreRead) {
     } catch (const DataError& e) {
         EXPECT_NE(std::string(e.what()).find("row 3, field 经度"), std::string::npos) << e.what();
     }
-    const auto r = runImport(p, dir.file("f.xlsx"), "facilities", [](auto& o) { o.fields = {{"id", "编号"}}; o.skipBadRows = true; });
+    const auto r = runImport(p, dir.file("f.xlsx"), "facilities", [](auto& o) {
+        o.fields = {{"id", "编号"}};
+        o.skipBadRows = true;
+    });
     EXPECT_EQ(r.inserted, 1);
     EXPECT_EQ(field(p, "facilities", "id='F7'", "name"), "石堤村卫生室");
     EXPECT_EQ(field(p, "facilities", "id='F7'", "kind"), "village_clinic");

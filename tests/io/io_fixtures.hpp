@@ -3,14 +3,14 @@
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
+#include <stdexcept>
 #include <string>
-
-#include "test_util.hpp"
 
 #include "io/gdal_util.hpp"
 #include "io/importer.hpp"
-#include "io/project.hpp"
 #include "io/proj_transform.hpp"
+#include "io/project.hpp"
+#include "test_util.hpp"
 
 namespace ruralatlas::test {
 
@@ -41,7 +41,7 @@ inline void makeProject(const std::string& path, bool withOutline = true) {
     f->SetField("code", "433127");
     f->SetField("name", "永顺县");
     f->SetGeometry(&mp);
-    county->CreateFeature(f.get());
+    if (county->CreateFeature(f.get()) != OGRERR_NONE) throw std::runtime_error("fixture: cannot write a feature");
 }
 
 // Writes `csv` beside the project as NAME.csv and imports it into `layer`.

@@ -1,9 +1,10 @@
+#include "io/project.hpp"
+
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
 #include "core/schema.hpp"
 #include "core/standards.hpp"
-#include "io/project.hpp"
 #include "io_fixtures.hpp"
 #include "test_util.hpp"
 
@@ -22,7 +23,8 @@ TEST(Project, InitCreatesEveryLayerWithGeometryTypeAndCrs) {
             ASSERT_NE(l->GetSpatialRef(), nullptr);
             EXPECT_STREQ(l->GetSpatialRef()->GetAuthorityCode(nullptr), "4546") << def.name;
         }
-        for (const auto& f : def.fields) EXPECT_GE(l->GetLayerDefn()->GetFieldIndex(std::string(f.name).c_str()), 0) << def.name << "." << f.name;
+        for (const auto& f : def.fields)
+            EXPECT_GE(l->GetLayerDefn()->GetFieldIndex(std::string(f.name).c_str()), 0) << def.name << "." << f.name;
     }
 }
 
@@ -31,7 +33,8 @@ TEST(Project, ChineseTitlesAreInGpkgDataColumns) {
     const auto path = dir.file("p.gpkg");
     test::makeProject(path, false);
     io::DatasetPtr ds = io::openVector(path, false);
-    OGRLayer* r = ds->ExecuteSQL("SELECT title FROM gpkg_data_columns WHERE table_name='villages' AND column_name='tap_water_rate'", nullptr, nullptr);
+    OGRLayer* r = ds->ExecuteSQL("SELECT title FROM gpkg_data_columns WHERE table_name='villages' AND column_name='tap_water_rate'",
+                                 nullptr, nullptr);
     ASSERT_NE(r, nullptr);
     io::FeaturePtr f(r->GetNextFeature());
     ASSERT_TRUE(f);
@@ -69,7 +72,8 @@ TEST(Project, EnumerationsAreCodedFieldDomains) {
     const OGRCodedValue* v = static_cast<const OGRCodedFieldDomain*>(d)->GetEnumeration();
     int n = 0;
     bool clinic = false;
-    for (; v && v->pszCode; ++v, ++n) clinic = clinic || (std::string(v->pszCode) == "village_clinic" && std::string(v->pszValue) == "村卫生室");
+    for (; v && v->pszCode; ++v, ++n)
+        clinic = clinic || (std::string(v->pszCode) == "village_clinic" && std::string(v->pszValue) == "村卫生室");
     EXPECT_EQ(n, 12);
     EXPECT_TRUE(clinic);
 }
@@ -81,7 +85,10 @@ TEST(Project, RefusesToOverwriteAndLeavesNoTempFile) {
     io::ProjectSpec spec{"433127", "永顺县", 4546};
     EXPECT_THROW(io::createProject(path, spec, false), DataError);
     int files = 0;
-    for (auto& e : std::filesystem::directory_iterator(dir.path())) { (void)e; ++files; }
+    for (auto& e : std::filesystem::directory_iterator(dir.path())) {
+        (void)e;
+        ++files;
+    }
     EXPECT_EQ(files, 1);
 }
 

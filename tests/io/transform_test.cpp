@@ -15,7 +15,10 @@ double meridianArc(double latDeg) {
     const double a = 6378137.0, f = 1 / 298.257222101, e2 = f * (2 - f);
     const double phi = latDeg * std::numbers::pi / 180;
     const int n = 20000;
-    auto m = [&](double p) { const double s = std::sin(p); return a * (1 - e2) / std::pow(1 - e2 * s * s, 1.5); };
+    auto m = [&](double p) {
+        const double s = std::sin(p);
+        return a * (1 - e2) / std::pow(1 - e2 * s * s, 1.5);
+    };
     double sum = m(0) + m(phi);
     for (int i = 1; i < n; ++i) sum += (i % 2 ? 4 : 2) * m(phi * i / n);
     return sum * phi / n / 3;
@@ -63,6 +66,4 @@ TEST(CrsTransform, Bd09SourceLandsWhereTheWgs84PointDoes) {
     EXPECT_LT(std::hypot(x1 - x2, y1 - y2), 0.5);
 }
 
-TEST(CrsTransform, UnknownCrsIsAnError) {
-    EXPECT_THROW(io::CrsTransform("EPSG:999999", 4546), std::runtime_error);
-}
+TEST(CrsTransform, UnknownCrsIsAnError) { EXPECT_THROW(io::CrsTransform("EPSG:999999", 4546), std::runtime_error); }

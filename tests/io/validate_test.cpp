@@ -23,16 +23,18 @@ const io::Problem* find(const io::ValidationReport& r, const std::string& rule, 
 std::string cleanProject(const test::TempDir& dir) {
     const auto p = dir.file("p.gpkg");
     test::makeProject(p);
-    importMetres(p, dir, "townships", "code,name,wkt\n433127101,首车镇,\"POLYGON((380000 3200000,400000 3200000,400000 3220000,380000 3220000,380000 3200000))\"\n");
+    importMetres(
+        p, dir, "townships",
+        "code,name,wkt\n433127101,首车镇,\"POLYGON((380000 3200000,400000 3200000,400000 3220000,380000 3220000,380000 3200000))\"\n");
     importMetres(p, dir, "villages",
-              "code,name,township_code,population,households,tap_water_rate,lon,lat\n"
-              "433127101201,伴湖村,433127101,1200,350,0.9,385000,3205000\n"
-              "433127101202,石堤村,433127101,800,240,0.8,395000,3215000\n");
+                 "code,name,township_code,population,households,tap_water_rate,lon,lat\n"
+                 "433127101201,伴湖村,433127101,1200,350,0.9,385000,3205000\n"
+                 "433127101202,石堤村,433127101,800,240,0.8,395000,3215000\n");
     importMetres(p, dir, "roads",
-              "id,class,wkt\n"
-              "R1,county,\"LINESTRING(384000 3204000,396000 3216000)\"\n"
-              "R2,village,\"LINESTRING(385000 3205000,390000 3210000)\"\n"          // ends on R1's interior (T-junction)
-              "R3,village,\"LINESTRING(386000 3214000,394000 3206000)\"\n");        // crosses R1 without a shared vertex
+                 "id,class,wkt\n"
+                 "R1,county,\"LINESTRING(384000 3204000,396000 3216000)\"\n"
+                 "R2,village,\"LINESTRING(385000 3205000,390000 3210000)\"\n"    // ends on R1's interior (T-junction)
+                 "R3,village,\"LINESTRING(386000 3214000,394000 3206000)\"\n");  // crosses R1 without a shared vertex
     return p;
 }
 }  // namespace
@@ -50,10 +52,10 @@ TEST(Validate, FindsCodeProblems) {
     test::TempDir dir;
     const auto p = cleanProject(dir);
     importMetres(p, dir, "villages",
-              "code,name,township_code,lon,lat\n"
-              "43312710120,短码村,433127101,386000,3206000\n"             // 11 digits
-              "433127102203,错乡村,433127101,387000,3206000\n"            // prefix is another township
-              "433127101201,重码村,433127101,388000,3206000\n");          // duplicate of 伴湖村
+                 "code,name,township_code,lon,lat\n"
+                 "43312710120,短码村,433127101,386000,3206000\n"     // 11 digits
+                 "433127102203,错乡村,433127101,387000,3206000\n"    // prefix is another township
+                 "433127101201,重码村,433127101,388000,3206000\n");  // duplicate of 伴湖村
     Feedback fb;
     const auto r = io::validateProject(p, fb);
     const io::Problem* malformed = find(r, "code_malformed", "43312710120");
@@ -69,10 +71,12 @@ TEST(Validate, FindsImpossibleValuesAndUnknownEnumerations) {
     test::TempDir dir;
     const auto p = cleanProject(dir);
     io::DatasetPtr ds = io::openVector(p, true);
-    ds->ExecuteSQL("UPDATE villages SET population = -5, tap_water_rate = 1.5, status = 'poorish' WHERE code = '433127101202'", nullptr, nullptr);
+    ds->ExecuteSQL("UPDATE villages SET population = -5, tap_water_rate = 1.5, status = 'poorish' WHERE code = '433127101202'", nullptr,
+                   nullptr);
     ds->ExecuteSQL("UPDATE villages SET households = 5000 WHERE code = '433127101201'", nullptr, nullptr);
     ds.reset();
-    importMetres(p, dir, "resettlement_sites", "id,name,planned_households,moved_in_households,lon,lat\nS1,安置点,100,120,386000,3206000\n");
+    importMetres(p, dir, "resettlement_sites",
+                 "id,name,planned_households,moved_in_households,lon,lat\nS1,安置点,100,120,386000,3206000\n");
     Feedback fb;
     const auto r = io::validateProject(p, fb);
     int range = 0;
@@ -89,7 +93,9 @@ TEST(Validate, FindsImpossibleValuesAndUnknownEnumerations) {
 TEST(Validate, ReportsInvalidGeometryWithGeosReasonAndLocation) {
     test::TempDir dir;
     const auto p = cleanProject(dir);
-    importMetres(p, dir, "constraints", "kind,name,wkt\nflood_zone,蝴蝶,\"POLYGON((381000 3201000,383000 3203000,383000 3201000,381000 3203000,381000 3201000))\"\n");
+    importMetres(
+        p, dir, "constraints",
+        "kind,name,wkt\nflood_zone,蝴蝶,\"POLYGON((381000 3201000,383000 3203000,383000 3201000,381000 3203000,381000 3201000))\"\n");
     Feedback fb;
     const auto r = io::validateProject(p, fb);
     const io::Problem* g = find(r, "geometry_invalid");

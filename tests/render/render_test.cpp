@@ -1,15 +1,15 @@
 // Render tests: expressions, style errors, golden images, legend contents, scale bar, PDF text.
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <QFontMetricsF>
 #include <QImage>
-#include <QPdfWriter>
 #include <QPageSize>
+#include <QPdfWriter>
 #include <QRegularExpression>
 #include <cmath>
 #include <fstream>
 #include <iterator>
-#include <zlib.h>
 #include <set>
 
 #include "core/error.hpp"
@@ -43,7 +43,8 @@ std::unique_ptr<Loaded> loadSmall(const std::string& project, const std::string&
 
 const Box kSmallBox{test::kX0, test::kY0, test::kX0 + 20000, test::kY0 + 10000};
 
-QImage renderImage(const MapRenderer& r, const Box& world, int w, int h, double dpi, RenderReport* report = nullptr, MapView* viewOut = nullptr) {
+QImage renderImage(const MapRenderer& r, const Box& world, int w, int h, double dpi, RenderReport* report = nullptr,
+                   MapView* viewOut = nullptr) {
     QImage img(w, h, QImage::Format_RGB32);
     img.setDotsPerMeterX(int(std::lround(dpi / 0.0254)));
     img.setDotsPerMeterY(int(std::lround(dpi / 0.0254)));
@@ -105,7 +106,8 @@ TEST(Expressions, MatchStepInterpolateCaseAndBranches) {
     EXPECT_DOUBLE_EQ(std::get<double>(ip->eval(row(0))), 2.5);  // 250 of 1000 -> 2.5
     EXPECT_DOUBLE_EQ(std::get<double>(ip->eval(row(2))), 10);   // clamped
 
-    auto c = parse(R"(["case", [">", ["get", "d"], 5000], "far", ["all", ["has", "sector"], ["<", ["get", "d"], 1000]], "near-tea", "other"])");
+    auto c =
+        parse(R"(["case", [">", ["get", "d"], 5000], "far", ["all", ["has", "sector"], ["<", ["get", "d"], 1000]], "near-tea", "other"])");
     c->bind([](const std::string& f) { return f == "sector" ? 0 : f == "d" ? 1 : -1; });
     EXPECT_EQ(std::get<std::string>(c->eval(row(0))), "near-tea");
     EXPECT_EQ(std::get<std::string>(c->eval(row(1))), "other");
@@ -113,7 +115,8 @@ TEST(Expressions, MatchStepInterpolateCaseAndBranches) {
 
     // Palette: a county colour table; a 4-digit code missing from it falls back to its class.
     test::writeFile(dir.file("p.csv"), "code,name,color\n01,耕地,#f5f0a0\n0301,乔木林地,#4e9a4a\n");
-    auto pal = Expr::parse(parseJson(R"(["palette", "p.csv", ["get", "sector"], "#000000"])", "x.json"), {"x.json", 1, "k"}, dir.path().string());
+    auto pal =
+        Expr::parse(parseJson(R"(["palette", "p.csv", ["get", "sector"], "#000000"])", "x.json"), {"x.json", 1, "k"}, dir.path().string());
     std::vector<std::vector<Value>> codes = {{std::string("0301"), std::string("0103"), std::string("99")}};
     pal->bind([](const std::string&) { return 0; });
     EXPECT_EQ(std::get<Rgba>(pal->eval(Row{&codes, 0})), (Rgba{0x4e, 0x9a, 0x4a, 255}));
@@ -123,16 +126,20 @@ TEST(Expressions, MatchStepInterpolateCaseAndBranches) {
 
 TEST(Styles, MalformedFilesNameFileLineAndKey) {
     TempDir dir;
-    std::string e = errorOf(writeStyle(dir, "{\n  \"layers\": [\n    {\"source\": \"roads\", \"type\": \"line\",\n     \"paint\": {\"line-width\": \"thick\"}}\n  ]\n}\n"));
+    std::string e = errorOf(writeStyle(
+        dir,
+        "{\n  \"layers\": [\n    {\"source\": \"roads\", \"type\": \"line\",\n     \"paint\": {\"line-width\": \"thick\"}}\n  ]\n}\n"));
     EXPECT_NE(e.find("style.json"), std::string::npos) << e;
     EXPECT_NE(e.find("line 4"), std::string::npos) << e;
     EXPECT_NE(e.find("line-width"), std::string::npos) << e;
 
-    e = errorOf(writeStyle(dir, "{\"layers\": [\n {\"source\": \"roads\", \"type\": \"line\",\n  \"paint\": {\"line-colour\": \"#ff0000\"}}]}"));
+    e = errorOf(
+        writeStyle(dir, "{\"layers\": [\n {\"source\": \"roads\", \"type\": \"line\",\n  \"paint\": {\"line-colour\": \"#ff0000\"}}]}"));
     EXPECT_NE(e.find("line 3"), std::string::npos) << e;
     EXPECT_NE(e.find("line-colour"), std::string::npos) << e;
 
-    e = errorOf(writeStyle(dir, "{\"layers\": [\n {\"source\": \"roads\", \"type\": \"line\",\n\n  \"paint\": {\"line-color\": \"#ff00zz\"}}]}"));
+    e = errorOf(
+        writeStyle(dir, "{\"layers\": [\n {\"source\": \"roads\", \"type\": \"line\",\n\n  \"paint\": {\"line-color\": \"#ff00zz\"}}]}"));
     EXPECT_NE(e.find("line 4"), std::string::npos) << e;
     EXPECT_NE(e.find("colour"), std::string::npos) << e;
 
@@ -143,7 +150,8 @@ TEST(Styles, MalformedFilesNameFileLineAndKey) {
     e = errorOf(writeStyle(dir, "{\"layers\": [{\"source\": \"roads\", \"type\": \"polygon\"}]}"));
     EXPECT_NE(e.find("type"), std::string::npos) << e;
 
-    e = errorOf(writeStyle(dir, "{\"layers\": [{\"source\": \"roads\", \"type\": \"line\",\n \"paint\": {\"line-color\": [\"matc\", 1, 2]}}]}"));
+    e = errorOf(
+        writeStyle(dir, "{\"layers\": [{\"source\": \"roads\", \"type\": \"line\",\n \"paint\": {\"line-color\": [\"matc\", 1, 2]}}]}"));
     EXPECT_NE(e.find("line 2"), std::string::npos) << e;
     EXPECT_NE(e.find("matc"), std::string::npos) << e;
 }
@@ -182,8 +190,10 @@ TEST(Render, GoldenImageOfASmallProject) {
     // Pixels are 50 m wide: leave two pixels at each edge of the zone out of both counts.
     for (double x = 10500; x < 19500; x += 25) {
         const bool hatch = greenish(at(x, 1250));
-        if (x > 13100 && x < 18900) inside += hatch;
-        else if (x < 12900 || x > 19100) outside += hatch;
+        if (x > 13100 && x < 18900)
+            inside += hatch;
+        else if (x < 12900 || x > 19100)
+            outside += hatch;
     }
     EXPECT_GT(inside, 5);
     EXPECT_EQ(outside, 0);
@@ -337,7 +347,8 @@ TEST(Render, ReadingOnlyWhatTheFiltersCanPassLosesNothingDrawn) {
     for (int i = 0; i < 40; ++i) {
         char code[16];
         std::snprintf(code, sizeof code, "4331270%02d%03d", 1 + i % 2, i + 1);
-        villages.push_back({code, i == 8 ? "O'Neil村" : "村" + std::to_string(i), statuses[i % 5], test::kX0 + 400.0 * i + 100, test::kY0 + 5000});
+        villages.push_back(
+            {code, i == 8 ? "O'Neil村" : "村" + std::to_string(i), statuses[i % 5], test::kX0 + 400.0 * i + 100, test::kY0 + 5000});
     }
     test::makeSmallProject(dir.file("p.gpkg"), villages);
     {  // a null status and varied populations
@@ -468,8 +479,8 @@ TEST(Render, PngWrittenInBandsIsOneValidStream) {
         const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         ASSERT_EQ(bytes.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
         const auto be32 = [&](size_t at) {
-            return (uint32_t(uint8_t(bytes[at])) << 24) | (uint32_t(uint8_t(bytes[at + 1])) << 16) | (uint32_t(uint8_t(bytes[at + 2])) << 8) |
-                   uint32_t(uint8_t(bytes[at + 3]));
+            return (uint32_t(uint8_t(bytes[at])) << 24) | (uint32_t(uint8_t(bytes[at + 1])) << 16) |
+                   (uint32_t(uint8_t(bytes[at + 2])) << 8) | uint32_t(uint8_t(bytes[at + 3]));
         };
         std::string zdata, types;
         for (size_t at = 8; at + 12 <= bytes.size();) {

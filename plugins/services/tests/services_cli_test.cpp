@@ -57,7 +57,8 @@ TEST_F(Services, CoverageCsvHasTheDocumentedColumnsAndJson) {
         EXPECT_NE(r.output.find(key), std::string::npos) << key;
     EXPECT_NE(r.output.find("\"threshold\": 3000.000"), std::string::npos) << r.output;  // from the standards table
     const std::string header = readFile(s_dir->file("s.csv")).substr(3, 120);
-    EXPECT_EQ(header.rfind("village_code,village_name,township_code,facility_id,facility_name,distance_m,minutes,covered,reachable", 0), 0u) << header;
+    EXPECT_EQ(header.rfind("village_code,village_name,township_code,facility_id,facility_name,distance_m,minutes,covered,reachable", 0), 0u)
+        << header;
     const auto rows = readCoverage(s_dir->file("s.csv"));
     EXPECT_EQ(rows.size(), 300u);
     long long covered = 0;
@@ -73,7 +74,8 @@ TEST_F(Services, CoverageCsvHasTheDocumentedColumnsAndJson) {
 // nearest facility; walking takes at least as long as the straight line at Tobler's top speed.
 TEST_F(Services, RoadAndWalkNeverBeatTheStraightLine) {
     for (const char* mode : {"straight", "road", "walk"}) {
-        const auto r = runCli("coverage " + quote(project()) + " --kind village_clinic --threshold 30 --mode " + mode + " --out " + quote(s_dir->file(std::string(mode) + ".csv")));
+        const auto r = runCli("coverage " + quote(project()) + " --kind village_clinic --threshold 30 --mode " + mode + " --out " +
+                              quote(s_dir->file(std::string(mode) + ".csv")));
         ASSERT_EQ(r.status, 0) << r.output;
     }
     const auto straight = readCoverage(s_dir->file("straight.csv"));
@@ -88,13 +90,16 @@ TEST_F(Services, RoadAndWalkNeverBeatTheStraightLine) {
             EXPECT_GT(rd.minutes, 0.0);
         }
         const Row& w = walk.at(code);
-        if (w.reachable) EXPECT_GE(w.minutes + 0.01, s.distance / (6000.0 / 60.0)) << code;
+        if (w.reachable) {
+            EXPECT_GE(w.minutes + 0.01, s.distance / (6000.0 / 60.0)) << code;
+        }
     }
     EXPECT_GT(reachableByRoad, 280);  // the demo network is connected; only far walks are off it
 }
 
 TEST_F(Services, GpkgOutputHasVillagesAndLinks) {
-    const auto r = runCli("coverage " + quote(project()) + " --kind township_health_center --mode road --out " + quote(s_dir->file("c.gpkg")));
+    const auto r =
+        runCli("coverage " + quote(project()) + " --kind township_health_center --mode road --out " + quote(s_dir->file("c.gpkg")));
     ASSERT_EQ(r.status, 0) << r.output;
     io::DatasetPtr ds = io::openVector(s_dir->file("c.gpkg"), false);
     OGRLayer* v = ds->GetLayerByName("coverage_township_health_center_road");
@@ -106,7 +111,8 @@ TEST_F(Services, GpkgOutputHasVillagesAndLinks) {
 
 TEST_F(Services, PlannedScenarioNeverCoversFewer) {
     auto count = [&](const std::string& status) {
-        const auto r = runCli("coverage " + quote(project()) + " --kind kindergarten --status " + status + " --out " + quote(s_dir->file(status + ".csv")) + " --json");
+        const auto r = runCli("coverage " + quote(project()) + " --kind kindergarten --status " + status + " --out " +
+                              quote(s_dir->file(status + ".csv")) + " --json");
         EXPECT_EQ(r.status, 0) << r.output;
         const auto pos = r.output.find("\"villages_covered\": ");
         return std::stoll(r.output.substr(pos + 20));
@@ -115,7 +121,8 @@ TEST_F(Services, PlannedScenarioNeverCoversFewer) {
 }
 
 TEST_F(Services, CapacityLeavesSomeUnservedAndNeverOverfills) {
-    const auto r = runCli("coverage " + quote(project()) + " --kind primary_school --capacity --out " + quote(s_dir->file("cap.csv")) + " --json");
+    const auto r =
+        runCli("coverage " + quote(project()) + " --kind primary_school --capacity --out " + quote(s_dir->file("cap.csv")) + " --json");
     ASSERT_EQ(r.status, 0) << r.output;
     EXPECT_NE(r.output.find("\"population_unserved\""), std::string::npos);
     const char* opts[] = {"EMPTY_STRING_AS_NULL=YES", nullptr};
@@ -125,13 +132,16 @@ TEST_F(Services, CapacityLeavesSomeUnservedAndNeverOverfills) {
         const double d = f->GetFieldAsDouble("demand"), s = f->GetFieldAsDouble("served");
         EXPECT_LE(s, d + 1e-6);
         EXPECT_NEAR(d, 0.08 * f->GetFieldAsDouble("population"), 1e-6);
-        if (!f->GetFieldAsInteger("covered")) EXPECT_EQ(s, 0.0);  // only within the threshold
+        if (!f->GetFieldAsInteger("covered")) {  // only within the threshold
+            EXPECT_EQ(s, 0.0);
+        }
         demand += d;
         served += s;
     }
     // Schools' total capacity bounds what is served.
     io::DatasetPtr p = io::openVector(project(), false);
-    OGRLayer* sum = p->ExecuteSQL("SELECT SUM(capacity) FROM facilities WHERE kind='primary_school' AND status='existing'", nullptr, nullptr);
+    OGRLayer* sum =
+        p->ExecuteSQL("SELECT SUM(capacity) FROM facilities WHERE kind='primary_school' AND status='existing'", nullptr, nullptr);
     io::FeaturePtr f(sum->GetNextFeature());
     const double capacity = f->GetFieldAsDouble(0);
     p->ReleaseResultSet(sum);
@@ -150,7 +160,9 @@ TEST_F(Services, GapsRankByPopulationWithChineseSentences) {
     int rows = 0, clinic = 0;
     for (auto& f : *ds->GetLayer(0)) {
         const long long pop = f->GetFieldAsInteger64("population_affected");
-        if (last >= 0) EXPECT_LE(pop, last);
+        if (last >= 0) {
+            EXPECT_LE(pop, last);
+        }
         last = pop;
         ++rows;
         const std::string sentence = f->GetFieldAsString("sentence");

@@ -1,0 +1,102 @@
+// The example plugin as a user meets it: listed by `ruralatlas plugins` with what its plugin.json
+// says, a subcommand with --help from its declaration, and a township summary equal to one
+// counted here from the villages layer with the plain OGR API.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "io/gdal_util.hpp"
+#include "test_util.hpp"
+
+using namespace ruralatlas;
+using namespace ruralatlas::test;
+
+namespace {
+struct Counts {
+    std::string name;
+    long long villages = 0, formerPoor = 0, population = 0, households = 0, withoutPoint = 0;
+    bool operator==(const Counts&) const = default;
+};
+
+// Counted from the villages and townships layers, feature by feature.
+std::map<std::string, Counts> countByHand(const std::string& gpkg) {
+    io::DatasetPtr ds = io::openVector(gpkg, false);
+    std::map<std::string, Counts> out;
+    for (auto& f : *ds->GetLayerByName("townships")) out[f->GetFieldAsString("code")].name = f->GetFieldAsString("name");
+    for (auto& f : *ds->GetLayerByName("villages")) {
+        Counts& c = out[f->GetFieldAsString("township_code")];
+        ++c.villages;
+        c.formerPoor += std::string(f->GetFieldAsString("status")) == "former_poor";
+        c.population += f->GetFieldAsInteger64("population");
+        c.households += f->GetFieldAsInteger64("households");
+        const OGRGeometry* g = f->GetGeometryRef();
+        c.withoutPoint += !g || g->IsEmpty();
+    }
+    return out;
+}
+
+std::map<std::string, Counts> readResult(const std::string& file) {
+    io::DatasetPtr ds = io::openVector(file, false);
+    std::map<std::string, Counts> out;
+    OGRLayer* l = ds->GetLayerByName("township_summary");  // a CSV's one layer is named after the file
+    if (!l) l = ds->GetLayer(0);
+    if (!l) return out;
+    for (auto& f : *l) {
+        Counts& c = out[f->GetFieldAsString("township_code")];
+        c.name = f->GetFieldAsString("township_name");
+        c.villages = f->GetFieldAsInteger64("villages");
+        c.formerPoor = f->GetFieldAsInteger64("former_poor_villages");
+        c.population = f->GetFieldAsInteger64("population");
+        c.households = f->GetFieldAsInteger64("households");
+        c.withoutPoint = f->GetFieldAsInteger64("villages_without_point");
+    }
+    return out;
+}
+}  // namespace
+
+TEST(SummaryPlugin, ListedWithItsPluginJsonAndHelp) {
+    const auto list = runCli("plugins --json");
+    ASSERT_EQ(list.status, 0) << list.output;
+    EXPECT_NE(list.output.find(
+                  "{\"name\": \"summary\", \"title_zh\": \"乡镇概况统计\", \"title_en\": \"Township summary\", \"version\": \"1.0.0\", "
+                  "\"analyses\": [\"township-summary\"]}"),
+              std::string::npos)
+        << list.output;
+    EXPECT_NE(list.output.find("\"name\": \"services\""), std::string::npos) << list.output;
+    const auto usage = runCli("--help");
+    EXPECT_NE(usage.output.find("township-summary"), std::string::npos) << usage.output;
+    const auto help = runCli("township-summary --help");
+    ASSERT_EQ(help.status, 0) << help.output;
+    EXPECT_NE(help.output.find("--out"), std::string::npos) << help.output;
+    EXPECT_NE(help.output.find("输出文件"), std::string::npos) << help.output;
+}
+
+TEST(SummaryPlugin, CountsEqualTheVillagesLayerCountedByHand) {
+    TempDir dir;
+    const std::string gpkg = dir.file("demo.gpkg");
+    ASSERT_EQ(runCli("demo --out " + quote(gpkg) + " --villages 300 --seed 3").status, 0);
+    {
+        // A village with no point and one whose township is missing from the townships layer.
+        io::DatasetPtr ds = io::openVector(gpkg, true);
+        OGRLayer* v = ds->GetLayerByName("villages");
+        io::FeaturePtr a(v->GetFeature(1)), b(v->GetFeature(2));
+        ASSERT_TRUE(a && b);
+        a->SetGeometryDirectly(nullptr);
+        ASSERT_EQ(v->SetFeature(a.get()), OGRERR_NONE);
+        b->SetField("township_code", "433199999");
+        ASSERT_EQ(v->SetFeature(b.get()), OGRERR_NONE);
+    }
+    const auto expected = countByHand(gpkg);
+    ASSERT_GT(expected.size(), 5u);
+    ASSERT_EQ(expected.at("433199999").villages, 1);
+    for (const char* out : {"s.csv", "s.gpkg"}) {
+        const auto r = runCli("township-summary " + quote(gpkg) + " --out " + quote(dir.file(out)) + " --json");
+        ASSERT_EQ(r.status, 0) << r.output;
+        EXPECT_EQ(readResult(dir.file(out)), expected) << out;
+        long long villages = 0, withoutPoint = 0;
+        for (const auto& [code, c] : expected) villages += c.villages, withoutPoint += c.withoutPoint;
+        EXPECT_NE(r.output.find("\"villages\": " + std::to_string(villages) + ","), std::string::npos) << r.output;
+        EXPECT_EQ(withoutPoint, 1);
+        EXPECT_NE(r.output.find("\"villages_without_point\": 1}"), std::string::npos) << r.output;
+    }
+}

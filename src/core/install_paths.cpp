@@ -1,0 +1,32 @@
+#include "core/install_paths.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <system_error>
+
+namespace ruralatlas {
+
+namespace fs = std::filesystem;
+
+namespace {
+// Whether `inner` lies inside the folder `outer` (both absolute and normalised).
+bool inside(const fs::path& inner, const fs::path& outer) {
+    auto o = outer.begin();
+    auto i = inner.begin();
+    for (; o != outer.end(); ++o, ++i)
+        if (i == inner.end() || *i != *o) return false;
+    return true;
+}
+}  // namespace
+
+std::string shippedDir(const std::string& what) {
+    const std::string env = what == "data" ? "RURALATLAS_DATA_DIR" : "RURALATLAS_STYLES_DIR";
+    if (const char* v = std::getenv(env.c_str()); v && *v) return v;
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    const fs::path build = fs::weakly_canonical(RURALATLAS_BUILD_TREE, ec);
+    if (exe.empty() || inside(exe.lexically_normal(), build.lexically_normal())) return std::string(RURALATLAS_SOURCE_TREE) + "/" + what;
+    return (exe.parent_path().parent_path() / "share" / "ruralatlas" / what).string();
+}
+
+}  // namespace ruralatlas

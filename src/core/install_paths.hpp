@@ -1,0 +1,15 @@
+// Where the tool finds what it ships (data/ and styles/) at run time, with no source path baked
+// into an installed binary:
+//   1. the environment variable (RURALATLAS_DATA_DIR, RURALATLAS_STYLES_DIR), when set;
+//   2. a binary run from its build tree uses the source tree it was built from;
+//   3. otherwise <prefix>/share/ruralatlas/<what>, next to <prefix>/bin where the binary lies
+//      (what `cmake --install` lays out).
+#pragma once
+#include <string>
+
+namespace ruralatlas {
+
+// `what` is "data" or "styles".
+std::string shippedDir(const std::string& what);
+
+}  // namespace ruralatlas
