@@ -22,6 +22,7 @@ set -x
 "$ra" coverage "$out/demo-county.gpkg" --kind primary_school --mode straight --capacity --out "$out/coverage-school-capacity.csv"
 "$ra" gaps "$out/demo-county.gpkg" --out "$out/gaps.csv"
 "$ra" gaps "$out/demo-county.gpkg" --out "$out/gaps.gpkg"
+"$ra" township-summary "$out/demo-county.gpkg" --out "$out/township-summary.csv"
 # Maps: the county on A3 (vector PDF and 300 dpi PNG), a township, SVG, and analysis results.
 "$ra" render "$out/demo-county.gpkg" --paper A3 --legend --grid --out "$out/map-county-A3.pdf"
 "$ra" render "$out/demo-county.gpkg" --paper A3 --legend --out "$out/map-county-A3.png"

@@ -70,6 +70,9 @@ run cov-planned "$ra" coverage "$g" --kind kindergarten --mode road --status pla
 run gaps-csv "$ra" gaps "$g" --out "$o/gaps.csv" --json
 run gaps-gpkg "$ra" gaps "$g" --out "$o/gaps.gpkg" --json
 run gaps-ys "$ra" gaps "$y" --out "$o/gaps-ys.csv" --json
+if "$ra" township-summary --help >/dev/null 2>&1; then
+  run summary "$ra" township-summary "$g" --out "$o/township-summary.csv" --json
+fi
 run render-a3pdf "$ra" render "$g" --paper A3 --legend --grid --out "$o/map-county-A3.pdf" --json
 run render-a3png "$ra" render "$g" --paper A3 --legend --out "$o/map-county-A3.png" --json
 run render-svg "$ra" render "$g" --size 1920x1080 --out "$o/map-county.svg" --json
