@@ -32,7 +32,7 @@ township=$(sqlite3 "$out/demo-county.gpkg" "select code from townships order by 
 "$ra" render "$out/demo-county.gpkg" --township "$township" --size 1600x1200 --legend --out "$out/map-township-$township.png"
 "$ra" render "$out/demo-county.gpkg" --result "$out/coverage-clinic-walk.gpkg" --paper A3 --legend \
   --title "村卫生室步行可达性（30分钟标准）" --out "$out/map-coverage-clinic-walk.pdf"
-"$ra" render "$out/demo-county.gpkg" --result "$out/coverage-clinic-walk.gpkg" --style styles/county.json --style styles/coverage_bands.json \
+"$ra" render "$out/demo-county.gpkg" --result "$out/coverage-clinic-walk.gpkg" --style styles/county.json --style plugins/services/styles/coverage_bands.json \
   --legend --size 1920x1080 --out "$out/map-coverage-clinic-bands.png"
 "$ra" render "$out/demo-county.gpkg" --result "$out/gaps.gpkg" --paper A3 --legend --title "公共服务短板分布" --out "$out/map-gaps.png"
 # Atlases: a village profile book (cover, contents, one page per village), a township book

@@ -247,6 +247,8 @@ public:
             out.push_back(shared->facilities[static_cast<std::size_t>(row.facility)].at);
             return true;
         };
+        main.style = "services/coverage.json";
+        links.style = "services/coverage.json";
         std::vector<ResultTable> out;
         out.push_back(std::move(main));
         out.push_back(std::move(links));

@@ -168,6 +168,7 @@ public:
         };
         AnalysisResult res;
         res.tables.push_back(std::move(table).build());
+        res.tables.back().style = "services/gaps.json";
         std::string j = "{\"gaps\": " + std::to_string(gaps.size()) + ", \"status\": " + jsonQuote(status) + ", \"former_poor\": {" +
                         tallyJson(poor) + "}, \"other\": {" + tallyJson(other) + "}, \"townships\": [";
         bool first = true;

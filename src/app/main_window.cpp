@@ -42,12 +42,14 @@
 #include "app/i18n.hpp"
 #include "atlas/atlas.hpp"
 #include "core/error.hpp"
+#include "core/install_paths.hpp"
 #include "core/schema.hpp"
 #include "host/run_analysis.hpp"
 #include "io/gdal_util.hpp"
 #include "io/importer.hpp"
 #include "io/proj_transform.hpp"
 #include "io/project.hpp"
+#include "io/result_files.hpp"
 #include "render/furniture.hpp"
 #include "render/gui_session.hpp"
 #include "render/renderer.hpp"
@@ -58,12 +60,11 @@ namespace {
 
 QString qs(const std::string& s) { return QString::fromStdString(s); }
 
-QString styleFor(const QString& resultFile) {
-    // A result file's style: coverage or gaps, from its layer names.
-    io::DatasetPtr ds = io::openVector(resultFile.toStdString(), false);
-    for (int i = 0; i < ds->GetLayerCount(); ++i)
-        if (std::string(ds->GetLayer(i)->GetName()) == "gaps") return qs(render::stylesDir() + "/gaps.json");
-    return qs(render::stylesDir() + "/coverage.json");
+// A result file's styles: those its tables name (the plugin's default styles), as files.
+std::vector<std::string> stylesFor(const QString& resultFile) {
+    std::vector<std::string> out;
+    for (const auto& ref : io::resultStyles(resultFile.toStdString())) out.push_back(pluginStylePath(ref));
+    return out;
 }
 
 QString fieldTitle(const LayerDef* def, const std::string& field) {
@@ -246,7 +247,8 @@ void MainWindow::buildDocks() {
     auto* lw = new QWidget;
     auto* lv = new QVBoxLayout(lw);
     m_styleChoice = new QComboBox;
-    for (const char* s : {"county.json", "coverage_bands.json"}) m_styleChoice->addItem(qs(s), qs(render::stylesDir() + "/" + s));
+    m_styleChoice->addItem(qs("county.json"), qs(render::stylesDir() + "/county.json"));
+    m_styleChoice->addItem(qs("coverage_bands.json"), qs(pluginStylePath("services/coverage_bands.json")));
     m_styleChoice->setItemText(0, T("县域基础图") + " (county.json)");
     connect(m_styleChoice, &QComboBox::currentIndexChanged, this, [this](int) {
         m_baseStyle = m_styleChoice->currentData().toString();
@@ -388,8 +390,8 @@ void MainWindow::reloadMap(bool keepView) {
     std::vector<std::string> results;
     for (const auto& r : m_resultFiles) {
         results.push_back(r.toStdString());
-        const std::string s = styleFor(r).toStdString();
-        if (std::find(files.begin(), files.end(), s) == files.end()) files.push_back(s);
+        for (const std::string& s : stylesFor(r))
+            if (std::find(files.begin(), files.end(), s) == files.end()) files.push_back(s);
     }
     auto style = std::make_shared<render::Style>(render::loadStyles(files));
     auto requests = render::layerRequests(*style);

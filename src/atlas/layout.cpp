@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "core/install_paths.hpp"
 #include "core/json_value.hpp"
 #include "core/schema.hpp"
 #include "render/gui_session.hpp"
@@ -87,7 +88,8 @@ FrameType parseFrameType(const JsonValue& v, const std::string& file) {
     fail(file, v.line(), "type", "\"" + t + "\" is not one of " + list);
 }
 
-// A style named in a template: relative to the template's folder, else the shipped styles.
+// A style named in a template: relative to the template's folder, else the shipped styles, else
+// a plugin's default style named "PLUGIN/FILE.json".
 std::string resolveStyle(const std::string& name, const std::string& templateFile, int line) {
     if (name.empty()) fail(templateFile, line, "style", "empty file name");
     if (fs::path(name).is_absolute()) {
@@ -98,7 +100,10 @@ std::string resolveStyle(const std::string& name, const std::string& templateFil
     if (fs::exists(local)) return local.lexically_normal().string();
     const fs::path shipped = fs::path(render::stylesDir()) / name;
     if (fs::exists(shipped)) return shipped.lexically_normal().string();
-    fail(templateFile, line, "style", "no style file \"" + name + "\" next to the template or in " + render::stylesDir());
+    if (const std::string plugin = pluginStylePath(name); !plugin.empty() && fs::exists(plugin))
+        return fs::path(plugin).lexically_normal().string();
+    fail(templateFile, line, "style",
+         "no style file \"" + name + "\" next to the template, in " + render::stylesDir() + " or in a plugin's styles");
 }
 
 int parseAlign(const JsonValue& v, const std::string& file) {

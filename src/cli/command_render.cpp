@@ -6,9 +6,11 @@
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
+#include "core/install_paths.hpp"
 #include "core/json.hpp"
 #include "core/timing.hpp"
 #include "io/project.hpp"
+#include "io/result_files.hpp"
 #include "render/gui_session.hpp"
 #include "render/i18n.hpp"
 #include "render/map_output.hpp"
@@ -135,17 +137,9 @@ Command renderCommand() {
                 if (styleFiles.empty()) {
                     const std::string dir = render::stylesDir();
                     styleFiles.push_back(dir + "/county.json");
-                    for (const auto& r : results) {
-                        io::DatasetPtr ds = io::openVector(r, false);
-                        bool coverage = false, gaps = false;
-                        for (int i = 0; i < ds->GetLayerCount(); ++i) {
-                            const std::string n = ds->GetLayer(i)->GetName();
-                            coverage = coverage || n.rfind("coverage_", 0) == 0;
-                            gaps = gaps || n == "gaps";
-                        }
-                        if (coverage) styleFiles.push_back(dir + "/coverage.json");
-                        if (gaps) styleFiles.push_back(dir + "/gaps.json");
-                    }
+                    // Each result file's tables name their default styles (in their plugin's folder).
+                    for (const auto& r : results)
+                        for (const auto& ref : io::resultStyles(r)) styleFiles.push_back(pluginStylePath(ref));
                 }
                 render::Style style = render::loadStyles(styleFiles);
                 if (auto only = a.value("layers")) {

@@ -20,13 +20,20 @@ bool inside(const fs::path& inner, const fs::path& outer) {
 }  // namespace
 
 std::string shippedDir(const std::string& what) {
-    const std::string env = what == "data" ? "RURALATLAS_DATA_DIR" : "RURALATLAS_STYLES_DIR";
+    const std::string env = what == "data" ? "RURALATLAS_DATA_DIR" : what == "styles" ? "RURALATLAS_STYLES_DIR" : "RURALATLAS_PLUGINS_DIR";
     if (const char* v = std::getenv(env.c_str()); v && *v) return v;
     std::error_code ec;
     const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
     const fs::path build = fs::weakly_canonical(RURALATLAS_BUILD_TREE, ec);
     if (exe.empty() || inside(exe.lexically_normal(), build.lexically_normal())) return std::string(RURALATLAS_SOURCE_TREE) + "/" + what;
     return (exe.parent_path().parent_path() / "share" / "ruralatlas" / what).string();
+}
+
+std::string pluginStylePath(const std::string& ref) {
+    const auto slash = ref.find('/');
+    if (slash == std::string::npos || slash == 0 || ref.find('/', slash + 1) != std::string::npos || ref.find("..") != std::string::npos)
+        return {};
+    return shippedDir("plugins") + "/" + ref.substr(0, slash) + "/styles/" + ref.substr(slash + 1);
 }
 
 }  // namespace ruralatlas

@@ -9,7 +9,11 @@
 
 namespace ruralatlas {
 
-// `what` is "data" or "styles".
+// `what` is "data", "styles" or "plugins".
 std::string shippedDir(const std::string& what);
+
+// A plugin's default style named "PLUGIN/FILE.json" (as result tables and atlas layouts name
+// them): the file in that plugin's styles/ folder. Empty when `ref` is not of that form.
+std::string pluginStylePath(const std::string& ref);
 
 }  // namespace ruralatlas

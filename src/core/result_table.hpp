@@ -49,6 +49,10 @@ struct ResultTable {
     // The geometry of row `i` into `out` (one point for Point, the vertices for LineString);
     // false when the row has none. Unset when geometry is None.
     std::function<bool(std::size_t i, std::vector<XY>& out)> shape;
+    // The default map style of the table, "PLUGIN/FILE.json" in the plugin's styles/ folder
+    // (core/install_paths.hpp pluginStylePath); written with the table, so a map of the result
+    // finds its style from the file itself. Empty: drawn by the project style only.
+    std::string style;
 };
 
 // A value held apart from a table (tests, small tables built row by row).

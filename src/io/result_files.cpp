@@ -1,5 +1,6 @@
 #include "io/result_files.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
@@ -183,6 +184,11 @@ void writeGpkg(const std::string& path, const std::vector<ResultTable>& tables, 
             exec("INSERT OR REPLACE INTO gpkg_data_columns (table_name, column_name, name, title) VALUES (" + quote(table.name) + ", " +
                  quote(c.name) + ", " + quote(table.name + "." + c.name) + ", " + quote(c.titleZh) + ")");
         }
+    // What each result table is and how it is drawn, read back by resultStyles.
+    exec("CREATE TABLE IF NOT EXISTS ruralatlas_results (table_name TEXT PRIMARY KEY, title TEXT, style TEXT)");
+    for (const ResultTable& table : tables)
+        exec("INSERT OR REPLACE INTO ruralatlas_results (table_name, title, style) VALUES (" + quote(table.name) + ", " +
+             quote(table.titleZh) + ", " + quote(table.style) + ")");
     if (ds->CommitTransaction() != OGRERR_NONE) throw DataError({path}, "commit failed: " + lastGdalError());
     ds.reset();
     if (atomic) atomic->commit();
@@ -198,6 +204,24 @@ void formatCsvRows(const ResultTable& table, std::size_t begin, std::size_t end,
         table.row(i, sink);
         out += '\n';
     }
+}
+
+std::vector<std::string> resultStyles(const std::string& file) {
+    std::vector<std::string> out;
+    if (extensionOf(file) != "gpkg") return out;
+    DatasetPtr ds = openVector(file, false);
+    OGRLayer* l = ds->ExecuteSQL("SELECT style FROM ruralatlas_results WHERE style IS NOT NULL AND style <> '' ORDER BY table_name",
+                                 nullptr, nullptr);
+    if (!l) {
+        CPLErrorReset();
+        return out;
+    }
+    for (auto& f : *l) {
+        const std::string s = f->GetFieldAsString(0);
+        if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+    }
+    ds->ReleaseResultSet(l);
+    return out;
 }
 
 FileResultSink::FileResultSink(std::string path) : m_path(std::move(path)) {

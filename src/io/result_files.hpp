@@ -25,6 +25,10 @@ private:
     bool m_csv = false;
 };
 
+// The default styles ("PLUGIN/FILE.json") of the result tables in a GeoPackage the file sink
+// wrote, in table-name order without repeats; empty for a file without that record.
+std::vector<std::string> resultStyles(const std::string& file);
+
 // One CSV field, quoted when it must be (RFC 4180); numbers in their shortest exact form.
 void csvField(std::string& out, std::string_view text);
 void csvField(std::string& out, double number);

@@ -13,6 +13,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/install_paths.hpp"
 #include "render/fonts.hpp"
 #include "render/gui_session.hpp"
 #include "render/map_output.hpp"
@@ -158,7 +159,8 @@ TEST(Styles, MalformedFilesNameFileLineAndKey) {
 
 TEST(Styles, ShippedStylesAllLoadAndCoverEveryLayer) {
     const std::string dir = stylesDir();
-    Style s = loadStyles({dir + "/county.json", dir + "/coverage.json", dir + "/coverage_bands.json", dir + "/gaps.json"});
+    Style s = loadStyles({dir + "/county.json", pluginStylePath("services/coverage.json"), pluginStylePath("services/coverage_bands.json"),
+                          pluginStylePath("services/gaps.json")});
     std::set<std::string> sources;
     for (const auto& l : s.layers) sources.insert(l.source);
     for (const auto& def : projectLayers()) {

@@ -182,3 +182,40 @@ TEST_F(Services, BadParametersAreUsageErrors) {
     EXPECT_EQ(r.status, 1);  // no straight-line standard for clinics: give --threshold
     EXPECT_NE(r.output.find("--threshold"), std::string::npos);
 }
+
+namespace {
+long long featuresDrawn(const std::string& json) {
+    const auto at = json.find("\"features\": ");
+    return at == std::string::npos ? -1 : std::stoll(json.substr(at + 12));
+}
+}  // namespace
+
+TEST_F(Services, ResultMapsTakeTheStyleTheResultNamesNotALayerPrefix) {
+    const std::string gpkg = s_dir->file("styled.gpkg");
+    ASSERT_EQ(
+        runCli("coverage " + quote(project()) + " --kind village_clinic --mode straight --threshold 3000 --out " + quote(gpkg)).status, 0);
+    {
+        io::DatasetPtr ds = io::openVector(gpkg, false);
+        OGRLayer* l = ds->ExecuteSQL("SELECT table_name, style FROM ruralatlas_results ORDER BY table_name", nullptr, nullptr);
+        ASSERT_NE(l, nullptr);
+        std::vector<std::string> rows;
+        for (auto& f : *l) rows.push_back(std::string(f->GetFieldAsString(0)) + "=" + f->GetFieldAsString(1));
+        ds->ReleaseResultSet(l);
+        EXPECT_EQ(rows, (std::vector<std::string>{"coverage_village_clinic_straight=services/coverage.json",
+                                                  "coverage_village_clinic_straight_links=services/coverage.json"}));
+    }
+    const std::string render = "render " + quote(project()) + " --size 800x600 --json --result " + quote(gpkg) + " --out ";
+    const auto plain = runCli("render " + quote(project()) + " --size 800x600 --json --out " + quote(s_dir->file("p.png")));
+    const auto styled = runCli(render + quote(s_dir->file("s.png")));
+    ASSERT_EQ(styled.status, 0) << styled.output;
+    // The coverage style draws every village's result and its line on top of the county map.
+    EXPECT_GT(featuresDrawn(styled.output), featuresDrawn(plain.output) + 200) << styled.output;
+    // The same layers, named as before, with no style recorded: nothing is guessed from the name.
+    {
+        io::DatasetPtr ds = io::openVector(gpkg, true);
+        ds->ExecuteSQL("UPDATE ruralatlas_results SET style = ''", nullptr, nullptr);
+    }
+    const auto unstyled = runCli(render + quote(s_dir->file("u.png")));
+    ASSERT_EQ(unstyled.status, 0) << unstyled.output;
+    EXPECT_EQ(featuresDrawn(unstyled.output), featuresDrawn(plain.output)) << unstyled.output;
+}
