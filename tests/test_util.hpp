@@ -44,11 +44,10 @@ struct RunResult {
     std::string output;  // stdout and stderr together
 };
 
-// Runs the ruralatlas binary with `args` (already shell-quoted as needed).
-inline RunResult runCli(const std::string& args) {
+// Runs a shell command; stdout and stderr together.
+inline RunResult runCommand(const std::string& command) {
     RunResult r;
-    const std::string cmd = std::string(RURALATLAS_CLI) + " " + args + " 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
+    FILE* p = popen((command + " 2>&1").c_str(), "r");
     if (!p) return r;
     std::array<char, 4096> buf{};
     std::size_t n;
@@ -57,6 +56,9 @@ inline RunResult runCli(const std::string& args) {
     r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
     return r;
 }
+
+// Runs the ruralatlas binary with `args` (already shell-quoted as needed).
+inline RunResult runCli(const std::string& args) { return runCommand(std::string(RURALATLAS_CLI) + " " + args); }
 
 inline std::string quote(const std::string& s) { return "'" + s + "'"; }
 

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "analysis/analysis.hpp"
+#include "analysis/atlas_section.hpp"
 #include "core/format.hpp"
 #include "core/json.hpp"
 
@@ -98,10 +99,46 @@ private:
     AnalysisSpec m_spec;
 };
 
+// The atlas section "township_summary": a township page's figures from the analysis above.
+class TownshipSummarySection final : public AtlasSection {
+public:
+    void prepare(const std::vector<AnalysisResult>& results) override {
+        if (results.empty() || results[0].tables.empty()) return;
+        const ResultTable& t = results[0].tables[0];
+        const int code = columnIndex(t, "township_code");
+        for (auto& row : materialize(t)) {
+            std::vector<std::string> texts;
+            for (const auto& v : row) texts.push_back(valueText(v));
+            m_rows[texts[static_cast<std::size_t>(code)]] = std::move(texts);
+            if (m_titles.empty())
+                for (const auto& c : t.columns) m_titles.push_back(c.titleZh);
+        }
+    }
+    SectionTable table(const SectionPage& page) const override {
+        SectionTable out;
+        out.widths = {1.6, 1};
+        out.align = {SectionAlign::Left, SectionAlign::Right};
+        out.empty = "无统计";
+        const auto it = m_rows.find(page.code);
+        if (it == m_rows.end()) return out;
+        // Skip the code and name: the page's title already says which township it is.
+        for (std::size_t i = 2; i < it->second.size() && i < m_titles.size(); ++i) out.rows.push_back({m_titles[i], it->second[i]});
+        return out;
+    }
+
+private:
+    std::map<std::string, std::vector<std::string>> m_rows;  // township code -> values
+    std::vector<std::string> m_titles;
+};
+
 }  // namespace
 
 }  // namespace ruralatlas::summary
 
 void ruralatlas_register_summary(ruralatlas::analysis::Registry& registry) {
+    using namespace ruralatlas::analysis;
     registry.add(std::make_unique<ruralatlas::summary::TownshipSummary>());
+    registry.addSection({"township_summary", "乡镇概况", "Township summary", {"townships"}, {{"township-summary", {}}}, [] {
+                             return std::make_unique<ruralatlas::summary::TownshipSummarySection>();
+                         }});
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "analysis/atlas_section.hpp"
 #include "core/error.hpp"
 
 namespace ruralatlas::analysis {
@@ -96,18 +97,39 @@ const PluginInfo* Registry::pluginOf(const std::string& analysis) const {
     return nullptr;
 }
 
-void Registry::checkPlugin(const PluginInfo& info, std::size_t firstAnalysis) const {
-    std::vector<std::string> added;
-    for (std::size_t i = firstAnalysis; i < m_analyses.size(); ++i) added.push_back(m_analyses[i]->spec().name);
-    std::vector<std::string> declared = info.analyses;
-    std::sort(added.begin(), added.end());
-    std::sort(declared.begin(), declared.end());
-    if (added != declared) {
+void Registry::checkPlugin(const PluginInfo& info, std::size_t firstAnalysis, std::size_t firstSection) const {
+    const auto check = [&](std::vector<std::string> added, std::vector<std::string> declared, const char* what) {
+        std::sort(added.begin(), added.end());
+        std::sort(declared.begin(), declared.end());
+        if (added == declared) return;
         std::string a, d;
         for (const auto& x : added) a += " " + x;
         for (const auto& x : declared) d += " " + x;
-        throw std::logic_error("plugin " + info.name + " registers the analyses" + a + " but its plugin.json declares" + d);
-    }
+        throw std::logic_error("plugin " + info.name + " registers the " + what + a + " but its plugin.json declares" + d);
+    };
+    std::vector<std::string> analyses, sections;
+    for (std::size_t i = firstAnalysis; i < m_analyses.size(); ++i) analyses.push_back(m_analyses[i]->spec().name);
+    for (std::size_t i = firstSection; i < m_sections.size(); ++i) sections.push_back(m_sections[i]->name);
+    check(analyses, info.analyses, "analyses");
+    check(sections, info.sections, "atlas sections");
+}
+
+void Registry::addSection(SectionSpec spec) {
+    if (section(spec.name)) throw std::logic_error("atlas section registered twice: " + spec.name);
+    if (!spec.make) throw std::logic_error("atlas section " + spec.name + " has no factory");
+    m_sections.push_back(std::make_shared<const SectionSpec>(std::move(spec)));
+}
+
+const SectionSpec* Registry::section(const std::string& name) const {
+    for (const auto& s : m_sections)
+        if (s->name == name) return s.get();
+    return nullptr;
+}
+
+std::vector<const SectionSpec*> Registry::sections() const {
+    std::vector<const SectionSpec*> out;
+    for (const auto& s : m_sections) out.push_back(s.get());
+    return out;
 }
 
 std::vector<const Analysis*> Registry::all() const {

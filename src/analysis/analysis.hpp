@@ -7,6 +7,7 @@
 // returns result tables with declared schemas (core/result_table.hpp); the host (command line,
 // app, atlas) decides where they go. No analysis opens or writes a file.
 #pragma once
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -87,7 +88,10 @@ struct PluginInfo {
     std::string titleEn;
     std::string version;
     std::vector<std::string> analyses;
+    std::vector<std::string> sections;  // atlas sections (atlas_section.hpp)
 };
+
+struct SectionSpec;
 
 class Registry {
 public:
@@ -95,23 +99,30 @@ public:
     const Analysis* find(const std::string& name) const;
     std::vector<const Analysis*> all() const;
 
-    // Registers a plugin: its metadata, then its analyses through `registerAnalyses`. Throws
-    // std::logic_error when the analyses it adds differ from those its plugin.json declares.
+    // Registers a plugin: its metadata, then its analyses and atlas sections through
+    // `registerAnalyses`. Throws std::logic_error when what it adds differs from what its
+    // plugin.json declares.
     template <typename F>
     void addPlugin(PluginInfo info, F&& registerAnalyses) {
-        const std::size_t before = m_analyses.size();
+        const std::size_t before = m_analyses.size(), sectionsBefore = m_sections.size();
         registerAnalyses(*this);
-        checkPlugin(info, before);
+        checkPlugin(info, before, sectionsBefore);
         m_plugins.push_back(std::move(info));
     }
     const std::vector<PluginInfo>& plugins() const { return m_plugins; }
+
+    // Atlas sections (atlas_section.hpp), found by the name layouts give as a table's source.
+    void addSection(SectionSpec spec);
+    const SectionSpec* section(const std::string& name) const;
+    std::vector<const SectionSpec*> sections() const;
     // The plugin that contributed an analysis, or nullptr.
     const PluginInfo* pluginOf(const std::string& analysis) const;
 
 private:
-    void checkPlugin(const PluginInfo& info, std::size_t firstAnalysis) const;
+    void checkPlugin(const PluginInfo& info, std::size_t firstAnalysis, std::size_t firstSection) const;
     std::vector<std::unique_ptr<Analysis>> m_analyses;
     std::vector<PluginInfo> m_plugins;
+    std::vector<std::shared_ptr<const SectionSpec>> m_sections;
 };
 
 // Every plugin's analyses (generated from the plugins/ folder at configure time).

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "analysis/analysis.hpp"
+#include "analysis/atlas_section.hpp"
 #include "atlas/atlas_data.hpp"
 #include "atlas/page_painter.hpp"
 #include "atlas/pdf_book.hpp"
@@ -79,13 +80,45 @@ struct Job {
     std::string part;
 };
 
+// The plugin sections the layout's tables name: each made fresh, its analyses run in memory on
+// the project, and prepared once before any page is drawn.
+std::map<std::string, std::shared_ptr<const analysis::AtlasSection>> prepareSections(const analysis::Registry& registry,
+                                                                                     const Layout& layout, const std::string& project,
+                                                                                     Feedback& feedback) {
+    std::map<std::string, std::shared_ptr<const analysis::AtlasSection>> out;
+    for (const auto& f : layout.frames) {
+        if (f.type != FrameType::Table || out.count(f.source)) continue;
+        const analysis::SectionSpec* spec = registry.section(f.source);
+        if (!spec) continue;
+        std::vector<analysis::AnalysisResult> results;
+        for (const auto& need : spec->needs) {
+            const analysis::Analysis* a = registry.find(need.analysis);
+            if (!a)
+                throw DataError({layout.file, "", "", f.source},
+                                "the section needs the " + need.analysis + " analysis, which is not installed");
+            feedback.setProgress(0.08, spec->titleZh);
+            Feedback quiet;
+            results.push_back(host::runAnalysis(*a, project, analysis::ParamValues::validate(a->spec(), need.params), quiet));
+        }
+        std::shared_ptr<analysis::AtlasSection> section = spec->make();
+        section->prepare(results);
+        out.emplace(f.source, std::move(section));
+    }
+    return out;
+}
+
 }  // namespace
 
 AtlasReport makeAtlas(const analysis::Registry& registry, const AtlasOptions& options, Feedback& feedback) {
     const auto t0 = Clock::now();
     AtlasReport report;
     if (io::extensionOf(options.out) != "pdf") throw UsageError("--out: an atlas is written as .pdf");
-    const Layout layout = loadLayout(options.layout, options.by);
+    // The atlas sections plugins contribute for this kind of page are table sources too.
+    std::vector<std::string> sectionNames;
+    for (const analysis::SectionSpec* s : registry.sections())
+        if (std::find(s->pageKinds.begin(), s->pageKinds.end(), pageKindName(options.by)) != s->pageKinds.end())
+            sectionNames.push_back(s->name);
+    const Layout layout = loadLayout(options.layout, options.by, sectionNames);
     render::Fonts::instance();  // before any worker thread: loads the font once
     feedback.setProgress(0.0, "准备数据");
 
@@ -133,7 +166,9 @@ AtlasReport makeAtlas(const analysis::Registry& registry, const AtlasOptions& op
         gapsRun.get();
     }
     feedback.checkCancelled();
-    const AtlasData atlas = AtlasData::load(project, options.by, layout, options.where, options.sort, results);
+    AtlasData loaded = AtlasData::load(project, options.by, layout, options.where, options.sort, results);
+    loaded.sections = prepareSections(registry, layout, options.project, feedback);
+    const AtlasData& atlas = loaded;
     report.analysisSeconds = since(t0);
     if (!atlas.unlocated.empty()) {
         QString list;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/atlas_section.hpp"
 #include "atlas/layout.hpp"
 #include "render/map_data.hpp"
 
@@ -89,6 +90,8 @@ public:
     std::map<std::string, std::vector<RelocationRow>> relocations;
     // Per coverage request "kind/mode": village code -> row (for township tables and maps).
     std::vector<CoverageRequest> coverage;
+    // Plugin atlas sections the layout's tables name, prepared (source -> section).
+    std::map<std::string, std::shared_ptr<const analysis::AtlasSection>> sections;
 
     // Villages of a township, by code.
     std::vector<const VillageInfo*> villagesOf(const std::string& townshipCode) const;

@@ -1,5 +1,6 @@
 #include "atlas/layout.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -129,7 +130,7 @@ void checkFields(const std::string& text, PageKind kind, const std::string& file
                      " layer, or county_name, township_name, data_date, page)");
 }
 
-Frame parseFrame(const JsonValue& fj, const std::string& file, PageKind kind) {
+Frame parseFrame(const JsonValue& fj, const std::string& file, PageKind kind, const std::vector<std::string>& sections) {
     if (!fj.isObject()) fail(file, fj.line(), "frames", "each frame is an object");
     Frame f;
     f.line = fj.line();
@@ -200,12 +201,16 @@ Frame parseFrame(const JsonValue& fj, const std::string& file, PageKind kind) {
             f.map = str(v, file, key);
         } else if (key == "source" && (f.type == FrameType::Table || f.type == FrameType::Chart)) {
             f.source = str(v, file, key);
-            if (!knownSource(f.type, kind, f.source))
+            const bool section = f.type == FrameType::Table && std::find(sections.begin(), sections.end(), f.source) != sections.end();
+            if (!section && !knownSource(f.type, kind, f.source)) {
+                std::string more;
+                for (const auto& s : sections) more += ", " + s;
                 fail(file, v.line(), key,
                      "\"" + f.source + "\" is not a " + (f.type == FrameType::Table ? "table" : "chart") + " source for " +
                          pageKindName(kind) +
-                         " pages (tables: figures, services, gaps, industry, villages_ranking, coverage_summary, relocations; "
-                         "charts: hardship_causes)");
+                         " pages (tables: figures, services, gaps, industry, villages_ranking, coverage_summary, relocations" + more +
+                         "; charts: hardship_causes)");
+            }
         } else if (key == "title" && (f.type == FrameType::Table || f.type == FrameType::Chart || f.type == FrameType::Legend)) {
             f.title = str(v, file, key);
             checkFields(f.title, kind, file, v.line(), key);
@@ -272,7 +277,7 @@ bool knownSource(FrameType type, PageKind kind, const std::string& source) {
     return false;
 }
 
-Layout loadLayout(const std::string& path, PageKind kind) {
+Layout loadLayout(const std::string& path, PageKind kind, const std::vector<std::string>& sections) {
     const JsonValue doc = readJsonFile(path);
     if (!doc.isObject()) fail(path, doc.line(), "(document)", "a layout is a JSON object with \"paper\" and \"frames\"");
     Layout layout;
@@ -351,7 +356,7 @@ Layout loadLayout(const std::string& path, PageKind kind) {
     }
     const JsonValue* frames = doc.find("frames");
     if (!frames || !frames->isArray() || frames->array().empty()) fail(path, doc.line(), "frames", "missing or empty");
-    for (const auto& fj : frames->array()) layout.frames.push_back(parseFrame(fj, path, kind));
+    for (const auto& fj : frames->array()) layout.frames.push_back(parseFrame(fj, path, kind, sections));
 
     // Every frame on the page; ids unique; furniture points at a map frame; coverage analysed.
     const double w = layout.pageMm.width(), h = layout.pageMm.height(), tol = 0.01;

@@ -80,10 +80,11 @@ bool knownField(PageKind kind, const std::string& field);
 // Sources a table or chart may take for a page kind.
 bool knownSource(FrameType type, PageKind kind, const std::string& source);
 
-// Loads and checks a layout for pages of `kind`. Throws DataError (file, line, key) for a
-// syntax error, an unknown key, type or field, a frame off the page, or a layout not made
+// Loads and checks a layout for pages of `kind`. `sections` are the atlas sections plugins
+// contribute for this page kind (also valid table sources). Throws DataError (file, line, key)
+// for a syntax error, an unknown key, type or field, a frame off the page, or a layout not made
 // for `kind`.
-Layout loadLayout(const std::string& path, PageKind kind);
+Layout loadLayout(const std::string& path, PageKind kind, const std::vector<std::string>& sections = {});
 
 // The {field} placeholders of a text, in order.
 std::vector<std::string> placeholders(const std::string& text);

@@ -68,6 +68,7 @@ struct Table {
     std::vector<int> align;      // per column
     std::vector<std::vector<QString>> rows;
     QString empty = QStringLiteral("无");
+    bool paragraphs = false;  // the first column of each row as a paragraph
 };
 
 // Draws a table with a title, a shaded header and ruled rows; rows that do not fit are
@@ -498,7 +499,36 @@ struct PagePainter::Impl {
         return t;
     }
 
+    // What a plugin section gives for this page, as a table to draw.
+    Table sectionTable(const analysis::AtlasSection& section, const Frame& f, const PageFeature& page) const {
+        analysis::SectionPage sp;
+        sp.kind = pageKindName(atlas.kind);
+        sp.code = page.code;
+        sp.name = page.name;
+        sp.townshipCode = page.townshipCode;
+        if (atlas.kind == PageKind::Townships)
+            for (const VillageInfo* v : atlas.villagesOf(page.code)) sp.villageCodes.push_back(v->code);
+        const analysis::SectionTable st = section.table(sp);
+        Table t;
+        t.title = qs(f.title);
+        for (const auto& h : st.header) t.header.push_back(qs(h));
+        t.widths = st.widths;
+        for (const auto a : st.align)
+            t.align.push_back(a == analysis::SectionAlign::Right    ? int(Qt::AlignRight)
+                              : a == analysis::SectionAlign::Center ? int(Qt::AlignHCenter)
+                                                                    : int(Qt::AlignLeft));
+        for (const auto& row : st.rows) {
+            std::vector<QString> r;
+            for (const auto& c : row) r.push_back(qs(c));
+            t.rows.push_back(std::move(r));
+        }
+        t.empty = qs(st.empty);
+        t.paragraphs = st.paragraphs;
+        return t;
+    }
+
     Table tableFor(const Frame& f, const PageFeature& page) const {
+        if (auto it = atlas.sections.find(f.source); it != atlas.sections.end()) return sectionTable(*it->second, f, page);
         Table t;
         t.title = qs(f.title);
         const LayerDef* def = findLayer(pageKindLayer(atlas.kind));
@@ -779,7 +809,15 @@ QStringList PagePainter::drawFeaturePage(QPainter& p, size_t index, int pageNumb
                     }
                     drawParagraphs(p, r, qs(f.title), items, QStringLiteral("对照各项标准均已达标。"), f.sizeMm, dpi);
                 } else {
-                    drawTable(p, r, m->tableFor(f, page), f.sizeMm, dpi, f.maxRows);
+                    const Table t = m->tableFor(f, page);
+                    if (t.paragraphs) {
+                        std::vector<QString> items;
+                        for (const auto& row : t.rows)
+                            if (!row.empty()) items.push_back(row.front());
+                        drawParagraphs(p, r, t.title, items, t.empty, f.sizeMm, dpi);
+                    } else {
+                        drawTable(p, r, t, f.sizeMm, dpi, f.maxRows);
+                    }
                 }
                 break;
             case FrameType::Chart: {

@@ -1,6 +1,7 @@
 // ruralatlas plugins: the domain modules built in, from their plugin.json, with their analyses.
 #include <cstdio>
 
+#include "analysis/atlas_section.hpp"
 #include "cli/commands.hpp"
 #include "core/json.hpp"
 
@@ -22,6 +23,8 @@ Command pluginsCommand(const analysis::Registry& registry) {
                              ", \"title_zh\": " + jsonQuote(p.titleZh) + ", \"title_en\": " + jsonQuote(p.titleEn) +
                              ", \"version\": " + jsonQuote(p.version) + ", \"analyses\": [";
                         for (std::size_t i = 0; i < p.analyses.size(); ++i) j += (i ? ", " : "") + jsonQuote(p.analyses[i]);
+                        j += "], \"sections\": [";
+                        for (std::size_t i = 0; i < p.sections.size(); ++i) j += (i ? ", " : "") + jsonQuote(p.sections[i]);
                         j += "]}";
                     }
                     std::printf("%s]\n", j.c_str());
@@ -32,6 +35,9 @@ Command pluginsCommand(const analysis::Registry& registry) {
                     for (const auto& name : p.analyses)
                         if (const analysis::Analysis* an = registry.find(name))
                             std::printf("  %-18s %s / %s\n", name.c_str(), an->spec().titleZh.c_str(), an->spec().titleEn.c_str());
+                    for (const auto& name : p.sections)
+                        if (const analysis::SectionSpec* s = registry.section(name))
+                            std::printf("  %-18s 图集章节：%s / atlas section: %s\n", name.c_str(), s->titleZh.c_str(), s->titleEn.c_str());
                 }
                 return 0;
             }};

@@ -1,8 +1,56 @@
 #include "core/result_table.hpp"
 
+#include <charconv>
 #include <stdexcept>
 
 namespace ruralatlas {
+
+namespace {
+class ValueCollector : public RowSink {
+public:
+    explicit ValueCollector(std::vector<ResultValue>& out) : m_out(out) {}
+    void text(std::string_view v) override { m_out.emplace_back(std::string(v)); }
+    void real(double v) override { m_out.emplace_back(v); }
+    void integer(long long v) override { m_out.emplace_back(v); }
+    void null() override { m_out.emplace_back(); }
+
+private:
+    std::vector<ResultValue>& m_out;
+};
+}  // namespace
+
+std::vector<std::vector<ResultValue>> materialize(const ResultTable& table) {
+    std::vector<std::vector<ResultValue>> rows(table.rows);
+    for (std::size_t i = 0; i < table.rows; ++i) {
+        rows[i].reserve(table.columns.size());
+        ValueCollector sink(rows[i]);
+        table.row(i, sink);
+    }
+    return rows;
+}
+
+int columnIndex(const ResultTable& table, const std::string& name) {
+    for (std::size_t i = 0; i < table.columns.size(); ++i)
+        if (table.columns[i].name == name) return static_cast<int>(i);
+    return -1;
+}
+
+std::string valueText(const ResultValue& value) {
+    return std::visit(
+        [](const auto& x) -> std::string {
+            using T = std::decay_t<decltype(x)>;
+            if constexpr (std::is_same_v<T, std::monostate>) {
+                return {};
+            } else if constexpr (std::is_same_v<T, std::string>) {
+                return x;
+            } else {
+                char buf[32];
+                const auto r = std::to_chars(buf, buf + sizeof buf, x);
+                return std::string(buf, r.ptr);
+            }
+        },
+        value);
+}
 
 ResultTableBuilder::ResultTableBuilder(std::string name, std::string titleZh, ResultGeometry geometry, std::vector<ResultColumn> columns) {
     m_table.name = std::move(name);

@@ -58,6 +58,13 @@ struct ResultTable {
 // A value held apart from a table (tests, small tables built row by row).
 using ResultValue = std::variant<std::monostate, long long, double, std::string>;
 
+// Every row of a table as values (for consumers that look rows up, such as atlas sections).
+std::vector<std::vector<ResultValue>> materialize(const ResultTable& table);
+// The index of a column by name, or -1.
+int columnIndex(const ResultTable& table, const std::string& name);
+// A value as text: "" for null, integers as digits, reals in their shortest exact form.
+std::string valueText(const ResultValue& value);
+
 // A small table built from materialised rows: for results of a few thousand rows where a row
 // function over the analysis' own data would be no simpler.
 class ResultTableBuilder {

@@ -59,7 +59,7 @@ TEST(SummaryPlugin, ListedWithItsPluginJsonAndHelp) {
     ASSERT_EQ(list.status, 0) << list.output;
     EXPECT_NE(list.output.find(
                   "{\"name\": \"summary\", \"title_zh\": \"乡镇概况统计\", \"title_en\": \"Township summary\", \"version\": \"1.0.0\", "
-                  "\"analyses\": [\"township-summary\"]}"),
+                  "\"analyses\": [\"township-summary\"], \"sections\": [\"township_summary\"]}"),
               std::string::npos)
         << list.output;
     EXPECT_NE(list.output.find("\"name\": \"services\""), std::string::npos) << list.output;
@@ -99,4 +99,47 @@ TEST(SummaryPlugin, CountsEqualTheVillagesLayerCountedByHand) {
         EXPECT_EQ(withoutPoint, 1);
         EXPECT_NE(r.output.find("\"villages_without_point\": 1}"), std::string::npos) << r.output;
     }
+}
+
+// The plugin's atlas section on a township page, its figures as the villages layer gives them;
+// and a layout naming a section no plugin contributes is refused with the file and key.
+TEST(SummaryPlugin, AtlasSectionPrintsEachTownshipsFigures) {
+    TempDir dir;
+    const std::string gpkg = dir.file("demo.gpkg"), pdf = dir.file("book.pdf");
+    ASSERT_EQ(runCli("demo --out " + quote(gpkg) + " --villages 60 --seed 4").status, 0);
+    const auto expected = countByHand(gpkg);
+    const std::string layout = std::string(RURALATLAS_SUMMARY_TEST_DATA) + "/township_summary_page.json";
+    const auto r =
+        runCli("atlas " + quote(gpkg) + " --template " + quote(layout) + " --by townships --no-front-matter --out " + quote(pdf));
+    ASSERT_EQ(r.status, 0) << r.output;
+    const auto text = runCommand("pdftotext -layout " + quote(pdf) + " -");
+    ASSERT_EQ(text.status, 0);
+    // One page per township, each with its own title and figures.
+    std::size_t at = 0, pages = 0;
+    for (const auto& [code, c] : expected) {
+        const auto title = text.output.find(c.name + "（" + code + "）", at);
+        ASSERT_NE(title, std::string::npos) << code << "\n" << text.output;
+        const auto next = text.output.find('\f', title);
+        const std::string page = text.output.substr(title, next == std::string::npos ? std::string::npos : next - title);
+        EXPECT_NE(page.find("乡镇概况（示例插件）"), std::string::npos) << page;
+        for (const auto& [label, value] : std::vector<std::pair<std::string, long long>>{
+                 {"行政村数", c.villages}, {"脱贫村数", c.formerPoor}, {"户籍人口", c.population}, {"户数", c.households}}) {
+            const auto l = page.find(label);
+            ASSERT_NE(l, std::string::npos) << label << "\n" << page;
+            const auto line = page.substr(l, page.find('\n', l) - l);
+            EXPECT_NE(line.find(" " + std::to_string(value)), std::string::npos) << label << ": " << line;
+        }
+        at = title + 1;
+        ++pages;
+    }
+    EXPECT_EQ(pages, expected.size());
+
+    const std::string bad = dir.file("bad.json");
+    std::string json = readFile(layout);
+    json.replace(json.find("\"township_summary\""), 18, "\"no_such_section\"");
+    writeFile(bad, json);
+    const auto refused = runCli("atlas " + quote(gpkg) + " --template " + quote(bad) + " --by townships --out " + quote(dir.file("x.pdf")));
+    EXPECT_EQ(refused.status, 1) << refused.output;
+    EXPECT_NE(refused.output.find("no_such_section"), std::string::npos) << refused.output;
+    EXPECT_NE(refused.output.find("township_summary"), std::string::npos) << refused.output;  // lists what there is
 }
