@@ -4,6 +4,18 @@
 <context>
     <name>RuralAtlas</name>
     <message>
+        <source>取消导出</source>
+        <translation>Cancel export</translation>
+    </message>
+    <message>
+        <source>正在取消…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <source>正在导出…</source>
+        <translation>Exporting…</translation>
+    </message>
+    <message>
         <source>BD-09（百度坐标）</source>
         <translation>BD-09 (Baidu coordinates)</translation>
     </message>

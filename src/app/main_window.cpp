@@ -39,6 +39,7 @@
 
 #include "analysis/analysis.hpp"
 #include "app/analysis_dialog.hpp"
+#include "app/atlas_dialog.hpp"
 #include "app/i18n.hpp"
 #include "atlas/atlas.hpp"
 #include "core/error.hpp"
@@ -846,100 +847,7 @@ void MainWindow::atlasDialog() {
         QMessageBox::information(this, T("导出图集"), T("请先打开项目。"));
         return;
     }
-    QDialog dlg(this);
-    dlg.setWindowTitle(T("导出图集"));
-    dlg.resize(900, 760);
-    auto* h = new QHBoxLayout(&dlg);
-    auto* form = new QFormLayout;
-    auto* tpl = new QComboBox;
-    for (const auto& e : std::filesystem::directory_iterator(render::stylesDir() + "/atlas"))
-        if (e.path().extension() == ".json" && e.path().stem() != "overview" && e.path().stem() != "coverage_base")
-            tpl->addItem(qs(e.path().stem().string()), qs(e.path().string()));
-    auto* by = new QComboBox;
-    by->addItem(T("每村一页"), "villages");
-    by->addItem(T("每乡镇一页"), "townships");
-    by->addItem(T("每个安置点一页"), "resettlement_sites");
-    const auto syncBy = [tpl, by]() {
-        const QString t = tpl->currentText();
-        by->setCurrentIndex(t.startsWith("township") ? 1 : t.startsWith("resettlement") ? 2 : 0);
-    };
-    connect(tpl, &QComboBox::currentIndexChanged, &dlg, syncBy);
-    syncBy();
-    auto* where = new QLineEdit;
-    where->setPlaceholderText("status = 'former_poor'");
-    const QFileInfo pi(m_projectPath);
-    auto* out = new QLineEdit(pi.absolutePath() + "/" + pi.completeBaseName() + "-atlas.pdf");
-    auto* preview = new QLabel(T("点击“预览”查看第一页"));
-    preview->setMinimumSize(420, 600);
-    preview->setAlignment(Qt::AlignCenter);
-    preview->setObjectName("atlasPreview");
-    auto* previewBtn = new QPushButton(T("预览"));
-    previewBtn->setObjectName("preview");
-    auto* exportBtn = new QPushButton(T("导出 PDF"));
-    exportBtn->setObjectName("export");
-    auto* status = new QLabel;
-    status->setWordWrap(true);
-    form->addRow(T("版式"), tpl);
-    form->addRow(T("分页"), by);
-    form->addRow(T("筛选"), where);
-    form->addRow(T("输出"), out);
-    form->addRow(previewBtn);
-    form->addRow(exportBtn);
-    form->addRow(status);
-    h->addLayout(form);
-    h->addWidget(preview, 1);
-    const auto options = [&]() {
-        atlas::AtlasOptions o;
-        o.project = m_projectPath.toStdString();
-        o.layout = tpl->currentData().toString().toStdString();
-        o.by = atlas::parsePageKind(by->currentData().toString().toStdString());
-        o.where = where->text().trimmed().toStdString();
-        o.out = out->text().trimmed().toStdString();
-        return o;
-    };
-    connect(previewBtn, &QPushButton::clicked, &dlg, [&]() {
-        QApplication::setOverrideCursor(Qt::WaitCursor);
-        try {
-            // One page: the first feature only, no cover, drawn as PNG.
-            const QString tmp = QDir::temp().filePath(QStringLiteral("ruralatlas-preview-%1").arg(QCoreApplication::applicationPid()));
-            QDir().mkpath(tmp);
-            atlas::AtlasOptions o = options();
-            o.out = (tmp + "/preview.pdf").toStdString();
-            o.pngDir = tmp.toStdString();
-            o.pngDpi = 60;
-            o.frontMatter = false;
-            o.threads = 1;
-            // Keep the preview to one page: the first feature matching the filter.
-            io::DatasetPtr ds = io::openVector(m_projectPath.toStdString(), false);
-            OGRLayer* l = ds->GetLayerByName(atlas::pageKindLayer(o.by));
-            if (l && !o.where.empty()) l->SetAttributeFilter(o.where.c_str());
-            io::FeaturePtr f(l ? l->GetNextFeature() : nullptr);
-            if (f) o.where = (o.where.empty() ? std::string() : "(" + o.where + ") AND ") + "fid = " + std::to_string(f->GetFID());
-            Feedback fb;
-            const auto r = atlas::makeAtlas(m_registry, o, fb);
-            if (!r.pngs.empty())
-                preview->setPixmap(
-                    QPixmap::fromImage(QImage(qs(r.pngs.front()))).scaled(preview->size(), Qt::KeepAspectRatio, Qt::SmoothTransformation));
-            status->setText(T("预览完成"));
-        } catch (const std::exception& e) {
-            status->setText(QString::fromUtf8(e.what()));
-        }
-        QApplication::restoreOverrideCursor();
-    });
-    connect(exportBtn, &QPushButton::clicked, &dlg, [&]() {
-        QApplication::setOverrideCursor(Qt::WaitCursor);
-        try {
-            Feedback fb([&](double f, const std::string& s) {
-                status->setText(QStringLiteral("%1% %2").arg(int(f * 100)).arg(qs(s)));
-                QCoreApplication::processEvents(QEventLoop::ExcludeUserInputEvents);
-            });
-            const auto r = atlas::makeAtlas(m_registry, options(), fb);
-            status->setText(T("已导出 %1 页：").arg(r.pages) + out->text());
-        } catch (const std::exception& e) {
-            status->setText(QString::fromUtf8(e.what()));
-        }
-        QApplication::restoreOverrideCursor();
-    });
+    AtlasDialog dlg(m_registry, m_projectPath, this);
     dlg.exec();
 }
 

@@ -21,6 +21,7 @@
 
 #include "analysis/analysis.hpp"
 #include "app/analysis_dialog.hpp"
+#include "app/atlas_dialog.hpp"
 #include "app/i18n.hpp"
 #include "app/main_window.hpp"
 #include "io/gdal_util.hpp"
@@ -234,6 +235,47 @@ private slots:
         });
         action->trigger();
         QVERIFY(previewed);
+    }
+
+    void atlasExportRunsOffTheGuiThreadAndCancels() {
+        QAction* action = m_window->findChild<QAction*>("export-atlas");
+        QVERIFY(action);
+        const QString pdf = m_dir.filePath("book.pdf"), cancelled = m_dir.filePath("cancelled.pdf");
+        bool ran = false, responsive = false, finished = false, stopped = false;
+        QString message, cancelMessage;
+        QTimer::singleShot(200, [&]() {
+            auto* dlg = qobject_cast<app::AtlasDialog*>(QApplication::activeModalWidget());
+            if (!dlg) return;
+            // Export: the click returns at once, the GUI keeps its event loop while pages are drawn.
+            auto* templates = dlg->findChild<QComboBox*>("template");
+            templates->setCurrentIndex(templates->findText("resettlement_site"));  // a short book
+            dlg->findChild<QLineEdit*>("out")->setText(pdf);
+            int ticks = 0;
+            QTimer ticker;
+            QObject::connect(&ticker, &QTimer::timeout, [&]() { ++ticks; });
+            ticker.start(20);
+            dlg->findChild<QPushButton*>("export")->click();
+            ran = dlg->exporting();
+            finished = QTest::qWaitFor([&]() { return !dlg->exporting(); }, 120000);
+            responsive = ticks > 3;
+            message = dlg->findChild<QLabel*>("status")->text();
+            // Cancel: a second export stopped at once leaves no file.
+            dlg->findChild<QLineEdit*>("out")->setText(cancelled);
+            dlg->findChild<QPushButton*>("export")->click();
+            dlg->findChild<QPushButton*>("cancel-export")->click();
+            stopped = QTest::qWaitFor([&]() { return !dlg->exporting(); }, 120000);
+            cancelMessage = dlg->findChild<QLabel*>("status")->text();
+            dlg->reject();
+        });
+        action->trigger();
+        QVERIFY(ran);
+        QVERIFY(finished);
+        QVERIFY2(responsive, "the GUI thread's timers did not fire while the atlas was exported");
+        QVERIFY2(message.contains(pdf), qPrintable(message));
+        QVERIFY(QFileInfo(pdf).size() > 10000);
+        QVERIFY(stopped);
+        QCOMPARE(cancelMessage, app::T("已取消"));
+        QVERIFY(!QFileInfo::exists(cancelled));
     }
 
     void screenshotOptionSavesTheWindow() {
