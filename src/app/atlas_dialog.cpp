@@ -18,7 +18,7 @@
 
 #include "app/i18n.hpp"
 #include "core/error.hpp"
-#include "io/gdal_util.hpp"
+#include "io/project_info.hpp"
 #include "render/fonts.hpp"
 #include "render/gui_session.hpp"
 
@@ -128,11 +128,8 @@ void AtlasDialog::preview() {
         o.frontMatter = false;
         o.threads = 1;
         // Keep the preview to one page: the first feature matching the filter.
-        io::DatasetPtr ds = io::openVector(m_projectPath.toStdString(), false);
-        OGRLayer* l = ds->GetLayerByName(atlas::pageKindLayer(o.by));
-        if (l && !o.where.empty()) l->SetAttributeFilter(o.where.c_str());
-        io::FeaturePtr f(l ? l->GetNextFeature() : nullptr);
-        if (f) o.where = (o.where.empty() ? std::string() : "(" + o.where + ") AND ") + "fid = " + std::to_string(f->GetFID());
+        if (const auto fid = io::firstFeatureId(m_projectPath.toStdString(), atlas::pageKindLayer(o.by), o.where))
+            o.where = (o.where.empty() ? std::string() : "(" + o.where + ") AND ") + "fid = " + std::to_string(*fid);
         Feedback fb;
         const auto r = atlas::makeAtlas(m_registry, o, fb);
         if (!r.pngs.empty())

@@ -5,7 +5,7 @@
 #include "cli/commands.hpp"
 #include "core/json.hpp"
 #include "core/schema.hpp"
-#include "io/project.hpp"
+#include "io/project_info.hpp"
 
 namespace ruralatlas::cli {
 
@@ -32,8 +32,8 @@ Command infoCommand() {
                      1,
                      {{"json", false, false, "print JSON on stdout"}}};
     return {spec, [](const Args& a) {
-                auto project = io::Project::open(a.positional()[0], false);
-                const auto meta = project.meta();
+                const io::ProjectInfo info = io::projectInfo(a.positional()[0]);
+                const auto& meta = info.meta;
                 const bool json = a.has("json");
                 auto metaValue = [&](const char* k) {
                     auto it = meta.find(k);
@@ -52,49 +52,35 @@ Command infoCommand() {
                     std::printf("%-20s %s%-13s %10s  %s\n", "layer", padColumns("title", 20).c_str(), "geometry", "features",
                                 "extent (xmin ymin xmax ymax)");
                 }
-                GDALDataset& ds = project.dataset();
                 bool first = true;
-                for (int i = 0; i < ds.GetLayerCount(); ++i) {
-                    OGRLayer* l = ds.GetLayer(i);
-                    const std::string name = l->GetName();
-                    const LayerDef* def = findLayer(name);
-                    const long long n = l->GetFeatureCount();
-                    OGREnvelope env;
-                    const bool hasGeom = l->GetGeomType() != wkbNone;
-                    const bool hasExtent = hasGeom && n > 0 && l->GetExtent(&env, TRUE) == OGRERR_NONE;
-                    const std::string geom = hasGeom ? OGRGeometryTypeToName(l->GetGeomType()) : "table";
+                for (const io::LayerInfo& l : info.layers) {
+                    const LayerDef* def = findLayer(l.name);
                     if (json) {
                         std::printf("%s{\"name\": %s, \"title\": %s, \"geometry\": %s, \"features\": %lld", first ? "" : ", ",
-                                    jsonQuote(name).c_str(), jsonQuote(def ? std::string(def->titleZh) : "").c_str(),
-                                    jsonQuote(geom).c_str(), n);
-                        if (hasExtent) std::printf(", \"extent\": [%.3f, %.3f, %.3f, %.3f]", env.MinX, env.MinY, env.MaxX, env.MaxY);
+                                    jsonQuote(l.name).c_str(), jsonQuote(def ? std::string(def->titleZh) : "").c_str(),
+                                    jsonQuote(l.geometry).c_str(), l.features);
+                        if (l.extent)
+                            std::printf(", \"extent\": [%.3f, %.3f, %.3f, %.3f]", (*l.extent)[0], (*l.extent)[1], (*l.extent)[2],
+                                        (*l.extent)[3]);
                         std::printf("}");
                     } else {
                         const std::string title = def ? std::string(def->titleZh) : "";
-                        std::printf("%-20s %s%-13s %10lld", name.c_str(), padColumns(title, 20).c_str(), geom.c_str(), n);
-                        if (hasExtent) std::printf("  %.1f %.1f %.1f %.1f", env.MinX, env.MinY, env.MaxX, env.MaxY);
+                        std::printf("%-20s %s%-13s %10lld", l.name.c_str(), padColumns(title, 20).c_str(), l.geometry.c_str(), l.features);
+                        if (l.extent) std::printf("  %.1f %.1f %.1f %.1f", (*l.extent)[0], (*l.extent)[1], (*l.extent)[2], (*l.extent)[3]);
                         std::printf("\n");
                     }
                     first = false;
                 }
-                // The DEM raster, when present.
-                const std::string demPath = "GPKG:" + a.positional()[0] + ":dem";
-                CPLPushErrorHandler(CPLQuietErrorHandler);
-                GDALDatasetH dem = GDALOpenEx(demPath.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
-                CPLPopErrorHandler();
-                if (dem) {
-                    double gt[6];
-                    GDALGetGeoTransform(dem, gt);
-                    const int w = GDALGetRasterXSize(dem), h = GDALGetRasterYSize(dem);
+                if (info.dem) {
+                    const auto& d = *info.dem;
                     if (json)
                         std::printf(
                             ", {\"name\": \"dem\", \"title\": \"数字高程模型\", \"geometry\": \"raster\", \"width\": %d, \"height\": %d, "
                             "\"cell_m\": %.3f}",
-                            w, h, gt[1]);
+                            d.width, d.height, d.cell);
                     else
                         std::printf("%-20s %s%-13s %10s  %dx%d cells of %.1f m\n", "dem", padColumns("数字高程模型", 20).c_str(), "raster",
-                                    "-", w, h, gt[1]);
-                    GDALClose(dem);
+                                    "-", d.width, d.height, d.cell);
                 }
                 if (json) std::printf("]}\n");
                 return 0;
