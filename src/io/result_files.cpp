@@ -210,8 +210,11 @@ std::vector<std::string> resultStyles(const std::string& file) {
     std::vector<std::string> out;
     if (extensionOf(file) != "gpkg") return out;
     DatasetPtr ds = openVector(file, false);
+    // A file written before results recorded their styles has no such table: no message then.
+    CPLPushErrorHandler(CPLQuietErrorHandler);
     OGRLayer* l = ds->ExecuteSQL("SELECT style FROM ruralatlas_results WHERE style IS NOT NULL AND style <> '' ORDER BY table_name",
                                  nullptr, nullptr);
+    CPLPopErrorHandler();
     if (!l) {
         CPLErrorReset();
         return out;
