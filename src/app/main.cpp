@@ -5,6 +5,7 @@
 // map and the frame times of a series of pans, then exits.
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QMessageBox>
 #include <QSettings>
 #include <QTimer>
 #include <cstdio>
@@ -15,6 +16,7 @@
 #include "app/main_window.hpp"
 #include "io/gdal_util.hpp"
 #include "render/fonts.hpp"
+#include "render/gui_session.hpp"
 
 using namespace ruralatlas;
 
@@ -45,6 +47,13 @@ int main(int argc, char** argv) {
     }
     if (lang == "en" && !app::installLanguage("en")) std::fprintf(stderr, "ruralatlas-desktop: the English translation is missing\n");
     io::initGdal();
+    try {
+        render::stylesDir();  // an installed program whose shipped files are missing says so, once
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "ruralatlas-desktop: %s\n", e.what());
+        QMessageBox::critical(nullptr, QStringLiteral("RuralAtlas"), QString::fromUtf8(e.what()));
+        return 1;
+    }
     render::Fonts::instance();
     QApplication::setFont(render::Fonts::instance().family());
     analysis::Registry registry;

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <system_error>
 
+#include "core/error.hpp"
+
 namespace ruralatlas {
 
 namespace fs = std::filesystem;
@@ -26,7 +28,12 @@ std::string shippedDir(const std::string& what) {
     const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
     const fs::path build = fs::weakly_canonical(RURALATLAS_BUILD_TREE, ec);
     if (exe.empty() || inside(exe.lexically_normal(), build.lexically_normal())) return std::string(RURALATLAS_SOURCE_TREE) + "/" + what;
-    return (exe.parent_path().parent_path() / "share" / "ruralatlas" / what).string();
+    const fs::path installed = exe.parent_path().parent_path() / "share" / "ruralatlas" / what;
+    if (!fs::is_directory(installed, ec))
+        throw DataError({installed.string()}, "RuralAtlas's " + what + " folder is not where the program (" + exe.string() +
+                                                  ") expects it: install with `cmake --install BUILD --prefix PREFIX`, or set " + env +
+                                                  " to the folder");
+    return installed.string();
 }
 
 std::string pluginStylePath(const std::string& ref) {

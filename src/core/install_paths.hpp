@@ -9,7 +9,8 @@
 
 namespace ruralatlas {
 
-// `what` is "data", "styles" or "plugins".
+// `what` is "data", "styles" or "plugins". Throws DataError naming the folder and the variable to
+// set when an installed binary does not find it.
 std::string shippedDir(const std::string& what);
 
 // A plugin's default style named "PLUGIN/FILE.json" (as result tables and atlas layouts name
