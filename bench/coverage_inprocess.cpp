@@ -12,7 +12,7 @@
 
 #include "analysis/analysis.hpp"
 #include "host/run_analysis.hpp"
-#include "io/gdal_util.hpp"
+#include "io/sources.hpp"
 
 using namespace ruralatlas;
 

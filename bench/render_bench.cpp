@@ -7,7 +7,7 @@
 #include <QPainter>
 #include <cstdio>
 
-#include "io/project.hpp"
+#include "io/sources.hpp"
 #include "render/gui_session.hpp"
 #include "render/map_output.hpp"
 
@@ -24,8 +24,8 @@ Loaded& loaded() {
     static Loaded l = [] {
         Loaded x;
         x.style = render::loadStyle(render::stylesDir() + "/county.json");
-        io::Project p = io::Project::open(g_project, false);
-        x.data = render::MapData::load(p, {}, render::layerRequests(x.style), std::nullopt);
+        const auto p = io::openProjectSource(g_project);
+        x.data = render::MapData::load(*p, {}, render::layerRequests(x.style), std::nullopt);
         render::bindStyle(x.style, *x.data);
         x.renderer = std::make_unique<render::MapRenderer>(x.style, x.data);
         return x;

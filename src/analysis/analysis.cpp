@@ -19,7 +19,7 @@ std::optional<double> parseDouble(const std::string& s) {
 }
 }  // namespace
 
-ParamValues ParamValues::validate(const AnalysisSpec& spec, const std::map<std::string, std::string>& raw) {
+ParamValues ParamValues::validate(const AnalysisSpec& spec, const std::map<std::string, std::string>& raw, Output output) {
     ParamValues out;
     for (const auto& [name, value] : raw) {
         const bool known = std::any_of(spec.params.begin(), spec.params.end(), [&](const ParamSpec& p) { return p.name == name; });
@@ -29,7 +29,8 @@ ParamValues ParamValues::validate(const AnalysisSpec& spec, const std::map<std::
         auto it = raw.find(p.name);
         std::optional<std::string> v = it != raw.end() ? std::optional<std::string>(it->second) : p.defaultValue;
         if (!v) {
-            if (p.required) throw UsageError("--" + p.name + " is required (" + p.titleZh + " / " + p.titleEn + ")");
+            if (p.required && !(output == Output::InMemory && p.type == ParamType::OutputPath))
+                throw UsageError("--" + p.name + " is required (" + p.titleZh + " / " + p.titleEn + ")");
             continue;
         }
         switch (p.type) {

@@ -51,7 +51,10 @@ struct AnalysisSpec {
 class ParamValues {
 public:
     // raw: option name -> value (flags map to "1"). Throws UsageError naming the parameter.
-    static ParamValues validate(const AnalysisSpec& spec, const std::map<std::string, std::string>& raw);
+    // Output::InMemory: the host keeps the result tables (an atlas, a map), so a required output
+    // path may be absent.
+    enum class Output { ToFile, InMemory };
+    static ParamValues validate(const AnalysisSpec& spec, const std::map<std::string, std::string>& raw, Output output = Output::ToFile);
 
     bool has(const std::string& name) const { return m_values.count(name) > 0; }
     std::string text(const std::string& name) const;

@@ -18,6 +18,7 @@
 
 #include "app/i18n.hpp"
 #include "core/error.hpp"
+#include "host/atlas_job.hpp"
 #include "io/project_info.hpp"
 #include "render/fonts.hpp"
 #include "render/gui_session.hpp"
@@ -101,6 +102,7 @@ void AtlasDialog::reject() {
         // Closing while the book is written cancels it; the dialog closes when it has stopped.
         if (m_feedback) m_feedback->cancel();
         m_watcher.waitForFinished();
+        m_exporting = false;
     }
     QDialog::reject();
 }
@@ -131,7 +133,7 @@ void AtlasDialog::preview() {
         if (const auto fid = io::firstFeatureId(m_projectPath.toStdString(), atlas::pageKindLayer(o.by), o.where))
             o.where = (o.where.empty() ? std::string() : "(" + o.where + ") AND ") + "fid = " + std::to_string(*fid);
         Feedback fb;
-        const auto r = atlas::makeAtlas(m_registry, o, fb);
+        const auto r = host::AtlasJob(m_registry, o).run(fb);
         if (!r.pngs.empty())
             m_preview->setPixmap(
                 QPixmap::fromImage(QImage(qs(r.pngs.front()))).scaled(m_preview->size(), Qt::KeepAspectRatio, Qt::SmoothTransformation));
@@ -157,6 +159,7 @@ void AtlasDialog::startExport() {
             },
             Qt::QueuedConnection);
     });
+    m_exporting = true;
     m_exportButton->setEnabled(false);
     m_previewButton->setEnabled(false);
     m_cancelButton->setEnabled(true);
@@ -167,7 +170,7 @@ void AtlasDialog::startExport() {
     std::shared_ptr<Feedback> fb = m_feedback;
     m_watcher.setFuture(QtConcurrent::run([registry, o, fb]() -> QString {
         try {
-            const auto r = atlas::makeAtlas(*registry, o, *fb);
+            const auto r = host::AtlasJob(*registry, o).run(*fb);
             return T("已导出 %1 页：").arg(r.pages) + qs(o.out);
         } catch (const Cancelled&) {
             return T("已取消");
@@ -179,6 +182,7 @@ void AtlasDialog::startExport() {
 
 void AtlasDialog::finishExport() {
     const QString message = m_watcher.result();
+    m_exporting = false;
     m_status->setText(message);
     m_progress->setVisible(false);
     m_exportButton->setEnabled(true);

@@ -26,7 +26,9 @@ public:
     // Cancels a running export and waits for it: the book's temporary parts are removed.
     ~AtlasDialog() override;
 
-    bool exporting() const { return m_watcher.isRunning(); }
+    // True from the click until the outcome is shown (not only while the worker runs: the
+    // worker's end and the outcome on screen are two events apart).
+    bool exporting() const { return m_exporting; }
 
 public slots:
     void reject() override;  // cancels a running export first
@@ -54,6 +56,7 @@ private:
     QPushButton* m_cancelButton = nullptr;
     std::shared_ptr<Feedback> m_feedback;
     QFutureWatcher<QString> m_watcher;
+    bool m_exporting = false;
 };
 
 }  // namespace ruralatlas::app

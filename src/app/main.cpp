@@ -14,7 +14,7 @@
 #include "analysis/analysis.hpp"
 #include "app/i18n.hpp"
 #include "app/main_window.hpp"
-#include "io/gdal_util.hpp"
+#include "io/sources.hpp"
 #include "render/fonts.hpp"
 #include "render/gui_session.hpp"
 

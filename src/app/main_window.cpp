@@ -42,15 +42,15 @@
 #include "app/atlas_dialog.hpp"
 #include "app/i18n.hpp"
 #include "atlas/atlas.hpp"
+#include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/install_paths.hpp"
+#include "core/projection.hpp"
 #include "core/schema.hpp"
 #include "host/run_analysis.hpp"
-#include "io/gdal_util.hpp"
 #include "io/importer.hpp"
-#include "io/proj_transform.hpp"
-#include "io/project.hpp"
 #include "io/result_files.hpp"
+#include "io/sources.hpp"
 #include "render/furniture.hpp"
 #include "render/gui_session.hpp"
 #include "render/renderer.hpp"
@@ -156,7 +156,7 @@ MainWindow::MainWindow(const analysis::Registry& registry, QWidget* parent) : QM
             return;
         }
         QString addError;
-        if (run && io::extensionOf(run->out) == "gpkg" && !addResult(qs(run->out), &addError))
+        if (run && extensionOf(run->out) == "gpkg" && !addResult(qs(run->out), &addError))
             m_results->append("<p style='color:#c62828'>" + addError.toHtmlEscaped() + "</p>");
         emit analysisFinished(true, qs(run ? run->out : ""));
     });
@@ -357,8 +357,8 @@ void MainWindow::openDialog() {
 
 bool MainWindow::openProject(const QString& path, QString* error) {
     try {
-        auto project = std::make_unique<io::Project>(io::Project::open(path.toStdString(), false));
-        m_toLonLat = std::make_unique<io::ToLonLat>(project->epsg());
+        std::unique_ptr<ProjectSource> project = io::openProjectSource(path.toStdString());
+        m_toLonLat = std::make_unique<ToLonLat>(project->epsg());
         m_project = std::move(project);
         m_projectPath = path;
         m_resultFiles.clear();
@@ -367,7 +367,7 @@ bool MainWindow::openProject(const QString& path, QString* error) {
         m_tableLayer->blockSignals(true);
         m_tableLayer->clear();
         for (const auto& def : projectLayers())
-            if (!def.personal && m_project->findLayer(std::string(def.name)))
+            if (!def.personal && m_project->layerInfo(std::string(def.name)))
                 m_tableLayer->addItem(qs(std::string(def.titleZh)) + " (" + qs(std::string(def.name)) + ")", qs(std::string(def.name)));
         m_tableLayer->blockSignals(false);
         const int v = m_tableLayer->findData("villages");
@@ -399,7 +399,13 @@ void MainWindow::reloadMap(bool keepView) {
     // The locator and selections look features up by name and code.
     requests.push_back({"villages", {"code", "name"}, false, "", 0});
     requests.push_back({"townships", {"code", "name"}, true, "", 0});
-    auto loaded = render::MapData::load(*m_project, results, requests, std::nullopt);
+    std::vector<std::unique_ptr<FeatureSource>> sources;
+    std::vector<FeatureSource*> resultSources;
+    for (const auto& r : results) {
+        sources.push_back(io::openFeatureSource(r));
+        resultSources.push_back(sources.back().get());
+    }
+    auto loaded = render::MapData::load(*m_project, resultSources, requests, std::nullopt);
     render::bindStyle(*style, *loaded);
     m_style = style;
     m_data = loaded;
@@ -579,24 +585,36 @@ bool MainWindow::identify(double x, double y, double tol) {
         m_identifyTitle->setText(T("此处没有要素"));
         return false;
     }
-    // All fields of the feature, read from its file, with their Chinese titles.
-    io::DatasetPtr ds = io::openVector(found->file, false);
-    OGRLayer* ol = ds->GetLayerByName(found->name.c_str());
-    io::FeaturePtr f(ol ? ol->GetFeature(found->fid(foundIndex)) : nullptr);
-    if (!f) return false;
+    // All fields of the feature, read from its source (the project or a result file), with their
+    // Chinese titles.
+    std::unique_ptr<FeatureSource> other;
+    FeatureSource* source = m_project.get();
+    if (found->file != m_project->name()) {
+        other = io::openFeatureSource(found->file);
+        source = other.get();
+    }
+    const std::optional<LayerInfo> info = source->layerInfo(found->name);
+    if (!info) return false;
+    FeatureQuery q;
+    q.allFields = true;
+    q.asText = true;
+    q.geometry = false;
+    q.fid = found->fid(foundIndex);
+    std::optional<std::vector<ResultValue>> values;
+    source->readFeatures(found->name, q, [&](const Feature& f) { values = f.values; });
+    if (!values) return false;
     const LayerDef* def = found->def;
     m_identifyTitle->setText(qs(found->title) + QStringLiteral("（%1，要素 %2）").arg(qs(found->name)).arg(found->fid(foundIndex)));
-    OGRFeatureDefn* defn = ol->GetLayerDefn();
-    for (int i = 0; i < defn->GetFieldCount(); ++i) {
-        const std::string name = defn->GetFieldDefn(i)->GetNameRef();
+    for (size_t i = 0; i < info->fields.size(); ++i) {
+        const std::string& name = info->fields[i].name;
         const int row = m_identify->rowCount();
         m_identify->insertRow(row);
         auto* key = new QTableWidgetItem(fieldTitle(def, name));
         key->setToolTip(qs(name));
         key->setData(Qt::UserRole, qs(name));
         m_identify->setItem(row, 0, key);
-        m_identify->setItem(row, 1,
-                            new QTableWidgetItem(f->IsFieldSetAndNotNull(i) ? displayValue(def, name, f->GetFieldAsString(i)) : QString()));
+        const auto* text = std::get_if<std::string>(&(*values)[i]);
+        m_identify->setItem(row, 1, new QTableWidgetItem(text ? displayValue(def, name, *text) : QString()));
     }
     m_canvas->setSelection(found->name, {found->fid(foundIndex)});
     return true;
@@ -607,36 +625,32 @@ void MainWindow::fillAttributeTable(const QString& layer) {
     m_table->clear();
     m_table->setRowCount(0);
     if (!m_project || layer.isEmpty()) return;
-    OGRLayer* ol = m_project->findLayer(layer.toStdString());
-    if (!ol) return;
+    const std::optional<LayerInfo> info = m_project->layerInfo(layer.toStdString());
+    if (!info) return;
     const LayerDef* def = findLayer(layer.toStdString());
     if (def && def->personal) return;  // personal data is never listed
-    OGRFeatureDefn* defn = ol->GetLayerDefn();
     QStringList headers;
-    for (int i = 0; i < defn->GetFieldCount(); ++i) headers << fieldTitle(def, defn->GetFieldDefn(i)->GetNameRef());
+    for (const auto& f : info->fields) headers << fieldTitle(def, f.name);
     m_table->setColumnCount(int(headers.size()));
     m_table->setHorizontalHeaderLabels(headers);
-    ol->ResetReading();
-    std::vector<io::FeaturePtr> feats;
-    for (;;) {
-        io::FeaturePtr f(ol->GetNextFeature());
-        if (!f) break;
-        feats.push_back(std::move(f));
-    }
-    m_table->setRowCount(int(feats.size()));
-    for (size_t r = 0; r < feats.size(); ++r)
-        for (int i = 0; i < defn->GetFieldCount(); ++i) {
-            const std::string name = defn->GetFieldDefn(i)->GetNameRef();
+    std::vector<std::pair<long long, std::vector<ResultValue>>> rows;
+    FeatureQuery q;
+    q.allFields = true;
+    q.geometry = false;
+    m_project->readFeatures(layer.toStdString(), q, [&](const Feature& f) { rows.emplace_back(f.fid, f.values); });
+    m_table->setRowCount(int(rows.size()));
+    for (size_t r = 0; r < rows.size(); ++r)
+        for (size_t i = 0; i < info->fields.size(); ++i) {
+            const ResultValue& v = rows[r].second[i];
             auto* it = new QTableWidgetItem;
-            if (feats[r]->IsFieldSetAndNotNull(i)) {
-                const OGRFieldType t = defn->GetFieldDefn(i)->GetType();
-                if (t == OFTInteger || t == OFTInteger64 || t == OFTReal)
-                    it->setData(Qt::DisplayRole, feats[r]->GetFieldAsDouble(i));
-                else
-                    it->setText(displayValue(def, name, feats[r]->GetFieldAsString(i)));
-            }
-            if (i == 0) it->setData(Qt::UserRole, qlonglong(feats[r]->GetFID()));
-            m_table->setItem(int(r), i, it);
+            if (const auto* n = std::get_if<long long>(&v))
+                it->setData(Qt::DisplayRole, double(*n));
+            else if (const auto* d = std::get_if<double>(&v))
+                it->setData(Qt::DisplayRole, *d);
+            else if (const auto* t = std::get_if<std::string>(&v))
+                it->setText(displayValue(def, info->fields[i].name, *t));
+            if (i == 0) it->setData(Qt::UserRole, qlonglong(rows[r].first));
+            m_table->setItem(int(r), int(i), it);
         }
     m_table->setSortingEnabled(true);
 }
@@ -836,7 +850,7 @@ void MainWindow::importDialog(const QStringList& files) {
         } catch (const std::exception& e) {
             QMessageBox::warning(this, T("导入数据"), QString::fromUtf8(e.what()));
         }
-        m_project = std::make_unique<io::Project>(io::Project::open(m_projectPath.toStdString(), false));
+        m_project = io::openProjectSource(m_projectPath.toStdString());
         reloadMap(true);
         fillAttributeTable(m_tableLayer->currentData().toString());
     }

@@ -27,10 +27,10 @@ class QPushButton;
 namespace ruralatlas::analysis {
 class Registry;
 }
-namespace ruralatlas::io {
-class Project;
+namespace ruralatlas {
+class ProjectSource;
 class ToLonLat;
-}  // namespace ruralatlas::io
+}  // namespace ruralatlas
 
 namespace ruralatlas::app {
 
@@ -94,8 +94,8 @@ private:
     const analysis::Registry& m_registry;
     MapCanvas* m_canvas = nullptr;
     QString m_projectPath;
-    std::unique_ptr<io::Project> m_project;
-    std::unique_ptr<io::ToLonLat> m_toLonLat;
+    std::unique_ptr<ProjectSource> m_project;
+    std::unique_ptr<ToLonLat> m_toLonLat;
     QStringList m_resultFiles;  // result files on the map
     QString m_baseStyle;        // the base style file
     std::shared_ptr<const render::MapData> m_data;

@@ -11,20 +11,15 @@
 #include <cstdio>
 #include <exception>
 #include <filesystem>
-#include <future>
 #include <mutex>
 #include <random>
 #include <thread>
 
-#include "analysis/analysis.hpp"
-#include "analysis/atlas_section.hpp"
 #include "atlas/atlas_data.hpp"
 #include "atlas/page_painter.hpp"
 #include "atlas/pdf_book.hpp"
+#include "core/atomic_file.hpp"
 #include "core/error.hpp"
-#include "host/run_analysis.hpp"
-#include "io/gdal_util.hpp"
-#include "io/project.hpp"
 #include "render/fonts.hpp"
 
 namespace ruralatlas::atlas {
@@ -58,14 +53,6 @@ private:
     fs::path m_path;
 };
 
-bool hasLayer(const std::vector<std::string>& files, const std::string& layer) {
-    for (const auto& f : files) {
-        io::DatasetPtr ds = io::openVector(f, false);
-        if (ds->GetLayerByName(layer.c_str())) return true;
-    }
-    return false;
-}
-
 std::string expandBookTitle(const std::string& t, const AtlasData& d) {
     std::string out = t;
     for (const auto& [key, value] : {std::pair<std::string, std::string>{"{county_name}", d.countyName}, {"{data_date}", d.dataDate}}) {
@@ -80,96 +67,18 @@ struct Job {
     std::string part;
 };
 
-// The plugin sections the layout's tables name: each made fresh, its analyses run in memory on
-// the project, and prepared once before any page is drawn.
-std::map<std::string, std::shared_ptr<const analysis::AtlasSection>> prepareSections(const analysis::Registry& registry,
-                                                                                     const Layout& layout, const std::string& project,
-                                                                                     Feedback& feedback) {
-    std::map<std::string, std::shared_ptr<const analysis::AtlasSection>> out;
-    for (const auto& f : layout.frames) {
-        if (f.type != FrameType::Table || out.count(f.source)) continue;
-        const analysis::SectionSpec* spec = registry.section(f.source);
-        if (!spec) continue;
-        std::vector<analysis::AnalysisResult> results;
-        for (const auto& need : spec->needs) {
-            const analysis::Analysis* a = registry.find(need.analysis);
-            if (!a)
-                throw DataError({layout.file, "", "", f.source},
-                                "the section needs the " + need.analysis + " analysis, which is not installed");
-            feedback.setProgress(0.08, spec->titleZh);
-            Feedback quiet;
-            results.push_back(host::runAnalysis(*a, project, analysis::ParamValues::validate(a->spec(), need.params), quiet));
-        }
-        std::shared_ptr<analysis::AtlasSection> section = spec->make();
-        section->prepare(results);
-        out.emplace(f.source, std::move(section));
-    }
-    return out;
-}
-
 }  // namespace
 
-AtlasReport makeAtlas(const analysis::Registry& registry, const AtlasOptions& options, Feedback& feedback) {
+AtlasReport printAtlas(const AtlasPlan& plan, const AtlasOptions& options, Feedback& feedback) {
     const auto t0 = Clock::now();
     AtlasReport report;
-    if (io::extensionOf(options.out) != "pdf") throw UsageError("--out: an atlas is written as .pdf");
-    // The atlas sections plugins contribute for this kind of page are table sources too.
-    std::vector<std::string> sectionNames;
-    for (const analysis::SectionSpec* s : registry.sections())
-        if (std::find(s->pageKinds.begin(), s->pageKinds.end(), pageKindName(options.by)) != s->pageKinds.end())
-            sectionNames.push_back(s->name);
-    const Layout layout = loadLayout(options.layout, options.by, sectionNames);
+    if (extensionOf(options.out) != "pdf") throw UsageError("--out: an atlas is written as .pdf");
     render::Fonts::instance();  // before any worker thread: loads the font once
-    feedback.setProgress(0.0, "准备数据");
-
-    // The analyses the pages print: given results, else run now (gaps on its own thread).
     TempDir tmp;
-    std::vector<std::string> results = options.results;
-    for (const auto& r : results)
-        if (!fs::exists(r)) throw DataError({r, "", "", ""}, "file not found");
-    std::future<void> gapsRun;
-    if (layout.gaps && !hasLayer(results, "gaps")) {
-        const analysis::Analysis* gaps = registry.find("gaps");
-        if (!gaps) throw DataError({options.layout, "", "", "analyses"}, "the layout needs the gaps analysis, which is not installed");
-        const std::string out = tmp.file("gaps.gpkg");
-        const auto params = analysis::ParamValues::validate(gaps->spec(), {{"out", out}});
-        gapsRun = std::async(std::launch::async, [gaps, params, &options]() {
-            Feedback quiet;
-            host::runAnalysis(*gaps, options.project, params, quiet);
-        });
-        results.push_back(out);
-    }
-    for (const auto& c : layout.coverage) {
-        const std::string layer = "coverage_" + c.kind + "_" + c.mode;
-        if (hasLayer(options.results, layer)) continue;
-        const analysis::Analysis* cov = registry.find("coverage");
-        if (!cov) throw DataError({options.layout, "", "", "analyses"}, "the layout needs the coverage analysis, which is not installed");
-        const std::string out = tmp.file(layer + ".gpkg");
-        feedback.setProgress(0.02, "服务覆盖分析 " + c.kind);
-        Feedback quiet;
-        host::runAnalysis(*cov, options.project,
-                          analysis::ParamValues::validate(cov->spec(), {{"kind", c.kind}, {"mode", c.mode}, {"out", out}}), quiet);
-        results.push_back(out);
-    }
-    io::Project project = io::Project::open(options.project, false);
-    feedback.setProgress(0.05, "读取地图数据");
-    FrameStyles styles = loadFrameStyles(layout, layout.coverage);
-    // The map data: everything every frame draws, read once for all pages. Results written
-    // by the gaps thread are not drawn, so the map can load while it runs.
-    std::vector<std::string> mapFiles;
-    for (const auto& r : results)
-        if (r != tmp.file("gaps.gpkg")) mapFiles.push_back(r);
-    std::shared_ptr<const render::MapData> data = render::MapData::load(project, mapFiles, frameRequests(styles), std::nullopt);
-    bindFrameStyles(styles, *data);
-    if (gapsRun.valid()) {
-        feedback.setProgress(0.1, "短板分析");
-        gapsRun.get();
-    }
-    feedback.checkCancelled();
-    AtlasData loaded = AtlasData::load(project, options.by, layout, options.where, options.sort, results);
-    loaded.sections = prepareSections(registry, layout, options.project, feedback);
-    const AtlasData& atlas = loaded;
-    report.analysisSeconds = since(t0);
+    const Layout& layout = plan.layout;
+    const FrameStyles& styles = plan.styles;
+    const std::shared_ptr<const render::MapData>& data = plan.data;
+    const AtlasData& atlas = plan.atlas;
     if (!atlas.unlocated.empty()) {
         QString list;
         for (size_t i = 0; i < atlas.unlocated.size() && i < 10; ++i) list += (i ? ", " : "") + QString::fromStdString(atlas.unlocated[i]);
@@ -280,7 +189,7 @@ AtlasReport makeAtlas(const analysis::Registry& registry, const AtlasOptions& op
         char name[32];
         std::snprintf(name, sizeof name, "page-%03d.png", bookPage + 1);
         const std::string path = (fs::path(options.pngDir) / name).string();
-        io::AtomicFile file(path);
+        AtomicFile file(path);
         QImageWriter w(QString::fromStdString(file.tempPath()), "png");
         w.setQuality(80);
         if (!w.write(img)) throw DataError({path, "", "", ""}, "cannot write the page image: " + w.errorString().toStdString());
@@ -368,7 +277,7 @@ AtlasReport makeAtlas(const analysis::Registry& registry, const AtlasOptions& op
     info.links = std::move(contentsLinks);
     std::vector<std::string> parts;
     for (const auto& j : jobs) parts.push_back(j.part);
-    io::AtomicFile file(options.out);
+    AtomicFile file(options.out);
     bindPdf(parts, file.tempPath(), info);
     file.commit();
     report.pages = total;

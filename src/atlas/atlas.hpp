@@ -5,15 +5,14 @@
 // never held in memory.
 #pragma once
 #include <QStringList>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "atlas/atlas_data.hpp"
 #include "atlas/layout.hpp"
+#include "atlas/page_painter.hpp"
 #include "core/feedback.hpp"
-
-namespace ruralatlas::analysis {
-class Registry;
-}
 
 namespace ruralatlas::atlas {
 
@@ -21,12 +20,12 @@ struct AtlasOptions {
     std::string project;
     std::string layout;  // template file
     PageKind by = PageKind::Villages;
-    std::string where;   // OGR SQL filter on the page layer
+    std::string where;   // attribute filter on the page layer (the port's SQL subset)
     std::string sort;    // field, '-' prefix for descending
     std::string out;     // .pdf
     std::string pngDir;  // also write every page as PNG here ("" = no)
     double pngDpi = 150;
-    std::vector<std::string> results;  // coverage/gaps GeoPackages to use instead of running the analyses
+    std::vector<std::string> results;  // result files (coverage, gaps) to use instead of running the analyses
     int threads = 0;                   // 0 = every core
     bool frontMatter = true;           // cover and contents
 };
@@ -41,9 +40,19 @@ struct AtlasReport {
     int threads = 1;
 };
 
-// Makes the atlas. Runs the coverage and gaps analyses the layout needs through `registry`
-// unless given in `options.results`. Progress goes to `feedback` (called from this thread
-// only); cancel() stops between pages and leaves no output file.
-AtlasReport makeAtlas(const analysis::Registry& registry, const AtlasOptions& options, Feedback& feedback);
+// What the pages print, read and computed before the first page is drawn. host::AtlasJob builds
+// it (runs the analyses the layout needs, reads the project and the results through the port);
+// this library only lays out and draws.
+struct AtlasPlan {
+    Layout layout;
+    FrameStyles styles;
+    std::shared_ptr<const render::MapData> data;
+    AtlasData atlas;
+};
+
+// Paginates and draws the book of `plan` into options.out (and page PNGs). Progress goes to
+// `feedback` (called from this thread only); cancel() stops between pages and leaves no output
+// file. Fills the report's page counts, warnings, drawSeconds and totalSeconds (this step's).
+AtlasReport printAtlas(const AtlasPlan& plan, const AtlasOptions& options, Feedback& feedback);
 
 }  // namespace ruralatlas::atlas

@@ -2,57 +2,56 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <functional>
 
 #include "core/error.hpp"
+#include "core/project_source.hpp"
 #include "core/schema.hpp"
-#include "io/gdal_util.hpp"
-#include "io/project.hpp"
 
 namespace ruralatlas::atlas {
 
 namespace {
 
-std::string fieldText(OGRFeature& f, int i) {
-    if (i < 0 || !f.IsFieldSetAndNotNull(i)) return {};
-    return f.GetFieldAsString(i);
+std::string text(const ResultValue& v) {
+    if (const auto* s = std::get_if<std::string>(&v)) return *s;
+    return valueText(v);
 }
-long long fieldInt(OGRFeature& f, int i, long long fallback = -1) {
-    if (i < 0 || !f.IsFieldSetAndNotNull(i)) return fallback;
-    return f.GetFieldAsInteger64(i);
+long long integer(const ResultValue& v, long long fallback = -1) {
+    if (const auto* i = std::get_if<long long>(&v)) return *i;
+    if (const auto* d = std::get_if<double>(&v)) return static_cast<long long>(*d);
+    if (const auto* s = std::get_if<std::string>(&v)) return std::atoll(s->c_str());
+    return fallback;
 }
-double fieldReal(OGRFeature& f, int i) {
-    if (i < 0 || !f.IsFieldSetAndNotNull(i)) return NAN;
-    return f.GetFieldAsDouble(i);
-}
-
-void appendRings(const OGRGeometry& g, std::vector<std::vector<QPointF>>& rings) {
-    const auto addRing = [&](const OGRLinearRing& r) {
-        std::vector<QPointF> pts;
-        pts.reserve(size_t(r.getNumPoints()));
-        for (int i = 0; i < r.getNumPoints(); ++i) pts.emplace_back(r.getX(i), r.getY(i));
-        rings.push_back(std::move(pts));
-    };
-    const OGRwkbGeometryType t = wkbFlatten(g.getGeometryType());
-    if (t == wkbPolygon) {
-        for (const auto* ring : *g.toPolygon()) addRing(*ring);
-    } else if (t == wkbMultiPolygon) {
-        for (const auto* poly : *g.toMultiPolygon())
-            for (const auto* ring : *poly) addRing(*ring);
-    } else if (g.hasCurveGeometry()) {
-        std::unique_ptr<OGRGeometry> lin(g.getLinearGeometry());
-        if (lin) appendRings(*lin, rings);
-    }
+double real(const ResultValue& v) {
+    if (const auto* i = std::get_if<long long>(&v)) return double(*i);
+    if (const auto* d = std::get_if<double>(&v)) return *d;
+    if (const auto* s = std::get_if<std::string>(&v)) return std::atof(s->c_str());
+    return NAN;
 }
 
-// Every feature of a table or layer (attribute filter optional), as a callback.
-template <class F>
-void forEach(OGRLayer& layer, F&& fn) {
-    layer.ResetReading();
-    for (;;) {
-        io::FeaturePtr f(layer.GetNextFeature());
-        if (!f) break;
-        fn(*f);
-    }
+// Reads `fields` of every feature of a layer the source has (nothing when it lacks it): the
+// callback gets the values by position, missing fields as null. Typed values; no geometry unless
+// asked for.
+void forEach(FeatureSource& source, const std::string& layer, const std::vector<std::string>& fields, bool geometry,
+             const std::function<void(const Feature&, const std::vector<ResultValue>&)>& fn) {
+    const std::optional<LayerInfo> info = source.layerInfo(layer);
+    if (!info) return;
+    FeatureQuery q;
+    std::vector<int> at;  // position of each wanted field in the query, -1 when the layer lacks it
+    for (const auto& f : fields)
+        if (info->fieldIndex(f) >= 0) {
+            at.push_back(int(q.fields.size()));
+            q.fields.push_back(f);
+        } else {
+            at.push_back(-1);
+        }
+    q.geometry = geometry;
+    std::vector<ResultValue> values(fields.size());
+    source.readFeatures(layer, q, [&](const Feature& f) {
+        for (size_t i = 0; i < at.size(); ++i) values[i] = at[i] < 0 ? ResultValue{} : f.values[size_t(at[i])];
+        fn(f, values);
+    });
 }
 
 std::string enumTitle(const LayerDef* def, const std::string& field, const std::string& value) {
@@ -127,8 +126,8 @@ std::string AtlasData::format(const PageFeature& page, const std::string& field)
     return raw;
 }
 
-AtlasData AtlasData::load(io::Project& project, PageKind kind, const Layout& layout, const std::string& where, const std::string& sort,
-                          const std::vector<std::string>& results) {
+AtlasData AtlasData::load(ProjectSource& project, PageKind kind, const Layout& layout, const std::string& where, const std::string& sort,
+                          const std::vector<FeatureSource*>& results) {
     AtlasData d;
     d.kind = kind;
     d.countyName = project.meta("county_name");
@@ -137,59 +136,41 @@ AtlasData AtlasData::load(io::Project& project, PageKind kind, const Layout& lay
     d.synthetic = project.meta("synthetic") == "true";
     d.coverage = layout.coverage;
 
-    if (OGRLayer* t = project.findLayer("townships")) {
-        const int ic = t->GetLayerDefn()->GetFieldIndex("code"), in = t->GetLayerDefn()->GetFieldIndex("name");
-        forEach(*t, [&](OGRFeature& f) {
-            d.townshipNames[fieldText(f, ic)] = fieldText(f, in);
-            if (const OGRGeometry* g = f.GetGeometryRef(); g && !g->IsEmpty()) {
-                OGREnvelope env;
-                g->getEnvelope(&env);
-                d.townshipBoxes[fieldText(f, ic)] = {env.MinX, env.MinY, env.MaxX, env.MaxY};
-            }
-        });
-    }
-    if (OGRLayer* v = project.findLayer("villages")) {
-        OGRFeatureDefn* defn = v->GetLayerDefn();
-        const int ic = defn->GetFieldIndex("code"), in = defn->GetFieldIndex("name"), it = defn->GetFieldIndex("township_code"),
-                  is = defn->GetFieldIndex("status"), ip = defn->GetFieldIndex("population"), ih = defn->GetFieldIndex("households"),
-                  ipoor = defn->GetFieldIndex("poor_households"), imon = defn->GetFieldIndex("monitored_households");
-        forEach(*v, [&](OGRFeature& f) {
-            VillageInfo vi{fieldText(f, ic),
-                           fieldText(f, in),
-                           fieldText(f, it),
-                           fieldText(f, is),
-                           fieldInt(f, ip, 0),
-                           fieldInt(f, ih, 0),
-                           fieldInt(f, ipoor, 0),
-                           fieldInt(f, imon, 0),
-                           0,
-                           0};
-            if (const OGRGeometry* g = f.GetGeometryRef(); g && wkbFlatten(g->getGeometryType()) == wkbPoint) {
-                vi.x = g->toPoint()->getX();
-                vi.y = g->toPoint()->getY();
-            }
-            d.villages[vi.code] = vi;
-        });
-    }
+    forEach(project, "townships", {"code", "name"}, true, [&](const Feature& f, const std::vector<ResultValue>& v) {
+        d.townshipNames[text(v[0])] = text(v[1]);
+        if (f.geometry.kind != ShapeKind::None) {
+            const Bounds& b = f.geometry.bounds;
+            d.townshipBoxes[text(v[0])] = {b.minx, b.miny, b.maxx, b.maxy};
+        }
+    });
+    forEach(project, "villages",
+            {"code", "name", "township_code", "status", "population", "households", "poor_households", "monitored_households"}, true,
+            [&](const Feature& f, const std::vector<ResultValue>& v) {
+                VillageInfo vi{text(v[0]),       text(v[1]),       text(v[2]),       text(v[3]), integer(v[4], 0),
+                               integer(v[5], 0), integer(v[6], 0), integer(v[7], 0), 0,          0};
+                if (f.geometry.kind == ShapeKind::Point && f.geometry.parts.size() == 1) {
+                    vi.x = f.geometry.xy[0];
+                    vi.y = f.geometry.xy[1];
+                }
+                d.villages[vi.code] = vi;
+            });
 
     // The pages.
     const std::string layerName = pageKindLayer(kind);
-    OGRLayer& pl = project.layer(layerName);
-    OGRFeatureDefn* defn = pl.GetLayerDefn();
-    if (!where.empty()) {
-        CPLErrorReset();
-        if (pl.SetAttributeFilter(where.c_str()) != OGRERR_NONE)
-            throw UsageError("--where: \"" + where + "\" is not a valid filter on " + layerName + ": " + io::lastGdalError("syntax error"));
-    }
-    const int idCol = defn->GetFieldIndex(kind == PageKind::ResettlementSites ? "id" : "code");
-    const int nameCol = defn->GetFieldIndex("name");
-    CPLErrorReset();
-    forEach(pl, [&](OGRFeature& f) {
+    const std::optional<LayerInfo> pageInfo = project.layerInfo(layerName);
+    if (!pageInfo) throw DataError({project.name(), layerName, "", ""}, "the project has no such layer");
+    const std::string idField = kind == PageKind::ResettlementSites ? "id" : "code";
+    FeatureQuery pageQuery;
+    pageQuery.allFields = true;
+    pageQuery.asText = true;
+    pageQuery.anchors = true;
+    pageQuery.where = where;
+    const auto readPage = [&](const Feature& f) {
         PageFeature p;
-        p.fid = f.GetFID();
-        for (int i = 0; i < defn->GetFieldCount(); ++i) p.fields[defn->GetFieldDefn(i)->GetNameRef()] = fieldText(f, i);
-        p.code = fieldText(f, idCol);
-        p.name = fieldText(f, nameCol);
+        p.fid = f.fid;
+        for (size_t i = 0; i < pageInfo->fields.size(); ++i) p.fields[pageInfo->fields[i].name] = text(f.values[i]);
+        if (auto it = p.fields.find(idField); it != p.fields.end()) p.code = it->second;
+        if (auto it = p.fields.find("name"); it != p.fields.end()) p.name = it->second;
         if (kind == PageKind::Townships)
             p.townshipCode = p.code;
         else if (kind == PageKind::Villages)
@@ -197,13 +178,13 @@ AtlasData AtlasData::load(io::Project& project, PageKind kind, const Layout& lay
         else if (auto v = d.villages.find(p.fields["village_code"]); v != d.villages.end())
             p.townshipCode = v->second.townshipCode;
         if (auto t = d.townshipNames.find(p.townshipCode); t != d.townshipNames.end()) p.townshipName = t->second;
-        const OGRGeometry* g = f.GetGeometryRef();
-        if (!g || g->IsEmpty()) {
+        const FeatureGeometry& g = f.geometry;
+        if (g.kind == ShapeKind::None) {
             // Real counties have villages whose seat was never surveyed: the page shows the
             // township they belong to and says so.
             auto tb = d.townshipBoxes.find(p.townshipCode);
             if (tb == d.townshipBoxes.end())
-                throw DataError({project.path(), layerName, (p.code.empty() ? "fid " + std::to_string(p.fid) : p.code), "geom"},
+                throw DataError({project.name(), layerName, (p.code.empty() ? "fid " + std::to_string(p.fid) : p.code), "geom"},
                                 "the feature has no geometry and its township has no outline: an atlas page needs to know where it is");
             p.located = false;
             p.bbox = tb->second;
@@ -212,27 +193,28 @@ AtlasData AtlasData::load(io::Project& project, PageKind kind, const Layout& lay
             d.pages.push_back(std::move(p));
             return;
         }
-        OGREnvelope env;
-        g->getEnvelope(&env);
-        p.bbox = {env.MinX, env.MinY, env.MaxX, env.MaxY};
-        if (wkbFlatten(g->getGeometryType()) == wkbPoint) {
-            p.point = {g->toPoint()->getX(), g->toPoint()->getY()};
+        p.bbox = {g.bounds.minx, g.bounds.miny, g.bounds.maxx, g.bounds.maxy};
+        if (g.kind == ShapeKind::Point && g.parts.size() == 1) {
+            p.point = {g.xy[0], g.xy[1]};
         } else {
-            appendRings(*g, p.rings);
-            OGRGeometryH pos = OGR_G_PointOnSurface(OGRGeometry::ToHandle(const_cast<OGRGeometry*>(g)));
-            p.point = pos && !OGR_G_IsEmpty(pos) ? QPointF(OGR_G_GetX(pos, 0), OGR_G_GetY(pos, 0))
-                                                 : QPointF((env.MinX + env.MaxX) / 2, (env.MinY + env.MaxY) / 2);
-            if (pos) OGR_G_DestroyGeometry(pos);
+            if (g.kind == ShapeKind::Polygon)
+                for (size_t part = 0; part < g.parts.size(); ++part) {
+                    const size_t a = part == 0 ? 0 : g.parts[part - 1], b = g.parts[part];
+                    std::vector<QPointF> pts;
+                    pts.reserve(b - a);
+                    for (size_t i = a; i < b; ++i) pts.emplace_back(g.xy[i * 2], g.xy[i * 2 + 1]);
+                    p.rings.push_back(std::move(pts));
+                }
+            p.point = g.hasAnchor ? QPointF(g.anchor.x, g.anchor.y)
+                                  : QPointF((g.bounds.minx + g.bounds.maxx) / 2, (g.bounds.miny + g.bounds.maxy) / 2);
         }
         d.pages.push_back(std::move(p));
-    });
-    // SQLite-backed drivers report a bad filter only when reading.
-    if (!where.empty() && CPLGetLastErrorType() == CE_Failure) {
-        const std::string msg = io::lastGdalError("syntax error");
-        pl.SetAttributeFilter(nullptr);
-        throw UsageError("--where: \"" + where + "\" is not a valid filter on " + layerName + ": " + msg);
+    };
+    try {
+        project.readFeatures(layerName, pageQuery, readPage);
+    } catch (const UsageError& e) {
+        throw UsageError(std::string("--where: ") + e.what());
     }
-    pl.SetAttributeFilter(nullptr);
     if (kind == PageKind::Townships)
         for (auto& p : d.pages) {
             long long n = 0, poorVillages = 0, pop = 0, hh = 0, poor = 0, mon = 0;
@@ -257,14 +239,10 @@ AtlasData AtlasData::load(io::Project& project, PageKind kind, const Layout& lay
     if (!sort.empty()) {
         const bool desc = sort[0] == '-';
         const std::string field = desc ? sort.substr(1) : sort;
-        const int fi = defn->GetFieldIndex(field.c_str());
-        if (fi < 0) {
-            std::string list;
-            for (int i = 0; i < defn->GetFieldCount(); ++i) list += std::string(i ? ", " : "") + defn->GetFieldDefn(i)->GetNameRef();
-            throw UsageError("--sort: " + layerName + " has no field \"" + field + "\" (fields: " + list + ")");
-        }
-        const OGRFieldType ft = defn->GetFieldDefn(fi)->GetType();
-        const bool numeric = ft == OFTInteger || ft == OFTInteger64 || ft == OFTReal;
+        const int fi = pageInfo->fieldIndex(field);
+        if (fi < 0) throw UsageError("--sort: " + layerName + " has no field \"" + field + "\" (fields: " + pageInfo->fieldList() + ")");
+        const FieldKind fk = pageInfo->fields[size_t(fi)].kind;
+        const bool numeric = fk == FieldKind::Integer || fk == FieldKind::Real;
         std::stable_sort(d.pages.begin(), d.pages.end(), [&](const PageFeature& a, const PageFeature& b) {
             const std::string& va = a.fields.at(field);
             const std::string& vb = b.fields.at(field);
@@ -282,131 +260,108 @@ AtlasData AtlasData::load(io::Project& project, PageKind kind, const Layout& lay
     }
 
     // Households: only counts per village and cause leave this function.
-    if (OGRLayer* h = project.findLayer("households")) {
-        const int iv = h->GetLayerDefn()->GetFieldIndex("village_code"), ic = h->GetLayerDefn()->GetFieldIndex("cause");
-        const char* ignored[] = {"id", "members", "status", "monitored", nullptr};
-        h->SetIgnoredFields(ignored);
-        h->SetSpatialFilter(nullptr);
-        forEach(*h, [&](OGRFeature& f) {
-            const std::string cause = fieldText(f, ic);
-            ++d.hardship[fieldText(f, iv)][cause.empty() ? "other" : cause];
-        });
-        h->SetIgnoredFields(nullptr);
-    }
+    forEach(project, "households", {"village_code", "cause"}, false, [&](const Feature&, const std::vector<ResultValue>& v) {
+        const std::string cause = text(v[1]);
+        ++d.hardship[text(v[0])][cause.empty() ? "other" : cause];
+    });
 
     // Industry projects per beneficiary village (project_links; else the project's own village).
-    if (OGRLayer* ip = project.findLayer("industry_projects")) {
+    if (project.layerInfo("industry_projects")) {
         std::map<std::string, IndustryRow> byId;
         std::map<std::string, std::string> ownVillage;
-        OGRFeatureDefn* pd = ip->GetLayerDefn();
-        const int ii = pd->GetFieldIndex("id"), in = pd->GetFieldIndex("name"), is = pd->GetFieldIndex("sector"),
-                  ist = pd->GetFieldIndex("status"), iinv = pd->GetFieldIndex("investment"), ij = pd->GetFieldIndex("jobs"),
-                  iv = pd->GetFieldIndex("village_code");
         const LayerDef* def = findLayer("industry_projects");
-        forEach(*ip, [&](OGRFeature& f) {
-            IndustryRow r;
-            r.id = fieldText(f, ii);
-            r.name = fieldText(f, in);
-            r.sector = enumTitle(def, "sector", fieldText(f, is));
-            r.status = enumTitle(def, "status", fieldText(f, ist));
-            r.investment = fieldReal(f, iinv);
-            r.jobs = fieldInt(f, ij);
-            byId[r.id] = r;
-            ownVillage[r.id] = fieldText(f, iv);
-        });
+        forEach(project, "industry_projects", {"id", "name", "sector", "status", "investment", "jobs", "village_code"}, false,
+                [&](const Feature&, const std::vector<ResultValue>& v) {
+                    IndustryRow r;
+                    r.id = text(v[0]);
+                    r.name = text(v[1]);
+                    r.sector = enumTitle(def, "sector", text(v[2]));
+                    r.status = enumTitle(def, "status", text(v[3]));
+                    r.investment = real(v[4]);
+                    r.jobs = integer(v[5]);
+                    byId[r.id] = r;
+                    ownVillage[r.id] = text(v[6]);
+                });
         bool anyLink = false;
-        if (OGRLayer* links = project.findLayer("project_links")) {
-            OGRFeatureDefn* ld = links->GetLayerDefn();
-            const int lp = ld->GetFieldIndex("project_id"), lv = ld->GetFieldIndex("village_code"), lh = ld->GetFieldIndex("households");
-            forEach(*links, [&](OGRFeature& f) {
-                auto it = byId.find(fieldText(f, lp));
-                if (it == byId.end()) return;
-                IndustryRow r = it->second;
-                r.households = fieldInt(f, lh);
-                d.industry[fieldText(f, lv)].push_back(r);
-                anyLink = true;
-            });
-        }
+        forEach(project, "project_links", {"project_id", "village_code", "households"}, false,
+                [&](const Feature&, const std::vector<ResultValue>& v) {
+                    auto it = byId.find(text(v[0]));
+                    if (it == byId.end()) return;
+                    IndustryRow r = it->second;
+                    r.households = integer(v[2]);
+                    d.industry[text(v[1])].push_back(r);
+                    anyLink = true;
+                });
         if (!anyLink)
             for (const auto& [id, r] : byId)
                 if (!ownVillage[id].empty()) d.industry[ownVillage[id]].push_back(r);
     }
 
     // Relocations per site.
-    if (OGRLayer* rl = project.findLayer("relocations")) {
-        OGRFeatureDefn* rd = rl->GetLayerDefn();
-        const int iv = rd->GetFieldIndex("source_village_code"), is = rd->GetFieldIndex("site_id"), ih = rd->GetFieldIndex("households"),
-                  ipp = rd->GetFieldIndex("people"), iy = rd->GetFieldIndex("year");
-        forEach(*rl, [&](OGRFeature& f) {
-            RelocationRow r;
-            r.villageCode = fieldText(f, iv);
-            if (auto v = d.villages.find(r.villageCode); v != d.villages.end()) {
-                r.villageName = v->second.name;
-                if (auto t = d.townshipNames.find(v->second.townshipCode); t != d.townshipNames.end()) r.townshipName = t->second;
-            }
-            r.households = fieldInt(f, ih);
-            r.people = fieldInt(f, ipp);
-            r.year = fieldInt(f, iy);
-            d.relocations[fieldText(f, is)].push_back(r);
-        });
-        for (auto& [site, rows] : d.relocations)
-            std::stable_sort(rows.begin(), rows.end(),
-                             [](const RelocationRow& a, const RelocationRow& b) { return a.households > b.households; });
-    }
+    forEach(project, "relocations", {"source_village_code", "site_id", "households", "people", "year"}, false,
+            [&](const Feature&, const std::vector<ResultValue>& v) {
+                RelocationRow r;
+                r.villageCode = text(v[0]);
+                if (auto vi = d.villages.find(r.villageCode); vi != d.villages.end()) {
+                    r.villageName = vi->second.name;
+                    if (auto t = d.townshipNames.find(vi->second.townshipCode); t != d.townshipNames.end()) r.townshipName = t->second;
+                }
+                r.households = integer(v[2]);
+                r.people = integer(v[3]);
+                r.year = integer(v[4]);
+                d.relocations[text(v[1])].push_back(r);
+            });
+    for (auto& [site, rows] : d.relocations)
+        std::stable_sort(rows.begin(), rows.end(),
+                         [](const RelocationRow& a, const RelocationRow& b) { return a.households > b.households; });
 
-    // Analysis results, found by layer name in the result files.
-    std::vector<io::DatasetPtr> opened;
-    for (const auto& r : results) opened.push_back(io::openVector(r, false));
-    const auto findResult = [&](const std::string& name) -> std::pair<OGRLayer*, std::string> {
-        for (size_t i = 0; i < opened.size(); ++i)
-            if (OGRLayer* l = opened[i]->GetLayerByName(name.c_str())) return {l, results[i]};
-        return {nullptr, ""};
+    // Analysis results, found by layer name among the result sources.
+    const auto findResult = [&](const std::string& name) -> std::pair<FeatureSource*, std::optional<LayerInfo>> {
+        for (FeatureSource* r : results)
+            if (auto info = r->layerInfo(name)) return {r, info};
+        return {nullptr, std::nullopt};
     };
+    const std::string resultsName = results.empty() ? project.name() : results.front()->name();
     for (const auto& c : layout.coverage) {
         const std::string name = "coverage_" + c.kind + "_" + c.mode;
-        auto [l, file] = findResult(name);
-        if (!l)
-            throw DataError({results.empty() ? project.path() : results.front(), name, "", ""},
-                            "no coverage result layer " + name + " among the results");
-        OGRFeatureDefn* cd = l->GetLayerDefn();
-        const int iv = cd->GetFieldIndex("village_code"), ifn = cd->GetFieldIndex("facility_name"), idm = cd->GetFieldIndex("distance_m"),
-                  imin = cd->GetFieldIndex("minutes"), icov = cd->GetFieldIndex("covered"), ir = cd->GetFieldIndex("reachable");
-        if (iv < 0 || icov < 0)
-            throw DataError({file, name, "", iv < 0 ? "village_code" : "covered"}, "not a coverage result: the field is missing");
-        forEach(*l, [&](OGRFeature& f) {
-            ServiceRow s;
-            s.kind = c.kind;
-            s.mode = c.mode;
-            s.facilityName = fieldText(f, ifn);
-            s.distanceM = fieldReal(f, idm);
-            s.minutes = fieldReal(f, imin);
-            s.covered = fieldInt(f, icov, 0) != 0;
-            s.reachable = fieldInt(f, ir, 1) != 0;
-            d.services[fieldText(f, iv)].push_back(s);
-        });
+        auto [source, info] = findResult(name);
+        if (!source) throw DataError({resultsName, name, "", ""}, "no coverage result layer " + name + " among the results");
+        for (const char* needed : {"village_code", "covered"})
+            if (info->fieldIndex(needed) < 0)
+                throw DataError({source->name(), name, "", needed}, "not a coverage result: the field is missing");
+        forEach(*source, name, {"village_code", "facility_name", "distance_m", "minutes", "covered", "reachable"}, false,
+                [&](const Feature&, const std::vector<ResultValue>& v) {
+                    ServiceRow s;
+                    s.kind = c.kind;
+                    s.mode = c.mode;
+                    s.facilityName = text(v[1]);
+                    s.distanceM = real(v[2]);
+                    s.minutes = real(v[3]);
+                    s.covered = integer(v[4], 0) != 0;
+                    s.reachable = integer(v[5], 1) != 0;
+                    d.services[text(v[0])].push_back(s);
+                });
     }
     if (layout.gaps) {
-        auto [l, file] = findResult("gaps");
-        if (!l)
-            throw DataError({results.empty() ? project.path() : results.front(), "gaps", "", ""}, "no gaps result layer among the results");
-        OGRFeatureDefn* gd = l->GetLayerDefn();
-        const int iv = gd->GetFieldIndex("village_code"), ivn = gd->GetFieldIndex("village_name"), ik = gd->GetFieldIndex("kind"),
-                  im = gd->GetFieldIndex("missing"), is = gd->GetFieldIndex("shortfall"), iu = gd->GetFieldIndex("shortfall_unit"),
-                  ip = gd->GetFieldIndex("population_affected"), isent = gd->GetFieldIndex("sentence");
-        if (iv < 0 || im < 0)
-            throw DataError({file, "gaps", "", iv < 0 ? "village_code" : "missing"}, "not a gaps result: the field is missing");
-        forEach(*l, [&](OGRFeature& f) {
-            GapRow g;
-            g.villageCode = fieldText(f, iv);
-            g.villageName = fieldText(f, ivn);
-            g.kind = fieldText(f, ik);
-            g.missing = fieldText(f, im);
-            g.shortfall = fieldReal(f, is);
-            g.unit = fieldText(f, iu);
-            g.population = fieldInt(f, ip, 0);
-            g.sentence = fieldText(f, isent);
-            d.gaps[g.villageCode].push_back(g);
-        });
+        auto [source, info] = findResult("gaps");
+        if (!source) throw DataError({resultsName, "gaps", "", ""}, "no gaps result layer among the results");
+        for (const char* needed : {"village_code", "missing"})
+            if (info->fieldIndex(needed) < 0)
+                throw DataError({source->name(), "gaps", "", needed}, "not a gaps result: the field is missing");
+        forEach(*source, "gaps",
+                {"village_code", "village_name", "kind", "missing", "shortfall", "shortfall_unit", "population_affected", "sentence"},
+                false, [&](const Feature&, const std::vector<ResultValue>& v) {
+                    GapRow g;
+                    g.villageCode = text(v[0]);
+                    g.villageName = text(v[1]);
+                    g.kind = text(v[2]);
+                    g.missing = text(v[3]);
+                    g.shortfall = real(v[4]);
+                    g.unit = text(v[5]);
+                    g.population = integer(v[6], 0);
+                    g.sentence = text(v[7]);
+                    d.gaps[g.villageCode].push_back(g);
+                });
     }
     return d;
 }

@@ -1,5 +1,5 @@
-// Everything an atlas page prints besides the map, read once through GDAL before any page is
-// drawn: the page features (selected with an OGR attribute filter, sorted), village figures,
+// Everything an atlas page prints besides the map, read once through the data-access port before
+// any page is drawn: the page features (selected with an attribute filter, sorted), village figures,
 // households aggregated per village and cause (never single households), industry projects
 // per beneficiary village, relocations per site, and the coverage and gaps results.
 #pragma once
@@ -14,9 +14,10 @@
 #include "atlas/layout.hpp"
 #include "render/map_data.hpp"
 
-namespace ruralatlas::io {
-class Project;
-}
+namespace ruralatlas {
+class FeatureSource;
+class ProjectSource;
+}  // namespace ruralatlas
 
 namespace ruralatlas::atlas {
 
@@ -66,11 +67,11 @@ struct VillageInfo {
 
 class AtlasData {
 public:
-    // Reads the pages of `kind` (OGR SQL `where`, `sort` field with an optional leading '-')
-    // and what `layout` prints. Coverage and gaps results come from `results` (GeoPackages
-    // written by those analyses), found by layer name.
-    static AtlasData load(io::Project& project, PageKind kind, const Layout& layout, const std::string& where, const std::string& sort,
-                          const std::vector<std::string>& results);
+    // Reads the pages of `kind` (a `where` filter in the port's SQL subset, `sort` field with an
+    // optional leading '-') and what `layout` prints. Coverage and gaps results come from
+    // `results` (result files, or results held in memory), found by layer name.
+    static AtlasData load(ProjectSource& project, PageKind kind, const Layout& layout, const std::string& where, const std::string& sort,
+                          const std::vector<FeatureSource*>& results);
 
     PageKind kind = PageKind::Villages;
     std::vector<PageFeature> pages;

@@ -5,6 +5,7 @@
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
+#include "host/atlas_job.hpp"
 #include "render/gui_session.hpp"
 
 namespace ruralatlas::cli {
@@ -43,7 +44,7 @@ Command atlasCommand(const analysis::Registry& registry) {
                 render::ensureGuiApplication();
                 ProgressBar bar("atlas");
                 Feedback fb([&bar](double f, const std::string& s) { bar.update(f, s); });
-                const atlas::AtlasReport r = atlas::makeAtlas(registry, o, fb);
+                const atlas::AtlasReport r = host::AtlasJob(registry, o).run(fb);
                 bar.update(1.0, "完成");
                 for (const auto& w : r.warnings) std::fprintf(stderr, "ruralatlas atlas: warning: %s\n", w.toStdString().c_str());
                 if (a.has("json")) {

@@ -3,7 +3,7 @@
 #include <cstdio>
 
 #include "cli/commands.hpp"
-#include "demo/demo_county.hpp"
+#include "io/demo/demo_county.hpp"
 
 namespace ruralatlas::cli {
 

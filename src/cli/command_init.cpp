@@ -7,7 +7,7 @@
 #include "core/crs.hpp"
 #include "core/error.hpp"
 #include "io/county_codes.hpp"
-#include "io/project.hpp"
+#include "io/project_spec.hpp"
 
 namespace ruralatlas::cli {
 

@@ -5,14 +5,17 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/install_paths.hpp"
 #include "core/json.hpp"
+#include "core/project_source.hpp"
 #include "core/timing.hpp"
-#include "io/project.hpp"
 #include "io/result_files.hpp"
+#include "io/sources.hpp"
 #include "render/gui_session.hpp"
 #include "render/i18n.hpp"
+#include "render/map_job.hpp"
 #include "render/map_output.hpp"
 
 namespace ruralatlas::cli {
@@ -35,46 +38,6 @@ render::Box parseExtent(const std::string& text) {
     if (v.size() != 4 || v[2] <= v[0] || v[3] <= v[1])
         throw UsageError("--extent: expected xmin,ymin,xmax,ymax with xmax > xmin and ymax > ymin");
     return {v[0], v[1], v[2], v[3]};
-}
-
-render::Box envelopeWhere(io::Project& project, const std::string& layer, const std::string& field, const std::string& value) {
-    render::Box box{1, 1, 0, 0};
-    OGRLayer* l = project.findLayer(layer);
-    if (!l) return box;
-    const std::string filter = field + " = '" + value + "'";
-    l->SetAttributeFilter(filter.c_str());
-    l->ResetReading();
-    for (;;) {
-        io::FeaturePtr f(l->GetNextFeature());
-        if (!f) break;
-        const OGRGeometry* g = f->GetGeometryRef();
-        if (!g || g->IsEmpty()) continue;
-        OGREnvelope e;
-        g->getEnvelope(&e);
-        box.include({e.MinX, e.MinY, e.MaxX, e.MaxY});
-    }
-    l->SetAttributeFilter(nullptr);
-    return box;
-}
-
-bool validCode(const std::string& code) {
-    if (code.empty()) return false;
-    for (char c : code)
-        if (c < '0' || c > '9') return false;
-    return true;
-}
-
-// The box of one township or village: its polygon, else its villages' points with 1.5 km
-// around them; UsageError for a malformed code, DataError when nothing has it.
-render::Box frameOf(io::Project& project, const std::string& what, const std::string& code, const std::string& polygonLayer,
-                    const std::string& polygonField, const std::string& villageField) {
-    if (!validCode(code)) throw UsageError("--" + what + ": \"" + code + "\" is not a " + what + " code");
-    render::Box b = envelopeWhere(project, polygonLayer, polygonField, code);
-    if (b.valid()) return b;
-    b = envelopeWhere(project, "villages", villageField, code);
-    if (b.valid()) return b.expanded(1500);
-    throw DataError({project.path(), what == "township" ? "townships" : "villages", "code " + code, "code"},
-                    "no " + what + " with this code");
 }
 
 }  // namespace
@@ -105,7 +68,7 @@ Command renderCommand() {
     return {spec, [](const Args& a) {
                 const auto t0 = std::chrono::steady_clock::now();
                 const std::string out = a.require("out");
-                const std::string ext = io::extensionOf(out);
+                const std::string ext = extensionOf(out);
                 if (ext != "png" && ext != "svg" && ext != "pdf") throw UsageError("--out: the extension must be .png, .svg or .pdf");
                 int frames = int(a.has("extent")) + int(a.has("township")) + int(a.has("village"));
                 if (frames > 1) throw UsageError("give only one of --extent, --township, --village");
@@ -131,85 +94,44 @@ Command renderCommand() {
                 for (const auto& r : results)
                     if (!std::filesystem::exists(r)) throw DataError({r, "", "", ""}, "the result file does not exist");
                 render::ensureGuiApplication();
-                io::Project project = io::Project::open(a.positional()[0], false);
+                const std::unique_ptr<ProjectSource> project = io::openProjectSource(a.positional()[0]);
+                std::vector<std::unique_ptr<FeatureSource>> resultSources;
+                std::vector<FeatureSource*> resultPtrs;
+                for (const auto& r : results) {
+                    resultSources.push_back(io::openFeatureSource(r));
+                    resultPtrs.push_back(resultSources.back().get());
+                }
 
-                std::vector<std::string> styleFiles = a.values("style");
-                if (styleFiles.empty()) {
-                    const std::string dir = render::stylesDir();
-                    styleFiles.push_back(dir + "/county.json");
+                render::MapJobSpec job;
+                job.styleFiles = a.values("style");
+                if (job.styleFiles.empty()) {
+                    job.styleFiles.push_back(render::stylesDir() + "/county.json");
                     // Each result file's tables name their default styles (in their plugin's folder).
                     for (const auto& r : results)
-                        for (const auto& ref : io::resultStyles(r)) styleFiles.push_back(pluginStylePath(ref));
+                        for (const auto& ref : io::resultStyles(r)) job.styleFiles.push_back(pluginStylePath(ref));
                 }
-                render::Style style = render::loadStyles(styleFiles);
                 if (auto only = a.value("layers")) {
-                    std::vector<std::string> wanted;
                     std::stringstream ss(*only);
                     std::string w;
                     while (std::getline(ss, w, ','))
-                        if (!w.empty()) wanted.push_back(w);
-                    std::vector<render::StyleLayer> kept;
-                    for (auto& l : style.layers)
-                        for (const auto& w2 : wanted)
-                            if (l.id == w2 || render::globMatch(l.source, w2) || l.source == w2) {
-                                kept.push_back(l);
-                                break;
-                            }
-                    if (kept.empty()) throw UsageError("--layers: no style layer draws " + *only);
-                    style.layers = std::move(kept);
+                        if (!w.empty()) job.onlyLayers.push_back(w);
+                    if (job.onlyLayers.empty()) throw UsageError("--layers: no style layer draws " + *only);
                 }
-
                 // The frame: an explicit box, a township, a village, or the whole county.
-                std::optional<render::Box> focus;
-                if (auto e = a.value("extent")) focus = parseExtent(*e);
-                if (auto t = a.value("township")) focus = frameOf(project, "township", *t, "townships", "code", "township_code");
-                if (auto v = a.value("village")) focus = frameOf(project, "village", *v, "village_boundaries", "code", "code");
-                std::optional<render::Box> within;
-                if (focus) {
-                    // Load what the (aspect-fitted) frame can show, with room for symbols at its edges.
-                    const double grow = std::max(focus->width(), focus->height());
-                    within = focus->expanded(grow);
-                }
-                // Read only what shows at this scale: the frame's scale is known before any feature is
-                // (national views skip a million parcels and facilities drawn only when zoomed in, and
-                // read only the road classes drawn at that scale).
-                std::optional<std::pair<double, double>> scaleRange;
-                {
-                    render::Box box{1, 1, 0, 0};
-                    if (focus)
-                        box = *focus;
-                    else if (OGRLayer* c = project.findLayer("county")) {
-                        OGREnvelope env;
-                        if (c->GetFeatureCount() > 0 && c->GetExtent(&env, TRUE) == OGRERR_NONE)
-                            box = {env.MinX, env.MinY, env.MaxX, env.MaxY};
-                    }
-                    if (box.valid() && box.width() > 0) {
-                        const double dpi = size.dpi > 0 ? size.dpi : size.paper.empty() ? 96 : 300;
-                        const QSizeF px = size.paper.empty()
-                                              ? QSizeF(size.widthPx > 0 ? size.widthPx : 1920, size.heightPx > 0 ? size.heightPx : 1080)
-                                              : render::paperMm(size.paper, size.landscape) * (dpi / 25.4);
-                        const double metresPerPx = std::max(box.width() / px.width(), box.height() / px.height());
-                        const double scale = metresPerPx / (0.0254 / dpi);
-                        std::vector<render::StyleLayer> kept;
-                        for (auto& l : style.layers)
-                            if (l.visibleAt(scale * 0.7) || l.visibleAt(scale * 1.5)) kept.push_back(l);
-                        style.layers = std::move(kept);
-                        scaleRange = std::make_pair(scale * 0.7, scale * 1.5);
-                    }
-                }
+                if (auto e = a.value("extent")) job.focus = parseExtent(*e);
+                if (auto t = a.value("township")) job.focus = render::townshipFrame(*project, *t);
+                if (auto v = a.value("village")) job.focus = render::villageFrame(*project, *v);
+                job.size = size;
                 ProgressBar bar("render");
                 Feedback fb([&bar](double f, const std::string& s) { bar.update(f * 0.8, s); });
-                auto data = render::MapData::load(project, results, render::layerRequests(style, scaleRange), within, &fb);
-                const QStringList missing = render::bindStyle(style, *data);
-                for (const auto& l : style.layers)
-                    if (!data->find(l.source) && a.has("style"))
+                render::MapJob map(*project, resultPtrs, job);
+                map.prepare(&fb);
+                if (a.has("style"))
+                    for (const render::StyleLayer* l : map.missingSources())
                         std::fprintf(stderr, "ruralatlas render: note: %s line %d: no layer \"%s\" in the project or results; skipped\n",
-                                     l.file.c_str(), l.line, l.source.c_str());
-                if (!focus) {
-                    focus = data->extent();
-                    if (!focus->valid())
-                        throw DataError({project.path(), "", "", ""}, "nothing to draw: the project has no features with geometry");
-                }
+                                     l->file.c_str(), l->line, l->source.c_str());
+                const auto data = map.data();
+                map.frame();  // nothing to draw is an error before the furniture is set up
                 render::MapOptions options;
                 options.legend = a.has("legend");
                 options.grid = a.has("grid");
@@ -219,10 +141,7 @@ Command renderCommand() {
                 else if (!size.paper.empty())
                     options.title = QString::fromStdString(data->countyName) + render::T("地图");
                 bar.update(0.85, "绘制");
-                const render::MapRenderer renderer(style, data);
-                std::optional<PhaseTimer> drawing("draw and write");
-                const render::MapResult r = render::renderMapFile(renderer, *focus, size, options, out);
-                drawing.reset();
+                const render::MapResult r = map.render(options, out);
                 bar.update(1.0, "完成");
                 const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
                 for (const auto& w : r.report.warnings) std::fprintf(stderr, "ruralatlas render: warning: %s\n", w.toStdString().c_str());

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/feature_source.hpp"
 #include "core/records.hpp"
 #include "core/standards.hpp"
 
@@ -21,23 +22,14 @@ namespace ruralatlas {
 // township, population, point): fewer columns is a third less time on 600,000 villages.
 enum class VillageFields { All, Coverage };
 
-// A slice of a layer by feature id, [first, last) (the type's lowest and highest values mean no
-// bound): lets several threads read one table.
-struct FidRange {
-    long long first = std::numeric_limits<long long>::min(), last = std::numeric_limits<long long>::max();
-    long long expected = 0;  // about how many features it holds (room is made for them up front)
-};
-
-class ProjectSource {
+// A project is also a FeatureSource: maps and atlas pages read its layers as features.
+class ProjectSource : public FeatureSource {
 public:
-    virtual ~ProjectSource() = default;
-
-    // What a message names as the "file": a path, or a server connection with its county.
-    virtual std::string name() const = 0;
     // The projected CRS of every layer (EPSG code).
     virtual int epsg() = 0;
     // Another connection to the same project (for another thread).
     virtual std::unique_ptr<ProjectSource> connect() const = 0;
+    std::unique_ptr<FeatureSource> reopen() const override { return connect(); }
 
     // Whether the project has the layer, and about how many features it holds (0 when it lacks it).
     virtual bool hasLayer(const std::string& layer) = 0;

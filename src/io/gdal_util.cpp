@@ -40,33 +40,4 @@ DatasetPtr openVector(const std::string& path, bool update, const char* const* o
     return DatasetPtr(ds);
 }
 
-std::string extensionOf(const std::string& path) {
-    std::string ext = std::filesystem::path(path).extension().string();
-    if (!ext.empty() && ext[0] == '.') ext.erase(0, 1);
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return ext;
-}
-
-AtomicFile::AtomicFile(std::string finalPath) : m_final(std::move(finalPath)) {
-    const std::filesystem::path p(m_final);
-    m_tmp = (p.parent_path() / ("." + p.stem().string() + ".tmp" + std::to_string(::getpid()) + p.extension().string())).string();
-    std::error_code ec;
-    std::filesystem::remove(m_tmp, ec);
-}
-
-AtomicFile::~AtomicFile() {
-    if (!m_done) {
-        std::error_code ec;
-        std::filesystem::remove(m_tmp, ec);
-        std::filesystem::remove(m_tmp + "-journal", ec);
-        std::filesystem::remove(m_tmp + "-wal", ec);
-        std::filesystem::remove(m_tmp + "-shm", ec);
-    }
-}
-
-void AtomicFile::commit() {
-    std::filesystem::rename(m_tmp, m_final);
-    m_done = true;
-}
-
 }  // namespace ruralatlas::io

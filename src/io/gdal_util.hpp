@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 
+#include "core/atomic_file.hpp"
+
 namespace ruralatlas::io {
 
 // Registers drivers and quiet error handling once (thread-safe).
@@ -27,21 +29,8 @@ std::string lastGdalError(const std::string& fallback = "unknown GDAL error");
 // Opens a vector dataset; throws DataError naming the file when it cannot.
 DatasetPtr openVector(const std::string& path, bool update, const char* const* openOptions = nullptr);
 
-// Lower-case file extension without the dot ("shp", "gpkg"); "" when none.
-std::string extensionOf(const std::string& path);
-
-// Writes to `tmp` and renames onto `final` only when the work succeeded; removes `tmp` otherwise.
-class AtomicFile {
-public:
-    explicit AtomicFile(std::string finalPath);
-    ~AtomicFile();
-    const std::string& tempPath() const { return m_tmp; }
-    void commit();  // rename tmp -> final
-
-private:
-    std::string m_final;
-    std::string m_tmp;
-    bool m_done = false;
-};
+// Plain file helpers live in core (core/atomic_file.hpp); io code names them as before.
+using ruralatlas::AtomicFile;
+using ruralatlas::extensionOf;
 
 }  // namespace ruralatlas::io

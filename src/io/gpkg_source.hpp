@@ -6,7 +6,9 @@
 #include <string>
 
 #include "core/project_source.hpp"
+#include "io/ogr_features.hpp"
 #include "io/project.hpp"
+#include "io/sources.hpp"
 
 namespace ruralatlas::io {
 
@@ -30,6 +32,14 @@ public:
     std::vector<Standard> standards() override;
     std::vector<Township> townships() override;
 
+    std::vector<std::string> layerNames() override { return ogrLayerNames(m_project->dataset()); }
+    std::optional<LayerInfo> layerInfo(const std::string& layer) override { return ogrLayerInfo(m_project->dataset(), layer); }
+    bool inCrs(const std::string& layer, int epsg) override { return ogrInCrs(m_project->dataset(), layer, epsg); }
+    void readFeatures(const std::string& layer, const FeatureQuery& query, const std::function<void(const Feature&)>& visit) override {
+        ogrReadFeatures(m_project->dataset(), m_project->path(), layer, query, visit);
+    }
+    std::string meta(const std::string& key) override { return m_project->meta(key); }
+
     Project& project() { return *m_project; }
 
 protected:
@@ -41,9 +51,5 @@ private:
     std::unique_ptr<Project> m_owned;
     Project* m_project = nullptr;
 };
-
-// The port for a project given by the user: a GeoPackage path today (a server connection string
-// with the PostGIS adapter).
-std::unique_ptr<ProjectSource> openProjectSource(const std::string& project);
 
 }  // namespace ruralatlas::io

@@ -1,52 +1,18 @@
 #include "io/proj_transform.hpp"
 
 #include <ogr_geometry.h>
-#include <proj.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <stdexcept>
 
 #include "core/gcj02.hpp"
+#include "core/projection.hpp"
 
 namespace ruralatlas::io {
 
 namespace {
-// One PROJ context and normalised transformation; proj objects are not shared across threads,
-// so each CrsTransform owns its own context.
-struct ProjPipe {
-    PJ_CONTEXT* ctx = nullptr;
-    PJ* pj = nullptr;
-    ProjPipe(const std::string& from, const std::string& to) {
-        ctx = proj_context_create();
-        proj_log_level(ctx, PJ_LOG_NONE);  // failures are reported by the caller, with context
-        PJ* raw = proj_create_crs_to_crs(ctx, from.c_str(), to.c_str(), nullptr);
-        if (!raw) {
-            const std::string why = proj_context_errno_string(ctx, proj_context_errno(ctx));
-            proj_context_destroy(ctx);
-            throw std::runtime_error("PROJ cannot transform from '" + from + "' to '" + to + "': " + why);
-        }
-        pj = proj_normalize_for_visualization(ctx, raw);
-        proj_destroy(raw);
-        if (!pj) {
-            proj_context_destroy(ctx);
-            throw std::runtime_error("PROJ cannot normalise the axis order of '" + from + "'");
-        }
-    }
-    ~ProjPipe() {
-        proj_destroy(pj);
-        proj_context_destroy(ctx);
-    }
-    bool fwd(double& x, double& y, PJ_DIRECTION dir = PJ_FWD) const {
-        PJ_COORD c = proj_coord(x, y, 0, 0);
-        c = proj_trans(pj, dir, c);
-        if (c.xy.x == HUGE_VAL || !std::isfinite(c.xy.x) || !std::isfinite(c.xy.y)) return false;
-        x = c.xy.x;
-        y = c.xy.y;
-        return true;
-    }
-};
-
 std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return s;
@@ -54,7 +20,7 @@ std::string lower(std::string s) {
 }  // namespace
 
 struct CrsTransform::Impl {
-    std::unique_ptr<ProjPipe> pipe;
+    std::unique_ptr<Projection> pipe;
 };
 
 CrsTransform::CrsTransform(const std::string& source, int targetEpsg) : m_source(source), m_impl(std::make_unique<Impl>()) {
@@ -72,7 +38,7 @@ CrsTransform::CrsTransform(const std::string& source, int targetEpsg) : m_source
         m_identity = true;
         return;
     }
-    m_impl->pipe = std::make_unique<ProjPipe>(from, to);
+    m_impl->pipe = std::make_unique<Projection>(from, to);
 }
 
 CrsTransform::~CrsTransform() = default;
@@ -88,11 +54,11 @@ bool CrsTransform::transform(double& x, double& y) const {
         y = w.lat;
     }
     if (m_identity) return std::isfinite(x) && std::isfinite(y);
-    return m_impl->pipe->fwd(x, y);
+    return m_impl->pipe->forward(x, y);
 }
 
 bool CrsTransform::inverse(double& x, double& y) const {
-    if (!m_identity && !m_impl->pipe->fwd(x, y, PJ_INV)) return false;
+    if (!m_identity && !m_impl->pipe->inverse(x, y)) return false;
     if (m_offset == OffsetDatum::Gcj02) {
         const LonLat g = wgs84ToGcj02({x, y});
         x = g.lon;
@@ -133,15 +99,5 @@ bool CrsTransform::transform(OGRGeometry& geometry) const {
     OgrAdapter adapter(*this);
     return geometry.transform(&adapter) == OGRERR_NONE;
 }
-
-struct ToLonLat::Impl {
-    std::unique_ptr<ProjPipe> pipe;
-};
-
-ToLonLat::ToLonLat(int sourceEpsg) : m_impl(std::make_unique<Impl>()) {
-    m_impl->pipe = std::make_unique<ProjPipe>("EPSG:" + std::to_string(sourceEpsg), "EPSG:4490");
-}
-ToLonLat::~ToLonLat() = default;
-bool ToLonLat::transform(double& x, double& y) const { return m_impl->pipe->fwd(x, y); }
 
 }  // namespace ruralatlas::io

@@ -1,9 +1,11 @@
-// Coordinate transformation into the project CRS through the PROJ C API (proj.h), plus the
+// Coordinate transformation into the project CRS through PROJ (core/projection.hpp), plus the
 // offset web-map coordinates GCJ-02 and BD-09 that PROJ does not know. Links PROJ.
 // Coordinates are always in GIS order (longitude/easting first).
 #pragma once
 #include <memory>
 #include <string>
+
+#include "core/projection.hpp"
 
 class OGRGeometry;
 
@@ -37,16 +39,6 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-// Lon/lat of a point in the project CRS (EPSG:4490, GIS order), for exports and checks.
-class ToLonLat {
-public:
-    explicit ToLonLat(int sourceEpsg);
-    ~ToLonLat();
-    bool transform(double& x, double& y) const;
-
-private:
-    struct Impl;
-    std::unique_ptr<Impl> m_impl;
-};
+using ruralatlas::ToLonLat;  // core/projection.hpp
 
 }  // namespace ruralatlas::io

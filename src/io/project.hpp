@@ -8,28 +8,14 @@
 
 #include "core/schema.hpp"
 #include "io/gdal_util.hpp"
+#include "io/project_spec.hpp"
 
 namespace ruralatlas::io {
-
-struct ProjectSpec {
-    std::string countyCode;  // 6 digits
-    std::string countyName;
-    int epsg = 0;  // projected CRS (CGCS2000 3-degree GK, no prefix)
-    bool synthetic = false;
-    std::string dataDate;  // YYYY-MM-DD of the data; empty = today
-    std::vector<std::pair<std::string, std::string>> extraMeta;
-};
-
-constexpr const char* kSchemaVersion = "1";
 
 // Creates every layer and table of the data model in an open, empty GeoPackage, with Chinese
 // titles in gpkg_data_columns, enumerations as coded field domains, the default standards and
 // the project metadata. Runs inside one transaction.
 void createProjectSchema(GDALDataset& ds, const ProjectSpec& spec);
-
-// Creates a new empty project file atomically (temp file + rename). Throws DataError when the
-// file exists and `overwrite` is false.
-void createProject(const std::string& path, const ProjectSpec& spec, bool overwrite);
 
 // Creates a fresh GeoPackage at `path` (which must not exist) with the project schema: for
 // builders (demo, county-from-codes) that fill it before renaming it into place.
@@ -62,7 +48,6 @@ private:
     bool m_crsLoaded = false;
 };
 
-std::string todayIso();
 OGRwkbGeometryType ogrGeometryType(GeometryKind kind);
 OGRFieldType ogrFieldType(FieldType type);
 

@@ -4,7 +4,7 @@
 #include <QPainterPath>
 #include <cmath>
 
-#include "io/proj_transform.hpp"
+#include "core/projection.hpp"
 #include "render/fonts.hpp"
 #include "render/i18n.hpp"
 
@@ -64,13 +64,13 @@ QRectF drawScaleBar(QPainter& p, const MapView& view, QPointF bl, double maxLeng
 double trueNorthAngle(const MapView& view, int epsg) {
     try {
         double x = (view.extent.minx + view.extent.maxx) / 2, y = (view.extent.miny + view.extent.maxy) / 2;
-        io::ToLonLat toLonLat(epsg);
+        const ToLonLat toLonLat(epsg);
         double lon = x, lat = y;
         if (!toLonLat.transform(lon, lat)) return 0;
-        io::CrsTransform fromLonLat("EPSG:4490", epsg);
+        const Projection fromLonLat("EPSG:4490", "EPSG:" + std::to_string(epsg));
         double nx = lon, ny = lat + 0.01;
         double ox = lon, oy = lat;
-        if (!fromLonLat.transform(nx, ny) || !fromLonLat.transform(ox, oy)) return 0;
+        if (!fromLonLat.forward(nx, ny) || !fromLonLat.forward(ox, oy)) return 0;
         return std::atan2(nx - ox, ny - oy) * 180 / M_PI;
     } catch (...) {
         return 0;
@@ -126,8 +126,8 @@ QString formatDegrees(double deg, bool longitude, double stepDeg) {
 }
 
 void drawGrid(QPainter& p, const MapView& view, int epsg, double stepDeg) {
-    io::ToLonLat toLonLat(epsg);
-    io::CrsTransform fromLonLat("EPSG:4490", epsg);
+    const ToLonLat toLonLat(epsg);
+    const Projection fromLonLat("EPSG:4490", "EPSG:" + std::to_string(epsg));
     // The lon/lat range of the view from its corners and edge midpoints.
     double lon0 = 1e9, lon1 = -1e9, lat0 = 1e9, lat1 = -1e9;
     const Box& e = view.extent;
@@ -159,7 +159,7 @@ void drawGrid(QPainter& p, const MapView& view, int epsg, double stepDeg) {
         for (int i = 0; i <= 64; ++i) {
             const double t = a0 + (a1 - a0) * i / 64;
             double x = meridian ? v : t, y = meridian ? t : v;
-            if (fromLonLat.transform(x, y)) poly << view.toDevice(x, y);
+            if (fromLonLat.forward(x, y)) poly << view.toDevice(x, y);
         }
         return poly;
     };

@@ -1,6 +1,7 @@
 // The features a map draws, held in memory in the project CRS: flat coordinate arrays, the
 // attribute columns the style uses, and a packed R-tree per layer, so that a redraw (pan,
-// zoom, another atlas page) never goes back to the file. Loaded through GDAL.
+// zoom, another atlas page) never goes back to the file. Read through the data-access port
+// (core/feature_source.hpp): a project, result files, or results held in memory.
 #pragma once
 #include <array>
 #include <memory>
@@ -12,9 +13,10 @@
 #include "core/schema.hpp"
 #include "render/expression.hpp"
 
-namespace ruralatlas::io {
-class Project;
-}
+namespace ruralatlas {
+class FeatureSource;
+class ProjectSource;
+}  // namespace ruralatlas
 
 namespace ruralatlas::render {
 
@@ -65,6 +67,7 @@ public:
 
 private:
     friend class MapData;
+    friend struct LayerLoader;  // map_data.cpp: fills a layer from a feature source
     std::vector<long long> m_fid;
     std::vector<Box> m_bbox;
     std::vector<uint32_t> m_featPart{0};
@@ -93,10 +96,10 @@ struct LayerRequest {
 
 class MapData {
 public:
-    // Loads the requested layers from the project and any extra GeoPackages (analysis
-    // results). A source that matches no layer is an error naming the style file; layers must
-    // be in the project CRS. `within`, when given, loads only features intersecting it.
-    static std::shared_ptr<MapData> load(io::Project& project, const std::vector<std::string>& extraFiles,
+    // Loads the requested layers from the project and any extra sources (analysis results, in
+    // files or in memory). Layers must be in the project CRS. `within`, when given, loads only
+    // features intersecting it. A big load reads on two threads (each source is reopened).
+    static std::shared_ptr<MapData> load(ProjectSource& project, const std::vector<FeatureSource*>& extras,
                                          const std::vector<LayerRequest>& requests, const std::optional<Box>& within,
                                          Feedback* feedback = nullptr);
 
@@ -105,7 +108,7 @@ public:
     // Every layer name available in the project and extra files (for --layers and errors).
     const std::vector<std::string>& available() const { return m_available; }
     int epsg() const { return m_epsg; }
-    // The project file the data came from.
+    // The project the data came from (its source name: a file path or a server connection).
     const std::string& projectPath() const { return m_projectPath; }
     Box extent() const;  // the county outline when loaded, else the union of layers
     std::string dataDate, countyName;

@@ -8,8 +8,8 @@
 #include <QSvgGenerator>
 #include <cmath>
 
+#include "core/atomic_file.hpp"
 #include "core/error.hpp"
-#include "io/gdal_util.hpp"
 #include "render/fonts.hpp"
 #include "render/i18n.hpp"
 #include "render/png_writer.hpp"
@@ -112,7 +112,7 @@ MapResult drawPage(QPainter& p, const MapRenderer& renderer, const Box& focus, Q
 
 MapResult renderMapFile(const MapRenderer& renderer, const Box& focus, const PageSize& size, const MapOptions& options,
                         const std::string& out) {
-    const std::string ext = io::extensionOf(out);
+    const std::string ext = extensionOf(out);
     if (ext != "png" && ext != "svg" && ext != "pdf") throw UsageError("--out: the extension must be .png, .svg or .pdf");
     const bool paper = !size.paper.empty();
     double dpi = size.dpi > 0 ? size.dpi : paper ? 300 : 96;
@@ -126,7 +126,7 @@ MapResult renderMapFile(const MapRenderer& renderer, const Box& focus, const Pag
         pagePx = QSizeF(w, h);
         pageMm = pagePx * (25.4 / dpi);
     }
-    io::AtomicFile file(out);
+    AtomicFile file(out);
     const QString tmp = QString::fromStdString(file.tempPath());
     MapResult r;
     if (ext == "png") {

@@ -14,6 +14,7 @@
 
 #include "core/error.hpp"
 #include "core/install_paths.hpp"
+#include "io/sources.hpp"
 #include "render/fonts.hpp"
 #include "render/gui_session.hpp"
 #include "render/map_output.hpp"
@@ -35,8 +36,8 @@ struct Loaded {
 std::unique_ptr<Loaded> loadSmall(const std::string& project, const std::string& styleFile) {
     auto l = std::make_unique<Loaded>();
     l->style = loadStyle(styleFile);
-    io::Project p = io::Project::open(project, false);
-    l->data = MapData::load(p, {}, layerRequests(l->style), std::nullopt);
+    const auto p = io::openProjectSource(project);
+    l->data = MapData::load(*p, {}, layerRequests(l->style), std::nullopt);
     bindStyle(l->style, *l->data);
     l->renderer = std::make_unique<MapRenderer>(l->style, l->data);
     return l;
@@ -380,12 +381,12 @@ TEST(Render, ReadingOnlyWhatTheFiltersCanPassLosesNothingDrawn) {
             EXPECT_EQ(l.filter->sqlSuperset(2e5, 4e5, text).value_or("(all)"), "(all)");
         }
 
-    io::Project p = io::Project::open(dir.file("p.gpkg"), false);
-    auto all = MapData::load(p, {}, layerRequests(st), std::nullopt);
+    const auto p = io::openProjectSource(dir.file("p.gpkg"));
+    auto all = MapData::load(*p, {}, layerRequests(st), std::nullopt);
     bindStyle(st, *all);
     for (const auto& range : {std::make_pair(5e4, 8e4), std::make_pair(8e4, 2e5), std::make_pair(2e5, 5e5)}) {
         Style s2 = loadStyle(style);
-        auto some = MapData::load(p, {}, layerRequests(s2, range), std::nullopt);
+        auto some = MapData::load(*p, {}, layerRequests(s2, range), std::nullopt);
         const FeatureLayer* A = all->find("villages");
         const FeatureLayer* S = some->find("villages");
         ASSERT_TRUE(A && S);

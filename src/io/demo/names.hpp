@@ -3,7 +3,7 @@
 #pragma once
 #include <string>
 
-#include "demo/random.hpp"
+#include "io/demo/random.hpp"
 
 namespace ruralatlas::demo {
 

@@ -1,4 +1,4 @@
-#include "demo/demo_county.hpp"
+#include "io/demo/demo_county.hpp"
 
 #include <cpl_conv.h>
 
@@ -11,8 +11,8 @@
 
 #include "core/crs.hpp"
 #include "core/error.hpp"
-#include "demo/generate.hpp"
-#include "demo/names.hpp"
+#include "io/demo/generate.hpp"
+#include "io/demo/names.hpp"
 #include "io/proj_transform.hpp"
 #include "io/project.hpp"
 

@@ -1,4 +1,4 @@
-#include "demo/names.hpp"
+#include "io/demo/names.hpp"
 
 #include <vector>
 

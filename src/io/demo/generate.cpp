@@ -1,4 +1,4 @@
-#include "demo/generate.hpp"
+#include "io/demo/generate.hpp"
 
 #include <geos_c.h>
 
@@ -12,7 +12,7 @@
 #include <set>
 #include <thread>
 
-#include "demo/names.hpp"
+#include "io/demo/names.hpp"
 
 namespace ruralatlas::demo {
 

@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "demo/model.hpp"
-#include "demo/random.hpp"
+#include "io/demo/model.hpp"
+#include "io/demo/random.hpp"
 
 namespace ruralatlas::demo {
 

@@ -1,0 +1,27 @@
+// What a new project is made of, and making one: the part of io/project.hpp front ends need
+// without GDAL's headers.
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ruralatlas::io {
+
+struct ProjectSpec {
+    std::string countyCode;  // 6 digits
+    std::string countyName;
+    int epsg = 0;  // projected CRS (CGCS2000 3-degree GK, no prefix)
+    bool synthetic = false;
+    std::string dataDate;  // YYYY-MM-DD of the data; empty = today
+    std::vector<std::pair<std::string, std::string>> extraMeta;
+};
+
+constexpr const char* kSchemaVersion = "1";
+
+// Creates a new empty project file atomically (temp file + rename). Throws DataError when the
+// file exists and `overwrite` is false.
+void createProject(const std::string& path, const ProjectSpec& spec, bool overwrite);
+
+std::string todayIso();
+
+}  // namespace ruralatlas::io
