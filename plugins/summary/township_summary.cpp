@@ -6,6 +6,7 @@
 
 #include "analysis/analysis.hpp"
 #include "analysis/atlas_section.hpp"
+#include "core/error.hpp"
 #include "core/format.hpp"
 #include "core/json.hpp"
 
@@ -102,17 +103,23 @@ private:
 // The atlas section "township_summary": a township page's figures from the analysis above.
 class TownshipSummarySection final : public AtlasSection {
 public:
-    void prepare(const std::vector<AnalysisResult>& results) override {
-        if (results.empty() || results[0].tables.empty()) return;
-        const ResultTable& t = results[0].tables[0];
-        const int code = columnIndex(t, "township_code");
-        for (auto& row : materialize(t)) {
+    void prepare(const SectionInputs& inputs) override {
+        FeatureSource* source = findResultLayer(inputs.layers, "township_summary");
+        if (!source) return;
+        const std::optional<LayerInfo> info = source->layerInfo("township_summary");
+        const int code = info->fieldIndex("township_code");
+        if (code < 0)
+            throw DataError({source->name(), "township_summary", "", "township_code"}, "not a township summary: the field is missing");
+        for (const auto& f : info->fields) m_titles.push_back(f.title.empty() ? f.name : f.title);
+        FeatureQuery q;
+        q.allFields = true;
+        q.asText = true;
+        q.geometry = false;
+        source->readFeatures("township_summary", q, [&](const Feature& f) {
             std::vector<std::string> texts;
-            for (const auto& v : row) texts.push_back(valueText(v));
+            for (const auto& v : f.values) texts.push_back(valueText(v));
             m_rows[texts[static_cast<std::size_t>(code)]] = std::move(texts);
-            if (m_titles.empty())
-                for (const auto& c : t.columns) m_titles.push_back(c.titleZh);
-        }
+        });
     }
     SectionTable table(const SectionPage& page) const override {
         SectionTable out;

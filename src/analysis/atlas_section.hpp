@@ -1,8 +1,10 @@
 // What a module prints in an atlas: a section a layout's table frame names by `source`. A
-// section says which analyses it needs run before the pages are drawn, takes their results once,
-// and then gives each page's rows as plain text (no Qt: the atlas lays them out, as a ruled table
-// or as paragraphs). Plugins register section factories into the Registry; an atlas makes one
-// section per run, so what a section keeps between prepare() and the pages is its own.
+// section says which analyses it needs before the pages are drawn; the atlas makes sure their
+// result layers are among the atlas' result layers (given as files with --result, else run in
+// memory), hands them over once (prepare), and then asks for each page's rows as plain text (no
+// Qt: the atlas lays them out, as a ruled table or as paragraphs). Plugins register section
+// factories into the Registry; an atlas makes one section per run, so what a section keeps
+// between prepare() and the pages is its own.
 #pragma once
 #include <map>
 #include <memory>
@@ -10,6 +12,7 @@
 #include <vector>
 
 #include "analysis/analysis.hpp"
+#include "core/feature_source.hpp"
 
 namespace ruralatlas::analysis {
 
@@ -32,17 +35,44 @@ struct SectionPage {
     std::vector<std::string> villageCodes;  // townships: their villages
 };
 
-// An analysis a section needs, with its parameters (no output file: results stay in memory).
+// An analysis a section needs, with its parameters (no output file: results stay in memory). It
+// is not run when every output of the analysis (AnalysisSpec::outputs) is already among the
+// result layers (a --result file).
 struct SectionNeed {
     std::string analysis;
     std::map<std::string, std::string> params;
 };
 
+// A village as the atlas knows it (every village of the project).
+struct SectionVillage {
+    std::string code, name, townshipCode, status;
+    long long population = 0;
+};
+
+// What a section is given once, before any page.
+struct SectionInputs {
+    // The atlas' result layers: the given result files, then what the layout and the sections'
+    // needs ran in memory. A layer name is looked up in this order (findResultLayer).
+    std::vector<FeatureSource*> layers;
+    // The coverage the layout asks for ("analyses": {"coverage": [...]}), as (kind, mode), in order.
+    std::vector<std::pair<std::string, std::string>> coverage;
+    std::vector<SectionVillage> villages;
+    std::string layoutFile;  // for messages
+};
+
+// The first source of `layers` that has `layer`, or nullptr.
+inline FeatureSource* findResultLayer(const std::vector<FeatureSource*>& layers, const std::string& layer) {
+    for (FeatureSource* s : layers)
+        if (s->layerInfo(layer)) return s;
+    return nullptr;
+}
+
 class AtlasSection {
 public:
     virtual ~AtlasSection() = default;
-    // Called once before any page, with one result per need, in the order of needs().
-    virtual void prepare(const std::vector<AnalysisResult>& results) = 0;
+    // Called once before any page. Throws DataError naming the source when a result layer it
+    // reads lacks a field it needs.
+    virtual void prepare(const SectionInputs& inputs) = 0;
     // The rows for one page. Called from several threads at once after prepare(): read only.
     virtual SectionTable table(const SectionPage& page) const = 0;
 };

@@ -126,15 +126,13 @@ std::string AtlasData::format(const PageFeature& page, const std::string& field)
     return raw;
 }
 
-AtlasData AtlasData::load(ProjectSource& project, PageKind kind, const Layout& layout, const std::string& where, const std::string& sort,
-                          const std::vector<FeatureSource*>& results) {
+AtlasData AtlasData::load(ProjectSource& project, PageKind kind, const std::string& where, const std::string& sort) {
     AtlasData d;
     d.kind = kind;
     d.countyName = project.meta("county_name");
     d.countyCode = project.meta("county_code");
     d.dataDate = project.meta("data_date");
     d.synthetic = project.meta("synthetic") == "true";
-    d.coverage = layout.coverage;
 
     forEach(project, "townships", {"code", "name"}, true, [&](const Feature& f, const std::vector<ResultValue>& v) {
         d.townshipNames[text(v[0])] = text(v[1]);
@@ -315,54 +313,6 @@ AtlasData AtlasData::load(ProjectSource& project, PageKind kind, const Layout& l
         std::stable_sort(rows.begin(), rows.end(),
                          [](const RelocationRow& a, const RelocationRow& b) { return a.households > b.households; });
 
-    // Analysis results, found by layer name among the result sources.
-    const auto findResult = [&](const std::string& name) -> std::pair<FeatureSource*, std::optional<LayerInfo>> {
-        for (FeatureSource* r : results)
-            if (auto info = r->layerInfo(name)) return {r, info};
-        return {nullptr, std::nullopt};
-    };
-    const std::string resultsName = results.empty() ? project.name() : results.front()->name();
-    for (const auto& c : layout.coverage) {
-        const std::string name = "coverage_" + c.kind + "_" + c.mode;
-        auto [source, info] = findResult(name);
-        if (!source) throw DataError({resultsName, name, "", ""}, "no coverage result layer " + name + " among the results");
-        for (const char* needed : {"village_code", "covered"})
-            if (info->fieldIndex(needed) < 0)
-                throw DataError({source->name(), name, "", needed}, "not a coverage result: the field is missing");
-        forEach(*source, name, {"village_code", "facility_name", "distance_m", "minutes", "covered", "reachable"}, false,
-                [&](const Feature&, const std::vector<ResultValue>& v) {
-                    ServiceRow s;
-                    s.kind = c.kind;
-                    s.mode = c.mode;
-                    s.facilityName = text(v[1]);
-                    s.distanceM = real(v[2]);
-                    s.minutes = real(v[3]);
-                    s.covered = integer(v[4], 0) != 0;
-                    s.reachable = integer(v[5], 1) != 0;
-                    d.services[text(v[0])].push_back(s);
-                });
-    }
-    if (layout.gaps) {
-        auto [source, info] = findResult("gaps");
-        if (!source) throw DataError({resultsName, "gaps", "", ""}, "no gaps result layer among the results");
-        for (const char* needed : {"village_code", "missing"})
-            if (info->fieldIndex(needed) < 0)
-                throw DataError({source->name(), "gaps", "", needed}, "not a gaps result: the field is missing");
-        forEach(*source, "gaps",
-                {"village_code", "village_name", "kind", "missing", "shortfall", "shortfall_unit", "population_affected", "sentence"},
-                false, [&](const Feature&, const std::vector<ResultValue>& v) {
-                    GapRow g;
-                    g.villageCode = text(v[0]);
-                    g.villageName = text(v[1]);
-                    g.kind = text(v[2]);
-                    g.missing = text(v[3]);
-                    g.shortfall = real(v[4]);
-                    g.unit = text(v[5]);
-                    g.population = integer(v[6], 0);
-                    g.sentence = text(v[7]);
-                    d.gaps[g.villageCode].push_back(g);
-                });
-    }
     return d;
 }
 

@@ -1,7 +1,7 @@
 // Everything an atlas page prints besides the map, read once through the data-access port before
 // any page is drawn: the page features (selected with an attribute filter, sorted), village figures,
 // households aggregated per village and cause (never single households), industry projects
-// per beneficiary village, relocations per site, and the coverage and gaps results.
+// per beneficiary village, relocations per site; and the plugin sections the layout's tables name.
 #pragma once
 #include <QPointF>
 #include <cmath>
@@ -34,20 +34,6 @@ struct PageFeature {
     bool located = true;  // false: no geometry; the page shows its township (bbox) instead
 };
 
-struct ServiceRow {
-    std::string kind, mode;
-    std::string facilityName;
-    double distanceM = NAN, minutes = NAN;
-    bool covered = false, reachable = false;
-};
-
-struct GapRow {
-    std::string kind, missing, sentence, unit;
-    double shortfall = 0;
-    long long population = 0;
-    std::string villageCode, villageName;
-};
-
 struct IndustryRow {
     std::string id, name, sector, status;
     double investment = NAN;
@@ -68,10 +54,9 @@ struct VillageInfo {
 class AtlasData {
 public:
     // Reads the pages of `kind` (a `where` filter in the port's SQL subset, `sort` field with an
-    // optional leading '-') and what `layout` prints. Coverage and gaps results come from
-    // `results` (result files, or results held in memory), found by layer name.
-    static AtlasData load(ProjectSource& project, PageKind kind, const Layout& layout, const std::string& where, const std::string& sort,
-                          const std::vector<FeatureSource*>& results);
+    // optional leading '-') and the project data the built-in tables print. What analyses add
+    // (coverage, gaps...) comes from plugin sections (`sections`), prepared by host::AtlasJob.
+    static AtlasData load(ProjectSource& project, PageKind kind, const std::string& where, const std::string& sort);
 
     PageKind kind = PageKind::Villages;
     std::vector<PageFeature> pages;
@@ -84,13 +69,9 @@ public:
 
     // Per village code.
     std::map<std::string, std::map<std::string, long long>> hardship;  // cause -> households
-    std::map<std::string, std::vector<ServiceRow>> services;
-    std::map<std::string, std::vector<GapRow>> gaps;
     std::map<std::string, std::vector<IndustryRow>> industry;
     // Per site id.
     std::map<std::string, std::vector<RelocationRow>> relocations;
-    // Per coverage request "kind/mode": village code -> row (for township tables and maps).
-    std::vector<CoverageRequest> coverage;
     // Plugin atlas sections the layout's tables name, prepared (source -> section).
     std::map<std::string, std::shared_ptr<const analysis::AtlasSection>> sections;
 

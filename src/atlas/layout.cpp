@@ -207,9 +207,7 @@ Frame parseFrame(const JsonValue& fj, const std::string& file, PageKind kind, co
                 for (const auto& s : sections) more += ", " + s;
                 fail(file, v.line(), key,
                      "\"" + f.source + "\" is not a " + (f.type == FrameType::Table ? "table" : "chart") + " source for " +
-                         pageKindName(kind) +
-                         " pages (tables: figures, services, gaps, industry, villages_ranking, coverage_summary, relocations" + more +
-                         "; charts: hardship_causes)");
+                         pageKindName(kind) + " pages (tables: figures, industry, relocations" + more + "; charts: hardship_causes)");
             }
         } else if (key == "title" && (f.type == FrameType::Table || f.type == FrameType::Chart || f.type == FrameType::Legend)) {
             f.title = str(v, file, key);
@@ -268,9 +266,8 @@ bool knownSource(FrameType type, PageKind kind, const std::string& source) {
     if (source == "figures") return true;
     switch (kind) {
         case PageKind::Villages:
-            return source == "services" || source == "gaps" || source == "industry";
         case PageKind::Townships:
-            return source == "villages_ranking" || source == "coverage_summary" || source == "gaps" || source == "industry";
+            return source == "industry";
         case PageKind::ResettlementSites:
             return source == "relocations";
     }
@@ -395,8 +392,6 @@ Layout loadLayout(const std::string& path, PageKind kind, const std::vector<std:
                 std::any_of(layout.coverage.begin(), layout.coverage.end(), [&](const CoverageRequest& c) { return c.kind == f.coverage; });
             if (!analysed) layout.coverage.push_back({f.coverage, "road"});
         }
-        if ((f.type == FrameType::Table || f.type == FrameType::Chart) && (f.source == "gaps" || f.source == "villages_ranking"))
-            layout.gaps = true;
     }
     return layout;
 }

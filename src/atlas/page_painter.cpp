@@ -565,23 +565,6 @@ struct PagePainter::Impl {
                 row.resize(t.widths.size());
                 t.rows.push_back(row);
             }
-        } else if (f.source == "services") {
-            t.header = {QStringLiteral("服务"), QStringLiteral("最近的设施"), QStringLiteral("距离(公里)"), QStringLiteral("用时(分钟)"),
-                        QStringLiteral("是否达标")};
-            t.widths = {1.3, 2.2, 1, 1, 1};
-            t.align = {L, L, R, R, C};
-            if (auto it = atlas.services.find(page.code); it != atlas.services.end())
-                for (const auto& s : it->second) {
-                    const QString mode = s.mode == "road"   ? QStringLiteral("（道路）")
-                                         : s.mode == "walk" ? QStringLiteral("（步行）")
-                                                            : QStringLiteral("（直线）");
-                    t.rows.push_back({enumTitle("facility_kind", s.kind) + mode, s.reachable ? qs(s.facilityName) : QStringLiteral("—"),
-                                      s.reachable ? number(s.distanceM / 1000, 2) : QStringLiteral("—"),
-                                      s.reachable ? number(s.minutes, 0) : QStringLiteral("—"),
-                                      !s.reachable ? QStringLiteral("不可达")
-                                      : s.covered  ? QStringLiteral("达标")
-                                                   : QStringLiteral("未达标")});
-                }
         } else if (f.source == "industry") {
             std::vector<IndustryRow> rows;
             if (atlas.kind == PageKind::Villages) {
@@ -626,80 +609,6 @@ struct PagePainter::Impl {
                                       r.year < 0 ? QStringLiteral("—") : QString::number(r.year)});
                 }
             t.empty = QStringLiteral("无搬迁来源记录");
-        } else if (f.source == "coverage_summary") {
-            t.header = {QStringLiteral("服务"), QStringLiteral("村数"), QStringLiteral("达标村"), QStringLiteral("不可达"),
-                        QStringLiteral("人口达标率")};
-            t.widths = {1.6, 0.7, 0.8, 0.8, 1};
-            t.align = {L, R, R, R, R};
-            const auto villages = atlas.villagesOf(page.code);
-            for (const auto& c : atlas.coverage) {
-                long long n = 0, ok = 0, unreachable = 0, pop = 0, popOk = 0;
-                for (const VillageInfo* v : villages) {
-                    auto it = atlas.services.find(v->code);
-                    if (it == atlas.services.end()) continue;
-                    for (const auto& s : it->second)
-                        if (s.kind == c.kind && s.mode == c.mode) {
-                            ++n;
-                            pop += v->population;
-                            if (!s.reachable) ++unreachable;
-                            if (s.covered) {
-                                ++ok;
-                                popOk += v->population;
-                            }
-                        }
-                }
-                const QString mode = c.mode == "road"   ? QStringLiteral("（道路）")
-                                     : c.mode == "walk" ? QStringLiteral("（步行）")
-                                                        : QStringLiteral("（直线）");
-                t.rows.push_back({enumTitle("facility_kind", c.kind) + mode, QString::number(n), QString::number(ok),
-                                  QString::number(unreachable),
-                                  pop > 0 ? QString::number(100.0 * double(popOk) / double(pop), 'f', 1) + "%" : QStringLiteral("—")});
-            }
-        } else if (f.source == "villages_ranking") {
-            t.header = {QStringLiteral("序"),       QStringLiteral("村名"),   QStringLiteral("村类别"),
-                        QStringLiteral("户籍人口"), QStringLiteral("短板数"), QStringLiteral("主要短板")};
-            t.widths = {0.55, 1.2, 1.1, 1.1, 0.9, 2.9};
-            t.align = {C, L, L, R, R, L};
-            struct Rank {
-                const VillageInfo* v;
-                size_t gaps;
-                QString missing;
-            };
-            std::vector<Rank> ranks;
-            for (const VillageInfo* v : atlas.villagesOf(page.code)) {
-                Rank r{v, 0, {}};
-                if (auto it = atlas.gaps.find(v->code); it != atlas.gaps.end()) {
-                    r.gaps = it->second.size();
-                    QStringList names;
-                    for (const auto& g : it->second) names << qs(g.missing);
-                    r.missing = names.join(QStringLiteral("、"));
-                }
-                ranks.push_back(r);
-            }
-            std::stable_sort(ranks.begin(), ranks.end(), [](const Rank& a, const Rank& b) {
-                return a.gaps != b.gaps ? a.gaps > b.gaps : a.v->population > b.v->population;
-            });
-            int i = 0;
-            for (const auto& r : ranks)
-                t.rows.push_back({QString::number(++i), qs(r.v->name), enumTitle("village_status", r.v->status),
-                                  qs(groupDigits(r.v->population)), QString::number(r.gaps),
-                                  r.missing.isEmpty() ? QStringLiteral("无") : r.missing});
-        } else if (f.source == "gaps") {  // township pages: gaps by kind
-            t.header = {QStringLiteral("短板"), QStringLiteral("涉及村数"), QStringLiteral("影响人口")};
-            t.widths = {2.2, 0.8, 1};
-            t.align = {L, R, R};
-            std::map<std::string, std::pair<long long, long long>> byMissing;
-            for (const VillageInfo* v : atlas.villagesOf(page.code))
-                if (auto it = atlas.gaps.find(v->code); it != atlas.gaps.end())
-                    for (const auto& g : it->second) {
-                        auto& [n, pop] = byMissing[g.missing];
-                        ++n;
-                        pop += g.population;
-                    }
-            std::vector<std::pair<std::string, std::pair<long long, long long>>> rows(byMissing.begin(), byMissing.end());
-            std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second.second > b.second.second; });
-            for (const auto& [m, v] : rows) t.rows.push_back({qs(m), QString::number(v.first), qs(groupDigits(v.second))});
-            t.empty = QStringLiteral("各村均达到标准");
         }
         return t;
     }
@@ -798,28 +707,17 @@ QStringList PagePainter::drawFeaturePage(QPainter& p, size_t index, int pageNumb
                 render::drawNorthArrow(p, r.center(), size, dpi, render::trueNorthAngle(md.view, m->data->epsg()));
                 break;
             }
-            case FrameType::Table:
-                if (f.source == "gaps" && m->atlas.kind == PageKind::Villages) {
+            case FrameType::Table: {
+                const Table t = m->tableFor(f, page);
+                if (t.paragraphs) {
                     std::vector<QString> items;
-                    if (auto it = m->atlas.gaps.find(page.code); it != m->atlas.gaps.end()) {
-                        auto rows = it->second;
-                        std::stable_sort(rows.begin(), rows.end(),
-                                         [](const GapRow& a, const GapRow& b) { return a.population > b.population; });
-                        for (const auto& g : rows) items.push_back(qs(g.sentence.empty() ? g.missing : g.sentence));
-                    }
-                    drawParagraphs(p, r, qs(f.title), items, QStringLiteral("对照各项标准均已达标。"), f.sizeMm, dpi);
+                    for (const auto& row : t.rows)
+                        if (!row.empty()) items.push_back(row.front());
+                    drawParagraphs(p, r, t.title, items, t.empty, f.sizeMm, dpi);
                 } else {
-                    const Table t = m->tableFor(f, page);
-                    if (t.paragraphs) {
-                        std::vector<QString> items;
-                        for (const auto& row : t.rows)
-                            if (!row.empty()) items.push_back(row.front());
-                        drawParagraphs(p, r, t.title, items, t.empty, f.sizeMm, dpi);
-                    } else {
-                        drawTable(p, r, t, f.sizeMm, dpi, f.maxRows);
-                    }
+                    drawTable(p, r, t, f.sizeMm, dpi, f.maxRows);
                 }
-                break;
+            } break;
             case FrameType::Chart: {
                 std::map<std::string, long long> counts;
                 if (m->atlas.kind == PageKind::Villages) {

@@ -28,6 +28,7 @@ enum class FieldKind { Text, Integer, Real, Other };
 struct FieldInfo {
     std::string name;
     FieldKind kind = FieldKind::Text;
+    std::string title;  // the field's Chinese title when the source records one (results in memory)
 };
 
 struct LayerInfo {

@@ -74,7 +74,7 @@ std::optional<LayerInfo> ResultTableSource::layerInfo(const std::string& layer) 
     info.geometry = t->geometry == ResultGeometry::Point        ? ShapeKind::Point
                     : t->geometry == ResultGeometry::LineString ? ShapeKind::Line
                                                                 : ShapeKind::None;
-    for (const auto& c : t->columns) info.fields.push_back({c.name, kindOf(c.type)});
+    for (const auto& c : t->columns) info.fields.push_back({c.name, kindOf(c.type), c.titleZh});
     info.featureCount = static_cast<long long>(t->rows);
     return info;
 }

@@ -1,5 +1,6 @@
 #include "host/atlas_job.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <future>
@@ -33,32 +34,12 @@ std::unique_ptr<FeatureSource> runInMemory(const analysis::Analysis& a, const st
     return std::make_unique<ResultTableSource>(a.spec().name + " (in memory)", std::move(r.tables));
 }
 
-// The plugin sections the layout's tables name: each made fresh, its analyses run in memory on
-// the project, and prepared once before any page is drawn.
-std::map<std::string, std::shared_ptr<const analysis::AtlasSection>> prepareSections(const analysis::Registry& registry,
-                                                                                     const atlas::Layout& layout, ProjectSource& project,
-                                                                                     Feedback& feedback) {
-    std::map<std::string, std::shared_ptr<const analysis::AtlasSection>> out;
-    for (const auto& f : layout.frames) {
-        if (f.type != atlas::FrameType::Table || out.count(f.source)) continue;
-        const analysis::SectionSpec* spec = registry.section(f.source);
-        if (!spec) continue;
-        std::vector<analysis::AnalysisResult> results;
-        for (const auto& need : spec->needs) {
-            const analysis::Analysis* a = registry.find(need.analysis);
-            if (!a)
-                throw DataError({layout.file, "", "", f.source},
-                                "the section needs the " + need.analysis + " analysis, which is not installed");
-            feedback.setProgress(0.08, spec->titleZh);
-            Feedback quiet;
-            results.push_back(runAnalysis(*a, project, analysis::ParamValues::validate(a->spec(), need.params), quiet));
-        }
-        std::shared_ptr<analysis::AtlasSection> section = spec->make();
-        section->prepare(results);
-        out.emplace(f.source, std::move(section));
-    }
-    return out;
-}
+// An analysis run the atlas needs (by the layout's "analyses", or by a section's needs).
+struct Run {
+    const analysis::Analysis* analysis = nullptr;
+    std::map<std::string, std::string> params;
+    bool operator==(const Run& o) const { return analysis == o.analysis && params == o.params; }
+};
 
 }  // namespace
 
@@ -83,13 +64,41 @@ atlas::AtlasPlan AtlasJob::plan(Feedback& feedback) const {
         if (!std::filesystem::exists(r)) throw DataError({r, "", "", ""}, "file not found");
         given.push_back(io::openFeatureSource(r));
     }
-    std::future<std::unique_ptr<FeatureSource>> gapsRun;
-    if (layout.gaps && !hasLayer(given, "gaps")) {
-        const analysis::Analysis* gaps = m_registry.find("gaps");
-        if (!gaps) throw DataError({o.layout, "", "", "analyses"}, "the layout needs the gaps analysis, which is not installed");
-        analysis::ParamValues::validate(gaps->spec(), {}, analysis::ParamValues::Output::InMemory);  // refused here, not on the thread
-        gapsRun = std::async(std::launch::async, [gaps, project = o.project]() { return runInMemory(*gaps, project, {}); });
+    // The sections the layout's tables name, and the analyses they need whose outputs were not
+    // given: run in memory on their own thread while the map data loads (they are not drawn).
+    std::vector<std::pair<std::string, const analysis::SectionSpec*>> sections;
+    std::vector<Run> background;
+    const auto given_has_outputs = [&](const analysis::Analysis& a) {
+        const auto& outs = a.spec().outputs;
+        return !outs.empty() &&
+               std::all_of(outs.begin(), outs.end(), [&](const analysis::OutputSpec& out) { return hasLayer(given, out.name); });
+    };
+    const auto needRun = [&](const std::string& name, const std::map<std::string, std::string>& params, const std::string& source) {
+        const analysis::Analysis* a = m_registry.find(name);
+        if (!a)
+            throw DataError(
+                {o.layout, "", "", source.empty() ? "analyses" : source},
+                (source.empty() ? "the layout needs the " : "the section needs the ") + name + " analysis, which is not installed");
+        analysis::ParamValues::validate(a->spec(), params, analysis::ParamValues::Output::InMemory);  // refused here, not on the thread
+        const Run run{a, params};
+        if (!given_has_outputs(*a) && std::find(background.begin(), background.end(), run) == background.end()) background.push_back(run);
+    };
+    if (layout.gaps) needRun("gaps", {}, "");
+    for (const auto& f : layout.frames) {
+        if (f.type != atlas::FrameType::Table) continue;
+        const analysis::SectionSpec* spec = m_registry.section(f.source);
+        if (!spec || std::any_of(sections.begin(), sections.end(), [&](const auto& s) { return s.first == f.source; })) continue;
+        sections.emplace_back(f.source, spec);
+        for (const auto& need : spec->needs) needRun(need.analysis, need.params, f.source);
     }
+    std::future<std::vector<std::unique_ptr<FeatureSource>>> backgroundRun;
+    if (!background.empty())
+        backgroundRun = std::async(std::launch::async, [background, project = o.project]() {
+            std::vector<std::unique_ptr<FeatureSource>> out;
+            for (const Run& r : background) out.push_back(runInMemory(*r.analysis, project, r.params));
+            return out;
+        });
+    // The coverage the layout draws on its maps: computed now, before the map data loads.
     std::vector<std::unique_ptr<FeatureSource>> computed;
     for (const auto& c : layout.coverage) {
         const std::string layer = "coverage_" + c.kind + "_" + c.mode;
@@ -102,20 +111,36 @@ atlas::AtlasPlan AtlasJob::plan(Feedback& feedback) const {
     const std::unique_ptr<ProjectSource> project = io::openProjectSource(o.project);
     feedback.setProgress(0.05, "读取地图数据");
     plan.styles = atlas::loadFrameStyles(layout, layout.coverage);
-    // The map data: everything every frame draws, read once for all pages (gaps are not drawn).
-    std::vector<FeatureSource*> results;
-    for (const auto& s : given) results.push_back(s.get());
-    for (const auto& s : computed) results.push_back(s.get());
-    plan.data = render::MapData::load(*project, results, atlas::frameRequests(plan.styles), std::nullopt);
+    // The map data: everything every frame draws, read once for all pages.
+    std::vector<FeatureSource*> layers;
+    for (const auto& s : given) layers.push_back(s.get());
+    for (const auto& s : computed) layers.push_back(s.get());
+    plan.data = render::MapData::load(*project, layers, atlas::frameRequests(plan.styles), std::nullopt);
     atlas::bindFrameStyles(plan.styles, *plan.data);
-    if (gapsRun.valid()) {
+    if (backgroundRun.valid()) {
         feedback.setProgress(0.1, "短板分析");
-        computed.push_back(gapsRun.get());
-        results.insert(results.begin() + std::ptrdiff_t(given.size()), computed.back().get());
+        for (auto& s : backgroundRun.get()) {
+            layers.push_back(s.get());
+            computed.push_back(std::move(s));
+        }
     }
     feedback.checkCancelled();
-    plan.atlas = atlas::AtlasData::load(*project, o.by, layout, o.where, o.sort, results);
-    plan.atlas.sections = prepareSections(m_registry, layout, *project, feedback);
+    plan.atlas = atlas::AtlasData::load(*project, o.by, o.where, o.sort);
+
+    // The sections, prepared once with every result layer.
+    analysis::SectionInputs inputs;
+    inputs.layers = layers;
+    inputs.layoutFile = o.layout;
+    for (const auto& c : layout.coverage) inputs.coverage.emplace_back(c.kind, c.mode);
+    for (const auto& [code, v] : plan.atlas.villages) inputs.villages.push_back({v.code, v.name, v.townshipCode, v.status, v.population});
+    for (const auto& [name, spec] : sections) {
+        feedback.setProgress(0.11, spec->titleZh);
+        std::shared_ptr<analysis::AtlasSection> section = spec->make();
+        section->prepare(inputs);
+        plan.atlas.sections.emplace(name, std::move(section));
+    }
+    m_keep = std::move(given);
+    for (auto& c : computed) m_keep.push_back(std::move(c));
     return plan;
 }
 

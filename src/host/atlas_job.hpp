@@ -6,6 +6,7 @@
 #pragma once
 #include "analysis/analysis.hpp"
 #include "atlas/atlas.hpp"
+#include "core/feature_source.hpp"
 
 namespace ruralatlas::host {
 
@@ -21,6 +22,8 @@ public:
 private:
     const analysis::Registry& m_registry;
     atlas::AtlasOptions m_options;
+    // The result layers the sections were prepared from (a section may keep reading them).
+    mutable std::vector<std::unique_ptr<FeatureSource>> m_keep;
 };
 
 }  // namespace ruralatlas::host

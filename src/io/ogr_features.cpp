@@ -121,7 +121,7 @@ std::optional<LayerInfo> ogrLayerInfo(GDALDataset& ds, const std::string& layer)
     OGRFeatureDefn* defn = l->GetLayerDefn();
     info.geometry = defn->GetGeomFieldCount() == 0 ? ShapeKind::None : shapeOf(l->GetGeomType());
     for (int i = 0; i < defn->GetFieldCount(); ++i)
-        info.fields.push_back({defn->GetFieldDefn(i)->GetNameRef(), kindOf(defn->GetFieldDefn(i)->GetType())});
+        info.fields.push_back({defn->GetFieldDefn(i)->GetNameRef(), kindOf(defn->GetFieldDefn(i)->GetType()), {}});
     info.featureCount = std::max<GIntBig>(-1, l->GetFeatureCount(FALSE));
     return info;
 }

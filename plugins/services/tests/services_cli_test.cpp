@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <map>
 
 #include "io/gdal_util.hpp"
@@ -218,4 +219,50 @@ TEST_F(Services, ResultMapsTakeTheStyleTheResultNamesNotALayerPrefix) {
     const auto unstyled = runCli(render + quote(s_dir->file("u.png")));
     ASSERT_EQ(unstyled.status, 0) << unstyled.output;
     EXPECT_EQ(featuresDrawn(unstyled.output), featuresDrawn(plain.output)) << unstyled.output;
+}
+
+// The services module's atlas sections read the results the user gives (--result) instead of
+// computing them: a gaps file edited by hand prints its own sentence and its own counts, and a
+// gaps file without its key field is refused naming the file and the field.
+TEST_F(Services, AtlasSectionsPrintTheGivenResultsAndRefuseABrokenOne) {
+    TempDir dir;
+    const std::string gaps = dir.file("gaps.gpkg");
+    ASSERT_EQ(runCli("gaps " + quote(project()) + " --out " + quote(gaps)).status, 0);
+    // One village's first gap gets a sentence nobody else writes.
+    std::string village;
+    {
+        io::DatasetPtr ds = io::openVector(gaps, true);
+        OGRLayer* l = ds->GetLayerByName("gaps");
+        ASSERT_NE(l, nullptr);
+        io::FeaturePtr f;
+        while ((f = io::FeaturePtr(l->GetNextFeature())) && !*f->GetFieldAsString("village_code")) {
+        }
+        ASSERT_TRUE(f);
+        village = f->GetFieldAsString("village_code");
+        f->SetField("sentence", "测试用短板句子");
+        ASSERT_EQ(l->SetFeature(f.get()), OGRERR_NONE);
+    }
+    const std::string pdf = dir.file("v.pdf");
+    const std::string layout = std::string(RURALATLAS_SOURCE_TREE) + "/styles/atlas/village_profile.json";
+    auto r = runCli("atlas " + quote(project()) + " --template " + quote(layout) + " --by villages --where \"code = '" + village +
+                    "'\" --no-front-matter --result " + quote(gaps) + " --out " + quote(pdf));
+    ASSERT_EQ(r.status, 0) << r.output;
+    const auto text = runCommand("pdftotext " + quote(pdf) + " -");
+    EXPECT_NE(text.output.find("测试用短板句子"), std::string::npos) << text.output;
+
+    // A township page counts the villages of the given file.
+    const std::string tpdf = dir.file("t.pdf");
+    const std::string tlayout = std::string(RURALATLAS_SOURCE_TREE) + "/styles/atlas/township_overview.json";
+    r = runCli("atlas " + quote(project()) + " --template " + quote(tlayout) + " --by townships --no-front-matter --result " + quote(gaps) +
+               " --out " + quote(tpdf));
+    ASSERT_EQ(r.status, 0) << r.output;
+
+    // Without village_code the file is not a gaps result.
+    ASSERT_EQ(runCommand("ogrinfo -q " + quote(gaps) + " -sql \"ALTER TABLE gaps DROP COLUMN village_code\"").status, 0);
+    r = runCli("atlas " + quote(project()) + " --template " + quote(layout) + " --by villages --where \"code = '" + village +
+               "'\" --no-front-matter --result " + quote(gaps) + " --out " + quote(dir.file("bad.pdf")));
+    EXPECT_NE(r.status, 0);
+    EXPECT_NE(r.output.find("gaps.gpkg"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("village_code"), std::string::npos) << r.output;
+    EXPECT_FALSE(std::filesystem::exists(dir.file("bad.pdf")));
 }

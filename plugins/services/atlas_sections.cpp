@@ -1,0 +1,337 @@
+// What the services module prints in an atlas: four sections a layout's table frames name.
+//   services          village pages: each coverage the layout asks for, the nearest facility,
+//                     its distance and time, and whether the standard is met
+//   coverage_summary  township pages: per coverage, villages, villages meeting the standard,
+//                     unreachable villages, and the share of people covered
+//   villages_ranking  township pages: the villages by number of gaps, then population
+//   gaps              village pages: one sentence per unmet standard (paragraphs);
+//                     township pages: gaps by what is missing, villages and people affected
+// They read the coverage_<kind>_<mode> and gaps result layers through the feature port, whether
+// the results were given as files or computed for this atlas.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <optional>
+
+#include "analysis/atlas_section.hpp"
+#include "core/error.hpp"
+#include "core/schema.hpp"
+
+namespace ruralatlas::services {
+
+using namespace analysis;
+
+namespace {
+
+// A number with `decimals` places, ties rounded away from zero (as the atlas prints numbers);
+// "—" for an unknown value.
+std::string fixed(double v, int decimals) {
+    if (std::isnan(v)) return "—";
+    // The decimal expansion well past the last printed place decides the rounding exactly.
+    char buf[512];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals + 25, v);
+    std::string s = buf;
+    const bool negative = s[0] == '-';
+    if (negative) s.erase(0, 1);
+    const size_t dot = s.find('.');
+    const char next = s[dot + 1 + size_t(decimals)];
+    std::string kept = s.substr(0, decimals > 0 ? dot + 1 + size_t(decimals) : dot);
+    if (next >= '5') {
+        // Add one unit in the last place, carrying through the digits.
+        int i = int(kept.size()) - 1;
+        for (; i >= 0; --i) {
+            if (kept[size_t(i)] == '.') continue;
+            if (kept[size_t(i)] == '9') {
+                kept[size_t(i)] = '0';
+            } else {
+                ++kept[size_t(i)];
+                break;
+            }
+        }
+        if (i < 0) kept.insert(kept.begin(), '1');
+    }
+    const bool zero = std::all_of(kept.begin(), kept.end(), [](char c) { return c == '0' || c == '.'; });
+    return (negative && !zero ? "-" : "") + kept;
+}
+
+std::string groupDigits(long long n) {
+    std::string s = std::to_string(n < 0 ? -n : n);
+    for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(size_t(i), ",");
+    return n < 0 ? "-" + s : s;
+}
+
+std::string enumTitle(const char* enumeration, const std::string& code) {
+    if (const Enumeration* e = findEnumeration(enumeration))
+        for (const auto& v : e->values)
+            if (v.code == code) return std::string(v.titleZh);
+    return code;
+}
+
+std::string modeWord(const std::string& mode) { return mode == "road" ? "（道路）" : mode == "walk" ? "（步行）" : "（直线）"; }
+
+std::string text(const ResultValue& v) {
+    if (const auto* s = std::get_if<std::string>(&v)) return *s;
+    return valueText(v);
+}
+long long integer(const ResultValue& v, long long fallback) {
+    if (const auto* i = std::get_if<long long>(&v)) return *i;
+    if (const auto* d = std::get_if<double>(&v)) return static_cast<long long>(*d);
+    if (const auto* s = std::get_if<std::string>(&v)) return std::atoll(s->c_str());
+    return fallback;
+}
+double real(const ResultValue& v) {
+    if (const auto* i = std::get_if<long long>(&v)) return double(*i);
+    if (const auto* d = std::get_if<double>(&v)) return *d;
+    if (const auto* s = std::get_if<std::string>(&v)) return std::atof(s->c_str());
+    return NAN;
+}
+
+// Reads `fields` of a result layer (missing optional fields as null); DataError naming the
+// source when a required one is missing.
+void readLayer(FeatureSource& source, const std::string& layer, const std::vector<std::string>& fields,
+               const std::vector<std::string>& required, const std::string& what,
+               const std::function<void(const std::vector<ResultValue>&)>& fn) {
+    const std::optional<LayerInfo> info = source.layerInfo(layer);
+    for (const auto& r : required)
+        if (info->fieldIndex(r) < 0) throw DataError({source.name(), layer, "", r}, "not a " + what + " result: the field is missing");
+    FeatureQuery q;
+    std::vector<int> at;
+    for (const auto& f : fields)
+        if (info->fieldIndex(f) >= 0) {
+            at.push_back(int(q.fields.size()));
+            q.fields.push_back(f);
+        } else {
+            at.push_back(-1);
+        }
+    q.geometry = false;
+    std::vector<ResultValue> values(fields.size());
+    source.readFeatures(layer, q, [&](const Feature& f) {
+        for (size_t i = 0; i < at.size(); ++i) values[i] = at[i] < 0 ? ResultValue{} : f.values[size_t(at[i])];
+        fn(values);
+    });
+}
+
+struct ServiceRow {
+    std::string kind, mode, facilityName;
+    double distanceM = NAN, minutes = NAN;
+    bool covered = false, reachable = false;
+};
+
+struct GapRow {
+    std::string missing, sentence;
+    long long population = 0;
+};
+
+// Coverage rows per village, in the layout's order of coverage requests.
+std::map<std::string, std::vector<ServiceRow>> readCoverage(const SectionInputs& in) {
+    std::map<std::string, std::vector<ServiceRow>> out;
+    for (const auto& [kind, mode] : in.coverage) {
+        const std::string layer = "coverage_" + kind + "_" + mode;
+        FeatureSource* source = findResultLayer(in.layers, layer);
+        if (!source)
+            throw DataError({in.layers.empty() ? in.layoutFile : in.layers.front()->name(), layer, "", ""},
+                            "no coverage result layer " + layer + " among the results");
+        readLayer(*source, layer, {"village_code", "facility_name", "distance_m", "minutes", "covered", "reachable"},
+                  {"village_code", "covered"}, "coverage", [&, k = kind, m = mode](const std::vector<ResultValue>& v) {
+                      ServiceRow s;
+                      s.kind = k;
+                      s.mode = m;
+                      s.facilityName = text(v[1]);
+                      s.distanceM = real(v[2]);
+                      s.minutes = real(v[3]);
+                      s.covered = integer(v[4], 0) != 0;
+                      s.reachable = integer(v[5], 1) != 0;
+                      out[text(v[0])].push_back(s);
+                  });
+    }
+    return out;
+}
+
+// Gaps per village.
+std::map<std::string, std::vector<GapRow>> readGaps(const SectionInputs& in) {
+    std::map<std::string, std::vector<GapRow>> out;
+    FeatureSource* source = findResultLayer(in.layers, "gaps");
+    if (!source)
+        throw DataError({in.layers.empty() ? in.layoutFile : in.layers.front()->name(), "gaps", "", ""},
+                        "no gaps result layer among the results");
+    readLayer(*source, "gaps", {"village_code", "missing", "population_affected", "sentence"}, {"village_code", "missing"}, "gaps",
+              [&](const std::vector<ResultValue>& v) {
+                  out[text(v[0])].push_back({text(v[1]), text(v[3]), integer(v[2], 0)});
+              });
+    return out;
+}
+
+std::map<std::string, const SectionVillage*> byCode(const std::vector<SectionVillage>& villages) {
+    std::map<std::string, const SectionVillage*> out;
+    for (const auto& v : villages) out[v.code] = &v;
+    return out;
+}
+
+class ServicesSection final : public AtlasSection {
+public:
+    void prepare(const SectionInputs& in) override { m_rows = readCoverage(in); }
+    SectionTable table(const SectionPage& page) const override {
+        SectionTable t;
+        t.header = {"服务", "最近的设施", "距离(公里)", "用时(分钟)", "是否达标"};
+        t.widths = {1.3, 2.2, 1, 1, 1};
+        t.align = {SectionAlign::Left, SectionAlign::Left, SectionAlign::Right, SectionAlign::Right, SectionAlign::Center};
+        if (auto it = m_rows.find(page.code); it != m_rows.end())
+            for (const auto& s : it->second)
+                t.rows.push_back({enumTitle("facility_kind", s.kind) + modeWord(s.mode), s.reachable ? s.facilityName : "—",
+                                  s.reachable ? fixed(s.distanceM / 1000, 2) : "—", s.reachable ? fixed(s.minutes, 0) : "—",
+                                  !s.reachable ? "不可达"
+                                  : s.covered  ? "达标"
+                                               : "未达标"});
+        return t;
+    }
+
+private:
+    std::map<std::string, std::vector<ServiceRow>> m_rows;
+};
+
+class CoverageSummarySection final : public AtlasSection {
+public:
+    void prepare(const SectionInputs& in) override {
+        m_rows = readCoverage(in);
+        m_coverage = in.coverage;
+        m_villages = in.villages;
+    }
+    SectionTable table(const SectionPage& page) const override {
+        SectionTable t;
+        t.header = {"服务", "村数", "达标村", "不可达", "人口达标率"};
+        t.widths = {1.6, 0.7, 0.8, 0.8, 1};
+        t.align = {SectionAlign::Left, SectionAlign::Right, SectionAlign::Right, SectionAlign::Right, SectionAlign::Right};
+        for (const auto& [kind, mode] : m_coverage) {
+            long long n = 0, ok = 0, unreachable = 0, pop = 0, popOk = 0;
+            for (const auto& v : m_villages) {
+                if (v.townshipCode != page.code) continue;
+                auto it = m_rows.find(v.code);
+                if (it == m_rows.end()) continue;
+                for (const auto& s : it->second)
+                    if (s.kind == kind && s.mode == mode) {
+                        ++n;
+                        pop += v.population;
+                        if (!s.reachable) ++unreachable;
+                        if (s.covered) {
+                            ++ok;
+                            popOk += v.population;
+                        }
+                    }
+            }
+            t.rows.push_back({enumTitle("facility_kind", kind) + modeWord(mode), std::to_string(n), std::to_string(ok),
+                              std::to_string(unreachable), pop > 0 ? fixed(100.0 * double(popOk) / double(pop), 1) + "%" : "—"});
+        }
+        return t;
+    }
+
+private:
+    std::map<std::string, std::vector<ServiceRow>> m_rows;
+    std::vector<std::pair<std::string, std::string>> m_coverage;
+    std::vector<SectionVillage> m_villages;
+};
+
+class VillagesRankingSection final : public AtlasSection {
+public:
+    void prepare(const SectionInputs& in) override {
+        m_gaps = readGaps(in);
+        m_villages = in.villages;
+    }
+    SectionTable table(const SectionPage& page) const override {
+        SectionTable t;
+        t.header = {"序", "村名", "村类别", "户籍人口", "短板数", "主要短板"};
+        t.widths = {0.55, 1.2, 1.1, 1.1, 0.9, 2.9};
+        t.align = {SectionAlign::Center, SectionAlign::Left,  SectionAlign::Left,
+                   SectionAlign::Right,  SectionAlign::Right, SectionAlign::Left};
+        struct Rank {
+            const SectionVillage* v;
+            size_t gaps;
+            std::string missing;
+        };
+        std::vector<Rank> ranks;
+        for (const auto& v : m_villages) {
+            if (v.townshipCode != page.code) continue;
+            Rank r{&v, 0, {}};
+            if (auto it = m_gaps.find(v.code); it != m_gaps.end()) {
+                r.gaps = it->second.size();
+                for (const auto& g : it->second) r.missing += (r.missing.empty() ? "" : "、") + g.missing;
+            }
+            ranks.push_back(r);
+        }
+        std::stable_sort(ranks.begin(), ranks.end(), [](const Rank& a, const Rank& b) {
+            return a.gaps != b.gaps ? a.gaps > b.gaps : a.v->population > b.v->population;
+        });
+        int i = 0;
+        for (const auto& r : ranks)
+            t.rows.push_back({std::to_string(++i), r.v->name, enumTitle("village_status", r.v->status), groupDigits(r.v->population),
+                              std::to_string(r.gaps), r.missing.empty() ? "无" : r.missing});
+        return t;
+    }
+
+private:
+    std::map<std::string, std::vector<GapRow>> m_gaps;
+    std::vector<SectionVillage> m_villages;
+};
+
+class GapsSection final : public AtlasSection {
+public:
+    void prepare(const SectionInputs& in) override {
+        m_gaps = readGaps(in);
+        m_villages = in.villages;
+    }
+    SectionTable table(const SectionPage& page) const override {
+        SectionTable t;
+        if (page.kind == "villages") {
+            // One sentence per unmet standard, the most people affected first.
+            t.paragraphs = true;
+            t.empty = "对照各项标准均已达标。";
+            if (auto it = m_gaps.find(page.code); it != m_gaps.end()) {
+                auto rows = it->second;
+                std::stable_sort(rows.begin(), rows.end(), [](const GapRow& a, const GapRow& b) { return a.population > b.population; });
+                for (const auto& g : rows) t.rows.push_back({g.sentence.empty() ? g.missing : g.sentence});
+            }
+            return t;
+        }
+        t.header = {"短板", "涉及村数", "影响人口"};
+        t.widths = {2.2, 0.8, 1};
+        t.align = {SectionAlign::Left, SectionAlign::Right, SectionAlign::Right};
+        t.empty = "各村均达到标准";
+        std::map<std::string, std::pair<long long, long long>> byMissing;
+        for (const auto& v : m_villages) {
+            if (v.townshipCode != page.code) continue;
+            if (auto it = m_gaps.find(v.code); it != m_gaps.end())
+                for (const auto& g : it->second) {
+                    auto& [n, pop] = byMissing[g.missing];
+                    ++n;
+                    pop += g.population;
+                }
+        }
+        std::vector<std::pair<std::string, std::pair<long long, long long>>> rows(byMissing.begin(), byMissing.end());
+        std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second.second > b.second.second; });
+        for (const auto& [m, v] : rows) t.rows.push_back({m, std::to_string(v.first), groupDigits(v.second)});
+        return t;
+    }
+
+private:
+    std::map<std::string, std::vector<GapRow>> m_gaps;
+    std::vector<SectionVillage> m_villages;
+};
+
+}  // namespace
+
+void registerAtlasSections(Registry& registry) {
+    registry.addSection(
+        {"services", "公共服务可达性", "Access to public services", {"villages"}, {}, [] { return std::make_unique<ServicesSection>(); }});
+    registry.addSection({"coverage_summary", "服务覆盖汇总", "Coverage summary", {"townships"}, {}, [] {
+                             return std::make_unique<CoverageSummarySection>();
+                         }});
+    registry.addSection({"villages_ranking", "各村短板排序", "Villages by gaps", {"townships"}, {{"gaps", {}}}, [] {
+                             return std::make_unique<VillagesRankingSection>();
+                         }});
+    registry.addSection({"gaps", "公共服务短板", "Service gaps", {"villages", "townships"}, {{"gaps", {}}}, [] {
+                             return std::make_unique<GapsSection>();
+                         }});
+}
+
+}  // namespace ruralatlas::services
