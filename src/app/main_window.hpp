@@ -76,6 +76,10 @@ protected:
 private:
     void buildMenus();
     void buildDocks();
+    void buildLayersDock();
+    void buildIdentifyDock();
+    void buildTableDock();
+    void finishAnalysis();
     void reloadMap(bool keepView);
     void refreshLayerPanel();
     void applySwitches();
