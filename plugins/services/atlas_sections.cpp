@@ -63,10 +63,8 @@ std::string groupDigits(long long n) {
 }
 
 std::string enumTitle(const char* enumeration, const std::string& code) {
-    if (const Enumeration* e = findEnumeration(enumeration))
-        for (const auto& v : e->values)
-            if (v.code == code) return std::string(v.titleZh);
-    return code;
+    const auto t = codeTitle(enumeration, code);
+    return t ? std::string(*t) : code;
 }
 
 std::string modeWord(const std::string& mode) { return mode == "road" ? "（道路）" : mode == "walk" ? "（步行）" : "（直线）"; }
@@ -160,12 +158,6 @@ std::map<std::string, std::vector<GapRow>> readGaps(const SectionInputs& in) {
               [&](const std::vector<ResultValue>& v) {
                   out[text(v[0])].push_back({text(v[1]), text(v[3]), integer(v[2], 0)});
               });
-    return out;
-}
-
-std::map<std::string, const SectionVillage*> byCode(const std::vector<SectionVillage>& villages) {
-    std::map<std::string, const SectionVillage*> out;
-    for (const auto& v : villages) out[v.code] = &v;
     return out;
 }
 

@@ -34,9 +34,7 @@ inline QString fieldTitle(const LayerDef* def, const std::string& field) {
 inline QString displayValue(const LayerDef* def, const std::string& field, const std::string& value) {
     if (def)
         if (const FieldDef* f = def->field(field); f && !f->enumeration.empty())
-            if (const Enumeration* e = findEnumeration(f->enumeration))
-                for (const auto& v : e->values)
-                    if (v.code == value) return qs(std::string(v.titleZh)) + " (" + qs(value) + ")";
+            if (const auto t = codeTitle(f->enumeration, value)) return qs(std::string(*t)) + " (" + qs(value) + ")";
     return qs(value);
 }
 

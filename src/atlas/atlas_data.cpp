@@ -58,10 +58,8 @@ std::string enumTitle(const LayerDef* def, const std::string& field, const std::
     if (!def) return value;
     const FieldDef* fd = def->field(field);
     if (!fd || fd->enumeration.empty()) return value;
-    if (const Enumeration* e = findEnumeration(fd->enumeration))
-        for (const auto& ev : e->values)
-            if (ev.code == value) return std::string(ev.titleZh);
-    return value;
+    const auto t = codeTitle(fd->enumeration, value);
+    return t ? std::string(*t) : value;
 }
 
 }  // namespace

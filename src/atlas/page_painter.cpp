@@ -23,13 +23,6 @@ namespace {
 
 QString qs(const std::string& s) { return QString::fromStdString(s); }
 
-QString enumTitle(const char* enumeration, const std::string& code) {
-    if (const Enumeration* e = findEnumeration(enumeration))
-        for (const auto& v : e->values)
-            if (v.code == code) return qs(std::string(v.titleZh));
-    return qs(code);
-}
-
 QString number(double v, int decimals) {
     if (std::isnan(v)) return QStringLiteral("—");
     return QString::number(v, 'f', decimals);

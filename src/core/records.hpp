@@ -59,6 +59,56 @@ struct Township {
     std::string code, name;
 };
 
+// A polygon: outer ring first, then holes; rings closed (first point repeated last).
+using Ring = std::vector<XY>;
+struct Polygon {
+    std::vector<Ring> rings;
+};
+using Polygons = std::vector<Polygon>;  // a multi-polygon
+
+// A relocation resettlement site (易地扶贫搬迁安置点) of the `resettlement_sites` layer.
+// Counts are -1 when the layer leaves them empty (unknown is not zero).
+struct ResettlementSite {
+    long long fid = 0;
+    std::string id, name, villageCode;
+    long long plannedHouseholds = -1, movedInHouseholds = -1, capacityPeople = -1, jobsNearby = -1;
+    long long oldHomesTotal = -1, oldHomesDemolished = -1;
+    std::optional<double> reclaimedAreaMu;
+    bool hasPoint = false;
+    XY at;
+};
+
+// One source village's households moved to a site (`relocations`), never single households.
+struct Relocation {
+    std::string sourceVillageCode, siteId;
+    long long households = -1, people = -1, year = -1;
+};
+
+// An industry project (产业项目) of the `industry_projects` layer.
+struct IndustryProject {
+    long long fid = 0;
+    std::string id, name, sector, status, villageCode;
+    std::optional<double> investment;  // 万元
+    long long jobs = -1, beneficiaryHouseholds = -1, startYear = -1;
+    bool hasPoint = false;
+    XY at;
+};
+
+// A land-use parcel of a village plan (`landuse_plan`): 2023 用地用海 code, current or planned.
+struct LandUseParcel {
+    long long fid = 0;
+    std::string villageCode, landuseCode, period;  // period: current | planned
+    Polygons shape;
+};
+
+// A control zone (`constraints`): ecological red line, permanent basic farmland, urban
+// development boundary, hazard zones (constraint_kind).
+struct Constraint {
+    long long fid = 0;
+    std::string kind, name;
+    Polygons shape;
+};
+
 }  // namespace ruralatlas
 
 BOOST_GEOMETRY_REGISTER_POINT_2D(ruralatlas::XY, double, boost::geometry::cs::cartesian, x, y)

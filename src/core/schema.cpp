@@ -1,5 +1,7 @@
 #include "schema.hpp"
 
+#include "core/landuse.hpp"
+
 namespace ruralatlas {
 
 std::optional<std::string_view> Enumeration::resolve(std::string_view codeOrTitle) const {
@@ -109,6 +111,29 @@ const Enumeration* findEnumeration(std::string_view name) {
     for (const auto& e : enumerations())
         if (e.name == name) return &e;
     return nullptr;
+}
+
+std::optional<std::string_view> codeTitle(std::string_view enumeration, std::string_view code) {
+    if (const Enumeration* e = findEnumeration(enumeration))
+        for (const auto& v : e->values)
+            if (v.code == code) return v.titleZh;
+    return std::nullopt;
+}
+
+std::optional<std::string_view> fieldValueTitle(const LayerDef* layer, std::string_view field, std::string_view value) {
+    if (!layer) return std::nullopt;
+    const FieldDef* f = layer->field(field);
+    if (!f) return std::nullopt;
+    if (!f->enumeration.empty()) return codeTitle(f->enumeration, value);
+    if (field == "landuse_code") {
+        const std::string_view t = landuseTitle(value);
+        if (!t.empty()) return t;
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string_view> fieldValueTitle(std::string_view layer, std::string_view field, std::string_view value) {
+    return fieldValueTitle(findLayer(layer), field, value);
 }
 
 namespace {

@@ -53,6 +53,16 @@ const Enumeration* findEnumeration(std::string_view name);
 const std::vector<Enumeration>& enumerations();
 const char* geometryKindName(GeometryKind kind);
 
+// The one code-to-title lookup every front end prints through (fed from the model above):
+// the Chinese title of `code` in an enumeration, or nullopt when the enumeration or the code is
+// unknown.
+std::optional<std::string_view> codeTitle(std::string_view enumeration, std::string_view code);
+// The same for a field of a data-model layer: its enumeration's title, or for landuse_code the
+// land-use class title (core/landuse.hpp); nullopt when the field has neither or the code is
+// unknown.
+std::optional<std::string_view> fieldValueTitle(std::string_view layer, std::string_view field, std::string_view value);
+std::optional<std::string_view> fieldValueTitle(const LayerDef* layer, std::string_view field, std::string_view value);
+
 // Minimum number of households an aggregate must have to be shown (DATA-MODEL.md).
 constexpr int kMinHouseholdsShown = 5;
 

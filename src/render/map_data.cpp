@@ -2,9 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <boost/geometry.hpp>
-#include <boost/geometry/index/rtree.hpp>
-#include <boost/iterator/function_output_iterator.hpp>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -15,16 +12,6 @@
 #include "core/timing.hpp"
 
 namespace ruralatlas::render {
-
-namespace bg = boost::geometry;
-namespace bgi = boost::geometry::index;
-using BPoint = bg::model::point<double, 2, bg::cs::cartesian>;
-using BBox = bg::model::box<BPoint>;
-using Item = std::pair<BBox, uint32_t>;
-
-struct FeatureLayer::Index {
-    bgi::rtree<Item, bgi::rstar<16>> tree;
-};
 
 void Box::include(const Box& o) {
     if (!o.valid()) return;
@@ -66,27 +53,12 @@ int FeatureLayer::column(const std::string& field) const {
 
 std::string FeatureLayer::displayValue(const std::string& field, const Value& v) const {
     const std::string s = valueToString(v);
-    if (def) {
-        if (const FieldDef* f = def->field(field)) {
-            if (!f->enumeration.empty())
-                if (const Enumeration* e = findEnumeration(f->enumeration))
-                    for (const auto& ev : e->values)
-                        if (ev.code == s) return std::string(ev.titleZh);
-            if (field == "landuse_code") {
-                const auto t = landuseTitle(s);
-                if (!t.empty()) return std::string(t);
-            }
-        }
-    }
+    if (const auto t = fieldValueTitle(def, field, s)) return std::string(*t);
     return s;
 }
 
 void FeatureLayer::query(const Box& box, std::vector<uint32_t>& out) const {
-    out.clear();
-    if (!m_index) return;
-    const BBox q(BPoint(box.minx, box.miny), BPoint(box.maxx, box.maxy));
-    m_index->tree.query(bgi::intersects(q), boost::make_function_output_iterator([&](const Item& it) { out.push_back(it.second); }));
-    std::sort(out.begin(), out.end());
+    m_index.query(Bounds{box.minx, box.miny, box.maxx, box.maxy}, out);
 }
 
 namespace {
@@ -153,7 +125,6 @@ void LayerLoader::load(Job& job, FeatureSource& source, int epsg, const std::opt
         layer->m_fid.reserve(size_t(info->featureCount));
         layer->m_bbox.reserve(size_t(info->featureCount));
     }
-    std::vector<Item> items;
     source.readFeatures(job.c.name, query, [&](const Feature& f) {
         const FeatureGeometry& g = f.geometry;
         if (g.kind == ShapeKind::None || g.parts.empty()) return;  // no geometry, or a kind that is not drawn
@@ -181,12 +152,10 @@ void LayerLoader::load(Job& job, FeatureSource& source, int epsg, const std::opt
                                  : std::array<double, 2>{(box.minx + box.maxx) / 2, (box.miny + box.maxy) / 2};
         }
         layer->m_featPart.push_back(uint32_t(layer->m_partPoint.size() - 1));
-        const uint32_t index = uint32_t(layer->m_fid.size());
         layer->m_fid.push_back(f.fid);
         layer->m_bbox.push_back(box);
         layer->m_anchor.push_back(anchor);
         layer->m_extent.include(box);
-        items.emplace_back(BBox(BPoint(box.minx, box.miny), BPoint(box.maxx, box.maxy)), index);
         for (size_t c = 0; c < f.values.size(); ++c) {
             const ResultValue& rv = f.values[c];
             Value v;
@@ -199,8 +168,10 @@ void LayerLoader::load(Job& job, FeatureSource& source, int epsg, const std::opt
             layer->m_columns[c].push_back(std::move(v));
         }
     });
-    layer->m_index = std::make_shared<FeatureLayer::Index>();
-    layer->m_index->tree = bgi::rtree<Item, bgi::rstar<16>>(items.begin(), items.end());
+    std::vector<Bounds> boxes;
+    boxes.reserve(layer->m_bbox.size());
+    for (const Box& b : layer->m_bbox) boxes.push_back({b.minx, b.miny, b.maxx, b.maxy});
+    layer->m_index = BoxIndex(boxes);
     job.layer = std::move(layer);
 }
 

@@ -11,6 +11,7 @@
 
 #include "core/feedback.hpp"
 #include "core/schema.hpp"
+#include "core/spatial_index.hpp"
 #include "render/expression.hpp"
 
 namespace ruralatlas {
@@ -77,8 +78,7 @@ private:
     std::vector<std::string> m_columnNames;
     std::vector<std::vector<Value>> m_columns;
     Box m_extent{1, 1, 0, 0};
-    struct Index;
-    std::shared_ptr<Index> m_index;
+    BoxIndex m_index;  // over m_bbox
 };
 
 struct LayerRequest {

@@ -107,9 +107,13 @@ TEST(FeatureSource, OgrAdapterGivesWhatTheOgrApiGives) {
                 continue;
             }
             const ResultValue& v = f.values[size_t(i)];
-            if (i == 0) EXPECT_EQ(std::get<std::string>(v), o->GetFieldAsString(i));
-            if (i == 1) EXPECT_EQ(std::get<double>(v), o->GetFieldAsDouble(i));
-            if (i == 2) EXPECT_EQ(std::get<long long>(v), o->GetFieldAsInteger64(i));  // beyond 32 bits
+            if (i == 0) {
+                EXPECT_EQ(std::get<std::string>(v), o->GetFieldAsString(i));
+            } else if (i == 1) {
+                EXPECT_EQ(std::get<double>(v), o->GetFieldAsDouble(i));
+            } else {
+                EXPECT_EQ(std::get<long long>(v), o->GetFieldAsInteger64(i));  // beyond 32 bits
+            }
         }
         const OGRGeometry* g = o->GetGeometryRef();
         if (!g || g->IsEmpty()) {
@@ -265,7 +269,9 @@ TEST(FeatureSource, ResultsInMemoryReadAsTheSameResultsWrittenToAGeoPackage) {
                 EXPECT_EQ(a[i].geometry.kind, m[i].geometry.kind);
                 EXPECT_EQ(a[i].geometry.xy, m[i].geometry.xy);
                 EXPECT_EQ(a[i].geometry.parts, m[i].geometry.parts);
-                if (!asText) EXPECT_EQ(a[i].values, m[i].values) << layer << " row " << i;
+                if (!asText) {
+                    EXPECT_EQ(a[i].values, m[i].values) << layer << " row " << i;
+                }
             }
         }
     }
