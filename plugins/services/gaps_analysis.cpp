@@ -71,6 +71,7 @@ public:
     }
     const AnalysisSpec& spec() const override { return m_spec; }
 
+    // Long on purpose: the rules of the standards table applied in turn to each village.
     AnalysisResult run(ProjectSource& project, const ParamValues& p, Feedback& feedback) const override {
         CoverageContext context(project);
         const auto standards = project.standards();

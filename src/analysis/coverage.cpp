@@ -68,6 +68,8 @@ const WalkSurface& CoverageContext::surface(Feedback&) {
     return *m_surface;
 }
 
+// Long on purpose: one switch over the travel modes (straight, road, walk) and the capacity
+// assignment, all filling the same per-village result.
 CoverageResult computeCoverage(ProjectSource& source, const CoverageOptions& o, Feedback& feedback) {
     CoverageContext context(source);
     return computeCoverage(context, o, feedback);

@@ -141,6 +141,9 @@ private:
 };
 }  // namespace
 
+// Long on purpose: the graph built in one pass over the roads (vertices snapped into nodes, edges
+// split where roads cross or touch, speeds from class and surface, one-way kept), sharing the node
+// index under construction.
 RoadNetwork::RoadNetwork(const std::vector<RoadRec>& roads, const NetworkOptions& opt, Feedback* feedback)
     : m_opt(opt), m_index(std::make_shared<Index>()) {
     const double tol = opt.tolerance;

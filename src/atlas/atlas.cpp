@@ -69,6 +69,8 @@ struct Job {
 
 }  // namespace
 
+// Long on purpose: pagination (contents, outline), the page jobs drawn on every core, and the
+// binding share the page numbering; the pages themselves are PagePainter's.
 AtlasReport printAtlas(const AtlasPlan& plan, const AtlasOptions& options, Feedback& feedback) {
     const auto t0 = Clock::now();
     AtlasReport report;

@@ -124,6 +124,9 @@ std::string AtlasData::format(const PageFeature& page, const std::string& field)
     return raw;
 }
 
+// Long on purpose: one read of every project layer the built-in page blocks print, each block a
+// separate layer read through the port into its own map; the blocks share only the village and
+// township lookups built first.
 AtlasData AtlasData::load(ProjectSource& project, PageKind kind, const std::string& where, const std::string& sort) {
     AtlasData d;
     d.kind = kind;

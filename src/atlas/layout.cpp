@@ -274,6 +274,8 @@ bool knownSource(FrameType type, PageKind kind, const std::string& source) {
     return false;
 }
 
+// Long on purpose: the keys of a layout file, each checked where it is read so a message names
+// its line.
 Layout loadLayout(const std::string& path, PageKind kind, const std::vector<std::string>& sections) {
     const JsonValue doc = readJsonFile(path);
     if (!doc.isObject()) fail(path, doc.line(), "(document)", "a layout is a JSON object with \"paper\" and \"frames\"");

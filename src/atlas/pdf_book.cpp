@@ -324,6 +324,8 @@ int pdfPageCount(const std::string& path) {
     return int(pages.size());
 }
 
+// Long on purpose: writes one PDF file's object graph (pages of every part, outline, links, info,
+// cross-reference table) in the order the file needs them.
 void bindPdf(const std::vector<std::string>& parts, const std::string& out, const BookInfo& info) {
     Writer w(out);
     const int pagesRoot = w.reserve();

@@ -42,6 +42,8 @@ render::Box parseExtent(const std::string& text) {
 
 }  // namespace
 
+// Long on purpose: the command's option table and its handler; the map pipeline itself is
+// render::MapJob.
 Command renderCommand() {
     CommandSpec spec{"render",
                      "绘制地图（PNG/SVG/PDF）",

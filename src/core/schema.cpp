@@ -141,6 +141,8 @@ using FT = FieldType;
 using GK = GeometryKind;
 constexpr double kBig = 1e12;
 
+// Long on purpose: the data model of DATA-MODEL.md as one table (layers, fields, titles, ranges),
+// data rather than logic.
 std::vector<LayerDef> buildLayers() {
     return {
         {"county",

@@ -96,6 +96,8 @@ std::string nameStem(std::string n) {
 }
 }  // namespace
 
+// Long on purpose: a real county built from the code list in one transaction (townships, villages,
+// their located seats, the outline), each step reading what the previous wrote.
 CountyBuildReport buildCountyFromCodes(const std::string& county, const std::string& dataDir, const std::string& out, Feedback& feedback) {
     initGdal();
     if (auto p = checkAdminCode(county, AdminLevel::County); p != CodeProblem::Ok)

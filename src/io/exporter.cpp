@@ -34,6 +34,8 @@ struct Aggregate {
 };
 }  // namespace
 
+// Long on purpose: one export is one pass from the project layer to the output driver with its
+// format-specific options (encoding, CRS, personal-data check) and the atomic file.
 ExportReport exportLayer(const std::string& projectPath, const std::string& layerName, const std::string& out, Feedback& feedback) {
     initGdal();
     const Format fmt = formatFor(out);

@@ -243,6 +243,9 @@ std::string detectDbfEncoding(const std::string& shpPath) {
     return "UTF-8";
 }
 
+// Long on purpose: one import is one transaction from opening the source to the commit; the CRS,
+// the field mapping, the per-feature checks and the upsert share the open datasets, the target
+// layer and the report. Candidate for splitting into stages over an import context.
 ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
     initGdal();
     if (o.into == "dem") return importDem(o, feedback);

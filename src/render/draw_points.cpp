@@ -3,6 +3,8 @@
 
 namespace ruralatlas::render::detail {
 
+// Long on purpose: the hottest loop of national maps (600,000 villages) with its look, sprite and
+// occupancy caches as locals of one function.
 void drawCircles(LayerDraw& ctx) {
     QPainter& bandPainter = ctx.painter;
     const MapView& view = ctx.view;

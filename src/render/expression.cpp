@@ -165,6 +165,7 @@ ExprPtr Expr::literal(Value v) {
     return e;
 }
 
+// Long on purpose: one switch over the operators of the style expression language.
 ExprPtr Expr::parse(const JsonValue& json, const Where& where0, const std::string& styleDir) {
     const Where w = at(where0, json);
     auto e = std::make_shared<Expr>();
@@ -467,6 +468,7 @@ const Expr* Expr::branchOutput(int branch) const {
     }
 }
 
+// Long on purpose: one switch over the expression kinds.
 Value Expr::eval(const Row& row, double scale, int* branch) const {
     switch (m_kind) {
         case ExprKind::Literal:

@@ -135,6 +135,8 @@ MapRenderer::MapRenderer(const Style& style, std::shared_ptr<const MapData> data
 
 MapRenderer::~MapRenderer() = default;
 
+// Long on purpose: the orchestration of one draw (cull and dispatch per layer to draw_*.cpp, the
+// raster bands on several threads, then labels and legend); the drawing itself is in draw_*.cpp.
 RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
     RenderReport report;
     const double scale = view.scaleDenominator();

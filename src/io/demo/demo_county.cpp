@@ -43,6 +43,8 @@ class Writer {
 public:
     Writer(GDALDataset& ds, DemoSummary& sum) : m_ds(ds), m_sum(sum) {}
 
+    // Long on purpose: every layer of the demo county written in the order of the data model, inside
+    // the caller's transaction.
     void write(County& c) {
         {
             auto f = make("county");
@@ -251,6 +253,8 @@ void writeDem(const std::string& path, const Dem& dem, int epsg) {
 }
 }  // namespace
 
+// Long on purpose: the demo project's recipe (shape, DEM, population, write, DEM raster) with
+// progress and the atomic file around it.
 DemoSummary writeDemoProject(const std::string& path, const DemoOptions& opt, Feedback& feedback) {
     io::initGdal();
     if (opt.villages < 10) throw UsageError("--villages must be at least 10");
