@@ -8,6 +8,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/record_readers.hpp"
 #include "core/result_source.hpp"
 #include "io/gpkg_source.hpp"
 #include "io/ogr_features.hpp"
@@ -284,6 +285,75 @@ TEST(FeatureSource, ResultsInMemoryReadAsTheSameResultsWrittenToAGeoPackage) {
     FeatureQuery bad;
     bad.fields = {"nope"};
     EXPECT_THROW(readAll(memory, "things", bad), DataError);
+}
+
+}  // namespace
+}  // namespace ruralatlas
+
+namespace ruralatlas {
+namespace {
+
+// The domain records read through the port carry what the plain OGR API reads from the demo county.
+TEST(RecordReaders, DomainLayersAsRecordsMatchOgr) {
+    test::TempDir dir;
+    const std::string path = dir.file("demo.gpkg");
+    ASSERT_EQ(test::runCli("demo --out " + test::quote(path) + " --villages 80 --seed 3").status, 0);
+    auto source = io::openProjectSource(path);
+    io::DatasetPtr ds = io::openVector(path, false);
+
+    const auto sites = readResettlementSites(*source);
+    ASSERT_EQ(sites.size(), size_t(ds->GetLayerByName("resettlement_sites")->GetFeatureCount()));
+    ASSERT_FALSE(sites.empty());
+    {
+        OGRLayer* l = ds->GetLayerByName("resettlement_sites");
+        io::FeaturePtr f(l->GetFeature(sites[0].fid));
+        ASSERT_TRUE(f);
+        EXPECT_EQ(sites[0].id, f->GetFieldAsString("id"));
+        EXPECT_EQ(sites[0].plannedHouseholds,
+                  f->IsFieldSetAndNotNull(f->GetFieldIndex("planned_households")) ? f->GetFieldAsInteger64("planned_households") : -1);
+        ASSERT_TRUE(sites[0].hasPoint);
+        EXPECT_EQ(sites[0].at.x, f->GetGeometryRef()->toPoint()->getX());
+    }
+    EXPECT_EQ(readRelocations(*source).size(), size_t(ds->GetLayerByName("relocations")->GetFeatureCount()));
+    const auto projects = readIndustryProjects(*source);
+    EXPECT_EQ(projects.size(), size_t(ds->GetLayerByName("industry_projects")->GetFeatureCount()));
+
+    const auto parcels = readLandUseParcels(*source);
+    ASSERT_EQ(parcels.size(), size_t(ds->GetLayerByName("landuse_plan")->GetFeatureCount()));
+    ASSERT_FALSE(parcels.empty());
+    // One village's planned parcels, filtered by the port, equal OGR's own filter.
+    const std::string village = parcels[0].villageCode;
+    const auto planned = readLandUseParcels(*source, village, "planned");
+    OGRLayer* lp = ds->GetLayerByName("landuse_plan");
+    lp->SetAttributeFilter(("village_code = '" + village + "' AND period = 'planned'").c_str());
+    EXPECT_EQ(planned.size(), size_t(lp->GetFeatureCount()));
+    lp->SetAttributeFilter(nullptr);
+    // Rings and vertices as OGR has them.
+    io::FeaturePtr f(lp->GetFeature(parcels[0].fid));
+    ASSERT_TRUE(f);
+    const OGRGeometry* g = f->GetGeometryRef();
+    size_t rings = 0, points = 0;
+    for (const auto* poly : *g->toMultiPolygon())
+        for (const auto* ring : *poly) {
+            ++rings;
+            points += size_t(ring->getNumPoints());
+        }
+    size_t gotRings = 0, gotPoints = 0;
+    for (const auto& poly : parcels[0].shape)
+        for (const auto& ring : poly.rings) {
+            ++gotRings;
+            gotPoints += ring.size();
+        }
+    EXPECT_EQ(gotRings, rings);
+    EXPECT_EQ(gotPoints, points);
+
+    const auto zones = readConstraints(*source);
+    EXPECT_EQ(zones.size(), size_t(ds->GetLayerByName("constraints")->GetFeatureCount()));
+    // A project without the layer gives none, and says so through layerInfo.
+    const std::string empty = dir.file("empty.gpkg");
+    test::makeProject(empty, false);
+    auto bare = io::openProjectSource(empty);
+    EXPECT_TRUE(readResettlementSites(*bare).empty());
 }
 
 }  // namespace
