@@ -1,6 +1,9 @@
 // The `township-summary` analysis (乡镇概况): per township, its villages, former-poor villages,
 // population and households as the villages layer records them, and the villages with no point
-// (a data gap to fix before any distance analysis). Also the example of the plugin contract.
+// (a data gap to fix before any distance analysis), each at its population centre (the
+// population-weighted mean of its villages' points) with a default map style. Also the example
+// of the plugin contract: an analysis, a style and an atlas section, all in this folder.
+#include <algorithm>
 #include <map>
 #include <memory>
 
@@ -19,6 +22,15 @@ namespace {
 struct TownshipRow {
     std::string code, name;
     long long villages = 0, formerPoor = 0, population = 0, households = 0, withoutPoint = 0;
+    // The population centre: sums over the villages with a point (weighted by population, or
+    // plain when none has people recorded).
+    double wx = 0, wy = 0, w = 0, px = 0, py = 0;
+    long long located = 0;
+    bool centre(XY& out) const {
+        if (located == 0) return false;
+        out = w > 0 ? XY{wx / w, wy / w} : XY{px / double(located), py / double(located)};
+        return true;
+    }
 };
 
 class TownshipSummary final : public Analysis {
@@ -55,6 +67,15 @@ public:
                 x->households += v.households;
                 x->withoutPoint += v.hasPoint ? 0 : 1;
             }
+            if (v.hasPoint) {
+                const double weight = double(std::max(0LL, v.population));
+                r.wx += weight * v.at.x;
+                r.wy += weight * v.at.y;
+                r.w += weight;
+                r.px += v.at.x;
+                r.py += v.at.y;
+                ++r.located;
+            }
         }
         auto shared = std::make_shared<std::vector<TownshipRow>>();
         for (auto& [code, r] : rows) shared->push_back(r);
@@ -62,7 +83,7 @@ public:
         AnalysisResult res;
         ResultTable table{"township_summary",
                           "乡镇概况",
-                          ResultGeometry::None,
+                          ResultGeometry::Point,
                           {{"township_code", ResultFieldType::Text, "乡镇代码"},
                            {"township_name", ResultFieldType::Text, "乡镇"},
                            {"villages", ResultFieldType::Integer, "行政村数"},
@@ -83,6 +104,13 @@ public:
             sink.integer(r.households);
             sink.integer(r.withoutPoint);
         };
+        table.shape = [shared](std::size_t i, std::vector<XY>& out) {
+            XY at;
+            if (!(*shared)[i].centre(at)) return false;  // no village of the township has a point
+            out.push_back(at);
+            return true;
+        };
+        table.style = "summary/township_summary.json";
         res.tables.push_back(std::move(table));
         res.summaryJson = "{\"townships\": " + std::to_string(shared->size()) + ", \"villages\": " + std::to_string(county.villages) +
                           ", \"former_poor_villages\": " + std::to_string(county.formerPoor) +

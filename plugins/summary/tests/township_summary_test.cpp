@@ -3,6 +3,7 @@
 // counted here from the villages layer with the plain OGR API.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <map>
 
 #include "io/gdal_util.hpp"
@@ -142,4 +143,50 @@ TEST(SummaryPlugin, AtlasSectionPrintsEachTownshipsFigures) {
     EXPECT_EQ(refused.status, 1) << refused.output;
     EXPECT_NE(refused.output.find("no_such_section"), std::string::npos) << refused.output;
     EXPECT_NE(refused.output.find("township_summary"), std::string::npos) << refused.output;  // lists what there is
+}
+
+// The plugin's default style, found from the result file itself: each township drawn at its
+// population centre (checked against the mean worked out here with OGR), with its legend entry
+// and its name as a label on the rendered map.
+TEST(SummaryPlugin, ResultIsDrawnWithThePluginsOwnStyleAtEachPopulationCentre) {
+    TempDir dir;
+    const std::string gpkg = dir.file("demo.gpkg"), result = dir.file("s.gpkg"), png = dir.file("map.png");
+    ASSERT_EQ(runCli("demo --out " + quote(gpkg) + " --villages 120 --seed 6").status, 0);
+    ASSERT_EQ(runCli("township-summary " + quote(gpkg) + " --out " + quote(result)).status, 0);
+    // Population-weighted centres by hand.
+    std::map<std::string, std::array<double, 3>> sums;  // code -> sum(w x), sum(w y), sum(w)
+    {
+        io::DatasetPtr ds = io::openVector(gpkg, false);
+        for (auto& f : *ds->GetLayerByName("villages")) {
+            const OGRGeometry* g = f->GetGeometryRef();
+            if (!g || g->IsEmpty()) continue;
+            auto& s = sums[f->GetFieldAsString("township_code")];
+            const double w = double(f->GetFieldAsInteger64("population"));
+            s[0] += w * g->toPoint()->getX();
+            s[1] += w * g->toPoint()->getY();
+            s[2] += w;
+        }
+    }
+    std::vector<std::string> names;
+    {
+        io::DatasetPtr ds = io::openVector(result, false);
+        OGRLayer* l = ds->GetLayerByName("township_summary");
+        ASSERT_NE(l, nullptr);
+        for (auto& f : *l) {
+            const auto& s = sums.at(f->GetFieldAsString("township_code"));
+            ASSERT_GT(s[2], 0);
+            const OGRGeometry* g = f->GetGeometryRef();
+            ASSERT_TRUE(g && !g->IsEmpty()) << f->GetFieldAsString("township_code");
+            EXPECT_NEAR(g->toPoint()->getX(), s[0] / s[2], 1e-6);
+            EXPECT_NEAR(g->toPoint()->getY(), s[1] / s[2], 1e-6);
+            names.push_back(f->GetFieldAsString("township_name"));
+        }
+    }
+    ASSERT_FALSE(names.empty());
+    const auto r = runCli("render " + quote(gpkg) + " --result " + quote(result) + " --legend --json --out " + quote(png));
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("乡镇户籍人口（人口重心）"), std::string::npos) << r.output;  // the plugin style's legend
+    size_t labelled = 0;
+    for (const auto& n : names) labelled += r.output.find("\"" + n + "\"") != std::string::npos;
+    EXPECT_GE(labelled, names.size() / 2) << r.output;  // labels collide at county scale; most show
 }
