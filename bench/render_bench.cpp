@@ -9,6 +9,7 @@
 
 #include "io/sources.hpp"
 #include "render/gui_session.hpp"
+#include "render/map_job.hpp"
 #include "render/map_output.hpp"
 
 using namespace ruralatlas;
@@ -16,18 +17,23 @@ using namespace ruralatlas;
 namespace {
 std::string g_project;
 struct Loaded {
-    render::Style style;
-    std::shared_ptr<render::MapData> data;
+    std::shared_ptr<render::Style> style;
+    std::shared_ptr<const render::MapData> data;
     std::unique_ptr<render::MapRenderer> renderer;
 };
 Loaded& loaded() {
     static Loaded l = [] {
         Loaded x;
-        x.style = render::loadStyle(render::stylesDir() + "/county.json");
+        // The map pipeline as the desktop app runs it: every scale loaded once.
         const auto p = io::openProjectSource(g_project);
-        x.data = render::MapData::load(*p, {}, render::layerRequests(x.style), std::nullopt);
-        render::bindStyle(x.style, *x.data);
-        x.renderer = std::make_unique<render::MapRenderer>(x.style, x.data);
+        render::MapJobSpec spec;
+        spec.styleFiles = {render::stylesDir() + "/county.json"};
+        spec.oneScale = false;
+        render::MapJob job(*p, {}, spec);
+        job.prepare();
+        x.style = job.sharedStyle();
+        x.data = job.data();
+        x.renderer = std::make_unique<render::MapRenderer>(*x.style, x.data);
         return x;
     }();
     return l;

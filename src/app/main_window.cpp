@@ -55,6 +55,7 @@
 #include "io/sources.hpp"
 #include "render/furniture.hpp"
 #include "render/gui_session.hpp"
+#include "render/map_job.hpp"
 #include "render/renderer.hpp"
 namespace ruralatlas::app {
 
@@ -237,21 +238,23 @@ void MainWindow::reloadMap(bool keepView) {
         for (const std::string& s : stylesFor(r))
             if (std::find(files.begin(), files.end(), s) == files.end()) files.push_back(s);
     }
-    auto style = std::make_shared<render::Style>(render::loadStyles(files));
-    auto requests = render::layerRequests(*style);
-    // The locator and selections look features up by name and code.
-    requests.push_back({"villages", {"code", "name"}, false, "", 0});
-    requests.push_back({"townships", {"code", "name"}, true, "", 0});
     std::vector<std::unique_ptr<FeatureSource>> sources;
     std::vector<FeatureSource*> resultSources;
     for (const auto& r : results) {
         sources.push_back(io::openFeatureSource(r));
         resultSources.push_back(sources.back().get());
     }
-    auto loaded = render::MapData::load(*m_project, resultSources, requests, std::nullopt);
-    render::bindStyle(*style, *loaded);
-    m_style = style;
-    m_data = loaded;
+    // An interactive map: every scale is loaded (the one map pipeline, render::MapJob).
+    render::MapJobSpec spec;
+    spec.styleFiles = files;
+    spec.oneScale = false;
+    // The locator and selections look features up by name and code.
+    spec.extraRequests.push_back({"villages", {"code", "name"}, false, "", 0});
+    spec.extraRequests.push_back({"townships", {"code", "name"}, true, "", 0});
+    render::MapJob job(*m_project, resultSources, spec);
+    job.prepare();
+    m_style = job.sharedStyle();
+    m_data = job.data();
     const size_t n = m_style->layers.size();
     m_hidden.assign(n, 0);
     m_opacity.assign(n, 1.0f);

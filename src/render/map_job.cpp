@@ -61,10 +61,11 @@ MapJob::MapJob(ProjectSource& project, std::vector<FeatureSource*> results, MapJ
     : m_project(project), m_results(std::move(results)), m_spec(std::move(spec)) {}
 
 void MapJob::prepare(Feedback* feedback) {
-    m_style = loadStyles(m_spec.styleFiles);
+    m_style = std::make_shared<Style>(loadStyles(m_spec.styleFiles));
+    Style& style = *m_style;
     if (!m_spec.onlyLayers.empty()) {
         std::vector<StyleLayer> kept;
-        for (auto& l : m_style.layers)
+        for (auto& l : style.layers)
             for (const auto& w : m_spec.onlyLayers)
                 if (l.id == w || globMatch(l.source, w) || l.source == w) {
                     kept.push_back(l);
@@ -75,7 +76,7 @@ void MapJob::prepare(Feedback* feedback) {
             for (const auto& w : m_spec.onlyLayers) list += (list.empty() ? "" : ",") + w;
             throw UsageError("--layers: no style layer draws " + list);
         }
-        m_style.layers = std::move(kept);
+        style.layers = std::move(kept);
     }
     std::optional<Box> within;
     if (m_spec.focus) {
@@ -97,16 +98,18 @@ void MapJob::prepare(Feedback* feedback) {
             const double metresPerPx = std::max(box.width() / px.width(), box.height() / px.height());
             const double scale = metresPerPx / (0.0254 / dpi);
             std::vector<StyleLayer> kept;
-            for (auto& l : m_style.layers)
+            for (auto& l : style.layers)
                 if (l.visibleAt(scale * 0.7) || l.visibleAt(scale * 1.5)) kept.push_back(l);
-            m_style.layers = std::move(kept);
+            style.layers = std::move(kept);
             scaleRange = std::make_pair(scale * 0.7, scale * 1.5);
         }
     }
-    m_data = MapData::load(m_project, m_results, layerRequests(m_style, scaleRange), within, feedback);
-    bindStyle(m_style, *m_data);
+    std::vector<LayerRequest> requests = layerRequests(style, scaleRange);
+    requests.insert(requests.end(), m_spec.extraRequests.begin(), m_spec.extraRequests.end());
+    m_data = MapData::load(m_project, m_results, requests, within, feedback);
+    bindStyle(style, *m_data);
     m_missing.clear();
-    for (const auto& l : m_style.layers)
+    for (const auto& l : style.layers)
         if (!m_data->find(l.source)) m_missing.push_back(&l);
 }
 
@@ -118,7 +121,7 @@ Box MapJob::frame() const {
 }
 
 MapResult MapJob::render(const MapOptions& options, const std::string& out) const {
-    const MapRenderer renderer(m_style, m_data);
+    const MapRenderer renderer(*m_style, m_data);
     PhaseTimer drawing("draw and write");
     return renderMapFile(renderer, frame(), m_spec.size, options, out);
 }

@@ -40,6 +40,8 @@ struct MapJobSpec {
     // frame's scale are read. False for an interactive map (every scale).
     bool oneScale = true;
     PageSize size;  // for the scale (one-off maps)
+    // More to load besides what the styles draw (the app's locator reads names and codes).
+    std::vector<LayerRequest> extraRequests;
 };
 
 class MapJob {
@@ -50,7 +52,9 @@ public:
     void prepare(Feedback* feedback = nullptr);
     // Style layers whose source is neither in the project nor in the results (after prepare()).
     const std::vector<const StyleLayer*>& missingSources() const { return m_missing; }
-    const Style& style() const { return m_style; }
+    const Style& style() const { return *m_style; }
+    // The style, bound to data(), for a caller that keeps drawing it (the app's canvas).
+    std::shared_ptr<Style> sharedStyle() const { return m_style; }
     std::shared_ptr<const MapData> data() const { return m_data; }
     // The frame drawn (the given focus, else the data's extent); DataError when nothing has
     // geometry.
@@ -63,7 +67,7 @@ private:
     ProjectSource& m_project;
     std::vector<FeatureSource*> m_results;
     MapJobSpec m_spec;
-    Style m_style;
+    std::shared_ptr<Style> m_style;
     std::shared_ptr<MapData> m_data;
     std::vector<const StyleLayer*> m_missing;
 };
