@@ -69,22 +69,9 @@ std::string enumTitle(const char* enumeration, const std::string& code) {
 
 std::string modeWord(const std::string& mode) { return mode == "road" ? "（道路）" : mode == "walk" ? "（步行）" : "（直线）"; }
 
-std::string text(const ResultValue& v) {
-    if (const auto* s = std::get_if<std::string>(&v)) return *s;
-    return valueText(v);
-}
-long long integer(const ResultValue& v, long long fallback) {
-    if (const auto* i = std::get_if<long long>(&v)) return *i;
-    if (const auto* d = std::get_if<double>(&v)) return static_cast<long long>(*d);
-    if (const auto* s = std::get_if<std::string>(&v)) return std::atoll(s->c_str());
-    return fallback;
-}
-double real(const ResultValue& v) {
-    if (const auto* i = std::get_if<long long>(&v)) return double(*i);
-    if (const auto* d = std::get_if<double>(&v)) return *d;
-    if (const auto* s = std::get_if<std::string>(&v)) return std::atof(s->c_str());
-    return NAN;
-}
+std::string text(const ResultValue& v) { return valueAsText(v); }
+long long integer(const ResultValue& v, long long fallback) { return valueAsInteger(v).value_or(fallback); }
+double real(const ResultValue& v) { return valueAsReal(v).value_or(NAN); }
 
 // Reads `fields` of a result layer (missing optional fields as null); DataError naming the
 // source when a required one is missing.
@@ -93,22 +80,11 @@ void readLayer(FeatureSource& source, const std::string& layer, const std::vecto
                const std::function<void(const std::vector<ResultValue>&)>& fn) {
     const std::optional<LayerInfo> info = source.layerInfo(layer);
     for (const auto& r : required)
-        if (info->fieldIndex(r) < 0) throw DataError({source.name(), layer, "", r}, "not a " + what + " result: the field is missing");
+        if (!info || info->fieldIndex(r) < 0)
+            throw DataError({source.name(), layer, "", r}, "not a " + what + " result: the field is missing");
     FeatureQuery q;
-    std::vector<int> at;
-    for (const auto& f : fields)
-        if (info->fieldIndex(f) >= 0) {
-            at.push_back(int(q.fields.size()));
-            q.fields.push_back(f);
-        } else {
-            at.push_back(-1);
-        }
     q.geometry = false;
-    std::vector<ResultValue> values(fields.size());
-    source.readFeatures(layer, q, [&](const Feature& f) {
-        for (size_t i = 0; i < at.size(); ++i) values[i] = at[i] < 0 ? ResultValue{} : f.values[size_t(at[i])];
-        fn(values);
-    });
+    readFields(source, layer, fields, q, [&](const Feature&, const std::vector<ResultValue>& v) { fn(v); });
 }
 
 struct ServiceRow {

@@ -13,45 +13,16 @@ namespace ruralatlas::atlas {
 
 namespace {
 
-std::string text(const ResultValue& v) {
-    if (const auto* s = std::get_if<std::string>(&v)) return *s;
-    return valueText(v);
-}
-long long integer(const ResultValue& v, long long fallback = -1) {
-    if (const auto* i = std::get_if<long long>(&v)) return *i;
-    if (const auto* d = std::get_if<double>(&v)) return static_cast<long long>(*d);
-    if (const auto* s = std::get_if<std::string>(&v)) return std::atoll(s->c_str());
-    return fallback;
-}
-double real(const ResultValue& v) {
-    if (const auto* i = std::get_if<long long>(&v)) return double(*i);
-    if (const auto* d = std::get_if<double>(&v)) return *d;
-    if (const auto* s = std::get_if<std::string>(&v)) return std::atof(s->c_str());
-    return NAN;
-}
+std::string text(const ResultValue& v) { return valueAsText(v); }
+long long integer(const ResultValue& v, long long fallback = -1) { return valueAsInteger(v).value_or(fallback); }
+double real(const ResultValue& v) { return valueAsReal(v).value_or(NAN); }
 
-// Reads `fields` of every feature of a layer the source has (nothing when it lacks it): the
-// callback gets the values by position, missing fields as null. Typed values; no geometry unless
-// asked for.
+// Typed values of `fields` (missing ones null); geometry only when asked for.
 void forEach(FeatureSource& source, const std::string& layer, const std::vector<std::string>& fields, bool geometry,
              const std::function<void(const Feature&, const std::vector<ResultValue>&)>& fn) {
-    const std::optional<LayerInfo> info = source.layerInfo(layer);
-    if (!info) return;
     FeatureQuery q;
-    std::vector<int> at;  // position of each wanted field in the query, -1 when the layer lacks it
-    for (const auto& f : fields)
-        if (info->fieldIndex(f) >= 0) {
-            at.push_back(int(q.fields.size()));
-            q.fields.push_back(f);
-        } else {
-            at.push_back(-1);
-        }
     q.geometry = geometry;
-    std::vector<ResultValue> values(fields.size());
-    source.readFeatures(layer, q, [&](const Feature& f) {
-        for (size_t i = 0; i < at.size(); ++i) values[i] = at[i] < 0 ? ResultValue{} : f.values[size_t(at[i])];
-        fn(f, values);
-    });
+    readFields(source, layer, fields, q, fn);
 }
 
 std::string enumTitle(const LayerDef* def, const std::string& field, const std::string& value) {

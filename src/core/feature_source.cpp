@@ -1,6 +1,7 @@
 #include "core/feature_source.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace ruralatlas {
 
@@ -42,6 +43,46 @@ void FeatureGeometry::clear() {
     bounds = Bounds{};
     hasAnchor = false;
     anchor = {};
+}
+
+void readFields(FeatureSource& source, const std::string& layer, const std::vector<std::string>& fields, FeatureQuery query,
+                const std::function<void(const Feature&, const std::vector<ResultValue>&)>& fn) {
+    const std::optional<LayerInfo> info = source.layerInfo(layer);
+    if (!info) return;
+    std::vector<int> at;  // position of each wanted field in the query, -1 when the layer lacks it
+    query.fields.clear();
+    query.allFields = false;
+    for (const auto& f : fields)
+        if (info->fieldIndex(f) >= 0) {
+            at.push_back(int(query.fields.size()));
+            query.fields.push_back(f);
+        } else {
+            at.push_back(-1);
+        }
+    std::vector<ResultValue> values(fields.size());
+    source.readFeatures(layer, query, [&](const Feature& f) {
+        for (size_t i = 0; i < at.size(); ++i) values[i] = at[i] < 0 ? ResultValue{} : f.values[size_t(at[i])];
+        fn(f, values);
+    });
+}
+
+std::string valueAsText(const ResultValue& v) {
+    if (const auto* s = std::get_if<std::string>(&v)) return *s;
+    return valueText(v);
+}
+
+std::optional<long long> valueAsInteger(const ResultValue& v) {
+    if (const auto* i = std::get_if<long long>(&v)) return *i;
+    if (const auto* d = std::get_if<double>(&v)) return static_cast<long long>(*d);
+    if (const auto* s = std::get_if<std::string>(&v); s && !s->empty()) return std::atoll(s->c_str());
+    return std::nullopt;
+}
+
+std::optional<double> valueAsReal(const ResultValue& v) {
+    if (const auto* i = std::get_if<long long>(&v)) return double(*i);
+    if (const auto* d = std::get_if<double>(&v)) return *d;
+    if (const auto* s = std::get_if<std::string>(&v); s && !s->empty()) return std::atof(s->c_str());
+    return std::nullopt;
 }
 
 }  // namespace ruralatlas

@@ -115,4 +115,17 @@ public:
     virtual std::string meta(const std::string& key) = 0;
 };
 
+// Reads `fields` of every feature of `layer` that passes `query` (its own field list is replaced):
+// `fn` gets the values by position, a field the layer lacks as null. Nothing when the source has
+// no such layer (ask layerInfo() to tell "none" from "missing").
+void readFields(FeatureSource& source, const std::string& layer, const std::vector<std::string>& fields, FeatureQuery query,
+                const std::function<void(const Feature&, const std::vector<ResultValue>&)>& fn);
+
+// A value as text (strings as they are, numbers in their shortest exact form, null as "").
+std::string valueAsText(const ResultValue& v);
+// A value as a whole number (reals truncated, text parsed); nullopt for null or empty text.
+std::optional<long long> valueAsInteger(const ResultValue& v);
+// A value as a real number (text parsed); nullopt for null or empty text.
+std::optional<double> valueAsReal(const ResultValue& v);
+
 }  // namespace ruralatlas

@@ -6,47 +6,13 @@ namespace ruralatlas {
 
 namespace {
 
-std::string text(const ResultValue& v) {
-    if (const auto* s = std::get_if<std::string>(&v)) return *s;
-    return valueText(v);
-}
-long long count(const ResultValue& v) {
-    if (const auto* i = std::get_if<long long>(&v)) return *i;
-    if (const auto* d = std::get_if<double>(&v)) return static_cast<long long>(*d);
-    if (const auto* s = std::get_if<std::string>(&v)) return s->empty() ? -1 : std::atoll(s->c_str());
-    return -1;
-}
-std::optional<double> real(const ResultValue& v) {
-    if (const auto* i = std::get_if<long long>(&v)) return double(*i);
-    if (const auto* d = std::get_if<double>(&v)) return *d;
-    if (const auto* s = std::get_if<std::string>(&v); s && !s->empty()) return std::atof(s->c_str());
-    return std::nullopt;
-}
+std::string text(const ResultValue& v) { return valueAsText(v); }
+long long count(const ResultValue& v) { return valueAsInteger(v).value_or(-1); }
+std::optional<double> real(const ResultValue& v) { return valueAsReal(v); }
 std::string quoted(const std::string& s) {
     std::string out = "'";
     for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
     return out + "'";
-}
-
-// Reads `fields` (those the layer has; the others arrive as null) of every feature that passes.
-void read(FeatureSource& source, const std::string& layer, const std::vector<std::string>& fields, FeatureQuery q,
-          const std::function<void(const Feature&, const std::vector<ResultValue>&)>& fn) {
-    const std::optional<LayerInfo> info = source.layerInfo(layer);
-    if (!info) return;
-    std::vector<int> at;
-    q.fields.clear();
-    for (const auto& f : fields)
-        if (info->fieldIndex(f) >= 0) {
-            at.push_back(int(q.fields.size()));
-            q.fields.push_back(f);
-        } else {
-            at.push_back(-1);
-        }
-    std::vector<ResultValue> values(fields.size());
-    source.readFeatures(layer, q, [&](const Feature& f) {
-        for (size_t i = 0; i < at.size(); ++i) values[i] = at[i] < 0 ? ResultValue{} : f.values[size_t(at[i])];
-        fn(f, values);
-    });
 }
 
 bool pointOf(const FeatureGeometry& g, XY& at) {
@@ -75,25 +41,25 @@ Polygons polygonsOf(const FeatureGeometry& g) {
 
 std::vector<ResettlementSite> readResettlementSites(FeatureSource& source) {
     std::vector<ResettlementSite> out;
-    read(source, "resettlement_sites",
-         {"id", "name", "village_code", "planned_households", "moved_in_households", "capacity_people", "jobs_nearby", "old_homes_total",
-          "old_homes_demolished", "reclaimed_area_mu"},
-         {}, [&](const Feature& f, const std::vector<ResultValue>& v) {
-             ResettlementSite s;
-             s.fid = f.fid;
-             s.id = text(v[0]);
-             s.name = text(v[1]);
-             s.villageCode = text(v[2]);
-             s.plannedHouseholds = count(v[3]);
-             s.movedInHouseholds = count(v[4]);
-             s.capacityPeople = count(v[5]);
-             s.jobsNearby = count(v[6]);
-             s.oldHomesTotal = count(v[7]);
-             s.oldHomesDemolished = count(v[8]);
-             s.reclaimedAreaMu = real(v[9]);
-             s.hasPoint = pointOf(f.geometry, s.at);
-             out.push_back(std::move(s));
-         });
+    readFields(source, "resettlement_sites",
+               {"id", "name", "village_code", "planned_households", "moved_in_households", "capacity_people", "jobs_nearby",
+                "old_homes_total", "old_homes_demolished", "reclaimed_area_mu"},
+               {}, [&](const Feature& f, const std::vector<ResultValue>& v) {
+                   ResettlementSite s;
+                   s.fid = f.fid;
+                   s.id = text(v[0]);
+                   s.name = text(v[1]);
+                   s.villageCode = text(v[2]);
+                   s.plannedHouseholds = count(v[3]);
+                   s.movedInHouseholds = count(v[4]);
+                   s.capacityPeople = count(v[5]);
+                   s.jobsNearby = count(v[6]);
+                   s.oldHomesTotal = count(v[7]);
+                   s.oldHomesDemolished = count(v[8]);
+                   s.reclaimedAreaMu = real(v[9]);
+                   s.hasPoint = pointOf(f.geometry, s.at);
+                   out.push_back(std::move(s));
+               });
     return out;
 }
 
@@ -101,32 +67,32 @@ std::vector<Relocation> readRelocations(FeatureSource& source) {
     std::vector<Relocation> out;
     FeatureQuery q;
     q.geometry = false;
-    read(source, "relocations", {"source_village_code", "site_id", "households", "people", "year"}, q,
-         [&](const Feature&, const std::vector<ResultValue>& v) {
-             out.push_back({text(v[0]), text(v[1]), count(v[2]), count(v[3]), count(v[4])});
-         });
+    readFields(source, "relocations", {"source_village_code", "site_id", "households", "people", "year"}, q,
+               [&](const Feature&, const std::vector<ResultValue>& v) {
+                   out.push_back({text(v[0]), text(v[1]), count(v[2]), count(v[3]), count(v[4])});
+               });
     return out;
 }
 
 std::vector<IndustryProject> readIndustryProjects(FeatureSource& source) {
     std::vector<IndustryProject> out;
-    read(source, "industry_projects",
-         {"id", "name", "sector", "status", "village_code", "investment", "jobs", "beneficiary_households", "start_year"}, {},
-         [&](const Feature& f, const std::vector<ResultValue>& v) {
-             IndustryProject p;
-             p.fid = f.fid;
-             p.id = text(v[0]);
-             p.name = text(v[1]);
-             p.sector = text(v[2]);
-             p.status = text(v[3]);
-             p.villageCode = text(v[4]);
-             p.investment = real(v[5]);
-             p.jobs = count(v[6]);
-             p.beneficiaryHouseholds = count(v[7]);
-             p.startYear = count(v[8]);
-             p.hasPoint = pointOf(f.geometry, p.at);
-             out.push_back(std::move(p));
-         });
+    readFields(source, "industry_projects",
+               {"id", "name", "sector", "status", "village_code", "investment", "jobs", "beneficiary_households", "start_year"}, {},
+               [&](const Feature& f, const std::vector<ResultValue>& v) {
+                   IndustryProject p;
+                   p.fid = f.fid;
+                   p.id = text(v[0]);
+                   p.name = text(v[1]);
+                   p.sector = text(v[2]);
+                   p.status = text(v[3]);
+                   p.villageCode = text(v[4]);
+                   p.investment = real(v[5]);
+                   p.jobs = count(v[6]);
+                   p.beneficiaryHouseholds = count(v[7]);
+                   p.startYear = count(v[8]);
+                   p.hasPoint = pointOf(f.geometry, p.at);
+                   out.push_back(std::move(p));
+               });
     return out;
 }
 
@@ -135,9 +101,10 @@ std::vector<LandUseParcel> readLandUseParcels(FeatureSource& source, const std::
     FeatureQuery q;
     if (!villageCode.empty()) q.where = "village_code = " + quoted(villageCode);
     if (!period.empty()) q.where += (q.where.empty() ? "" : " AND ") + std::string("period = ") + quoted(period);
-    read(source, "landuse_plan", {"village_code", "landuse_code", "period"}, q, [&](const Feature& f, const std::vector<ResultValue>& v) {
-        out.push_back({f.fid, text(v[0]), text(v[1]), text(v[2]), polygonsOf(f.geometry)});
-    });
+    readFields(source, "landuse_plan", {"village_code", "landuse_code", "period"}, q,
+               [&](const Feature& f, const std::vector<ResultValue>& v) {
+                   out.push_back({f.fid, text(v[0]), text(v[1]), text(v[2]), polygonsOf(f.geometry)});
+               });
     return out;
 }
 
@@ -145,7 +112,7 @@ std::vector<Constraint> readConstraints(FeatureSource& source, const std::option
     std::vector<Constraint> out;
     FeatureQuery q;
     q.within = within;
-    read(source, "constraints", {"kind", "name"}, q, [&](const Feature& f, const std::vector<ResultValue>& v) {
+    readFields(source, "constraints", {"kind", "name"}, q, [&](const Feature& f, const std::vector<ResultValue>& v) {
         out.push_back({f.fid, text(v[0]), text(v[1]), polygonsOf(f.geometry)});
     });
     return out;
