@@ -64,6 +64,11 @@ public:
             {{"coverage", "村覆盖结果", "Village coverage"}, {"coverage_links", "村到设施连线", "Village-to-facility lines"}}};
     }
     const AnalysisSpec& spec() const override { return m_spec; }
+    std::vector<std::string> outputNames(const ParamValues& p) const override {
+        const std::string main = layerName(p.text("kind"), p.has("mode") ? p.text("mode") : "road");
+        return {main, main + "_links"};
+    }
+    static std::string layerName(const std::string& kind, const std::string& mode) { return "coverage_" + kind + "_" + mode; }
 
     AnalysisResult run(ProjectSource& project, const ParamValues& p, Feedback& feedback) const override {
         CoverageOptions o;
@@ -192,9 +197,8 @@ public:
             cols.push_back({"demand", ResultFieldType::Real, "服务需求（人）"});
             cols.push_back({"served", ResultFieldType::Real, "已服务（人）"});
         }
-        const std::string layerName = "coverage_" + r.kind + "_" + r.mode;
         const bool withMinutes = r.mode != "straight";
-        ResultTable main{layerName, "覆盖分析：" + kindTitle(r.kind), ResultGeometry::Point, cols, r.rows.size(), {}, {}};
+        ResultTable main{layerName(r.kind, r.mode), "覆盖分析：" + kindTitle(r.kind), ResultGeometry::Point, cols, r.rows.size(), {}, {}};
         main.row = [shared, withMinutes](std::size_t i, RowSink& sink) {
             const VillageCoverage& row = shared->rows[i];
             const VillageRec& v = *row.village;
@@ -224,7 +228,7 @@ public:
         auto linked = std::make_shared<std::vector<std::size_t>>();
         for (std::size_t i = 0; i < r.rows.size(); ++i)
             if (r.rows[i].facility >= 0 && r.rows[i].village->hasPoint) linked->push_back(i);
-        ResultTable links{layerName + "_links",
+        ResultTable links{layerName(r.kind, r.mode) + "_links",
                           "村到设施连线",
                           ResultGeometry::LineString,
                           {{"village_code", ResultFieldType::Text, "村代码"},

@@ -62,6 +62,12 @@ ParamValues ParamValues::validate(const AnalysisSpec& spec, const std::map<std::
     return out;
 }
 
+std::vector<std::string> Analysis::outputNames(const ParamValues&) const {
+    std::vector<std::string> names;
+    for (const OutputSpec& o : spec().outputs) names.push_back(o.name);
+    return names;
+}
+
 std::string ParamValues::text(const std::string& name) const {
     auto it = m_values.find(name);
     return it == m_values.end() ? std::string() : it->second;

@@ -81,6 +81,10 @@ public:
     // several threads connects its own) and returns the result. An OutputPath parameter is the
     // host's business: the host writes the tables there.
     virtual AnalysisResult run(ProjectSource& project, const ParamValues& params, Feedback& feedback) const = 0;
+    // The names of the result layers a run with these (validated) parameters returns, main one
+    // first, so a host can look for them in given files and bind styles to them without knowing
+    // the plugin's naming. By default the declared outputs' names.
+    virtual std::vector<std::string> outputNames(const ParamValues& params) const;
 };
 
 // What a plugin says of itself in its plugin.json (read at configure time into the generated

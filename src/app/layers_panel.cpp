@@ -120,11 +120,21 @@ void MainWindow::buildLayersDock() {
     auto* lw = new QWidget;
     auto* lv = new QVBoxLayout(lw);
     m_styleChoice = new QComboBox;
-    m_styleChoice->addItem(qs("county.json"), qs(render::stylesDir() + "/county.json"));
-    m_styleChoice->addItem(qs("coverage_bands.json"), qs(pluginStylePath("services/coverage_bands.json")));
-    m_styleChoice->setItemText(0, T("县域基础图") + " (county.json)");
+    // The county map alone, or with one of the plugins' styles drawn over it (every plugin's
+    // styles/ folder is listed, titled by the style's own name).
+    m_styleChoice->addItem(T("县域基础图") + " (county.json)", QString());
+    for (const std::string& ref : pluginStyleRefs()) {
+        const std::string path = pluginStylePath(ref);
+        QString title = qs(ref);
+        try {
+            title = T("县域基础图") + " + " + qs(render::loadStyle(path).name) + " (" + qs(ref) + ")";
+        } catch (const std::exception&) {
+            continue;  // a broken style file is refused when it is drawn, not listed here
+        }
+        m_styleChoice->addItem(title, qs(path));
+    }
     connect(m_styleChoice, &QComboBox::currentIndexChanged, this, [this](int) {
-        m_baseStyle = m_styleChoice->currentData().toString();
+        m_overlayStyle = m_styleChoice->currentData().toString();
         reloadMap(true);
     });
     lv->addWidget(new QLabel(T("样式")));

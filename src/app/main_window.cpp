@@ -65,7 +65,6 @@ MainWindow::MainWindow(const analysis::Registry& registry, QWidget* parent) : QM
     setAcceptDrops(true);
     m_canvas = new MapCanvas(this);
     setCentralWidget(m_canvas);
-    m_baseStyle = qs(render::stylesDir() + "/county.json");
     buildMenus();
     buildDocks();
     m_scaleLabel = new QLabel;
@@ -231,7 +230,8 @@ bool MainWindow::openProject(const QString& path, QString* error) {
 
 void MainWindow::reloadMap(bool keepView) {
     if (!m_project) return;
-    std::vector<std::string> files{m_baseStyle.toStdString()};
+    std::vector<std::string> files{render::stylesDir() + "/county.json"};
+    if (!m_overlayStyle.isEmpty()) files.push_back(m_overlayStyle.toStdString());
     std::vector<std::string> results;
     for (const auto& r : m_resultFiles) {
         results.push_back(r.toStdString());

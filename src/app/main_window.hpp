@@ -101,7 +101,7 @@ private:
     std::unique_ptr<ProjectSource> m_project;
     std::unique_ptr<ToLonLat> m_toLonLat;
     QStringList m_resultFiles;  // result files on the map
-    QString m_baseStyle;        // the base style file
+    QString m_overlayStyle;     // a plugin style drawn over the county map (empty: none)
     std::shared_ptr<const render::MapData> m_data;
     std::shared_ptr<render::Style> m_style;
     std::vector<char> m_hidden;

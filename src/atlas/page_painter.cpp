@@ -38,9 +38,51 @@ QPainterPath ringsPath(const std::vector<std::vector<QPointF>>& rings, const Map
     return path;
 }
 
+// Whether `name` matches `pattern`, where each '*' stands for any run of characters; `starred`
+// gets how many characters the stars took.
+bool globMatch(const std::string& pattern, const std::string& name, std::size_t& starred) {
+    std::size_t p = 0, n = 0, starP = std::string::npos, starN = 0;
+    starred = 0;
+    while (n < name.size()) {
+        if (p < pattern.size() && pattern[p] == '*') {
+            starP = p++;
+            starN = n;
+        } else if (p < pattern.size() && pattern[p] == name[n]) {
+            ++p;
+            ++n;
+        } else if (starP != std::string::npos) {
+            p = starP + 1;
+            n = ++starN;
+        } else
+            return false;
+    }
+    while (p < pattern.size() && pattern[p] == '*') ++p;
+    if (p != pattern.size()) return false;
+    std::size_t literal = 0;
+    for (char c : pattern)
+        if (c != '*') ++literal;
+    starred = name.size() - literal;
+    return true;
+}
+
+// The result layer a wildcard style source draws: of the names it matches, the one its stars
+// stretch least over ("coverage_*" is the main layer, "coverage_*_links" its lines).
+const std::string* bestGlobMatch(const std::string& pattern, const std::vector<std::string>& names) {
+    const std::string* best = nullptr;
+    std::size_t bestStarred = 0;
+    for (const std::string& n : names) {
+        std::size_t starred = 0;
+        if (globMatch(pattern, n, starred) && (!best || starred < bestStarred)) {
+            best = &n;
+            bestStarred = starred;
+        }
+    }
+    return best;
+}
+
 }  // namespace
 
-FrameStyles loadFrameStyles(const Layout& layout, const std::vector<CoverageRequest>& coverage) {
+FrameStyles loadFrameStyles(const Layout& layout, const std::map<std::string, std::vector<std::string>>& frameResults) {
     FrameStyles fs;
     for (const auto& f : layout.frames) {
         if (f.type != FrameType::Map && f.type != FrameType::Overview) {
@@ -48,18 +90,11 @@ FrameStyles loadFrameStyles(const Layout& layout, const std::vector<CoverageRequ
             continue;
         }
         auto style = std::make_unique<render::Style>(render::loadStyles(f.styles));
-        if (!f.coverage.empty()) {
-            std::string mode = "road";
-            for (const auto& c : coverage)
-                if (c.kind == f.coverage) {
-                    mode = c.mode;
-                    break;
-                }
-            const std::string layer = "coverage_" + f.coverage + "_" + mode;
+        const auto results = f.coverage.empty() ? frameResults.end() : frameResults.find(f.coverage);
+        if (results != frameResults.end())
             for (auto& l : style->layers)
-                if (l.source.starts_with("coverage_") && l.source.find('*') != std::string::npos)
-                    l.source = l.source.ends_with("_links") ? layer + "_links" : layer;
-        }
+                if (l.source.find('*') != std::string::npos)
+                    if (const std::string* bound = bestGlobMatch(l.source, results->second)) l.source = *bound;
         fs.styles.push_back(std::move(style));
     }
     fs.cover = std::make_unique<render::Style>(render::loadStyle(render::stylesDir() + "/atlas/overview.json"));

@@ -4,6 +4,7 @@
 #pragma once
 #include <QPainter>
 #include <QString>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -18,8 +19,10 @@ struct FrameStyles {
     std::vector<std::unique_ptr<render::Style>> styles;  // parallel to layout.frames (null for non-map frames)
     std::unique_ptr<render::Style> cover;                // the cover's county map
 };
-// Loads each map frame's styles (coverage frames pointed at their result layer).
-FrameStyles loadFrameStyles(const Layout& layout, const std::vector<CoverageRequest>& coverage);
+// Loads each map frame's styles. A frame that draws an analysis ("coverage": KIND) has its
+// wildcard style sources ("coverage_*") bound to the result layers the host says that run
+// returns (frameResults: the frame's key -> the run's output names, from Analysis::outputNames).
+FrameStyles loadFrameStyles(const Layout& layout, const std::map<std::string, std::vector<std::string>>& frameResults);
 // Everything the styles need from the data, for MapData::load.
 std::vector<render::LayerRequest> frameRequests(const FrameStyles& styles);
 void bindFrameStyles(const FrameStyles& styles, const render::MapData& data);

@@ -1,5 +1,6 @@
 #include "core/install_paths.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <system_error>
@@ -41,6 +42,20 @@ std::string pluginStylePath(const std::string& ref) {
     if (slash == std::string::npos || slash == 0 || ref.find('/', slash + 1) != std::string::npos || ref.find("..") != std::string::npos)
         return {};
     return shippedDir("plugins") + "/" + ref.substr(0, slash) + "/styles/" + ref.substr(slash + 1);
+}
+
+std::vector<std::string> pluginStyleRefs() {
+    std::vector<std::string> refs;
+    std::error_code ec;
+    const fs::path root = shippedDir("plugins");
+    for (const auto& plugin : fs::directory_iterator(root, ec)) {
+        std::error_code ec2;
+        for (const auto& file : fs::directory_iterator(plugin.path() / "styles", ec2))
+            if (file.path().extension() == ".json")
+                refs.push_back(plugin.path().filename().string() + "/" + file.path().filename().string());
+    }
+    std::sort(refs.begin(), refs.end());
+    return refs;
 }
 
 }  // namespace ruralatlas

@@ -6,6 +6,7 @@
 //      (what `cmake --install` lays out).
 #pragma once
 #include <string>
+#include <vector>
 
 namespace ruralatlas {
 
@@ -16,5 +17,7 @@ std::string shippedDir(const std::string& what);
 // A plugin's default style named "PLUGIN/FILE.json" (as result tables and atlas layouts name
 // them): the file in that plugin's styles/ folder. Empty when `ref` is not of that form.
 std::string pluginStylePath(const std::string& ref);
+// Every plugin's default styles, as "PLUGIN/FILE.json", sorted.
+std::vector<std::string> pluginStyleRefs();
 
 }  // namespace ruralatlas

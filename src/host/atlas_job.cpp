@@ -68,10 +68,9 @@ atlas::AtlasPlan AtlasJob::plan(Feedback& feedback) const {
     // given: run in memory on their own thread while the map data loads (they are not drawn).
     std::vector<std::pair<std::string, const analysis::SectionSpec*>> sections;
     std::vector<Run> background;
-    const auto given_has_outputs = [&](const analysis::Analysis& a) {
-        const auto& outs = a.spec().outputs;
-        return !outs.empty() &&
-               std::all_of(outs.begin(), outs.end(), [&](const analysis::OutputSpec& out) { return hasLayer(given, out.name); });
+    const auto given_has_outputs = [&](const analysis::Analysis& a, const analysis::ParamValues& params) {
+        const std::vector<std::string> outs = a.outputNames(params);
+        return !outs.empty() && std::all_of(outs.begin(), outs.end(), [&](const std::string& out) { return hasLayer(given, out); });
     };
     const auto needRun = [&](const std::string& name, const std::map<std::string, std::string>& params, const std::string& source) {
         const analysis::Analysis* a = m_registry.find(name);
@@ -79,9 +78,11 @@ atlas::AtlasPlan AtlasJob::plan(Feedback& feedback) const {
             throw DataError(
                 {o.layout, "", "", source.empty() ? "analyses" : source},
                 (source.empty() ? "the layout needs the " : "the section needs the ") + name + " analysis, which is not installed");
-        analysis::ParamValues::validate(a->spec(), params, analysis::ParamValues::Output::InMemory);  // refused here, not on the thread
+        // Refused here, not on the thread.
+        const analysis::ParamValues values = analysis::ParamValues::validate(a->spec(), params, analysis::ParamValues::Output::InMemory);
         const Run run{a, params};
-        if (!given_has_outputs(*a) && std::find(background.begin(), background.end(), run) == background.end()) background.push_back(run);
+        if (!given_has_outputs(*a, values) && std::find(background.begin(), background.end(), run) == background.end())
+            background.push_back(run);
     };
     if (layout.gaps) needRun("gaps", {}, "");
     for (const auto& f : layout.frames) {
@@ -98,19 +99,24 @@ atlas::AtlasPlan AtlasJob::plan(Feedback& feedback) const {
             for (const Run& r : background) out.push_back(runInMemory(*r.analysis, project, r.params));
             return out;
         });
-    // The coverage the layout draws on its maps: computed now, before the map data loads.
+    // The coverage the layout draws on its maps: computed now, before the map data loads. The
+    // analysis names its result layers, so a frame finds them in given files or in memory.
     std::vector<std::unique_ptr<FeatureSource>> computed;
+    std::map<std::string, std::vector<std::string>> frameResults;
     for (const auto& c : layout.coverage) {
-        const std::string layer = "coverage_" + c.kind + "_" + c.mode;
-        if (hasLayer(given, layer)) continue;
         const analysis::Analysis* cov = m_registry.find("coverage");
         if (!cov) throw DataError({o.layout, "", "", "analyses"}, "the layout needs the coverage analysis, which is not installed");
+        const std::map<std::string, std::string> params{{"kind", c.kind}, {"mode", c.mode}};
+        const std::vector<std::string> names =
+            cov->outputNames(analysis::ParamValues::validate(cov->spec(), params, analysis::ParamValues::Output::InMemory));
+        frameResults.emplace(c.kind, names);
+        if (!names.empty() && hasLayer(given, names.front())) continue;
         feedback.setProgress(0.02, "服务覆盖分析 " + c.kind);
-        computed.push_back(runInMemory(*cov, o.project, {{"kind", c.kind}, {"mode", c.mode}}));
+        computed.push_back(runInMemory(*cov, o.project, params));
     }
     const std::unique_ptr<ProjectSource> project = io::openProjectSource(o.project);
     feedback.setProgress(0.05, "读取地图数据");
-    plan.styles = atlas::loadFrameStyles(layout, layout.coverage);
+    plan.styles = atlas::loadFrameStyles(layout, frameResults);
     // The map data: everything every frame draws, read once for all pages.
     std::vector<FeatureSource*> layers;
     for (const auto& s : given) layers.push_back(s.get());

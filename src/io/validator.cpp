@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <boost/geometry.hpp>
-#include <boost/geometry/index/rtree.hpp>
 #include <cmath>
 #include <map>
 #include <numeric>
@@ -13,6 +12,7 @@
 #include "core/admin_code.hpp"
 #include "core/landuse.hpp"
 #include "core/schema.hpp"
+#include "core/spatial_index.hpp"
 #include "io/geos_util.hpp"
 #include "io/project.hpp"
 
@@ -337,35 +337,37 @@ public:
             while (parent[x] != x) x = parent[x] = parent[parent[x]];
             return x;
         };
-        std::vector<std::pair<Box, std::size_t>> boxes;
-        boxes.reserve(segs.size());
-        for (std::size_t i = 0; i < segs.size(); ++i) {
-            Box b;
-            bg::envelope(segs[i], b);
-            boxes.emplace_back(b, i);
-        }
-        bgi::rtree<std::pair<Box, std::size_t>, bgi::rstar<16>> tree(boxes.begin(), boxes.end());
+        // The packed index every layer uses; its hits come in ascending order, so the pieces
+        // do not depend on how the tree was packed.
         const double tol = 1.0;
-        std::vector<std::pair<Box, std::size_t>> hits;
+        std::vector<Bounds> boxes;
+        boxes.reserve(segs.size());
+        for (const Seg& s : segs) {
+            Box b;
+            bg::envelope(s, b);
+            boxes.push_back({b.min_corner().get<0>() - tol, b.min_corner().get<1>() - tol, b.max_corner().get<0>() + tol,
+                             b.max_corner().get<1>() + tol});
+        }
+        const BoxIndex index(boxes);
+        std::vector<std::uint32_t> hits;
         for (std::size_t i = 0; i < segs.size(); ++i) {
-            Box b = boxes[i].first;
-            b.min_corner().set<0>(b.min_corner().get<0>() - tol);
-            b.min_corner().set<1>(b.min_corner().get<1>() - tol);
-            b.max_corner().set<0>(b.max_corner().get<0>() + tol);
-            b.max_corner().set<1>(b.max_corner().get<1>() + tol);
-            hits.clear();
-            tree.query(bgi::intersects(b), std::back_inserter(hits));
-            for (const auto& [hb, j] : hits) {
+            index.query(boxes[i], hits);
+            for (std::uint32_t j : hits) {
                 if (find(segRoad[i]) == find(segRoad[j])) continue;
                 if (bg::distance(segs[i], segs[j]) <= tol) parent[find(segRoad[i])] = find(segRoad[j]);
             }
         }
-        std::map<std::size_t, std::vector<std::size_t>> parts;
-        for (std::size_t r = 0; r < roads.size(); ++r) parts[find(r)].push_back(r);
-        if (parts.size() <= 1) return;
+        // Pieces in the order of their first road, then the largest first (stable): the list
+        // reads the same on every run and build.
+        std::map<std::size_t, std::size_t> pieceOfRoot;
         std::vector<std::vector<std::size_t>> sorted;
-        for (auto& [k, v] : parts) sorted.push_back(std::move(v));
-        std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+        for (std::size_t r = 0; r < roads.size(); ++r) {
+            auto [it, fresh] = pieceOfRoot.try_emplace(find(r), sorted.size());
+            if (fresh) sorted.emplace_back();
+            sorted[it->second].push_back(r);
+        }
+        if (sorted.size() <= 1) return;
+        std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
         Problem p;
         p.severity = Sev::Error;
         p.rule = "road_network_disconnected";

@@ -5,8 +5,13 @@
 #include <filesystem>
 #include <map>
 
+#include "analysis/analysis.hpp"
+#include "core/feedback.hpp"
+#include "host/run_analysis.hpp"
 #include "io/gdal_util.hpp"
 #include "test_util.hpp"
+
+void ruralatlas_register_services(ruralatlas::analysis::Registry& registry);
 
 using namespace ruralatlas;
 using namespace ruralatlas::test;
@@ -265,4 +270,31 @@ TEST_F(Services, AtlasSectionsPrintTheGivenResultsAndRefuseABrokenOne) {
     EXPECT_NE(r.output.find("gaps.gpkg"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("village_code"), std::string::npos) << r.output;
     EXPECT_FALSE(std::filesystem::exists(dir.file("bad.pdf")));
+}
+
+// A host finds a run's result layers by the names the analysis gives for its parameters (the
+// atlas binds its coverage frames to them): they are the names of the tables the run returns.
+TEST_F(Services, CoverageNamesTheLayersARunReturns) {
+    analysis::Registry registry;
+    ruralatlas_register_services(registry);
+    const analysis::Analysis* coverage = registry.find("coverage");
+    ASSERT_NE(coverage, nullptr);
+    for (const std::string mode : {"road", "walk"}) {
+        const auto params = analysis::ParamValues::validate(coverage->spec(), {{"kind", "village_clinic"}, {"mode", mode}},
+                                                            analysis::ParamValues::Output::InMemory);
+        Feedback quiet;
+        const analysis::AnalysisResult r = host::runAnalysis(*coverage, project(), params, quiet);
+        std::vector<std::string> returned;
+        for (const ResultTable& t : r.tables) returned.push_back(t.name);
+        EXPECT_EQ(coverage->outputNames(params), returned);
+        EXPECT_EQ(returned.front(), "coverage_village_clinic_" + mode);
+    }
+    // An analysis that does not name its layers per run names its declared outputs.
+    const analysis::Analysis* gaps = registry.find("gaps");
+    ASSERT_NE(gaps, nullptr);
+    const auto params = analysis::ParamValues::validate(gaps->spec(), {}, analysis::ParamValues::Output::InMemory);
+    Feedback quiet;
+    const analysis::AnalysisResult r = host::runAnalysis(*gaps, project(), params, quiet);
+    ASSERT_FALSE(r.tables.empty());
+    EXPECT_EQ(gaps->outputNames(params).front(), r.tables.front().name);
 }
