@@ -12,6 +12,7 @@ packages=(
   sqlite3 time
   postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting
   qt6-base-dev qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-qpa-plugins
+  coinor-libcbc-dev
   fonts-wqy-zenhei fonts-wqy-microhei poppler-utils clang-format
 )
 missing=()

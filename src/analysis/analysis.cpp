@@ -68,6 +68,8 @@ std::vector<std::string> Analysis::outputNames(const ParamValues&) const {
     return names;
 }
 
+AnalysisResult Analysis::runStandalone(const ParamValues&, Feedback&) const { throw UsageError(spec().name + " needs a PROJECT"); }
+
 std::string ParamValues::text(const std::string& name) const {
     auto it = m_values.find(name);
     return it == m_values.end() ? std::string() : it->second;

@@ -45,6 +45,9 @@ struct AnalysisSpec {
     std::string titleEn;
     std::vector<ParamSpec> params;
     std::vector<OutputSpec> outputs;
+    // A parameter that, when given, makes the run need no project (e.g. `site --orlib FILE`
+    // solves a benchmark file): the host calls runStandalone instead of run. Empty: none.
+    std::string standaloneWith;
 };
 
 // Parameter values checked against a spec: every value parses and lies in range.
@@ -85,6 +88,9 @@ public:
     // first, so a host can look for them in given files and bind styles to them without knowing
     // the plugin's naming. By default the declared outputs' names.
     virtual std::vector<std::string> outputNames(const ParamValues& params) const;
+    // The run without a project, for analyses whose spec names `standaloneWith`. By default
+    // refused with a UsageError.
+    virtual AnalysisResult runStandalone(const ParamValues& params, Feedback& feedback) const;
 };
 
 // What a plugin says of itself in its plugin.json (read at configure time into the generated

@@ -4,13 +4,16 @@
 
 #include "analysis/analysis.hpp"
 #include "cli/commands.hpp"
+#include "core/error.hpp"
 #include "host/run_analysis.hpp"
 
 namespace ruralatlas::cli {
 
 Command analysisCommand(const analysis::Analysis& a) {
     const auto& s = a.spec();
-    CommandSpec spec{s.name, s.titleZh, s.titleEn, "PROJECT", 1, 1, {}};
+    // An analysis that can run without a project (spec.standaloneWith) takes PROJECT optionally.
+    CommandSpec spec{s.name, s.titleZh, s.titleEn, s.standaloneWith.empty() ? "PROJECT" : "[PROJECT]", s.standaloneWith.empty() ? 1 : 0,
+                     1,      {}};
     for (const auto& p : s.params) {
         std::string help = p.titleZh + " / " + p.titleEn;
         if (p.type == analysis::ParamType::Choice) {
@@ -38,7 +41,10 @@ Command analysisCommand(const analysis::Analysis& a) {
                 const auto values = analysis::ParamValues::validate(a.spec(), raw);
                 ProgressBar bar(a.spec().name);
                 Feedback fb([&bar](double f, const std::string& st) { bar.update(f, st); });
-                const auto result = host::runAnalysis(a, args.positional()[0], values, fb);
+                if (args.positional().empty() && !values.has(a.spec().standaloneWith))
+                    throw UsageError(a.spec().name + ": PROJECT is required (or --" + a.spec().standaloneWith + ")");
+                const auto result =
+                    args.positional().empty() ? a.runStandalone(values, fb) : host::runAnalysis(a, args.positional()[0], values, fb);
                 if (args.has("json"))
                     std::printf("%s\n", result.summaryJson.c_str());
                 else

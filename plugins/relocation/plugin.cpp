@@ -1,0 +1,9 @@
+// The relocation plugin (易地扶贫搬迁): resettlement-site siting on the location engines in
+// location/ (own p-median engine, CBC models), registered through the public interface.
+#include "analysis/analysis.hpp"
+
+namespace ruralatlas::relocation {
+std::unique_ptr<analysis::Analysis> makeSiteAnalysis();
+}  // namespace ruralatlas::relocation
+
+void ruralatlas_register_relocation(ruralatlas::analysis::Registry& registry) { registry.add(ruralatlas::relocation::makeSiteAnalysis()); }
