@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <string>
@@ -108,7 +109,15 @@ int main(int argc, char** argv) {
         } else {
             pr.p = 10;
             print("county p-median (own engine)", pr, solvePMedian(pr), built);
-            print("county p-median (CBC)", pr, solveWithCbc(pr), built);
+            const auto c0 = std::chrono::steady_clock::now();
+            try {
+                CbcOptions o;
+                o.timeLimitSeconds = 60;
+                print("county p-median (CBC)", pr, solveWithCbc(pr, o), built);
+            } catch (const std::exception& e) {
+                std::printf("%-34s no solution: %s (%.1f s)\n", "county p-median (CBC)", e.what(),
+                            std::chrono::duration<double>(std::chrono::steady_clock::now() - c0).count());
+            }
         }
     } else if (what == "province") {
         Problem pr = scatter(30000, 5000, 400, 60, 2);
@@ -118,6 +127,8 @@ int main(int argc, char** argv) {
         o.relativeGap = 0.01;
         o.timeLimitSeconds = 55;
         o.branch = false;
+        o.trace = std::getenv("RURALATLAS_TRACE") != nullptr;
+        if (const char* ls = std::getenv("RURALATLAS_LS")) o.localSearches = std::atoi(ls);
         print("province p-median (own engine)", pr, solvePMedian(pr, o), built);
     } else {
         std::fprintf(stderr, "unknown benchmark %s\n", what.c_str());

@@ -13,20 +13,30 @@ namespace ruralatlas::location {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+// CBC reads bounds at or beyond 1e30 as infinite.
+constexpr double kInfinity = 1e30;
 
-// A CBC model built column by column and row by row.
+// A CBC model gathered column by column and row by row, handed to CBC in one piece (adding rows
+// one at a time to CBC copies the whole model each time: quadratic, minutes at county scale).
 class Mip {
 public:
     Mip() : m(Cbc_newModel(), Cbc_deleteModel) { Cbc_setLogLevel(m.get(), 0); }
     int col(double lb, double ub, double obj, bool integer) {
-        Cbc_addCol(m.get(), "", lb, ub, obj, integer ? 1 : 0, 0, nullptr, nullptr);
-        return cols++;
+        colLb.push_back(lb);
+        colUb.push_back(ub);
+        colObj.push_back(obj);
+        colInt.push_back(integer ? 1 : 0);
+        return static_cast<int>(colLb.size()) - 1;
     }
     void row(const std::vector<int>& idx, const std::vector<double>& coef, char sense, double rhs) {
-        Cbc_addRow(m.get(), "", static_cast<int>(idx.size()), idx.data(), coef.data(), sense, rhs);
+        const int r = static_cast<int>(rowLb.size());
+        rowLb.push_back(sense == 'L' ? -kInfinity : rhs);
+        rowUb.push_back(sense == 'G' ? kInfinity : rhs);
+        for (std::size_t k = 0; k < idx.size(); ++k) entries.push_back({idx[k], r, coef[k]});
     }
     // Solves; false when no integer solution was found.
     bool solve(bool maximise, double seconds) {
+        load();
         Cbc_setObjSense(m.get(), maximise ? -1 : 1);
         Cbc_setMaximumSeconds(m.get(), std::max(seconds, 0.1));
         Cbc_setParameter(m.get(), "threads", "1");
@@ -40,8 +50,33 @@ public:
     bool infeasible() const { return Cbc_isProvenInfeasible(m.get()) != 0; }
 
 private:
+    struct Entry {
+        int col, row;
+        double value;
+    };
+    // Compressed sparse columns, as Cbc_loadProblem takes them.
+    void load() {
+        const int ncols = static_cast<int>(colLb.size()), nrows = static_cast<int>(rowLb.size());
+        std::vector<CoinBigIndex> start(static_cast<std::size_t>(ncols) + 1, 0);
+        for (const Entry& e : entries) ++start[static_cast<std::size_t>(e.col) + 1];
+        for (int c = 0; c < ncols; ++c) start[static_cast<std::size_t>(c) + 1] += start[static_cast<std::size_t>(c)];
+        std::vector<int> index(entries.size());
+        std::vector<double> value(entries.size());
+        std::vector<CoinBigIndex> fill(start.begin(), start.end() - 1);
+        for (const Entry& e : entries) {
+            const auto at = static_cast<std::size_t>(fill[static_cast<std::size_t>(e.col)]++);
+            index[at] = e.row;
+            value[at] = e.value;
+        }
+        Cbc_loadProblem(m.get(), ncols, nrows, start.data(), index.data(), value.data(), colLb.data(), colUb.data(), colObj.data(),
+                        rowLb.data(), rowUb.data());
+        for (int c = 0; c < ncols; ++c)
+            if (colInt[static_cast<std::size_t>(c)]) Cbc_setInteger(m.get(), c);
+    }
     std::unique_ptr<Cbc_Model, void (*)(Cbc_Model*)> m;
-    int cols = 0;
+    std::vector<double> colLb, colUb, colObj, rowLb, rowUb;
+    std::vector<char> colInt;
+    std::vector<Entry> entries;
 };
 
 std::vector<int> siteColumns(Mip& mip, const Problem& pr, double cost) {

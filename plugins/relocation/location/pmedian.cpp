@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 #include <set>
 #include <stdexcept>
@@ -211,10 +212,13 @@ class Search {
 public:
     Search(const Data& D, const PMedianOptions& o) : D(D), o(o), start(Clock::now()) {}
 
-    bool prunable(double bound) const {
+    // Whether a node with this bound can hold no solution better than the best one (by more
+    // than the relative gap asked for, when `exact` is false).
+    bool prunable(double bound, bool exact = false) const {
         if (!(bound > -std::numeric_limits<double>::infinity())) return false;
-        if (D.integral) return std::ceil(bound - 1e-6) >= best - 1e-6;
-        const double tol = std::max(o.relativeGap * std::abs(best), 1e-9 * std::max(1.0, std::abs(best)));
+        const double asked = exact ? 0.0 : o.relativeGap * std::abs(best);
+        if (D.integral && asked < 1) return std::ceil(bound - 1e-6) >= best - 1e-6;
+        const double tol = std::max(asked, 1e-9 * std::max(1.0, std::abs(best)));
         return bound >= best - tol;
     }
     bool outOfTime() const { return std::chrono::duration<double>(Clock::now() - start).count() > o.timeLimitSeconds; }
@@ -222,8 +226,11 @@ public:
     void offer(const std::vector<std::uint32_t>& open, bool improve) {
         std::vector<std::uint32_t> s = open;
         std::sort(s.begin(), s.end());
-        if (!tried.insert(s).second) return;
-        if (improve) s = localSearch(D, s);
+        if (!(improve ? searched : tried).insert(s).second) return;
+        if (improve) {
+            s = localSearch(D, s);
+            ++searches;
+        }
         std::vector<char> isOpen(D.m, 0);
         for (std::uint32_t f : s) isOpen[f] = 1;
         const double c = D.cost(isOpen);
@@ -252,7 +259,12 @@ public:
                 theta /= 2;
                 sinceBetter = 0;
             }
-            if (heuristics && (it < 5 || it % 25 == 0)) offer(cur.chosen, tried.size() < 40);
+            // Every tenth relaxation is evaluated as it stands; once the steps have shrunk (its
+            // sites are then near the best), a few are improved by swaps.
+            if (heuristics && it % 10 == 0) offer(cur.chosen, theta <= 0.25 && it % 200 == 0 && searches < o.localSearches - 1);
+            if (o.trace && it % 100 == 0)
+                std::fprintf(stderr, "it %d bound %.1f best %.1f theta %.5f %.2fs\n", it, top.bound, best, theta,
+                             std::chrono::duration<double>(Clock::now() - start).count());
             if (!heuristics && it % 50 == 0) offer(cur.chosen, false);
             if (prunable(top.bound) || theta < 1e-6 || (it % 64 == 0 && outOfTime())) break;
             for (std::uint32_t j : cur.chosen) chosenMark[j] = 1;
@@ -302,7 +314,8 @@ public:
     Clock::time_point start;
     double best = std::numeric_limits<double>::infinity();
     std::vector<std::uint32_t> bestOpen;
-    std::set<std::vector<std::uint32_t>> tried;
+    std::set<std::vector<std::uint32_t>> tried, searched;
+    int searches = 0;
     std::vector<std::uint32_t> freeSites;
 };
 
@@ -335,7 +348,7 @@ Solution solvePMedian(const Problem& pr, const PMedianOptions& o) {
         Relaxed first;
         std::vector<std::uint32_t> freeSites;
         relax(D, lam, root, first, freeSites);
-        S.offer(first.chosen, true);
+        S.offer(first.chosen, false);
     }
     Relaxed r = S.ascend(lam, root, o.rootIterations, true);
     const double rootBound = r.bound;
@@ -407,12 +420,17 @@ Solution solvePMedian(const Problem& pr, const PMedianOptions& o) {
 
     Solution sol;
     evaluate(pr, S.bestOpen, &sol);
-    sol.method = complete && nodes > 1 ? "lagrangian+swap+branch" : "lagrangian+swap";
-    sol.optimal = complete;
-    if (complete)
+    sol.method = nodes > 1 ? "lagrangian+swap+branch" : "lagrangian+swap";
+    // Optimal only when proven without the gap's tolerance: by the root bound alone, or by a
+    // whole tree searched with none. A tree searched with the tolerance proves best - tol.
+    const double rounded = D.integral ? std::ceil(rootBound - 1e-6) : rootBound;
+    sol.optimal = S.prunable(rootBound, true) || (complete && nodes > 1 && o.relativeGap == 0);
+    if (sol.optimal)
         sol.bound = sol.objective;
+    else if (complete && nodes > 1)
+        sol.bound = std::max(rounded, S.best * (1 - o.relativeGap));
     else
-        sol.bound = D.integral ? std::ceil(rootBound - 1e-6) : rootBound;
+        sol.bound = rounded;
     sol.bound = std::min(sol.bound, sol.objective);
     sol.seconds = std::chrono::duration<double>(Clock::now() - S.start).count();
     return sol;

@@ -23,6 +23,8 @@ struct PMedianOptions {
     long maxNodes = 200000;
     bool branch = true;      // false: bound and local search only
     double relativeGap = 0;  // stop when (best - bound) / best falls to this
+    int localSearches = 12;  // swap searches from the relaxation's sites at the root
+    bool trace = false;      // bound and best solution on stderr as they improve
 };
 
 // Solves problem (kind PMedian, no capacities). Throws std::invalid_argument when it cannot be

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Site-selection benchmark (issue "Relocation officers", part 2): whole-process wall time and peak
+# memory on this machine of
+#   * `ruralatlas site --orlib` on the OR-Library files in ../shared/data/orlib (own engine, and
+#     CBC on pmed1), with the proof of optimality;
+#   * a county maximal covering (300 villages x 2,000 candidate cells) on CBC;
+#   * a county p-median (the same instance) on the own engine and on CBC (60 s limit);
+#   * a province p-median (30,000 villages x 5,000 candidates, p = 200, 60-minute cut-off) on the
+#     own engine, stopped within 1 % of its own lower bound;
+#   * `ruralatlas site` on the demo county (road network, resettlement sites as candidates).
+# The generated instances scatter villages and candidates over a square, with travel minutes =
+# straight distance at 30 km/h times a random detour factor of 1.2-1.6 (plugins/relocation/bench).
+# Prints figures; asserts nothing (targets are in the README).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh release >/dev/null
+ra=$PWD/build/release/src/cli/ruralatlas
+lb=$PWD/build/release/plugins/relocation/location_bench
+orlib=${ORLIB_DIR:-$PWD/../shared/data/orlib}
+out=out/bench
+mkdir -p "$out"
+
+measure() {  # measure LABEL CMD... -> the command's last line, then wall s and peak MB
+  local label=$1; shift
+  /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" > "$out/site.txt" 2>&1 || true
+  read -r wall kb < "$out/time.txt"
+  printf '%-44s %8.2f s %8.0f MB\n' "$label" "$wall" "$((kb / 1024))"
+  sed 's/^/    /' "$out/site.txt" | tail -n 3
+}
+
+for f in "$orlib"/pmed*.txt; do
+  measure "site --orlib $(basename "$f") (own engine)" "$ra" site --orlib "$f" --json
+done
+measure "site --orlib pmed1.txt (CBC)" "$ra" site --orlib "$orlib/pmed1.txt" --engine cbc --json
+measure "county max-cover 300 x 2000 (CBC)" "$lb" county-maxcover
+measure "county p-median 300 x 2000 (own, then CBC)" "$lb" county-pmedian
+measure "province p-median 30000 x 5000, p=200" "$lb" province
+"$ra" demo --out "$out/site-demo.gpkg" --seed 1 >/dev/null
+measure "demo county site --p 4 (road)" "$ra" site "$out/site-demo.gpkg" --p 4 --json
+measure "demo county max-cover --p 3 (road)" "$ra" site "$out/site-demo.gpkg" --problem max-cover --p 3 --radius 30 --json
