@@ -89,8 +89,9 @@ std::string solutionJson(const Problem& pr, const Solution& s, const std::string
     return "{\"problem\": " + jsonQuote(location::kindName(pr.kind)) + ", \"p\": " + std::to_string(pr.p) +
            ", \"demands\": " + std::to_string(pr.demands()) + ", \"candidates\": " + std::to_string(pr.sites) +
            ", \"arcs\": " + std::to_string(pr.arcCount()) + ", \"fixed\": " + std::to_string(pr.fixed.size()) +
-           ", \"objective\": " + number(s.objective) + ", \"lower_bound\": " + number(s.bound) + ", \"bound\": " + number(s.bound) +
-           ", \"gap\": " + number(s.gap()) + ", \"optimal\": " + (s.optimal ? "true" : "false") + ", \"seconds\": " + fmt(s.seconds, 3) +
+           ", \"objective\": " + number(s.objective) + (pr.kind == ProblemKind::MaxCover ? ", \"upper_bound\": " : ", \"lower_bound\": ") +
+           number(s.bound) + ", \"bound\": " + number(s.bound) + ", \"gap\": " + number(s.gap()) +
+           ", \"optimal\": " + (s.optimal ? "true" : "false") + ", \"seconds\": " + fmt(s.seconds, 3) +
            ", \"method\": " + jsonQuote(s.method) + ", \"open\": " + std::to_string(s.open.size()) +
            ", \"served_weight\": " + number(s.servedWeight) + ", \"unserved_weight\": " + number(s.unservedWeight) + extra + "}";
 }
@@ -99,8 +100,8 @@ std::string solutionText(const Problem& pr, const Solution& s) {
     std::string t = std::string("选址优化（") + kindTitle(pr.kind) + "）：" + std::to_string(pr.demands()) + " 个需求点，" +
                     std::to_string(pr.sites) + " 个候选点，选 " + std::to_string(s.open.size()) + " 个（其中固定 " +
                     std::to_string(pr.fixed.size()) + " 个）\n";
-    t += "目标值 " + number(s.objective) + "，下界 " + number(s.bound) + "，差距 " + fmt(100 * s.gap(), 2) + "%，" +
-         (s.optimal ? "已证明最优" : "未证明最优") + "（" + s.method + "，" + fmt(s.seconds, 2) + " 秒）\n";
+    t += "目标值 " + number(s.objective) + (pr.kind == ProblemKind::MaxCover ? "，上界 " : "，下界 ") + number(s.bound) + "，差距 " +
+         fmt(100 * s.gap(), 2) + "%，" + (s.optimal ? "已证明最优" : "未证明最优") + "（" + s.method + "，" + fmt(s.seconds, 2) + " 秒）\n";
     if (s.unservedWeight > 0) t += "截止范围内无法服务的需求：" + number(s.unservedWeight) + "\n";
     return t;
 }
