@@ -28,6 +28,7 @@ set -x
 # benchmark file solved with its proof of optimality.
 "$ra" site "$out/demo-county.gpkg" --p 4 --fixed S433199001 --out "$out/site-pmedian.gpkg"
 "$ra" site "$out/demo-county.gpkg" --problem max-cover --p 3 --radius 30 --out "$out/site-maxcover.csv"
+"$ra" relocation-followup "$out/demo-county.gpkg" --out "$out/relocation-followup.gpkg"
 if [ -f ../shared/data/orlib/pmed1.txt ]; then "$ra" site --orlib ../shared/data/orlib/pmed1.txt; fi
 # Maps: the county on A3 (vector PDF and 300 dpi PNG), a township, SVG, and analysis results.
 "$ra" render "$out/demo-county.gpkg" --paper A3 --legend --grid --out "$out/map-county-A3.pdf"
@@ -43,6 +44,8 @@ township=$(sqlite3 "$out/demo-county.gpkg" "select code from townships order by 
 "$ra" render "$out/demo-county.gpkg" --result "$out/gaps.gpkg" --paper A3 --legend --title "公共服务短板分布" --out "$out/map-gaps.png"
 "$ra" render "$out/demo-county.gpkg" --result "$out/site-pmedian.gpkg" --paper A3 --legend --title "安置点选址（p-中位，道路出行）" \
   --out "$out/map-site-pmedian.png"
+"$ra" render "$out/demo-county.gpkg" --result "$out/relocation-followup.gpkg" --paper A3 --legend --title "易地搬迁流向与安置点服务可达" \
+  --out "$out/map-relocation-followup.png"
 # Atlases: a village profile book (cover, contents, one page per village), a township book
 # (A3), the resettlement sites, with the village pages also as PNG.
 "$ra" atlas "$out/demo-county.gpkg" --template styles/atlas/village_profile.json --by villages --result "$out/gaps.gpkg" \

@@ -4,6 +4,10 @@
 
 namespace ruralatlas::relocation {
 std::unique_ptr<analysis::Analysis> makeSiteAnalysis();
+std::unique_ptr<analysis::Analysis> makeFollowupAnalysis();
 }  // namespace ruralatlas::relocation
 
-void ruralatlas_register_relocation(ruralatlas::analysis::Registry& registry) { registry.add(ruralatlas::relocation::makeSiteAnalysis()); }
+void ruralatlas_register_relocation(ruralatlas::analysis::Registry& registry) {
+    registry.add(ruralatlas::relocation::makeSiteAnalysis());
+    registry.add(ruralatlas::relocation::makeFollowupAnalysis());
+}

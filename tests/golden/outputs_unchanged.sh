@@ -83,6 +83,7 @@ run render-cov "$ra" render "$g" --result "$o/coverage-clinic-walk.gpkg" --paper
   --title "村卫生室步行可达性（30分钟标准）" --out "$o/map-coverage-clinic-walk.pdf" --json
 run site-pm "$ra" site "$g" --p 4 --fixed S433199001 --out "$o/site-pmedian.gpkg" --json
 run site-mc "$ra" site "$g" --problem max-cover --p 3 --radius 30 --out "$o/site-maxcover.csv" --json
+run followup "$ra" relocation-followup "$g" --out "$o/relocation-followup.gpkg" --json
 run site-cap "$ra" site "$g" --p 4 --mode straight --capacity-field capacity_people --split --json
 run render-bands "$ra" render "$g" --result "$o/coverage-clinic-walk.gpkg" --style styles/county.json --style plugins/services/styles/coverage_bands.json \
   --legend --size 1920x1080 --out "$o/map-coverage-clinic-bands.png" --json

@@ -423,6 +423,30 @@ void populateCounty(County& c, const Dem& dem, std::uint64_t seed, int nVillages
         site.demolished = std::llround(site.oldHomes * rng.uniform(0.6, 1.0));
         site.reclaimedMu = std::round(site.demolished * rng.uniform(0.25, 0.45) * 10) / 10;
         site.status = rng.chance(0.9) ? "existing" : "under_construction";
+        // The register records the families who moved in: its moves are scaled down to the
+        // site's moved-in households (largest remainders; people in proportion), so register
+        // and site agree. No random draw here: the rest of the county stays as it was.
+        const std::size_t first = c.relocations.size() - static_cast<std::size_t>(std::min<long long>(sources, c.relocations.size()));
+        std::vector<std::pair<double, std::size_t>> remainders;
+        long long placed = 0;
+        for (std::size_t k = first; k < c.relocations.size(); ++k) {
+            Relocation& r = c.relocations[k];
+            if (r.siteId != site.id || total <= 0) continue;
+            const double exact = double(r.households) * double(site.movedIn) / double(total);
+            const long long whole = static_cast<long long>(std::floor(exact));
+            remainders.emplace_back(exact - double(whole), k);
+            const double perHousehold = double(r.people) / double(r.households);
+            r.households = whole;
+            r.people = std::llround(double(whole) * perHousehold);
+            placed += whole;
+        }
+        std::stable_sort(remainders.begin(), remainders.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+        for (std::size_t k = 0; k < remainders.size() && placed < site.movedIn; ++k, ++placed) {
+            Relocation& r = c.relocations[remainders[k].second];
+            const double perHousehold = r.households > 0 ? double(r.people) / double(r.households) : 3.6;
+            ++r.households;
+            r.people = std::llround(double(r.households) * perHousehold);
+        }
         c.sites.push_back(site);
     }
 
