@@ -5,9 +5,11 @@
 namespace ruralatlas::relocation {
 std::unique_ptr<analysis::Analysis> makeSiteAnalysis();
 std::unique_ptr<analysis::Analysis> makeFollowupAnalysis();
+void registerFollowupSection(analysis::Registry& registry);
 }  // namespace ruralatlas::relocation
 
 void ruralatlas_register_relocation(ruralatlas::analysis::Registry& registry) {
     registry.add(ruralatlas::relocation::makeSiteAnalysis());
     registry.add(ruralatlas::relocation::makeFollowupAnalysis());
+    ruralatlas::relocation::registerFollowupSection(registry);
 }

@@ -38,6 +38,7 @@ std::unique_ptr<FeatureSource> runInMemory(const analysis::Analysis& a, const st
 struct Run {
     const analysis::Analysis* analysis = nullptr;
     std::map<std::string, std::string> params;
+    std::vector<std::string> outputs;  // the layers the run returns (Analysis::outputNames)
     bool operator==(const Run& o) const { return analysis == o.analysis && params == o.params; }
 };
 
@@ -80,7 +81,7 @@ atlas::AtlasPlan AtlasJob::plan(Feedback& feedback) const {
                 (source.empty() ? "the layout needs the " : "the section needs the ") + name + " analysis, which is not installed");
         // Refused here, not on the thread.
         const analysis::ParamValues values = analysis::ParamValues::validate(a->spec(), params, analysis::ParamValues::Output::InMemory);
-        const Run run{a, params};
+        const Run run{a, params, a->outputNames(values)};
         if (!given_has_outputs(*a, values) && std::find(background.begin(), background.end(), run) == background.end())
             background.push_back(run);
     };
@@ -121,7 +122,21 @@ atlas::AtlasPlan AtlasJob::plan(Feedback& feedback) const {
     std::vector<FeatureSource*> layers;
     for (const auto& s : given) layers.push_back(s.get());
     for (const auto& s : computed) layers.push_back(s.get());
-    plan.data = render::MapData::load(*project, layers, atlas::frameRequests(plan.styles), std::nullopt);
+    const std::vector<render::LayerRequest> requests = atlas::frameRequests(plan.styles);
+    // A section's analysis whose layers a map frame also draws (a site's flows on its map) is
+    // waited for before the map data loads; otherwise it runs while the map data loads.
+    const bool drawn = std::any_of(background.begin(), background.end(), [&](const Run& r) {
+        return std::any_of(r.outputs.begin(), r.outputs.end(), [&](const std::string& name) {
+            return std::any_of(requests.begin(), requests.end(), [&](const render::LayerRequest& q) { return q.source == name; });
+        });
+    });
+    if (drawn && backgroundRun.valid()) {
+        for (auto& s : backgroundRun.get()) {
+            layers.push_back(s.get());
+            computed.push_back(std::move(s));
+        }
+    }
+    plan.data = render::MapData::load(*project, layers, requests, std::nullopt);
     atlas::bindFrameStyles(plan.styles, *plan.data);
     if (backgroundRun.valid()) {
         feedback.setProgress(0.1, "短板分析");

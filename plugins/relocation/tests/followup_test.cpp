@@ -127,3 +127,43 @@ TEST(Followup, ReasonsAreComputedAndSmallMovesPrintNoCounts) {
     for (auto& f : *res->GetLayerByName("relocation_flows"))
         if (f->IsFieldSetAndNotNull(f->GetFieldIndex("households"))) EXPECT_GE(f->GetFieldAsInteger64("households"), 5);
 }
+
+// Every resettlement-site page of the shipped layout prints its own follow-up (the plugin's
+// atlas section): moved in / planned households and the register, as the site's fields say.
+TEST(Followup, EachSitePagePrintsItsOwnFollowup) {
+    TempDir dir;
+    const std::string g = dir.file("demo.gpkg");
+    ASSERT_EQ(runCli("demo --out " + quote(g) + " --villages 300 --seed 1").status, 0);
+    const std::string pdf = dir.file("sites.pdf");
+    const auto r =
+        runCli("atlas " + quote(g) + " --template " + quote(std::string(RURALATLAS_SOURCE_TREE) + "/styles/atlas/resettlement_site.json") +
+               " --by resettlement_sites --out " + quote(pdf));
+    ASSERT_EQ(r.status, 0) << r.output;
+    const auto all = runCommand("pdftotext -layout " + quote(pdf) + " -");
+    ASSERT_EQ(all.status, 0);
+    // Pages split at form feeds; a site's page is the one whose title (first line) names it.
+    std::vector<std::string> pages;
+    for (std::size_t at = 0, next; at < all.output.size(); at = next + 1) {
+        next = all.output.find('\f', at);
+        if (next == std::string::npos) next = all.output.size();
+        pages.push_back(all.output.substr(at, next - at));
+    }
+    io::DatasetPtr ds = io::openVector(g, false);
+    std::size_t sites = 0;
+    for (auto& f : *ds->GetLayerByName("resettlement_sites")) {
+        const std::string name = f->GetFieldAsString("name");
+        const std::string* page = nullptr;
+        for (const std::string& p : pages) {
+            const std::string title =
+                p.substr(0, p.find_first_not_of(" \n") == std::string::npos ? 0 : p.find('\n', p.find_first_not_of(" \n")));
+            if (title.find(name) != std::string::npos) page = &p;
+        }
+        ASSERT_NE(page, nullptr) << name;
+        const std::string occupancy = std::to_string(f->GetFieldAsInteger64("moved_in_households")) + " / " +
+                                      std::to_string(f->GetFieldAsInteger64("planned_households")) + " 户";
+        EXPECT_NE(page->find(occupancy), std::string::npos) << name << " lacks " << occupancy << "\n" << *page;
+        EXPECT_NE(page->find("后续扶持跟踪"), std::string::npos);
+        ++sites;
+    }
+    EXPECT_GE(sites, 2u);
+}
