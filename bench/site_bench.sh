@@ -38,3 +38,13 @@ measure "province p-median 30000 x 5000, p=200" "$lb" province
 "$ra" demo --out "$out/site-demo.gpkg" --seed 1 >/dev/null
 measure "demo county site --p 4 (road)" "$ra" site "$out/site-demo.gpkg" --p 4 --json
 measure "demo county max-cover --p 3 (road)" "$ra" site "$out/site-demo.gpkg" --problem max-cover --p 3 --radius 30 --json
+# The county target on real road times: the demo county's 300 villages and a 45 x 45 grid of
+# candidate cells over its extent (2,025), road minutes within 60, radius 20 minutes.
+epsg=$(sqlite3 "$out/site-demo.gpkg" "select srs_id from gpkg_geometry_columns where table_name = 'villages'")
+read -r x0 y0 x1 y1 < <(sqlite3 -separator ' ' "$out/site-demo.gpkg" "select min_x, min_y, max_x, max_y from gpkg_contents where table_name = 'villages'")
+awk -v x0="$x0" -v y0="$y0" -v x1="$x1" -v y1="$y1" 'BEGIN { print "id,x,y"; k = 0
+  for (i = 0; i < 45; i++) for (j = 0; j < 45; j++) printf "C%04d,%.1f,%.1f\n", k++, x0 + (x1 - x0) * (i + 0.5) / 45, y0 + (y1 - y0) * (j + 0.5) / 45 }' > "$out/cells.csv"
+ogr2ogr -update "$out/site-demo.gpkg" "$out/cells.csv" -nln candidate_cells -a_srs "EPSG:$epsg" \
+  -oo X_POSSIBLE_NAMES=x -oo Y_POSSIBLE_NAMES=y -oo KEEP_GEOM_COLUMNS=NO
+measure "demo county max-cover 300 x 2025 cells (road)" "$ra" site "$out/site-demo.gpkg" --candidates candidate_cells --problem max-cover --p 10 --radius 20 --json
+measure "demo county p-median 300 x 2025 cells (road)" "$ra" site "$out/site-demo.gpkg" --candidates candidate_cells --p 10 --json
