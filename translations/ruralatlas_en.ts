@@ -100,6 +100,10 @@
         <translation>Import into</translation>
     </message>
     <message>
+        <source>未能写入QGIS样式</source>
+        <translation>QGIS styles not written</translation>
+    </message>
+    <message>
         <source>导入数据</source>
         <translation>Import data</translation>
     </message>

@@ -48,6 +48,7 @@
 #include "core/install_paths.hpp"
 #include "core/projection.hpp"
 #include "core/schema.hpp"
+#include "host/qgis_styles.hpp"
 #include "host/run_analysis.hpp"
 #include "io/importer.hpp"
 #include "io/result_files.hpp"
@@ -138,6 +139,12 @@ void MainWindow::importDialog(const QStringList& files) {
                                   .arg(r.updated)
                                   .arg(qs(r.encoding), qs(r.crs)));
             for (const auto& u : r.unmatched) m_results->append(qs(u));
+            // Every save refreshes the QGIS styles, so the file opens titled and styled in QGIS.
+            try {
+                host::writeQgisStyles(o.project);
+            } catch (const std::exception& e) {
+                m_results->append(T("未能写入QGIS样式") + "：" + QString::fromUtf8(e.what()));
+            }
         } catch (const std::exception& e) {
             QMessageBox::warning(this, T("导入数据"), QString::fromUtf8(e.what()));
         }

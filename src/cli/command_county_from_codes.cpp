@@ -3,6 +3,7 @@
 
 #include "cli/commands.hpp"
 #include "core/json.hpp"
+#include "host/qgis_styles.hpp"
 #include "io/county_builder.hpp"
 
 namespace ruralatlas::cli {
@@ -34,7 +35,8 @@ Command countyFromCodesCommand() {
         spec, [](const Args& a) {
             ProgressBar bar("county");
             Feedback fb([&bar](double f, const std::string& s) { bar.update(f, s); });
-            const auto r = io::buildCountyFromCodes(a.require("county"), a.require("data"), a.require("out"), fb);
+            const auto r = io::buildCountyFromCodes(a.require("county"), a.require("data"), a.require("out"), fb,
+                                                    [&](const std::string& file) { host::writeQgisStyles(file, {}, a.require("out")); });
             if (a.has("json")) {
                 std::printf(
                     "{\"county\": %s, \"name\": %s, \"epsg\": %d, \"townships\": %lld, \"villages\": %lld, \"villages_with_point\": %lld, "

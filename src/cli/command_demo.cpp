@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/commands.hpp"
+#include "host/qgis_styles.hpp"
 #include "io/demo/demo_county.hpp"
 
 namespace ruralatlas::cli {
@@ -26,6 +27,7 @@ Command demoCommand() {
                 o.threads = static_cast<int>(a.integer("threads", 2, 1, 64));
                 o.withDem = !a.has("no-dem");
                 const std::string out = a.require("out");
+                o.finish = [&out](const std::string& file) { host::writeQgisStyles(file, {}, out); };
                 ProgressBar bar("demo");
                 Feedback fb([&bar](double f, const std::string& s) { bar.update(f, s); });
                 const auto t0 = std::chrono::steady_clock::now();

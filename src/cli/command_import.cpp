@@ -49,8 +49,11 @@ Command importCommand() {
                     std::printf("joined %s onto %s: %lld rows read, %lld villages updated, %zu rows unmatched (encoding %s)\n",
                                 o.source.c_str(), o.into.c_str(), r.read, r.updated, r.unmatched.size(), r.encoding.c_str());
                 else
-                    std::printf("imported %s into %s: %lld rows read, %lld features written, %zu rows skipped (CRS %s, encoding %s)\n",
-                                o.source.c_str(), o.into.c_str(), r.read, r.inserted, r.badRows.size(), r.crs.c_str(), r.encoding.c_str());
+                    std::printf(
+                        "imported %s into %s: %lld rows read, %lld features added, %lld updated (same code or id), %zu rows skipped (CRS "
+                        "%s, encoding %s)\n",
+                        o.source.c_str(), o.into.c_str(), r.read, r.inserted, r.updated, r.badRows.size(), r.crs.c_str(),
+                        r.encoding.c_str());
                 for (const auto& b : r.badRows) std::printf("  skipped %s\n", b.c_str());
                 for (const auto& u : r.unmatched) std::printf("  unmatched %s\n", u.c_str());
                 if (r.mode != "raster")

@@ -6,6 +6,7 @@
 #include "core/admin_code.hpp"
 #include "core/crs.hpp"
 #include "core/error.hpp"
+#include "host/qgis_styles.hpp"
 #include "io/county_codes.hpp"
 #include "io/project_spec.hpp"
 
@@ -50,7 +51,8 @@ Command initCommand() {
                                          " is not in the shipped location list: give --crs EPSG:45xx or --longitude DEG");
                     p.epsg = gaussKrugerEpsgForLongitude(*lon);
                 }
-                io::createProject(a.positional()[0], p, a.has("overwrite"));
+                io::createProject(a.positional()[0], p, a.has("overwrite"),
+                                  [&](const std::string& file) { host::writeQgisStyles(file, {}, a.positional()[0]); });
                 std::printf("created %s: %s (%s), CRS EPSG:%d\n", a.positional()[0].c_str(), p.countyName.c_str(), p.countyCode.c_str(),
                             p.epsg);
                 return 0;

@@ -22,6 +22,7 @@ Command exportCommand();
 Command validateCommand();
 Command countyFromCodesCommand();
 Command renderCommand();
+Command qgisStylesCommand();
 Command atlasCommand(const analysis::Registry& registry);
 Command pluginsCommand(const analysis::Registry& registry);
 Command analysisCommand(const analysis::Analysis& analysis);

@@ -11,10 +11,17 @@ using namespace ruralatlas;
 
 namespace {
 std::vector<cli::Command> allCommands(const analysis::Registry& registry) {
-    std::vector<cli::Command> out = {
-        cli::initCommand(),          cli::infoCommand(),           cli::validateCommand(),        cli::demoCommand(),
-        cli::importCommand(),        cli::exportCommand(),         cli::countyFromCodesCommand(), cli::renderCommand(),
-        cli::atlasCommand(registry), cli::pluginsCommand(registry)};
+    std::vector<cli::Command> out = {cli::initCommand(),
+                                     cli::infoCommand(),
+                                     cli::validateCommand(),
+                                     cli::demoCommand(),
+                                     cli::importCommand(),
+                                     cli::exportCommand(),
+                                     cli::countyFromCodesCommand(),
+                                     cli::renderCommand(),
+                                     cli::atlasCommand(registry),
+                                     cli::pluginsCommand(registry),
+                                     cli::qgisStylesCommand()};
     for (const auto* a : registry.all()) out.push_back(cli::analysisCommand(*a));
     return out;
 }

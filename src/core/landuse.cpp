@@ -97,4 +97,6 @@ std::string_view landuseTitle(std::string_view code) {
 
 bool isLanduseCode(std::string_view code) { return !landuseTitle(code).empty(); }
 
+std::span<const std::pair<std::string_view, std::string_view>> landuseClasses() { return kClasses; }
+
 }  // namespace ruralatlas

@@ -2,12 +2,16 @@
 // 2023 edition): first- and second-level codes used in village plans. Display colours live in
 // styles/, not here.
 #pragma once
+#include <span>
 #include <string_view>
+#include <utility>
 
 namespace ruralatlas {
 
 // Chinese title of a 2- or 4-digit code; empty when the code is not in the classification.
 std::string_view landuseTitle(std::string_view code);
 bool isLanduseCode(std::string_view code);
+// Every class, code and Chinese title, in the classification's order.
+std::span<const std::pair<std::string_view, std::string_view>> landuseClasses();
 
 }  // namespace ruralatlas

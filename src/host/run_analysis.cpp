@@ -3,7 +3,9 @@
 #include <memory>
 #include <optional>
 
+#include "core/atomic_file.hpp"
 #include "core/timing.hpp"
+#include "host/qgis_styles.hpp"
 #include "io/gpkg_source.hpp"
 #include "io/result_files.hpp"
 
@@ -23,6 +25,15 @@ analysis::AnalysisResult runAnalysis(const analysis::Analysis& a, ProjectSource&
     if (sink) {
         PhaseTimer t("write result");
         sink->write(result.tables, source.epsg());
+        // A GeoPackage result opens in QGIS with its titles and our style.
+        // The result itself is committed by now: a failure here is reported, not fatal.
+        if (extensionOf(*out) == "gpkg") {
+            try {
+                writeQgisStyles(*out);
+            } catch (const std::exception& e) {
+                result.summaryText += "  注意：未能写入QGIS样式 / warning: QGIS styles not written: " + std::string(e.what()) + "\n";
+            }
+        }
         result.summaryText += "  结果 / result: " + *out + "\n";
     }
     return result;

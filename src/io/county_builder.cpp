@@ -98,7 +98,8 @@ std::string nameStem(std::string n) {
 
 // Long on purpose: a real county built from the code list in one transaction (townships, villages,
 // their located seats, the outline), each step reading what the previous wrote.
-CountyBuildReport buildCountyFromCodes(const std::string& county, const std::string& dataDir, const std::string& out, Feedback& feedback) {
+CountyBuildReport buildCountyFromCodes(const std::string& county, const std::string& dataDir, const std::string& out, Feedback& feedback,
+                                       const FinishFile& finish) {
     initGdal();
     if (auto p = checkAdminCode(county, AdminLevel::County); p != CodeProblem::Ok)
         throw UsageError("--county " + county + ": " + describe(p, AdminLevel::County));
@@ -329,6 +330,7 @@ CountyBuildReport buildCountyFromCodes(const std::string& county, const std::str
         }
         if (ds->CommitTransaction() != OGRERR_NONE) throw DataError({out}, "commit failed: " + lastGdalError());
     }
+    if (finish) finish(file.tempPath());
     file.commit();
     feedback.setProgress(1.0, "done");
     return report;

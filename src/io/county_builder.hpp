@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/feedback.hpp"
+#include "io/project_spec.hpp"
 
 namespace ruralatlas::io {
 
@@ -25,6 +26,6 @@ struct CountyBuildReport {
 };
 
 CountyBuildReport buildCountyFromCodes(const std::string& countyCode, const std::string& dataDir, const std::string& out,
-                                       Feedback& feedback);
+                                       Feedback& feedback, const FinishFile& finish = {});
 
 }  // namespace ruralatlas::io

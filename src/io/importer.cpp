@@ -635,14 +635,48 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
                 ++report.updated;
             }
         } else {
+            // Layers with a unique key (the validator's code_duplicate / id_duplicate): a row
+            // whose key is in the project already updates that feature, so a layer edited
+            // elsewhere (QGIS, Excel) and imported back replaces instead of doubling.
+            const char* keyField = def->name == "county" || def->name == "townships" || def->name == "villages" ? "code"
+                                   : def->name == "facilities" || def->name == "resettlement_sites" || def->name == "industry_projects"
+                                       ? "id"
+                                       : nullptr;
+            const auto keyIt =
+                keyField ? std::find_if(mapping.begin(), mapping.end(), [&](const Mapping& m) { return m.target->name == keyField; })
+                         : mapping.end();
+            std::map<std::string, GIntBig> byKey;
+            if (keyIt != mapping.end()) {
+                for (auto& f : target) byKey[f->GetFieldAsString(keyField)] = f->GetFID();
+                target.ResetReading();
+            }
             for (const auto& r : rows) {
                 const std::size_t parts = std::max<std::size_t>(1, r.geometries.size());
+                if (keyIt != mapping.end()) {
+                    const auto& key = r.text[static_cast<std::size_t>(keyIt->target - def->fields.data())];
+                    if (auto it = key ? byKey.find(*key) : byKey.end(); it != byKey.end()) {
+                        if (r.geometries.size() > 1)
+                            throw DataError({file, inName, r.label, keyField},
+                                            std::string(keyField) + " " + *key + " is in the project already and this row has " +
+                                                std::to_string(r.geometries.size()) + " parts: give one geometry per " + keyField);
+                        FeaturePtr f(target.GetFeature(it->second));
+                        apply(*f, r);
+                        if (!r.geometries.empty()) f->SetGeometry(r.geometries[0].get());
+                        if (target.SetFeature(f.get()) != OGRERR_NONE)
+                            throw DataError({o.project, o.into, r.label}, "cannot update: " + lastGdalError());
+                        ++report.updated;
+                        continue;
+                    }
+                }
                 for (std::size_t p = 0; p < parts; ++p) {
                     FeaturePtr f(OGRFeature::CreateFeature(outDefn));
                     apply(*f, r);
                     if (p < r.geometries.size()) f->SetGeometry(r.geometries[p].get());
                     if (target.CreateFeature(f.get()) != OGRERR_NONE)
                         throw DataError({o.project, o.into, r.label}, "cannot write: " + lastGdalError());
+                    if (keyIt != mapping.end() && p == 0)
+                        if (const auto& key = r.text[static_cast<std::size_t>(keyIt->target - def->fields.data())])
+                            byKey[*key] = f->GetFID();
                     ++report.inserted;
                 }
             }

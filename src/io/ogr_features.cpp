@@ -107,7 +107,10 @@ struct LayerReset {
 
 std::vector<std::string> ogrLayerNames(GDALDataset& ds) {
     std::vector<std::string> out;
-    for (int i = 0; i < ds.GetLayerCount(); ++i) out.push_back(ds.GetLayer(i)->GetName());
+    for (int i = 0; i < ds.GetLayerCount(); ++i) {
+        const std::string name = ds.GetLayer(i)->GetName();
+        if (name != "layer_styles" && name != "qgis_projects") out.push_back(name);  // QGIS's styles and project, not data
+    }
     return out;
 }
 

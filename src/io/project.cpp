@@ -182,10 +182,11 @@ DatasetPtr createProjectDataset(const std::string& path, const ProjectSpec& spec
     return ds;
 }
 
-void createProject(const std::string& path, const ProjectSpec& spec, bool overwrite) {
+void createProject(const std::string& path, const ProjectSpec& spec, bool overwrite, const FinishFile& finish) {
     if (std::filesystem::exists(path) && !overwrite) throw DataError({path}, "the file exists already (use --overwrite to replace it)");
     AtomicFile out(path);
     { DatasetPtr ds = createProjectDataset(out.tempPath(), spec); }
+    if (finish) finish(out.tempPath());
     out.commit();
 }
 

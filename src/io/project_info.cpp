@@ -11,6 +11,7 @@ ProjectInfo projectInfo(const std::string& path) {
     GDALDataset& ds = project.dataset();
     for (int i = 0; i < ds.GetLayerCount(); ++i) {
         OGRLayer* l = ds.GetLayer(i);
+        if (std::string(l->GetName()) == "layer_styles" || std::string(l->GetName()) == "qgis_projects") continue;  // QGIS's, not data
         LayerInfo li;
         li.name = l->GetName();
         li.features = l->GetFeatureCount();

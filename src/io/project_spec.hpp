@@ -1,6 +1,7 @@
 // What a new project is made of, and making one: the part of io/project.hpp front ends need
 // without GDAL's headers.
 #pragma once
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,9 +19,14 @@ struct ProjectSpec {
 
 constexpr const char* kSchemaVersion = "1";
 
+// Called on a new project's temporary file after its data is written and before the rename
+// that makes it visible (e.g. to add the QGIS styles, host/qgis_styles.hpp), so the file
+// appears complete or not at all.
+using FinishFile = std::function<void(const std::string& tempPath)>;
+
 // Creates a new empty project file atomically (temp file + rename). Throws DataError when the
 // file exists and `overwrite` is false.
-void createProject(const std::string& path, const ProjectSpec& spec, bool overwrite);
+void createProject(const std::string& path, const ProjectSpec& spec, bool overwrite, const FinishFile& finish = {});
 
 std::string todayIso();
 

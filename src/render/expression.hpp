@@ -107,6 +107,12 @@ public:
     std::optional<std::string> sqlSuperset(double scaleLo, double scaleHi, const std::function<char(const std::string&)>& fieldType) const;
     // The output expression of branch i of a match/step/case.
     const Expr* branchOutput(int branch) const;
+    // For translating to other style languages (render/qgis_qml.cpp): the literal, the field of
+    // a get, the operands and a palette's table.
+    const Value& literalValue() const { return m_literal; }
+    const std::string& field() const { return m_field; }
+    const std::vector<std::shared_ptr<const Expr>>& args() const { return m_args; }
+    const std::map<std::string, Rgba>* palette() const { return m_palette.get(); }
 
 private:
     Value evalNoBranch(const Row& row, double scale) const { return eval(row, scale, nullptr); }

@@ -403,6 +403,7 @@ DemoSummary writeDemoProject(const std::string& path, const DemoOptions& opt, Fe
         writeDem(out.tempPath(), dem, epsg);
     }
     CPLSetConfigOption("OGR_SQLITE_SYNCHRONOUS", nullptr);
+    if (opt.finish) opt.finish(out.tempPath());
     out.commit();
     feedback.setProgress(1.0, "done");
     return sum;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/feedback.hpp"
+#include "io/project_spec.hpp"
 
 namespace ruralatlas::demo {
 
@@ -17,6 +18,7 @@ struct DemoOptions {
     int threads = 2;
     bool withDem = true;
     int villagesPerCounty = 300;  // above this, the file holds a grid of counties
+    io::FinishFile finish;        // run on the finished temporary file before it is renamed
 };
 
 struct DemoSummary {
