@@ -56,3 +56,6 @@ township=$(sqlite3 "$out/demo-county.gpkg" "select code from townships order by 
   --sort -population --result "$out/gaps.gpkg" --out "$out/atlas-former-poor-villages.pdf"
 # The desktop app: open the demo county, wait for the map, save a picture of the window.
 QT_QPA_PLATFORM=offscreen build/release/src/app/ruralatlas-desktop "$out/demo-county.gpkg" --screenshot "$out/desktop.png"
+# QGIS: the same county opened in QGIS 3.22 itself from the project kept inside the GeoPackage
+# (titled, styled as above), drawn to PNG.
+QT_QPA_PLATFORM=offscreen /usr/bin/python3 scripts/qgis_preview.py "$out/demo-county.gpkg" "$out/qgis-county.png"

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "io/gdal_util.hpp"
 #include "io/importer.hpp"
 #include "io/validator.hpp"
 #include "io_fixtures.hpp"
@@ -54,8 +55,21 @@ TEST(Validate, FindsCodeProblems) {
     importMetres(p, dir, "villages",
                  "code,name,township_code,lon,lat\n"
                  "43312710120,短码村,433127101,386000,3206000\n"     // 11 digits
-                 "433127102203,错乡村,433127101,387000,3206000\n"    // prefix is another township
-                 "433127101201,重码村,433127101,388000,3206000\n");  // duplicate of 伴湖村
+                 "433127102203,错乡村,433127101,387000,3206000\n");  // prefix is another township
+    // A duplicate code cannot come through import (a known code updates its village), but it
+    // can be written by other tools: a copy of 伴湖村 added straight into the file.
+    {
+        io::DatasetPtr ds = io::openVector(p, true);
+        OGRLayer* villages = ds->GetLayerByName("villages");
+        villages->SetAttributeFilter("code = '433127101201'");
+        io::FeaturePtr original(villages->GetNextFeature());
+        ASSERT_NE(original, nullptr);
+        io::FeaturePtr copy(original->Clone());
+        copy->SetFID(OGRNullFID);
+        copy->SetField("name", "重码村");
+        villages->SetAttributeFilter(nullptr);
+        ASSERT_EQ(villages->CreateFeature(copy.get()), OGRERR_NONE);
+    }
     Feedback fb;
     const auto r = io::validateProject(p, fb);
     const io::Problem* malformed = find(r, "code_malformed", "43312710120");
@@ -130,4 +144,38 @@ TEST(Validate, FindsADisconnectedRoadNetwork) {
     const io::Problem* piece = find(r, "road_piece");
     ASSERT_NE(piece, nullptr);
     EXPECT_EQ(piece->feature, "R9");
+}
+
+// Importing a layer edited elsewhere replaces what it edits: a known code or id updates the
+// feature (attributes and place), a new one is added, nothing is doubled.
+TEST(Validate, ImportingKnownCodesAndIdsUpdatesInsteadOfDoubling) {
+    test::TempDir dir;
+    const auto p = cleanProject(dir);
+    importMetres(p, dir, "villages",
+                 "code,name,township_code,population,lon,lat\n"
+                 "433127101201,伴湖新村,433127101,1300,385500,3205500\n"  // known: updated and moved
+                 "433127101203,新建村,433127101,500,389000,3209000\n");   // new: added
+    importMetres(p, dir, "facilities",
+                 "id,kind,name,lon,lat\nF1,village_clinic,卫生室,385000,3205000\nF2,primary_school,小学,386000,3206000\n");
+    importMetres(p, dir, "facilities", "id,kind,name,lon,lat\nF1,village_clinic,伴湖村卫生室,385100,3205100\n");
+    io::DatasetPtr ds = io::openVector(p, false);
+    OGRLayer* v = ds->GetLayerByName("villages");
+    EXPECT_EQ(v->GetFeatureCount(), 3);
+    v->SetAttributeFilter("code = '433127101201'");
+    io::FeaturePtr f(v->GetNextFeature());
+    ASSERT_NE(f, nullptr);
+    EXPECT_STREQ(f->GetFieldAsString("name"), "伴湖新村");
+    EXPECT_EQ(f->GetFieldAsInteger("population"), 1300);
+    EXPECT_EQ(f->GetFieldAsInteger("households"), 350);  // not in the file: kept
+    const OGRPoint* pt = f->GetGeometryRef()->toPoint();
+    EXPECT_NEAR(pt->getX(), 385500, 1e-6);
+    EXPECT_NEAR(pt->getY(), 3205500, 1e-6);
+    OGRLayer* fac = ds->GetLayerByName("facilities");
+    EXPECT_EQ(fac->GetFeatureCount(), 2);
+    fac->SetAttributeFilter("id = 'F1'");
+    io::FeaturePtr clinic(fac->GetNextFeature());
+    ASSERT_NE(clinic, nullptr);
+    EXPECT_STREQ(clinic->GetFieldAsString("name"), "伴湖村卫生室");
+    Feedback fb;
+    EXPECT_EQ(io::validateProject(p, fb).errors(), 0);
 }
