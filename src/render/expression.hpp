@@ -113,6 +113,12 @@ public:
     const std::string& field() const { return m_field; }
     const std::vector<std::shared_ptr<const Expr>>& args() const { return m_args; }
     const std::map<std::string, Rgba>* palette() const { return m_palette.get(); }
+    const std::string& op() const { return m_op; }
+    // The values of an ["in", ...] test.
+    const std::vector<Value>& inValues() const {
+        static const std::vector<Value> none;
+        return m_kind == ExprKind::In && !m_labels.empty() ? m_labels[0] : none;
+    }
 
 private:
     Value evalNoBranch(const Row& row, double scale) const { return eval(row, scale, nullptr); }

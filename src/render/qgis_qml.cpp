@@ -90,16 +90,30 @@ std::string dirOf(const std::string& path) {
 
 // Evaluates a property of a style layer for a feature whose only known value is `value` of
 // `field` (the class being drawn); other fields read as missing.
-Value evalProp(const StyleLayer& L, const std::string& name, const std::string& field, const Value& value) {
+// The class being drawn: a value of the classifying field, or a branch of a case expression.
+struct ClassKey {
+    std::string field;
+    Value value;
+    const Expr* forced = nullptr;  // a case classifier: its branch `branch` is taken
+    int branch = -1;
+};
+
+Value evalExpr(const Expr* e, const ClassKey& k) {
+    if (e == k.forced && k.forced) e = k.forced->branchOutput(k.branch);
+    if (!e) return {};
+    const std::vector<std::vector<Value>> columns{{k.value}, {Value{}}};
+    e->bind([&](const std::string& f) { return !k.field.empty() && f == k.field ? 0 : 1; });
+    return e->eval(Row{&columns, 0}, kReferenceScale);
+}
+
+Value evalProp(const StyleLayer& L, const std::string& name, const ClassKey& k) {
     const Expr* e = L.prop(name);
     if (!e) {
         const auto& d = propertyDefaults(L.type);
         auto it = d.find(name);
         return it == d.end() ? Value{} : it->second;
     }
-    const std::vector<std::vector<Value>> columns{{value}, {Value{}}};
-    e->bind([&](const std::string& f) { return !field.empty() && f == field ? 0 : 1; });
-    return e->eval(Row{&columns, 0}, kReferenceScale);
+    return evalExpr(e, k);
 }
 
 double numberOr(const Value& v, double fallback) {
@@ -171,12 +185,12 @@ struct SymbolBuild {
 };
 
 // The QGIS symbol layers drawing one class of features for every style layer, bottom first.
-SymbolBuild buildSymbol(const std::vector<const StyleLayer*>& drawing, ShapeKind geometry, const std::string& field, const Value& value,
+SymbolBuild buildSymbol(const std::vector<const StyleLayer*>& drawing, ShapeKind geometry, const ClassKey& key,
                         std::set<std::string>& degraded) {
     SymbolBuild s;
     for (const StyleLayer* Lp : drawing) {
         const StyleLayer& L = *Lp;
-        auto P = [&](const std::string& name) { return evalProp(L, name, field, value); };
+        auto P = [&](const std::string& name) { return evalProp(L, name, key); };
         if (L.type == LayerType::Fill) {
             if (geometry != ShapeKind::Polygon) {
                 degraded.insert("style layer '" + L.id + "' fills a layer that is not polygons: left out");
@@ -350,8 +364,89 @@ std::optional<std::string> qgisExpression(const Expr* e) {
     }
 }
 
+// A QGIS literal for a value of ours.
+std::optional<std::string> qgisLiteral(const Value& v) {
+    if (const auto* s = std::get_if<std::string>(&v)) {
+        std::string q = "'";
+        for (char c : *s) q += c == '\'' ? std::string("''") : std::string(1, c);
+        return q + "'";
+    }
+    if (const auto* d = std::get_if<double>(&v)) return num(*d);
+    if (const auto* b = std::get_if<bool>(&v)) return std::string(*b ? "true" : "false");
+    return std::nullopt;
+}
+
+// A condition of ours (a case test or a filter) as a QGIS filter expression with the same
+// result for every feature, missing values included; nullopt when it does not translate.
+std::optional<std::string> qgisCondition(const Expr* e) {
+    if (!e) return std::nullopt;
+    auto operand = [](const Expr* a) -> std::optional<std::string> {
+        if (a->kind() == ExprKind::Get) return "\"" + a->field() + "\"";
+        if (a->kind() == ExprKind::Zoom) return std::string("@map_scale");
+        if (a->kind() == ExprKind::Literal) return qgisLiteral(a->literalValue());
+        return std::nullopt;
+    };
+    switch (e->kind()) {
+        case ExprKind::Literal:
+            return qgisLiteral(e->literalValue());
+        case ExprKind::Has:
+            return "(\"" + e->field() + "\" IS NOT NULL)";
+        case ExprKind::Compare: {
+            auto a = operand(e->args()[0].get()), b = operand(e->args()[1].get());
+            if (!a || !b) return std::nullopt;
+            const std::string& op = e->op();
+            if (op == "==") return "coalesce(" + *a + " = " + *b + ", false)";
+            // Ours: a missing value differs from any value.
+            if (op == "!=") return "coalesce(" + *a + " <> " + *b + ", true)";
+            return "coalesce(" + *a + " " + op + " " + *b + ", false)";
+        }
+        case ExprKind::All:
+        case ExprKind::Any: {
+            std::string out;
+            for (const auto& a : e->args()) {
+                auto c = qgisCondition(a.get());
+                if (!c) return std::nullopt;
+                out += (out.empty() ? "(" : e->kind() == ExprKind::All ? " AND " : " OR ") + *c;
+            }
+            return out.empty() ? std::string(e->kind() == ExprKind::All ? "true" : "false") : out + ")";
+        }
+        case ExprKind::Not: {
+            auto c = qgisCondition(e->args()[0].get());
+            if (!c) return std::nullopt;
+            return "(NOT " + *c + ")";
+        }
+        case ExprKind::In: {
+            auto a = operand(e->args()[0].get());
+            if (!a) return std::nullopt;
+            std::string list;
+            for (const auto& v : e->inValues()) {
+                auto l = qgisLiteral(v);
+                if (!l) return std::nullopt;
+                list += (list.empty() ? "" : ", ") + *l;
+            }
+            return "coalesce(" + *a + " IN (" + list + "), false)";
+        }
+        default:
+            return std::nullopt;
+    }
+}
+
+// A case expression drawing the classes (the first data-driven colour), when every test of it
+// translates to QGIS: drawn by a rule-based renderer.
+const Expr* caseClassifier(const std::vector<const StyleLayer*>& drawing) {
+    static const char* colours[] = {"fill-color", "fill-hatch-color", "line-color", "circle-color", "icon-image"};
+    for (const StyleLayer* L : drawing)
+        for (const char* c : colours)
+            if (const Expr* e = L->prop(c); e && e->kind() == ExprKind::Case) {
+                for (size_t i = 0; i + 1 < e->args().size(); i += 2)
+                    if (!qgisCondition(e->args()[i].get())) return nullptr;
+                return e;
+            }
+    return nullptr;
+}
+
 std::string labelingXml(const StyleLayer& L, ShapeKind geometry, std::set<std::string>& degraded) {
-    auto P = [&](const std::string& name) { return evalProp(L, name, {}, Value{}); };
+    auto P = [&](const std::string& name) { return evalProp(L, name, ClassKey{}); };
     const Expr* text = L.prop("text-field");
     std::string field;
     bool isExpression = false;
@@ -467,6 +562,14 @@ QmlResult qgisQml(const QmlLayer& layer, const std::vector<const StyleLayer*>& s
     std::set<std::string> degraded;
     std::vector<const StyleLayer*> drawing, labels;
     for (const StyleLayer* L : styleLayers) {
+        // A wildcard source (coverage_*) also matches sibling tables of another geometry (its
+        // _links lines): the renderer leaves such pairs out, and so does the translation.
+        const bool wildcard = L->source.find('*') != std::string::npos;
+        const bool fits = layer.geometry == ShapeKind::None || L->type == LayerType::Symbol ||
+                          (L->type == LayerType::Fill && layer.geometry == ShapeKind::Polygon) ||
+                          (L->type == LayerType::Line && layer.geometry != ShapeKind::Point) ||
+                          (L->type == LayerType::Circle && layer.geometry == ShapeKind::Point);
+        if (wildcard && !fits) continue;
         if (L->type == LayerType::Symbol) {
             if (L->prop("icon-image")) drawing.push_back(L);
             if (L->prop("text-field")) labels.push_back(L);
@@ -497,7 +600,7 @@ QmlResult qgisQml(const QmlLayer& layer, const std::vector<const StyleLayer*>& s
         std::string symbols, classes;
         int n = 0;
         auto add = [&](const Value& v, const std::string& value, const std::string& label) {
-            const SymbolBuild s = buildSymbol(drawing, layer.geometry, cls ? cls->inputField() : std::string(), v, degraded);
+            const SymbolBuild s = buildSymbol(drawing, layer.geometry, ClassKey{cls ? cls->inputField() : std::string(), v}, degraded);
             symbols += symbolXml(std::to_string(n), layer.geometry, s);
             classes += "      <category render=\"true\" symbol=\"" + std::to_string(n) + "\" value=\"" + esc(value) + "\" label=\"" +
                        esc(label) + "\"/>\n";
@@ -536,7 +639,7 @@ QmlResult qgisQml(const QmlLayer& layer, const std::vector<const StyleLayer*>& s
             for (size_t i = 0; i < count; ++i) {
                 const double lo = i == 0 ? -1e12 : stops[i - 1], hi = i < stops.size() ? stops[i] : 1e12;
                 const double probe = i == 0 ? (stops.empty() ? 0 : stops[0] - 1e-9) : i < stops.size() ? (lo + hi) / 2 : lo;
-                const SymbolBuild s = buildSymbol(drawing, layer.geometry, r.classField, Value{probe}, degraded);
+                const SymbolBuild s = buildSymbol(drawing, layer.geometry, ClassKey{r.classField, Value{probe}}, degraded);
                 symbols += symbolXml(std::to_string(i), layer.geometry, s);
                 std::string label = i == 0 ? "< " + num(hi) : i < stops.size() ? num(lo) + " – " + num(hi) : "≥ " + num(lo);
                 if (!unit.empty()) label += " " + unit;
@@ -550,9 +653,36 @@ QmlResult qgisQml(const QmlLayer& layer, const std::vector<const StyleLayer*>& s
                        "\" graduatedMethod=\"GraduatedColor\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\" "
                        "referencescale=\"-1\">\n    <ranges>\n" +
                        ranges + "    </ranges>\n    <symbols>\n" + symbols + "    </symbols>\n    <mode name=\"manual\"/>\n";
+        } else if (const Expr* cc = caseClassifier(drawing)) {
+            // case: one rule per branch, each excluding the branches before it, as ours
+            // takes the first that holds.
+            r.rendererType = "RuleRenderer";
+            const StyleLayer* owner2 = legendOwner(drawing, cc);
+            std::string rules, before;
+            const int branches = cc->branchCount();
+            for (int b = 0; b < branches; ++b) {
+                const bool last = b + 1 == branches;
+                const std::string cond = last ? std::string() : *qgisCondition(cc->args()[size_t(2 * b)].get());
+                std::string filter = last             ? (before.empty() ? std::string("true") : "NOT (" + before + ")")
+                                     : before.empty() ? cond
+                                                      : "(" + cond + ") AND NOT (" + before + ")";
+                before += (before.empty() ? "" : " OR ") + (last ? std::string() : cond);
+                const SymbolBuild s = buildSymbol(drawing, layer.geometry, ClassKey{{}, Value{}, cc, b}, degraded);
+                symbols += symbolXml(std::to_string(b), layer.geometry, s);
+                std::string label = last ? fallbackLabel : cond;
+                if (owner2)
+                    if (auto it = owner2->legend.labels.find(std::to_string(b)); it != owner2->legend.labels.end()) label = it->second;
+                rules += "      <rule key=\"ruralatlas_" + std::to_string(b) + "\" symbol=\"" + std::to_string(b) + "\" label=\"" +
+                         esc(label) + "\" filter=\"" + esc(filter) + "\"/>\n";
+            }
+            n = branches;
+            renderer =
+                "  <renderer-v2 type=\"RuleRenderer\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\" referencescale=\"-1\">\n"
+                "    <rules key=\"ruralatlas_root\">\n" +
+                rules + "    </rules>\n    <symbols>\n" + symbols + "    </symbols>\n";
         } else {
             r.rendererType = "singleSymbol";
-            const SymbolBuild s = buildSymbol(drawing, layer.geometry, {}, Value{}, degraded);
+            const SymbolBuild s = buildSymbol(drawing, layer.geometry, ClassKey{}, degraded);
             renderer =
                 "  <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\" referencescale=\"-1\">\n"
                 "    <symbols>\n" +
@@ -568,8 +698,11 @@ QmlResult qgisQml(const QmlLayer& layer, const std::vector<const StyleLayer*>& s
                 if (name.rfind("text-", 0) == 0 || name.rfind("symbol-", 0) == 0) continue;  // labels: translated apart
                 std::vector<std::string> fields;
                 e->collectFields(fields);
+                std::vector<std::string> caseFields;
+                if (r.rendererType == "RuleRenderer")
+                    if (const Expr* cc = caseClassifier(drawing)) cc->collectFields(caseFields);
                 for (const auto& f : fields)
-                    if (f != r.classField)
+                    if (f != r.classField && std::find(caseFields.begin(), caseFields.end(), f) == caseFields.end())
                         degraded.insert("style layer '" + L->id + "': " + name + " also depends on field " + f +
                                         "; QGIS draws it with the value for a missing " + f);
             }

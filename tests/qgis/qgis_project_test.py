@@ -20,7 +20,7 @@ import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 try:
-    from qgis.core import (QgsApplication, QgsVectorLayer, QgsProject, QgsMapSettings, QgsMapRendererSequentialJob,
+    from qgis.core import (QgsApplication, QgsVectorLayer, QgsProject, QgsFeatureRequest, QgsExpression, QgsMapSettings, QgsMapRendererSequentialJob,
                            QgsVectorFileWriter, QgsCoordinateTransformContext, QgsRectangle)
     from qgis.PyQt.QtCore import QSize
     from qgis.PyQt.QtGui import QColor
@@ -259,7 +259,7 @@ def main():
 
     # A result GeoPackage opens titled too, its computed columns read-only.
     res_file = os.path.join(tmp, "coverage.gpkg")
-    run(binary, "coverage", project, "--kind", "primary_school", "--out", res_file)
+    run(binary, "coverage", project, "--kind", "primary_school", "--mode", "road", "--out", res_file)
     rdb = sqlite3.connect(res_file)
     rtitles = {(t, c): title for t, c, title in rdb.execute("SELECT table_name, column_name, title FROM gpkg_data_columns")}
     rtables = [r[0] for r in rdb.execute("SELECT table_name FROM ruralatlas_results")]
@@ -276,6 +276,22 @@ def main():
                 check(layer.attributeAlias(i) == want, "result %s.%s alias %r" % (table, layer.fields().at(i).name(), want))
                 check(layer.editFormConfig().readOnly(i), "result %s.%s is read-only" % (table, layer.fields().at(i).name()))
         check(titled > 0, "result %s has titled columns" % table)
+        if table.endswith("_links"):
+            continue
+        # Our style colours the villages by a case (unreachable / covered / not covered): QGIS
+        # draws it with one rule per branch, and each rule selects exactly the villages ours does.
+        r = layer.renderer()
+        if check(r.type() == "RuleRenderer", "result %s drawn by rules, not %s" % (table, r.type())):
+            rules = r.rootRule().children()
+            check([x.label() for x in rules] == ["不可达", "已覆盖（达标）", "未覆盖（超出标准）"],
+                  "coverage rules labelled as our legend: %s" % [x.label() for x in rules])
+            rdb = sqlite3.connect(res_file)
+            want = [rdb.execute('SELECT count(*) FROM "%s" WHERE %s' % (table, w)).fetchone()[0] for w in
+                    ["reachable = 0", "covered = 1 AND reachable <> 0", "NOT (reachable = 0 OR covered = 1)"]]
+            total = rdb.execute('SELECT count(*) FROM "%s"' % table).fetchone()[0]
+            rdb.close()
+            got = [sum(1 for _ in layer.getFeatures(QgsFeatureRequest(QgsExpression(x.filterExpression())))) for x in rules]
+            check(got == want and sum(got) == total, "features per rule %s, by SQL %s (total %d)" % (got, want, total))
 
     # Leave without QGIS's teardown: PyQGIS 3.22 may crash in exitQgis() after the checks.
     sys.stdout.flush()
