@@ -71,6 +71,10 @@ Command infoCommand() {
                     }
                     first = false;
                 }
+                // What the project says is approximated or missing (county-from-codes writes it).
+                std::vector<std::pair<std::string, std::string>> notes;
+                for (const char* k : {"county_outline", "village_locations", "township_boundaries"})
+                    if (auto it = meta.find(k); it != meta.end() && !it->second.empty()) notes.emplace_back(k, it->second);
                 if (info.dem) {
                     const auto& d = *info.dem;
                     if (json)
@@ -82,7 +86,19 @@ Command infoCommand() {
                         std::printf("%-20s %s%-13s %10s  %dx%d cells of %.1f m\n", "dem", padColumns("数字高程模型", 20).c_str(), "raster",
                                     "-", d.width, d.height, d.cell);
                 }
-                if (json) std::printf("]}\n");
+                if (json) {
+                    std::printf("]");
+                    if (!notes.empty()) {
+                        std::printf(", \"notes\": {");
+                        for (std::size_t i = 0; i < notes.size(); ++i)
+                            std::printf("%s%s: %s", i ? ", " : "", jsonQuote(notes[i].first).c_str(), jsonQuote(notes[i].second).c_str());
+                        std::printf("}");
+                    }
+                    std::printf("}\n");
+                } else if (!notes.empty()) {
+                    std::printf("\n说明 / what is approximated or missing:\n");
+                    for (const auto& [k, v] : notes) std::printf("  %-20s %s\n", k.c_str(), v.c_str());
+                }
                 return 0;
             }};
 }

@@ -1,5 +1,7 @@
 #include "io/county_builder.hpp"
 
+#include <cpl_conv.h>
+#include <cpl_vsi.h>
 #include <geos_c.h>
 
 #include <cmath>
@@ -13,6 +15,7 @@
 #include "core/crs.hpp"
 #include "core/error.hpp"
 #include "core/gcj02.hpp"
+#include "io/county_codes.hpp"
 #include "io/proj_transform.hpp"
 #include "io/project.hpp"
 
@@ -48,22 +51,40 @@ std::vector<std::string> splitCsv(const std::string& line) {
     return out;
 }
 
-std::vector<std::vector<std::string>> readCsv(const fs::path& path, bool header) {
-    std::ifstream in(path);
-    if (!in) throw DataError({path.string()}, "cannot read the file");
+// The records of a CSV (plain, or gzip-compressed when the name ends in .gz); with `prefix`,
+// only records whose line starts with it (the code column comes first), so that the national
+// village list (620,000 lines) is split only where it matters.
+std::vector<std::vector<std::string>> readCsv(const fs::path& path, bool header, const std::string& prefix = {}) {
+    const std::string name = path.string();
+    const bool gz = name.size() > 3 && name.compare(name.size() - 3, 3, ".gz") == 0;
+    VSILFILE* f = VSIFOpenL((gz ? "/vsigzip/" + name : name).c_str(), "rb");
+    if (!f) throw DataError({name}, "cannot read the file");
     std::vector<std::vector<std::string>> rows;
-    std::string line;
     bool first = true;
-    while (std::getline(in, line)) {
+    while (const char* raw = CPLReadLineL(f)) {
+        std::string line(raw);
         if (first && line.size() >= 3 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
         if (first && header) {
             first = false;
             continue;
         }
         first = false;
-        if (!line.empty()) rows.push_back(splitCsv(line));
+        if (line.empty()) continue;
+        if (!prefix.empty()) {
+            const std::size_t at = line[0] == '"' ? 1 : 0;
+            if (line.compare(at, prefix.size(), prefix) != 0) continue;
+        }
+        rows.push_back(splitCsv(line));
     }
+    VSIFCloseL(f);
     return rows;
+}
+
+// The first of `names` that exists in `dir`, else the first name (reported missing later).
+fs::path firstExisting(const fs::path& dir, std::initializer_list<const char*> names) {
+    for (const char* n : names)
+        if (fs::exists(dir / n)) return dir / n;
+    return dir / *names.begin();
 }
 
 struct Place {
@@ -104,8 +125,11 @@ CountyBuildReport buildCountyFromCodes(const std::string& county, const std::str
     if (auto p = checkAdminCode(county, AdminLevel::County); p != CodeProblem::Ok)
         throw UsageError("--county " + county + ": " + describe(p, AdminLevel::County));
     const fs::path dir(dataDir);
-    const fs::path areas = dir / "china-division" / "areas.csv", streets = dir / "china-division" / "streets.csv",
-                   villages = dir / "china-division" / "villages.csv";
+    // The national lists (any county) are gzip-compressed; a folder may also hold plain extracts.
+    const fs::path cd = dir / "china-division";
+    const fs::path areas = firstExisting(cd, {"areas.csv", "areas.csv.gz"});
+    const fs::path streets = firstExisting(cd, {"streets.csv.gz", "streets.csv"});
+    fs::path villages = firstExisting(cd, {"villages.csv", "villages_national.csv.gz"});
     for (const auto& p : {areas, streets, villages})
         if (!fs::exists(p))
             throw DataError({p.string()}, "missing: DIR must have the layout of shared/data/real (china-division/, vonng-adcode/)");
@@ -116,10 +140,16 @@ CountyBuildReport buildCountyFromCodes(const std::string& county, const std::str
         if (r.size() >= 2 && r[0] == county) report.countyName = r[1];
     if (report.countyName.empty()) throw DataError({areas.string(), "", county}, "county " + county + " is not in the 2023 code list");
     std::vector<Place> towns2023, villages2023;
-    for (const auto& r : readCsv(streets, true))
+    for (const auto& r : readCsv(streets, true, county))
         if (r.size() >= 3 && r[2] == county) towns2023.push_back({r[0], r[1], county, "", std::nullopt});
-    for (const auto& r : readCsv(villages, true))
+    for (const auto& r : readCsv(villages, true, county))
         if (r.size() >= 6 && r[5] == county) villages2023.push_back({r[0], r[1], r[2], "", std::nullopt});
+    // A provincial extract without this county: the national list, when the folder has it.
+    if (villages2023.empty() && villages.filename() != "villages_national.csv.gz" && fs::exists(cd / "villages_national.csv.gz")) {
+        villages = cd / "villages_national.csv.gz";
+        for (const auto& r : readCsv(villages, true, county))
+            if (r.size() >= 6 && r[5] == county) villages2023.push_back({r[0], r[1], r[2], "", std::nullopt});
+    }
     if (villages2023.empty())
         throw DataError({villages.string(), "", county},
                         "no village of county " + county + " in the 2023 village list (it may hold only some provinces)");
@@ -170,8 +200,17 @@ CountyBuildReport buildCountyFromCodes(const std::string& county, const std::str
                 break;
             }
     }
-    if (!countyCentre) throw DataError({adcode.string()}, "no coordinate for the county: cannot choose its Gauss-Krüger zone");
-    report.epsg = gaussKrugerEpsgForLongitude(gcj02ToWgs84(*countyCentre).lon);
+    if (countyCentre) {
+        report.epsg = gaussKrugerEpsgForLongitude(gcj02ToWgs84(*countyCentre).lon);
+    } else if (auto lon = countyLongitude(county)) {
+        // No points and no outline here: the zone from the national county list.
+        report.epsg = gaussKrugerEpsgForLongitude(*lon);
+        report.notes.push_back("no points and no outline for this county in " + dataDir +
+                               ": villages have no location and townships no area until imported; the Gauss-Krüger zone comes from "
+                               "the national county list");
+    } else {
+        throw DataError({adcode.string()}, "no coordinate for the county: cannot choose its Gauss-Krüger zone");
+    }
     CrsTransform toProject("gcj02", report.epsg);
     if (outline) {
         if (!toProject.transform(*outline)) throw DataError({fence.string()}, "cannot transform the outline");
@@ -296,8 +335,21 @@ CountyBuildReport buildCountyFromCodes(const std::string& county, const std::str
          "CC BY 4.0)"},
         {"attribution", "Vonng/adcode, CC BY 4.0"},
         {"source_crs", "GCJ-02, converted to CGCS2000 with the public formula and an iterative inverse"},
-        {"township_boundaries", "approximate: Voronoi cells of village points merged per township (no public township polygons)"},
     };
+    // What is approximated or missing, said once in the project (info prints it).
+    spec.extraMeta.push_back(
+        {"township_boundaries", !townArea.empty() ? "approximate: Voronoi cells of village points merged per township, clipped to the "
+                                                    "county outline (no public township polygons) / 乡镇界为近似（由村点推算）"
+                                                  : "missing: no village points or no county outline to build them from; import township "
+                                                    "polygons / 乡镇界缺失，请导入"});
+    spec.extraMeta.push_back(
+        {"village_locations", report.villagesWithPoint > 0
+                                  ? std::to_string(report.villagesWithPoint) + " of " + std::to_string(report.villages) +
+                                        " villages located by the NBS 2016 points (AMap, GCJ-02 converted); the others have no location "
+                                        "until imported / 部分村无位置"
+                                  : "missing: no public village points for this county; import village points / 村点位缺失，请导入"});
+    spec.extraMeta.push_back({"county_outline", outline ? "AMap county fence of about 2018 (Vonng/adcode), GCJ-02 converted / 县界来自高德"
+                                                        : "missing: no public outline for this county; import it / 县界缺失，请导入"});
     {
         DatasetPtr ds = createProjectDataset(file.tempPath(), spec);
         ds->StartTransaction();

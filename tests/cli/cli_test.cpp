@@ -43,11 +43,15 @@ TEST(Cli, InitChoosesTheZoneFromTheCountyAndInfoListsLayers) {
     EXPECT_EQ(info.status, 0);
     EXPECT_NE(info.output.find("\"crs\": \"EPSG:4546\""), std::string::npos) << info.output;
     EXPECT_NE(info.output.find("\"name\": \"villages\", \"title\": \"行政村\""), std::string::npos) << info.output;
-    // A county not in the shipped list needs --crs or --longitude.
-    EXPECT_EQ(runCli("init " + quote(dir.file("q.gpkg")) + " --county-code 110101 --name 东城区").status, 2);
-    const auto ok = runCli("init " + quote(dir.file("q.gpkg")) + " --county-code 110101 --name 东城区 --longitude 116.4");
+    // Every county of the national list: 东城区 at 116.4E is in zone 39.
+    const auto bj = runCli("init " + quote(dir.file("b.gpkg")) + " --county-code 110101 --name 东城区");
+    EXPECT_EQ(bj.status, 0) << bj.output;
+    EXPECT_NE(bj.output.find("EPSG:4548"), std::string::npos) << bj.output;
+    // A code not in the shipped list (a county made after it) needs --crs or --longitude.
+    EXPECT_EQ(runCli("init " + quote(dir.file("q.gpkg")) + " --county-code 659999 --name 新县").status, 2);
+    const auto ok = runCli("init " + quote(dir.file("q.gpkg")) + " --county-code 659999 --name 新县 --longitude 87.6");
     EXPECT_EQ(ok.status, 0) << ok.output;
-    EXPECT_NE(ok.output.find("EPSG:4548"), std::string::npos) << ok.output;
+    EXPECT_NE(ok.output.find("EPSG:4538"), std::string::npos) << ok.output;
 }
 
 TEST(Cli, DataErrorsExitOneWithTheFileNamed) {
