@@ -22,7 +22,9 @@ Command importCommand() {
          {"field", true, true, "map a target field to a source column (also lon=, lat=, wkt=, township=)", "TARGET=SOURCE"},
          {"skip-bad-rows", false, false, "import the good rows and list the bad ones instead of failing"},
          {"swap-xy", false, false, "the coordinates are latitude first"},
-         {"allow-outside", false, false, "import even when no feature lies in the county"}}};
+         {"allow-outside", false, false, "import even when no feature lies in the county"},
+         {"set", true, true, "give every imported row this value, e.g. --set kind=primary_school (codes or Chinese titles)",
+          "FIELD=VALUE"}}};
     return {spec, [](const Args& a) {
                 io::ImportOptions o;
                 o.project = a.positional()[0];
@@ -36,6 +38,12 @@ Command importCommand() {
                     if (eq == std::string::npos || eq == 0 || eq + 1 == f.size())
                         throw UsageError("--field takes TARGET=SOURCE, not '" + f + "'");
                     o.fields.emplace_back(f.substr(0, eq), f.substr(eq + 1));
+                }
+                for (const auto& f : a.values("set")) {
+                    const auto eq = f.find('=');
+                    if (eq == std::string::npos || eq == 0 || eq + 1 == f.size())
+                        throw UsageError("--set takes FIELD=VALUE, not '" + f + "'");
+                    o.constants.emplace_back(f.substr(0, eq), f.substr(eq + 1));
                 }
                 o.skipBadRows = a.has("skip-bad-rows");
                 o.swapXY = a.has("swap-xy");
@@ -54,6 +62,16 @@ Command importCommand() {
                         "%s, encoding %s)\n",
                         o.source.c_str(), o.into.c_str(), r.read, r.inserted, r.updated, r.badRows.size(), r.crs.c_str(),
                         r.encoding.c_str());
+                if (r.mode != "raster") {
+                    std::printf("  字段来源 / fields from:");
+                    for (const auto& [field, from] : r.fieldSources) std::printf(" %s ← %s;", field.c_str(), from.c_str());
+                    std::printf("\n");
+                    if (!r.emptyFields.empty()) {
+                        std::printf("  未填 / left empty:");
+                        for (const auto& f : r.emptyFields) std::printf(" %s", f.c_str());
+                        std::printf("\n");
+                    }
+                }
                 for (const auto& b : r.badRows) std::printf("  skipped %s\n", b.c_str());
                 for (const auto& u : r.unmatched) std::printf("  unmatched %s\n", u.c_str());
                 if (r.mode != "raster")

@@ -199,9 +199,12 @@ std::optional<double> parseNumber(const std::string& raw, bool allowPercent) {
 
 struct Mapping {
     const FieldDef* target;
-    int source;  // column index in the source layer
+    int source;  // column index in the source layer, or one of the kinds below
     std::string sourceName;
 };
+constexpr int kConstant = -1;         // --set FIELD=VALUE
+constexpr int kFromVillageCode = -2;  // township_code = the first 9 digits of the village code
+constexpr int kGenerated = -3;        // an id made from the file name and the row number
 
 // One parsed row: values by target field index, and geometry.
 struct Row {
@@ -305,6 +308,45 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
         const Column c = resolve(std::string(f.name), candidates);
         if (c.index >= 0) mapping.push_back({&f, c.index, c.name});
     }
+    // Constants (--set) replace whatever column would have given the field.
+    struct Constant {
+        const FieldDef* target;
+        std::optional<std::string> text;
+        std::optional<double> number;
+    };
+    std::vector<Constant> constants;
+    for (const auto& [field, value] : o.constants) {
+        const FieldDef* f = def->field(field);
+        if (!f) throw UsageError("--set " + field + "=" + value + ": layer " + o.into + " has no field " + field);
+        Constant k{f, std::nullopt, std::nullopt};
+        if (f->type == FieldType::Text) {
+            k.text = value;
+            if (!f->enumeration.empty()) {
+                const Enumeration* e = findEnumeration(f->enumeration);
+                auto code = e ? e->resolve(value) : std::nullopt;
+                if (!code) throw UsageError("--set " + field + "=" + value + ": unknown value for " + field);
+                k.text = std::string(*code);
+            }
+        } else {
+            k.number = parseNumber(value, f->max && *f->max == 1.0 && f->type == FieldType::Real);
+            if (!k.number) throw UsageError("--set " + field + "=" + value + ": not a number");
+        }
+        std::erase_if(mapping, [&](const Mapping& m) { return m.target == f; });
+        mapping.push_back({f, kConstant, value});
+        constants.push_back(k);
+    }
+    auto mapped = [&](std::string_view name) {
+        return std::any_of(mapping.begin(), mapping.end(), [&](const Mapping& m) { return m.target->name == name; });
+    };
+    // A village's township is the first 9 digits of its code.
+    const bool townshipFromCode = def->name == "villages" && mapped("code") && !mapped("township_code");
+    if (townshipFromCode) mapping.push_back({def->field("township_code"), kFromVillageCode, "code"});
+    // Ids nothing refers to (roads, rivers, facilities) are made when the file has none: the
+    // file name and the row, so importing the same file again updates instead of doubling.
+    const bool generateIds =
+        (def->name == "roads" || def->name == "rivers" || def->name == "facilities") && def->field("id") && !mapped("id");
+    if (generateIds) mapping.push_back({def->field("id"), kGenerated, ""});
+    const std::string idStem = fs::path(o.source).stem().string();
 
     // Where the geometry comes from.
     const bool layerHasGeometry = !src.tabular() && in.GetGeomType() != wkbNone;
@@ -345,6 +387,19 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
                                 "required field " + std::string(f.name) + " (" + std::string(f.titleZh) +
                                     ") has no column in the file; name one so or use --field " + std::string(f.name) + "=COLUMN");
         }
+    }
+
+    for (const auto& f : def->fields) {
+        auto it = std::find_if(mapping.begin(), mapping.end(), [&](const Mapping& m) { return m.target == &f; });
+        if (it == mapping.end()) {
+            report.emptyFields.push_back(std::string(f.name));
+            continue;
+        }
+        std::string from = it->source >= 0                  ? "column " + it->sourceName
+                           : it->source == kConstant        ? "--set " + it->sourceName
+                           : it->source == kFromVillageCode ? std::string("the village code (first 9 digits)")
+                                                            : "generated (" + idStem + "-ROW)";
+        report.fieldSources.emplace_back(std::string(f.name), from);
     }
 
     // Coordinate transformation into the project CRS.
@@ -406,6 +461,7 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
         };
         for (const auto& m : mapping) {
             const std::size_t fi = static_cast<std::size_t>(m.target - def->fields.data());
+            if (m.source < 0) continue;  // constants, derived and generated values: below
             if (!feature->IsFieldSetAndNotNull(m.source) || trim(feature->GetFieldAsString(m.source)).empty()) {
                 if (m.target->required && !join) fail(m.sourceName, "required value " + std::string(m.target->name) + " is empty");
                 continue;
@@ -444,6 +500,25 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
                 }
                 row.number[fi] = *v;
             }
+        }
+        for (const auto& k : constants) {
+            const std::size_t fi = static_cast<std::size_t>(k.target - def->fields.data());
+            row.text[fi] = k.text;
+            row.number[fi] = k.number;
+        }
+        if (def->name == "villages") {
+            const std::size_t ci = static_cast<std::size_t>(def->field("code") - def->fields.data());
+            const std::size_t ti = static_cast<std::size_t>(def->field("township_code") - def->fields.data());
+            if (townshipFromCode && row.text[ci] && row.text[ci]->size() == 12) row.text[ti] = row.text[ci]->substr(0, 9);
+            // A township column that disagrees with the code is an error, not a choice.
+            if (!townshipFromCode && row.text[ci] && row.text[ti] && row.text[ci]->size() == 12 && row.text[ti]->size() == 9 &&
+                row.text[ci]->compare(0, 9, *row.text[ti]) != 0)
+                fail("township_code", "township code " + *row.text[ti] + " disagrees with the village code " + *row.text[ci] +
+                                          " (its first 9 digits are " + row.text[ci]->substr(0, 9) + ")");
+        }
+        if (generateIds) {
+            const std::size_t ii = static_cast<std::size_t>(def->field("id") - def->fields.data());
+            row.text[ii] = idStem + "-" + std::to_string(report.read);
         }
         if (join && townshipCol.index >= 0 && feature->IsFieldSetAndNotNull(townshipCol.index)) {
             row.text.push_back(trim(feature->GetFieldAsString(townshipCol.index)));  // extra slot: township key

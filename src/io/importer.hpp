@@ -14,11 +14,12 @@ namespace ruralatlas::io {
 struct ImportOptions {
     std::string project;
     std::string source;
-    std::string into;                                         // target layer
-    std::string sourceLayer;                                  // for multi-layer sources; default: the first
-    std::string sourceCrs;                                    // overrides the file's CRS: EPSG:n, WKT, PROJ string, gcj02, bd09
-    std::string encoding;                                     // overrides detection: UTF-8, GBK, GB18030, ...
-    std::vector<std::pair<std::string, std::string>> fields;  // target=source
+    std::string into;                                            // target layer
+    std::string sourceLayer;                                     // for multi-layer sources; default: the first
+    std::string sourceCrs;                                       // overrides the file's CRS: EPSG:n, WKT, PROJ string, gcj02, bd09
+    std::string encoding;                                        // overrides detection: UTF-8, GBK, GB18030, ...
+    std::vector<std::pair<std::string, std::string>> fields;     // target=source
+    std::vector<std::pair<std::string, std::string>> constants;  // target=value for every row (--set)
     bool skipBadRows = false;
     bool swapXY = false;        // coordinates given latitude first
     bool allowOutside = false;  // accept a file none of whose features lies in the county
@@ -32,6 +33,10 @@ struct ImportReport {
     std::vector<std::string> badRows;    // rows skipped with --skip-bad-rows
     std::vector<std::string> unmatched;  // ledger rows that matched no village, with why
     std::vector<std::string> warnings;
+    // Where each target field came from: "column NAME", "--set VALUE", "the village code",
+    // "generated"; and the target fields left empty.
+    std::vector<std::pair<std::string, std::string>> fieldSources;
+    std::vector<std::string> emptyFields;
 };
 
 // Throws DataError naming file, row and field; UsageError for wrong options.

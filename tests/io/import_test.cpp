@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
+#include <set>
 #include <sstream>
 
 #include "core/error.hpp"
@@ -357,4 +360,77 @@ TEST(Import, KmlAndXlsxAreRead) {
     EXPECT_EQ(r.inserted, 1);
     EXPECT_EQ(field(p, "facilities", "id='F7'", "name"), "石堤村卫生室");
     EXPECT_EQ(field(p, "facilities", "id='F7'", "kind"), "village_clinic");
+}
+
+// Import does the obvious thing: the township from the village code, ids made where nothing
+// needs them, a constant for every row, and a summary of where each field came from.
+TEST(Import, TownshipFromTheVillageCodeIdsMadeAndConstantsGiven) {
+    test::TempDir dir;
+    const auto p = dir.file("p.gpkg");
+    test::makeProject(p);
+    auto r = test::importCsv(p, dir, "villages", "code,name,lon,lat\n433127101201,伴湖村,109.85,29.0\n433127102203,石堤村,109.9,29.1\n");
+    EXPECT_EQ(r.inserted, 2);
+    {
+        io::DatasetPtr ds = io::openVector(p, false);
+        OGRLayer* v = ds->GetLayerByName("villages");
+        std::map<std::string, std::string> town;
+        for (auto& f : *v) town[f->GetFieldAsString("code")] = f->GetFieldAsString("township_code");
+        EXPECT_EQ(town["433127101201"], "433127101");
+        EXPECT_EQ(town["433127102203"], "433127102");
+    }
+    const auto from = [&](const io::ImportReport& rep, const std::string& field) {
+        for (const auto& [f, src] : rep.fieldSources)
+            if (f == field) return src;
+        return std::string("(empty)");
+    };
+    EXPECT_EQ(from(r, "township_code"), "the village code (first 9 digits)");
+    EXPECT_EQ(from(r, "name"), "column name");
+    EXPECT_NE(std::find(r.emptyFields.begin(), r.emptyFields.end(), "population"), r.emptyFields.end());
+
+    // A township column that disagrees with the code is still an error, naming the row and field.
+    try {
+        test::importCsv(p, dir, "villages", "code,name,township_code,lon,lat\n433127101209,错村,433127102,109.85,29.0\n");
+        ADD_FAILURE() << "a disagreeing township code was accepted";
+    } catch (const DataError& e) {
+        EXPECT_NE(std::string(e.what()).find("field township_code: township code 433127102 disagrees with the village code 433127101209"),
+                  std::string::npos)
+            << e.what();
+    }
+
+    // Schools with no id and no kind column: --set kind (a Chinese title works), ids generated;
+    // the same file again updates the same two schools.
+    test::writeFile(dir.file("schools.csv"), "name,lon,lat\n一小,109.85,29.0\n二小,109.86,29.01\n");
+    io::ImportOptions o;
+    o.project = p;
+    o.source = dir.file("schools.csv");
+    o.into = "facilities";
+    o.constants = {{"kind", "小学"}};
+    Feedback fb;
+    r = io::importFile(o, fb);
+    EXPECT_EQ(r.inserted, 2);
+    EXPECT_EQ(from(r, "kind"), "--set 小学");
+    EXPECT_EQ(from(r, "id"), "generated (schools-ROW)");
+    r = io::importFile(o, fb);
+    EXPECT_EQ(r.inserted, 0);
+    EXPECT_EQ(r.updated, 2);
+    {
+        io::DatasetPtr ds = io::openVector(p, false);
+        OGRLayer* f = ds->GetLayerByName("facilities");
+        EXPECT_EQ(f->GetFeatureCount(), 2);
+        std::set<std::string> ids;
+        for (auto& x : *f) {
+            EXPECT_STREQ(x->GetFieldAsString("kind"), "primary_school");
+            ids.insert(x->GetFieldAsString("id"));
+        }
+        EXPECT_EQ(ids, (std::set<std::string>{"schools-1", "schools-2"}));
+    }
+    o.constants = {{"kind", "不存在"}};
+    EXPECT_THROW(io::importFile(o, fb), UsageError);
+    o.constants = {{"nope", "1"}};
+    EXPECT_THROW(io::importFile(o, fb), UsageError);
+
+    // Rivers without an id column import with made ids.
+    r = test::importCsv(p, dir, "rivers", "name,class,wkt\n猛洞河,river,\"LINESTRING(109.8 29.0,109.9 29.1)\"\n");
+    EXPECT_EQ(r.inserted, 1);
+    EXPECT_EQ(from(r, "id"), "generated (rivers-ROW)");
 }

@@ -52,23 +52,26 @@ TEST(Validate, CleanProjectHasNoErrors) {
 TEST(Validate, FindsCodeProblems) {
     test::TempDir dir;
     const auto p = cleanProject(dir);
-    importMetres(p, dir, "villages",
-                 "code,name,township_code,lon,lat\n"
-                 "43312710120,短码村,433127101,386000,3206000\n"     // 11 digits
-                 "433127102203,错乡村,433127101,387000,3206000\n");  // prefix is another township
-    // A duplicate code cannot come through import (a known code updates its village), but it
-    // can be written by other tools: a copy of 伴湖村 added straight into the file.
+    importMetres(p, dir, "villages", "code,name,township_code,lon,lat\n43312710120,短码村,433127101,386000,3206000\n");  // 11 digits
+    // A code under another township, and a duplicate code, cannot come through import (it refuses
+    // the first and updates on the second) but can be written by other tools: added straight
+    // into the file.
     {
         io::DatasetPtr ds = io::openVector(p, true);
         OGRLayer* villages = ds->GetLayerByName("villages");
         villages->SetAttributeFilter("code = '433127101201'");
         io::FeaturePtr original(villages->GetNextFeature());
         ASSERT_NE(original, nullptr);
+        villages->SetAttributeFilter(nullptr);
         io::FeaturePtr copy(original->Clone());
         copy->SetFID(OGRNullFID);
         copy->SetField("name", "重码村");
-        villages->SetAttributeFilter(nullptr);
         ASSERT_EQ(villages->CreateFeature(copy.get()), OGRERR_NONE);
+        io::FeaturePtr other(original->Clone());
+        other->SetFID(OGRNullFID);
+        other->SetField("code", "433127102203");
+        other->SetField("name", "错乡村");
+        ASSERT_EQ(villages->CreateFeature(other.get()), OGRERR_NONE);
     }
     Feedback fb;
     const auto r = io::validateProject(p, fb);
