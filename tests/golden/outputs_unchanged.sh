@@ -38,8 +38,20 @@ run() {  # run NAME CMD...: the command's stdout is kept as NAME.stdout (progres
 }
 gpkg_digest() {  # every table of a GeoPackage as sorted CSV with WKT geometry
   local f="$1" base; base=$(basename "$f")
-  for layer in $(ogrinfo -ro -q "$f" 2>/dev/null | sed -n 's/^[0-9]*: \([^ ]*\).*/\1/p' | sort); do
-    ogr2ogr -f CSV /vsistdout/ "$f" "$layer" -lco GEOMETRY=AS_WKT -lco LINEFORMAT=LF 2>/dev/null |
+  # LIST_ALL_TABLES: also the tables GDAL hides once a GeoPackage registers an attributes table.
+  for layer in $(ogrinfo -ro -q -oo LIST_ALL_TABLES=YES "$f" 2>/dev/null | sed -n 's/^[0-9]*: \([^ ]*\).*/\1/p' | sort); do
+    local what=("$layer")
+    # QGIS's styles and project carry the time they were written: digest all but that.
+    [ "$layer" = layer_styles ] && what=(-sql "SELECT f_table_name, f_geometry_column, styleName, styleQML, useAsDefault, description FROM layer_styles")
+    if [ "$layer" = qgis_projects ]; then  # the project's text, not its zip (which holds the time)
+      /usr/bin/python3 -c 'import io, sqlite3, sys, zipfile
+for name, content in sqlite3.connect(sys.argv[1]).execute("SELECT name, content FROM qgis_projects ORDER BY name"):
+    z = zipfile.ZipFile(io.BytesIO(bytes.fromhex(content)))
+    print(name)
+    print("".join(z.read(n).decode() for n in z.namelist()))' "$f" >"$d/$base.$layer.qgs"
+      continue
+    fi
+    ogr2ogr -f CSV /vsistdout/ -oo LIST_ALL_TABLES=YES "$f" "${what[@]}" -lco GEOMETRY=AS_WKT -lco LINEFORMAT=LF 2>/dev/null |
       { IFS= read -r header; echo "$header"; sort; } >"$d/$base.$layer.csv"
   done
 }
