@@ -37,6 +37,12 @@ std::string thousands(double v) {
     return out;
 }
 
+// Data needed to judge a standard that the project lacks: reported as such, never as a gap.
+struct MissingData {
+    std::string kind, what;
+    long long villages = 0;  // villages concerned (0: the whole county)
+};
+
 struct Gap {
     const VillageRec* village = nullptr;  // null for a township- or county-level gap
     std::string township, standardId, kind, missing, unit, sentence;
@@ -89,6 +95,10 @@ public:
             present[f.kind].insert(f.villageCode);
             if (f.villageCode.size() >= 9) townshipsWith[f.kind].insert(f.villageCode.substr(0, 9));
         }
+        // Kinds of which the project holds no facility at all (any status): missing data, not gaps.
+        std::set<std::string> anyOfKind;
+        for (const auto& f : project.facilities("", statusesFor("all"))) anyOfKind.insert(f.kind);
+        std::vector<MissingData> missingData;
         std::vector<Gap> gaps;
         std::set<std::string> kinds;
         for (const auto& s : standards) kinds.insert(s.kind);
@@ -108,10 +118,17 @@ public:
             for (const auto& s : standards)
                 if (s.kind == kind) rules.push_back(s);
             const bool facilityKind = findEnumeration("facility_kind")->resolve(kind).has_value();
-            if (facilityKind)
-                facilityGaps(context, kind, rules, villages, present, townshipsWith, townshipName, status, gaps, feedback);
-            else
-                rateGaps(kind, rules, villages, townshipName, gaps);
+            if (facilityKind && !anyOfKind.count(kind)) {
+                missingData.push_back({kind,
+                                       "项目中没有任何" + kindTitle(kind) +
+                                           "：无法判断，请先导入（ruralatlas import PROJECT FILE --into facilities --set kind=" + kind +
+                                           "）",
+                                       0});
+            } else if (facilityKind) {
+                facilityGaps(context, kind, rules, villages, present, townshipsWith, townshipName, status, gaps, missingData, feedback);
+            } else {
+                rateGaps(kind, rules, villages, townshipName, gaps, missingData);
+            }
         }
         std::stable_sort(gaps.begin(), gaps.end(), [](const Gap& a, const Gap& b) { return a.population > b.population; });
 
@@ -183,7 +200,16 @@ public:
             j += std::string(i ? ", " : "") + "{\"village_code\": " + jsonQuote(gaps[i].village ? gaps[i].village->code : "") +
                  ", \"standard_id\": " + jsonQuote(gaps[i].standardId) + ", \"population_affected\": " + fmt(gaps[i].population, 0) +
                  ", \"sentence\": " + jsonQuote(gaps[i].sentence) + "}";
-        j += "]}";
+        j += "]";
+        // What could not be judged for want of data (only when something is missing).
+        if (!missingData.empty()) {
+            j += ", \"missing_data\": [";
+            for (std::size_t i = 0; i < missingData.size(); ++i)
+                j += std::string(i ? ", " : "") + "{\"kind\": " + jsonQuote(missingData[i].kind) +
+                     ", \"villages\": " + std::to_string(missingData[i].villages) + ", \"what\": " + jsonQuote(missingData[i].what) + "}";
+            j += "]";
+        }
+        j += "}";
         res.summaryJson = j;
         auto share = [](const GroupTally& t) {
             return t.villages ? fmt(100.0 * static_cast<double>(t.villagesWithGaps) / static_cast<double>(t.villages), 1)
@@ -194,9 +220,13 @@ public:
              "%），短板 " + std::to_string(poor.gaps) + " 条\n";
         t += "  其他村 " + std::to_string(other.villages) + " 个，有短板 " + std::to_string(other.villagesWithGaps) + " 个（" +
              share(other) + "%），短板 " + std::to_string(other.gaps) + " 条\n";
-        t += "  影响人口最多的短板：\n";
+        if (!gaps.empty()) t += "  影响人口最多的短板：\n";
         for (std::size_t i = 0; i < std::min<std::size_t>(8, gaps.size()); ++i)
             t += "    " + std::to_string(i + 1) + ". " + gaps[i].sentence + "\n";
+        if (!missingData.empty()) {
+            t += "  缺少数据，未评价（不计入短板）/ not judged for want of data:\n";
+            for (const auto& m : missingData) t += "    - " + m.what + "\n";
+        }
         res.summaryText = t;
         return res;
     }
@@ -205,7 +235,7 @@ private:
     static void facilityGaps(CoverageContext& context, const std::string& kind, const std::vector<Standard>& rules,
                              const std::vector<VillageRec>& villages, std::map<std::string, std::set<std::string>>& present,
                              std::map<std::string, std::set<std::string>>& townshipsWith, std::map<std::string, std::string>& townshipName,
-                             const std::string& status, std::vector<Gap>& gaps, Feedback& feedback) {
+                             const std::string& status, std::vector<Gap>& gaps, std::vector<MissingData>& missingData, Feedback& feedback) {
         const std::string title = kindTitle(kind);
         const bool perTownship = kind == "township_health_center";
         const Standard* presence = nullptr;
@@ -246,9 +276,16 @@ private:
             o.threshold = s->threshold;
             try {
                 results.emplace_back(s, computeCoverage(context, o, feedback));
-            } catch (const DataError&) {
-                if (s->mode == "walk") continue;  // no DEM: the other rules still judge
-                throw;
+            } catch (const DataError& e) {
+                // No DEM (walk) or no roads (road): this rule cannot judge; the others still do.
+                missingData.push_back({kind,
+                                       title + "：" +
+                                           (s->mode == "walk"   ? "无法计算步行时间（缺少数字高程模型，请导入DEM）"
+                                            : s->mode == "road" ? "无法计算车程（缺少道路，请导入道路）"
+                                                                : "无法计算距离") +
+                                           "，“" + s->title + "”未评价：" + e.what(),
+                                       0});
+                continue;
             }
         }
         // Villages hosting the township health centre are exempt from the clinic rule.
@@ -286,7 +323,7 @@ private:
             g.township = v.townshipCode;
             g.kind = kind;
             g.population = static_cast<double>(v.population);
-            const std::string where = v.name + "（" + townshipName[v.townshipCode] + "）";
+            const std::string where = (townshipName[v.townshipCode].empty() ? v.name : v.name + "（" + townshipName[v.townshipCode] + "）");
             if (!worstRule) {
                 g.standardId = presence->id;
                 g.missing = "村内无" + title;
@@ -320,7 +357,7 @@ private:
     }
 
     static void rateGaps(const std::string& kind, const std::vector<Standard>& rules, const std::vector<VillageRec>& villages,
-                         std::map<std::string, std::string>& townshipName, std::vector<Gap>& gaps) {
+                         std::map<std::string, std::string>& townshipName, std::vector<Gap>& gaps, std::vector<MissingData>& missingData) {
         for (const auto& s : rules) {
             if (s.rule != "rate_at_least" || !s.threshold) continue;
             const double target = *s.threshold;
@@ -333,6 +370,9 @@ private:
                     with += *v.hasVillagePlan;
                     if (*v.hasVillagePlan == 0) pop += static_cast<double>(v.population);
                 }
+                if (all == 0)
+                    missingData.push_back({kind, "没有任何村的村庄规划编制情况：未评价“" + s.title + "”，请导入村台账",
+                                           static_cast<long long>(villages.size())});
                 if (all > 0 && with / all < target) {
                     Gap g;
                     g.standardId = s.id;
@@ -347,6 +387,7 @@ private:
                 }
                 continue;
             }
+            long long unknown = 0;
             for (const auto& v : villages) {
                 std::optional<double> value;
                 if (kind == "tap_water_rate")
@@ -355,13 +396,18 @@ private:
                     value = v.sanitaryToiletRate;
                 else if (kind == "hardened_road" && v.hardenedRoad)
                     value = static_cast<double>(*v.hardenedRoad);
-                if (!value || *value >= target) continue;
+                if (!value) {
+                    ++unknown;
+                    continue;
+                }
+                if (*value >= target) continue;
                 Gap g;
                 g.village = &v;
                 g.township = v.townshipCode;
                 g.standardId = s.id;
                 g.kind = kind;
-                const std::string where = v.name + "（" + townshipName[v.townshipCode] + "）";
+                const std::string where =
+                    (townshipName[v.townshipCode].empty() ? v.name : v.name + "（" + townshipName[v.townshipCode] + "）");
                 if (kind == "hardened_road") {
                     g.missing = "未通硬化路";
                     g.shortfall = 1;
@@ -378,6 +424,10 @@ private:
                 }
                 gaps.push_back(std::move(g));
             }
+            if (unknown > 0)
+                missingData.push_back(
+                    {kind, std::to_string(unknown) + "个村没有" + kindTitle(kind) + "数据：未评价“" + s.title + "”，请导入村台账",
+                     unknown});
         }
     }
 

@@ -298,3 +298,34 @@ TEST_F(Services, CoverageNamesTheLayersARunReturns) {
     ASSERT_FALSE(r.tables.empty());
     EXPECT_EQ(gaps->outputNames(params).front(), r.tables.front().name);
 }
+
+// No data is not a gap: a project with villages only reports every facility kind and every
+// rate as missing data and no gap; once schools are imported, school gaps appear (judged by the
+// straight-line rule, the walking rule said to lack a DEM) and the other kinds stay missing.
+TEST(ServicesMissingData, ReportedAsMissingNotAsGaps) {
+    TempDir dir;
+    const std::string p = dir.file("v.gpkg");
+    ASSERT_EQ(runCli("init " + quote(p) + " --county-code 433127 --name 永顺县").status, 0);
+    writeFile(dir.file("v.csv"),
+              "code,name,population,lon,lat\n433127101201,伴湖村,1200,109.85,29.0\n433127101202,石堤村,800,109.95,29.05\n");
+    ASSERT_EQ(runCli("import " + quote(p) + " " + quote(dir.file("v.csv")) + " --into villages").status, 0);
+    auto r = runCli("gaps " + quote(p) + " --out " + quote(dir.file("g1.csv")) + " --json");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("\"gaps\": 0,"), std::string::npos) << r.output;
+    for (const char* kind : {"kindergarten", "primary_school", "village_clinic", "township_health_center", "bus_stop", "water_works"})
+        EXPECT_NE(r.output.find(std::string("{\"kind\": \"") + kind + "\", \"villages\": 0, \"what\": \"项目中没有任何"), std::string::npos)
+            << kind << ": " << r.output;
+    EXPECT_NE(r.output.find("{\"kind\": \"tap_water_rate\", \"villages\": 2"), std::string::npos) << r.output;
+    EXPECT_EQ(readFile(dir.file("g1.csv")).find("影响人口0人"), std::string::npos);
+
+    writeFile(dir.file("s.csv"), "name,lon,lat\n一小,109.85,29.0\n");
+    ASSERT_EQ(runCli("import " + quote(p) + " " + quote(dir.file("s.csv")) + " --into facilities --set kind=primary_school").status, 0);
+    r = runCli("gaps " + quote(p) + " --out " + quote(dir.file("g2.csv")) + " --json");
+    ASSERT_EQ(r.status, 0) << r.output;
+    // 石堤村 is about 11 km from the school (more than the 3 km rule); 伴湖村 has it on its doorstep.
+    EXPECT_NE(r.output.find("\"gaps\": 1,"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("石堤村最近的小学为一小，直线距离"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("项目中没有任何小学"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("小学：无法计算步行时间（缺少数字高程模型"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("项目中没有任何幼儿园"), std::string::npos) << r.output;
+}
