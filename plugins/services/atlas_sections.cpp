@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 
 #include "analysis/atlas_section.hpp"
 #include "core/error.hpp"
@@ -137,26 +138,102 @@ std::map<std::string, std::vector<GapRow>> readGaps(const SectionInputs& in) {
     return out;
 }
 
+// The within-rules of the standards table by "kind|mode" (the rules the gaps analysis applies).
+std::map<std::string, Standard> withinRules(const std::vector<Standard>& standards) {
+    std::map<std::string, Standard> out;
+    for (const auto& s : standards)
+        if (s.rule == "within" && s.threshold && (s.mode == "straight" ? s.measure == "distance_m" : s.measure == "minutes"))
+            out.emplace(s.kind + "|" + s.mode, s);
+    return out;
+}
+
+std::string modeName(const std::string& mode) { return mode == "road" ? "道路" : mode == "walk" ? "步行" : "直线"; }
+
+// "道路≤30分钟" for the rule of a kind and mode; "无道路标准" when the table has none.
+std::string ruleText(const std::map<std::string, Standard>& rules, const std::string& kind, const std::string& mode) {
+    auto it = rules.find(kind + "|" + mode);
+    if (it == rules.end()) return "无" + modeName(mode) + "标准";
+    return modeName(mode) + "≤" + fixed(*it->second.threshold, 0) + (mode == "straight" ? "米" : "分钟");
+}
+
+// Whether a coverage row meets the rule of its own kind and mode; nullopt when there is none.
+std::optional<bool> meets(const std::map<std::string, Standard>& rules, const ServiceRow& s) {
+    auto it = rules.find(s.kind + "|" + s.mode);
+    if (it == rules.end()) return std::nullopt;
+    const double value = s.mode == "straight" ? s.distanceM : s.minutes;
+    return s.reachable && std::isfinite(value) && value <= *it->second.threshold;
+}
+
+// One page, one truth: a row is judged only by the standard of its own service and mode (the
+// rule the gaps list applies), and names it; a mode without a standard is shown, not judged.
+// The kinds the gaps analysis could not judge for want of data (kind, title); empty when the
+// results have no such table (all data present, or results written before it existed).
+std::vector<std::pair<std::string, std::string>> readMissingData(const SectionInputs& in) {
+    std::vector<std::pair<std::string, std::string>> out;
+    if (FeatureSource* source = findResultLayer(in.layers, "gaps_missing_data"))
+        readLayer(*source, "gaps_missing_data", {"kind", "title"}, {"kind"}, "gaps",
+                  [&](const std::vector<ResultValue>& v) { out.emplace_back(text(v[0]), text(v[1])); });
+    return out;
+}
+
 class ServicesSection final : public AtlasSection {
 public:
-    void prepare(const SectionInputs& in) override { m_rows = readCoverage(in); }
+    void prepare(const SectionInputs& in) override {
+        m_rows = readCoverage(in);
+        m_rules = withinRules(in.standards);
+        for (const auto& s : in.standards)
+            if (s.rule == "within" && s.threshold) m_kindRules[s.kind].push_back(s);
+        // The gaps, when the atlas has them: the verdict of the kind's own standards.
+        for (const auto& [kind, title] : readMissingData(in)) m_missingKinds.insert(kind);
+        for (const auto& [village, rows] : m_rows)
+            for (const auto& s : rows)
+                if (s.reachable) m_reachableKinds.insert(s.kind + "|" + s.mode);
+        if (FeatureSource* source = findResultLayer(in.layers, "gaps")) {
+            m_haveGaps = true;
+            readLayer(*source, "gaps", {"village_code", "kind"}, {"village_code", "kind"}, "gaps",
+                      [&](const std::vector<ResultValue>& v) { m_gapKinds.insert(text(v[0]) + "|" + text(v[1])); });
+        }
+    }
     SectionTable table(const SectionPage& page) const override {
         SectionTable t;
-        t.header = {"服务", "最近的设施", "距离(公里)", "用时(分钟)", "是否达标"};
-        t.widths = {1.3, 2.2, 1, 1, 1};
-        t.align = {SectionAlign::Left, SectionAlign::Left, SectionAlign::Right, SectionAlign::Right, SectionAlign::Center};
+        t.header = {"服务（方式）", "最近的设施", "距离(公里)", "用时(分钟)", "标准", "是否达标"};
+        t.widths = {1.4, 1.7, 0.8, 0.8, 1.9, 1.1};
+        t.align = {SectionAlign::Left,  SectionAlign::Left,   SectionAlign::Right,
+                   SectionAlign::Right, SectionAlign::Center, SectionAlign::Center};
         if (auto it = m_rows.find(page.code); it != m_rows.end())
-            for (const auto& s : it->second)
+            for (const auto& s : it->second) {
+                const auto met = meets(m_rules, s);
+                std::string standard = ruleText(m_rules, s.kind, s.mode);
+                std::string verdict = !s.reachable ? "不可达" : !met ? "未评价" : *met ? "达标" : "未达标";
+                // No rule for this mode: the kind's own rules judge, as in the gaps list.
+                if (!m_reachableKinds.count(s.kind + "|" + s.mode) || m_missingKinds.count(s.kind)) {
+                    verdict = "无数据，未评价";
+                } else if (!s.reachable) {
+                    verdict = "不可达";
+                } else if (!met && m_haveGaps) {
+                    if (auto kr = m_kindRules.find(s.kind); kr != m_kindRules.end()) {
+                        standard.clear();
+                        for (const auto& r : kr->second)
+                            standard += (standard.empty() ? "" : "或") + modeName(r.mode) + "≤" + fixed(*r.threshold, 0) +
+                                        (r.mode == "straight" ? "米" : "分钟");
+                        verdict = m_gapKinds.count(page.code + "|" + s.kind) ? "未达标（见短板）" : "达标";
+                    }
+                }
                 t.rows.push_back({enumTitle("facility_kind", s.kind) + modeWord(s.mode), s.reachable ? s.facilityName : "—",
-                                  s.reachable ? fixed(s.distanceM / 1000, 2) : "—", s.reachable ? fixed(s.minutes, 0) : "—",
-                                  !s.reachable ? "不可达"
-                                  : s.covered  ? "达标"
-                                               : "未达标"});
+                                  s.reachable ? fixed(s.distanceM / 1000, 2) : "—", s.reachable ? fixed(s.minutes, 0) : "—", standard,
+                                  verdict});
+            }
         return t;
     }
 
 private:
     std::map<std::string, std::vector<ServiceRow>> m_rows;
+    std::map<std::string, Standard> m_rules;                   // "kind|mode" -> its within-rule
+    std::map<std::string, std::vector<Standard>> m_kindRules;  // kind -> its within-rules
+    bool m_haveGaps = false;
+    std::set<std::string> m_gapKinds;        // "village|kind" with a gap
+    std::set<std::string> m_missingKinds;    // kinds the gaps could not judge
+    std::set<std::string> m_reachableKinds;  // "kind|mode" with at least one reachable facility
 };
 
 class CoverageSummarySection final : public AtlasSection {
@@ -165,12 +242,14 @@ public:
         m_rows = readCoverage(in);
         m_coverage = in.coverage;
         m_villages = in.villages;
+        m_rules = withinRules(in.standards);
     }
     SectionTable table(const SectionPage& page) const override {
         SectionTable t;
-        t.header = {"服务", "村数", "达标村", "不可达", "人口达标率"};
-        t.widths = {1.6, 0.7, 0.8, 0.8, 1};
-        t.align = {SectionAlign::Left, SectionAlign::Right, SectionAlign::Right, SectionAlign::Right, SectionAlign::Right};
+        t.header = {"服务（方式）", "标准", "村数", "达标村", "不可达", "人口达标率"};
+        t.widths = {1.5, 1.3, 0.6, 0.7, 0.7, 0.9};
+        t.align = {SectionAlign::Left,  SectionAlign::Center, SectionAlign::Right,
+                   SectionAlign::Right, SectionAlign::Right,  SectionAlign::Right};
         for (const auto& [kind, mode] : m_coverage) {
             long long n = 0, ok = 0, unreachable = 0, pop = 0, popOk = 0;
             for (const auto& v : m_villages) {
@@ -182,14 +261,16 @@ public:
                         ++n;
                         pop += v.population;
                         if (!s.reachable) ++unreachable;
-                        if (s.covered) {
+                        if (meets(m_rules, s).value_or(false)) {
                             ++ok;
                             popOk += v.population;
                         }
                     }
             }
-            t.rows.push_back({enumTitle("facility_kind", kind) + modeWord(mode), std::to_string(n), std::to_string(ok),
-                              std::to_string(unreachable), pop > 0 ? fixed(100.0 * double(popOk) / double(pop), 1) + "%" : "—"});
+            const bool judged = m_rules.count(kind + "|" + mode) > 0;
+            t.rows.push_back({enumTitle("facility_kind", kind) + modeWord(mode), ruleText(m_rules, kind, mode), std::to_string(n),
+                              judged ? std::to_string(ok) : "未评价", std::to_string(unreachable),
+                              judged && pop > 0 ? fixed(100.0 * double(popOk) / double(pop), 1) + "%" : "—"});
         }
         return t;
     }
@@ -198,6 +279,7 @@ private:
     std::map<std::string, std::vector<ServiceRow>> m_rows;
     std::vector<std::pair<std::string, std::string>> m_coverage;
     std::vector<SectionVillage> m_villages;
+    std::map<std::string, Standard> m_rules;
 };
 
 class VillagesRankingSection final : public AtlasSection {
@@ -247,6 +329,11 @@ public:
     void prepare(const SectionInputs& in) override {
         m_gaps = readGaps(in);
         m_villages = in.villages;
+        m_missing = readMissingData(in);
+        std::set<std::string> kinds, missing;
+        for (const auto& s : in.standards) kinds.insert(s.kind);
+        for (const auto& [kind, title] : m_missing) missing.insert(kind);
+        m_someJudged = std::any_of(kinds.begin(), kinds.end(), [&](const std::string& k) { return !missing.count(k); });
     }
     SectionTable table(const SectionPage& page) const override {
         SectionTable t;
@@ -258,6 +345,14 @@ public:
                 auto rows = it->second;
                 std::stable_sort(rows.begin(), rows.end(), [](const GapRow& a, const GapRow& b) { return a.population > b.population; });
                 for (const auto& g : rows) t.rows.push_back({g.sentence.empty() ? g.missing : g.sentence});
+            }
+            // What could not be judged is said, never passed over as "met".
+            if (!m_missing.empty()) {
+                std::string titles;
+                for (const auto& [kind, title] : m_missing)
+                    if (titles.find(title) == std::string::npos) titles += (titles.empty() ? "" : "、") + title;
+                t.rows.push_back({(t.rows.empty() && m_someJudged ? std::string("已评价的标准均已达标；") : std::string()) +
+                                  "缺少数据，未评价：" + titles + "（导入后重新分析）。"});
             }
             return t;
         }
@@ -284,6 +379,8 @@ public:
 private:
     std::map<std::string, std::vector<GapRow>> m_gaps;
     std::vector<SectionVillage> m_villages;
+    std::vector<std::pair<std::string, std::string>> m_missing;  // kind, title
+    bool m_someJudged = true;
 };
 
 }  // namespace

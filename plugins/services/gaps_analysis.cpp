@@ -187,6 +187,17 @@ public:
         AnalysisResult res;
         res.tables.push_back(std::move(table).build());
         res.tables.back().style = "services/gaps.json";
+        // What could not be judged, as its own table (only when something is missing), so that
+        // pages and maps say "no data" instead of "all met".
+        if (!missingData.empty()) {
+            ResultTableBuilder missingTable("gaps_missing_data", "缺少数据（未评价）", ResultGeometry::None,
+                                            {{"kind", ResultFieldType::Text, "对象"},
+                                             {"title", ResultFieldType::Text, "名称"},
+                                             {"villages", ResultFieldType::Integer64, "涉及村数（0为全县）"},
+                                             {"what", ResultFieldType::Text, "说明"}});
+            for (const auto& m : missingData) missingTable.add({m.kind, kindTitle(m.kind), m.villages, m.what});
+            res.tables.push_back(std::move(missingTable).build());
+        }
         std::string j = "{\"gaps\": " + std::to_string(gaps.size()) + ", \"status\": " + jsonQuote(status) + ", \"former_poor\": {" +
                         tallyJson(poor) + "}, \"other\": {" + tallyJson(other) + "}, \"townships\": [";
         bool first = true;

@@ -13,6 +13,7 @@
 
 #include "analysis/analysis.hpp"
 #include "core/feature_source.hpp"
+#include "core/standards.hpp"
 
 namespace ruralatlas::analysis {
 
@@ -57,6 +58,8 @@ struct SectionInputs {
     // The coverage the layout asks for ("analyses": {"coverage": [...]}), as (kind, mode), in order.
     std::vector<std::pair<std::string, std::string>> coverage;
     std::vector<SectionVillage> villages;
+    // The project's standards table: sections judge "met" by these and print which rule.
+    std::vector<Standard> standards;
     std::string layoutFile;  // for messages
 };
 

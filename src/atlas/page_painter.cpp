@@ -213,6 +213,12 @@ struct PagePainter::Impl {
             const QString note = QStringLiteral("未采集位置：图示为所在乡镇%1").arg(qs(page.townshipName));
             drawTextBox(p, QRectF(rect.left() + 2 * mm, rect.top() + 2 * mm, rect.width() - 4 * mm, 6 * mm), note, 3, true,
                         Qt::AlignLeft | Qt::AlignVCenter, QColor(0xc6, 0x28, 0x28), dpi, false);
+        } else if (frame.highlight && focus.rings.empty() && atlas.kind == PageKind::Villages) {
+            // No surveyed territory: the surroundings at the usual scale and nothing drawn that
+            // could pass for a boundary; the page says so.
+            const QString note = QStringLiteral("村界未录入：图示为村委会驻地周边");
+            drawTextBox(p, QRectF(rect.left() + 2 * mm, rect.top() + 2 * mm, rect.width() - 4 * mm, 6 * mm), note, 3, true,
+                        Qt::AlignLeft | Qt::AlignVCenter, QColor(0x45, 0x5a, 0x64), dpi, false);
         } else if (frame.highlight) {
             QPainterPath hole;
             if (!focus.rings.empty())

@@ -152,6 +152,7 @@ atlas::AtlasPlan AtlasJob::plan(Feedback& feedback) const {
     analysis::SectionInputs inputs;
     inputs.layers = layers;
     inputs.layoutFile = o.layout;
+    inputs.standards = project->standards();
     for (const auto& c : layout.coverage) inputs.coverage.emplace_back(c.kind, c.mode);
     for (const auto& [code, v] : plan.atlas.villages) inputs.villages.push_back({v.code, v.name, v.townshipCode, v.status, v.population});
     for (const auto& [name, spec] : sections) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <sstream>
 
 #include "analysis/analysis.hpp"
 #include "core/feedback.hpp"
@@ -317,6 +318,17 @@ TEST(ServicesMissingData, ReportedAsMissingNotAsGaps) {
             << kind << ": " << r.output;
     EXPECT_NE(r.output.find("{\"kind\": \"tap_water_rate\", \"villages\": 2"), std::string::npos) << r.output;
     EXPECT_EQ(readFile(dir.file("g1.csv")).find("影响人口0人"), std::string::npos);
+    // The village pages say what was not judged, never "all met".
+    ASSERT_EQ(runCli("gaps " + quote(p) + " --out " + quote(dir.file("g1.gpkg"))).status, 0);
+    r = runCli("atlas " + quote(p) + " --template " + quote(std::string(RURALATLAS_SOURCE_TREE) + "/styles/atlas/village_profile.json") +
+               " --by villages --result " + quote(dir.file("g1.gpkg")) + " --out " + quote(dir.file("a.pdf")));
+    ASSERT_EQ(r.status, 0) << r.output;
+    const auto text = runCommand("pdftotext -layout " + quote(dir.file("a.pdf")) + " -");
+    EXPECT_EQ(text.output.find("对照各项标准均已达标"), std::string::npos) << text.output;
+    EXPECT_EQ(text.output.find("已评价的标准均已达标"), std::string::npos) << text.output;  // nothing could be judged
+    EXPECT_NE(text.output.find("缺少数据，未评价：公交站点"), std::string::npos) << text.output;
+    EXPECT_NE(text.output.find("无数据，未评价"), std::string::npos) << text.output;
+    EXPECT_EQ(text.output.find(" 达标"), std::string::npos) << text.output;
 
     writeFile(dir.file("s.csv"), "name,lon,lat\n一小,109.85,29.0\n");
     ASSERT_EQ(runCli("import " + quote(p) + " " + quote(dir.file("s.csv")) + " --into facilities --set kind=primary_school").status, 0);
@@ -328,4 +340,52 @@ TEST(ServicesMissingData, ReportedAsMissingNotAsGaps) {
     EXPECT_EQ(r.output.find("项目中没有任何小学"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("小学：无法计算步行时间（缺少数字高程模型"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("项目中没有任何幼儿园"), std::string::npos) << r.output;
+}
+
+// One page, one truth: on every village page of the demo's atlas, a service the access table
+// calls met ("达标") has no gap of its kind in the page's gap list, and every verdict names the
+// standard it applies. Before, 152 of 300 pages said the water works was met by road while the
+// gap list said it failed the walking standard.
+TEST(ServicesOnePage, NoVillagePageContradictsItselfOnAccess) {
+    TempDir dir;
+    const std::string p = dir.file("d.gpkg"), g = dir.file("gaps.gpkg"), pdf = dir.file("v.pdf"), txt = dir.file("v.txt");
+    ASSERT_EQ(runCli("demo --out " + quote(p) + " --villages 300 --seed 1").status, 0);
+    ASSERT_EQ(runCli("gaps " + quote(p) + " --out " + quote(g)).status, 0);
+    const auto r =
+        runCli("atlas " + quote(p) + " --template " + quote(std::string(RURALATLAS_SOURCE_TREE) + "/styles/atlas/village_profile.json") +
+               " --by villages --result " + quote(g) + " --out " + quote(pdf));
+    ASSERT_EQ(r.status, 0) << r.output;
+    ASSERT_EQ(runCommand("pdftotext -layout " + quote(pdf) + " " + quote(txt)).status, 0);
+    const std::string all = readFile(txt);
+    std::vector<std::string> pages;
+    for (std::size_t at = 0, next; at < all.size(); at = next + 1) {
+        next = all.find('\f', at);
+        if (next == std::string::npos) next = all.size();
+        pages.push_back(all.substr(at, next - at));
+    }
+    ASSERT_GE(pages.size(), 300u);
+    int checked = 0, noTerritory = 0;
+    for (std::size_t i = 0; i < pages.size(); ++i) {
+        const std::string& page = pages[i];
+        if (page.find("到最近的学校") == std::string::npos) continue;
+        ++checked;
+        if (page.find("村界未录入") != std::string::npos) ++noTerritory;
+        std::istringstream lines(page);
+        for (std::string line; std::getline(lines, line);) {
+            for (const char* kind : {"小学", "村卫生室", "集中供水工程"}) {
+                const std::string row = std::string(kind) + "（";
+                if (line.rfind(row, 0) != 0) continue;
+                // Every verdict names its standard (a rule "≤", or "无…标准" when not judged).
+                const bool judged = line.find("达标") != std::string::npos;
+                if (judged) EXPECT_NE(line.find("≤"), std::string::npos) << "page " << i + 1 << ": " << line;
+                const bool met = judged && line.find("未达标") == std::string::npos;
+                const bool gap = page.find(std::string("最近的") + kind + "为") != std::string::npos ||
+                                 page.find(std::string("到达任何") + kind) != std::string::npos ||
+                                 page.find(std::string("没有") + kind) != std::string::npos;
+                EXPECT_FALSE(met && gap) << "page " << i + 1 << " calls " << kind << " met and lists a gap of it:\n" << page;
+            }
+        }
+    }
+    EXPECT_EQ(checked, 300);
+    EXPECT_GT(noTerritory, 0);  // the demo's villages without a surveyed territory say so
 }
