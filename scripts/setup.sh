@@ -14,7 +14,7 @@ packages=(
   qt6-base-dev qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-qpa-plugins
   coinor-libcbc-dev
   fonts-wqy-zenhei fonts-wqy-microhei poppler-utils clang-format
-  python3-qgis
+  python3-qgis osmium-tool
 )
 missing=()
 for p in "${packages[@]}"; do

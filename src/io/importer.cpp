@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "core/error.hpp"
@@ -78,6 +79,120 @@ struct RowError {
     std::string row, field, message;
 };
 
+// OpenStreetMap (.osm XML or .osm.pbf, read by GDAL's OSM driver): the tags of a feature, from
+// its own fields and the hstore text of other_tags ("k"=>"v","k2"=>"v2").
+std::map<std::string, std::string> osmTags(OGRFeature& f) {
+    std::map<std::string, std::string> tags;
+    OGRFeatureDefn* d = f.GetDefnRef();
+    for (int i = 0; i < d->GetFieldCount(); ++i) {
+        const std::string n = d->GetFieldDefn(i)->GetNameRef();
+        if (n == "other_tags" || n == "osm_id" || n == "osm_way_id" || !f.IsFieldSetAndNotNull(i)) continue;
+        tags[n] = f.GetFieldAsString(i);
+    }
+    const int ot = f.GetFieldIndex("other_tags");
+    if (ot >= 0 && f.IsFieldSetAndNotNull(ot)) {
+        const std::string s = f.GetFieldAsString(ot);
+        std::size_t i = 0;
+        auto quoted = [&](std::string& out) {
+            if (i >= s.size() || s[i] != '"') return false;
+            ++i;
+            out.clear();
+            while (i < s.size() && s[i] != '"') {
+                if (s[i] == '\\' && i + 1 < s.size()) ++i;
+                out += s[i++];
+            }
+            ++i;
+            return true;
+        };
+        std::string k, v;
+        while (i < s.size()) {
+            if (!quoted(k)) break;
+            if (s.compare(i, 2, "=>") != 0) break;
+            i += 2;
+            if (!quoted(v)) break;
+            tags[k] = v;
+            if (i < s.size() && s[i] == ',') ++i;
+        }
+    }
+    return tags;
+}
+
+std::string tagOr(const std::map<std::string, std::string>& t, const std::string& k) {
+    auto it = t.find(k);
+    return it == t.end() ? std::string() : it->second;
+}
+
+// Road class from the Chinese route number (G 国道, S 省道, X 县道, Y 乡道, C/Z 村道), else from
+// highway=*; empty for ways that are not roads for vehicles (footways, paths, steps...).
+std::string osmRoadClass(const std::map<std::string, std::string>& t) {
+    const std::string h = tagOr(t, "highway");
+    static const std::set<std::string> roads = {
+        "motorway", "motorway_link", "trunk",        "trunk_link",  "primary",       "primary_link", "secondary", "secondary_link",
+        "tertiary", "tertiary_link", "unclassified", "residential", "living_street", "service",      "road",      "track"};
+    if (!roads.count(h)) return {};
+    const std::string ref = tagOr(t, "ref");
+    if (!ref.empty()) {
+        switch (ref[0]) {
+            case 'G':
+                return "national";
+            case 'S':
+                return "provincial";
+            case 'X':
+                return "county";
+            case 'Y':
+                return "township";
+            case 'C':
+            case 'Z':
+                return "village";
+            default:
+                break;
+        }
+    }
+    if (h == "track") return "track";
+    if (h.rfind("motorway", 0) == 0 || h.rfind("trunk", 0) == 0) return "national";
+    if (h.rfind("primary", 0) == 0) return "provincial";
+    if (h.rfind("secondary", 0) == 0) return "county";
+    if (h.rfind("tertiary", 0) == 0) return "township";
+    return "village";
+}
+
+std::string osmSurface(const std::string& s) {
+    static const std::set<std::string> hard = {"asphalt",       "concrete", "concrete:plates", "concrete:lanes", "paved",
+                                               "paving_stones", "sett",     "cobblestone",     "metal",          "chipseal"};
+    static const std::set<std::string> gravel = {"gravel", "fine_gravel", "compacted", "pebblestone"};
+    static const std::set<std::string> earth = {"unpaved", "dirt", "earth", "ground", "mud", "sand", "grass"};
+    if (hard.count(s)) return "hardened";
+    if (gravel.count(s)) return "gravel";
+    if (earth.count(s)) return "earth";
+    return {};
+}
+
+// Facility kind of an OSM feature; empty when it is none of ours. A school's level comes from
+// its name (小学/中学/初中/幼儿园) or isced:level; a school of unknown level is left out.
+std::string osmFacilityKind(const std::map<std::string, std::string>& t) {
+    const std::string a = tagOr(t, "amenity"), hc = tagOr(t, "healthcare"), name = tagOr(t, "name");
+    auto has = [&](const char* s) { return name.find(s) != std::string::npos; };
+    if (a == "kindergarten" || (a == "school" && has("幼儿园"))) return "kindergarten";
+    if (a == "school") {
+        if (has("小学")) return "primary_school";
+        if (has("初中") || has("中学")) return "middle_school";
+        const std::string isced = tagOr(t, "isced:level");
+        if (isced == "1") return "primary_school";
+        if (isced == "2") return "middle_school";
+        return {};
+    }
+    if (a == "hospital" || hc == "hospital") return has("卫生院") ? "township_health_center" : "county_hospital";
+    if (a == "clinic" || a == "doctors" || hc == "clinic" || hc == "doctor" || hc == "centre")
+        return has("卫生院") ? "township_health_center" : "village_clinic";
+    if (a == "marketplace") return "market";
+    if (a == "community_centre" || a == "arts_centre") return "cultural_center";
+    if (a == "waste_transfer_station") return "waste_station";
+    if (a == "bus_station" || tagOr(t, "highway") == "bus_stop") return "bus_stop";
+    if (tagOr(t, "man_made") == "water_works") return "water_works";
+    if (a == "social_facility" && tagOr(t, "social_facility:for") == "senior") return "elderly_care";
+    return {};
+}
+
 class SourceReader {
 public:
     SourceReader(const ImportOptions& o) : m_o(o) {}
@@ -146,6 +261,10 @@ public:
             CPLSetThreadLocalConfigOption((prefix + "HEADERS").c_str(), "FORCE");
             CPLSetThreadLocalConfigOption((prefix + "FIELD_TYPES").c_str(), "STRING");
             m_spreadsheetPrefix = prefix;
+        } else if (ext == "osm" || ext == "pbf") {
+            m_encoding = "UTF-8";
+            openOsm();
+            return;
         } else {
             m_encoding = "UTF-8";
         }
@@ -163,6 +282,96 @@ public:
         }
     }
 
+    // OSM: roads from the lines, facilities from the points and areas, into a layer with the
+    // target's own field names (the mapping is documented in the README).
+    void openOsm() {
+        if (m_o.into != "roads" && m_o.into != "facilities")
+            throw UsageError(m_o.source + ": OpenStreetMap files import into roads or facilities (--into roads|facilities)");
+        try {
+            m_ds = openVector(m_o.source, false);
+        } catch (const DataError& e) {
+            throw DataError({m_o.source}, e.detail());
+        }
+        GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("Memory");
+        m_osm.reset(mem->Create("osm", 0, 0, 0, GDT_Unknown, nullptr));
+        OGRSpatialReference wgs84;
+        wgs84.importFromEPSG(4326);  // OSM is WGS84 everywhere, in China too (not GCJ-02)
+        wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        const bool roads = m_o.into == "roads";
+        OGRLayer* out = m_osm->CreateLayer(roads ? "osm_roads" : "osm_facilities", &wgs84, roads ? wkbLineString : wkbPoint, nullptr);
+        for (const char* f : roads ? std::vector<const char*>{"id", "name", "class", "surface", "oneway"}
+                                   : std::vector<const char*>{"id", "name", "kind", "status"}) {
+            OGRFieldDefn fd(f, std::string(f) == "oneway" ? OFTInteger : OFTString);
+            out->CreateField(&fd);
+        }
+        auto add = [&](const std::string& id, const std::map<std::string, std::string>& t, OGRGeometry* g) {
+            FeaturePtr f(OGRFeature::CreateFeature(out->GetLayerDefn()));
+            f->SetField("id", id.c_str());
+            if (auto n = tagOr(t, "name"); !n.empty()) f->SetField("name", n.c_str());
+            if (roads) {
+                f->SetField("class", osmRoadClass(t).c_str());
+                if (auto s = osmSurface(tagOr(t, "surface")); !s.empty()) f->SetField("surface", s.c_str());
+                const std::string ow = tagOr(t, "oneway");
+                if (ow == "yes" || ow == "true" || ow == "1" || ow == "-1") {
+                    f->SetField("oneway", 1);
+                    if (ow == "-1" && g) g->toLineString()->reversePoints();  // drawn against the traffic
+                } else if (ow == "no") {
+                    f->SetField("oneway", 0);
+                }
+            } else {
+                f->SetField("kind", osmFacilityKind(t).c_str());
+                f->SetField("status", "existing");  // what OSM maps is there
+            }
+            if (g) f->SetGeometryDirectly(g);
+            out->CreateFeature(f.get());
+        };
+        long long skipped = 0;
+        if (roads) {
+            OGRLayer* lines = m_ds->GetLayerByName("lines");
+            if (!lines) throw DataError({m_o.source}, "the OSM file has no lines layer");
+            for (auto& f : *lines) {
+                const auto t = osmTags(*f);
+                if (osmRoadClass(t).empty()) continue;
+                const OGRGeometry* g = f->GetGeometryRef();
+                if (!g || wkbFlatten(g->getGeometryType()) != wkbLineString) continue;
+                add("osm-w" + std::string(f->GetFieldAsString("osm_id")), t, g->clone());
+            }
+        } else {
+            if (OGRLayer* points = m_ds->GetLayerByName("points"))
+                for (auto& f : *points) {
+                    const auto t = osmTags(*f);
+                    if (osmFacilityKind(t).empty()) {
+                        if (tagOr(t, "amenity") == "school" || tagOr(t, "office") == "government") ++skipped;
+                        continue;
+                    }
+                    const OGRGeometry* g = f->GetGeometryRef();
+                    add("osm-n" + std::string(f->GetFieldAsString("osm_id")), t, g ? g->clone() : nullptr);
+                }
+            if (OGRLayer* areas = m_ds->GetLayerByName("multipolygons"))
+                for (auto& f : *areas) {
+                    const auto t = osmTags(*f);
+                    if (osmFacilityKind(t).empty()) {
+                        if (tagOr(t, "amenity") == "school" || tagOr(t, "office") == "government") ++skipped;
+                        continue;
+                    }
+                    const OGRGeometry* g = f->GetGeometryRef();
+                    OGRGeometry* pt = nullptr;
+                    if (g)
+                        if (OGRGeometryH h = OGR_G_PointOnSurface(OGRGeometry::ToHandle(const_cast<OGRGeometry*>(g))))
+                            pt = OGRGeometry::FromHandle(h);
+                    const std::string way = f->GetFieldAsString("osm_way_id");
+                    add(way.empty() ? "osm-r" + std::string(f->GetFieldAsString("osm_id")) : "osm-w" + way, t, pt);
+                }
+        }
+        if (skipped > 0)
+            m_notes.push_back(std::to_string(skipped) +
+                              " OSM schools of unknown level (no 小学/中学/幼儿园 in the name, no isced:level) or government offices "
+                              "(not a facility kind of the model) were left out");
+        m_layer = out;
+    }
+    const std::vector<std::string>& notes() const { return m_notes; }
+    bool isOsm() const { return m_osm != nullptr; }
+
     OGRLayer& layer() { return *m_layer; }
     bool tabular() const { return m_tabular; }
     const std::string& encoding() const { return m_encoding; }
@@ -177,6 +386,8 @@ public:
 private:
     const ImportOptions& m_o;
     DatasetPtr m_ds;
+    DatasetPtr m_osm;  // OSM features in the target's terms (memory)
+    std::vector<std::string> m_notes;
     OGRLayer* m_layer = nullptr;
     bool m_tabular = false;
     std::string m_encoding, m_ext, m_memPath, m_spreadsheetPrefix;
@@ -270,6 +481,7 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
     OGRLayer& target = project.layer(o.into);
     SourceReader src(o);
     src.open();
+    for (const auto& n : src.notes()) report.warnings.push_back(n);
     report.encoding = src.encoding();
     OGRLayer& in = src.layer();
     OGRFeatureDefn* inDefn = in.GetLayerDefn();
@@ -335,16 +547,16 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
         mapping.push_back({f, kConstant, value});
         constants.push_back(k);
     }
-    auto mapped = [&](std::string_view name) {
+    auto isMapped = [&](std::string_view name) {
         return std::any_of(mapping.begin(), mapping.end(), [&](const Mapping& m) { return m.target->name == name; });
     };
     // A village's township is the first 9 digits of its code.
-    const bool townshipFromCode = def->name == "villages" && mapped("code") && !mapped("township_code");
+    const bool townshipFromCode = def->name == "villages" && isMapped("code") && !isMapped("township_code");
     if (townshipFromCode) mapping.push_back({def->field("township_code"), kFromVillageCode, "code"});
     // Ids nothing refers to (roads, rivers, facilities) are made when the file has none: the
     // file name and the row, so importing the same file again updates instead of doubling.
     const bool generateIds =
-        (def->name == "roads" || def->name == "rivers" || def->name == "facilities") && def->field("id") && !mapped("id");
+        (def->name == "roads" || def->name == "rivers" || def->name == "facilities") && def->field("id") && !isMapped("id");
     if (generateIds) mapping.push_back({def->field("id"), kGenerated, ""});
     const std::string idStem = fs::path(o.source).stem().string();
 
@@ -636,6 +848,24 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
                 report.warnings.push_back(std::to_string(outside) + " features lie outside the county boundary: " + list +
                                           (outside > 10 ? ", ..." : ""));
             }
+        }
+    }
+
+    // OSM extracts cover more than the county: keep what reaches within 2 km of its outline
+    // (roads crossing the boundary stay whole, so the network still leads out of the county).
+    if (src.isOsm()) {
+        if (auto outline = project.countyOutline()) {
+            std::unique_ptr<OGRGeometry> near(outline->Buffer(2000, 8));
+            const std::size_t before = rows.size();
+            std::erase_if(rows, [&](const Row& r) {
+                return std::none_of(r.geometries.begin(), r.geometries.end(),
+                                    [&](const std::unique_ptr<OGRGeometry>& g) { return g->Intersects(near.get()); });
+            });
+            if (rows.size() < before)
+                report.warnings.push_back(std::to_string(before - rows.size()) +
+                                          " OSM features farther than 2 km from the county were left out (clipped to the county)");
+        } else {
+            report.warnings.push_back("the project has no county outline: the OSM features were not clipped to the county");
         }
     }
 

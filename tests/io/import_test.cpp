@@ -434,3 +434,94 @@ TEST(Import, TownshipFromTheVillageCodeIdsMadeAndConstantsGiven) {
     EXPECT_EQ(r.inserted, 1);
     EXPECT_EQ(from(r, "id"), "generated (rivers-ROW)");
 }
+
+// Roads and facilities from OpenStreetMap (GDAL's OSM driver; WGS84, not GCJ-02): classes from
+// the route number or highway=*, surfaces, one-way (against the drawing when -1), kinds from
+// amenity/healthcare/highway, schools by level, ids from the OSM ids (a second import updates),
+// footways and schools of unknown level left out, and what lies far outside the county clipped.
+TEST(Import, OpenStreetMapRoadsAndFacilities) {
+    test::TempDir dir;
+    const auto p = dir.file("p.gpkg");
+    test::makeProject(p);  // county outline 109.6-110.4E, 28.7-29.45N
+    test::writeFile(dir.file("x.osm"), R"(<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6" generator="ruralatlas-test">
+  <node id="1" lat="29.00" lon="109.85"/><node id="2" lat="29.01" lon="109.86"/>
+  <node id="3" lat="29.02" lon="109.87"/><node id="4" lat="29.03" lon="109.88"/>
+  <node id="5" lat="30.00" lon="115.00"/><node id="6" lat="30.01" lon="115.01"/>
+  <node id="10" lat="29.005" lon="109.855"><tag k="amenity" v="school"/><tag k="name" v="芙蓉小学"/></node>
+  <node id="11" lat="29.006" lon="109.856"><tag k="amenity" v="school"/><tag k="name" v="某学校"/></node>
+  <node id="12" lat="29.007" lon="109.857"><tag k="amenity" v="clinic"/><tag k="name" v="石堤村卫生室"/></node>
+  <node id="13" lat="29.008" lon="109.858"><tag k="amenity" v="hospital"/><tag k="name" v="首车镇卫生院"/></node>
+  <node id="14" lat="29.009" lon="109.859"><tag k="office" v="government"/><tag k="name" v="首车镇人民政府"/></node>
+  <node id="15" lat="29.010" lon="109.860"><tag k="highway" v="bus_stop"/><tag k="name" v="首车站"/></node>
+  <node id="20" lat="29.020" lon="109.870"/><node id="21" lat="29.020" lon="109.871"/>
+  <node id="22" lat="29.021" lon="109.871"/><node id="23" lat="29.021" lon="109.870"/>
+  <way id="100"><nd ref="1"/><nd ref="2"/><tag k="highway" v="primary"/><tag k="ref" v="X012"/><tag k="surface" v="asphalt"/><tag k="name" v="永茶公路"/></way>
+  <way id="101"><nd ref="2"/><nd ref="3"/><tag k="highway" v="tertiary"/><tag k="oneway" v="-1"/></way>
+  <way id="102"><nd ref="3"/><nd ref="4"/><tag k="highway" v="footway"/></way>
+  <way id="103"><nd ref="3"/><nd ref="4"/><tag k="highway" v="track"/><tag k="surface" v="dirt"/></way>
+  <way id="104"><nd ref="5"/><nd ref="6"/><tag k="highway" v="primary"/></way>
+  <way id="105"><nd ref="20"/><nd ref="21"/><nd ref="22"/><nd ref="23"/><nd ref="20"/><tag k="amenity" v="kindergarten"/><tag k="name" v="阳光幼儿园"/><tag k="building" v="yes"/></way>
+</osm>
+)");
+    io::ImportOptions o;
+    o.project = p;
+    o.source = dir.file("x.osm");
+    o.into = "roads";
+    Feedback fb;
+    auto r = io::importFile(o, fb);
+    EXPECT_EQ(r.inserted, 3);  // primary, tertiary, track; not the footway; the road at 115E clipped
+    o.into = "facilities";
+    r = io::importFile(o, fb);
+    EXPECT_EQ(r.inserted, 5);
+    r = io::importFile(o, fb);  // the same extract again: updated by OSM id, nothing doubled
+    EXPECT_EQ(r.inserted, 0);
+    EXPECT_EQ(r.updated, 5);
+    io::DatasetPtr ds = io::openVector(p, false);
+    std::map<std::string, std::vector<std::string>> roads;
+    for (auto& f : *ds->GetLayerByName("roads"))
+        roads[f->GetFieldAsString("id")] = {f->GetFieldAsString("class"), f->GetFieldAsString("surface"), f->GetFieldAsString("oneway")};
+    EXPECT_EQ(roads["osm-w100"], (std::vector<std::string>{"county", "hardened", ""}));  // X012: a county road, whatever highway=* says
+    EXPECT_EQ(roads["osm-w101"], (std::vector<std::string>{"township", "", "1"}));
+    EXPECT_EQ(roads["osm-w103"], (std::vector<std::string>{"track", "earth", ""}));
+    EXPECT_EQ(roads.size(), 3u);
+    // oneway=-1: stored in the direction of travel, from node 3 to node 2.
+    {
+        OGRLayer* l = ds->GetLayerByName("roads");
+        l->SetAttributeFilter("id = 'osm-w101'");
+        io::FeaturePtr f(l->GetNextFeature());
+        ASSERT_NE(f, nullptr);
+        const OGRLineString* ls = f->GetGeometryRef()->toLineString();
+        EXPECT_GT(ls->getY(0), ls->getY(1));  // node 3 (29.02N) first
+    }
+    std::map<std::string, std::string> kinds;
+    for (auto& f : *ds->GetLayerByName("facilities")) kinds[f->GetFieldAsString("id")] = f->GetFieldAsString("kind");
+    EXPECT_EQ(kinds, (std::map<std::string, std::string>{{"osm-n10", "primary_school"},
+                                                         {"osm-n12", "village_clinic"},
+                                                         {"osm-n13", "township_health_center"},
+                                                         {"osm-n15", "bus_stop"},
+                                                         {"osm-w105", "kindergarten"}}));
+    // Other layers are refused with a clear message.
+    o.into = "villages";
+    EXPECT_THROW(io::importFile(o, fb), UsageError);
+
+    // The same extract as .osm.pbf (written from the XML by osmium, which scripts/setup.sh
+    // installs) gives the same features in a fresh project.
+    ASSERT_EQ(test::runCommand("osmium cat " + test::quote(dir.file("x.osm")) + " -o " + test::quote(dir.file("x.osm.pbf"))).status, 0);
+    const auto q = dir.file("q.gpkg");
+    test::makeProject(q);
+    o.project = q;
+    o.source = dir.file("x.osm.pbf");
+    o.into = "roads";
+    EXPECT_EQ(io::importFile(o, fb).inserted, 3);
+    o.into = "facilities";
+    EXPECT_EQ(io::importFile(o, fb).inserted, 5);
+    io::DatasetPtr qs = io::openVector(q, false);
+    std::map<std::string, std::vector<std::string>> roads2;
+    for (auto& f : *qs->GetLayerByName("roads"))
+        roads2[f->GetFieldAsString("id")] = {f->GetFieldAsString("class"), f->GetFieldAsString("surface"), f->GetFieldAsString("oneway")};
+    EXPECT_EQ(roads2, roads);
+    std::map<std::string, std::string> kinds2;
+    for (auto& f : *qs->GetLayerByName("facilities")) kinds2[f->GetFieldAsString("id")] = f->GetFieldAsString("kind");
+    EXPECT_EQ(kinds2, kinds);
+}
