@@ -89,6 +89,18 @@ public:
         std::unordered_map<std::string, std::string> townshipName;
         for (const auto& t : townships) townshipName.emplace(t.code, t.name);
 
+        // Missing data is not a finding: with no facility of the kind, or no roads for road time,
+        // every village is "unreachable" only for want of data; the summary says so instead.
+        std::string missing;
+        if (r.facilities.empty())
+            missing = "项目中没有任何" + kindTitle(r.kind) +
+                      "：无法判断覆盖，请先导入（ruralatlas import PROJECT FILE --into facilities --set kind=" + r.kind + "）";
+        else if (r.mode == "road")
+            if (auto roads = project.layerInfo("roads"); !roads || roads->featureCount == 0)
+                missing =
+                    "项目中没有道路：无法计算车程，请先导入道路（例如 OpenStreetMap：ruralatlas import PROJECT extract.osm.pbf --into "
+                    "roads）";
+
         AnalysisResult res;
         res.tables = tables(shared);
         std::optional<PhaseTimer> phase("tallies");
@@ -154,11 +166,20 @@ public:
                  "}";
             first = false;
         }
-        j += "]}";
+        j += "]";
+        if (!missing.empty()) j += ", \"missing_data\": " + jsonQuote(missing);
+        j += "}";
         res.summaryJson = j;
 
         std::string t = kindTitle(r.kind) + "覆盖（" + modeTitle(r.mode) + "，阈值 " + fmt(r.threshold, r.thresholdUnit == "m" ? 0 : 1) +
                         (r.thresholdUnit == "m" ? " 米" : " 分钟") + (r.standardId.empty() ? "" : "，标准 " + r.standardId) + "）\n";
+        if (!missing.empty()) {
+            t += "  设施 " + std::to_string(r.facilities.size()) + " 处；村 " + std::to_string(county.villages) + " 个\n";
+            t += "  缺少数据，未评价 / not judged for want of data: " + missing + "\n";
+            t += "  （结果表中的“不可达”只表示没有数据 / 'unreachable' in the table means no data）\n";
+            res.summaryText = t;
+            return res;
+        }
         t += "  设施 " + std::to_string(r.facilities.size()) + " 处；村 " + std::to_string(county.villages) + " 个，达标 " +
              std::to_string(county.covered) + " 个，不可达 " + std::to_string(county.unreachable) + " 个；人口 " +
              fmt(county.population, 0) + "，达标人口 " + fmt(county.populationCovered, 0) + "\n";

@@ -340,6 +340,14 @@ TEST(ServicesMissingData, ReportedAsMissingNotAsGaps) {
     EXPECT_EQ(r.output.find("项目中没有任何小学"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("小学：无法计算步行时间（缺少数字高程模型"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("项目中没有任何幼儿园"), std::string::npos) << r.output;
+    // coverage says the same: no kindergarten at all, and no roads for road time.
+    r = runCli("coverage " + quote(p) + " --kind kindergarten --out " + quote(dir.file("c1.csv")) + " --json");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("\"missing_data\": \"项目中没有任何幼儿园"), std::string::npos) << r.output;
+    r = runCli("coverage " + quote(p) + " --kind primary_school --mode road --out " + quote(dir.file("c2.csv")));
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("项目中没有道路：无法计算车程"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("不可达 2 个"), std::string::npos) << r.output;
 }
 
 // One page, one truth: on every village page of the demo's atlas, a service the access table
