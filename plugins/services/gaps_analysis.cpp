@@ -55,6 +55,11 @@ struct GroupTally {
     double population = 0, populationAffected = 0;
 };
 
+// "，影响人口1,200人。", or, when the village's population is not recorded, says so instead of 0.
+std::string affected(const VillageRec& v, double population) {
+    return v.populationKnown ? "，影响人口" + thousands(population) + "人。" : std::string("，人口未录入。");
+}
+
 class GapsAnalysis final : public Analysis {
 public:
     GapsAnalysis() {
@@ -340,7 +345,7 @@ private:
                 g.missing = "村内无" + title;
                 g.shortfall = 1;
                 g.unit = "处";
-                g.sentence = where + "没有" + title + "，不符合“" + presence->title + "”，影响人口" + thousands(g.population) + "人。";
+                g.sentence = where + "没有" + title + "，不符合“" + presence->title + "”" + affected(v, g.population);
             } else {
                 g.standardId = worstRule->id;
                 const bool straight = worstRule->mode == "straight";
@@ -352,15 +357,14 @@ private:
                     g.shortfall = kUnreachable;
                     g.unit = "unreachable";
                     g.sentence = where + (presence && !perTownship ? "没有" + title + "，且" : std::string()) + "无法经" +
-                                 (worstRule->mode == "road" ? "道路" : "步行") + "到达任何" + title + "，影响人口" +
-                                 thousands(g.population) + "人。";
+                                 (worstRule->mode == "road" ? "道路" : "步行") + "到达任何" + title + affected(v, g.population);
                 } else {
                     const auto& f = worstResult->facilities[static_cast<std::size_t>(worstRow->facility)];
                     const double value = straight ? worstRow->route.metres : worstRow->route.minutes;
                     g.shortfall = value - *worstRule->threshold;
                     g.sentence = where + (presence && !perTownship ? "没有" + title + "，" : std::string()) + "最近的" + title + "为" +
                                  f.name + "，" + how + fmt(value, straight ? 0 : 0) + unit + "，超出" + fmt(*worstRule->threshold, 0) +
-                                 unit + "的标准" + fmt(g.shortfall, 0) + unit + "，影响人口" + thousands(g.population) + "人。";
+                                 unit + "的标准" + fmt(g.shortfall, 0) + unit + affected(v, g.population);
                 }
             }
             gaps.push_back(std::move(g));
@@ -424,14 +428,15 @@ private:
                     g.shortfall = 1;
                     g.unit = "road";
                     g.population = static_cast<double>(v.population);
-                    g.sentence = where + "尚未通硬化路，不符合“" + s.title + "”，影响人口" + thousands(g.population) + "人。";
+                    g.sentence = where + "尚未通硬化路，不符合“" + s.title + "”" + affected(v, g.population);
                 } else {
                     g.missing = kindTitle(kind) + "不足";
                     g.shortfall = (target - *value) * 100;
                     g.unit = "percentage_points";
                     g.population = std::round(static_cast<double>(v.population) * (1 - *value));
                     g.sentence = where + kindTitle(kind) + "为" + fmt(100 * *value, 0) + "%，低于" + fmt(100 * target, 0) + "%的目标" +
-                                 fmt(g.shortfall, 0) + "个百分点，约" + thousands(g.population) + "人未覆盖。";
+                                 fmt(g.shortfall, 0) + "个百分点，" +
+                                 (v.populationKnown ? "约" + thousands(g.population) + "人未覆盖。" : std::string("人口未录入。"));
                 }
                 gaps.push_back(std::move(g));
             }

@@ -84,7 +84,9 @@ std::vector<Village> loadVillages(Project& project, VillageFields fields, const 
                     v.townshipCode = in.text(iTown, k);
                     if (iStatus >= 0) v.status = in.text(iStatus, k);
                     if (iTerrain >= 0) v.terrain = in.text(iTerrain, k);
-                    v.population = static_cast<long long>(in.number(iPop, k).value_or(0));
+                    const auto pop = in.number(iPop, k);
+                    v.population = static_cast<long long>(pop.value_or(0));
+                    v.populationKnown = pop.has_value();
                     v.households = static_cast<long long>(in.number(iHh, k).value_or(0));
                     v.tapWaterRate = in.number(iTap, k);
                     v.sanitaryToiletRate = in.number(iToilet, k);
@@ -118,7 +120,9 @@ std::vector<Village> loadVillages(Project& project, VillageFields fields, const 
         v.townshipCode = str(*f, iTown);
         v.status = str(*f, iStatus);
         v.terrain = str(*f, iTerrain);
-        v.population = static_cast<long long>(optReal(*f, iPop).value_or(0));
+        const auto pop = optReal(*f, iPop);
+        v.population = static_cast<long long>(pop.value_or(0));
+        v.populationKnown = pop.has_value();
         v.households = static_cast<long long>(optReal(*f, iHh).value_or(0));
         v.tapWaterRate = optReal(*f, iTap);
         v.sanitaryToiletRate = optReal(*f, iToilet);

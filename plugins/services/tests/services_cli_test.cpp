@@ -308,7 +308,8 @@ TEST(ServicesMissingData, ReportedAsMissingNotAsGaps) {
     const std::string p = dir.file("v.gpkg");
     ASSERT_EQ(runCli("init " + quote(p) + " --county-code 433127 --name 永顺县").status, 0);
     writeFile(dir.file("v.csv"),
-              "code,name,population,lon,lat\n433127101201,伴湖村,1200,109.85,29.0\n433127101202,石堤村,800,109.95,29.05\n");
+              "code,name,population,lon,lat\n433127101201,伴湖村,1200,109.85,29.0\n433127101202,石堤村,800,109.95,29.05\n"
+              "433127101203,远村,,110.2,29.3\n");  // population not recorded
     ASSERT_EQ(runCli("import " + quote(p) + " " + quote(dir.file("v.csv")) + " --into villages").status, 0);
     auto r = runCli("gaps " + quote(p) + " --out " + quote(dir.file("g1.csv")) + " --json");
     ASSERT_EQ(r.status, 0) << r.output;
@@ -316,7 +317,7 @@ TEST(ServicesMissingData, ReportedAsMissingNotAsGaps) {
     for (const char* kind : {"kindergarten", "primary_school", "village_clinic", "township_health_center", "bus_stop", "water_works"})
         EXPECT_NE(r.output.find(std::string("{\"kind\": \"") + kind + "\", \"villages\": 0, \"what\": \"项目中没有任何"), std::string::npos)
             << kind << ": " << r.output;
-    EXPECT_NE(r.output.find("{\"kind\": \"tap_water_rate\", \"villages\": 2"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("{\"kind\": \"tap_water_rate\", \"villages\": 3"), std::string::npos) << r.output;
     EXPECT_EQ(readFile(dir.file("g1.csv")).find("影响人口0人"), std::string::npos);
     // The village pages say what was not judged, never "all met".
     ASSERT_EQ(runCli("gaps " + quote(p) + " --out " + quote(dir.file("g1.gpkg"))).status, 0);
@@ -335,8 +336,12 @@ TEST(ServicesMissingData, ReportedAsMissingNotAsGaps) {
     r = runCli("gaps " + quote(p) + " --out " + quote(dir.file("g2.csv")) + " --json");
     ASSERT_EQ(r.status, 0) << r.output;
     // 石堤村 is about 11 km from the school (more than the 3 km rule); 伴湖村 has it on its doorstep.
-    EXPECT_NE(r.output.find("\"gaps\": 1,"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("\"gaps\": 2,"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("石堤村最近的小学为一小，直线距离"), std::string::npos) << r.output;
+    // An unrecorded population is unknown, not 0.
+    EXPECT_NE(r.output.find("远村最近的小学为一小"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("人口未录入。"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("影响人口0人"), std::string::npos) << r.output;
     EXPECT_EQ(r.output.find("项目中没有任何小学"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("小学：无法计算步行时间（缺少数字高程模型"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("项目中没有任何幼儿园"), std::string::npos) << r.output;
@@ -347,7 +352,7 @@ TEST(ServicesMissingData, ReportedAsMissingNotAsGaps) {
     r = runCli("coverage " + quote(p) + " --kind primary_school --mode road --out " + quote(dir.file("c2.csv")));
     ASSERT_EQ(r.status, 0) << r.output;
     EXPECT_NE(r.output.find("项目中没有道路：无法计算车程"), std::string::npos) << r.output;
-    EXPECT_EQ(r.output.find("不可达 2 个"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("不可达 3 个"), std::string::npos) << r.output;
 }
 
 // One page, one truth: on every village page of the demo's atlas, a service the access table
