@@ -402,3 +402,33 @@ TEST(ServicesOnePage, NoVillagePageContradictsItselfOnAccess) {
     EXPECT_EQ(checked, 300);
     EXPECT_GT(noTerritory, 0);  // the demo's villages without a surveyed territory say so
 }
+
+// The same on the real county built from the public code lists (villages only, no facilities):
+// no page claims a service met or "all standards met"; each says what was not judged.
+TEST(ServicesOnePage, RealCountyPagesClaimNothingWithoutData) {
+    TempDir dir;
+    const std::string p = dir.file("y.gpkg"), g = dir.file("gaps.gpkg"), pdf = dir.file("y.pdf");
+    ASSERT_EQ(runCli("county-from-codes --county 433127 --data " + quote(std::string(RURALATLAS_SOURCE_TREE) + "/data/real") + " --out " +
+                     quote(p))
+                  .status,
+              0);
+    ASSERT_EQ(runCli("gaps " + quote(p) + " --out " + quote(g)).status, 0);
+    const auto r =
+        runCli("atlas " + quote(p) + " --template " + quote(std::string(RURALATLAS_SOURCE_TREE) + "/styles/atlas/village_profile.json") +
+               " --by villages --result " + quote(g) + " --out " + quote(pdf));
+    ASSERT_EQ(r.status, 0) << r.output;
+    const std::string all = runCommand("pdftotext -layout " + quote(pdf) + " -").output;
+    int pages = 0;
+    for (std::size_t at = 0, next; at < all.size(); at = next + 1) {
+        next = all.find('\f', at);
+        if (next == std::string::npos) next = all.size();
+        const std::string page = all.substr(at, next - at);
+        if (page.find("到最近的学校") == std::string::npos) continue;
+        ++pages;
+        EXPECT_EQ(page.find(" 达标"), std::string::npos) << page;
+        EXPECT_EQ(page.find("均已达标"), std::string::npos) << page;
+        EXPECT_NE(page.find("缺少数据，未评价"), std::string::npos) << page;
+        EXPECT_EQ(page.find("影响人口0人"), std::string::npos) << page;
+    }
+    EXPECT_EQ(pages, 303);
+}
