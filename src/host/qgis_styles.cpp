@@ -16,6 +16,7 @@
 #include "core/landuse.hpp"
 #include "core/schema.hpp"
 #include "io/gdal_util.hpp"
+#include "io/ogr_features.hpp"
 #include "render/qgis_qml.hpp"
 #include "render/style.hpp"
 
@@ -36,43 +37,6 @@ constexpr Derived kDerived[] = {
 bool isSupportTable(const std::string& name) {
     return name == "layer_styles" || name == "qgis_projects" || name == "ruralatlas_results" || name.rfind("gpkg_", 0) == 0 ||
            name.rfind("rtree_", 0) == 0;
-}
-
-ShapeKind shapeOf(OGRwkbGeometryType t) {
-    switch (wkbFlatten(t)) {
-        case wkbPoint:
-        case wkbMultiPoint:
-            return ShapeKind::Point;
-        case wkbLineString:
-        case wkbMultiLineString:
-        case wkbCircularString:
-        case wkbCompoundCurve:
-        case wkbMultiCurve:
-            return ShapeKind::Line;
-        case wkbPolygon:
-        case wkbMultiPolygon:
-        case wkbCurvePolygon:
-        case wkbMultiSurface:
-            return ShapeKind::Polygon;
-        case wkbNone:
-            return ShapeKind::None;
-        default:
-            return ShapeKind::Polygon;
-    }
-}
-
-FieldKind kindOf(OGRFieldType t) {
-    switch (t) {
-        case OFTInteger:
-        case OFTInteger64:
-            return FieldKind::Integer;
-        case OFTReal:
-            return FieldKind::Real;
-        case OFTString:
-            return FieldKind::Text;
-        default:
-            return FieldKind::Other;
-    }
 }
 
 std::string sqlQuote(const std::string& s) {
@@ -293,9 +257,12 @@ QgisStylesReport writeQgisStyles(const std::string& gpkg, const std::vector<std:
         const LayerDef* def = project || !resultStyle.count(name) ? findLayer(name) : nullptr;
         render::QmlLayer layer;
         layer.name = name;
-        if (const char* id = l->GetMetadataItem("IDENTIFIER"); id && *id && name != id) layer.title = id;
+        // Geometry, field kinds and the table's own title as every reader sees them.
+        const std::optional<LayerInfo> info = io::ogrLayerInfo(*ds, name);
+        if (!info) continue;
+        layer.title = info->title;
         if (layer.title.empty() && def) layer.title = std::string(def->titleZh);
-        layer.geometry = l->GetLayerDefn()->GetGeomFieldCount() == 0 ? ShapeKind::None : shapeOf(l->GetGeomType());
+        layer.geometry = info->geometry;
         const bool result = resultStyle.count(name) > 0;
         layer.fields.push_back({"fid", FieldKind::Integer, "要素号", {}, true, "the GeoPackage feature id"});
         OGRFeatureDefn* defn = l->GetLayerDefn();
@@ -303,7 +270,7 @@ QgisStylesReport writeQgisStyles(const std::string& gpkg, const std::vector<std:
             OGRFieldDefn* fd = defn->GetFieldDefn(k);
             render::QmlField f;
             f.name = fd->GetNameRef();
-            f.type = kindOf(fd->GetType());
+            f.type = info->fields[static_cast<std::size_t>(k)].kind;
             const FieldDef* fdef = def ? def->field(f.name) : nullptr;
             if (fdef) f.alias = std::string(fdef->titleZh);
             if (auto it = columnTitle.find({name, f.name}); f.alias.empty() && it != columnTitle.end()) f.alias = it->second;
