@@ -337,31 +337,32 @@ public:
                 add("osm-w" + std::string(f->GetFieldAsString("osm_id")), t, g->clone());
             }
         } else {
-            if (OGRLayer* points = m_ds->GetLayerByName("points"))
-                for (auto& f : *points) {
+            // Tagged nodes as they are; areas (a school drawn as its grounds) by their point on
+            // surface, under the id of their way (or relation).
+            for (const char* name : {"points", "multipolygons"}) {
+                OGRLayer* layer = m_ds->GetLayerByName(name);
+                if (!layer) continue;
+                const bool areas = std::string(name) == "multipolygons";
+                for (auto& f : *layer) {
                     const auto t = osmTags(*f);
                     if (osmFacilityKind(t).empty()) {
                         if (tagOr(t, "amenity") == "school" || tagOr(t, "office") == "government") ++skipped;
                         continue;
                     }
                     const OGRGeometry* g = f->GetGeometryRef();
-                    add("osm-n" + std::string(f->GetFieldAsString("osm_id")), t, g ? g->clone() : nullptr);
-                }
-            if (OGRLayer* areas = m_ds->GetLayerByName("multipolygons"))
-                for (auto& f : *areas) {
-                    const auto t = osmTags(*f);
-                    if (osmFacilityKind(t).empty()) {
-                        if (tagOr(t, "amenity") == "school" || tagOr(t, "office") == "government") ++skipped;
-                        continue;
-                    }
-                    const OGRGeometry* g = f->GetGeometryRef();
-                    OGRGeometry* pt = nullptr;
-                    if (g)
+                    OGRGeometry* at = nullptr;
+                    if (g && !areas)
+                        at = g->clone();
+                    else if (g)
                         if (OGRGeometryH h = OGR_G_PointOnSurface(OGRGeometry::ToHandle(const_cast<OGRGeometry*>(g))))
-                            pt = OGRGeometry::FromHandle(h);
-                    const std::string way = f->GetFieldAsString("osm_way_id");
-                    add(way.empty() ? "osm-r" + std::string(f->GetFieldAsString("osm_id")) : "osm-w" + way, t, pt);
+                            at = OGRGeometry::FromHandle(h);
+                    const std::string way = areas ? f->GetFieldAsString("osm_way_id") : "";
+                    const std::string id = !areas        ? "osm-n" + std::string(f->GetFieldAsString("osm_id"))
+                                           : way.empty() ? "osm-r" + std::string(f->GetFieldAsString("osm_id"))
+                                                         : "osm-w" + way;
+                    add(id, t, at);
                 }
+            }
         }
         if (skipped > 0)
             m_notes.push_back(std::to_string(skipped) +
