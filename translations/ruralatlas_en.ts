@@ -292,6 +292,14 @@
         <translation>Skip rows with errors</translation>
     </message>
     <message>
+        <source>代码或编号已在项目中的行：更新该要素</source>
+        <translation>Rows whose code or id is in the project already: update that feature</translation>
+    </message>
+    <message>
+        <source>不勾选时，这样的行按错误处理，不会重复写入</source>
+        <translation>Unticked, such rows are errors and nothing is written twice</translation>
+    </message>
+    <message>
         <source>输出</source>
         <translation>Output</translation>
     </message>

@@ -21,7 +21,8 @@ std::optional<double> parseDouble(const std::string& s) {
 
 ParamValues ParamValues::validate(const AnalysisSpec& spec, const std::map<std::string, std::string>& raw, Output output) {
     ParamValues out;
-    for (const auto& [name, value] : raw) {
+    for (const auto& entry : raw) {
+        const std::string& name = entry.first;  // a plain reference: clang 14 cannot capture a structured binding
         const bool known = std::any_of(spec.params.begin(), spec.params.end(), [&](const ParamSpec& p) { return p.name == name; });
         if (!known) throw UsageError("unknown parameter --" + name + " for " + spec.name);
     }

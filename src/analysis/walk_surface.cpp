@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/error.hpp"
+
 namespace ruralatlas::analysis {
 
 double toblerKmh(double slope) { return 6.0 * std::exp(-3.5 * std::fabs(slope + 0.05)); }
@@ -40,6 +42,28 @@ namespace {
 template <class Visit>
 void supercover(const Raster& g, XY a, XY b, Visit visit) {
     double x0 = (a.x - g.x0) / g.cell, y0 = (g.y1 - a.y) / g.cell, x1 = (b.x - g.x0) / g.cell, y1 = (g.y1 - b.y) / g.cell;
+    if (!std::isfinite(x0) || !std::isfinite(y0) || !std::isfinite(x1) || !std::isfinite(y1)) return;
+    // Only the part within a cell of the grid matters (Liang-Barsky clipping): a road that runs
+    // far outside the DEM costs no steps there.
+    double t0 = 0, t1 = 1;
+    const double dx = x1 - x0, dy = y1 - y0;
+    const double lo[2] = {-1.0, -1.0}, hi[2] = {g.width + 1.0, g.height + 1.0};
+    const double p0[2] = {x0, y0}, d[2] = {dx, dy};
+    for (int k = 0; k < 2; ++k) {
+        if (d[k] == 0) {
+            if (p0[k] < lo[k] || p0[k] > hi[k]) return;
+            continue;
+        }
+        double ta = (lo[k] - p0[k]) / d[k], tb = (hi[k] - p0[k]) / d[k];
+        if (ta > tb) std::swap(ta, tb);
+        t0 = std::max(t0, ta);
+        t1 = std::min(t1, tb);
+        if (t0 > t1) return;
+    }
+    x1 = x0 + dx * t1;
+    y1 = y0 + dy * t1;
+    x0 += dx * t0;
+    y0 += dy * t0;
     const double len = std::hypot(x1 - x0, y1 - y0);
     const int steps = std::max(1, static_cast<int>(std::ceil(len * 4)));
     int lastC = INT32_MIN, lastR = INT32_MIN;
@@ -61,7 +85,11 @@ class BucketQueue {
 public:
     explicit BucketQueue(double width) : m_width(width) {}
     void push(float key, std::uint32_t v) {
-        const auto b = static_cast<std::size_t>(static_cast<double>(key) / m_width);
+        // A time of more than kMaxBuckets bucket widths (years of walking: cliffs from an
+        // undeclared NoData such as the float maximum) is no route; it must not grow the queue.
+        const double at = static_cast<double>(key) / m_width;
+        if (!(at >= 0 && at < kMaxBuckets)) return;
+        const auto b = static_cast<std::size_t>(at);
         if (b >= m_buckets.size()) m_buckets.resize(b + 1 + m_buckets.size() / 2);
         m_buckets[b].push_back(v);
         m_current = std::min(m_current, b);
@@ -81,6 +109,7 @@ public:
     }
 
 private:
+    static constexpr double kMaxBuckets = 1e7;
     double m_width;
     std::vector<std::vector<std::uint32_t>> m_buckets;
     std::size_t m_current = 0;
@@ -114,7 +143,15 @@ const Move kMoves[16] = {
 WalkSurface::WalkSurface(Raster dem, const std::vector<RoadRec>& roads, const std::vector<std::vector<XY>>& rivers,
                          const WalkOptions& options)
     : m_dem(std::move(dem)), m_opt(options) {
+    // A grid from a damaged or odd DEM file is refused here, before any arithmetic on it.
+    if (m_dem.width <= 0 || m_dem.height <= 0)
+        throw DataError({"dem"}, "the DEM has no cells (" + std::to_string(m_dem.width) + " x " + std::to_string(m_dem.height) + ")");
+    if (!std::isfinite(m_dem.cell) || !(m_dem.cell > 0) || !std::isfinite(m_dem.x0) || !std::isfinite(m_dem.y1))
+        throw DataError({"dem"}, "the DEM's cell size or origin is not a usable number (cell " + std::to_string(m_dem.cell) +
+                                     "): import the DEM again");
     const std::size_t n = static_cast<std::size_t>(m_dem.width) * m_dem.height;
+    if (m_dem.z.size() != n)
+        throw DataError({"dem"}, "the DEM holds " + std::to_string(m_dem.z.size()) + " values for " + std::to_string(n) + " cells");
     m_cells.assign(n, Cell{0.f, 0.f, 0});
     for (std::size_t i = 0; i < n; ++i) m_cells[i].z = m_dem.z[i];
     auto inside = [&](int c, int r) { return c >= 0 && r >= 0 && c < m_dem.width && r < m_dem.height; };
@@ -138,9 +175,15 @@ WalkSurface::WalkSurface(Raster dem, const std::vector<RoadRec>& roads, const st
 }
 
 bool WalkSurface::cellOf(const XY& p, int& col, int& row) const {
-    col = static_cast<int>(std::floor((p.x - m_dem.x0) / m_dem.cell));
-    row = static_cast<int>(std::floor((m_dem.y1 - p.y) / m_dem.cell));
-    return col >= 0 && row >= 0 && col < m_dem.width && row < m_dem.height;
+    // In doubles first: a point far off the grid (or not a number) must not overflow an int.
+    const double c = std::floor((p.x - m_dem.x0) / m_dem.cell), r = std::floor((m_dem.y1 - p.y) / m_dem.cell);
+    if (!(c >= 0 && r >= 0 && c < m_dem.width && r < m_dem.height)) {
+        col = row = -1;
+        return false;
+    }
+    col = static_cast<int>(c);
+    row = static_cast<int>(r);
+    return true;
 }
 
 std::vector<WalkSurface::Label> WalkSurface::search(const std::vector<Start>& sources, double maxMinutes,

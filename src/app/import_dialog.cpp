@@ -111,6 +111,9 @@ void MainWindow::importDialog(const QStringList& files) {
         form->addRow(T("编码"), enc);
         form->addRow(T("字段对应"), fields);
         form->addRow(skip);
+        auto* update = new QCheckBox(T("代码或编号已在项目中的行：更新该要素"));
+        update->setToolTip(T("不勾选时，这样的行按错误处理，不会重复写入"));
+        form->addRow(update);
         auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
         form->addRow(buttons);
         connect(buttons, &QDialogButtonBox::accepted, &dlg, &QDialog::accept);
@@ -125,6 +128,7 @@ void MainWindow::importDialog(const QStringList& files) {
                 .toStdString();
         o.encoding = enc->currentData().toString().toStdString();
         o.skipBadRows = skip->isChecked();
+        o.update = update->isChecked();
         for (const QString& line : fields->toPlainText().split('\n', Qt::SkipEmptyParts))
             if (line.contains('='))
                 o.fields.emplace_back(line.section('=', 0, 0).trimmed().toStdString(), line.section('=', 1).trimmed().toStdString());

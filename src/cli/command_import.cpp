@@ -21,6 +21,7 @@ Command importCommand() {
          {"encoding", true, false, "text encoding of a DBF or CSV (default: detected): UTF-8, GBK, GB18030", "ENC"},
          {"field", true, true, "map a target field to a source column (also lon=, lat=, wkt=, township=)", "TARGET=SOURCE"},
          {"skip-bad-rows", false, false, "import the good rows and list the bad ones instead of failing"},
+         {"update", false, false, "a row whose code or id is in the project already replaces that feature (else the row is an error)"},
          {"swap-xy", false, false, "the coordinates are latitude first"},
          {"allow-outside", false, false, "import even when no feature lies in the county"},
          {"set", true, true, "give every imported row this value, e.g. --set kind=primary_school (codes or Chinese titles)",
@@ -47,6 +48,7 @@ Command importCommand() {
                 }
                 o.skipBadRows = a.has("skip-bad-rows");
                 o.swapXY = a.has("swap-xy");
+                o.update = a.has("update");
                 o.allowOutside = a.has("allow-outside");
                 ProgressBar bar("import");
                 Feedback fb([&bar](double f, const std::string& s) { bar.update(f, s); });

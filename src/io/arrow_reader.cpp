@@ -230,6 +230,8 @@ public:
     bool ok() const { return m_ok; }
     bool header(std::uint32_t& type, int& dims) {
         if (!need(5)) return false;
+        // Byte order 0 (big endian) or 1 (little); anything else is not WKB (GDAL agrees).
+        if (*m_p > 1) return m_ok = false;
         m_little = *m_p++ == 1;
         std::uint32_t t = u32();
         // Extended WKB flags, then ISO thousands.

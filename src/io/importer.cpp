@@ -15,8 +15,10 @@
 #include "core/error.hpp"
 #include "core/schema.hpp"
 #include "core/text_encoding.hpp"
+#include "core/value_text.hpp"
 #include "io/proj_transform.hpp"
 #include "io/project.hpp"
+#include "io/validator.hpp"
 
 namespace ruralatlas::io {
 
@@ -77,6 +79,7 @@ struct Column {
 
 struct RowError {
     std::string row, field, message;
+    long long order = 0;  // the feature id: errors are listed in file order
 };
 
 // OpenStreetMap (.osm XML or .osm.pbf, read by GDAL's OSM driver): the tags of a feature, from
@@ -218,6 +221,7 @@ public:
                                 "the Shapefile's index file (.shx) is missing: copy it beside the .shp (or rebuild it with GDAL's "
                                 "SHAPE_RESTORE_SHX=YES)");
             if (!sibling(m_o.source, ".dbf")) throw DataError({m_o.source}, "the Shapefile's attribute file (.dbf) is missing");
+            checkShpLength(m_o.source);
             if (!sibling(m_o.source, ".prj") && m_o.sourceCrs.empty())
                 throw DataError(
                     {m_o.source},
@@ -261,6 +265,15 @@ public:
             CPLSetThreadLocalConfigOption((prefix + "HEADERS").c_str(), "FORCE");
             CPLSetThreadLocalConfigOption((prefix + "FIELD_TYPES").c_str(), "STRING");
             m_spreadsheetPrefix = prefix;
+        } else if (ext == "gpkg") {
+            m_encoding = "UTF-8";
+            std::ifstream in(m_o.source, std::ios::binary);
+            char head[16] = {};
+            in.read(head, sizeof head);
+            if (std::string(head, sizeof head) != std::string("SQLite format 3\0", 16))
+                throw DataError({m_o.source},
+                                "is not a GeoPackage (a GeoPackage is an SQLite database, and this file does not start like "
+                                "one): a renamed CSV or spreadsheet? Import the original file");
         } else if (ext == "osm" || ext == "pbf") {
             m_encoding = "UTF-8";
             openOsm();
@@ -280,6 +293,7 @@ public:
         } else {
             m_layer = m_ds->GetLayer(0);
         }
+        if (m_tabular) checkHeaderRow();
     }
 
     // OSM: roads from the lines, facilities from the points and areas, into a layer with the
@@ -370,6 +384,42 @@ public:
                               "(not a facility kind of the model) were left out");
         m_layer = out;
     }
+    // A .shp shorter than its header says was cut off (a copy that stopped, a mail size limit):
+    // GDAL would read what is there and drop the rest without a word.
+    static void checkShpLength(const std::string& shp) {
+        std::ifstream in(shp, std::ios::binary);
+        unsigned char h[28] = {};
+        in.read(reinterpret_cast<char*>(h), sizeof h);
+        if (in.gcount() < 28) throw DataError({shp}, "the .shp is shorter than a Shapefile header: the file is cut off or not a Shapefile");
+        const std::uintmax_t declared =
+            2ull * ((std::uintmax_t{h[24]} << 24) | (std::uintmax_t{h[25]} << 16) | (std::uintmax_t{h[26]} << 8) | h[27]);
+        const std::uintmax_t actual = fs::file_size(shp);
+        if (actual < declared)
+            throw DataError({shp}, "the .shp is cut off: its header says " + std::to_string(declared) + " bytes, the file has " +
+                                       std::to_string(actual) + "; copy the complete file again");
+    }
+    // A ledger whose first row is a title over merged cells (the usual 台账 layout) has one named
+    // column and the rest unnamed: the column names are in a later row.
+    void checkHeaderRow() {
+        OGRFeatureDefn* d = m_layer->GetLayerDefn();
+        if (d->GetFieldCount() < 2) return;
+        int named = 0;
+        std::string title;
+        for (int i = 0; i < d->GetFieldCount(); ++i) {
+            const std::string n = d->GetFieldDefn(i)->GetNameRef();
+            const bool generated = n.size() > 5 && n.compare(0, 5, "Field") == 0 &&
+                                   std::all_of(n.begin() + 5, n.end(), [](char c) { return c >= '0' && c <= '9'; });
+            if (!generated && !n.empty()) {
+                ++named;
+                title = n;
+            }
+        }
+        if (named == 1)
+            throw DataError({m_o.source, m_layer->GetName()},
+                            "the first row holds only '" + title +
+                                "' (a title over merged cells?): the column names must be in the first row; delete the rows above "
+                                "them and import again");
+    }
     const std::vector<std::string>& notes() const { return m_notes; }
     bool isOsm() const { return m_osm != nullptr; }
 
@@ -394,19 +444,11 @@ private:
     std::string m_encoding, m_ext, m_memPath, m_spreadsheetPrefix;
 };
 
-std::optional<double> parseNumber(const std::string& raw, bool allowPercent) {
-    std::string s = trim(raw);
-    bool percent = false;
-    if (allowPercent && !s.empty() && (s.back() == '%')) {
-        percent = true;
-        s.pop_back();
-    }
-    s.erase(std::remove(s.begin(), s.end(), ','), s.end());
-    if (s.empty()) return std::nullopt;
-    char* end = nullptr;
-    const double v = std::strtod(s.c_str(), &end);
-    if (end != s.c_str() + s.size() || !std::isfinite(v)) return std::nullopt;
-    return percent ? v / 100.0 : v;
+std::optional<double> parseNumber(const std::string& raw, bool allowPercent) { return parseNumberText(raw, allowPercent); }
+
+// Fields that hold administrative codes (a spreadsheet may have stored them as numbers).
+bool isAdminCodeField(std::string_view name) {
+    return name == "code" || name == "township_code" || name == "village_code" || name == "source_village_code";
 }
 
 struct Mapping {
@@ -656,6 +698,17 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
     in.ResetReading();
     const bool geographicSource = crs == "EPSG:4326" || crs == "EPSG:4490" || lower(crs) == "gcj02" || lower(crs) == "bd09";
     long long swappedLooking = 0, coordinateRows = 0;
+    // Eastings with the zone number in front (37xxxxxx.x): the zone of each, or -1.
+    long long zonePrefixed = 0;
+    int prefixZone = -1;
+    // A point layer that also has coordinate columns: do they agree with its geometry?
+    Column checkLon, checkLat;
+    if (layerHasGeometry && def->geometry == GeometryKind::Point) {
+        checkLon = resolve("lon", kLonNames);
+        checkLat = resolve("lat", kLatNames);
+        if (checkLon.index < 0 || checkLat.index < 0) checkLon = checkLat = {};
+    }
+    long long columnsCompared = 0, columnsAgree = 0;
     for (auto& feature : in) {
         ++report.read;
         if (report.read % 4096 == 0) {
@@ -669,7 +722,7 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
         row.number.resize(def->fields.size());
         bool bad = false;
         auto fail = [&](const std::string& field, const std::string& msg) {
-            errors.push_back({row.label, field, msg});
+            errors.push_back({row.label, field, msg, row.fid});
             bad = true;
         };
         for (const auto& m : mapping) {
@@ -680,12 +733,28 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
                 continue;
             }
             const std::string raw = trim(feature->GetFieldAsString(m.source));
+            if (raw.find("\xEF\xBF\xBD") != std::string::npos) {
+                // U+FFFD: the characters were lost before this file was written; no encoding
+                // brings them back, and guessing would write wrong names.
+                fail(m.sourceName, "text '" + raw +
+                                       "' holds replacement characters (U+FFFD): the text was lost before this file was written; "
+                                       "export it again from the original data");
+                continue;
+            }
             if (looksLikeMojibake(raw)) {
                 fail(m.sourceName, "text '" + raw + "' looks garbled (wrong encoding?): give --encoding GBK or UTF-8");
                 continue;
             }
             if (m.target->type == FieldType::Text) {
                 std::string value = raw;
+                if (isAdminCodeField(m.target->name)) {
+                    const CodeText c = codeFromText(raw);
+                    if (!c.digits) {
+                        fail(m.sourceName, c.problem);
+                        continue;
+                    }
+                    value = *c.digits;
+                }
                 if (!m.target->enumeration.empty()) {
                     const Enumeration* e = findEnumeration(m.target->enumeration);
                     auto code = e ? e->resolve(raw) : std::nullopt;
@@ -741,6 +810,30 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
             std::unique_ptr<OGRGeometry> g;
             if (layerHasGeometry) {
                 if (const OGRGeometry* sg = feature->GetGeometryRef()) g.reset(sg->clone());
+                if (g && checkLon.index >= 0 && wkbFlatten(g->getGeometryType()) == wkbPoint) {
+                    auto x = parseNumber(feature->GetFieldAsString(checkLon.index), false);
+                    auto y = parseNumber(feature->GetFieldAsString(checkLat.index), false);
+                    if (x && y) {
+                        // Loose on purpose (0.01 degree, 1 km): only columns far from the points are reported.
+                        const double tol = std::fabs(*x) <= 180 && std::fabs(*y) <= 90 ? 0.01 : 1000.0;
+                        const OGRPoint* pt = g->toPoint();
+                        double gx = pt->getX(), gy = pt->getY();
+                        if (tol < 1 && !geographicSource) {  // degrees in the columns, metres in the geometry
+                            OGRPoint q(gx, gy);
+                            OGRSpatialReference s4326;
+                            s4326.importFromEPSG(4326);
+                            s4326.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+                            if (in.GetSpatialRef()) {
+                                std::unique_ptr<OGRCoordinateTransformation> ct(
+                                    OGRCreateCoordinateTransformation(in.GetSpatialRef(), &s4326));
+                                if (ct && ct->Transform(1, &gx, &gy)) {
+                                }
+                            }
+                        }
+                        ++columnsCompared;
+                        if (std::fabs(gx - *x) <= tol && std::fabs(gy - *y) <= tol) ++columnsAgree;
+                    }
+                }
             } else if (lonCol.index >= 0) {
                 const std::string xs = trim(feature->GetFieldAsString(lonCol.index)), ys = trim(feature->GetFieldAsString(latCol.index));
                 if (!xs.empty() || !ys.empty()) {
@@ -754,6 +847,10 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
                         if (o.swapXY) std::swap(X, Y);
                         ++coordinateRows;
                         if (geographicSource && X >= 3 && X <= 54 && Y >= 73 && Y <= 136) ++swappedLooking;
+                        if (!geographicSource && X >= 13e6 && X < 46e6) {
+                            ++zonePrefixed;
+                            prefixZone = static_cast<int>(X / 1e6);
+                        }
                         g = std::make_unique<OGRPoint>(X, Y);
                     }
                 }
@@ -800,19 +897,14 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
         if (!bad) rows.push_back(std::move(row));
     }
     if (report.read == 0) throw DataError({file, inName}, "the file holds no rows");
+    if (columnsCompared > 0 && columnsAgree == 0)
+        report.warnings.push_back("the coordinate columns " + checkLon.name + "/" + checkLat.name + " agree with none of the " +
+                                  std::to_string(columnsCompared) +
+                                  " points' geometry (farther than 0.01 degree or 1 km): the geometry was imported; check which is right");
     if (coordinateRows > 0 && swappedLooking == coordinateRows)
         throw DataError(
             {file, inName, "", lonCol.name + "/" + latCol.name},
             "the coordinates look latitude-first (longitude column holds values like latitudes in China): swap the columns with --swap-xy");
-    if (!errors.empty()) {
-        if (!o.skipBadRows) {
-            const RowError& e = errors.front();
-            std::string more = errors.size() > 1 ? " (and " + std::to_string(errors.size() - 1) + " more bad rows)" : "";
-            throw DataError({file, inName, e.row, e.field},
-                            e.message + more + "; nothing was imported (use --skip-bad-rows to import the good rows)");
-        }
-        for (const auto& e : errors) report.badRows.push_back(e.row + ", field " + e.field + ": " + e.message);
-    }
 
     // Do the features land in the county? None inside means a wrong CRS, not bad luck.
     if (!join && rowsHaveGeometry) {
@@ -838,6 +930,15 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
                 }
             if (withGeometry > 0 && inside == 0 && !o.allowOutside) {
                 std::string hint = "is --source-crs right?";
+                if (zonePrefixed > 0 && zonePrefixed == coordinateRows) {
+                    const bool three = prefixZone >= 25;  // zones 25-45: 3-degree; 13-23: 6-degree
+                    const int k = three ? prefixZone - 25 : prefixZone - 13;
+                    hint += " The x values carry the zone number " + std::to_string(prefixZone) + " in front (" + (three ? "3" : "6") +
+                            "-degree Gauss-Kruger): use the CRS with the zone in its false easting, EPSG:" +
+                            std::to_string((three ? 4513 : 4491) + k) +
+                            " for CGCS2000, EPSG:" + std::to_string((three ? 2401 : 21413) + k) +
+                            " for Beijing 1954, EPSG:" + std::to_string((three ? 2349 : 2327) + k) + " for Xian 1980.";
+                }
                 if (geographicSource) hint += " If the file is latitude-first, use --swap-xy.";
                 throw DataError({file, inName}, "none of the " + std::to_string(withGeometry) +
                                                     " features lies within 20 km of the county after transforming from " + report.crs +
@@ -870,9 +971,31 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
         }
     }
 
-    // Write in one transaction.
+    // Write in one transaction. Every feature as it would be written is held to validate's own
+    // rules (FeatureRules), and keys to the file and the project, so what imports validates: a
+    // row that breaks one is an error of that row, and nothing is written unless
+    // --skip-bad-rows leaves it out.
     feedback.setProgress(0.85, "writing");
     GDALDataset& ds = project.dataset();
+    const FeatureRules rules(project.meta("county_code"), true);
+    std::vector<RowError> writeErrors = std::move(errors);  // those found reading come first; all are listed in file order
+    auto signature = [](const Problem& p) { return p.rule + "|" + p.field + "|" + p.message; };
+    // The errors `f` has that `before` (the feature as it was, for an update) did not.
+    auto newErrors = [&](OGRFeature& f, const std::set<std::string>& before, const Row& r) {
+        bool bad = false;
+        for (const auto& p : rules.check(*def, f)) {
+            if (p.severity != Problem::Severity::Error || before.count(signature(p))) continue;
+            writeErrors.push_back({r.label, p.field, p.message + " (" + p.rule + ")", r.fid});
+            bad = true;
+        }
+        return bad;
+    };
+    auto errorsOf = [&](OGRFeature& f) {
+        std::set<std::string> out;
+        for (const auto& p : rules.check(*def, f))
+            if (p.severity == Problem::Severity::Error) out.insert(signature(p));
+        return out;
+    };
     if (ds.StartTransaction() != OGRERR_NONE) throw DataError({o.project}, "cannot start a transaction: " + lastGdalError());
     try {
         OGRFeatureDefn* outDefn = target.GetLayerDefn();
@@ -905,6 +1028,7 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
             }
             const auto codeIt = std::find_if(mapping.begin(), mapping.end(), [](const Mapping& m) { return m.target->name == "code"; });
             const auto nameIt = std::find_if(mapping.begin(), mapping.end(), [](const Mapping& m) { return m.target->name == "name"; });
+            std::map<GIntBig, std::string> joinedBy;  // village -> the row that set it
             for (const auto& r : rows) {
                 std::optional<GIntBig> fid;
                 std::string why;
@@ -934,16 +1058,25 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
                     report.unmatched.push_back(r.label + ": " + why);
                     continue;
                 }
+                // Two rows for one village: which one is right is the planner's call, not ours.
+                if (auto [it, fresh] = joinedBy.emplace(*fid, r.label); !fresh) {
+                    writeErrors.push_back({r.label, codeIt != mapping.end() ? codeIt->sourceName : "name",
+                                           "the same village as " + it->second + " (each village once per ledger)", r.fid});
+                    continue;
+                }
                 FeaturePtr f(target.GetFeature(*fid));
+                const auto before = errorsOf(*f);
                 apply(*f, r);
+                if (newErrors(*f, before, r)) continue;
                 if (target.SetFeature(f.get()) != OGRERR_NONE)
                     throw DataError({o.project, o.into, r.label}, "cannot update: " + lastGdalError());
                 ++report.updated;
             }
         } else {
-            // Layers with a unique key (the validator's code_duplicate / id_duplicate): a row
-            // whose key is in the project already updates that feature, so a layer edited
-            // elsewhere (QGIS, Excel) and imported back replaces instead of doubling.
+            // Layers with a unique key (the validator's code_duplicate / id_duplicate): a key
+            // repeated inside the file is an error of the later row; a key in the project
+            // already is one too, unless --update asks to replace that feature (a layer edited
+            // elsewhere, in QGIS or Excel, imported back).
             const char* keyField = def->name == "county" || def->name == "townships" || def->name == "villages" ? "code"
                                    : def->name == "facilities" || def->name == "resettlement_sites" || def->name == "industry_projects"
                                        ? "id"
@@ -951,43 +1084,81 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
             const auto keyIt =
                 keyField ? std::find_if(mapping.begin(), mapping.end(), [&](const Mapping& m) { return m.target->name == keyField; })
                          : mapping.end();
-            std::map<std::string, GIntBig> byKey;
+            std::map<std::string, GIntBig> inProject;
+            std::map<std::string, std::string> inFile;  // key -> the row that gave it first
             if (keyIt != mapping.end()) {
-                for (auto& f : target) byKey[f->GetFieldAsString(keyField)] = f->GetFID();
+                for (auto& f : target) inProject[f->GetFieldAsString(keyField)] = f->GetFID();
                 target.ResetReading();
             }
             for (const auto& r : rows) {
                 const std::size_t parts = std::max<std::size_t>(1, r.geometries.size());
                 if (keyIt != mapping.end()) {
                     const auto& key = r.text[static_cast<std::size_t>(keyIt->target - def->fields.data())];
-                    if (auto it = key ? byKey.find(*key) : byKey.end(); it != byKey.end()) {
+                    if (key) {
+                        if (auto [it, fresh] = inFile.emplace(*key, r.label); !fresh) {
+                            writeErrors.push_back(
+                                {r.label, keyIt->sourceName,
+                                 std::string(keyField) + " " + *key + " repeats " + it->second + " (each " + keyField + " once in a layer)",
+                                 r.fid});
+                            continue;
+                        }
+                    }
+                    if (auto it = key ? inProject.find(*key) : inProject.end(); it != inProject.end()) {
+                        if (!o.update) {
+                            writeErrors.push_back({r.label, keyIt->sourceName,
+                                                   std::string(keyField) + " " + *key + " is in the project already (feature " +
+                                                       std::to_string(it->second) + "): use --update to replace it",
+                                                   r.fid});
+                            continue;
+                        }
                         if (r.geometries.size() > 1)
                             throw DataError({file, inName, r.label, keyField},
                                             std::string(keyField) + " " + *key + " is in the project already and this row has " +
                                                 std::to_string(r.geometries.size()) + " parts: give one geometry per " + keyField);
                         FeaturePtr f(target.GetFeature(it->second));
+                        const auto before = errorsOf(*f);
                         apply(*f, r);
                         if (!r.geometries.empty()) f->SetGeometry(r.geometries[0].get());
+                        if (newErrors(*f, before, r)) continue;
                         if (target.SetFeature(f.get()) != OGRERR_NONE)
                             throw DataError({o.project, o.into, r.label}, "cannot update: " + lastGdalError());
                         ++report.updated;
                         continue;
                     }
                 }
+                std::vector<FeaturePtr> features;
+                bool bad = false;
                 for (std::size_t p = 0; p < parts; ++p) {
                     FeaturePtr f(OGRFeature::CreateFeature(outDefn));
                     apply(*f, r);
                     if (p < r.geometries.size()) f->SetGeometry(r.geometries[p].get());
+                    bad = newErrors(*f, {}, r) || bad;
+                    features.push_back(std::move(f));
+                }
+                if (bad) continue;
+                for (auto& f : features) {
                     if (target.CreateFeature(f.get()) != OGRERR_NONE)
                         throw DataError({o.project, o.into, r.label}, "cannot write: " + lastGdalError());
-                    if (keyIt != mapping.end() && p == 0)
-                        if (const auto& key = r.text[static_cast<std::size_t>(keyIt->target - def->fields.data())])
-                            byKey[*key] = f->GetFID();
                     ++report.inserted;
                 }
             }
         }
         feedback.checkCancelled();
+        if (!writeErrors.empty()) {
+            std::stable_sort(writeErrors.begin(), writeErrors.end(),
+                             [](const RowError& a, const RowError& b) { return a.order < b.order; });
+            if (!o.skipBadRows) {
+                const RowError& e = writeErrors.front();
+                std::set<long long> rowsBad;
+                for (const auto& x : writeErrors) rowsBad.insert(x.order);
+                const std::string more = rowsBad.size() > 1       ? " (and " + std::to_string(rowsBad.size() - 1) + " more bad rows)"
+                                         : writeErrors.size() > 1 ? " (and " + std::to_string(writeErrors.size() - 1) + " more in this row)"
+                                                                  : "";
+                throw DataError({file, inName, e.row, e.field},
+                                e.message + more + "; nothing was imported (use --skip-bad-rows to import the good rows)");
+            }
+            for (const auto& e : writeErrors) report.badRows.push_back(e.row + ", field " + e.field + ": " + e.message);
+        }
         if (ds.CommitTransaction() != OGRERR_NONE) throw DataError({o.project}, "commit failed: " + lastGdalError());
     } catch (...) {
         ds.RollbackTransaction();

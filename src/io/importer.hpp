@@ -23,6 +23,7 @@ struct ImportOptions {
     bool skipBadRows = false;
     bool swapXY = false;        // coordinates given latitude first
     bool allowOutside = false;  // accept a file none of whose features lies in the county
+    bool update = false;        // a row whose code/id is in the project replaces that feature (else: an error of the row)
 };
 
 struct ImportReport {

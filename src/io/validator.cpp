@@ -100,97 +100,40 @@ public:
         }
     }
 
-    // Values: required, enumerations, ranges, codes; and geometry validity.
+    // Values: the rules of each feature on its own (checkFeature, shared with import), then what
+    // needs the whole layer: duplicate codes and ids, and the references checked afterwards.
     void values() {
-        GeosContext geos;
         const std::string county = m_p.meta("county_code");
+        FeatureRules rules(county, m_countyCodes.size() <= 1);
         for (const auto& def : projectLayers()) {
             const std::string name(def.name);
             OGRLayer* l = m_p.findLayer(name);
             if (!l || name == "project_meta") continue;
-            OGRFeatureDefn* d = l->GetLayerDefn();
             std::map<std::string, long long> seen;
             l->ResetReading();
             for (auto& f : *l) {
-                for (const auto& fd : def.fields) {
-                    const int i = d->GetFieldIndex(std::string(fd.name).c_str());
-                    if (i < 0) continue;
-                    const std::string field(fd.name);
-                    if (!f->IsFieldSetAndNotNull(i)) {
-                        if (fd.required) add(Sev::Error, "required", name, f.get(), field, "required value is empty");
-                        continue;
-                    }
-                    const std::string v = f->GetFieldAsString(i);
-                    if (!fd.enumeration.empty()) {
-                        const Enumeration* e = findEnumeration(fd.enumeration);
-                        if (e && !e->resolve(v))
-                            add(Sev::Error, "enumeration", name, f.get(), field, "unknown value '" + v + "'");
-                        else if (e && e->resolve(v) != std::string_view(v))
-                            add(Sev::Warning, "enumeration_title", name, f.get(), field,
-                                "value '" + v + "' is a title, not the code " + std::string(*e->resolve(v)));
-                    }
-                    if (fd.type != FieldType::Text) {
-                        const double x = f->GetFieldAsDouble(i);
-                        if ((fd.min && x < *fd.min) || (fd.max && x > *fd.max)) {
-                            char buf[160];
-                            std::snprintf(buf, sizeof buf, "value %g is outside %g..%g", x, fd.min.value_or(-1e300),
-                                          fd.max.value_or(1e300));
-                            add(Sev::Error, "range", name, f.get(), field, buf);
-                        }
-                    }
-                }
-                codes(name, *f, county, seen);
-                consistency(name, *f);
-                const OGRGeometry* g = f->GetGeometryRef();
-                if (g && !g->IsEmpty() && def.geometry != GeometryKind::Point) {
-                    if (auto bad = geos.invalidity(*g)) {
-                        Problem p;
-                        p.severity = Sev::Error;
-                        p.rule = "geometry_invalid";
-                        p.layer = name;
-                        p.fid = f->GetFID();
-                        p.feature = keyOf(*f);
-                        p.field = "geom";
-                        p.message = "invalid geometry: " + bad->reason;
-                        p.hasLocation = true;
-                        p.x = bad->x;
-                        p.y = bad->y;
-                        m_r.problems.push_back(p);
-                    }
-                } else if (!g && def.geometry != GeometryKind::None && def.geometry != GeometryKind::Raster) {
-                    add(Sev::Warning, "geometry_missing", name, f.get(), "geom", "feature has no geometry");
-                }
+                for (auto& p : rules.check(def, *f)) m_r.problems.push_back(std::move(p));
+                collect(name, *f, seen);
             }
         }
     }
 
-    void codes(const std::string& layer, OGRFeature& f, const std::string& county, std::map<std::string, long long>& seen) {
-        auto check = [&](const char* field, AdminLevel level, bool unique) {
+    void collect(const std::string& layer, OGRFeature& f, std::map<std::string, long long>& seen) {
+        auto code = [&](const char* field, AdminLevel level, bool unique) {
             const int i = f.GetFieldIndex(field);
             if (i < 0 || !f.IsFieldSetAndNotNull(i)) return std::string();
-            const std::string code = f.GetFieldAsString(i);
-            if (auto problem = checkAdminCode(code, level); problem != CodeProblem::Ok) {
-                add(Sev::Error, "code_malformed", layer, &f, field, "'" + code + "': " + describe(problem, level));
-                return std::string();
-            }
-            if (unique && seen[code]++ > 0) add(Sev::Error, "code_duplicate", layer, &f, field, "code " + code + " appears more than once");
-            return code;
+            const std::string c = f.GetFieldAsString(i);
+            if (checkAdminCode(c, level) != CodeProblem::Ok) return std::string();
+            if (unique && seen[c]++ > 0) add(Sev::Error, "code_duplicate", layer, &f, field, "code " + c + " appears more than once");
+            return c;
         };
-        if (layer == "county") check("code", AdminLevel::County, true);
-        if (layer == "townships") {
-            const std::string t = check("code", AdminLevel::Township, true);
-            if (!t.empty()) {
-                m_townships.insert(t);
-                if (county.size() == 6 && t.compare(0, 6, county) != 0 && m_countyCodes.size() <= 1)
-                    add(Sev::Error, "code_prefix", layer, &f, "code", "township " + t + " does not start with the county code " + county);
-            }
-        }
+        if (layer == "county") code("code", AdminLevel::County, true);
+        if (layer == "townships")
+            if (const std::string t = code("code", AdminLevel::Township, true); !t.empty()) m_townships.insert(t);
         if (layer == "villages") {
-            const std::string v = check("code", AdminLevel::Village, true);
-            const std::string t = check("township_code", AdminLevel::Township, false);
+            const std::string v = code("code", AdminLevel::Village, true);
+            const std::string t = code("township_code", AdminLevel::Township, false);
             if (!v.empty()) m_villages.insert(v);
-            if (!v.empty() && !t.empty() && !villageBelongsToTownship(v, t))
-                add(Sev::Error, "code_prefix", layer, &f, "code", "village code " + v + " does not start with its township code " + t);
             if (!t.empty()) m_villageTownships.push_back({f.GetFID(), t, v});
         }
         if (layer == "facilities" || layer == "resettlement_sites" || layer == "industry_projects") {
@@ -207,36 +150,6 @@ public:
         }
         if (layer == "relocations") m_siteRefs.push_back({layer, f.GetFID(), "site_id", f.GetFieldAsString("site_id"), ""});
         if (layer == "project_links") m_projectRefs.push_back({layer, f.GetFID(), "project_id", f.GetFieldAsString("project_id"), ""});
-        if (layer == "landuse_plan") {
-            const std::string c = f.GetFieldAsString("landuse_code");
-            if (!c.empty() && !isLanduseCode(c))
-                add(Sev::Error, "landuse_code", layer, &f, "landuse_code", "'" + c + "' is not a code of the 2023 land-use classification");
-        }
-    }
-
-    void consistency(const std::string& layer, OGRFeature& f) {
-        auto num = [&](const char* field) -> std::optional<double> {
-            const int i = f.GetFieldIndex(field);
-            if (i < 0 || !f.IsFieldSetAndNotNull(i)) return std::nullopt;
-            return f.GetFieldAsDouble(i);
-        };
-        auto more = [&](const char* a, const char* b, const std::string& what) {
-            auto x = num(a), y = num(b);
-            if (x && y && *x > *y) {
-                char buf[200];
-                std::snprintf(buf, sizeof buf, "%s: %s = %g exceeds %s = %g", what.c_str(), a, *x, b, *y);
-                add(Sev::Error, "impossible_value", layer, &f, a, buf);
-            }
-        };
-        if (layer == "resettlement_sites") {
-            more("moved_in_households", "planned_households", "more households moved in than planned");
-            more("old_homes_demolished", "old_homes_total", "more old homes demolished than exist");
-        }
-        if (layer == "villages") {
-            more("poor_households", "households", "more lifted households than households");
-            more("monitored_households", "households", "more monitored households than households");
-            more("households", "population", "more households than people");
-        }
     }
 
     void references() {
@@ -420,6 +333,121 @@ private:
     std::vector<VT> m_villageTownships;
 };
 }  // namespace
+
+// The rules of one feature on its own (see validator.hpp).
+struct FeatureRules::Impl {
+    GeosContext geos;
+};
+
+FeatureRules::FeatureRules(std::string countyCode, bool singleCounty)
+    : m_county(std::move(countyCode)), m_singleCounty(singleCounty), m_impl(std::make_unique<Impl>()) {}
+FeatureRules::~FeatureRules() = default;
+
+std::vector<Problem> FeatureRules::check(const LayerDef& def, OGRFeature& f) const {
+    std::vector<Problem> out;
+    const std::string name(def.name);
+    auto add = [&](Sev s, const std::string& rule, const std::string& field, const std::string& msg) {
+        Problem p;
+        p.severity = s;
+        p.rule = rule;
+        p.layer = name;
+        p.fid = f.GetFID();
+        p.feature = keyOf(f);
+        p.field = field;
+        p.message = msg;
+        out.push_back(std::move(p));
+    };
+    OGRFeatureDefn* d = f.GetDefnRef();
+    for (const auto& fd : def.fields) {
+        const int i = d->GetFieldIndex(std::string(fd.name).c_str());
+        if (i < 0) continue;
+        const std::string field(fd.name);
+        if (!f.IsFieldSetAndNotNull(i)) {
+            if (fd.required) add(Sev::Error, "required", field, "required value is empty");
+            continue;
+        }
+        const std::string v = f.GetFieldAsString(i);
+        if (!fd.enumeration.empty()) {
+            const Enumeration* e = findEnumeration(fd.enumeration);
+            if (e && !e->resolve(v))
+                add(Sev::Error, "enumeration", field, "unknown value '" + v + "'");
+            else if (e && e->resolve(v) != std::string_view(v))
+                add(Sev::Warning, "enumeration_title", field, "value '" + v + "' is a title, not the code " + std::string(*e->resolve(v)));
+        }
+        if (fd.type != FieldType::Text) {
+            const double x = f.GetFieldAsDouble(i);
+            if ((fd.min && x < *fd.min) || (fd.max && x > *fd.max)) {
+                char buf[160];
+                std::snprintf(buf, sizeof buf, "value %g is outside %g..%g", x, fd.min.value_or(-1e300), fd.max.value_or(1e300));
+                add(Sev::Error, "range", field, buf);
+            }
+        }
+    }
+    // Codes: their form, and their prefixes.
+    auto code = [&](const char* field, AdminLevel level) {
+        const int i = f.GetFieldIndex(field);
+        if (i < 0 || !f.IsFieldSetAndNotNull(i)) return std::string();
+        const std::string c = f.GetFieldAsString(i);
+        if (auto problem = checkAdminCode(c, level); problem != CodeProblem::Ok) {
+            add(Sev::Error, "code_malformed", field, "'" + c + "': " + describe(problem, level));
+            return std::string();
+        }
+        return c;
+    };
+    if (name == "county") code("code", AdminLevel::County);
+    if (name == "townships") {
+        const std::string t = code("code", AdminLevel::Township);
+        if (!t.empty() && m_county.size() == 6 && t.compare(0, 6, m_county) != 0 && m_singleCounty)
+            add(Sev::Error, "code_prefix", "code", "township " + t + " does not start with the county code " + m_county);
+    }
+    if (name == "villages") {
+        const std::string v = code("code", AdminLevel::Village);
+        const std::string t = code("township_code", AdminLevel::Township);
+        if (!v.empty() && !t.empty() && !villageBelongsToTownship(v, t))
+            add(Sev::Error, "code_prefix", "code", "village code " + v + " does not start with its township code " + t);
+    }
+    if (name == "landuse_plan") {
+        const std::string c = f.GetFieldAsString("landuse_code");
+        if (!c.empty() && !isLanduseCode(c))
+            add(Sev::Error, "landuse_code", "landuse_code", "'" + c + "' is not a code of the 2023 land-use classification");
+    }
+    // Values that cannot be true together.
+    auto num = [&](const char* field) -> std::optional<double> {
+        const int i = f.GetFieldIndex(field);
+        if (i < 0 || !f.IsFieldSetAndNotNull(i)) return std::nullopt;
+        return f.GetFieldAsDouble(i);
+    };
+    auto more = [&](const char* a, const char* b, const std::string& what) {
+        auto x = num(a), y = num(b);
+        if (x && y && *x > *y) {
+            char buf[200];
+            std::snprintf(buf, sizeof buf, "%s: %s = %g exceeds %s = %g", what.c_str(), a, *x, b, *y);
+            add(Sev::Error, "impossible_value", a, buf);
+        }
+    };
+    if (name == "resettlement_sites") {
+        more("moved_in_households", "planned_households", "more households moved in than planned");
+        more("old_homes_demolished", "old_homes_total", "more old homes demolished than exist");
+    }
+    if (name == "villages") {
+        more("poor_households", "households", "more lifted households than households");
+        more("monitored_households", "households", "more monitored households than households");
+        more("households", "population", "more households than people");
+    }
+    // Geometry.
+    const OGRGeometry* g = f.GetGeometryRef();
+    if (g && !g->IsEmpty() && def.geometry != GeometryKind::Point) {
+        if (auto bad = m_impl->geos.invalidity(*g)) {
+            add(Sev::Error, "geometry_invalid", "geom", "invalid geometry: " + bad->reason);
+            out.back().hasLocation = true;
+            out.back().x = bad->x;
+            out.back().y = bad->y;
+        }
+    } else if (!g && def.geometry != GeometryKind::None && def.geometry != GeometryKind::Raster) {
+        add(Sev::Warning, "geometry_missing", "geom", "feature has no geometry");
+    }
+    return out;
+}
 
 ValidationReport validateProject(const std::string& path, Feedback& feedback) {
     Project project = Project::open(path, false);

@@ -2,6 +2,7 @@
 // enumerations, geometry validity (GEOS), features outside the county, road connectivity,
 // impossible values and broken references. Links GDAL and GEOS.
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -29,5 +30,34 @@ struct ValidationReport {
 };
 
 ValidationReport validateProject(const std::string& path, Feedback& feedback);
+
+}  // namespace ruralatlas::io
+
+class OGRFeature;
+namespace ruralatlas {
+struct LayerDef;
+}
+
+namespace ruralatlas::io {
+
+// The rules one feature must meet on its own: required values, enumerations, ranges, the form
+// of its codes and their prefixes (a township in its county, a village in its township),
+// land-use codes, values that cannot be true together, geometry validity (GEOS). `validate`
+// runs them on every feature of a project and `import` on every row before it writes, so a file
+// that imports never fails validation for one of them. Rules that need the whole layer
+// (duplicates, references) are the callers'. One instance per thread.
+class FeatureRules {
+public:
+    // `countyCode`: the project's; `singleCounty`: townships must start with it.
+    FeatureRules(std::string countyCode, bool singleCounty);
+    ~FeatureRules();
+    std::vector<Problem> check(const LayerDef& def, OGRFeature& feature) const;
+
+private:
+    struct Impl;
+    std::string m_county;
+    bool m_singleCounty;
+    std::unique_ptr<Impl> m_impl;
+};
 
 }  // namespace ruralatlas::io

@@ -356,3 +356,16 @@ TEST(ProjectData, ReaderRestoresTheLayersIgnoredFields) {
     EXPECT_FALSE(d->GetFieldDefn(d->GetFieldIndex("name"))->IsIgnored());
     EXPECT_FALSE(d->GetFieldDefn(d->GetFieldIndex("population"))->IsIgnored());
 }
+
+// Fuzz finding (fuzz_wkb, 2026-12-02): a byte-order byte other than 0 or 1 was read as big
+// endian; GDAL refuses such WKB, and so does the decoder now.
+TEST(Wkb, FuzzByteOrderOtherThanZeroOrOneIsRefused) {
+    std::vector<std::uint8_t> b = {0x07, 0,    0,    0,    1,    0x40, 0x73, 0x5b, 0x33, 0x33, 0x33,
+                                   0x33, 0x33, 0x40, 0x3c, 0xe6, 0x66, 0x66, 0x66, 0x66, 0x66};
+    double x = 0, y = 0;
+    EXPECT_FALSE(io::wkbPoint(b, x, y));
+    b[0] = 0;  // the same point, big endian
+    ASSERT_TRUE(io::wkbPoint(b, x, y));
+    EXPECT_NEAR(x, 309.7, 1e-9);
+    EXPECT_NEAR(y, 28.9, 1e-9);
+}

@@ -113,3 +113,43 @@ TEST(WalkSurface, LongSearchesCanBeCancelled) {
     EXPECT_THROW(s.nearest({centre(0, 0, dem)}, {centre(1499, 1499, dem)}, fb), Cancelled);
     EXPECT_EQ(reports, 1);
 }
+
+// Fuzz finding (fuzz_dem, 2026-12-02): a DEM grid whose cell size is NaN made the cell
+// arithmetic undefined (NaN converted to int). A grid that cannot be walked on is refused with a
+// message; a road far outside the grid costs no steps and changes nothing.
+TEST(WalkSurface, FuzzDemCellSizeNotPositiveIsRefused) {
+    for (double cell : {std::nan(""), 0.0, -30.0, std::numeric_limits<double>::infinity()}) {
+        Raster dem = grid(4, 4, 30, [](double, double) { return 100.0; });
+        dem.cell = cell;
+        EXPECT_THROW(WalkSurface(dem, {}, {}), DataError) << cell;
+    }
+    Raster dem = grid(4, 4, 30, [](double, double) { return 100.0; });
+    dem.z.pop_back();
+    EXPECT_THROW(WalkSurface(dem, {}, {}), DataError);
+
+    const Raster ok = grid(20, 20, 30, [](double, double) { return 100.0; });
+    RoadRec far;
+    far.line = {{-1e15, 5}, {1e15, 5}, {NAN, 5}};  // across the grid's bottom row, from very far; then a broken point
+    far.speedKmh = 40;
+    const WalkSurface s(ok, {far}, {});
+    EXPECT_GT(s.roadKmh(10, 19), 0.f);  // the road crosses the bottom row
+    EXPECT_EQ(s.roadKmh(10, 0), 0.f);
+    // Fuzz finding (fuzz_dem): a point not a number, or too far for an int cell index.
+    const auto routes = s.fromOne({NAN, 5}, {{1e300, 5}, {15, 15}}, 60);
+    ASSERT_EQ(routes.size(), 2u);
+    EXPECT_FALSE(routes[0].reachable());
+    EXPECT_FALSE(routes[1].reachable());
+    EXPECT_TRUE(s.fromOne({15, 15}, {{1e300, 5}, {45, 15}}, 60)[1].reachable());
+}
+
+// Fuzz finding (fuzz_dem, 2026-12-02): an undeclared NoData of the float maximum makes cliffs
+// that take longer than any queue can hold; the search threw std::length_error. Such a step is
+// no route: the far side is unreachable, and the near side still reached.
+TEST(WalkSurface, FuzzFloatMaximumCliffIsNoRoute) {
+    Raster dem = grid(10, 10, 30, [](double x, double) { return x < 150 ? 100.0 : 3.4028234663852886e38; });
+    const WalkSurface s(dem, {}, {});
+    const auto routes = s.fromOne({15, 150}, {{45, 150}, {285, 150}}, std::numeric_limits<double>::infinity());
+    ASSERT_EQ(routes.size(), 2u);
+    EXPECT_TRUE(routes[0].reachable());
+    EXPECT_FALSE(routes[1].reachable());
+}

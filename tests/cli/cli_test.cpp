@@ -111,8 +111,23 @@ TEST(Cli, ValidateExitsOneOnErrorsAndPrintsJson) {
     TempDir dir;
     const auto p = initProject(dir);
     writeFile(dir.file("v.csv"), "code,name,township_code,population,lon,lat\n43312710120,短码村,433127101,-3,109.9,29.0\n");
+    // Import holds rows to validate's rules: refused, one line naming file, row and field.
     auto r = runCli("import " + quote(p) + " " + quote(dir.file("v.csv")) + " --into villages");
-    ASSERT_EQ(r.status, 0) << r.output;
+    ASSERT_EQ(r.status, 1) << r.output;
+    EXPECT_NE(r.output.find("v.csv, layer v, row 2, field population: value -3 is outside 0..1e+12 (range) (and 1 more in this row)"),
+              std::string::npos)
+        << r.output;
+    // Written by another tool, past import: validate finds it.
+    {
+        ruralatlas::io::DatasetPtr ds = ruralatlas::io::openVector(p, true);
+        OGRLayer* v = ds->GetLayerByName("villages");
+        ruralatlas::io::FeaturePtr f(OGRFeature::CreateFeature(v->GetLayerDefn()));
+        f->SetField("code", "43312710120");
+        f->SetField("name", "短码村");
+        f->SetField("township_code", "433127101");
+        f->SetField("population", -3);
+        ASSERT_EQ(v->CreateFeature(f.get()), OGRERR_NONE);
+    }
     r = runCli("validate " + quote(p));
     EXPECT_EQ(r.status, 1);
     EXPECT_NE(r.output.find("layer villages, feature 1 (43312710120), field code"), std::string::npos) << r.output;

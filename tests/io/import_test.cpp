@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/gcj02.hpp"
 #include "io/importer.hpp"
+#include "io/validator.hpp"
 #include "io_fixtures.hpp"
 #include "test_util.hpp"
 
@@ -410,6 +411,15 @@ TEST(Import, TownshipFromTheVillageCodeIdsMadeAndConstantsGiven) {
     EXPECT_EQ(r.inserted, 2);
     EXPECT_EQ(from(r, "kind"), "--set 小学");
     EXPECT_EQ(from(r, "id"), "generated (schools-ROW)");
+    // Again without --update: the ids are in the project, so every row is an error.
+    try {
+        io::importFile(o, fb);
+        ADD_FAILURE() << "a second import of the same rows was accepted without --update";
+    } catch (const DataError& e) {
+        EXPECT_NE(std::string(e.what()).find("id schools-1 is in the project already"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("use --update"), std::string::npos) << e.what();
+    }
+    o.update = true;
     r = io::importFile(o, fb);
     EXPECT_EQ(r.inserted, 0);
     EXPECT_EQ(r.updated, 2);
@@ -474,6 +484,7 @@ TEST(Import, OpenStreetMapRoadsAndFacilities) {
     o.into = "facilities";
     r = io::importFile(o, fb);
     EXPECT_EQ(r.inserted, 5);
+    o.update = true;
     r = io::importFile(o, fb);  // the same extract again: updated by OSM id, nothing doubled
     EXPECT_EQ(r.inserted, 0);
     EXPECT_EQ(r.updated, 5);
@@ -524,4 +535,85 @@ TEST(Import, OpenStreetMapRoadsAndFacilities) {
     std::map<std::string, std::string> kinds2;
     for (auto& f : *qs->GetLayerByName("facilities")) kinds2[f->GetFieldAsString("id")] = f->GetFieldAsString("kind");
     EXPECT_EQ(kinds2, kinds);
+}
+
+// What validate would reject is refused at import, as an error of its row naming the row (and
+// for a repeated code the row that gave it first); --skip-bad-rows imports the rest, and what
+// was imported validates.
+TEST(Import, RowsValidateWouldRejectAreErrorsOfTheirRows) {
+    test::TempDir dir;
+    const auto p = dir.file("p.gpkg");
+    test::makeProject(p);
+    addVillages(p);
+    test::writeFile(dir.file("v.csv"),
+                    "code,name,population,households,lon,lat\n"
+                    "433127101210,新村,500,120,109.81,29.02\n"          // row 2: good
+                    "433127101210,重码村,400,100,109.82,29.03\n"        // row 3: repeats row 2
+                    "433127101201,伴湖村,600,150,109.80,29.00\n"        // row 4: in the project already
+                    "433127101211,倒挂村,100,300,109.83,29.04\n"        // row 5: more households than people
+                    "4.3312710e+11,科学村,300,80,109.84,29.05\n"        // row 6: a code whose digits were lost
+                    "433127101212.0,浮点村,350,90,109.85,29.06\n"       // row 7: a code stored as a float, exact
+                    "4.33127101213E+11,全位村,360,95,109.86,29.07\n");  // row 8: scientific, all 12 digits
+    try {
+        runImport(p, dir.file("v.csv"), "villages");
+        ADD_FAILURE() << "bad rows were imported";
+    } catch (const DataError& e) {
+        const std::string m = e.what();
+        EXPECT_NE(m.find("v.csv, layer v, row 3, field code: code 433127101210 repeats row 2"), std::string::npos) << m;
+        EXPECT_NE(m.find("(and 3 more bad rows)"), std::string::npos) << m;
+        EXPECT_NE(m.find("nothing was imported"), std::string::npos) << m;
+    }
+    EXPECT_EQ(test::countFeatures(p, "villages"), 3);  // unchanged
+
+    const auto r = runImport(p, dir.file("v.csv"), "villages", [](io::ImportOptions& o) { o.skipBadRows = true; });
+    EXPECT_EQ(r.inserted, 3);  // rows 2, 7 and 8
+    ASSERT_EQ(r.badRows.size(), 4u);
+    auto bad = [&](const std::string& text) {
+        return std::any_of(r.badRows.begin(), r.badRows.end(), [&](const std::string& b) { return b.find(text) != std::string::npos; });
+    };
+    EXPECT_TRUE(bad("row 3, field code: code 433127101210 repeats row 2"));
+    EXPECT_TRUE(bad("row 4, field code: code 433127101201 is in the project already"));
+    EXPECT_TRUE(bad("row 5, field households: more households than people"));
+    EXPECT_TRUE(
+        bad("row 6, field code: '4.3312710e+11' is a code stored as a number in scientific notation: only 8 of its 12 digits "
+            "survive; format the column as text in the source and export it again"));
+    EXPECT_EQ(field(p, "villages", "code='433127101212'", "name"), "浮点村");
+    EXPECT_EQ(field(p, "villages", "code='433127101213'", "township_code"), "433127101");
+    Feedback fb;
+    const auto report = io::validateProject(p, fb);
+    for (const auto& problem : report.problems)
+        EXPECT_NE(problem.severity, io::Problem::Severity::Error) << problem.rule << ": " << problem.message;
+}
+
+// A ledger of 20,000 rows whose codes repeat (800 distinct), as a new user once imported in full
+// (then failing validate with hundreds of thousands of errors): refused; with --skip-bad-rows,
+// one feature per code, and the project validates without a duplicate.
+TEST(Import, ManyRepeatedCodesAreRefusedNotWritten) {
+    test::TempDir dir;
+    const auto p = dir.file("p.gpkg");
+    test::makeProject(p);
+    std::ostringstream csv;
+    csv << "code,name,lon,lat\n";
+    for (int i = 0; i < 20000; ++i) {
+        const int v = 1 + i % 800;
+        char code[16];
+        std::snprintf(code, sizeof code, "433127101%03d", v);
+        csv << code << ",村" << v << "," << 109.7 + 0.0005 * v << "," << 29.0 + 0.0001 * (i % 800) << "\n";
+    }
+    test::writeFile(dir.file("big.csv"), csv.str());
+    try {
+        runImport(p, dir.file("big.csv"), "villages");
+        ADD_FAILURE() << "repeated codes were imported";
+    } catch (const DataError& e) {
+        EXPECT_NE(std::string(e.what()).find("row 802, field code: code 433127101001 repeats row 2"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("(and 19199 more bad rows)"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(test::countFeatures(p, "villages"), 0);
+    const auto r = runImport(p, dir.file("big.csv"), "villages", [](io::ImportOptions& o) { o.skipBadRows = true; });
+    EXPECT_EQ(r.inserted, 800);
+    EXPECT_EQ(r.badRows.size(), 19200u);
+    Feedback fb;
+    const auto report = io::validateProject(p, fb);
+    EXPECT_EQ(
+        std::count_if(report.problems.begin(), report.problems.end(), [](const io::Problem& x) { return x.rule == "code_duplicate"; }), 0);
 }

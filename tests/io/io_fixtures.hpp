@@ -46,7 +46,7 @@ inline void makeProject(const std::string& path, bool withOutline = true) {
 
 // Writes `csv` beside the project as NAME.csv and imports it into `layer`.
 inline io::ImportReport importCsv(const std::string& project, const TempDir& dir, const std::string& layer, const std::string& csv,
-                                  const std::string& sourceCrs = "", bool allowOutside = false) {
+                                  const std::string& sourceCrs = "", bool allowOutside = false, bool update = false) {
     writeFile(dir.file(layer + ".csv"), csv);
     io::ImportOptions o;
     o.project = project;
@@ -54,8 +54,25 @@ inline io::ImportReport importCsv(const std::string& project, const TempDir& dir
     o.into = layer;
     o.sourceCrs = sourceCrs;
     o.allowOutside = allowOutside;
+    o.update = update;
     Feedback fb;
     return io::importFile(o, fb);
+}
+
+// Writes a feature straight into a project layer, past import's checks: what another tool (QGIS,
+// a script) can leave in a file. `fields` as name=value; `wkt` may be empty.
+inline void insertRaw(const std::string& project, const std::string& layer, const std::vector<std::pair<std::string, std::string>>& fields,
+                      const std::string& wkt = "") {
+    io::DatasetPtr ds = io::openVector(project, true);
+    OGRLayer* l = ds->GetLayerByName(layer.c_str());
+    io::FeaturePtr f(OGRFeature::CreateFeature(l->GetLayerDefn()));
+    for (const auto& [k, v] : fields) f->SetField(k.c_str(), v.c_str());
+    if (!wkt.empty()) {
+        OGRGeometry* g = nullptr;
+        OGRGeometryFactory::createFromWkt(wkt.c_str(), l->GetSpatialRef(), &g);
+        f->SetGeometryDirectly(g);
+    }
+    if (l->CreateFeature(f.get()) != OGRERR_NONE) throw std::runtime_error("insertRaw: cannot write into " + layer);
 }
 
 inline long long countFeatures(const std::string& path, const std::string& layer) {

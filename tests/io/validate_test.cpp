@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "core/error.hpp"
 #include "io/gdal_util.hpp"
 #include "io/importer.hpp"
 #include "io/validator.hpp"
@@ -52,10 +53,10 @@ TEST(Validate, CleanProjectHasNoErrors) {
 TEST(Validate, FindsCodeProblems) {
     test::TempDir dir;
     const auto p = cleanProject(dir);
-    importMetres(p, dir, "villages", "code,name,township_code,lon,lat\n43312710120,短码村,433127101,386000,3206000\n");  // 11 digits
-    // A code under another township, and a duplicate code, cannot come through import (it refuses
-    // the first and updates on the second) but can be written by other tools: added straight
-    // into the file.
+    // An 11-digit code, a code under another township and a duplicate code cannot come through
+    // import (it refuses each as an error of its row) but can be written by other tools: added
+    // straight into the file.
+    test::insertRaw(p, "villages", {{"code", "43312710120"}, {"name", "短码村"}, {"township_code", "433127101"}}, "POINT(386000 3206000)");
     {
         io::DatasetPtr ds = io::openVector(p, true);
         OGRLayer* villages = ds->GetLayerByName("villages");
@@ -92,8 +93,9 @@ TEST(Validate, FindsImpossibleValuesAndUnknownEnumerations) {
                    nullptr);
     ds->ExecuteSQL("UPDATE villages SET households = 5000 WHERE code = '433127101201'", nullptr, nullptr);
     ds.reset();
-    importMetres(p, dir, "resettlement_sites",
-                 "id,name,planned_households,moved_in_households,lon,lat\nS1,安置点,100,120,386000,3206000\n");
+    test::insertRaw(p, "resettlement_sites",
+                    {{"id", "S1"}, {"name", "安置点"}, {"planned_households", "100"}, {"moved_in_households", "120"}},
+                    "POINT(386000 3206000)");
     Feedback fb;
     const auto r = io::validateProject(p, fb);
     int range = 0;
@@ -110,9 +112,8 @@ TEST(Validate, FindsImpossibleValuesAndUnknownEnumerations) {
 TEST(Validate, ReportsInvalidGeometryWithGeosReasonAndLocation) {
     test::TempDir dir;
     const auto p = cleanProject(dir);
-    importMetres(
-        p, dir, "constraints",
-        "kind,name,wkt\nflood_zone,蝴蝶,\"POLYGON((381000 3201000,383000 3203000,383000 3201000,381000 3203000,381000 3201000))\"\n");
+    test::insertRaw(p, "constraints", {{"kind", "flood_zone"}, {"name", "蝴蝶"}},
+                    "MULTIPOLYGON(((381000 3201000,383000 3203000,383000 3201000,381000 3203000,381000 3201000)))");
     Feedback fb;
     const auto r = io::validateProject(p, fb);
     const io::Problem* g = find(r, "geometry_invalid");
@@ -149,18 +150,29 @@ TEST(Validate, FindsADisconnectedRoadNetwork) {
     EXPECT_EQ(piece->feature, "R9");
 }
 
-// Importing a layer edited elsewhere replaces what it edits: a known code or id updates the
-// feature (attributes and place), a new one is added, nothing is doubled.
+// Importing a layer edited elsewhere with --update replaces what it edits: a known code or id
+// updates the feature (attributes and place), a new one is added, nothing is doubled.
 TEST(Validate, ImportingKnownCodesAndIdsUpdatesInsteadOfDoubling) {
     test::TempDir dir;
     const auto p = cleanProject(dir);
-    importMetres(p, dir, "villages",
-                 "code,name,township_code,population,lon,lat\n"
-                 "433127101201,伴湖新村,433127101,1300,385500,3205500\n"  // known: updated and moved
-                 "433127101203,新建村,433127101,500,389000,3209000\n");   // new: added
+    const std::string edited =
+        "code,name,township_code,population,lon,lat\n"
+        "433127101201,伴湖新村,433127101,1300,385500,3205500\n"  // known: updated and moved
+        "433127101203,新建村,433127101,500,389000,3209000\n";    // new: added
+    // Without --update a known code is an error of its row, and nothing is written.
+    try {
+        test::importCsv(p, dir, "villages", edited, "EPSG:4546");
+        ADD_FAILURE() << "a known code was accepted without --update";
+    } catch (const DataError& e) {
+        EXPECT_NE(std::string(e.what()).find("row 2, field code: code 433127101201 is in the project already"), std::string::npos)
+            << e.what();
+    }
+    EXPECT_EQ(test::countFeatures(p, "villages"), 2);
+    test::importCsv(p, dir, "villages", edited, "EPSG:4546", false, true);
     importMetres(p, dir, "facilities",
                  "id,kind,name,lon,lat\nF1,village_clinic,卫生室,385000,3205000\nF2,primary_school,小学,386000,3206000\n");
-    importMetres(p, dir, "facilities", "id,kind,name,lon,lat\nF1,village_clinic,伴湖村卫生室,385100,3205100\n");
+    test::importCsv(p, dir, "facilities", "id,kind,name,lon,lat\nF1,village_clinic,伴湖村卫生室,385100,3205100\n", "EPSG:4546", false,
+                    true);
     io::DatasetPtr ds = io::openVector(p, false);
     OGRLayer* v = ds->GetLayerByName("villages");
     EXPECT_EQ(v->GetFeatureCount(), 3);

@@ -240,7 +240,7 @@ def main():
     # Back into a fresh copy of the project made before the edit.
     fresh = os.path.join(tmp, "fresh.gpkg")
     run(binary, "demo", "--out", fresh, "--villages", "120", "--no-dem")
-    report = run(binary, "import", fresh, out, "--into", "villages")
+    report = run(binary, "import", fresh, out, "--into", "villages", "--update")
     after = os.path.join(tmp, "after.csv")
     run(binary, "export", fresh, "--layer", "villages", "--out", after)
 
