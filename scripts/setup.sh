@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libgdal-dev gdal-bin libproj-dev proj-bin proj-data libgeos-dev libboost-dev zlib1g-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
-  sqlite3 time
+  sqlite3 libsqlite3-dev time
   postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting
   qt6-base-dev qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-qpa-plugins
   coinor-libcbc-dev

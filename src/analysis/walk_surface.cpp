@@ -43,27 +43,30 @@ template <class Visit>
 void supercover(const Raster& g, XY a, XY b, Visit visit) {
     double x0 = (a.x - g.x0) / g.cell, y0 = (g.y1 - a.y) / g.cell, x1 = (b.x - g.x0) / g.cell, y1 = (g.y1 - b.y) / g.cell;
     if (!std::isfinite(x0) || !std::isfinite(y0) || !std::isfinite(x1) || !std::isfinite(y1)) return;
-    // Only the part within a cell of the grid matters (Liang-Barsky clipping): a road that runs
-    // far outside the DEM costs no steps there.
-    double t0 = 0, t1 = 1;
-    const double dx = x1 - x0, dy = y1 - y0;
-    const double lo[2] = {-1.0, -1.0}, hi[2] = {g.width + 1.0, g.height + 1.0};
-    const double p0[2] = {x0, y0}, d[2] = {dx, dy};
-    for (int k = 0; k < 2; ++k) {
-        if (d[k] == 0) {
-            if (p0[k] < lo[k] || p0[k] > hi[k]) return;
-            continue;
+    // A segment longer than the grid could need (from far outside it) is clipped to the grid
+    // and a cell around it first (Liang-Barsky), so it costs no steps out there; segments of a
+    // sane length are sampled as they are.
+    if (std::hypot(x1 - x0, y1 - y0) > 2.0 * (g.width + g.height + 2)) {
+        double t0 = 0, t1 = 1;
+        const double dx = x1 - x0, dy = y1 - y0;
+        const double lo[2] = {-1.0, -1.0}, hi[2] = {g.width + 1.0, g.height + 1.0};
+        const double p0[2] = {x0, y0}, d[2] = {dx, dy};
+        for (int k = 0; k < 2; ++k) {
+            if (d[k] == 0) {
+                if (p0[k] < lo[k] || p0[k] > hi[k]) return;
+                continue;
+            }
+            double ta = (lo[k] - p0[k]) / d[k], tb = (hi[k] - p0[k]) / d[k];
+            if (ta > tb) std::swap(ta, tb);
+            t0 = std::max(t0, ta);
+            t1 = std::min(t1, tb);
+            if (t0 > t1) return;
         }
-        double ta = (lo[k] - p0[k]) / d[k], tb = (hi[k] - p0[k]) / d[k];
-        if (ta > tb) std::swap(ta, tb);
-        t0 = std::max(t0, ta);
-        t1 = std::min(t1, tb);
-        if (t0 > t1) return;
+        x1 = x0 + dx * t1;
+        y1 = y0 + dy * t1;
+        x0 += dx * t0;
+        y0 += dy * t0;
     }
-    x1 = x0 + dx * t1;
-    y1 = y0 + dy * t1;
-    x0 += dx * t0;
-    y0 += dy * t0;
     const double len = std::hypot(x1 - x0, y1 - y0);
     const int steps = std::max(1, static_cast<int>(std::ceil(len * 4)));
     int lastC = INT32_MIN, lastR = INT32_MIN;

@@ -316,7 +316,7 @@ QgisStylesReport writeQgisStyles(const std::string& gpkg, const std::vector<std:
                            layer.title.empty() ? name : layer.title, layer.geometry, drawOrder});
     }
 
-    if (ds->StartTransaction() != OGRERR_NONE) throw DataError({gpkg}, "cannot start a transaction: " + io::lastGdalError());
+    if (io::startWriteTransaction(*ds) != OGRERR_NONE) throw DataError({gpkg}, "cannot start a transaction: " + io::lastGdalError());
     try {
         OGRLayer* styles = layerStylesTable(*ds, gpkg);
         // Tables whose default style was saved by someone else keep it as the default.
@@ -362,7 +362,7 @@ QgisStylesReport writeQgisStyles(const std::string& gpkg, const std::vector<std:
         ds->RollbackTransaction();
         throw;
     }
-    if (ds->CommitTransaction() != OGRERR_NONE) throw DataError({gpkg}, "commit failed: " + io::lastGdalError());
+    if (ds->CommitTransaction() != OGRERR_NONE) throw DataError({gpkg}, io::commitFailure());
     return report;
 }
 

@@ -24,16 +24,20 @@ analysis::AnalysisResult runAnalysis(const analysis::Analysis& a, ProjectSource&
     analysis::AnalysisResult result = a.run(source, params, feedback);
     if (sink) {
         PhaseTimer t("write result");
-        sink->write(result.tables, source.epsg());
-        // A GeoPackage result opens in QGIS with its titles and our style.
-        // The result itself is committed by now: a failure here is reported, not fatal.
-        if (extensionOf(*out) == "gpkg") {
+        // A GeoPackage result opens in QGIS with its titles and our style, written into the new
+        // file before it is renamed into place (a kill leaves the whole file or none). The
+        // result tables are written by then: a failure of the styles is reported, not fatal.
+        std::string stylesFailed;
+        sink->setFinish([&](const std::string& file) {
             try {
-                writeQgisStyles(*out);
+                writeQgisStyles(file, {}, *out);
             } catch (const std::exception& e) {
-                result.summaryText += "  注意：未能写入QGIS样式 / warning: QGIS styles not written: " + std::string(e.what()) + "\n";
+                stylesFailed = e.what();
             }
-        }
+        });
+        sink->write(result.tables, source.epsg());
+        if (!stylesFailed.empty())
+            result.summaryText += "  注意：未能写入QGIS样式 / warning: QGIS styles not written: " + stylesFailed + "\n";
         result.summaryText += "  结果 / result: " + *out + "\n";
     }
     return result;

@@ -236,7 +236,8 @@ public:
         std::uint32_t t = u32();
         // Extended WKB flags, then ISO thousands.
         const bool z = t & 0x80000000u, m = t & 0x40000000u;
-        if (t & 0x20000000u) u32();  // SRID
+        if (t & 0x20000000u) u32();                // SRID
+        if (t & 0x10000000u) return m_ok = false;  // no such flag (GDAL refuses it too)
         t &= 0x0fffffffu;
         dims = 2 + (z ? 1 : 0) + (m ? 1 : 0);
         if (t >= 1000 && t < 4000) {

@@ -352,7 +352,7 @@ CountyBuildReport buildCountyFromCodes(const std::string& county, const std::str
                                                         : "missing: no public outline for this county; import it / 县界缺失，请导入"});
     {
         DatasetPtr ds = createProjectDataset(file.tempPath(), spec);
-        ds->StartTransaction();
+        startWriteTransaction(*ds);
         OGRLayer* cl = ds->GetLayerByName("county");
         FeaturePtr cf(OGRFeature::CreateFeature(cl->GetLayerDefn()));
         cf->SetField("code", county.c_str());
@@ -380,7 +380,7 @@ CountyBuildReport buildCountyFromCodes(const std::string& county, const std::str
             if (o.xy) f->SetGeometryDirectly(new OGRPoint(o.xy->first, o.xy->second));
             if (vl->CreateFeature(f.get()) != OGRERR_NONE) throw DataError({out, "villages", o.p.code}, lastGdalError());
         }
-        if (ds->CommitTransaction() != OGRERR_NONE) throw DataError({out}, "commit failed: " + lastGdalError());
+        if (ds->CommitTransaction() != OGRERR_NONE) throw DataError({out}, commitFailure());
     }
     if (finish) finish(file.tempPath());
     file.commit();

@@ -2,6 +2,7 @@
 // warped to the project CRS with bilinear resampling, clipped to the county plus 2 km, stored
 // as Float32 gridded-coverage tiles.
 #include <gdal_utils.h>
+#include <sqlite3.h>
 
 #include <cmath>
 #include <filesystem>
@@ -11,6 +12,102 @@
 #include "io/project.hpp"
 
 namespace ruralatlas::io {
+
+namespace {
+// One SQLite connection with the statements the copy needs; every failure names the project.
+class Sqlite {
+public:
+    explicit Sqlite(const std::string& path) : m_path(path) {
+        if (sqlite3_open_v2(path.c_str(), &m_db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
+            throw DataError({path}, std::string("cannot open the project: ") + (m_db ? sqlite3_errmsg(m_db) : "out of memory"));
+        sqlite3_busy_timeout(m_db, 30000);  // another writer: wait for it, up to 30 s
+    }
+    ~Sqlite() { sqlite3_close(m_db); }
+    void exec(const std::string& sql) {
+        char* err = nullptr;
+        if (sqlite3_exec(m_db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+            const std::string why = err ? err : "unknown error";
+            sqlite3_free(err);
+            throw DataError({m_path, "dem"}, "cannot store the DEM: " + why);
+        }
+    }
+    std::vector<std::string> column(const std::string& sql) {
+        std::vector<std::string> out;
+        sqlite3_stmt* st = nullptr;
+        if (sqlite3_prepare_v2(m_db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK)
+            throw DataError({m_path, "dem"}, std::string("cannot store the DEM: ") + sqlite3_errmsg(m_db));
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            const unsigned char* t = sqlite3_column_text(st, 0);
+            out.emplace_back(t ? reinterpret_cast<const char*>(t) : "");
+        }
+        sqlite3_finalize(st);
+        return out;
+    }
+
+private:
+    std::string m_path;
+    sqlite3* m_db = nullptr;
+};
+
+std::string quoted(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
+    return out + "'";
+}
+}  // namespace
+
+// The raster table `table` of the GeoPackage `from` (with its tile matrix, gridded-coverage
+// metadata, spatial reference and extension rows) copied into `project` in one transaction.
+void copyRasterTable(const std::string& project, const std::string& from, const std::string& table) {
+    Sqlite db(project);
+    db.exec("ATTACH DATABASE " + quoted(from) + " AS src");
+    try {
+        db.exec("BEGIN IMMEDIATE");
+        const std::string t = quoted(table);
+        // Tables the project may lack (the gridded-coverage ones), then the raster table and its triggers.
+        for (const auto& sql :
+             db.column("SELECT s.sql FROM src.sqlite_master s WHERE s.type = 'table' AND s.name IN "
+                       "('gpkg_2d_gridded_coverage_ancillary', 'gpkg_2d_gridded_tile_ancillary', "
+                       "'gpkg_tile_matrix_set', 'gpkg_tile_matrix') AND s.name NOT IN (SELECT name FROM main.sqlite_master)"))
+            db.exec(sql);
+        for (const auto& sql :
+             db.column("SELECT sql FROM src.sqlite_master WHERE tbl_name = " + t + " AND sql IS NOT NULL ORDER BY type = 'table' DESC"))
+            db.exec(sql);
+        db.exec(
+            "INSERT INTO main.gpkg_spatial_ref_sys (srs_name, srs_id, organization, organization_coordsys_id, definition, description) "
+            "SELECT srs_name, srs_id, organization, organization_coordsys_id, definition, description FROM src.gpkg_spatial_ref_sys "
+            "WHERE srs_id NOT IN (SELECT srs_id FROM main.gpkg_spatial_ref_sys)");
+        db.exec("INSERT INTO main.gpkg_contents SELECT * FROM src.gpkg_contents WHERE table_name = " + t);
+        db.exec("INSERT INTO main.gpkg_tile_matrix_set SELECT * FROM src.gpkg_tile_matrix_set WHERE table_name = " + t);
+        db.exec("INSERT INTO main.gpkg_tile_matrix SELECT * FROM src.gpkg_tile_matrix WHERE table_name = " + t);
+        // The tiles after their tile matrix: the table's triggers check each tile against it.
+        db.exec("INSERT INTO main.\"" + table + "\" SELECT * FROM src.\"" + table + "\"");
+        db.exec(
+            "INSERT INTO main.gpkg_2d_gridded_coverage_ancillary (tile_matrix_set_name, datatype, scale, offset, precision, "
+            "data_null, grid_cell_encoding, uom, field_name, quantity_definition) SELECT tile_matrix_set_name, datatype, scale, "
+            "offset, precision, data_null, grid_cell_encoding, uom, field_name, quantity_definition FROM "
+            "src.gpkg_2d_gridded_coverage_ancillary WHERE tile_matrix_set_name = " +
+            t);
+        db.exec(
+            "INSERT INTO main.gpkg_2d_gridded_tile_ancillary (tpudt_name, tpudt_id, scale, offset, min, max, mean, std_dev) "
+            "SELECT tpudt_name, tpudt_id, scale, offset, min, max, mean, std_dev FROM src.gpkg_2d_gridded_tile_ancillary "
+            "WHERE tpudt_name = " +
+            t);
+        db.exec(
+            "INSERT INTO main.gpkg_extensions (table_name, column_name, extension_name, definition, scope) SELECT s.table_name, "
+            "s.column_name, s.extension_name, s.definition, s.scope FROM src.gpkg_extensions s WHERE NOT EXISTS (SELECT 1 FROM "
+            "main.gpkg_extensions m WHERE m.table_name IS s.table_name AND m.column_name IS s.column_name AND m.extension_name "
+            "IS s.extension_name) AND s.extension_name <> 'gpkg_crs_wkt'");
+        db.exec("COMMIT");
+    } catch (...) {
+        try {
+            db.exec("ROLLBACK");
+        } catch (...) {
+        }
+        throw;
+    }
+    db.exec("DETACH DATABASE src");
+}
 
 ImportReport importDem(const ImportOptions& o, Feedback& feedback) {
     initGdal();
@@ -99,16 +196,30 @@ ImportReport importDem(const ImportOptions& o, Feedback& feedback) {
     }
     feedback.checkCancelled();
     feedback.setProgress(0.6, "writing tiles");
+    // GDAL writes a raster table in several transactions (the table, then the tiles), so a kill
+    // in between would leave the project with an empty DEM. The tiles go to a temporary
+    // GeoPackage beside the project first, and from there into the project in one transaction.
+    const std::string staging = o.project + ".dem-import.tmp.gpkg";
+    std::filesystem::remove(staging);
+    struct Remover {
+        std::string path;
+        ~Remover() {
+            std::error_code ec;
+            std::filesystem::remove(path, ec);
+            std::filesystem::remove(path + "-journal", ec);
+        }
+    } removeStaging{staging};
     GDALDriverH gpkg = GDALGetDriverByName("GPKG");
     CPLStringList co;
-    co.SetNameValue("APPEND_SUBDATASET", "YES");
     co.SetNameValue("RASTER_TABLE", "dem");
     co.SetNameValue("RASTER_IDENTIFIER", "数字高程模型");
     co.SetNameValue("RASTER_DESCRIPTION", ("Elevation in metres, from " + std::filesystem::path(o.source).filename().string()).c_str());
     co.SetNameValue("TILE_FORMAT", "TIFF");
-    GDALDatasetH out = GDALCreateCopy(gpkg, o.project.c_str(), warped, FALSE, co.List(), nullptr, nullptr);
+    GDALDatasetH out = GDALCreateCopy(gpkg, staging.c_str(), warped, FALSE, co.List(), nullptr, nullptr);
     if (!out) throw DataError({o.project, "dem"}, "cannot write the DEM: " + lastGdalError());
     GDALClose(out);
+    feedback.setProgress(0.9, "storing the DEM");
+    copyRasterTable(o.project, staging, "dem");
     report.read = static_cast<long long>(GDALGetRasterXSize(warped)) * GDALGetRasterYSize(warped);
     report.inserted = 1;
     report.crs = wkt && *wkt ? "from the file" : o.sourceCrs;

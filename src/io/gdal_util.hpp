@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/atomic_file.hpp"
+#include "core/error.hpp"
 
 namespace ruralatlas::io {
 
@@ -24,6 +25,21 @@ struct FeatureDeleter {
 using FeaturePtr = std::unique_ptr<OGRFeature, FeatureDeleter>;
 
 // The last GDAL error message (CPLGetLastErrorMsg), or `fallback` when there is none.
+// What to say when a transaction could not be committed: the likely causes a user can act on
+// (no space left, a file-size limit, another program holding the file), then GDAL's words.
+std::string commitFailure();
+// StartTransaction that also takes a GeoPackage's write lock at once (waiting for another writer
+// up to the busy timeout), so a transaction that reads before it writes cannot fail half-way
+// with "database is locked".
+OGRErr startWriteTransaction(GDALDataset& ds);
+// A commit that failed (the transaction is gone): the caller repairs what GDAL writes on close.
+class CommitFailed : public DataError {
+public:
+    using DataError::DataError;
+};
+// Sets a GeoPackage table's cached feature count (gpkg_ogr_contents) to its number of rows; GDAL
+// writes its own count on close even after SQLite rolled a failed commit back. Best effort.
+void recountFeatures(const std::string& gpkg, const std::string& table);
 std::string lastGdalError(const std::string& fallback = "unknown GDAL error");
 
 // Opens a vector dataset; throws DataError naming the file when it cannot.

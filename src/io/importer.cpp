@@ -503,9 +503,25 @@ std::string detectDbfEncoding(const std::string& shpPath) {
 // Long on purpose: one import is one transaction from opening the source to the commit; the CRS,
 // the field mapping, the per-feature checks and the upsert share the open datasets, the target
 // layer and the report. Candidate for splitting into stages over an import context.
+namespace {
+ImportReport importVector(const ImportOptions& o, Feedback& feedback);
+}
+
 ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
     initGdal();
     if (o.into == "dem") return importDem(o, feedback);
+    try {
+        return importVector(o, feedback);
+    } catch (const CommitFailed&) {
+        // SQLite rolled the rows back, but GDAL wrote its own count of them into
+        // gpkg_ogr_contents when it closed the project: count again from the rows themselves.
+        recountFeatures(o.project, o.into);
+        throw;
+    }
+}
+
+namespace {
+ImportReport importVector(const ImportOptions& o, Feedback& feedback) {
     ImportReport report;
     const LayerDef* def = findLayer(o.into);
     if (!def || def->name == "project_meta") {
@@ -996,7 +1012,7 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
             if (p.severity == Problem::Severity::Error) out.insert(signature(p));
         return out;
     };
-    if (ds.StartTransaction() != OGRERR_NONE) throw DataError({o.project}, "cannot start a transaction: " + lastGdalError());
+    if (startWriteTransaction(ds) != OGRERR_NONE) throw DataError({o.project}, "cannot start a transaction: " + lastGdalError());
     try {
         OGRFeatureDefn* outDefn = target.GetLayerDefn();
         auto apply = [&](OGRFeature& f, const Row& r) {
@@ -1159,7 +1175,7 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
             }
             for (const auto& e : writeErrors) report.badRows.push_back(e.row + ", field " + e.field + ": " + e.message);
         }
-        if (ds.CommitTransaction() != OGRERR_NONE) throw DataError({o.project}, "commit failed: " + lastGdalError());
+        if (ds.CommitTransaction() != OGRERR_NONE) throw CommitFailed({o.project}, commitFailure());
     } catch (...) {
         ds.RollbackTransaction();
         throw;
@@ -1167,5 +1183,6 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
     feedback.setProgress(1.0, "done");
     return report;
 }
+}  // namespace
 
 }  // namespace ruralatlas::io

@@ -103,7 +103,7 @@ void createProjectSchema(GDALDataset& ds, const ProjectSpec& spec) {
         throw DataError({ds.GetDescription()}, "unknown CRS EPSG:" + std::to_string(spec.epsg));
     srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
 
-    if (ds.StartTransaction() != OGRERR_NONE) throw DataError({ds.GetDescription()}, "cannot start a transaction");
+    if (startWriteTransaction(ds) != OGRERR_NONE) throw DataError({ds.GetDescription()}, "cannot start a transaction");
     addDomains(ds);
     for (const auto& def : projectLayers()) {
         const std::string name(def.name);
@@ -169,7 +169,7 @@ void createProjectSchema(GDALDataset& ds, const ProjectSpec& spec) {
         f->SetField("value", v.c_str());
         if (meta->CreateFeature(f.get()) != OGRERR_NONE) throw DataError({ds.GetDescription(), "project_meta"}, lastGdalError());
     }
-    if (ds.CommitTransaction() != OGRERR_NONE) throw DataError({ds.GetDescription()}, "commit failed: " + lastGdalError());
+    if (ds.CommitTransaction() != OGRERR_NONE) throw DataError({ds.GetDescription()}, commitFailure());
 }
 
 DatasetPtr createProjectDataset(const std::string& path, const ProjectSpec& spec) {

@@ -121,7 +121,8 @@ void writeCsv(const std::string& path, const ResultTable& table) {
     atomic.commit();
 }
 
-void writeGpkg(const std::string& path, const std::vector<ResultTable>& tables, int epsg) {
+void writeGpkg(const std::string& path, const std::vector<ResultTable>& tables, int epsg,
+               const std::function<void(const std::string& path)>& finish) {
     initGdal();
     OGRSpatialReference srs;
     srs.importFromEPSG(epsg);
@@ -137,7 +138,7 @@ void writeGpkg(const std::string& path, const std::vector<ResultTable>& tables, 
         ds.reset(drv->Create(atomic->tempPath().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
         if (!ds) throw DataError({path}, "cannot create: " + lastGdalError());
     }
-    if (ds->StartTransaction() != OGRERR_NONE) throw DataError({path}, "cannot start a transaction");
+    if (startWriteTransaction(*ds) != OGRERR_NONE) throw DataError({path}, "cannot start a transaction");
     std::vector<XY> shape;
     for (const ResultTable& table : tables) {
         if (existing) {
@@ -189,8 +190,9 @@ void writeGpkg(const std::string& path, const std::vector<ResultTable>& tables, 
     for (const ResultTable& table : tables)
         exec("INSERT OR REPLACE INTO ruralatlas_results (table_name, title, style) VALUES (" + quote(table.name) + ", " +
              quote(table.titleZh) + ", " + quote(table.style) + ")");
-    if (ds->CommitTransaction() != OGRERR_NONE) throw DataError({path}, "commit failed: " + lastGdalError());
+    if (ds->CommitTransaction() != OGRERR_NONE) throw DataError({path}, commitFailure());
     ds.reset();
+    if (finish) finish(atomic ? atomic->tempPath() : path);
     if (atomic) atomic->commit();
 }
 
@@ -238,7 +240,7 @@ void FileResultSink::write(const std::vector<ResultTable>& tables, int epsg) {
     if (m_csv)
         writeCsv(m_path, tables.front());
     else
-        writeGpkg(m_path, tables, epsg);
+        writeGpkg(m_path, tables, epsg, m_finish);
 }
 
 }  // namespace ruralatlas::io

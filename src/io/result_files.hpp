@@ -3,6 +3,7 @@
 // to a temp file and renamed into place; an existing GeoPackage gets its result layers replaced
 // inside one transaction, so a failure leaves it as it was. Links GDAL.
 #pragma once
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,10 +19,15 @@ public:
     // CSV: the first table only (UTF-8 with a BOM so Excel reads the Chinese; points are not
     // written). GeoPackage: every table as a layer in the project CRS with Chinese titles.
     void write(const std::vector<ResultTable>& tables, int epsg) override;
+    // Called with the file the tables were written to, before a new GeoPackage is renamed into
+    // place (so what it adds, such as the QGIS styles, is there or the file is not), or after
+    // the commit into an existing one. Not called for CSV.
+    void setFinish(std::function<void(const std::string& path)> finish) { m_finish = std::move(finish); }
     bool isCsv() const { return m_csv; }
 
 private:
     std::string m_path;
+    std::function<void(const std::string& path)> m_finish;
     bool m_csv = false;
 };
 

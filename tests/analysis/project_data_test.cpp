@@ -369,3 +369,17 @@ TEST(Wkb, FuzzByteOrderOtherThanZeroOrOneIsRefused) {
     EXPECT_NEAR(x, 309.7, 1e-9);
     EXPECT_NEAR(y, 28.9, 1e-9);
 }
+
+// Fuzz finding (fuzz_wkb, 2026-12-02): a geometry type with the unknown flag 0x10000000 was read as
+// a point after masking; GDAL refuses it ("Unsupported WKB type 268435457"), and so does the
+// decoder now. The extended-WKB Z flag still reads.
+TEST(Wkb, FuzzUnknownTypeFlagIsRefused) {
+    std::vector<std::uint8_t> b = {1, 1, 0, 0, 0x10, 0, 0, 0, 0, 0, 0, 0xF0, 0x3F, 0, 0, 0, 0, 0, 0, 0, 0x40};
+    double x = 0, y = 0;
+    EXPECT_FALSE(io::wkbPoint(b, x, y));
+    b[4] = 0x80;  // Z flag: a point with a z the decoder drops; needs 8 more bytes
+    b.insert(b.end(), 8, 0);
+    ASSERT_TRUE(io::wkbPoint(b, x, y));
+    EXPECT_EQ(x, 1.0);
+    EXPECT_EQ(y, 2.0);
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Prints a digest of every table of a GeoPackage (SQLite), layer by layer, leaving out what
 records the moment of writing (gpkg_contents.last_change, layer_styles.update_time and the
-zipped QGIS project, whose entries carry their time). Two files with equal digests hold the same
+zipped QGIS project and its metadata, which carry their time). Two files with equal digests hold the same
 layers, fields, values and geometries. Exit 2 when the file cannot be read as SQLite."""
 import hashlib
 import sqlite3
@@ -21,7 +21,7 @@ def digest(path):
         "AND name NOT LIKE 'rtree_%' ORDER BY name")]
     for t in tables:
         cols = [r[1] for r in con.execute(f'PRAGMA table_info("{t}")')]
-        keep = [c for c in cols if c not in TIME_COLUMNS and not (t == "qgis_projects" and c == "content")]
+        keep = [c for c in cols if c not in TIME_COLUMNS and not (t == "qgis_projects" and c in ("content", "metadata"))]
         h = hashlib.sha256()
         n = 0
         for row in sorted(repr(r) for r in con.execute(

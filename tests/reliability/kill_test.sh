@@ -17,7 +17,8 @@ cd "$(dirname "$0")/../.."
 kills="${1:-50}"
 shift || true
 build="${BUILD_DIR:-build/release}"
-ra="$PWD/$build/src/cli/ruralatlas"
+case "$build" in /*) ;; *) build="$PWD/$build" ;; esac
+ra="$build/src/cli/ruralatlas"
 [ -x "$ra" ] || { echo "kill_test: $ra not built" >&2; exit 2; }
 seed="${SEED:-1}"
 export QT_QPA_PLATFORM=offscreen LC_ALL=C.UTF-8
@@ -39,14 +40,15 @@ with open(sys.argv[2], "w", encoding="utf-8") as out:
         out.write(f"{r['code']},{int(float(r['population'] or 0)) + 7}\n")
 PY
 gdal_translate -q "GPKG:$work/base.gpkg:dem" "$work/dem.tif"
-before=$(dig "$work/base.gpkg")
+# A project holds one DEM: the DEM import goes into the same county made without one.
+"$ra" demo --out "$work/base-nodem.gpkg" --villages 80 --seed 7 --no-dem >/dev/null 2>&1
 
 # name | kind | command (@P@: the project, @O@: the output)
 #   kind: project = writes into @P@; output = creates @O@ from @P@; new = creates @O@ from nothing
 commands=(
   "init|new|init @O@ --county-code 433127 --name 永顺县"
   "demo|new|demo --out @O@ --villages 80 --seed 3"
-  "county-from-codes|new|county-from-codes --county 433127 --data data/real --out O"
+  "county-from-codes|new|county-from-codes --county 433127 --data data/real --out @O@"
   "import-vector|project|import @P@ $work/villages.geojson --into villages --update"
   "import-ledger|project|import @P@ $work/ledger.csv --into villages"
   "import-dem|project|import @P@ $work/dem.tif --into dem"
@@ -65,19 +67,22 @@ for spec in "${commands[@]}"; do
   if [ "${#wanted[@]}" -gt 0 ] && [[ ! " ${wanted[*]} " == *" $name "* ]]; then continue; fi
   ext=""; [[ "$cmd" =~ @O@(\.[a-z]+) ]] && ext="${BASH_REMATCH[1]}"
   [ "$kind" = new ] && ext=".gpkg"
-  run() {  # run PROJECT OUTPUT: the command in the background; prints its pid
+  base="$work/base.gpkg"; [ "$name" = import-dem ] && base="$work/base-nodem.gpkg"
+  before=$(dig "$base")
+  run() {  # run PROJECT OUTPUT: the command in the background; its pid in $pid
     local c="${cmd//@O@$ext/$2}"; c="${c//@O@/$2}"; c="${c//@P@/$1}"
     # shellcheck disable=SC2086
-    "$ra" $c >/dev/null 2>&1 &
-    echo $!
+    "$ra" $c >/dev/null 2>"$work/last.err" &
+    pid=$!
   }
   # The uninterrupted run: its duration and its result.
-  ref="$work/ref-$name"; mkdir -p "$ref"; cp "$work/base.gpkg" "$ref/p.gpkg"
-  t0=$(date +%s.%N); pid=$(run "$ref/p.gpkg" "$ref/out$ext"); wait "$pid" || true; t1=$(date +%s.%N)
+  ref="$work/ref-$name"; mkdir -p "$ref"; cp "$base" "$ref/p.gpkg"
+  rc=0; t0=$(date +%s.%N); run "$ref/p.gpkg" "$ref/out$ext"; wait "$pid" || rc=$?; t1=$(date +%s.%N)
+  if [ "$rc" -ne 0 ]; then echo "kill_test: $name failed when not killed: $(tail -1 "$work/last.err")" >&2; status=1; continue; fi
   secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b - a}')
   case "$kind" in
     project) after=$(dig "$ref/p.gpkg") ;;
-    *) [ -f "$ref/out$ext" ] || { echo "kill_test: $name produced no $ext" >&2; status=1; continue; }
+    *) [ -f "$ref/out$ext" ] || { echo "kill_test: $name produced no $ext: $(tail -1 "$work/last.err")" >&2; status=1; continue; }
        case "$ext" in
          .gpkg) after=$(dig "$ref/out$ext") ;;
          .pdf) after=$(pdfinfo "$ref/out$ext" | grep '^Pages:') ;;
@@ -86,9 +91,9 @@ for spec in "${commands[@]}"; do
   esac
   nb=0; na=0; nf=0
   for i in $(seq 1 "$kills"); do
-    k="$work/k-$name-$i"; mkdir -p "$k"; cp "$work/base.gpkg" "$k/p.gpkg"
+    k="$work/k-$name-$i"; mkdir -p "$k"; cp "$base" "$k/p.gpkg"
     t=$(awk -v s="$seed" -v i="$i" -v d="$secs" 'BEGIN {srand(s * 100003 + i); printf "%.3f", rand() * 1.1 * d}')
-    pid=$(run "$k/p.gpkg" "$k/out$ext")
+    run "$k/p.gpkg" "$k/out$ext"
     sleep "$t"; kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
     ok=1; state=""
     if [ "$kind" = project ]; then

@@ -25,6 +25,7 @@ OrLibInstance readOrLib(const std::string& path) {
 }
 
 OrLibInstance parseOrLib(const std::string& text, const std::string& name) {
+    constexpr long long kMaxVertices = 10000;
     std::istringstream in(text);
     std::string lineText;
     std::size_t line = 0;
@@ -43,6 +44,12 @@ OrLibInstance parseOrLib(const std::string& text, const std::string& name) {
             }
             if (n < 1 || edges < 0 || p < 1) fail(name, line, "n and p must be at least 1 and edges not negative");
             if (p > n) fail(name, line, "p = " + std::to_string(p) + " is larger than n = " + std::to_string(n));
+            // All-pairs shortest paths over n vertices: OR-Library's largest instance has 900;
+            // a count far beyond is a damaged file (or not this format), not a problem to solve.
+            if (n > kMaxVertices)
+                fail(name, line,
+                     "n = " + std::to_string(n) + " vertices is more than this reader takes (" + std::to_string(kMaxVertices) +
+                         "; OR-Library's p-median instances have at most 900): is this an OR-Library p-median file?");
             continue;
         }
         long long i = 0, j = 0;

@@ -335,6 +335,23 @@ TEST(Location, OrLibReaderRefusesABrokenFileNamingTheLine) {
     EXPECT_EQ(s.open, (std::vector<std::uint32_t>{1}));
 }
 
+// Fuzz finding (fuzz_orlib, 2026-12-02): a first line "431403 303 1" made the reader compute
+// shortest paths between 431,403 vertices (it ran past the fuzzer's time limit). Refused, naming
+// the line; the largest count it takes still reads.
+TEST(Location, FuzzOrLibHugeVertexCountIsRefused) {
+    try {
+        parseOrLib("431403  303 1\n", "huge.txt");
+        FAIL();
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("huge.txt, line 1: n = 431403 vertices is more than this reader takes (10000"),
+                  std::string::npos)
+            << e.what();
+    }
+    const OrLibInstance in = parseOrLib("10000 1 1\n1 2 3\n", "big.txt");
+    EXPECT_EQ(in.problem.sites, 10000u);
+    EXPECT_EQ(in.problem.arcs[0].size(), 2u);  // itself and vertex 2
+}
+
 TEST(Location, OrLibPmed1ReachesItsPublishedOptimumWithProof) {
     const OrLibInstance in = readOrLib(RURALATLAS_ORLIB_DIR "/pmed1.txt");
     ASSERT_EQ(in.edgesRead, in.edgesDeclared);
