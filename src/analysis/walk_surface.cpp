@@ -88,8 +88,9 @@ class BucketQueue {
 public:
     explicit BucketQueue(double width) : m_width(width) {}
     void push(float key, std::uint32_t v) {
-        // A time of more than kMaxBuckets bucket widths (years of walking: cliffs from an
-        // undeclared NoData such as the float maximum) is no route; it must not grow the queue.
+        // A time of more than kMaxBuckets bucket widths (on a 30 m grid: 200 days of walking,
+        // or 500 hours by road at 60 km/h; cliffs from an undeclared NoData such as the float
+        // maximum) is no route: it must not grow the queue by millions of buckets.
         const double at = static_cast<double>(key) / m_width;
         if (!(at >= 0 && at < kMaxBuckets)) return;
         const auto b = static_cast<std::size_t>(at);
@@ -112,7 +113,7 @@ public:
     }
 
 private:
-    static constexpr double kMaxBuckets = 1e7;
+    static constexpr double kMaxBuckets = 1e6;
     double m_width;
     std::vector<std::vector<std::uint32_t>> m_buckets;
     std::size_t m_current = 0;

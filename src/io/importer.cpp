@@ -922,6 +922,27 @@ ImportReport importVector(const ImportOptions& o, Feedback& feedback) {
             {file, inName, "", lonCol.name + "/" + latCol.name},
             "the coordinates look latitude-first (longitude column holds values like latitudes in China): swap the columns with --swap-xy");
 
+    // OSM extracts cover more than the county: keep the roads that reach within 2 km of its
+    // outline (roads crossing the boundary stay whole, so the network still leads out of the
+    // county) and the facilities inside it (one outside is not the county's, and validate says so).
+    if (src.isOsm()) {
+        if (auto outline = project.countyOutline()) {
+            std::unique_ptr<OGRGeometry> near(def->name == "roads" ? outline->Buffer(2000, 8) : outline->clone());
+            const std::size_t before = rows.size();
+            std::erase_if(rows, [&](const Row& r) {
+                return std::none_of(r.geometries.begin(), r.geometries.end(),
+                                    [&](const std::unique_ptr<OGRGeometry>& g) { return g->Intersects(near.get()); });
+            });
+            if (rows.size() < before)
+                report.warnings.push_back(
+                    std::to_string(before - rows.size()) +
+                    (def->name == "roads" ? " OSM roads farther than 2 km from the county" : " OSM facilities outside the county") +
+                    " were left out (clipped to the county)");
+        } else {
+            report.warnings.push_back("the project has no county outline: the OSM features were not clipped to the county");
+        }
+    }
+
     // Do the features land in the county? None inside means a wrong CRS, not bad luck.
     if (!join && rowsHaveGeometry) {
         auto outline = project.countyOutline();
@@ -931,19 +952,31 @@ ImportReport importVector(const ImportOptions& o, Feedback& feedback) {
             const double margin = 20000;
             long long inside = 0, outside = 0, withGeometry = 0;
             std::vector<std::string> outsideRows;
-            for (const auto& r : rows)
-                for (const auto& g : r.geometries) {
+            std::vector<char> rowOutside(rows.size(), 0);
+            // Prepared once (GEOS): a county outline has thousands of vertices, a file may have
+            // hundreds of thousands of rows.
+            OGRPreparedGeometryUniquePtr prepared(OGRCreatePreparedGeometry(outline.get()));
+            for (std::size_t ri = 0; ri < rows.size(); ++ri)
+                for (const auto& g : rows[ri].geometries) {
                     ++withGeometry;
                     OGREnvelope e;
                     g->getEnvelope(&e);
                     const bool near = e.MaxX >= env.MinX - margin && e.MinX <= env.MaxX + margin && e.MaxY >= env.MinY - margin &&
                                       e.MinY <= env.MaxY + margin;
                     if (near) ++inside;
-                    if (!g->Intersects(outline.get())) {
+                    const bool intersects = prepared ? OGRPreparedGeometryIntersects(prepared.get(), OGRGeometry::ToHandle(g.get()))
+                                                     : g->Intersects(outline.get());
+                    if (!intersects) {
                         ++outside;
-                        if (outsideRows.size() < 10) outsideRows.push_back(r.label);
+                        rowOutside[ri] = 1;
+                        if (outsideRows.size() < 10) outsideRows.push_back(rows[ri].label);
                     }
                 }
+            // validate's outside_county is an error for these layers (a warning for roads): so
+            // is a row outside at import, unless --allow-outside asks for it.
+            const bool outsideIsError = def->name == "townships" || def->name == "villages" || def->name == "facilities" ||
+                                        def->name == "resettlement_sites" || def->name == "industry_projects" ||
+                                        def->name == "landuse_plan" || def->name == "households";
             if (withGeometry > 0 && inside == 0 && !o.allowOutside) {
                 std::string hint = "is --source-crs right?";
                 if (zonePrefixed > 0 && zonePrefixed == coordinateRows) {
@@ -960,30 +993,23 @@ ImportReport importVector(const ImportOptions& o, Feedback& feedback) {
                                                     " features lies within 20 km of the county after transforming from " + report.crs +
                                                     ": " + hint + " (--allow-outside imports anyway); nothing was imported");
             }
-            if (outside > 0) {
+            if (outside > 0 && outsideIsError && !o.allowOutside && inside > 0) {
+                std::vector<Row> kept;
+                kept.reserve(rows.size());
+                for (std::size_t ri = 0; ri < rows.size(); ++ri) {
+                    if (rowOutside[ri])
+                        errors.push_back({rows[ri].label, "geometry",
+                                          "lies outside the county boundary (--allow-outside imports it anyway)", rows[ri].fid});
+                    else
+                        kept.push_back(std::move(rows[ri]));
+                }
+                rows = std::move(kept);
+            } else if (outside > 0) {
                 std::string list;
                 for (const auto& l : outsideRows) list += (list.empty() ? "" : ", ") + l;
                 report.warnings.push_back(std::to_string(outside) + " features lie outside the county boundary: " + list +
                                           (outside > 10 ? ", ..." : ""));
             }
-        }
-    }
-
-    // OSM extracts cover more than the county: keep what reaches within 2 km of its outline
-    // (roads crossing the boundary stay whole, so the network still leads out of the county).
-    if (src.isOsm()) {
-        if (auto outline = project.countyOutline()) {
-            std::unique_ptr<OGRGeometry> near(outline->Buffer(2000, 8));
-            const std::size_t before = rows.size();
-            std::erase_if(rows, [&](const Row& r) {
-                return std::none_of(r.geometries.begin(), r.geometries.end(),
-                                    [&](const std::unique_ptr<OGRGeometry>& g) { return g->Intersects(near.get()); });
-            });
-            if (rows.size() < before)
-                report.warnings.push_back(std::to_string(before - rows.size()) +
-                                          " OSM features farther than 2 km from the county were left out (clipped to the county)");
-        } else {
-            report.warnings.push_back("the project has no county outline: the OSM features were not clipped to the county");
         }
     }
 
@@ -997,6 +1023,38 @@ ImportReport importVector(const ImportOptions& o, Feedback& feedback) {
     std::vector<RowError> writeErrors = std::move(errors);  // those found reading come first; all are listed in file order
     auto signature = [](const Problem& p) { return p.rule + "|" + p.field + "|" + p.message; };
     // The errors `f` has that `before` (the feature as it was, for an update) did not.
+    // References validate checks: to villages, resettlement sites and industry projects in the project.
+    std::map<std::string, std::set<std::string>> keysOf;  // layer -> its codes or ids
+    auto keys = [&](const char* layer, const char* field) -> const std::set<std::string>& {
+        auto it = keysOf.find(layer);
+        if (it != keysOf.end()) return it->second;
+        std::set<std::string>& out = keysOf[layer];
+        if (OGRLayer* l = project.findLayer(layer)) {
+            l->ResetReading();
+            for (auto& f : *l) out.insert(f->GetFieldAsString(field));
+        }
+        return out;
+    };
+    auto referenceErrors = [&](OGRFeature& f, const Row& r) {
+        bool bad = false;
+        auto check = [&](const char* field, const char* layer, const char* key, const std::string& what) {
+            if (!isMapped(field)) return;  // an update that leaves the reference as it was
+            const int i = f.GetFieldIndex(field);
+            if (i < 0 || !f.IsFieldSetAndNotNull(i)) return;
+            const std::string v = f.GetFieldAsString(i);
+            if (keys(layer, key).count(v)) return;
+            writeErrors.push_back(
+                {r.label, field, what + " " + v + " is not in " + layer + " (import " + layer + " first) (reference)", r.fid});
+            bad = true;
+        };
+        if (def->name != "villages") {
+            check("village_code", "villages", "code", "village code");
+            check("source_village_code", "villages", "code", "village code");
+        }
+        if (def->name == "relocations") check("site_id", "resettlement_sites", "id", "site");
+        if (def->name == "project_links") check("project_id", "industry_projects", "id", "project");
+        return bad;
+    };
     auto newErrors = [&](OGRFeature& f, const std::set<std::string>& before, const Row& r) {
         bool bad = false;
         for (const auto& p : rules.check(*def, f)) {
@@ -1004,7 +1062,7 @@ ImportReport importVector(const ImportOptions& o, Feedback& feedback) {
             writeErrors.push_back({r.label, p.field, p.message + " (" + p.rule + ")", r.fid});
             bad = true;
         }
-        return bad;
+        return referenceErrors(f, r) || bad;
     };
     auto errorsOf = [&](OGRFeature& f) {
         std::set<std::string> out;

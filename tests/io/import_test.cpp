@@ -617,3 +617,37 @@ TEST(Import, ManyRepeatedCodesAreRefusedNotWritten) {
     EXPECT_EQ(
         std::count_if(report.problems.begin(), report.problems.end(), [](const io::Problem& x) { return x.rule == "code_duplicate"; }), 0);
 }
+
+// Two more of validate's errors, refused at import as errors of their rows: a feature outside the
+// county (unless --allow-outside) and a reference to a village that is not in the project.
+TEST(Import, OutsideTheCountyAndBrokenReferencesAreErrorsOfTheirRows) {
+    test::TempDir dir;
+    const auto p = dir.file("p.gpkg");
+    test::makeProject(p);
+    addVillages(p);
+    test::writeFile(dir.file("f.csv"),
+                    "id,name,kind,village_code,lon,lat\n"
+                    "F1,伴湖卫生室,village_clinic,433127101201,109.80,29.00\n"  // row 2: good
+                    "F2,无村卫生室,village_clinic,433127109999,109.81,29.01\n"  // row 3: no such village
+                    "F3,邻县卫生室,village_clinic,,110.50,29.00\n");            // row 4: outside the county box
+    try {
+        runImport(p, dir.file("f.csv"), "facilities");
+        ADD_FAILURE() << "bad rows were imported";
+    } catch (const DataError& e) {
+        EXPECT_NE(std::string(e.what()).find("row 3, field village_code: village code 433127109999 is not in villages"), std::string::npos)
+            << e.what();
+        EXPECT_NE(std::string(e.what()).find("(and 1 more bad rows)"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(test::countFeatures(p, "facilities"), 0);
+    auto r = runImport(p, dir.file("f.csv"), "facilities", [](io::ImportOptions& o) { o.skipBadRows = true; });
+    EXPECT_EQ(r.inserted, 1);
+    ASSERT_EQ(r.badRows.size(), 2u);
+    EXPECT_NE(r.badRows[1].find("row 4, field geometry: lies outside the county boundary"), std::string::npos) << r.badRows[1];
+    Feedback fb;
+    for (const auto& problem : io::validateProject(p, fb).problems)
+        EXPECT_NE(problem.severity, io::Problem::Severity::Error) << problem.rule << ": " << problem.message;
+    // Asked for: the one outside comes in (and validate will say where it is).
+    test::writeFile(dir.file("g.csv"), "id,name,kind,lon,lat\nF3,邻县卫生室,village_clinic,110.50,29.00\n");
+    r = runImport(p, dir.file("g.csv"), "facilities", [](io::ImportOptions& o) { o.allowOutside = true; });
+    EXPECT_EQ(r.inserted, 1);
+}
