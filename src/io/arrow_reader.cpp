@@ -236,10 +236,12 @@ public:
         std::uint32_t t = u32();
         // Extended WKB flags, then ISO thousands.
         const bool z = t & 0x80000000u, m = t & 0x40000000u;
-        if (t & 0x20000000u) u32();                // SRID
-        if (t & 0x10000000u) return m_ok = false;  // no such flag (GDAL refuses it too)
+        // PostGIS's SRID flag and the undefined 0x10000000: GDAL neither writes nor reads them, so
+        // neither does this reader of GDAL's stream.
+        if (t & 0x30000000u) return m_ok = false;
         t &= 0x0fffffffu;
         dims = 2 + (z ? 1 : 0) + (m ? 1 : 0);
+        if ((z || m) && t >= 1000) return m_ok = false;  // both extended flags and ISO codes: GDAL refuses it
         if (t >= 1000 && t < 4000) {
             dims = 2 + (t / 1000 == 3 ? 2 : 1);
             t %= 1000;

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <random>
 
@@ -382,4 +383,35 @@ TEST(Wkb, FuzzUnknownTypeFlagIsRefused) {
     ASSERT_TRUE(io::wkbPoint(b, x, y));
     EXPECT_EQ(x, 1.0);
     EXPECT_EQ(y, 2.0);
+}
+
+// Fuzz finding (fuzz_wkb, 2026-12-02, the long run): PostGIS's EWKB SRID flag (type 0x20000005) was
+// skipped over and the lines read; GDAL refuses that type ("Unsupported WKB type 536870917"), and
+// the reader of GDAL's stream now does too.
+TEST(Wkb, FuzzSridFlagIsRefusedAsGdalDoes) {
+    // A MultiLineString of one LineString (0,0)-(1,1), little endian, with the SRID flag and 4490.
+    std::vector<std::uint8_t> b = {1, 5, 0, 0, 0x20, 0xAA, 0x11, 0, 0, 1, 0, 0, 0, 1, 2, 0, 0, 0, 2, 0, 0, 0};
+    for (double v : {0.0, 0.0, 1.0, 1.0}) {
+        std::uint8_t d[8];
+        std::memcpy(d, &v, 8);
+        b.insert(b.end(), d, d + 8);
+    }
+    EXPECT_FALSE(io::wkbLines(b, [](const double*, std::size_t) {}));
+    b[4] = 0;                               // the same without the flag ...
+    b.erase(b.begin() + 5, b.begin() + 9);  // ... and without the SRID
+    std::size_t points = 0;
+    EXPECT_TRUE(io::wkbLines(b, [&](const double*, std::size_t n) { points += n; }));
+    EXPECT_EQ(points, 2u);
+}
+
+// Fuzz finding (fuzz_wkb, 2026-12-02): the extended Z flag on an ISO type code (0x80000000 | 1001)
+// was read as a point Z; GDAL refuses the mix ("Unsupported WKB type"), and so does the reader.
+TEST(Wkb, FuzzExtendedFlagOnIsoTypeIsRefused) {
+    std::vector<std::uint8_t> b = {1, 0xE9, 0x03, 0, 0x80};
+    b.insert(b.end(), 24, 0);
+    double x = 1, y = 1;
+    EXPECT_FALSE(io::wkbPoint(b, x, y));
+    b[4] = 0;  // ISO point Z alone reads
+    EXPECT_TRUE(io::wkbPoint(b, x, y));
+    EXPECT_EQ(x, 0.0);
 }
