@@ -10,7 +10,7 @@
 #
 # Usage: tests/reliability/kill_test.sh [KILLS_PER_COMMAND] [COMMAND...]   (default 50, all)
 #   commands: init demo county-from-codes import-vector import-ledger import-dem coverage gaps
-#             qgis-styles render-png render-pdf atlas
+#             township-summary site relocation-followup qgis-styles render-png render-pdf atlas
 # BUILD_DIR (default build/release) names the build; SEED (default 1) the kill times.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -54,6 +54,9 @@ commands=(
   "import-dem|project|import @P@ $work/dem.tif --into dem"
   "coverage|output|coverage @P@ --kind village_clinic --mode walk --out @O@.gpkg"
   "gaps|output|gaps @P@ --out @O@.gpkg"
+  "township-summary|output|township-summary @P@ --out @O@.gpkg"
+  "site|output|site @P@ --p 2 --out @O@.gpkg"
+  "relocation-followup|output|relocation-followup @P@ --out @O@.gpkg"
   "qgis-styles|project|qgis-styles @P@"
   "render-png|output|render @P@ --paper A4 --legend --out @O@.png"
   "render-pdf|output|render @P@ --paper A3 --legend --grid --out @O@.pdf"
