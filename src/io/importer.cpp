@@ -730,6 +730,7 @@ ImportReport importVector(const ImportOptions& o, Feedback& feedback) {
         if (checkLon.index < 0 || checkLat.index < 0) checkLon = checkLat = {};
     }
     long long columnsCompared = 0, columnsAgree = 0;
+    std::unique_ptr<OGRCoordinateTransformation> toDegrees;  // made once, when the columns are degrees and the geometry is not
     for (auto& feature : in) {
         ++report.read;
         if (report.read % 4096 == 0) {
@@ -839,20 +840,20 @@ ImportReport importVector(const ImportOptions& o, Feedback& feedback) {
                         const double tol = std::fabs(*x) <= 180 && std::fabs(*y) <= 90 ? 0.01 : 1000.0;
                         const OGRPoint* pt = g->toPoint();
                         double gx = pt->getX(), gy = pt->getY();
+                        bool comparable = true;
                         if (tol < 1 && !geographicSource) {  // degrees in the columns, metres in the geometry
-                            OGRPoint q(gx, gy);
-                            OGRSpatialReference s4326;
-                            s4326.importFromEPSG(4326);
-                            s4326.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-                            if (in.GetSpatialRef()) {
-                                std::unique_ptr<OGRCoordinateTransformation> ct(
-                                    OGRCreateCoordinateTransformation(in.GetSpatialRef(), &s4326));
-                                if (ct && ct->Transform(1, &gx, &gy)) {
-                                }
+                            if (!toDegrees && in.GetSpatialRef()) {
+                                OGRSpatialReference s4326;
+                                s4326.importFromEPSG(4326);
+                                s4326.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+                                toDegrees.reset(OGRCreateCoordinateTransformation(in.GetSpatialRef(), &s4326));
                             }
+                            comparable = toDegrees && toDegrees->Transform(1, &gx, &gy);
                         }
-                        ++columnsCompared;
-                        if (std::fabs(gx - *x) <= tol && std::fabs(gy - *y) <= tol) ++columnsAgree;
+                        if (comparable) {
+                            ++columnsCompared;
+                            if (std::fabs(gx - *x) <= tol && std::fabs(gy - *y) <= tol) ++columnsAgree;
+                        }
                     }
                 }
             } else if (lonCol.index >= 0) {
