@@ -198,6 +198,8 @@ private slots:
             const int i = into ? into->findData("facilities") : -1;
             if (i < 0) return;
             into->setCurrentIndex(i);
+            // To look at the dialog as a user sees it: RURALATLAS_DIALOG_SHOT=FILE.png.
+            if (const QString shot = qEnvironmentVariable("RURALATLAS_DIALOG_SHOT"); !shot.isEmpty()) dlg->grab().save(shot);
             chosen = true;
             dlg->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->click();
         });
