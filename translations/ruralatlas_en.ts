@@ -395,5 +395,33 @@
         <source>地图</source>
         <translation> map</translation>
     </message>
+    <message>
+        <source>注：</source>
+        <translation>Note: </translation>
+    </message>
+    <message>
+        <source>未录入</source>
+        <translation>Not recorded</translation>
+    </message>
+    <message>
+        <source>（未录入）</source>
+        <translation>(not recorded)</translation>
+    </message>
+    <message>
+        <source>无数据（未录入）</source>
+        <translation>No data (not recorded)</translation>
+    </message>
+    <message>
+        <source>乡镇界为近似：由村委会点位推算（泰森多边形按乡镇合并），非法定界线</source>
+        <translation>Township areas are approximate: built from village points (Voronoi cells merged per township), not legal boundaries</translation>
+    </message>
+    <message>
+        <source>县界取自高德地图公开行政区轮廓（约2018年，由GCJ-02转换），仅作示意，非法定界线</source>
+        <translation>County outline from AMap's public district outline (about 2018, converted from GCJ-02), for orientation only, not the legal boundary</translation>
+    </message>
+    <message>
+        <source>村委会位置取自国家统计局2016年公开点位（由GCJ-02转换），仅作示意</source>
+        <translation>Village locations from the NBS 2016 public points (converted from GCJ-02), for orientation only</translation>
+    </message>
 </context>
 </TS>

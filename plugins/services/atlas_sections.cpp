@@ -92,11 +92,12 @@ struct ServiceRow {
     std::string kind, mode, facilityName;
     double distanceM = NAN, minutes = NAN;
     bool covered = false, reachable = false;
+    bool judged = true;  // false: the run had no data to judge by ("covered" left empty)
 };
 
 struct GapRow {
     std::string missing, sentence;
-    long long population = 0;
+    long long population = -1;  // -1: not recorded
 };
 
 // Coverage rows per village, in the layout's order of coverage requests.
@@ -116,8 +117,9 @@ std::map<std::string, std::vector<ServiceRow>> readCoverage(const SectionInputs&
                       s.facilityName = text(v[1]);
                       s.distanceM = real(v[2]);
                       s.minutes = real(v[3]);
+                      s.judged = valueAsInteger(v[4]).has_value();
                       s.covered = integer(v[4], 0) != 0;
-                      s.reachable = integer(v[5], 1) != 0;
+                      s.reachable = s.judged && integer(v[5], 1) != 0;
                       out[text(v[0])].push_back(s);
                   });
     }
@@ -133,7 +135,7 @@ std::map<std::string, std::vector<GapRow>> readGaps(const SectionInputs& in) {
                         "no gaps result layer among the results");
     readLayer(*source, "gaps", {"village_code", "missing", "population_affected", "sentence"}, {"village_code", "missing"}, "gaps",
               [&](const std::vector<ResultValue>& v) {
-                  out[text(v[0])].push_back({text(v[1]), text(v[3]), integer(v[2], 0)});
+                  out[text(v[0])].push_back({text(v[1]), text(v[3]), integer(v[2], -1)});
               });
     return out;
 }
@@ -174,6 +176,14 @@ std::vector<std::pair<std::string, std::string>> readMissingData(const SectionIn
         readLayer(*source, "gaps_missing_data", {"kind", "title"}, {"kind"}, "gaps",
                   [&](const std::vector<ResultValue>& v) { out.emplace_back(text(v[0]), text(v[1])); });
     return out;
+}
+
+// The titles of what could not be judged, once each: "幼儿园、公交站点".
+std::string missingTitles(const std::vector<std::pair<std::string, std::string>>& missing) {
+    std::string titles;
+    for (const auto& [kind, title] : missing)
+        if (titles.find(title) == std::string::npos) titles += (titles.empty() ? "" : "、") + title;
+    return titles;
 }
 
 class ServicesSection final : public AtlasSection {
@@ -243,6 +253,7 @@ public:
         m_coverage = in.coverage;
         m_villages = in.villages;
         m_rules = withinRules(in.standards);
+        for (const auto& [kind, title] : readMissingData(in)) m_missingKinds.insert(kind);
     }
     SectionTable table(const SectionPage& page) const override {
         SectionTable t;
@@ -251,7 +262,7 @@ public:
         t.align = {SectionAlign::Left,  SectionAlign::Center, SectionAlign::Right,
                    SectionAlign::Right, SectionAlign::Right,  SectionAlign::Right};
         for (const auto& [kind, mode] : m_coverage) {
-            long long n = 0, ok = 0, unreachable = 0, pop = 0, popOk = 0;
+            long long n = 0, ok = 0, unreachable = 0, pop = 0, popOk = 0, popUnknown = 0, notJudged = 0;
             for (const auto& v : m_villages) {
                 if (v.townshipCode != page.code) continue;
                 auto it = m_rows.find(v.code);
@@ -259,18 +270,33 @@ public:
                 for (const auto& s : it->second)
                     if (s.kind == kind && s.mode == mode) {
                         ++n;
-                        pop += v.population;
+                        notJudged += s.judged ? 0 : 1;
+                        // The rate is over the villages that record a population.
+                        if (v.populationKnown)
+                            pop += v.population;
+                        else
+                            ++popUnknown;
                         if (!s.reachable) ++unreachable;
                         if (meets(m_rules, s).value_or(false)) {
                             ++ok;
-                            popOk += v.population;
+                            if (v.populationKnown) popOk += v.population;
                         }
                     }
             }
-            const bool judged = m_rules.count(kind + "|" + mode) > 0;
+            // Judged: a rule for this mode, and data to judge by (facilities, roads).
+            // (Results written before "covered" was left empty: the gaps' missing data, when no
+            // village reaches a facility.)
+            const bool noData = notJudged > 0 || (m_missingKinds.count(kind) && unreachable == n);
+            const bool judged = m_rules.count(kind + "|" + mode) > 0 && !noData;
             t.rows.push_back({enumTitle("facility_kind", kind) + modeWord(mode), ruleText(m_rules, kind, mode), std::to_string(n),
-                              judged ? std::to_string(ok) : "未评价", std::to_string(unreachable),
-                              judged && pop > 0 ? fixed(100.0 * double(popOk) / double(pop), 1) + "%" : "—"});
+                              noData   ? "无数据"
+                              : judged ? std::to_string(ok)
+                                       : "未评价",
+                              noData ? "—" : std::to_string(unreachable),
+                              !judged          ? "—"
+                              : pop > 0        ? fixed(100.0 * double(popOk) / double(pop), 1) + "%"
+                              : popUnknown > 0 ? "人口未录入"
+                                               : "—"});
         }
         return t;
     }
@@ -280,6 +306,7 @@ private:
     std::vector<std::pair<std::string, std::string>> m_coverage;
     std::vector<SectionVillage> m_villages;
     std::map<std::string, Standard> m_rules;
+    std::set<std::string> m_missingKinds;  // kinds the gaps could not judge
 };
 
 class VillagesRankingSection final : public AtlasSection {
@@ -287,6 +314,7 @@ public:
     void prepare(const SectionInputs& in) override {
         m_gaps = readGaps(in);
         m_villages = in.villages;
+        m_missing = !readMissingData(in).empty();
     }
     SectionTable table(const SectionPage& page) const override {
         SectionTable t;
@@ -314,14 +342,18 @@ public:
         });
         int i = 0;
         for (const auto& r : ranks)
-            t.rows.push_back({std::to_string(++i), r.v->name, enumTitle("village_status", r.v->status), groupDigits(r.v->population),
-                              std::to_string(r.gaps), r.missing.empty() ? "无" : r.missing});
+            t.rows.push_back({std::to_string(++i), r.v->name, r.v->status.empty() ? "未录入" : enumTitle("village_status", r.v->status),
+                              r.v->populationKnown ? groupDigits(r.v->population) : "未录入", std::to_string(r.gaps),
+                              !r.missing.empty() ? r.missing
+                              : m_missing        ? "无（部分未评价）"
+                                                 : "无"});
         return t;
     }
 
 private:
     std::map<std::string, std::vector<GapRow>> m_gaps;
     std::vector<SectionVillage> m_villages;
+    bool m_missing = false;  // some standards could not be judged for want of data
 };
 
 class GapsSection final : public AtlasSection {
@@ -348,9 +380,7 @@ public:
             }
             // What could not be judged is said, never passed over as "met".
             if (!m_missing.empty()) {
-                std::string titles;
-                for (const auto& [kind, title] : m_missing)
-                    if (titles.find(title) == std::string::npos) titles += (titles.empty() ? "" : "、") + title;
+                const std::string titles = missingTitles(m_missing);
                 t.rows.push_back({(t.rows.empty() && m_someJudged ? std::string("已评价的标准均已达标；") : std::string()) +
                                   "缺少数据，未评价：" + titles + "（导入后重新分析）。"});
             }
@@ -360,19 +390,34 @@ public:
         t.widths = {2.2, 0.8, 1};
         t.align = {SectionAlign::Left, SectionAlign::Right, SectionAlign::Right};
         t.empty = "各村均达到标准";
-        std::map<std::string, std::pair<long long, long long>> byMissing;
+        struct Affected {
+            long long villages = 0, population = 0, unknown = 0;  // unknown: villages with no population recorded
+        };
+        std::map<std::string, Affected> byMissing;
         for (const auto& v : m_villages) {
             if (v.townshipCode != page.code) continue;
             if (auto it = m_gaps.find(v.code); it != m_gaps.end())
                 for (const auto& g : it->second) {
-                    auto& [n, pop] = byMissing[g.missing];
-                    ++n;
-                    pop += g.population;
+                    Affected& a = byMissing[g.missing];
+                    ++a.villages;
+                    if (g.population >= 0)
+                        a.population += g.population;
+                    else
+                        ++a.unknown;
                 }
         }
-        std::vector<std::pair<std::string, std::pair<long long, long long>>> rows(byMissing.begin(), byMissing.end());
-        std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second.second > b.second.second; });
-        for (const auto& [m, v] : rows) t.rows.push_back({m, std::to_string(v.first), groupDigits(v.second)});
+        std::vector<std::pair<std::string, Affected>> rows(byMissing.begin(), byMissing.end());
+        std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second.population > b.second.population; });
+        for (const auto& [m, a] : rows)
+            t.rows.push_back({m, std::to_string(a.villages),
+                              a.unknown == 0            ? groupDigits(a.population)
+                              : a.unknown == a.villages ? std::string("未录入")
+                                                        : groupDigits(a.population) + "+（" + std::to_string(a.unknown) + "村未录入）"});
+        // What could not be judged is said, never passed over as "all met".
+        if (!m_missing.empty()) {
+            const std::string titles = missingTitles(m_missing);
+            t.rows.push_back({"缺少数据，未评价：" + titles, "—", "—"});
+        }
         return t;
     }
 

@@ -18,9 +18,15 @@ namespace ruralatlas::services {
 using namespace analysis;
 
 namespace {
+// Populations are summed over the villages that record one; `populationUnknown` counts the
+// others (an unknown population is not 0, and a coverage rate over none is not 0 %).
 struct Tally {
-    long long villages = 0, covered = 0, unreachable = 0;
+    long long villages = 0, covered = 0, unreachable = 0, populationUnknown = 0;
     double population = 0, populationCovered = 0, demand = 0, served = 0;
+    std::string rate() const {
+        if (population > 0) return fmt(100.0 * populationCovered / population, 1) + "%";
+        return populationUnknown > 0 ? "人口未录入" : "—";
+    }
 };
 
 class CoverageAnalysis final : public Analysis {
@@ -102,7 +108,7 @@ public:
                     "roads）";
 
         AnalysisResult res;
-        res.tables = tables(shared);
+        res.tables = tables(shared, missing.empty());
         std::optional<PhaseTimer> phase("tallies");
         // Tallies per township (hashed: a national run has 46,000 townships) and for the whole.
         std::unordered_map<std::string, Tally> tallies;
@@ -112,10 +118,13 @@ public:
             const bool reachable = row.route.reachable();
             for (Tally* t : {&county, &tallies[v.townshipCode]}) {
                 ++t->villages;
-                t->population += static_cast<double>(v.population);
+                if (v.populationKnown)
+                    t->population += static_cast<double>(v.population);
+                else
+                    ++t->populationUnknown;
                 if (row.covered) {
                     ++t->covered;
-                    t->populationCovered += static_cast<double>(v.population);
+                    if (v.populationKnown) t->populationCovered += static_cast<double>(v.population);
                 }
                 if (!reachable) ++t->unreachable;
                 t->demand += row.demand;
@@ -142,6 +151,7 @@ public:
                         ", \"standard\": " + jsonQuote(r.standardId) + ", \"facilities\": " + std::to_string(r.facilities.size()) +
                         ", \"villages\": " + std::to_string(county.villages) + ", \"villages_covered\": " + std::to_string(county.covered) +
                         ", \"population\": " + fmt(county.population, 0) + ", \"population_covered\": " + fmt(county.populationCovered, 0) +
+                        ", \"villages_population_unknown\": " + std::to_string(county.populationUnknown) +
                         ", \"unreachable\": " + std::to_string(county.unreachable);
         if (r.capacity)
             j += ", \"demand\": " + fmt(county.demand, 1) + ", \"served\": " + fmt(county.served, 1) +
@@ -152,6 +162,7 @@ public:
             j += std::string(first ? "" : ", ") + "{\"code\": " + jsonQuote(code) + ", \"name\": " + jsonQuote(townshipName[code]) +
                  ", \"villages\": " + std::to_string(t.villages) + ", \"villages_covered\": " + std::to_string(t.covered) +
                  ", \"population\": " + fmt(t.population, 0) + ", \"population_covered\": " + fmt(t.populationCovered, 0) +
+                 ", \"villages_population_unknown\": " + std::to_string(t.populationUnknown) +
                  ", \"unreachable\": " + std::to_string(t.unreachable) + "}";
             first = false;
         }
@@ -176,13 +187,16 @@ public:
         if (!missing.empty()) {
             t += "  设施 " + std::to_string(r.facilities.size()) + " 处；村 " + std::to_string(county.villages) + " 个\n";
             t += "  缺少数据，未评价 / not judged for want of data: " + missing + "\n";
-            t += "  （结果表中的“不可达”只表示没有数据 / 'unreachable' in the table means no data）\n";
+            t += "  （结果表的“达标”“可达”两列留空：未评价 / 'covered' and 'reachable' are left empty: not judged）\n";
             res.summaryText = t;
             return res;
         }
         t += "  设施 " + std::to_string(r.facilities.size()) + " 处；村 " + std::to_string(county.villages) + " 个，达标 " +
              std::to_string(county.covered) + " 个，不可达 " + std::to_string(county.unreachable) + " 个；人口 " +
-             fmt(county.population, 0) + "，达标人口 " + fmt(county.populationCovered, 0) + "\n";
+             fmt(county.population, 0) + "，达标人口 " + fmt(county.populationCovered, 0) +
+             (county.populationUnknown ? "（另有 " + std::to_string(county.populationUnknown) + " 个村人口未录入，不计入人口和覆盖率）"
+                                       : std::string()) +
+             "\n";
         if (r.capacity)
             t += "  按服务能力：需求 " + fmt(county.demand, 0) + " 人，已服务 " + fmt(county.served, 0) + " 人，未服务 " +
                  fmt(county.demand - county.served, 0) + " 人\n";
@@ -191,8 +205,10 @@ public:
             t += "  " + code + " " + townshipName[code] +
                  std::string(std::max<int>(1, 12 - static_cast<int>(townshipName[code].size() / 3 * 2)), ' ') +
                  fmt(static_cast<double>(tt.villages), 0) + "  " + fmt(static_cast<double>(tt.covered), 0) + "  " +
-                 fmt(static_cast<double>(tt.unreachable), 0) + "  " +
-                 fmt(tt.population > 0 ? 100.0 * tt.populationCovered / tt.population : 0, 1) + "%\n";
+                 fmt(static_cast<double>(tt.unreachable), 0) + "  " + tt.rate() +
+                 (tt.populationUnknown && tt.population > 0 ? "（" + std::to_string(tt.populationUnknown) + " 村人口未录入）"
+                                                            : std::string()) +
+                 "\n";
         if (!worst.empty()) {
             t += "  最差的村 / worst served:\n";
             for (const auto* x : worst)
@@ -206,7 +222,9 @@ public:
     }
 
     // The per-village rows (a point each) and the lines from each village to its facility.
-    static std::vector<ResultTable> tables(const std::shared_ptr<const CoverageResult>& shared) {
+    // Not `judged` (no facility of the kind, or no roads for road time): "covered" and
+    // "reachable" are left empty, not 0, so maps and tables say "no data", not "not covered".
+    static std::vector<ResultTable> tables(const std::shared_ptr<const CoverageResult>& shared, bool judged) {
         const CoverageResult& r = *shared;
         std::vector<ResultColumn> cols = {
             {"village_code", ResultFieldType::Text, "村代码"},        {"village_name", ResultFieldType::Text, "村名"},
@@ -220,7 +238,7 @@ public:
         }
         const bool withMinutes = r.mode != "straight";
         ResultTable main{layerName(r.kind, r.mode), "覆盖分析：" + kindTitle(r.kind), ResultGeometry::Point, cols, r.rows.size(), {}, {}};
-        main.row = [shared, withMinutes](std::size_t i, RowSink& sink) {
+        main.row = [shared, withMinutes, judged](std::size_t i, RowSink& sink) {
             const VillageCoverage& row = shared->rows[i];
             const VillageRec& v = *row.village;
             const bool reachable = row.route.reachable();
@@ -232,9 +250,9 @@ public:
             f ? sink.text(f->name) : sink.null();
             reachable ? sink.real(std::round(row.route.metres * 100) / 100) : sink.null();
             reachable&& withMinutes ? sink.real(std::round(row.route.minutes * 100) / 100) : sink.null();
-            sink.integer(row.covered ? 1 : 0);
-            sink.integer(reachable ? 1 : 0);
-            sink.integer(v.population);
+            judged ? sink.integer(row.covered ? 1 : 0) : sink.null();
+            judged ? sink.integer(reachable ? 1 : 0) : sink.null();
+            v.populationKnown ? sink.integer(v.population) : sink.null();
             if (shared->capacity) {
                 sink.real(row.demand);
                 sink.real(row.served);

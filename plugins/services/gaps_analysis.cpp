@@ -48,10 +48,12 @@ struct Gap {
     std::string township, standardId, kind, missing, unit, sentence;
     double shortfall = 0;
     double population = 0;
+    bool populationKnown = true;  // false: no village concerned records its population
 };
 
+// Populations over the villages that record one; the others are counted, not taken as 0.
 struct GroupTally {
-    long long villages = 0, villagesWithGaps = 0, gaps = 0;
+    long long villages = 0, villagesWithGaps = 0, gaps = 0, populationUnknown = 0;
     double population = 0, populationAffected = 0;
 };
 
@@ -160,7 +162,8 @@ public:
             using V = ResultValue;
             table.add({++rank, g.village ? V(g.village->code) : V(), g.village ? V(g.village->name) : V(),
                        g.township.empty() ? V() : V(g.township), g.township.empty() ? V() : V(townshipName[g.township]), g.standardId,
-                       g.kind, g.missing, std::round(g.shortfall * 100) / 100, g.unit, static_cast<long long>(std::llround(g.population)),
+                       g.kind, g.missing, std::round(g.shortfall * 100) / 100, g.unit,
+                       g.populationKnown ? V(static_cast<long long>(std::llround(g.population))) : V(),
                        static_cast<long long>(g.village && g.village->status == "former_poor"), g.sentence},
                       std::move(at));
         }
@@ -176,18 +179,22 @@ public:
             const long long n = it == perVillage.end() ? 0 : it->second.first;
             for (GroupTally* t : {&byTownship[v.townshipCode], v.status == "former_poor" ? &poor : &other}) {
                 ++t->villages;
-                t->population += static_cast<double>(v.population);
+                if (v.populationKnown)
+                    t->population += static_cast<double>(v.population);
+                else
+                    ++t->populationUnknown;
                 t->gaps += n;
                 if (n > 0) {
                     ++t->villagesWithGaps;
-                    t->populationAffected += static_cast<double>(v.population);
+                    if (v.populationKnown) t->populationAffected += static_cast<double>(v.population);
                 }
             }
         }
         auto tallyJson = [](const GroupTally& t) {
             return "\"villages\": " + std::to_string(t.villages) + ", \"villages_with_gaps\": " + std::to_string(t.villagesWithGaps) +
                    ", \"gaps\": " + std::to_string(t.gaps) + ", \"population\": " + fmt(t.population, 0) +
-                   ", \"population_in_villages_with_gaps\": " + fmt(t.populationAffected, 0);
+                   ", \"population_in_villages_with_gaps\": " + fmt(t.populationAffected, 0) +
+                   ", \"villages_population_unknown\": " + std::to_string(t.populationUnknown);
         };
         AnalysisResult res;
         res.tables.push_back(std::move(table).build());
@@ -214,7 +221,8 @@ public:
         j += "], \"top\": [";
         for (std::size_t i = 0; i < std::min<std::size_t>(10, gaps.size()); ++i)
             j += std::string(i ? ", " : "") + "{\"village_code\": " + jsonQuote(gaps[i].village ? gaps[i].village->code : "") +
-                 ", \"standard_id\": " + jsonQuote(gaps[i].standardId) + ", \"population_affected\": " + fmt(gaps[i].population, 0) +
+                 ", \"standard_id\": " + jsonQuote(gaps[i].standardId) +
+                 ", \"population_affected\": " + (gaps[i].populationKnown ? fmt(gaps[i].population, 0) : std::string("null")) +
                  ", \"sentence\": " + jsonQuote(gaps[i].sentence) + "}";
         j += "]";
         // What could not be judged for want of data (only when something is missing).
@@ -265,9 +273,14 @@ private:
         // Per-township presence (one health centre per township).
         if (perTownship && presence) {
             std::map<std::string, double> pop;
-            for (const auto& v : villages) pop[v.townshipCode] += static_cast<double>(v.population);
+            std::map<std::string, long long> unknown;  // villages whose population is not recorded
+            for (const auto& v : villages) {
+                pop[v.townshipCode] += static_cast<double>(v.population);
+                if (!v.populationKnown) ++unknown[v.townshipCode];
+            }
             for (const auto& [code, population] : pop)
                 if (!townshipsWith[kind].count(code)) {
+                    const long long n = unknown[code];
                     Gap g;
                     g.township = code;
                     g.standardId = presence->id;
@@ -276,8 +289,12 @@ private:
                     g.shortfall = 1;
                     g.unit = "处";
                     g.population = population;
-                    g.sentence = townshipName[code] + "没有" + title + "，不符合“" + presence->title + "”，涉及人口" +
-                                 thousands(population) + "人。";
+                    g.populationKnown = population > 0 || n == 0;
+                    g.sentence =
+                        townshipName[code] + "没有" + title + "，不符合“" + presence->title + "”，" +
+                        (n == 0 ? "涉及人口" + thousands(population) + "人。"
+                         : population > 0 ? "涉及人口至少" + thousands(population) + "人（" + std::to_string(n) + "个村人口未录入）。"
+                                          : std::string("人口未录入。"));
                     gaps.push_back(g);
                 }
         }
@@ -339,6 +356,7 @@ private:
             g.township = v.townshipCode;
             g.kind = kind;
             g.population = static_cast<double>(v.population);
+            g.populationKnown = v.populationKnown;
             const std::string where = (townshipName[v.townshipCode].empty() ? v.name : v.name + "（" + townshipName[v.townshipCode] + "）");
             if (!worstRule) {
                 g.standardId = presence->id;
@@ -428,12 +446,14 @@ private:
                     g.shortfall = 1;
                     g.unit = "road";
                     g.population = static_cast<double>(v.population);
+                    g.populationKnown = v.populationKnown;
                     g.sentence = where + "尚未通硬化路，不符合“" + s.title + "”" + affected(v, g.population);
                 } else {
                     g.missing = kindTitle(kind) + "不足";
                     g.shortfall = (target - *value) * 100;
                     g.unit = "percentage_points";
                     g.population = std::round(static_cast<double>(v.population) * (1 - *value));
+                    g.populationKnown = v.populationKnown;
                     g.sentence = where + kindTitle(kind) + "为" + fmt(100 * *value, 0) + "%，低于" + fmt(100 * target, 0) + "%的目标" +
                                  fmt(g.shortfall, 0) + "个百分点，" +
                                  (v.populationKnown ? "约" + thousands(g.population) + "人未覆盖。" : std::string("人口未录入。"));

@@ -22,6 +22,11 @@ namespace {
 struct TownshipRow {
     std::string code, name;
     long long villages = 0, formerPoor = 0, population = 0, households = 0, withoutPoint = 0;
+    // Villages whose population / households are not recorded: the sums above leave them out,
+    // and a township none of whose villages records one has no total (empty, not 0).
+    long long populationUnknown = 0, householdsUnknown = 0;
+    bool anyPopulation() const { return populationUnknown < villages; }
+    bool anyHouseholds() const { return householdsUnknown < villages; }
     // The population centre: sums over the villages with a point (weighted by population, or
     // plain when none has people recorded).
     double wx = 0, wy = 0, w = 0, px = 0, py = 0;
@@ -63,12 +68,14 @@ public:
             for (TownshipRow* x : {&r, &county}) {
                 ++x->villages;
                 x->formerPoor += v.status == "former_poor" ? 1 : 0;
-                x->population += v.population;
-                x->households += v.households;
+                x->population += v.populationKnown ? v.population : 0;
+                x->populationUnknown += v.populationKnown ? 0 : 1;
+                x->households += v.householdsKnown ? v.households : 0;
+                x->householdsUnknown += v.householdsKnown ? 0 : 1;
                 x->withoutPoint += v.hasPoint ? 0 : 1;
             }
             if (v.hasPoint) {
-                const double weight = double(std::max(0LL, v.population));
+                const double weight = v.populationKnown ? double(std::max(0LL, v.population)) : 0.0;
                 r.wx += weight * v.at.x;
                 r.wy += weight * v.at.y;
                 r.w += weight;
@@ -90,7 +97,8 @@ public:
                            {"former_poor_villages", ResultFieldType::Integer, "脱贫村数"},
                            {"population", ResultFieldType::Integer64, "户籍人口"},
                            {"households", ResultFieldType::Integer64, "户数"},
-                           {"villages_without_point", ResultFieldType::Integer, "缺少位置的村"}},
+                           {"villages_without_point", ResultFieldType::Integer, "缺少位置的村"},
+                           {"villages_population_unknown", ResultFieldType::Integer, "人口未录入的村"}},
                           shared->size(),
                           {},
                           {}};
@@ -100,9 +108,10 @@ public:
             r.name.empty() ? sink.null() : sink.text(r.name);
             sink.integer(r.villages);
             sink.integer(r.formerPoor);
-            sink.integer(r.population);
-            sink.integer(r.households);
+            r.anyPopulation() ? sink.integer(r.population) : sink.null();
+            r.anyHouseholds() ? sink.integer(r.households) : sink.null();
             sink.integer(r.withoutPoint);
+            sink.integer(r.populationUnknown);
         };
         table.shape = [shared](std::size_t i, std::vector<XY>& out) {
             XY at;
@@ -114,12 +123,17 @@ public:
         res.tables.push_back(std::move(table));
         res.summaryJson = "{\"townships\": " + std::to_string(shared->size()) + ", \"villages\": " + std::to_string(county.villages) +
                           ", \"former_poor_villages\": " + std::to_string(county.formerPoor) +
-                          ", \"population\": " + std::to_string(county.population) +
-                          ", \"households\": " + std::to_string(county.households) +
+                          ", \"population\": " + (county.anyPopulation() ? std::to_string(county.population) : "null") +
+                          ", \"households\": " + (county.anyHouseholds() ? std::to_string(county.households) : "null") +
+                          ", \"villages_population_unknown\": " + std::to_string(county.populationUnknown) +
                           ", \"villages_without_point\": " + std::to_string(county.withoutPoint) + "}";
         res.summaryText = "乡镇概况：" + std::to_string(shared->size()) + " 个乡镇，" + std::to_string(county.villages) +
                           " 个行政村（脱贫村 " + std::to_string(county.formerPoor) + " 个），户籍人口 " +
-                          std::to_string(county.population) + "，" + std::to_string(county.households) + " 户" +
+                          (county.anyPopulation() ? std::to_string(county.population) : std::string("未录入")) + "，" +
+                          (county.anyHouseholds() ? std::to_string(county.households) + " 户" : std::string("户数未录入")) +
+                          (county.populationUnknown && county.anyPopulation()
+                               ? "（另有 " + std::to_string(county.populationUnknown) + " 个村人口未录入，未计入）"
+                               : std::string()) +
                           (county.withoutPoint ? "；" + std::to_string(county.withoutPoint) + " 个村缺少位置" : std::string()) + "\n";
         return res;
     }

@@ -48,6 +48,7 @@ struct SectionNeed {
 struct SectionVillage {
     std::string code, name, townshipCode, status;
     long long population = 0;
+    bool populationKnown = true;  // false: the villages layer leaves it empty (0 above)
 };
 
 // What a section is given once, before any page.

@@ -86,6 +86,11 @@ void MainWindow::fillAttributeTable(const QString& layer) {
                 it->setData(Qt::DisplayRole, *d);
             else if (const auto* t = std::get_if<std::string>(&v))
                 it->setText(displayValue(def, info->fields[i].name, *t));
+            else {
+                // Not recorded: left empty (so numbers still sort) and marked, never shown as 0.
+                it->setBackground(QColor(0xee, 0xee, 0xee));
+                it->setToolTip(T("未录入"));
+            }
             if (i == 0) it->setData(Qt::UserRole, qlonglong(rows[r].first));
             m_table->setItem(int(r), int(i), it);
         }

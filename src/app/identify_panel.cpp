@@ -172,8 +172,11 @@ bool MainWindow::identify(double x, double y, double tol) {
         key->setToolTip(qs(name));
         key->setData(Qt::UserRole, qs(name));
         m_identify->setItem(row, 0, key);
+        // An empty field is shown as not recorded (an unknown population is not 0 and not blank).
         const auto* text = std::get_if<std::string>(&(*values)[i]);
-        m_identify->setItem(row, 1, new QTableWidgetItem(text ? displayValue(def, name, *text) : QString()));
+        auto* value = new QTableWidgetItem(text ? displayValue(def, name, *text) : T("（未录入）"));
+        if (!text) value->setForeground(QColor(0x90, 0x90, 0x90));
+        m_identify->setItem(row, 1, value);
     }
     m_canvas->setSelection(found->name, {found->fid(foundIndex)});
     return true;

@@ -21,6 +21,8 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPainter>
+#include <QPixmap>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
@@ -166,6 +168,69 @@ void MainWindow::buildLayersDock() {
     });
     layersDock->setWidget(lw);
     addDockWidget(Qt::LeftDockWidgetArea, layersDock);
+
+    // The legend of what the map shows now: built from the last frame (only the classes drawn,
+    // "no data" for features whose classifying field is empty), with the approximation notes.
+    auto* legendDock = new QDockWidget(T("图例"), this);
+    legendDock->setObjectName("legend");
+    m_legend = new QListWidget;
+    m_legend->setObjectName("legendList");
+    m_legend->setIconSize(QSize(28, 16));
+    m_legend->setSelectionMode(QAbstractItemView::NoSelection);
+    m_legend->setWordWrap(true);
+    legendDock->setWidget(m_legend);
+    addDockWidget(Qt::LeftDockWidgetArea, legendDock);
+    connect(m_canvas, &MapCanvas::frameDrawn, this, [this](double) { refreshLegend(); });
+}
+
+void MainWindow::refreshLegend() {
+    const render::RenderReport& report = m_canvas->lastReport();
+    const auto renderer = m_canvas->lastRenderer();
+    QStringList now;
+    for (const auto& g : report.legend) {
+        now << g.title;
+        for (const auto& item : g.items) now << item.label;
+    }
+    now << report.notes;
+    if (now == m_legendShown) return;  // a pan that changes nothing in the legend
+    m_legendShown = now;
+    m_legend->clear();
+    QFont bold = m_legend->font();
+    bold.setBold(true);
+    for (const auto& g : report.legend) {
+        auto* head = new QListWidgetItem(g.title);
+        head->setFont(bold);
+        head->setFlags(Qt::ItemIsEnabled);
+        m_legend->addItem(head);
+        for (const auto& item : g.items) {
+            QPixmap swatch(m_legend->iconSize() * devicePixelRatioF());
+            swatch.setDevicePixelRatio(devicePixelRatioF());
+            swatch.fill(Qt::transparent);
+            if (renderer) {
+                QPainter p(&swatch);
+                renderer->drawSwatch(p, QRectF(QPointF(2, 2), QSizeF(m_legend->iconSize()) - QSizeF(4, 4)), item, 96, false);
+            }
+            auto* row = new QListWidgetItem(QIcon(swatch), item.label);
+            row->setFlags(Qt::ItemIsEnabled);
+            m_legend->addItem(row);
+        }
+    }
+    for (qsizetype i = 0; i < report.notes.size(); ++i) {
+        auto* note = new QListWidgetItem((i == 0 ? T("注：") : QString()) + report.notes[i]);
+        note->setFlags(Qt::ItemIsEnabled);
+        note->setForeground(QColor(0x37, 0x47, 0x4f));
+        m_legend->addItem(note);
+    }
+}
+
+}  // namespace ruralatlas::app
+
+namespace ruralatlas::app {
+
+QStringList MainWindow::legendLines() const {
+    QStringList out;
+    for (int r = 0; r < m_legend->count(); ++r) out << m_legend->item(r)->text();
+    return out;
 }
 
 }  // namespace ruralatlas::app

@@ -55,6 +55,8 @@ public:
 
     MapCanvas* canvas() const { return m_canvas; }
     QStringList layerTitles() const;
+    // The legend panel's lines (group titles, items, notes), as shown.
+    QStringList legendLines() const;
     QTableWidget* identifyTable() const { return m_identify; }
     QTableWidget* attributeTable() const { return m_table; }
     QTextEdit* resultPanel() const { return m_results; }
@@ -82,6 +84,7 @@ private:
     void finishAnalysis();
     void reloadMap(bool keepView);
     void refreshLayerPanel();
+    void refreshLegend();
     void applySwitches();
     void updateStatus();
     void openDialog();
@@ -109,6 +112,8 @@ private:
     std::vector<size_t> m_order;
 
     QListWidget* m_layers = nullptr;
+    QListWidget* m_legend = nullptr;
+    QStringList m_legendShown;  // what the legend lists now (rebuilt only when it changes)
     QSlider* m_opacitySlider = nullptr;
     QComboBox* m_styleChoice = nullptr;
     QTableWidget* m_identify = nullptr;

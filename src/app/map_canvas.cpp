@@ -9,6 +9,8 @@
 #include <chrono>
 #include <cmath>
 
+#include "render/furniture.hpp"
+
 namespace ruralatlas::app {
 
 MapCanvas::MapCanvas(QWidget* parent) : QWidget(parent) {
@@ -123,7 +125,9 @@ void MapCanvas::startRender() {
         view.target = QRectF(0, 0, size.width(), size.height());
         view.dpi = 96;
         view.switches = &switches;
-        renderer->render(p, view);
+        f.report = renderer->render(p, view);
+        f.report.notes = renderer->dataNotes(view);
+        f.renderer = renderer;
         p.end();
         f.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         return f;
@@ -135,6 +139,8 @@ void MapCanvas::frameFinished() {
     m_image = std::move(f.image);
     m_imageExtent = f.extent;
     m_lastMs = f.ms;
+    m_report = std::move(f.report);
+    m_reportRenderer = std::move(f.renderer);
     ++m_frames;
     update();
     if (m_pending || f.generation != m_generation) startRender();
@@ -176,6 +182,9 @@ void MapCanvas::paintEvent(QPaintEvent*) {
                 if (l->shape == render::Shape::Polygon) p.drawPath(path);
             }
         }
+    // What the project says is approximated about what is drawn (township areas from village
+    // points, say), as the printed maps say it.
+    if (!m_report.notes.isEmpty()) render::drawDataNotes(p, QRectF(rect()), m_report.notes, 140, 0);
     if (!m_rubber.isNull()) {
         p.setPen(QPen(QColor(0, 120, 215), 1, Qt::DashLine));
         p.setBrush(QColor(0, 120, 215, 40));

@@ -49,6 +49,10 @@ public:
 
     bool isDrawing() const;
     int framesDrawn() const { return m_frames; }
+    // What the last frame drew (its legend and the project's approximation notes), and the
+    // renderer that drew it (to draw the legend's swatches).
+    const render::RenderReport& lastReport() const { return m_report; }
+    std::shared_ptr<const render::MapRenderer> lastRenderer() const { return m_reportRenderer; }
     double lastFrameMs() const { return m_lastMs; }
 
 signals:
@@ -76,6 +80,8 @@ private:
         render::Box extent;
         double ms = 0;
         quint64 generation = 0;
+        render::RenderReport report;
+        std::shared_ptr<const render::MapRenderer> renderer;
     };
     void requestRender();
     void startRender();
@@ -89,6 +95,8 @@ private:
     double m_cx = 0, m_cy = 0, m_res = 10;
     QImage m_image;
     render::Box m_imageExtent{1, 1, 0, 0};
+    render::RenderReport m_report;
+    std::shared_ptr<const render::MapRenderer> m_reportRenderer;
     QFutureWatcher<Frame> m_watcher;
     bool m_pending = false;
     quint64 m_generation = 0;

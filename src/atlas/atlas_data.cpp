@@ -70,12 +70,16 @@ std::string AtlasData::format(const PageFeature& page, const std::string& field)
     const std::string& raw = it->second;
     const LayerDef* def = findLayer(pageKindLayer(kind));
     const FieldDef* fd = def ? def->field(field) : nullptr;
-    if (isHouseholdCount(field)) {
-        if (raw.empty()) return "—";
-        return householdsText(std::llround(std::strtod(raw.c_str(), nullptr)));
+    // Empty is not recorded, never 0; a township total that leaves villages out says so after
+    // its number ("1200（3个村未录入）").
+    if (raw.empty()) return "未录入";
+    if (isHouseholdCount(field) || (!fd && kind == PageKind::Townships)) {
+        char* end = nullptr;
+        const double number = std::strtod(raw.c_str(), &end);
+        if (end == raw.c_str()) return raw;
+        const long long n = std::llround(number);
+        return (isHouseholdCount(field) ? householdsText(n) : groupDigits(n)) + std::string(end);
     }
-    if (raw.empty()) return "—";
-    if (!fd && kind == PageKind::Townships) return groupDigits(std::llround(std::strtod(raw.c_str(), nullptr)));
     if (fd && !fd->enumeration.empty()) return enumTitle(def, field, raw);
     if (field.ends_with("_rate")) {
         char buf[32];
@@ -118,6 +122,10 @@ AtlasData AtlasData::load(ProjectSource& project, PageKind kind, const std::stri
             [&](const Feature& f, const std::vector<ResultValue>& v) {
                 VillageInfo vi{text(v[0]),       text(v[1]),       text(v[2]),       text(v[3]), integer(v[4], 0),
                                integer(v[5], 0), integer(v[6], 0), integer(v[7], 0), 0,          0};
+                vi.populationKnown = valueAsInteger(v[4]).has_value();
+                vi.householdsKnown = valueAsInteger(v[5]).has_value();
+                vi.poorKnown = valueAsInteger(v[6]).has_value();
+                vi.monitoredKnown = valueAsInteger(v[7]).has_value();
                 if (f.geometry.kind == ShapeKind::Point && f.geometry.parts.size() == 1) {
                     vi.x = f.geometry.xy[0];
                     vi.y = f.geometry.xy[1];
@@ -187,22 +195,34 @@ AtlasData AtlasData::load(ProjectSource& project, PageKind kind, const std::stri
     }
     if (kind == PageKind::Townships)
         for (auto& p : d.pages) {
-            long long n = 0, poorVillages = 0, pop = 0, hh = 0, poor = 0, mon = 0;
+            long long n = 0, poorVillages = 0, pop = 0, hh = 0, poor = 0, mon = 0, popUnknown = 0, hhUnknown = 0, poorUnknown = 0,
+                      monUnknown = 0, statusUnknown = 0;
             for (const auto& [code, v] : d.villages)
                 if (v.townshipCode == p.code) {
                     ++n;
                     poorVillages += v.status == "former_poor";
+                    statusUnknown += v.status.empty() ? 1 : 0;
                     pop += v.population;
                     hh += v.households;
+                    popUnknown += v.populationKnown ? 0 : 1;
+                    hhUnknown += v.householdsKnown ? 0 : 1;
+                    poorUnknown += v.poorKnown ? 0 : 1;
+                    monUnknown += v.monitoredKnown ? 0 : 1;
                     poor += v.poorHouseholds;
                     mon += v.monitoredHouseholds;
                 }
             p.fields["village_count"] = std::to_string(n);
-            p.fields["former_poor_villages"] = std::to_string(poorVillages);
-            p.fields["population"] = std::to_string(pop);
-            p.fields["households"] = std::to_string(hh);
-            p.fields["poor_households"] = std::to_string(poor);
-            p.fields["monitored_households"] = std::to_string(mon);
+            // A sum over villages of which some record nothing says so; over none it is unknown.
+            const auto total = [n](long long sum, long long unknown) {
+                if (unknown == 0) return std::to_string(sum);
+                if (unknown == n) return std::string("未录入");
+                return std::to_string(sum) + "（" + std::to_string(unknown) + "个村未录入）";
+            };
+            p.fields["former_poor_villages"] = total(poorVillages, statusUnknown);
+            p.fields["population"] = total(pop, popUnknown);
+            p.fields["households"] = total(hh, hhUnknown);
+            p.fields["poor_households"] = total(poor, poorUnknown);
+            p.fields["monitored_households"] = total(mon, monUnknown);
         }
 
     // Order: --sort FIELD (leading '-' = descending), else by township then code.

@@ -49,6 +49,8 @@ struct VillageInfo {
     std::string code, name, townshipCode, status;
     long long population = 0, households = 0, poorHouseholds = 0, monitoredHouseholds = 0;
     double x = 0, y = 0;
+    // false: the field is empty (0 above)
+    bool populationKnown = true, householdsKnown = true, poorKnown = true, monitoredKnown = true;
 };
 
 class AtlasData {

@@ -205,10 +205,18 @@ struct PagePainter::Impl {
                 const QRectF r(f.rectMm.x() * mm, f.rectMm.y() * mm, f.rectMm.width() * mm, f.rectMm.height() * mm);
                 if (r.intersects(rect)) done.view.keepClear.push_back(r);
             }
+        // What the project says is approximated about what this map draws, under the page's
+        // own note (no location, no territory) when it has one.
+        const bool pageNote = !page.located || (frame.highlight && focus.rings.empty() && atlas.kind == PageKind::Villages);
+        const double notesTop = rect.top() + (pageNote ? 7 * mm : 0);
+        // (Not in small frames: the page's main map says it, and a small map would be covered.)
+        const QStringList notes = frame.rectMm.width() >= 70 ? done.renderer->dataNotes(done.view) : QStringList();
+        if (!notes.isEmpty()) done.view.keepClear.push_back(render::drawDataNotes(p, rect, notes, dpi, notesTop, true));
         p.save();
         p.setClipRect(rect);
         p.fillRect(rect, Qt::white);
         done.report = done.renderer->render(p, done.view);
+        done.report.notes = notes;
         if (!page.located) {
             const QString note = QStringLiteral("未采集位置：图示为所在乡镇%1").arg(qs(page.townshipName));
             drawTextBox(p, QRectF(rect.left() + 2 * mm, rect.top() + 2 * mm, rect.width() - 4 * mm, 6 * mm), note, 3, true,
@@ -246,6 +254,7 @@ struct PagePainter::Impl {
             p.setPen(pen);
             p.drawPath(hole);
         }
+        render::drawDataNotes(p, rect, notes, dpi, notesTop);
         p.restore();
         if (frame.frameBorder) {
             p.save();
@@ -612,6 +621,7 @@ void PagePainter::drawCover(QPainter& p, const QString& title, int featurePages,
             p.drawEllipse(v.toDevice(page.point.x(), page.point.y()), 0.7 * mm, 0.7 * mm);
         }
     }
+    render::drawDataNotes(p, mapRect, m->coverRenderer->dataNotes(v), dpi, mapRect.top());
     p.restore();
     const QString kindWord = m->atlas.kind == PageKind::Villages    ? QStringLiteral("村")
                              : m->atlas.kind == PageKind::Townships ? QStringLiteral("乡镇")

@@ -165,6 +165,8 @@ Command renderCommand() {
                         for (size_t i = 0; i < grp.items.size(); ++i) j += (i ? ", " : "") + jsonQuote(grp.items[i].label.toStdString());
                         j += "]}";
                     }
+                    j += "], \"notes\": [";
+                    for (qsizetype i = 0; i < r.report.notes.size(); ++i) j += (i ? ", " : "") + jsonQuote(r.report.notes[i].toStdString());
                     j += "], \"seconds\": " + std::to_string(secs) + "}";
                     std::printf("%s\n", j.c_str());
                 } else {

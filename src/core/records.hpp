@@ -26,6 +26,7 @@ struct Village {
     std::string code, name, townshipCode, status, terrain;
     long long population = 0, households = 0;
     bool populationKnown = false;  // the field holds a value (an unknown population is not 0)
+    bool householdsKnown = false;
     std::optional<double> tapWaterRate, sanitaryToiletRate;
     std::optional<int> hardenedRoad, hasVillagePlan;
     bool hasPoint = false;

@@ -154,7 +154,8 @@ atlas::AtlasPlan AtlasJob::plan(Feedback& feedback) const {
     inputs.layoutFile = o.layout;
     inputs.standards = project->standards();
     for (const auto& c : layout.coverage) inputs.coverage.emplace_back(c.kind, c.mode);
-    for (const auto& [code, v] : plan.atlas.villages) inputs.villages.push_back({v.code, v.name, v.townshipCode, v.status, v.population});
+    for (const auto& [code, v] : plan.atlas.villages)
+        inputs.villages.push_back({v.code, v.name, v.townshipCode, v.status, v.population, v.populationKnown});
     for (const auto& [name, spec] : sections) {
         feedback.setProgress(0.11, spec->titleZh);
         std::shared_ptr<analysis::AtlasSection> section = spec->make();

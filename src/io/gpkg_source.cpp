@@ -87,7 +87,9 @@ std::vector<Village> loadVillages(Project& project, VillageFields fields, const 
                     const auto pop = in.number(iPop, k);
                     v.population = static_cast<long long>(pop.value_or(0));
                     v.populationKnown = pop.has_value();
-                    v.households = static_cast<long long>(in.number(iHh, k).value_or(0));
+                    const auto hh = in.number(iHh, k);
+                    v.households = static_cast<long long>(hh.value_or(0));
+                    v.householdsKnown = hh.has_value();
                     v.tapWaterRate = in.number(iTap, k);
                     v.sanitaryToiletRate = in.number(iToilet, k);
                     if (auto h = in.number(iRoad, k)) v.hardenedRoad = static_cast<int>(*h);
@@ -123,7 +125,9 @@ std::vector<Village> loadVillages(Project& project, VillageFields fields, const 
         const auto pop = optReal(*f, iPop);
         v.population = static_cast<long long>(pop.value_or(0));
         v.populationKnown = pop.has_value();
-        v.households = static_cast<long long>(optReal(*f, iHh).value_or(0));
+        const auto hh = optReal(*f, iHh);
+        v.households = static_cast<long long>(hh.value_or(0));
+        v.householdsKnown = hh.has_value();
         v.tapWaterRate = optReal(*f, iTap);
         v.sanitaryToiletRate = optReal(*f, iToilet);
         if (auto h = optReal(*f, iRoad)) v.hardenedRoad = static_cast<int>(*h);

@@ -422,6 +422,9 @@ private:
     mutable std::unordered_map<std::string, QImage> rasters;
 };
 
+// The legend branch of features whose classifying field is empty (sorts after every class).
+constexpr int kNoDataBranch = INT_MAX;
+
 // Which legend entries a style layer's features reached (the first feature of each).
 struct LegendHit {
     std::map<int, size_t> branches;        // branch -> first feature drawn

@@ -29,7 +29,14 @@ void buildLegend(const std::vector<RenderLayer>& layers, const std::vector<Legen
             const QString unit = QString::fromStdString(S.legend.unit);
             for (const auto& [branch, f] : hit.branches) {
                 QString label;
-                if (L.legendExpr->kind() == ExprKind::Match) {
+                if (branch == kNoDataBranch) {
+                    // "村类别未录入" when the field is one of the data model's, else "no data".
+                    auto it = S.legend.labels.find("nodata");
+                    const FieldDef* fd = L.data->def ? L.data->def->field(L.legendExpr->inputField()) : nullptr;
+                    label = it != S.legend.labels.end() ? QString::fromStdString(it->second)
+                            : fd ? QString::fromUtf8(fd->titleZh.data(), qsizetype(fd->titleZh.size())) + T("未录入")
+                                 : T("无数据（未录入）");
+                } else if (L.legendExpr->kind() == ExprKind::Match) {
                     const auto keys = L.legendExpr->matchLabels(branch);
                     QStringList parts;
                     for (const auto& k : keys) parts << labelFor(valueToString(k));

@@ -271,3 +271,31 @@ QRectF drawLegend(QPainter& p, const MapRenderer& renderer, const RenderReport& 
 }
 
 }  // namespace ruralatlas::render
+
+namespace ruralatlas::render {
+
+QRectF drawDataNotes(QPainter& p, const QRectF& frame, const QStringList& notes, double dpi, double top, bool measureOnly) {
+    if (notes.isEmpty()) return {};
+    const double mm = dpi / 25.4;
+    const Fonts& fonts = Fonts::instance();
+    const QFont font = fonts.font(2.2, dpi);
+    const QFontMetricsF fm(font, p.device());
+    QStringList lines;
+    for (qsizetype i = 0; i < notes.size(); ++i) lines << (i == 0 ? T("注：") : QStringLiteral("　　")) + notes[i];
+    const QString text = fonts.printable(lines.join('\n'));
+    const double maxWidth = std::max(20 * mm, frame.width() * 0.62);
+    const QRectF bounds = fm.boundingRect(QRectF(0, 0, maxWidth, 1e6), Qt::TextWordWrap, text);
+    const QRectF box(frame.left() + 2 * mm, std::max(top, frame.top()) + 2 * mm, bounds.width() + 2 * mm, bounds.height() + 1.4 * mm);
+    if (measureOnly) return box;
+    p.save();
+    p.setPen(QPen(QColor(0x78, 0x90, 0x9c), std::max(1.0, 0.1 * mm)));
+    p.setBrush(QColor(255, 255, 255, 225));
+    p.drawRect(box);
+    p.setFont(font);
+    p.setPen(QColor(0x37, 0x47, 0x4f));
+    p.drawText(box.adjusted(1 * mm, 0.7 * mm, -1 * mm, -0.7 * mm), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, text);
+    p.restore();
+    return box;
+}
+
+}  // namespace ruralatlas::render

@@ -36,4 +36,8 @@ QString formatDegrees(double deg, bool longitude, double stepDeg);
 QRectF drawLegend(QPainter& p, const MapRenderer& renderer, const RenderReport& report, const QRectF& area, double dpi, bool vector,
                   bool measureOnly = false);
 
+// The project's approximation notes (MapRenderer::dataNotes) in a small boxed paragraph at the
+// top-left of `frame`, no higher than `top`; returns the box. With `measureOnly` nothing is drawn.
+QRectF drawDataNotes(QPainter& p, const QRectF& frame, const QStringList& notes, double dpi, double top, bool measureOnly = false);
+
 }  // namespace ruralatlas::render

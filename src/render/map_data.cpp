@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -175,6 +176,26 @@ void LayerLoader::load(Job& job, FeatureSource& source, int epsg, const std::opt
     job.layer = std::move(layer);
 }
 
+std::map<std::string, std::string> approximationNotes(ProjectSource& project) {
+    // county-from-codes records, per layer, "approximate: ...", "missing: ..." or where the
+    // layer came from; a map that draws the layer says it in Chinese.
+    std::map<std::string, std::string> notes;
+    const std::string townships = project.meta("township_boundaries");
+    if (townships.starts_with("approximate")) notes["townships"] = "乡镇界为近似：由村委会点位推算（泰森多边形按乡镇合并），非法定界线";
+    const std::string county = project.meta("county_outline");
+    if (!county.empty() && !county.starts_with("missing"))
+        notes["county"] = "县界取自高德地图公开行政区轮廓（约2018年，由GCJ-02转换），仅作示意，非法定界线";
+    const std::string villages = project.meta("village_locations");
+    if (!villages.empty() && !villages.starts_with("missing")) {
+        long long located = 0, all = 0;
+        std::string note = "村委会位置取自国家统计局2016年公开点位（由GCJ-02转换），仅作示意";
+        if (std::sscanf(villages.c_str(), "%lld of %lld", &located, &all) == 2 && located < all)
+            note += "；" + std::to_string(all - located) + "个村无位置，图上未绘出";
+        notes["villages"] = note;
+    }
+    return notes;
+}
+
 std::shared_ptr<MapData> MapData::load(ProjectSource& project, const std::vector<FeatureSource*>& extras,
                                        const std::vector<LayerRequest>& requests, const std::optional<Box>& within, Feedback* feedback) {
     auto data = std::make_shared<MapData>();
@@ -183,6 +204,7 @@ std::shared_ptr<MapData> MapData::load(ProjectSource& project, const std::vector
     data->dataDate = project.meta("data_date");
     data->countyName = project.meta("county_name");
     data->synthetic = project.meta("synthetic") == "true";
+    data->layerNotes = approximationNotes(project);
 
     std::vector<FeatureSource*> sources{&project};
     sources.insert(sources.end(), extras.begin(), extras.end());

@@ -4,6 +4,7 @@
 // (core/feature_source.hpp): a project, result files, or results held in memory.
 #pragma once
 #include <array>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -94,6 +95,9 @@ struct LayerRequest {
     std::shared_ptr<const Expr> filter;
 };
 
+// The approximation notes a project records (county-from-codes), in Chinese, by layer.
+std::map<std::string, std::string> approximationNotes(ProjectSource& project);
+
 class MapData {
 public:
     // Loads the requested layers from the project and any extra sources (analysis results, in
@@ -113,6 +117,8 @@ public:
     Box extent() const;  // the county outline when loaded, else the union of layers
     std::string dataDate, countyName;
     bool synthetic = false;
+    // What the project says is approximated, by project layer (a map drawing it says so).
+    std::map<std::string, std::string> layerNotes;
 
 private:
     std::vector<std::unique_ptr<FeatureLayer>> m_layers;

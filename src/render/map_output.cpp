@@ -48,10 +48,14 @@ MapResult drawMap(QPainter& p, const MapRenderer& renderer, const Box& focus, co
     if (options.northArrow) r.view.keepClear.push_back(QRectF(northAt - QPointF(7 * mm, 10 * mm), QSizeF(14 * mm, 20 * mm)));
     if (options.scaleBar)
         r.view.keepClear.push_back(QRectF(scaleAt.x() - 1 * mm, scaleAt.y() - 11 * mm, scaleMaxMm * mm + 12 * mm, 12 * mm));
+    const QStringList notes = renderer.dataNotes(r.view);
+    if (!notes.isEmpty()) r.view.keepClear.push_back(drawDataNotes(p, frame, notes, dpi, frame.top(), true));
     p.fillRect(frame, Qt::white);
     r.report = renderer.render(p, r.view);
+    r.report.notes = notes;
     p.save();
     p.setClipRect(frame);
+    drawDataNotes(p, frame, notes, dpi, frame.top());
     if (options.grid) drawGrid(p, r.view, renderer.data().epsg());
     if (options.northArrow) drawNorthArrow(p, northAt, 12, dpi, trueNorthAngle(r.view, renderer.data().epsg()));
     if (options.scaleBar) {

@@ -185,6 +185,13 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                 const std::string field = L.legendExpr->inputField();
                 paletteColumn = field.empty() ? -1 : D.column(field);
             }
+            // A feature whose classifying field is empty has no class: the legend says "no data"
+            // for it instead of counting it in the class the expression falls back to.
+            int inputColumn = -1;
+            if (L.legendExpr && (L.legendExpr->kind() == ExprKind::Step || L.legendExpr->kind() == ExprKind::Match)) {
+                const std::string field = L.legendExpr->inputField();
+                inputColumn = field.empty() ? -1 : D.column(field);
+            }
             // `knownBranch`: where a caller keeps the legend branch of features that look alike
             // (INT_MIN until worked out).
             const auto recordHit = [&](size_t f, int* knownBranch = nullptr) {
@@ -198,6 +205,10 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                 if (!L.legendExpr) return;
                 if (L.legendExpr->kind() == ExprKind::Palette) {
                     if (paletteColumn >= 0) hit.values.emplace(valueToString(D.row(f).get(paletteColumn)), f);
+                    return;
+                }
+                if (inputColumn >= 0 && std::holds_alternative<std::monostate>(D.row(f).get(inputColumn))) {
+                    hit.branches.emplace(kNoDataBranch, f);
                     return;
                 }
                 int branch = -1;
@@ -291,6 +302,21 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
     p.restore();
     buildLegend(m_impl->layers, legendHits, report);
     return report;
+}
+
+QStringList MapRenderer::dataNotes(const MapView& view) const {
+    QStringList notes;
+    if (m_data->layerNotes.empty()) return notes;
+    const double scale = view.scaleDenominator();
+    for (const auto& L : m_impl->layers) {
+        // Only project layers (result layers of the same name are not what the note is about).
+        if (!L.data || !L.data->def || L.data->size() == 0 || !L.style->visibleAt(scale)) continue;
+        const auto it = m_data->layerNotes.find(L.data->name);
+        if (it == m_data->layerNotes.end() || !L.data->extent().intersects(view.extent)) continue;
+        const QString note = T(it->second.c_str());
+        if (!notes.contains(note)) notes << note;
+    }
+    return notes;
 }
 
 void MapRenderer::drawSwatch(QPainter& p, const QRectF& rect, const LegendItem& item, double dpi, bool vector) const {

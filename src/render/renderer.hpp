@@ -68,6 +68,7 @@ struct RenderReport {
     size_t featuresDrawn = 0;
     QStringList labels;    // every label placed, in drawing order
     QStringList warnings;  // e.g. characters missing from the font
+    QStringList notes;     // approximation notes printed on the map (drawMap, atlas map frames)
     std::vector<LegendGroup> legend;
 };
 
@@ -83,6 +84,9 @@ public:
 
     const Style& style() const { return m_style; }
     const MapData& data() const { return *m_data; }
+    // What the project says is approximated about the layers this map draws inside `view`
+    // (township areas built from village points, say), once each, to print on the map.
+    QStringList dataNotes(const MapView& view) const;
 
 private:
     struct Impl;

@@ -77,6 +77,9 @@ private slots:
         QVERIFY(has(QStringLiteral("县界")));
         QTRY_VERIFY_WITH_TIMEOUT(m_window->canvas()->framesDrawn() > 0, 20000);
         // The attribute table lists every village with Chinese headers.
+        // The legend panel lists what the first frame drew, by its Chinese titles.
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->legendLines().contains(QStringLiteral("行政村（村委会驻地）")), 20000);
+        QVERIFY2(!m_window->legendLines().join('|').contains(QStringLiteral("注：")), qPrintable(m_window->legendLines().join(" | ")));
         QTableWidget* t = m_window->attributeTable();
         QCOMPARE(t->rowCount(), 300);
         QStringList headers;
@@ -297,6 +300,51 @@ private slots:
         for (int y = 0; y < img.height(); y += 7)
             for (int x = 0; x < img.width(); x += 7) colours.insert(img.pixel(x, y));
         QVERIFY2(colours.size() > 50, qPrintable(QString::number(colours.size())));
+    }
+
+    // A real county from the public code lists: no village status or population recorded, and
+    // township areas approximated. The legend says so, and a village's empty population shows
+    // as not recorded, not as blank or 0.
+    void aCountyFromCodesSaysWhatIsMissingAndApproximated() {
+        const QString project = m_dir.filePath("ys.gpkg");
+        QProcess build;
+        build.start(RURALATLAS_CLI, {"county-from-codes", "--county", "433127", "--data",
+                                     QStringLiteral(RURALATLAS_SOURCE_DIR) + "/data/real", "--out", project});
+        QVERIFY(build.waitForFinished(120000));
+        QCOMPARE(build.exitCode(), 0);
+        QString error;
+        QVERIFY2(m_window->openProject(project, &error), qPrintable(error));
+        const auto legendHas = [&](const QString& text) {
+            const QStringList lines = m_window->legendLines();
+            return std::any_of(lines.begin(), lines.end(), [&](const QString& l) { return l.contains(text); });
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(legendHas(QStringLiteral("乡镇界为近似")), 20000);
+        QVERIFY2(legendHas(QStringLiteral("村类别未录入")), qPrintable(m_window->legendLines().join(" | ")));
+        QVERIFY(legendHas(QStringLiteral("注：")));
+        // Identify a village that has a point: its population is "not recorded".
+        GDALDatasetUniquePtr ds(GDALDataset::Open(project.toUtf8().constData(), GDAL_OF_VECTOR));
+        QVERIFY(ds);
+        OGRLayer* villages = ds->GetLayerByName("villages");
+        villages->SetAttributeFilter("population IS NULL");
+        double x = 0, y = 0;
+        for (auto& f : villages)
+            if (const OGRGeometry* g = f->GetGeometryRef(); g && !g->IsEmpty()) {
+                x = g->toPoint()->getX();
+                y = g->toPoint()->getY();
+                break;
+            }
+        QVERIFY(x != 0);
+        app::MapCanvas* c = m_window->canvas();
+        c->setView(x, y, 25000 * 0.0254 / 96);
+        c->setTool(app::MapCanvas::Tool::Identify);
+        QTest::mouseClick(c, Qt::LeftButton, {}, c->toWidget(x, y).toPoint());
+        c->setTool(app::MapCanvas::Tool::Pan);
+        QTableWidget* t = m_window->identifyTable();
+        QString population;
+        for (int r = 0; r < t->rowCount(); ++r)
+            if (t->item(r, 0)->data(Qt::UserRole).toString() == "population") population = t->item(r, 1)->text();
+        QCOMPARE(population, QStringLiteral("（未录入）"));
+        QVERIFY2(m_window->openProject(m_project, &error), qPrintable(error));
     }
 
     void englishTranslation() {

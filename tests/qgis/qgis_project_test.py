@@ -278,16 +278,17 @@ def main():
         check(titled > 0, "result %s has titled columns" % table)
         if table.endswith("_links"):
             continue
-        # Our style colours the villages by a case (unreachable / covered / not covered): QGIS
+        # Our style colours the villages by a case (not judged / unreachable / covered / not covered): QGIS
         # draws it with one rule per branch, and each rule selects exactly the villages ours does.
         r = layer.renderer()
         if check(r.type() == "RuleRenderer", "result %s drawn by rules, not %s" % (table, r.type())):
             rules = r.rootRule().children()
-            check([x.label() for x in rules] == ["不可达", "已覆盖（达标）", "未覆盖（超出标准）"],
+            check([x.label() for x in rules] == ["无数据，未评价（缺少设施或道路数据）", "不可达", "已覆盖（达标）", "未覆盖（超出标准）"],
                   "coverage rules labelled as our legend: %s" % [x.label() for x in rules])
             rdb = sqlite3.connect(res_file)
             want = [rdb.execute('SELECT count(*) FROM "%s" WHERE %s' % (table, w)).fetchone()[0] for w in
-                    ["reachable = 0", "covered = 1 AND reachable <> 0", "NOT (reachable = 0 OR covered = 1)"]]
+                    ["covered IS NULL", "covered IS NOT NULL AND reachable = 0", "covered = 1 AND reachable <> 0",
+                     "covered IS NOT NULL AND NOT (reachable = 0 OR covered = 1)"]]
             total = rdb.execute('SELECT count(*) FROM "%s"' % table).fetchone()[0]
             rdb.close()
             got = [sum(1 for _ in layer.getFeatures(QgsFeatureRequest(QgsExpression(x.filterExpression())))) for x in rules]

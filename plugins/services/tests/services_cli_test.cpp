@@ -349,6 +349,44 @@ TEST(ServicesMissingData, ReportedAsMissingNotAsGaps) {
     r = runCli("coverage " + quote(p) + " --kind kindergarten --out " + quote(dir.file("c1.csv")) + " --json");
     ASSERT_EQ(r.status, 0) << r.output;
     EXPECT_NE(r.output.find("\"missing_data\": \"项目中没有任何幼儿园"), std::string::npos) << r.output;
+    {
+        // Not judged is written as such: "covered" and "reachable" are empty, not 0.
+        std::istringstream csv(readFile(dir.file("c1.csv")));
+        std::string header, row;
+        std::getline(csv, header);
+        const auto column = [&](const std::string& name) {
+            std::istringstream h(header);
+            int i = 0;
+            for (std::string c; std::getline(h, c, ','); ++i)
+                if (c == name) return i;
+            return -1;
+        };
+        const int covered = column("covered"), reachable = column("reachable");
+        ASSERT_GE(covered, 0) << header;
+        int rows = 0;
+        while (std::getline(csv, row)) {
+            std::vector<std::string> cells;
+            std::istringstream cs(row);
+            for (std::string c; std::getline(cs, c, ',');) cells.push_back(c);
+            cells.resize(std::max<std::size_t>(cells.size(), std::size_t(std::max(covered, reachable)) + 1));
+            EXPECT_EQ(cells[std::size_t(covered)], "") << row;
+            EXPECT_EQ(cells[std::size_t(reachable)], "") << row;
+            ++rows;
+        }
+        EXPECT_EQ(rows, 3);
+    }
+    // The map of it says "no data" in its legend, never "unreachable" or "not covered".
+    ASSERT_EQ(runCli("coverage " + quote(p) + " --kind kindergarten --out " + quote(dir.file("c1.gpkg"))).status, 0);
+    r = runCli("render " + quote(p) + " --result " + quote(dir.file("c1.gpkg")) + " --legend --json --out " + quote(dir.file("c1.png")));
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("\"无数据，未评价（缺少设施或道路数据）\""), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("不可达"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("未覆盖"), std::string::npos) << r.output;
+    // With a school: the tallies leave the village without a population out and count it.
+    r = runCli("coverage " + quote(p) + " --kind primary_school --out " + quote(dir.file("c3.csv")) + " --json");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("\"population\": 2000, "), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("\"villages_population_unknown\": 1, "), std::string::npos) << r.output;
     r = runCli("coverage " + quote(p) + " --kind primary_school --mode road --out " + quote(dir.file("c2.csv")));
     ASSERT_EQ(r.status, 0) << r.output;
     EXPECT_NE(r.output.find("项目中没有道路：无法计算车程"), std::string::npos) << r.output;
@@ -431,4 +469,38 @@ TEST(ServicesOnePage, RealCountyPagesClaimNothingWithoutData) {
         EXPECT_EQ(page.find("影响人口0人"), std::string::npos) << page;
     }
     EXPECT_EQ(pages, 303);
+
+    // The township pages: no total of unrecorded figures printed as 0, no coverage counted
+    // without facilities, and the gap summary says what it could not judge.
+    const std::string tpdf = dir.file("t.pdf");
+    const auto t =
+        runCli("atlas " + quote(p) + " --template " + quote(std::string(RURALATLAS_SOURCE_TREE) + "/styles/atlas/township_overview.json") +
+               " --by townships --no-front-matter --result " + quote(g) + " --out " + quote(tpdf));
+    ASSERT_EQ(t.status, 0) << t.output;
+    const std::string towns = runCommand("pdftotext -layout " + quote(tpdf) + " -").output;
+    int townPages = 0;
+    for (std::size_t at = 0, next; at < towns.size(); at = next + 1) {
+        next = towns.find('\f', at);
+        if (next == std::string::npos) next = towns.size();
+        const std::string page = towns.substr(at, next - at);
+        if (page.find("基本情况") == std::string::npos) continue;
+        ++townPages;
+        std::istringstream lines(page);
+        for (std::string line; std::getline(lines, line);) {
+            if (line.find("户籍人口") != std::string::npos && line.find("户数") != std::string::npos)
+                EXPECT_NE(line.find("未录入"), std::string::npos) << line;
+            for (const char* kind : {"小学（", "村卫生室（", "乡镇卫生院（", "集中供水工程（"})
+                if (line.find(kind) != std::string::npos && line.find("标准") == std::string::npos)
+                    EXPECT_NE(line.find("无数据"), std::string::npos) << line;
+        }
+        EXPECT_EQ(page.find("各村均达到标准"), std::string::npos) << page;
+        EXPECT_NE(page.find("缺少数据，未评价"), std::string::npos) << page;
+        EXPECT_NE(page.find("乡镇界为近似"), std::string::npos) << page;  // the main map says what is approximated
+    }
+    EXPECT_EQ(townPages, 23);  // 永顺县 has 23 townships in the 2023 code list
+    // A map of it says what is approximated, as `info` does.
+    const auto map = runCli("render " + quote(p) + " --paper A4 --json --out " + quote(dir.file("y.pdf.png")));
+    ASSERT_EQ(map.status, 0) << map.output;
+    EXPECT_NE(map.output.find("乡镇界为近似：由村委会点位推算"), std::string::npos) << map.output;
+    EXPECT_NE(map.output.find("个村无位置，图上未绘出"), std::string::npos) << map.output;
 }

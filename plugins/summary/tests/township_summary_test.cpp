@@ -190,3 +190,69 @@ TEST(SummaryPlugin, ResultIsDrawnWithThePluginsOwnStyleAtEachPopulationCentre) {
     for (const auto& n : names) labelled += r.output.find("\"" + n + "\"") != std::string::npos;
     EXPECT_GE(labelled, names.size() / 2) << r.output;  // labels collide at county scale; most show
 }
+
+// An unrecorded population is unknown, not 0: a township none of whose villages records one has
+// no total (an empty field, "未录入"), one with some has the sum of those that do and the count of
+// the others; the map's legend shows the empty one as "no data", not as the smallest class.
+TEST(SummaryPlugin, UnknownPopulationIsNotCountedAsZero) {
+    TempDir dir;
+    const std::string gpkg = dir.file("demo.gpkg"), result = dir.file("s.gpkg");
+    ASSERT_EQ(runCli("demo --out " + quote(gpkg) + " --villages 80 --seed 8").status, 0);
+    std::string emptied, partly;  // a township with no population recorded, one with one village unrecorded
+    long long partlyKnownSum = 0, emptiedVillages = 0;
+    {
+        io::DatasetPtr ds = io::openVector(gpkg, true);
+        OGRLayer* v = ds->GetLayerByName("villages");
+        std::map<std::string, std::vector<long long>> fids;
+        for (auto& f : *v) fids[f->GetFieldAsString("township_code")].push_back(f->GetFID());
+        ASSERT_GE(fids.size(), 2u);
+        auto it = fids.begin();
+        emptied = it->first;
+        emptiedVillages = static_cast<long long>(it->second.size());
+        for (long long fid : it->second) {
+            io::FeaturePtr f(v->GetFeature(fid));
+            f->SetFieldNull(f->GetFieldIndex("population"));
+            ASSERT_EQ(v->SetFeature(f.get()), OGRERR_NONE);
+        }
+        ++it;
+        while (it != fids.end() && it->second.size() < 2) ++it;
+        ASSERT_NE(it, fids.end());
+        partly = it->first;
+        for (std::size_t i = 0; i < it->second.size(); ++i) {
+            io::FeaturePtr f(v->GetFeature(it->second[i]));
+            if (i == 0) {
+                f->SetFieldNull(f->GetFieldIndex("population"));
+                ASSERT_EQ(v->SetFeature(f.get()), OGRERR_NONE);
+            } else {
+                partlyKnownSum += f->GetFieldAsInteger64("population");
+            }
+        }
+    }
+    const auto r = runCli("township-summary " + quote(gpkg) + " --out " + quote(result) + " --json");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("\"villages_population_unknown\": " + std::to_string(emptiedVillages + 1)), std::string::npos) << r.output;
+    {
+        io::DatasetPtr ds = io::openVector(result, false);
+        OGRLayer* l = ds->GetLayerByName("township_summary");
+        ASSERT_NE(l, nullptr);
+        int seen = 0;
+        for (auto& f : *l) {
+            const std::string code = f->GetFieldAsString("township_code");
+            if (code == emptied) {
+                EXPECT_TRUE(f->IsFieldNull(f->GetFieldIndex("population")));
+                EXPECT_EQ(f->GetFieldAsInteger64("villages_population_unknown"), emptiedVillages);
+                ++seen;
+            } else if (code == partly) {
+                EXPECT_EQ(f->GetFieldAsInteger64("population"), partlyKnownSum);
+                EXPECT_EQ(f->GetFieldAsInteger64("villages_population_unknown"), 1);
+                ++seen;
+            } else {
+                EXPECT_EQ(f->GetFieldAsInteger64("villages_population_unknown"), 0) << code;
+            }
+        }
+        EXPECT_EQ(seen, 2);
+    }
+    const auto map = runCli("render " + quote(gpkg) + " --result " + quote(result) + " --legend --json --out " + quote(dir.file("m.png")));
+    ASSERT_EQ(map.status, 0) << map.output;
+    EXPECT_NE(map.output.find("无数据（未录入）"), std::string::npos) << map.output;
+}
