@@ -114,6 +114,9 @@ AnalysisResult FollowupAnalysis::run(ProjectSource& project, const ParamValues&,
     feedback.setProgress(0.1, "构建路网");
     CoverageContext context(project);
     const RoadNetwork& net = context.network(NetworkOptions{}, feedback);
+    // Without roads there is no road time: access and nearby jobs are not judged (never "unreachable").
+    const auto roadsInfo = project.layerInfo("roads");
+    const bool haveRoads = roadsInfo && roadsInfo->featureCount != 0;
     const std::vector<Standard> standards = project.standards();
 
     // Access from every located site, by road.
@@ -130,7 +133,7 @@ AnalysisResult FollowupAnalysis::run(ProjectSource& project, const ParamValues&,
         feedback.checkCancelled();
         std::vector<XY> fac;
         for (const Facility& f : project.facilities(kAccess[k].kind, {"existing"})) fac.push_back(f.at);
-        if (fac.empty() || sitePoints.empty()) continue;
+        if (fac.empty() || sitePoints.empty() || !haveRoads) continue;
         const std::vector<Route> routes = net.nearest(fac, sitePoints, feedback);
         for (std::size_t i = 0; i < located.size(); ++i) {
             hasKind[located[i]][k] = true;
@@ -148,6 +151,7 @@ AnalysisResult FollowupAnalysis::run(ProjectSource& project, const ParamValues&,
     std::vector<long long> jobs(sites.size(), -1);
     std::vector<long long> jobProjects(sites.size(), 0);
     for (std::size_t i : located) {
+        if (!haveRoads || projects.empty()) continue;  // not known: no roads, or no industry data at all
         jobs[i] = 0;
         if (jobPoints.empty()) continue;
         const std::vector<Route> r = net.fromOne(sites[i].at, jobPoints, kJobsMinutes);
@@ -254,10 +258,12 @@ AnalysisResult FollowupAnalysis::run(ProjectSource& project, const ParamValues&,
                                         s.reclaimedAreaMu ? ResultValue(*s.reclaimedAreaMu) : ResultValue()};
         std::string sentence;
         long long gaps = 0;
+        if (s.hasPoint && !haveRoads) sentence += "项目中没有道路，未计算服务可达与周边岗位；";
+        if (s.hasPoint && haveRoads && projects.empty()) sentence += "项目中没有产业项目数据，未统计周边岗位；";
         for (std::size_t k = 0; k < 4; ++k) {
             const double m = minutes[i][k];
             row.push_back(std::isfinite(m) ? ResultValue(m) : ResultValue());
-            if (!s.hasPoint) continue;
+            if (!s.hasPoint || !haveRoads) continue;
             const std::optional<Standard> st = standardFor(standards, kAccess[k].kind, "road");
             if (!hasKind[i][k]) {
                 sentence += std::string("县内无") + kAccess[k].title + "数据；";
@@ -271,7 +277,7 @@ AnalysisResult FollowupAnalysis::run(ProjectSource& project, const ParamValues&,
             }
         }
         row.push_back(count(jobs[i]));
-        row.push_back(s.hasPoint ? ResultValue(gaps) : ResultValue());
+        row.push_back(s.hasPoint && haveRoads ? ResultValue(gaps) : ResultValue());
         if (!s.hasPoint) sentence = "安置点无位置，无法计算可达性；";
         if (s.movedInHouseholds >= 0 && s.plannedHouseholds > 0 && s.movedInHouseholds < s.plannedHouseholds)
             sentence += "入住 " + std::to_string(s.movedInHouseholds) + "/" + std::to_string(s.plannedHouseholds) + " 户；";
@@ -306,12 +312,26 @@ AnalysisResult FollowupAnalysis::run(ProjectSource& project, const ParamValues&,
                     ", \"moves_to_unknown_sites\": " + std::to_string(unknownSite) +
                     ", \"moves_from_unlocated_villages\": " + std::to_string(unknownVillage) +
                     ", \"sites_with_access_gaps\": " + std::to_string(sitesWithGaps) +
-                    ", \"sites_register_mismatch\": " + std::to_string(registerMismatch) + ", \"reasons\": {" + reasonsJson + "}}";
+                    ", \"sites_register_mismatch\": " + std::to_string(registerMismatch) + ", \"reasons\": {" + reasonsJson + "}";
+    std::vector<std::string> missing;
+    if (sites.empty()) missing.push_back("resettlement_sites");
+    if (!haveRoads) missing.push_back("roads");
+    if (projects.empty()) missing.push_back("industry_projects");
+    if (moves.empty()) missing.push_back("relocations");
+    r.summaryJson += ", \"missing_data\": [";
+    for (std::size_t i = 0; i < missing.size(); ++i) r.summaryJson += (i ? ", " : "") + jsonQuote(missing[i]);
+    r.summaryJson += "]}";
     r.summaryText = "易地搬迁后续扶持：" + std::to_string(sites.size()) + " 个安置点，规划 " + std::to_string(planned) + " 户，已入住 " +
                     std::to_string(moved) + " 户" + (planned > 0 ? "（" + fmt(100.0 * double(moved) / double(planned), 1) + "%）" : "") +
                     "；旧房拆除 " + std::to_string(demolished) + "/" + std::to_string(oldTotal) + "，复垦 " + fmt(reclaimed, 1) + " 亩\n" +
                     "搬迁登记 " + std::to_string(moves.size()) + " 条；" + std::to_string(sitesWithGaps) + " 个安置点存在服务可达短板；" +
                     std::to_string(registerMismatch) + " 个安置点登记户数与入住户数不符\n";
+    if (sites.empty())
+        r.summaryText +=
+            "缺少数据：项目中没有安置点（resettlement_sites），入住、拆旧与服务可达均未评价；请先导入（ruralatlas import PROJECT FILE --into "
+            "resettlement_sites）\n";
+    else if (!haveRoads)
+        r.summaryText += "缺少数据：项目中没有道路，安置点到学校、卫生院、集中供水和岗位的车程未计算，不计入短板\n";
     if (moves.empty()) r.summaryText += "缺少数据：项目中没有搬迁登记（relocations），搬迁流向无法绘制\n";
     if (unknownSite) r.summaryText += "缺少数据：" + std::to_string(unknownSite) + " 条登记的安置点编号不在安置点图层中\n";
     if (suppressed) r.summaryText += std::to_string(suppressed) + " 条登记不足5户，户数与人数不输出\n";

@@ -167,3 +167,37 @@ TEST(Followup, EachSitePagePrintsItsOwnFollowup) {
     }
     EXPECT_GE(sites, 2u);
 }
+
+// Missing data is not a finding: with no sites the run says so; with a site but no roads (a
+// county from the public code lists), access to services and nearby jobs is not judged: no
+// "unreachable", no access gap counted, the fields left empty.
+TEST(Followup, NoSitesOrNoRoadsIsMissingDataNotGaps) {
+    TempDir dir;
+    const std::string p = dir.file("v.gpkg"), out = dir.file("f.gpkg");
+    ASSERT_EQ(runCli("init " + quote(p) + " --county-code 433127 --name 永顺县").status, 0);
+    writeFile(dir.file("v.csv"), "code,name,population,lon,lat\n433127101201,伴湖村,1200,109.85,29.0\n");
+    ASSERT_EQ(runCli("import " + quote(p) + " " + quote(dir.file("v.csv")) + " --into villages").status, 0);
+    auto r = runCli("relocation-followup " + quote(p) + " --out " + quote(out) + " --json");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("\"missing_data\": [\"resettlement_sites\", \"roads\", \"industry_projects\", \"relocations\"]"), std::string::npos)
+        << r.output;
+    r = runCli("relocation-followup " + quote(p) + " --out " + quote(dir.file("f0.csv")));
+    EXPECT_NE(r.output.find("项目中没有安置点（resettlement_sites）"), std::string::npos) << r.output;
+
+    writeFile(dir.file("s.csv"), "id,name,planned_households,moved_in_households,lon,lat\nS1,安置点一,100,100,109.86,29.01\n");
+    ASSERT_EQ(runCli("import " + quote(p) + " " + quote(dir.file("s.csv")) + " --into resettlement_sites").status, 0);
+    writeFile(dir.file("f.csv"), "name,lon,lat\n一小,109.85,29.0\n");
+    ASSERT_EQ(runCli("import " + quote(p) + " " + quote(dir.file("f.csv")) + " --into facilities --set kind=primary_school").status, 0);
+    r = runCli("relocation-followup " + quote(p) + " --out " + quote(out));
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("0 个安置点存在服务可达短板"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("项目中没有道路，安置点到学校"), std::string::npos) << r.output;
+    const auto sites = rows(out, "relocation_sites", "site_id");
+    ASSERT_EQ(sites.size(), 1u);
+    const auto& s = sites.at("S1");
+    EXPECT_EQ(s.at("access_gaps"), "NULL");
+    EXPECT_EQ(s.at("jobs_30min"), "NULL");
+    EXPECT_EQ(s.at("summary").find("道路无法到达"), std::string::npos) << s.at("summary");
+    EXPECT_NE(s.at("summary").find("项目中没有道路，未计算服务可达与周边岗位"), std::string::npos) << s.at("summary");
+    EXPECT_EQ(s.at("occupancy"), "1");
+}
