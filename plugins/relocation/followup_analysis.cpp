@@ -328,7 +328,8 @@ AnalysisResult FollowupAnalysis::run(ProjectSource& project, const ParamValues&,
                     std::to_string(registerMismatch) + " 个安置点登记户数与入住户数不符\n";
     if (sites.empty())
         r.summaryText +=
-            "缺少数据：项目中没有安置点（resettlement_sites），入住、拆旧与服务可达均未评价；请先导入（ruralatlas import PROJECT FILE --into "
+            "缺少数据：项目中没有安置点（resettlement_sites），入住、拆旧与服务可达均未评价；请先导入（ruralatlas import PROJECT FILE "
+            "--into "
             "resettlement_sites）\n";
     else if (!haveRoads)
         r.summaryText += "缺少数据：项目中没有道路，安置点到学校、卫生院、集中供水和岗位的车程未计算，不计入短板\n";

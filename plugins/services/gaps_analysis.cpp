@@ -170,14 +170,16 @@ public:
 
         // Summaries: per township, and former-poor versus other villages.
         std::map<std::string, GroupTally> byTownship;
-        GroupTally poor, other;
+        GroupTally poor, other, unclassed;
         std::map<std::string, std::pair<int, double>> perVillage;  // code -> (gaps, population)
         for (const Gap& g : gaps)
             if (g.village) ++perVillage[g.village->code].first;
         for (const auto& v : villages) {
             const auto it = perVillage.find(v.code);
             const long long n = it == perVillage.end() ? 0 : it->second.first;
-            for (GroupTally* t : {&byTownship[v.townshipCode], v.status == "former_poor" ? &poor : &other}) {
+            // A village whose class (村类别) is not recorded is neither former-poor nor other.
+            GroupTally* group = v.status.empty() ? &unclassed : v.status == "former_poor" ? &poor : &other;
+            for (GroupTally* t : {&byTownship[v.townshipCode], group}) {
                 ++t->villages;
                 if (v.populationKnown)
                     t->population += static_cast<double>(v.population);
@@ -211,7 +213,9 @@ public:
             res.tables.push_back(std::move(missingTable).build());
         }
         std::string j = "{\"gaps\": " + std::to_string(gaps.size()) + ", \"status\": " + jsonQuote(status) + ", \"former_poor\": {" +
-                        tallyJson(poor) + "}, \"other\": {" + tallyJson(other) + "}, \"townships\": [";
+                        tallyJson(poor) + "}, \"other\": {" + tallyJson(other) + "}" +
+                        (unclassed.villages ? ", \"status_unknown\": {" + tallyJson(unclassed) + "}" : std::string()) +
+                        ", \"townships\": [";
         bool first = true;
         for (const auto& [code, t] : byTownship) {
             j += std::string(first ? "" : ", ") + "{\"code\": " + jsonQuote(code) + ", \"name\": " + jsonQuote(townshipName[code]) + ", " +
@@ -244,6 +248,9 @@ public:
              "%），短板 " + std::to_string(poor.gaps) + " 条\n";
         t += "  其他村 " + std::to_string(other.villages) + " 个，有短板 " + std::to_string(other.villagesWithGaps) + " 个（" +
              share(other) + "%），短板 " + std::to_string(other.gaps) + " 条\n";
+        if (unclassed.villages)
+            t += "  村类别未录入 " + std::to_string(unclassed.villages) + " 个，有短板 " + std::to_string(unclassed.villagesWithGaps) +
+                 " 个（" + share(unclassed) + "%），短板 " + std::to_string(unclassed.gaps) + " 条\n";
         if (!gaps.empty()) t += "  影响人口最多的短板：\n";
         for (std::size_t i = 0; i < std::min<std::size_t>(8, gaps.size()); ++i)
             t += "    " + std::to_string(i + 1) + ". " + gaps[i].sentence + "\n";

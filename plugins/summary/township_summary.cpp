@@ -24,8 +24,9 @@ struct TownshipRow {
     long long villages = 0, formerPoor = 0, population = 0, households = 0, withoutPoint = 0;
     // Villages whose population / households are not recorded: the sums above leave them out,
     // and a township none of whose villages records one has no total (empty, not 0).
-    long long populationUnknown = 0, householdsUnknown = 0;
+    long long populationUnknown = 0, householdsUnknown = 0, statusUnknown = 0;
     bool anyPopulation() const { return populationUnknown < villages; }
+    bool anyStatus() const { return statusUnknown < villages; }
     bool anyHouseholds() const { return householdsUnknown < villages; }
     // The population centre: sums over the villages with a point (weighted by population, or
     // plain when none has people recorded).
@@ -68,6 +69,7 @@ public:
             for (TownshipRow* x : {&r, &county}) {
                 ++x->villages;
                 x->formerPoor += v.status == "former_poor" ? 1 : 0;
+                x->statusUnknown += v.status.empty() ? 1 : 0;
                 x->population += v.populationKnown ? v.population : 0;
                 x->populationUnknown += v.populationKnown ? 0 : 1;
                 x->households += v.householdsKnown ? v.households : 0;
@@ -107,7 +109,7 @@ public:
             sink.text(r.code);
             r.name.empty() ? sink.null() : sink.text(r.name);
             sink.integer(r.villages);
-            sink.integer(r.formerPoor);
+            r.anyStatus() ? sink.integer(r.formerPoor) : sink.null();
             r.anyPopulation() ? sink.integer(r.population) : sink.null();
             r.anyHouseholds() ? sink.integer(r.households) : sink.null();
             sink.integer(r.withoutPoint);
@@ -122,14 +124,14 @@ public:
         table.style = "summary/township_summary.json";
         res.tables.push_back(std::move(table));
         res.summaryJson = "{\"townships\": " + std::to_string(shared->size()) + ", \"villages\": " + std::to_string(county.villages) +
-                          ", \"former_poor_villages\": " + std::to_string(county.formerPoor) +
+                          ", \"former_poor_villages\": " + (county.anyStatus() ? std::to_string(county.formerPoor) : "null") +
                           ", \"population\": " + (county.anyPopulation() ? std::to_string(county.population) : "null") +
                           ", \"households\": " + (county.anyHouseholds() ? std::to_string(county.households) : "null") +
                           ", \"villages_population_unknown\": " + std::to_string(county.populationUnknown) +
                           ", \"villages_without_point\": " + std::to_string(county.withoutPoint) + "}";
-        res.summaryText = "乡镇概况：" + std::to_string(shared->size()) + " 个乡镇，" + std::to_string(county.villages) +
-                          " 个行政村（脱贫村 " + std::to_string(county.formerPoor) + " 个），户籍人口 " +
-                          (county.anyPopulation() ? std::to_string(county.population) : std::string("未录入")) + "，" +
+        res.summaryText = "乡镇概况：" + std::to_string(shared->size()) + " 个乡镇，" + std::to_string(county.villages) + " 个行政村（" +
+                          (county.anyStatus() ? "脱贫村 " + std::to_string(county.formerPoor) + " 个" : std::string("村类别未录入")) +
+                          "），户籍人口 " + (county.anyPopulation() ? std::to_string(county.population) : std::string("未录入")) + "，" +
                           (county.anyHouseholds() ? std::to_string(county.households) + " 户" : std::string("户数未录入")) +
                           (county.populationUnknown && county.anyPopulation()
                                ? "（另有 " + std::to_string(county.populationUnknown) + " 个村人口未录入，未计入）"

@@ -179,7 +179,8 @@ TEST(Followup, NoSitesOrNoRoadsIsMissingDataNotGaps) {
     ASSERT_EQ(runCli("import " + quote(p) + " " + quote(dir.file("v.csv")) + " --into villages").status, 0);
     auto r = runCli("relocation-followup " + quote(p) + " --out " + quote(out) + " --json");
     ASSERT_EQ(r.status, 0) << r.output;
-    EXPECT_NE(r.output.find("\"missing_data\": [\"resettlement_sites\", \"roads\", \"industry_projects\", \"relocations\"]"), std::string::npos)
+    EXPECT_NE(r.output.find("\"missing_data\": [\"resettlement_sites\", \"roads\", \"industry_projects\", \"relocations\"]"),
+              std::string::npos)
         << r.output;
     r = runCli("relocation-followup " + quote(p) + " --out " + quote(dir.file("f0.csv")));
     EXPECT_NE(r.output.find("项目中没有安置点（resettlement_sites）"), std::string::npos) << r.output;

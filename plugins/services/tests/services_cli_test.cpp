@@ -318,6 +318,9 @@ TEST(ServicesMissingData, ReportedAsMissingNotAsGaps) {
         EXPECT_NE(r.output.find(std::string("{\"kind\": \"") + kind + "\", \"villages\": 0, \"what\": \"项目中没有任何"), std::string::npos)
             << kind << ": " << r.output;
     EXPECT_NE(r.output.find("{\"kind\": \"tap_water_rate\", \"villages\": 3"), std::string::npos) << r.output;
+    // Villages without a recorded class are neither former-poor nor "other".
+    EXPECT_NE(r.output.find("\"other\": {\"villages\": 0,"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("\"status_unknown\": {\"villages\": 3,"), std::string::npos) << r.output;
     EXPECT_EQ(readFile(dir.file("g1.csv")).find("影响人口0人"), std::string::npos);
     // The village pages say what was not judged, never "all met".
     ASSERT_EQ(runCli("gaps " + quote(p) + " --out " + quote(dir.file("g1.gpkg"))).status, 0);
