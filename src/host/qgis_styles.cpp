@@ -217,9 +217,25 @@ void writeQgisProject(GDALDataset& ds, const std::string& path, const std::strin
 
 QgisStylesReport writeQgisStyles(const std::string& gpkg, const std::vector<std::string>& styleFiles, const std::string& finalPath) {
     io::DatasetPtr ds = io::openVector(gpkg, true);
+    const QgisStylesPlan plan = planQgisStyles(*ds, gpkg, styleFiles);
+    if (io::startWriteTransaction(*ds) != OGRERR_NONE) throw DataError({gpkg}, "cannot start a transaction: " + io::lastGdalError());
+    QgisStylesReport report;
+    try {
+        report = storeQgisStyles(*ds, plan, gpkg, finalPath);
+    } catch (...) {
+        ds->RollbackTransaction();
+        throw;
+    }
+    if (ds->CommitTransaction() != OGRERR_NONE) throw DataError({gpkg}, io::commitFailure());
+    return report;
+}
+
+QgisStylesPlan planQgisStyles(GDALDataset& dataset, const std::string& gpkg, const std::vector<std::string>& styleFiles) {
+    GDALDataset* ds = &dataset;
     if (std::string(ds->GetDriverName()) != "GPKG")
         throw DataError({gpkg}, "QGIS styles are stored in GeoPackages only (this is " + std::string(ds->GetDriverName()) + ")");
-    const bool project = ds->GetLayerByName("project_meta") != nullptr;
+    QgisStylesPlan plan;
+    const bool project = plan.project = ds->GetLayerByName("project_meta") != nullptr;
 
     // Which style draws each table.
     std::map<std::string, std::string> resultStyle;
@@ -243,13 +259,8 @@ QgisStylesReport writeQgisStyles(const std::string& gpkg, const std::vector<std:
     if (!styleFiles.empty()) given = styleFrom(styleFiles);
     const std::string countyStyle = shippedDir("styles") + "/county.json";
 
-    struct Pending {
-        std::string table, geometryColumn, qml, description, title;
-        ShapeKind geometry = ShapeKind::None;
-        std::size_t drawOrder = 0;  // first style layer drawing it (bottom first); large when none
-    };
-    std::vector<Pending> pending;
-    QgisStylesReport report;
+    std::vector<QgisStylesPlan::Table>& pending = plan.tables;
+    QgisStylesReport& report = plan.report;
     for (int i = 0; i < ds->GetLayerCount(); ++i) {
         OGRLayer* l = ds->GetLayer(i);
         const std::string name = l->GetName();
@@ -315,9 +326,15 @@ QgisStylesReport writeQgisStyles(const std::string& gpkg, const std::vector<std:
                            layer.title.empty() ? std::string("RuralAtlas") : "RuralAtlas: " + layer.title,
                            layer.title.empty() ? name : layer.title, layer.geometry, drawOrder});
     }
+    return plan;
+}
 
-    if (io::startWriteTransaction(*ds) != OGRERR_NONE) throw DataError({gpkg}, "cannot start a transaction: " + io::lastGdalError());
-    try {
+QgisStylesReport storeQgisStyles(GDALDataset& dataset, const QgisStylesPlan& plan, const std::string& gpkg, const std::string& finalPath) {
+    GDALDataset* ds = &dataset;
+    const auto& pending = plan.tables;
+    const bool project = plan.project;
+    QgisStylesReport report = plan.report;
+    {
         OGRLayer* styles = layerStylesTable(*ds, gpkg);
         // Tables whose default style was saved by someone else keep it as the default.
         std::set<std::string> ownDefault;
@@ -358,11 +375,7 @@ QgisStylesReport writeQgisStyles(const std::string& gpkg, const std::vector<std:
             for (const auto& [k, v] : queryPairs(*ds, "SELECT key, value FROM project_meta WHERE key = 'county_name'")) title = v;
         title = project ? (title.empty() ? "" : title + " ") + "县域规划数据库（RuralAtlas）" : "RuralAtlas 分析结果";
         writeQgisProject(*ds, finalPath.empty() ? gpkg : finalPath, title, std::move(layers));
-    } catch (...) {
-        ds->RollbackTransaction();
-        throw;
     }
-    if (ds->CommitTransaction() != OGRERR_NONE) throw DataError({gpkg}, io::commitFailure());
     return report;
 }
 

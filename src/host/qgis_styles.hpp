@@ -8,6 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "core/feature_source.hpp"
+
+class GDALDataset;
+
 namespace ruralatlas::host {
 
 struct QgisStylesReport {
@@ -27,5 +31,22 @@ inline constexpr const char* kQgisStyleName = "RuralAtlas";
 // (the QGIS project inside refers to its own file by name).
 QgisStylesReport writeQgisStyles(const std::string& gpkg, const std::vector<std::string>& styleFiles = {},
                                  const std::string& finalPath = {});
+
+// The same in two steps, inside a write transaction the caller holds on `ds` (so that a result
+// written into an existing GeoPackage and its styles commit together): `planQgisStyles` reads
+// the tables and translates the styles, writing nothing (a style that does not load throws
+// here, before any write); `storeQgisStyles` writes them, and throws only when a write fails.
+struct QgisStylesPlan {
+    struct Table {
+        std::string table, geometryColumn, qml, description, title;
+        ShapeKind geometry = ShapeKind::None;
+        std::size_t drawOrder = 0;  // first style layer drawing it (bottom first); large when none
+    };
+    std::vector<Table> tables;
+    bool project = false;  // a project (has project_meta), not a result file
+    QgisStylesReport report;
+};
+QgisStylesPlan planQgisStyles(GDALDataset& ds, const std::string& gpkg, const std::vector<std::string>& styleFiles = {});
+QgisStylesReport storeQgisStyles(GDALDataset& ds, const QgisStylesPlan& plan, const std::string& gpkg, const std::string& finalPath = {});
 
 }  // namespace ruralatlas::host

@@ -24,16 +24,19 @@ analysis::AnalysisResult runAnalysis(const analysis::Analysis& a, ProjectSource&
     analysis::AnalysisResult result = a.run(source, params, feedback);
     if (sink) {
         PhaseTimer t("write result");
-        // A GeoPackage result opens in QGIS with its titles and our style, written into the new
-        // file before it is renamed into place (a kill leaves the whole file or none). The
-        // result tables are written by then: a failure of the styles is reported, not fatal.
+        // A GeoPackage result opens in QGIS with its titles and our style, written in the same
+        // transaction as the tables, into a new file or an existing one (a kill leaves all of it
+        // or none). A style that cannot be translated is reported, not fatal; a failed write is.
         std::string stylesFailed;
-        sink->setFinish([&](const std::string& file) {
+        sink->setFinish([&](GDALDataset& ds, const std::string& file) {
+            std::optional<QgisStylesPlan> plan;
             try {
-                writeQgisStyles(file, {}, *out);
+                plan = planQgisStyles(ds, file);
             } catch (const std::exception& e) {
                 stylesFailed = e.what();
+                return;
             }
+            storeQgisStyles(ds, *plan, file, file);
         });
         sink->write(result.tables, source.epsg());
         if (!stylesFailed.empty())

@@ -121,8 +121,10 @@ void writeCsv(const std::string& path, const ResultTable& table) {
     atomic.commit();
 }
 
-void writeGpkg(const std::string& path, const std::vector<ResultTable>& tables, int epsg,
-               const std::function<void(const std::string& path)>& finish) {
+void writeTables(GDALDataset& dataset, const std::string& path, const std::vector<ResultTable>& tables, OGRSpatialReference& srs,
+                 bool existing);
+
+void writeGpkg(const std::string& path, const std::vector<ResultTable>& tables, int epsg, const FileResultSink::Finish& finish) {
     initGdal();
     OGRSpatialReference srs;
     srs.importFromEPSG(epsg);
@@ -139,6 +141,22 @@ void writeGpkg(const std::string& path, const std::vector<ResultTable>& tables, 
         if (!ds) throw DataError({path}, "cannot create: " + lastGdalError());
     }
     if (startWriteTransaction(*ds) != OGRERR_NONE) throw DataError({path}, "cannot start a transaction");
+    try {
+        writeTables(*ds, path, tables, srs, existing);
+        if (finish) finish(*ds, path);
+    } catch (...) {
+        ds->RollbackTransaction();
+        throw;
+    }
+    if (ds->CommitTransaction() != OGRERR_NONE) throw DataError({path}, commitFailure());
+    ds.reset();
+    if (atomic) atomic->commit();
+}
+
+// The tables, their Chinese column titles and their styles' record, into `ds` (in a transaction).
+void writeTables(GDALDataset& dataset, const std::string& path, const std::vector<ResultTable>& tables, OGRSpatialReference& srs,
+                 bool existing) {
+    GDALDataset* ds = &dataset;
     std::vector<XY> shape;
     for (const ResultTable& table : tables) {
         if (existing) {
@@ -190,10 +208,6 @@ void writeGpkg(const std::string& path, const std::vector<ResultTable>& tables, 
     for (const ResultTable& table : tables)
         exec("INSERT OR REPLACE INTO ruralatlas_results (table_name, title, style) VALUES (" + quote(table.name) + ", " +
              quote(table.titleZh) + ", " + quote(table.style) + ")");
-    if (ds->CommitTransaction() != OGRERR_NONE) throw DataError({path}, commitFailure());
-    ds.reset();
-    if (finish) finish(atomic ? atomic->tempPath() : path);
-    if (atomic) atomic->commit();
 }
 
 }  // namespace

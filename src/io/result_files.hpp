@@ -10,6 +10,8 @@
 
 #include "core/result_table.hpp"
 
+class GDALDataset;
+
 namespace ruralatlas::io {
 
 class FileResultSink : public ResultSink {
@@ -19,15 +21,17 @@ public:
     // CSV: the first table only (UTF-8 with a BOM so Excel reads the Chinese; points are not
     // written). GeoPackage: every table as a layer in the project CRS with Chinese titles.
     void write(const std::vector<ResultTable>& tables, int epsg) override;
-    // Called with the file the tables were written to, before a new GeoPackage is renamed into
-    // place (so what it adds, such as the QGIS styles, is there or the file is not), or after
-    // the commit into an existing one. Not called for CSV.
-    void setFinish(std::function<void(const std::string& path)> finish) { m_finish = std::move(finish); }
+    // Called inside the write transaction of a GeoPackage, after the tables and before the
+    // commit, with the open dataset and the path the file has when done: what it adds (the QGIS
+    // styles) commits with the tables, into a new file or an existing one, or nothing does. An
+    // exception from it leaves the file as it was. Not called for CSV.
+    using Finish = std::function<void(GDALDataset& ds, const std::string& finalPath)>;
+    void setFinish(Finish finish) { m_finish = std::move(finish); }
     bool isCsv() const { return m_csv; }
 
 private:
     std::string m_path;
-    std::function<void(const std::string& path)> m_finish;
+    Finish m_finish;
     bool m_csv = false;
 };
 

@@ -4,13 +4,15 @@
 #   - a project the command writes into opens, validates, and equals (layer by layer, through
 #     tests/reliability/gpkg_digest.py) its state before the command or after it;
 #   - a file the command creates (a project, a GeoPackage result, a PNG, a PDF) is absent, or
-#     complete: equal to the uninterrupted run's, or for a PDF, readable with the same pages.
+#     complete: equal to the uninterrupted run's, or for a PDF, readable with the same pages;
+#   - a GeoPackage result written into an existing result file equals that file before or after.
 # Prints one line per command: its duration, kills, how many left the "before" and the "after"
 # state (or absent / complete), and failures. Exit 1 on any failure.
 #
 # Usage: tests/reliability/kill_test.sh [KILLS_PER_COMMAND] [COMMAND...]   (default 50, all)
 #   commands: init demo county-from-codes import-vector import-ledger import-dem coverage gaps
-#             township-summary site relocation-followup qgis-styles render-png render-pdf atlas
+#             township-summary site relocation-followup coverage-into qgis-styles render-png render-pdf
+#             atlas
 # BUILD_DIR (default build/release) names the build; SEED (default 1) the kill times.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -42,9 +44,12 @@ PY
 gdal_translate -q "GPKG:$work/base.gpkg:dem" "$work/dem.tif"
 # A project holds one DEM: the DEM import goes into the same county made without one.
 "$ra" demo --out "$work/base-nodem.gpkg" --villages 80 --seed 7 --no-dem >/dev/null 2>&1
+# A result file that exists before a run writes more tables into it.
+"$ra" gaps "$work/base.gpkg" --out "$work/prev.gpkg" >/dev/null 2>&1
 
 # name | kind | command (@P@: the project, @O@: the output)
-#   kind: project = writes into @P@; output = creates @O@ from @P@; new = creates @O@ from nothing
+#   kind: project = writes into @P@; output = creates @O@ from @P@; new = creates @O@ from nothing;
+#         into = writes into @O@, an existing result file (a copy of prev.gpkg)
 commands=(
   "init|new|init @O@ --county-code 433127 --name 永顺县"
   "demo|new|demo --out @O@ --villages 80 --seed 3"
@@ -57,6 +62,7 @@ commands=(
   "township-summary|output|township-summary @P@ --out @O@.gpkg"
   "site|output|site @P@ --p 2 --out @O@.gpkg"
   "relocation-followup|output|relocation-followup @P@ --out @O@.gpkg"
+  "coverage-into|into|coverage @P@ --kind village_clinic --mode walk --out @O@.gpkg"
   "qgis-styles|project|qgis-styles @P@"
   "render-png|output|render @P@ --paper A4 --legend --out @O@.png"
   "render-pdf|output|render @P@ --paper A3 --legend --grid --out @O@.pdf"
@@ -80,6 +86,7 @@ for spec in "${commands[@]}"; do
   }
   # The uninterrupted run: its duration and its result.
   ref="$work/ref-$name"; mkdir -p "$ref"; cp "$base" "$ref/p.gpkg"
+  if [ "$kind" = into ]; then cp "$work/prev.gpkg" "$ref/out$ext"; before=$(dig "$work/prev.gpkg"); fi
   rc=0; t0=$(date +%s.%N); run "$ref/p.gpkg" "$ref/out$ext"; wait "$pid" || rc=$?; t1=$(date +%s.%N)
   if [ "$rc" -ne 0 ]; then echo "kill_test: $name failed when not killed: $(tail -1 "$work/last.err")" >&2; status=1; continue; fi
   secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b - a}')
@@ -95,6 +102,7 @@ for spec in "${commands[@]}"; do
   nb=0; na=0; nf=0
   for i in $(seq 1 "$kills"); do
     k="$work/k-$name-$i"; mkdir -p "$k"; cp "$base" "$k/p.gpkg"
+    [ "$kind" = into ] && cp "$work/prev.gpkg" "$k/out$ext"
     t=$(awk -v s="$seed" -v i="$i" -v d="$secs" 'BEGIN {srand(s * 100003 + i); printf "%.3f", rand() * 1.1 * d}')
     run "$k/p.gpkg" "$k/out$ext"
     sleep "$t"; kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
@@ -103,6 +111,9 @@ for spec in "${commands[@]}"; do
       d=$(dig "$k/p.gpkg" 2>&1) || ok=0
       if [ "$d" = "$before" ]; then state=before; elif [ "$d" = "$after" ]; then state=after; else ok=0; fi
       "$ra" validate "$k/p.gpkg" >/dev/null 2>&1 || [ $? -eq 1 ] || ok=0   # 1 = problems listed; more = could not run
+    elif [ "$kind" = into ]; then
+      d=$(dig "$k/out$ext" 2>&1) || ok=0
+      if [ "$d" = "$before" ]; then state=before; elif [ "$d" = "$after" ]; then state=after; else ok=0; fi
     elif [ ! -e "$k/out$ext" ]; then
       state=before
     else
