@@ -35,6 +35,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 #include <cmath>
 #include <filesystem>
+#include <optional>
 
 #include "analysis/analysis.hpp"
 #include "app/analysis_dialog.hpp"
@@ -132,30 +133,47 @@ void MainWindow::importDialog(const QStringList& files) {
         for (const QString& line : fields->toPlainText().split('\n', Qt::SkipEmptyParts))
             if (line.contains('='))
                 o.fields.emplace_back(line.section('=', 0, 0).trimmed().toStdString(), line.section('=', 1).trimmed().toStdString());
-        try {
-            m_project.reset();  // the import writes the file in one transaction
-            Feedback fb;
-            const io::ImportReport r = o.into == "dem" ? io::importDem(o, fb) : io::importFile(o, fb);
-            m_results->append(T("导入") + " " + QFileInfo(file).fileName() +
-                              QStringLiteral("：读 %1，新增 %2，更新 %3（编码 %4，坐标系 %5）")
-                                  .arg(r.read)
-                                  .arg(r.inserted)
-                                  .arg(r.updated)
-                                  .arg(qs(r.encoding), qs(r.crs)));
-            for (const auto& u : r.unmatched) m_results->append(qs(u));
-            // Every save refreshes the QGIS styles, so the file opens titled and styled in QGIS.
-            try {
-                host::writeQgisStyles(o.project);
-            } catch (const std::exception& e) {
-                m_results->append(T("未能写入QGIS样式") + "：" + QString::fromUtf8(e.what()));
-            }
-        } catch (const std::exception& e) {
-            QMessageBox::warning(this, T("导入数据"), QString::fromUtf8(e.what()));
-        }
-        m_project = io::openProjectSource(m_projectPath.toStdString());
-        reloadMap(true);
-        fillAttributeTable(m_tableLayer->currentData().toString());
+        QString error;
+        if (!importWith(o, &error)) QMessageBox::warning(this, T("导入数据"), error);
     }
+}
+
+bool MainWindow::importWith(io::ImportOptions o, QString* error) {
+    bool ok = true;
+    try {
+        m_project.reset();  // the import writes the file in one transaction
+        Feedback fb;
+        // Every save refreshes the QGIS styles, so the file opens titled and styled in QGIS: in
+        // the import's own transaction (a kill leaves the project before or after, whole). A
+        // style that does not translate is said and does not stop the import.
+        QString stylesFailed;
+        o.beforeCommit = [&](GDALDataset& ds) {
+            std::optional<host::QgisStylesPlan> plan;
+            try {
+                plan = host::planQgisStyles(ds, o.project);
+            } catch (const std::exception& e) {
+                stylesFailed = QString::fromUtf8(e.what());
+                return;
+            }
+            host::storeQgisStyles(ds, *plan, o.project);
+        };
+        const io::ImportReport r = o.into == "dem" ? io::importDem(o, fb) : io::importFile(o, fb);
+        m_results->append(T("导入") + " " + QFileInfo(qs(o.source)).fileName() +
+                          QStringLiteral("：读 %1，新增 %2，更新 %3（编码 %4，坐标系 %5）")
+                              .arg(r.read)
+                              .arg(r.inserted)
+                              .arg(r.updated)
+                              .arg(qs(r.encoding), qs(r.crs)));
+        for (const auto& u : r.unmatched) m_results->append(qs(u));
+        if (!stylesFailed.isEmpty()) m_results->append(T("未能写入QGIS样式") + "：" + stylesFailed);
+    } catch (const std::exception& e) {
+        ok = false;
+        if (error) *error = QString::fromUtf8(e.what());
+    }
+    m_project = io::openProjectSource(m_projectPath.toStdString());
+    reloadMap(true);
+    fillAttributeTable(m_tableLayer->currentData().toString());
+    return ok;
 }
 
 }  // namespace ruralatlas::app

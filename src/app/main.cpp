@@ -1,12 +1,15 @@
 // ruralatlas-desktop: the map-centric workbench.
 //   ruralatlas-desktop [PROJECT.gpkg] [--lang zh|en] [--screenshot FILE.png] [--bench]
+//                      [--import FILE --into LAYER [--update]]
 // --screenshot opens the project, waits until the map is drawn, saves the whole window and
 // exits (README, tests, bug reports). --bench prints the time from launch to the first drawn
-// map and the frame times of a series of pans, then exits.
+// map and the frame times of a series of pans, then exits. --import imports a file as the import
+// dialog does once accepted (features and QGIS styles in one transaction), then exits.
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QMessageBox>
 #include <QSettings>
+#include <QTextEdit>
 #include <QTimer>
 #include <cstdio>
 #include <numeric>
@@ -27,7 +30,8 @@ int main(int argc, char** argv) {
     QApplication::setOrganizationName("RuralAtlas");
     QApplication::setApplicationName("ruralatlas-desktop");
     QString project, screenshot, lang = QSettings().value("language", "zh").toString();
-    bool bench = false;
+    QString importFile, importInto;
+    bool bench = false, importUpdate = false;
     const QStringList args = QApplication::arguments();
     for (int i = 1; i < args.size(); ++i) {
         if (args[i] == "--screenshot" && i + 1 < args.size())
@@ -36,8 +40,16 @@ int main(int argc, char** argv) {
             lang = args[++i];
         else if (args[i] == "--bench")
             bench = true;
+        else if (args[i] == "--import" && i + 1 < args.size())
+            importFile = args[++i];
+        else if (args[i] == "--into" && i + 1 < args.size())
+            importInto = args[++i];
+        else if (args[i] == "--update")
+            importUpdate = true;
         else if (args[i] == "--help" || args[i] == "-h") {
-            std::printf("用法 / usage: ruralatlas-desktop [PROJECT.gpkg] [--lang zh|en] [--screenshot FILE.png] [--bench]\n");
+            std::printf(
+                "用法 / usage: ruralatlas-desktop [PROJECT.gpkg] [--lang zh|en] [--screenshot FILE.png] [--bench]\n"
+                "                                 [--import FILE --into LAYER [--update]]   (import as the dialog does, then quit)\n");
             return 0;
         } else if (args[i].startsWith("--")) {
             std::fprintf(stderr, "ruralatlas-desktop: unknown option %s\n", qPrintable(args[i]));
@@ -66,6 +78,25 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "ruralatlas-desktop: %s\n", error.toUtf8().constData());
             if (!screenshot.isEmpty() || bench) return 1;
         }
+    }
+    if (!importFile.isEmpty()) {
+        // The dialog's import without the dialog (scripts, and the kill test of the app's save).
+        if (project.isEmpty() || importInto.isEmpty()) {
+            std::fprintf(stderr, "ruralatlas-desktop: --import needs a project and --into LAYER\n");
+            return 2;
+        }
+        io::ImportOptions o;
+        o.project = project.toStdString();
+        o.source = importFile.toStdString();
+        o.into = importInto.toStdString();
+        o.update = importUpdate;
+        QString error;
+        if (!w.importWith(o, &error)) {
+            std::fprintf(stderr, "ruralatlas-desktop: %s\n", error.toUtf8().constData());
+            return 1;
+        }
+        std::printf("%s\n", w.resultPanel()->toPlainText().toUtf8().constData());
+        return 0;
     }
     if (!screenshot.isEmpty() || bench) {
         // Wait for the first map, then (bench) pan in steps and time each redraw.

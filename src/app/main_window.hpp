@@ -12,6 +12,7 @@
 
 #include "app/map_canvas.hpp"
 #include "core/feedback.hpp"
+#include "io/importer.hpp"
 #include "render/map_data.hpp"
 #include "render/style.hpp"
 
@@ -65,6 +66,9 @@ public:
     void showAttributeTable(const QString& layer);
     // The import dialog for each file (what dropping files on the window does).
     void importFiles(const QStringList& files) { importDialog(files); }
+    // Imports as the dialog does once the user accepts it (and refreshes the map and tables);
+    // false with the message when the import is refused.
+    bool importWith(io::ImportOptions o, QString* error = nullptr);
 
 signals:
     void analysisFinished(bool ok, const QString& message);

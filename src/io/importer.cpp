@@ -1239,6 +1239,7 @@ ImportReport importVector(const ImportOptions& o, Feedback& feedback) {
             }
             for (const auto& e : writeErrors) report.badRows.push_back(e.row + ", field " + e.field + ": " + e.message);
         }
+        if (o.beforeCommit) o.beforeCommit(ds);
         if (ds.CommitTransaction() != OGRERR_NONE) throw CommitFailed({o.project}, commitFailure());
     } catch (...) {
         ds.RollbackTransaction();

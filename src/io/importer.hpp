@@ -3,11 +3,14 @@
 // CSV, field mapping by name, Chinese title or --field, ledger joins onto villages, and one
 // transaction per import so a bad row leaves the project exactly as it was. Links GDAL.
 #pragma once
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "core/feedback.hpp"
+
+class GDALDataset;
 
 namespace ruralatlas::io {
 
@@ -24,6 +27,10 @@ struct ImportOptions {
     bool swapXY = false;        // coordinates given latitude first
     bool allowOutside = false;  // accept a file none of whose features lies in the county
     bool update = false;        // a row whose code/id is in the project replaces that feature (else: an error of the row)
+    // Called inside the import's transaction just before its commit, with the open project: what
+    // the caller writes there (the desktop app: the QGIS styles) commits with the features, or
+    // nothing does. Vector imports only.
+    std::function<void(GDALDataset& project)> beforeCommit;
 };
 
 struct ImportReport {

@@ -12,7 +12,7 @@
 # Usage: tests/reliability/kill_test.sh [KILLS_PER_COMMAND] [COMMAND...]   (default 50, all)
 #   commands: init demo county-from-codes import-vector import-ledger import-dem coverage gaps
 #             township-summary site relocation-followup coverage-into qgis-styles render-png render-pdf
-#             atlas
+#             atlas app-import (the desktop app saving an import, with its QGIS styles)
 # BUILD_DIR (default build/release) names the build; SEED (default 1) the kill times.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,6 +21,7 @@ shift || true
 build="${BUILD_DIR:-build/release}"
 case "$build" in /*) ;; *) build="$PWD/$build" ;; esac
 ra="$build/src/cli/ruralatlas"
+desktop="$build/src/app/ruralatlas-desktop"
 [ -x "$ra" ] || { echo "kill_test: $ra not built" >&2; exit 2; }
 seed="${SEED:-1}"
 export QT_QPA_PLATFORM=offscreen LC_ALL=C.UTF-8
@@ -67,6 +68,7 @@ commands=(
   "render-png|output|render @P@ --paper A4 --legend --out @O@.png"
   "render-pdf|output|render @P@ --paper A3 --legend --grid --out @O@.pdf"
   "atlas|output|atlas @P@ --template styles/atlas/township_overview.json --by townships --out @O@.pdf"
+  "app-import|project|@DESKTOP@ @P@ --import $work/villages.geojson --into villages --update"
 )
 wanted=("$@")
 status=0
@@ -74,14 +76,17 @@ printf '%-18s %8s %6s %8s %8s %8s\n' command seconds kills before after failures
 for spec in "${commands[@]}"; do
   IFS='|' read -r name kind cmd <<<"$spec"
   if [ "${#wanted[@]}" -gt 0 ] && [[ ! " ${wanted[*]} " == *" $name "* ]]; then continue; fi
+  if [[ "$cmd" == @DESKTOP@* ]] && [ ! -x "$desktop" ]; then echo "kill_test: $name skipped: $desktop not built" >&2; continue; fi
   ext=""; [[ "$cmd" =~ @O@(\.[a-z]+) ]] && ext="${BASH_REMATCH[1]}"
   [ "$kind" = new ] && ext=".gpkg"
   base="$work/base.gpkg"; [ "$name" = import-dem ] && base="$work/base-nodem.gpkg"
   before=$(dig "$base")
   run() {  # run PROJECT OUTPUT: the command in the background; its pid in $pid
     local c="${cmd//@O@$ext/$2}"; c="${c//@O@/$2}"; c="${c//@P@/$1}"
+    local bin="$ra"
+    if [[ "$c" == @DESKTOP@* ]]; then bin="$desktop"; c="${c#@DESKTOP@ }"; fi
     # shellcheck disable=SC2086
-    "$ra" $c >/dev/null 2>"$work/last.err" &
+    "$bin" $c >/dev/null 2>"$work/last.err" &
     pid=$!
   }
   # The uninterrupted run: its duration and its result.
