@@ -414,11 +414,83 @@ public:
                 title = n;
             }
         }
+        if (named == 1 && !m_spreadsheetPrefix.empty() && reheadSpreadsheet()) return;
         if (named == 1)
             throw DataError({m_o.source, m_layer->GetName()},
                             "the first row holds only '" + title +
                                 "' (a title over merged cells?): the column names must be in the first row; delete the rows above "
                                 "them and import again");
+    }
+    // The usual 台账 layout: a title over merged cells, then one or two rows of column headers
+    // (group headings merged over their columns, the names under them; a heading merged down
+    // over both rows), then the data. The sheet is read again without a header; the column
+    // names are the last header row's cells, or for a column empty there the nearest heading
+    // above it; the data are the rows from the first one holding a number. False when no such
+    // layout is found (the caller then asks for the names in the first row).
+    bool reheadSpreadsheet() {
+        const std::string layerName = m_layer->GetName();
+        CPLSetThreadLocalConfigOption((m_spreadsheetPrefix + "HEADERS").c_str(), "DISABLE");
+        DatasetPtr raw;
+        try {
+            raw = openVector(m_o.source, false);
+        } catch (const DataError&) {
+            return false;
+        }
+        OGRLayer* sheet = m_o.sourceLayer.empty() ? raw->GetLayer(0) : raw->GetLayerByName(m_o.sourceLayer.c_str());
+        if (!sheet) return false;
+        struct Row {
+            GIntBig fid;
+            std::vector<std::string> cells;
+        };
+        std::vector<Row> rows;
+        const int width = sheet->GetLayerDefn()->GetFieldCount();
+        for (auto& f : *sheet) {
+            Row r{f->GetFID(), {}};
+            for (int i = 0; i < width; ++i) r.cells.push_back(f->IsFieldSetAndNotNull(i) ? trim(f->GetFieldAsString(i)) : "");
+            rows.push_back(std::move(r));
+        }
+        const auto filled = [](const Row& r) {
+            return std::count_if(r.cells.begin(), r.cells.end(), [](const std::string& c) { return !c.empty(); });
+        };
+        std::size_t top = 0;  // title rows: one cell each
+        while (top < rows.size() && filled(rows[top]) <= 1) ++top;
+        std::size_t data = top;
+        const auto numeric = [](const Row& r) {
+            return std::any_of(r.cells.begin(), r.cells.end(), [](const std::string& c) { return parseNumberText(c, true).has_value(); });
+        };
+        while (data < rows.size() && !numeric(rows[data])) ++data;
+        if (top == 0 || data == top || data >= rows.size() || data - top > 3) return false;
+        std::vector<std::string> names(static_cast<std::size_t>(width));
+        for (int c = 0; c < width; ++c) {
+            for (std::size_t r = data; r-- > top;)
+                if (!rows[r].cells[std::size_t(c)].empty()) {
+                    names[std::size_t(c)] = rows[r].cells[std::size_t(c)];
+                    break;
+                }
+            if (names[std::size_t(c)].empty()) names[std::size_t(c)] = "Field" + std::to_string(c + 1);
+        }
+        GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("Memory");
+        m_reheaded.reset(mem->Create("", 0, 0, 0, GDT_Unknown, nullptr));
+        OGRLayer* out = m_reheaded->CreateLayer(layerName.c_str(), nullptr, wkbNone, nullptr);
+        std::set<std::string> used;
+        for (auto& n : names) {
+            for (int k = 2; used.count(n); ++k) n = n + "_" + std::to_string(k);
+            used.insert(n);
+            OGRFieldDefn fd(n.c_str(), OFTString);
+            out->CreateField(&fd);
+        }
+        for (std::size_t r = data; r < rows.size(); ++r) {
+            if (filled(rows[r]) == 0) continue;
+            FeaturePtr f(OGRFeature::CreateFeature(out->GetLayerDefn()));
+            f->SetFID(rows[r].fid);  // the sheet row, for messages
+            for (int c = 0; c < width; ++c)
+                if (!rows[r].cells[std::size_t(c)].empty()) f->SetField(c, rows[r].cells[std::size_t(c)].c_str());
+            out->CreateFeature(f.get());
+        }
+        m_layer = out;
+        m_notes.push_back("rows 1-" + std::to_string(rows[data - 1].fid) + " of the sheet are a title and column headings (merged " +
+                          "cells): the column names were read from them, the data from row " + std::to_string(rows[data].fid));
+        return true;
     }
     const std::vector<std::string>& notes() const { return m_notes; }
     bool isOsm() const { return m_osm != nullptr; }
@@ -437,7 +509,8 @@ public:
 private:
     const ImportOptions& m_o;
     DatasetPtr m_ds;
-    DatasetPtr m_osm;  // OSM features in the target's terms (memory)
+    DatasetPtr m_osm;       // OSM features in the target's terms (memory)
+    DatasetPtr m_reheaded;  // a spreadsheet under a title and merged headings, with its real names (memory)
     std::vector<std::string> m_notes;
     OGRLayer* m_layer = nullptr;
     bool m_tabular = false;

@@ -120,6 +120,7 @@ ds = None
 
 # An XLSX ledger with a merged title row above the header row (the usual 台账 layout).
 def xlsx(name, rows, merge):
+    merges = [merge] if isinstance(merge, str) else merge
     def cell(ref, v):
         return f'<c r="{ref}" t="inlineStr"><is><t>{v}</t></is></c>'
     cols = "ABCDEFGH"
@@ -128,7 +129,8 @@ def xlsx(name, rows, merge):
         for r, row in enumerate(rows))
     sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
              '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-             f'<sheetData>{sheet_rows}</sheetData><mergeCells count="1"><mergeCell ref="{merge}"/></mergeCells></worksheet>')
+             f'<sheetData>{sheet_rows}</sheetData><mergeCells count="{len(merges)}">'
+             + "".join(f'<mergeCell ref="{m}"/>' for m in merges) + '</mergeCells></worksheet>')
     with zipfile.ZipFile(path(name), "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml",
                    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -158,3 +160,11 @@ def xlsx(name, rows, merge):
 
 xlsx("two_header_rows.xlsx", [["永顺县村级台账（2025年）", "", ""], ["村代码", "村名", "户籍人口"],
                               ["433127101201", "伴湖村", "1203"]], "A1:C1")
+# A title, then group headings merged over their columns with the names under them, and 序号
+# merged down over both heading rows (the 台账 layout of most county offices).
+xlsx("grouped_headers.xlsx", [["永顺县村级台账（2025年）", "", "", "", ""],
+                              ["序号", "基本信息", "", "人口", ""],
+                              ["", "村代码", "村名", "户籍人口", "户数"],
+                              ["1", "433127101201", "伴湖村", "1203", "350"],
+                              ["2", "433127101202", "", "980", "301"]],
+     ["A1:E1", "A2:A3", "B2:C2", "D2:E2"])
