@@ -137,6 +137,7 @@ public:
                 {"candidates", ParamType::Text, "候选点图层", "Layer of candidate sites (points or polygons)",
                  std::string("resettlement_sites")},
                 {"fixed", ParamType::Text, "固定保留的候选点编号（逗号分隔）", "Candidate ids kept open (comma-separated)"},
+                {"exclude", ParamType::Text, "排除的候选点编号（逗号分隔）", "Candidate ids left out (comma-separated)"},
                 {"demand", ParamType::Text, "需求字段（村图层）", "Demand: a numeric field of villages", std::string("population")},
                 {"mode",
                  ParamType::Choice,
@@ -251,7 +252,7 @@ std::vector<Demand> readDemand(ProjectSource& project, const std::string& field,
 }
 
 std::vector<Candidate> readCandidates(ProjectSource& project, const std::string& layer, const std::string& capacityField,
-                                      const std::vector<std::string>& fixedIds) {
+                                      const std::vector<std::string>& fixedIds, const std::vector<std::string>& excludedIds) {
     const std::optional<LayerInfo> info = project.layerInfo(layer);
     if (!info) throw DataError({project.name(), layer}, "no such layer in the project (--candidates)");
     std::vector<std::string> fields;
@@ -289,6 +290,14 @@ std::vector<Candidate> readCandidates(ProjectSource& project, const std::string&
     for (const std::string& id : fixedIds)
         if (!ids.count(id))
             throw DataError({project.name(), layer, id, "id"}, "a fixed site (--fixed) is not among the candidates with a location");
+    const std::set<std::string> excluded(excludedIds.begin(), excludedIds.end());
+    for (const std::string& id : excludedIds) {
+        if (!ids.count(id))
+            throw DataError({project.name(), layer, id, "id"}, "an excluded site (--exclude) is not among the candidates with a location");
+        if (std::find(fixedIds.begin(), fixedIds.end(), id) != fixedIds.end())
+            throw UsageError("--fixed and --exclude both name " + id + ": a site is either kept or left out");
+    }
+    std::erase_if(out, [&](const Candidate& c) { return excluded.count(c.id) > 0; });
     for (Candidate& c : out) c.fixed = std::find(fixedIds.begin(), fixedIds.end(), c.id) != fixedIds.end();
     return out;
 }
@@ -313,8 +322,8 @@ AnalysisResult SiteAnalysis::run(ProjectSource& project, const ParamValues& p, F
         throw DataError({project.name(), "villages", "", p.text("demand")},
                         "no village has a located, positive demand in this field: there is nothing to serve");
     const std::vector<Candidate> cands =
-        readCandidates(project, p.text("candidates"), p.text("capacity-field"), splitList(p.text("fixed")));
-    if (cands.empty()) throw DataError({project.name(), p.text("candidates")}, "no candidate site has a location");
+        readCandidates(project, p.text("candidates"), p.text("capacity-field"), splitList(p.text("fixed")), splitList(p.text("exclude")));
+    if (cands.empty()) throw DataError({project.name(), p.text("candidates")}, "no candidate site has a location (or all are excluded)");
 
     // The sparse cost matrix: every (village, site) pair within the cut-off.
     feedback.setProgress(0.1, "计算出行成本");

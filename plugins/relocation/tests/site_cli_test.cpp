@@ -53,9 +53,12 @@ TEST(SiteCli, DemoCountyByStraightLineEqualsBruteForce) {
     ASSERT_GE(sites.size(), 5u);
     const std::size_t m = sites.size();
     const auto dist = [&](std::size_t i, std::size_t j) { return std::hypot(villages[i].x - sites[j].x, villages[i].y - sites[j].y); };
-    double bestMedian = INFINITY, bestCover = -1, bestCenter = INFINITY;
+    double bestMedian = INFINITY, bestCover = -1, bestCenter = INFINITY, bestPinned = INFINITY;
     const int p = 3;
     const double radius = 8000;
+    // With the first site kept (--fixed) and the second left out (--exclude), as the desktop
+    // app's choose-sites flow asks.
+    const unsigned keep = 1u, drop = 2u;
     for (unsigned mask = 0; mask < (1u << m); ++mask) {
         if (__builtin_popcount(mask) != p) continue;
         double median = 0, cover = 0, center = 0;
@@ -68,6 +71,7 @@ TEST(SiteCli, DemoCountyByStraightLineEqualsBruteForce) {
             center = std::max(center, d);
         }
         bestMedian = std::min(bestMedian, median);
+        if ((mask & keep) && !(mask & drop)) bestPinned = std::min(bestPinned, median);
         bestCover = std::max(bestCover, cover);
         bestCenter = std::min(bestCenter, center);
     }
@@ -76,6 +80,10 @@ TEST(SiteCli, DemoCountyByStraightLineEqualsBruteForce) {
     ASSERT_EQ(median.status, 0) << median.output;
     EXPECT_NEAR(jsonNumber(median.output, "objective"), bestMedian, 1e-3 * 1e-6 * bestMedian + 0.01) << median.output;
     EXPECT_NE(median.output.find("\"optimal\": true"), std::string::npos);
+    const auto pinned = runCli(base + " --fixed " + sites[0].id + " --exclude " + sites[1].id);
+    ASSERT_EQ(pinned.status, 0) << pinned.output;
+    EXPECT_NEAR(jsonNumber(pinned.output, "objective"), bestPinned, 1e-3 * 1e-6 * bestPinned + 0.01) << pinned.output;
+    EXPECT_GE(bestPinned, bestMedian);
     const auto cover = runCli(base + " --problem max-cover --radius 8000");
     ASSERT_EQ(cover.status, 0) << cover.output;
     EXPECT_NEAR(jsonNumber(cover.output, "objective"), bestCover, 1e-6) << cover.output;
@@ -107,4 +115,13 @@ TEST(SiteCli, BadInputIsRefusedNamingLayerFeatureAndField) {
     const auto badFixed = runCli("site " + quote(g) + " --p 2 --fixed NOPE");
     EXPECT_NE(badFixed.status, 0);
     EXPECT_NE(badFixed.output.find("NOPE"), std::string::npos) << badFixed.output;
+    const auto badExclude = runCli("site " + quote(g) + " --p 2 --exclude NOPE");
+    EXPECT_EQ(badExclude.status, 1);
+    EXPECT_NE(badExclude.output.find("NOPE, field id: an excluded site (--exclude) is not among the candidates"), std::string::npos)
+        << badExclude.output;
+    const auto sites = readPoints(g, "resettlement_sites", "id", nullptr);
+    ASSERT_FALSE(sites.empty());
+    const auto both = runCli("site " + quote(g) + " --p 2 --fixed " + sites[0].id + " --exclude " + sites[0].id);
+    EXPECT_EQ(both.status, 2);
+    EXPECT_NE(both.output.find("--fixed and --exclude both name"), std::string::npos) << both.output;
 }
