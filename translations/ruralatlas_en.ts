@@ -423,5 +423,105 @@
         <source>村委会位置取自国家统计局2016年公开点位（由GCJ-02转换），仅作示意</source>
         <translation>Village locations from the NBS 2016 public points (converted from GCJ-02), for orientation only</translation>
     </message>
+    <message>
+        <source>选址</source>
+        <translation>Site</translation>
+    </message>
+    <message>
+        <source>在地图上选择安置点并求解…</source>
+        <translation>Choose resettlement sites on the map…</translation>
+    </message>
+    <message>
+        <source>选址：易地搬迁安置点</source>
+        <translation>Choose resettlement sites</translation>
+    </message>
+    <message>
+        <source>候选点图层</source>
+        <translation>Candidate layer</translation>
+    </message>
+    <message>
+        <source>p-中位（总出行最少）</source>
+        <translation>p-median (least total travel)</translation>
+    </message>
+    <message>
+        <source>最大覆盖（标准内人口最多）</source>
+        <translation>Maximal covering (most people within the standard)</translation>
+    </message>
+    <message>
+        <source>集合覆盖（覆盖全部的最少点数）</source>
+        <translation>Set covering (fewest sites covering everyone)</translation>
+    </message>
+    <message>
+        <source>p-中心（最远出行最短）</source>
+        <translation>p-center (shortest worst trip)</translation>
+    </message>
+    <message>
+        <source>问题类型</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>选址数量（含固定点）</source>
+        <translation>Sites to open (kept ones included)</translation>
+    </message>
+    <message>
+        <source>道路通行时间</source>
+        <translation>Road travel time</translation>
+    </message>
+    <message>
+        <source>直线距离</source>
+        <translation>Straight-line distance</translation>
+    </message>
+    <message>
+        <source>出行方式</source>
+        <translation>Travel</translation>
+    </message>
+    <message>
+        <source> 分钟</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>覆盖半径</source>
+        <translation>Covering radius</translation>
+    </message>
+    <message>
+        <source> 米</source>
+        <translation> m</translation>
+    </message>
+    <message>
+        <source>用“选址”工具点击地图上的候选点：候选 → 固定 → 排除；或在表中选择状态。</source>
+        <translation>Click candidates on the map with the Site tool: candidate → kept → left out; or choose the state in the table.</translation>
+    </message>
+    <message>
+        <source>编号</source>
+        <translation>Id</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>求解并绘制</source>
+        <translation>Solve and draw</translation>
+    </message>
+    <message>
+        <source>此处没有候选点</source>
+        <translation>No candidate here</translation>
+    </message>
+    <message>
+        <source>候选</source>
+        <translation>Candidate</translation>
+    </message>
+    <message>
+        <source>固定</source>
+        <translation>Kept</translation>
+    </message>
+    <message>
+        <source>排除</source>
+        <translation>Left out</translation>
+    </message>
 </context>
 </TS>

@@ -152,6 +152,7 @@ void MainWindow::buildMenus() {
     tool(T("框选"), MapCanvas::Tool::Select);
     tool(T("多边形选择"), MapCanvas::Tool::SelectPolygon);
     tool(T("测量"), MapCanvas::Tool::Measure);
+    tool(T("选址"), MapCanvas::Tool::PickSite);
     tools->addSeparator();
     m_locator = new QLineEdit;
     m_locator->setObjectName("locator");
@@ -169,6 +170,8 @@ void MainWindow::buildMenus() {
             analyses->addAction(qs(a->spec().titleZh) + " / " + qs(a->spec().titleEn), this, [this, name]() { analysisDialog(name); });
         act->setObjectName(qs("analysis-" + name));
     }
+    analyses->addSeparator();
+    analyses->addAction(T("在地图上选择安置点并求解…"), this, &MainWindow::showSitesPanel)->setObjectName("choose-sites");
 
     QMenu* settings = menuBar()->addMenu(T("设置"));
     QMenu* lang = settings->addMenu(T("界面语言"));
@@ -182,6 +185,7 @@ void MainWindow::buildMenus() {
 
 void MainWindow::buildDocks() {
     buildLayersDock();
+    buildSitesDock();
     buildIdentifyDock();
     // Analysis results.
     auto* resDock = new QDockWidget(T("分析结果摘要"), this);
@@ -205,6 +209,9 @@ bool MainWindow::openProject(const QString& path, QString* error) {
         m_project = std::move(project);
         m_projectPath = path;
         m_resultFiles.clear();
+        m_siteState.clear();
+        m_siteCandidates.clear();
+        if (m_sitesDock) m_sitesDock->hide();
         reloadMap(false);
         setWindowTitle(qs(m_data->countyName) + " — " + T("RuralAtlas 乡村规划工作台"));
         m_tableLayer->blockSignals(true);

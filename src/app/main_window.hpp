@@ -6,6 +6,7 @@
 #include <QFutureWatcher>
 #include <QLabel>
 #include <QMainWindow>
+#include <QMap>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +18,9 @@
 #include "render/style.hpp"
 
 class QComboBox;
+class QDockWidget;
+class QDoubleSpinBox;
+class QSpinBox;
 class QLineEdit;
 class QListWidget;
 class QSlider;
@@ -49,6 +53,12 @@ public:
     bool locate(const QString& text);
     // Starts an analysis with these parameters in the background (false when one is running).
     bool startAnalysis(const std::string& name, const std::map<std::string, std::string>& values);
+    // The choose-sites flow: the panel (and the PickSite tool), a candidate's state (0 candidate,
+    // 1 kept, 2 left out), and the `site` run with those states (its result drawn when done).
+    void showSitesPanel();
+    bool setSiteState(const QString& id, int state);
+    bool solveSites(const QString& out = {});
+    QTableWidget* siteTable() const { return m_siteTable; }
     bool analysisRunning() const;
     void cancelAnalysis();
     // Shows the identify panel for the feature at (x, y) (world), within `tolerance` metres.
@@ -85,6 +95,10 @@ private:
     void buildLayersDock();
     void buildIdentifyDock();
     void buildTableDock();
+    void buildSitesDock();
+    void loadSiteCandidates();
+    void showSiteMarks();
+    void cycleSiteAt(double x, double y, double tolerance);
     void finishAnalysis();
     void reloadMap(bool keepView);
     void refreshLayerPanel();
@@ -133,6 +147,19 @@ private:
     QProgressBar* m_progress = nullptr;
     QPushButton* m_cancel = nullptr;
     bool m_syncingSelection = false;
+
+    struct SiteCandidate {
+        QString id, name;
+        double x = 0, y = 0;
+        int state = 0;
+    };
+    QDockWidget* m_sitesDock = nullptr;
+    QComboBox *m_siteLayer = nullptr, *m_siteProblem = nullptr, *m_siteMode = nullptr;
+    QSpinBox* m_siteP = nullptr;
+    QDoubleSpinBox* m_siteRadius = nullptr;
+    QTableWidget* m_siteTable = nullptr;
+    std::vector<SiteCandidate> m_siteCandidates;
+    QMap<QString, int> m_siteState;  // "layer|id" -> state, kept while the project is open
 
     struct Run;
     std::shared_ptr<Run> m_run;

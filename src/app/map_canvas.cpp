@@ -185,6 +185,23 @@ void MapCanvas::paintEvent(QPaintEvent*) {
     // What the project says is approximated about what is drawn (township areas from village
     // points, say), as the printed maps say it.
     if (!m_report.notes.isEmpty()) render::drawDataNotes(p, QRectF(rect()), m_report.notes, 140, 0);
+    // The choose-sites flow: kept sites ringed red, left-out ones crossed grey.
+    for (const Mark& m : m_marks) {
+        const QPointF c = toWidget(m.x, m.y);
+        if (m.state == 1) {
+            p.setPen(QPen(QColor(0xc6, 0x28, 0x28), 3));
+            p.setBrush(QColor(0xc6, 0x28, 0x28, 70));
+            p.drawEllipse(c, 11, 11);
+        } else if (m.state == 2) {
+            p.setPen(QPen(QColor(0x61, 0x61, 0x61), 3));
+            p.drawLine(c + QPointF(-9, -9), c + QPointF(9, 9));
+            p.drawLine(c + QPointF(-9, 9), c + QPointF(9, -9));
+        } else {
+            p.setPen(QPen(QColor(0x15, 0x65, 0xc0), 2, Qt::DashLine));
+            p.setBrush(Qt::NoBrush);
+            p.drawEllipse(c, 9, 9);
+        }
+    }
     if (!m_rubber.isNull()) {
         p.setPen(QPen(QColor(0, 120, 215), 1, Qt::DashLine));
         p.setBrush(QColor(0, 120, 215, 40));
@@ -203,6 +220,11 @@ void MapCanvas::paintEvent(QPaintEvent*) {
     }
 }
 
+void MapCanvas::setMarks(std::vector<Mark> marks) {
+    m_marks = std::move(marks);
+    update();
+}
+
 void MapCanvas::resizeEvent(QResizeEvent*) {
     emit viewChanged();
     requestRender();
@@ -211,7 +233,7 @@ void MapCanvas::resizeEvent(QResizeEvent*) {
 void MapCanvas::mousePressEvent(QMouseEvent* e) {
     m_pressAt = m_lastMouse = e->position();
     if (e->button() != Qt::LeftButton) return;
-    if (m_tool == Tool::Pan || m_tool == Tool::Identify) {
+    if (m_tool == Tool::Pan || m_tool == Tool::Identify || m_tool == Tool::PickSite) {
         m_dragging = true;
         if (m_tool == Tool::Pan) setCursor(Qt::ClosedHandCursor);
     } else if (m_tool == Tool::Select) {
@@ -252,6 +274,10 @@ void MapCanvas::mouseReleaseEvent(QMouseEvent* e) {
         if (click && m_tool == Tool::Identify) {
             const QPointF w = toWorld(pos);
             emit identifyAt(w.x(), w.y(), 6 * m_res);
+        }
+        if (click && m_tool == Tool::PickSite) {
+            const QPointF w = toWorld(pos);
+            emit picked(w.x(), w.y(), 10 * m_res);
         }
         update();
         return;

@@ -18,7 +18,12 @@ namespace ruralatlas::app {
 class MapCanvas : public QWidget {
     Q_OBJECT
 public:
-    enum class Tool { Pan, Identify, Select, SelectPolygon, Measure };
+    enum class Tool { Pan, Identify, Select, SelectPolygon, Measure, PickSite };
+    // A candidate site's state drawn over the map by the choose-sites flow.
+    struct Mark {
+        double x = 0, y = 0;
+        int state = 0;  // 0 candidate, 1 kept (fixed), 2 left out
+    };
 
     explicit MapCanvas(QWidget* parent = nullptr);
     ~MapCanvas() override;
@@ -46,6 +51,8 @@ public:
     const std::set<long long>& selection() const { return m_selection; }
     const std::string& selectionLayer() const { return m_selectionLayer; }
     void clearMeasure();
+    void setMarks(std::vector<Mark> marks);
+    const std::vector<Mark>& marks() const { return m_marks; }
 
     bool isDrawing() const;
     int framesDrawn() const { return m_frames; }
@@ -59,6 +66,7 @@ signals:
     void mouseMovedTo(double x, double y);
     void viewChanged();
     void identifyAt(double x, double y, double tolerance);
+    void picked(double x, double y, double tolerance);  // a click with the PickSite tool
     void rectangleSelected(double minx, double miny, double maxx, double maxy);
     void polygonSelected(const QPolygonF& world);
     void measured(double length, double area, bool closed);
@@ -110,6 +118,7 @@ private:
     bool m_measureClosed = false;
     std::string m_selectionLayer;
     std::set<long long> m_selection;
+    std::vector<Mark> m_marks;
 };
 
 }  // namespace ruralatlas::app

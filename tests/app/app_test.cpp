@@ -12,6 +12,7 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QSpinBox>
 #include <QStatusBar>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -300,6 +301,69 @@ private slots:
         for (int y = 0; y < img.height(); y += 7)
             for (int x = 0; x < img.width(); x += 7) colours.insert(img.pixel(x, y));
         QVERIFY2(colours.size() > 50, qPrintable(QString::number(colours.size())));
+    }
+
+    // The choose-sites flow: a candidate clicked on the map with the 选址 tool is kept (固定),
+    // another is left out (排除) from its row, and the solution drawn is the `site` run's with
+    // those states: the kept one chosen, the left-out one not.
+    void chooseSitesOnTheMapAndSolve() {
+        QAction* open = m_window->findChild<QAction*>("choose-sites");
+        QVERIFY(open);
+        open->trigger();
+        QTableWidget* t = m_window->siteTable();
+        QVERIFY(t);
+        QVERIFY2(t->rowCount() >= 4, qPrintable(QString::number(t->rowCount())));
+        QCOMPARE(m_window->canvas()->tool(), app::MapCanvas::Tool::PickSite);
+        const QString kept = t->item(0, 0)->text(), dropped = t->item(1, 0)->text();
+        double x = 0, y = 0;
+        {
+            GDALDatasetUniquePtr ds(GDALDataset::Open(m_project.toUtf8().constData(), GDAL_OF_VECTOR));
+            QVERIFY(ds);
+            OGRLayer* sites = ds->GetLayerByName("resettlement_sites");
+            sites->SetAttributeFilter(("id = '" + kept.toStdString() + "'").c_str());
+            for (auto& f : sites) {
+                x = f->GetGeometryRef()->toPoint()->getX();
+                y = f->GetGeometryRef()->toPoint()->getY();
+            }
+        }
+        QVERIFY(x != 0);
+        app::MapCanvas* c = m_window->canvas();
+        c->setView(x, y, 25000 * 0.0254 / 96);
+        QTest::mouseClick(c, Qt::LeftButton, {}, c->toWidget(x, y).toPoint());
+        auto* keptState = qobject_cast<QComboBox*>(t->cellWidget(0, 2));
+        QVERIFY(keptState);
+        QCOMPARE(keptState->currentText(), QStringLiteral("固定"));
+        const auto& marks = c->marks();
+        QVERIFY(std::any_of(marks.begin(), marks.end(), [](const app::MapCanvas::Mark& m) { return m.state == 1; }));
+        auto* droppedState = qobject_cast<QComboBox*>(t->cellWidget(1, 2));
+        droppedState->setCurrentIndex(2);  // 排除, from its row
+        m_window->findChild<QSpinBox*>("siteP")->setValue(2);
+        auto* mode = m_window->findChild<QComboBox*>("siteMode");
+        mode->setCurrentIndex(mode->findData("straight"));
+        const QString out = m_dir.filePath("sites.gpkg");
+        QVERIFY(m_window->solveSites(out));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->analysisRunning(), 60000);
+        QVERIFY(QFile::exists(out));
+        QStringList chosen;
+        {
+            GDALDatasetUniquePtr ds(GDALDataset::Open(out.toUtf8().constData(), GDAL_OF_VECTOR));
+            QVERIFY(ds);
+            for (auto& f : ds->GetLayerByName("site_chosen")) chosen << QString::fromUtf8(f->GetFieldAsString("site_id"));
+        }
+        QCOMPARE(chosen.size(), 2);
+        QVERIFY2(chosen.contains(kept), qPrintable(chosen.join(',')));
+        QVERIFY2(!chosen.contains(dropped), qPrintable(chosen.join(',')));
+        const QStringList layers = m_window->layerTitles();
+        QVERIFY2(std::any_of(layers.begin(), layers.end(), [](const QString& l) { return l.contains(QStringLiteral("选中的站点")); }),
+                 qPrintable(layers.join(" | ")));
+        // RURALATLAS_SITES_SHOT=FILE.png saves the window with the solution drawn, to look at.
+        if (const QByteArray shot = qgetenv("RURALATLAS_SITES_SHOT"); !shot.isEmpty()) {
+            c->zoomTo(c->data()->extent());
+            const int frames = c->framesDrawn();
+            QTRY_VERIFY_WITH_TIMEOUT(c->framesDrawn() > frames && !c->isDrawing(), 20000);
+            QVERIFY(m_window->grab().save(QString::fromUtf8(shot)));
+        }
+        c->setTool(app::MapCanvas::Tool::Pan);
     }
 
     // A real county from the public code lists: no village status or population recorded, and
