@@ -29,6 +29,9 @@ set -x
 "$ra" site "$out/demo-county.gpkg" --p 4 --fixed S433199001 --out "$out/site-pmedian.gpkg"
 "$ra" site "$out/demo-county.gpkg" --problem max-cover --p 3 --radius 30 --out "$out/site-maxcover.csv"
 "$ra" relocation-followup "$out/demo-county.gpkg" --out "$out/relocation-followup.gpkg"
+# Each existing resettlement site against the suitability criteria (data/site_criteria.json):
+# on excluded land (red line, farmland, hazard zones, steep slope, rivers) or low-scoring.
+"$ra" site-audit "$out/demo-county.gpkg" --out "$out/site-audit.gpkg"
 if [ -f ../shared/data/orlib/pmed1.txt ]; then "$ra" site --orlib ../shared/data/orlib/pmed1.txt; fi
 # Maps: the county on A3 (vector PDF and 300 dpi PNG), a township, SVG, and analysis results.
 "$ra" render "$out/demo-county.gpkg" --paper A3 --legend --grid --out "$out/map-county-A3.pdf"
@@ -46,6 +49,8 @@ township=$(sqlite3 "$out/demo-county.gpkg" "select code from townships order by 
   --out "$out/map-site-pmedian.png"
 "$ra" render "$out/demo-county.gpkg" --result "$out/relocation-followup.gpkg" --paper A3 --legend --title "易地搬迁流向与安置点服务可达" \
   --out "$out/map-relocation-followup.png"
+"$ra" render "$out/demo-county.gpkg" --result "$out/site-audit.gpkg" --paper A3 --legend --title "易地搬迁安置点用地适宜性核查" \
+  --out "$out/map-site-audit.png"
 # Atlases: a village profile book (cover, contents, one page per village), a township book
 # (A3), the resettlement sites, with the village pages also as PNG.
 "$ra" atlas "$out/demo-county.gpkg" --template styles/atlas/village_profile.json --by villages --result "$out/gaps.gpkg" \

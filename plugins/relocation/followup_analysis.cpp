@@ -23,6 +23,7 @@
 #include "core/format.hpp"
 #include "core/json.hpp"
 #include "core/record_readers.hpp"
+#include "site_terrain.hpp"
 
 namespace ruralatlas::relocation {
 
@@ -40,39 +41,6 @@ struct AccessKind {
 };
 const AccessKind kAccess[] = {
     {"primary_school", "小学"}, {"kindergarten", "幼儿园"}, {"village_clinic", "村卫生室"}, {"township_health_center", "乡镇卫生院"}};
-
-bool inRing(const Ring& r, const XY& p) {
-    bool in = false;
-    for (std::size_t i = 0, j = r.size() - 1; i < r.size(); j = i++)
-        if ((r[i].y > p.y) != (r[j].y > p.y) && p.x < (r[j].x - r[i].x) * (p.y - r[i].y) / (r[j].y - r[i].y) + r[i].x) in = !in;
-    return in;
-}
-bool inside(const Polygons& shape, const XY& p) {
-    for (const Polygon& poly : shape) {
-        if (poly.rings.empty() || !inRing(poly.rings[0], p)) continue;
-        bool hole = false;
-        for (std::size_t k = 1; k < poly.rings.size() && !hole; ++k) hole = inRing(poly.rings[k], p);
-        if (!hole) return true;
-    }
-    return false;
-}
-
-// Slope in degrees at a point (Horn's 3x3 method on the DEM), or NaN off the grid or on nodata.
-double slopeAt(const Raster& dem, const XY& p) {
-    const int c = static_cast<int>(std::floor((p.x - dem.x0) / dem.cell)), r = static_cast<int>(std::floor((dem.y1 - p.y) / dem.cell));
-    if (c < 1 || r < 1 || c >= dem.width - 1 || r >= dem.height - 1) return NAN;
-    float z[3][3];
-    for (int dy = -1; dy <= 1; ++dy)
-        for (int dx = -1; dx <= 1; ++dx) {
-            const float v =
-                dem.z[static_cast<std::size_t>(r + dy) * static_cast<std::size_t>(dem.width) + static_cast<std::size_t>(c + dx)];
-            if (v == dem.nodata || !std::isfinite(v)) return NAN;
-            z[dy + 1][dx + 1] = v;
-        }
-    const double gx = ((z[0][2] + 2 * z[1][2] + z[2][2]) - (z[0][0] + 2 * z[1][0] + z[2][0])) / (8 * dem.cell);
-    const double gy = ((z[2][0] + 2 * z[2][1] + z[2][2]) - (z[0][0] + 2 * z[0][1] + z[0][2])) / (8 * dem.cell);
-    return std::atan(std::hypot(gx, gy)) * 180 / M_PI;
-}
 
 ResultValue count(long long v) { return v >= 0 ? ResultValue(v) : ResultValue(); }
 ResultValue ratio(long long a, long long b) { return a >= 0 && b > 0 ? ResultValue(double(a) / double(b)) : ResultValue(); }

@@ -96,6 +96,7 @@ run render-cov "$ra" render "$g" --result "$o/coverage-clinic-walk.gpkg" --paper
 run site-pm "$ra" site "$g" --p 4 --fixed S433199001 --out "$o/site-pmedian.gpkg" --json
 run site-mc "$ra" site "$g" --problem max-cover --p 3 --radius 30 --out "$o/site-maxcover.csv" --json
 run followup "$ra" relocation-followup "$g" --out "$o/relocation-followup.gpkg" --json
+run site-audit "$ra" site-audit "$g" --out "$o/site-audit.gpkg" --json
 run site-cap "$ra" site "$g" --p 4 --mode straight --capacity-field capacity_people --split --json
 run render-bands "$ra" render "$g" --result "$o/coverage-clinic-walk.gpkg" --style styles/county.json --style plugins/services/styles/coverage_bands.json \
   --legend --size 1920x1080 --out "$o/map-coverage-clinic-bands.png" --json
