@@ -19,6 +19,7 @@
 #include "core/record_readers.hpp"
 #include "core/schema.hpp"
 #include "site_terrain.hpp"
+#include "suitability/criteria.hpp"
 #include "suitability/weights.hpp"
 
 namespace ruralatlas::relocation {
@@ -26,159 +27,6 @@ namespace ruralatlas::relocation {
 using namespace analysis;
 
 namespace {
-
-struct Criterion {
-    std::string id, title, measure, to, unit;
-    double best = 0, worst = 1, radius = 1000;
-    // Scored linearly: 1 at `best` or better, 0 at `worst` or worse.
-    double score(double v) const { return std::clamp((worst - v) / (worst - best), 0.0, 1.0); }
-};
-
-struct Criteria {
-    std::string file;
-    std::vector<std::string> excludedKinds;
-    double maxSlope = 25, riverBuffer = 50, minScore = 0.5;
-    std::vector<Criterion> items;
-    std::string weightMethod = "direct";
-    std::vector<double> weights;           // direct or AHP, in item order
-    std::vector<std::vector<double>> ahp;  // the matrix, when AHP
-    double cr = 0;                         // its consistency ratio
-};
-
-[[noreturn]] void bad(const std::string& file, const JsonValue& at, const std::string& key, const std::string& what) {
-    throw DataError({file, "", "line " + std::to_string(at.line()), key}, what);
-}
-
-double number(const std::string& file, const JsonValue& v, const std::string& key) {
-    if (v.isNumber()) return v.number();
-    if (v.isString()) {  // a judgement written as a fraction: "1/3"
-        const std::string& s = v.string();
-        char* end = nullptr;
-        const double a = std::strtod(s.c_str(), &end);
-        if (end != s.c_str() && *end == '/') {
-            const char* rest = end + 1;
-            const double b = std::strtod(rest, &end);
-            if (end != rest && *end == '\0' && b != 0) return a / b;
-        }
-    }
-    bad(file, v, key, "must be a number (or a fraction such as \"1/3\")");
-}
-
-Criteria readCriteria(const std::string& file) {
-    const JsonValue root = readJsonFile(file);
-    Criteria c;
-    c.file = file;
-    if (!root.isObject()) bad(file, root, "", "a criteria file is a JSON object");
-    if (const JsonValue* ex = root.find("exclude")) {
-        if (const JsonValue* kinds = ex->find("constraints")) {
-            if (!kinds->isArray()) bad(file, *kinds, "exclude.constraints", "must be a list of constraint kinds");
-            const Enumeration* e = findEnumeration("constraint_kind");
-            for (const JsonValue& k : kinds->array()) {
-                const bool known =
-                    k.isString() && std::any_of(e->values.begin(), e->values.end(), [&](const auto& v) { return v.code == k.string(); });
-                if (!known)
-                    bad(file, k, "exclude.constraints",
-                        "unknown constraint kind (the model's kinds: ecological_redline, basic_farmland, urban_boundary, flood_zone, "
-                        "geohazard, heritage)");
-                c.excludedKinds.push_back(k.string());
-            }
-        }
-        if (const JsonValue* v = ex->find("max_slope_deg")) c.maxSlope = number(file, *v, "exclude.max_slope_deg");
-        if (const JsonValue* v = ex->find("river_buffer_m")) c.riverBuffer = number(file, *v, "exclude.river_buffer_m");
-    }
-    if (const JsonValue* v = root.find("min_score")) c.minScore = number(file, *v, "min_score");
-    const JsonValue* items = root.find("criteria");
-    if (!items || !items->isArray() || items->array().empty())
-        bad(file, items ? *items : root, "criteria", "the file needs a list of criteria");
-    for (const JsonValue& it : items->array()) {
-        Criterion k;
-        const auto text = [&](const char* key, bool required) {
-            const JsonValue* v = it.find(key);
-            if (!v) {
-                if (required) bad(file, it, std::string("criteria.") + key, "missing");
-                return std::string();
-            }
-            if (!v->isString()) bad(file, *v, std::string("criteria.") + key, "must be text");
-            return v->string();
-        };
-        k.id = text("id", true);
-        k.title = text("title", false);
-        if (k.title.empty()) k.title = k.id;
-        k.measure = text("measure", true);
-        k.to = text("to", false);
-        k.unit = text("unit", false);
-        if (k.measure != "slope" && k.measure != "relief" && k.measure != "distance" && k.measure != "road_time")
-            bad(file, it, "criteria." + k.id + ".measure", "\"" + k.measure + "\" is not a measure (slope, relief, distance, road_time)");
-        if ((k.measure == "distance" || k.measure == "road_time") && k.to.empty())
-            bad(file, it, "criteria." + k.id + ".to",
-                "a distance or travel time needs \"to\": roads, township_seats, jobs or a facility kind");
-        if (!k.to.empty() && k.to != "roads" && k.to != "township_seats" && k.to != "jobs") {
-            const Enumeration* e = findEnumeration("facility_kind");
-            if (!std::any_of(e->values.begin(), e->values.end(), [&](const auto& v) { return v.code == k.to; }))
-                bad(file, it, "criteria." + k.id + ".to", "\"" + k.to + "\" is neither roads, township_seats, jobs nor a facility kind");
-        }
-        if (k.measure == "road_time" && k.to == "roads")
-            bad(file, it, "criteria." + k.id + ".to", "the time to a road is measured as a distance");
-        const JsonValue* b = it.find("best");
-        const JsonValue* w = it.find("worst");
-        if (!b || !w) bad(file, it, "criteria." + k.id, "needs \"best\" and \"worst\" (the values scoring 1 and 0)");
-        k.best = number(file, *b, "criteria." + k.id + ".best");
-        k.worst = number(file, *w, "criteria." + k.id + ".worst");
-        if (k.best == k.worst) bad(file, *w, "criteria." + k.id + ".worst", "must differ from best");
-        if (const JsonValue* r = it.find("radius_m")) k.radius = number(file, *r, "criteria." + k.id + ".radius_m");
-        for (const Criterion& other : c.items)
-            if (other.id == k.id) bad(file, it, "criteria." + k.id, "the id is used twice");
-        c.items.push_back(k);
-    }
-    std::vector<std::string> titles;
-    for (const Criterion& k : c.items) titles.push_back(k.title);
-    const JsonValue* weights = root.find("weights");
-    if (!weights) {
-        c.weights.assign(c.items.size(), 1.0 / double(c.items.size()));
-        return c;
-    }
-    const JsonValue* method = weights->find("method");
-    c.weightMethod = method && method->isString() ? method->string() : "";
-    if (c.weightMethod == "direct") {
-        const JsonValue* values = weights->find("values");
-        if (!values || !values->isObject()) bad(file, *weights, "weights.values", "direct weights are an object of criterion id to weight");
-        c.weights.assign(c.items.size(), -1);
-        for (const auto& [id, v] : values->members()) {
-            const auto at = std::find_if(c.items.begin(), c.items.end(), [&](const Criterion& k) { return k.id == id; });
-            if (at == c.items.end()) bad(file, v, "weights.values." + id, "no criterion has this id");
-            const double x = number(file, v, "weights.values." + id);
-            if (x < 0) bad(file, v, "weights.values." + id, "a weight cannot be negative");
-            c.weights[std::size_t(at - c.items.begin())] = x;
-        }
-        double sum = 0;
-        for (std::size_t i = 0; i < c.weights.size(); ++i) {
-            if (c.weights[i] < 0) bad(file, *values, "weights.values." + c.items[i].id, "missing: every criterion needs a weight");
-            sum += c.weights[i];
-        }
-        if (sum <= 0) bad(file, *values, "weights.values", "the weights sum to 0");
-        for (double& x : c.weights) x /= sum;
-    } else if (c.weightMethod == "ahp") {
-        const JsonValue* m = weights->find("matrix");
-        if (!m || !m->isArray()) bad(file, *weights, "weights.matrix", "an AHP matrix is a list of rows");
-        for (const JsonValue& row : m->array()) {
-            if (!row.isArray()) bad(file, row, "weights.matrix", "each row is a list of judgements");
-            std::vector<double> r;
-            for (const JsonValue& x : row.array()) r.push_back(number(file, x, "weights.matrix"));
-            c.ahp.push_back(std::move(r));
-        }
-        if (c.ahp.size() != c.items.size())
-            bad(file, *m, "weights.matrix",
-                "the matrix has " + std::to_string(c.ahp.size()) + " rows for " + std::to_string(c.items.size()) +
-                    " criteria (one row and column per criterion, in order)");
-        const suitability::AhpResult r = suitability::ahpWeights(c.ahp, titles, file);
-        suitability::requireConsistent(r, titles, file);
-        c.weights = r.weights;
-        c.cr = r.cr;
-    } else if (c.weightMethod != "entropy") {
-        bad(file, method ? *method : *weights, "weights.method", "the method is direct, ahp or entropy");
-    }
-    return c;
-}
 
 // A point of each township seat: villages classed 111 (主城区), 121 (镇中心区) or 210 (乡中心区).
 std::vector<XY> townshipSeats(ProjectSource& project) {
@@ -217,7 +65,7 @@ private:
 // Long on purpose: read, measure every criterion at every site, weigh, judge and tabulate.
 AnalysisResult SiteAudit::run(ProjectSource& project, const ParamValues& p, Feedback& feedback) const {
     const std::string criteriaFile = p.has("criteria") ? p.text("criteria") : shippedDir("data") + "/site_criteria.json";
-    Criteria c = readCriteria(criteriaFile);
+    const suitability::Criteria c = suitability::readCriteria(criteriaFile);
     feedback.setProgress(0.05, "读取安置点");
     if (!project.layerInfo("resettlement_sites"))
         throw DataError({project.name(), "resettlement_sites"}, "the project has no resettlement_sites layer: nothing to audit");
@@ -243,7 +91,7 @@ AnalysisResult SiteAudit::run(ProjectSource& project, const ParamValues& p, Feed
     for (std::size_t k = 0; k < n; ++k) {
         feedback.checkCancelled();
         feedback.setProgress(0.1 + 0.7 * double(k) / double(n), c.items[k].title);
-        const Criterion& q = c.items[k];
+        const suitability::Criterion& q = c.items[k];
         if (q.measure == "slope" || q.measure == "relief") {
             if (!dem) {
                 missing[k] = "项目中没有数字高程模型（DEM）";
@@ -328,7 +176,7 @@ AnalysisResult SiteAudit::run(ProjectSource& project, const ParamValues& p, Feed
         {"site_id", ResultFieldType::Text, "安置点编号"},       {"site_name", ResultFieldType::Text, "安置点"},
         {"verdict", ResultFieldType::Text, "核查结论"},         {"verdict_code", ResultFieldType::Text, "结论代码"},
         {"excluded_by", ResultFieldType::Text, "禁止建设原因"}, {"score", ResultFieldType::Real, "综合评分（0-1）"}};
-    for (const Criterion& q : c.items) {
+    for (const suitability::Criterion& q : c.items) {
         cols.push_back({"value_" + q.id, ResultFieldType::Real, q.title + (q.unit.empty() ? "" : "（" + q.unit + "）")});
         cols.push_back({"score_" + q.id, ResultFieldType::Real, q.title + "得分"});
     }
