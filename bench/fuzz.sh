@@ -33,7 +33,11 @@ if [ "${#targets[@]}" -eq 0 ]; then
 fi
 # Only the targets and what they link (not the command-line tool or the app).
 [ -f build/fuzz/build.ninja ] || cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz --target "${targets[@]/#/fuzz_}" -- -j"$(nproc)" >/dev/null
+if ! cmake --build --preset fuzz --target "${targets[@]/#/fuzz_}" -- -j"$(nproc)" >build/fuzz/build.log 2>&1; then
+  echo "fuzz: the build failed (build/fuzz/build.log):" >&2
+  grep -E "error|FAILED" build/fuzz/build.log | head -20 >&2
+  exit 1
+fi
 
 export ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"

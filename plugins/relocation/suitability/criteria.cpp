@@ -115,7 +115,9 @@ Criteria fromJson(const JsonValue& root, const std::string& file) {
         const JsonValue* values = weights->find("values");
         if (!values || !values->isObject()) bad(file, *weights, "weights.values", "direct weights are an object of criterion id to weight");
         c.weights.assign(c.items.size(), -1);
-        for (const auto& [id, v] : values->members()) {
+        for (const auto& member : values->members()) {
+            const std::string& id = member.first;  // (not a structured binding: clang 14 cannot capture one)
+            const JsonValue& v = member.second;
             const auto at = std::find_if(c.items.begin(), c.items.end(), [&](const Criterion& k) { return k.id == id; });
             if (at == c.items.end()) bad(file, v, "weights.values." + id, "no criterion has this id");
             const double x = number(file, v, "weights.values." + id);
