@@ -523,5 +523,9 @@
         <source>排除</source>
         <translation>Left out</translation>
     </message>
+    <message>
+        <source>无法求解：另一项分析正在运行，或没有候选点</source>
+        <translation>Cannot solve: another analysis is running, or there are no candidates</translation>
+    </message>
 </context>
 </TS>

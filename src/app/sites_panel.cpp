@@ -8,6 +8,7 @@
 #include <QFormLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStatusBar>
@@ -84,7 +85,9 @@ void MainWindow::buildSitesDock() {
     auto* solve = new QPushButton(T("求解并绘制"));
     solve->setObjectName("siteSolve");
     v->addWidget(solve);
-    connect(solve, &QPushButton::clicked, this, [this]() { solveSites(); });
+    connect(solve, &QPushButton::clicked, this, [this]() {
+        if (!solveSites()) statusBar()->showMessage(T("无法求解：另一项分析正在运行，或没有候选点"), 5000);
+    });
     connect(m_siteLayer, &QComboBox::currentIndexChanged, this, [this]() { loadSiteCandidates(); });
     m_sitesDock->setWidget(w);
     addDockWidget(Qt::RightDockWidgetArea, m_sitesDock);
@@ -94,7 +97,10 @@ void MainWindow::buildSitesDock() {
 }
 
 void MainWindow::showSitesPanel() {
-    if (!m_project) return;
+    if (!m_project) {
+        QMessageBox::information(this, T("分析"), T("请先打开项目。"));
+        return;
+    }
     // The project's point and polygon layers that can hold candidates; resettlement sites first.
     const QString current = m_siteLayer->currentData().toString();
     {

@@ -308,9 +308,12 @@ QStringList MapRenderer::dataNotes(const MapView& view) const {
     QStringList notes;
     if (m_data->layerNotes.empty()) return notes;
     const double scale = view.scaleDenominator();
-    for (const auto& L : m_impl->layers) {
-        // Only project layers (result layers of the same name are not what the note is about).
+    for (size_t li = 0; li < m_impl->layers.size(); ++li) {
+        const RenderLayer& L = m_impl->layers[li];
+        // Only project layers (result layers of the same name are not what the note is about),
+        // drawn at this scale and not switched off (the app's layer panel).
         if (!L.data || !L.data->def || L.data->size() == 0 || !L.style->visibleAt(scale)) continue;
+        if (view.switches && li < view.switches->hidden.size() && view.switches->hidden[li]) continue;
         const auto it = m_data->layerNotes.find(L.data->name);
         if (it == m_data->layerNotes.end() || !L.data->extent().intersects(view.extent)) continue;
         const QString note = T(it->second.c_str());
