@@ -173,7 +173,9 @@ public:
         const auto it = m_rows.find(page.code);
         if (it == m_rows.end()) return out;
         // Skip the code and name: the page's title already says which township it is.
-        for (std::size_t i = 2; i < it->second.size() && i < m_titles.size(); ++i) out.rows.push_back({m_titles[i], it->second[i]});
+        // An empty figure is not recorded (a township none of whose villages records it).
+        for (std::size_t i = 2; i < it->second.size() && i < m_titles.size(); ++i)
+            out.rows.push_back({m_titles[i], it->second[i].empty() ? std::string("未录入") : it->second[i]});
         return out;
     }
 
