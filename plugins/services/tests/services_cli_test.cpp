@@ -54,6 +54,18 @@ protected:
     static TempDir* s_dir;
 };
 TempDir* Services::s_dir = nullptr;
+// The pages of a PDF as pdftotext gives them (form feeds between pages).
+std::vector<std::string> pdfPages(const std::string& pdf) {
+    const std::string all = runCommand("pdftotext -layout " + quote(pdf) + " -").output;
+    std::vector<std::string> pages;
+    for (std::size_t at = 0, next; at < all.size(); at = next + 1) {
+        next = all.find('\f', at);
+        if (next == std::string::npos) next = all.size();
+        pages.push_back(all.substr(at, next - at));
+    }
+    return pages;
+}
+
 }  // namespace
 
 TEST_F(Services, CoverageCsvHasTheDocumentedColumnsAndJson) {
@@ -402,21 +414,14 @@ TEST(ServicesMissingData, ReportedAsMissingNotAsGaps) {
 // gap list said it failed the walking standard.
 TEST(ServicesOnePage, NoVillagePageContradictsItselfOnAccess) {
     TempDir dir;
-    const std::string p = dir.file("d.gpkg"), g = dir.file("gaps.gpkg"), pdf = dir.file("v.pdf"), txt = dir.file("v.txt");
+    const std::string p = dir.file("d.gpkg"), g = dir.file("gaps.gpkg"), pdf = dir.file("v.pdf");
     ASSERT_EQ(runCli("demo --out " + quote(p) + " --villages 300 --seed 1").status, 0);
     ASSERT_EQ(runCli("gaps " + quote(p) + " --out " + quote(g)).status, 0);
     const auto r =
         runCli("atlas " + quote(p) + " --template " + quote(std::string(RURALATLAS_SOURCE_TREE) + "/styles/atlas/village_profile.json") +
                " --by villages --result " + quote(g) + " --out " + quote(pdf));
     ASSERT_EQ(r.status, 0) << r.output;
-    ASSERT_EQ(runCommand("pdftotext -layout " + quote(pdf) + " " + quote(txt)).status, 0);
-    const std::string all = readFile(txt);
-    std::vector<std::string> pages;
-    for (std::size_t at = 0, next; at < all.size(); at = next + 1) {
-        next = all.find('\f', at);
-        if (next == std::string::npos) next = all.size();
-        pages.push_back(all.substr(at, next - at));
-    }
+    const std::vector<std::string> pages = pdfPages(pdf);
     ASSERT_GE(pages.size(), 300u);
     int checked = 0, noTerritory = 0;
     for (std::size_t i = 0; i < pages.size(); ++i) {
@@ -458,12 +463,8 @@ TEST(ServicesOnePage, RealCountyPagesClaimNothingWithoutData) {
         runCli("atlas " + quote(p) + " --template " + quote(std::string(RURALATLAS_SOURCE_TREE) + "/styles/atlas/village_profile.json") +
                " --by villages --result " + quote(g) + " --out " + quote(pdf));
     ASSERT_EQ(r.status, 0) << r.output;
-    const std::string all = runCommand("pdftotext -layout " + quote(pdf) + " -").output;
     int pages = 0;
-    for (std::size_t at = 0, next; at < all.size(); at = next + 1) {
-        next = all.find('\f', at);
-        if (next == std::string::npos) next = all.size();
-        const std::string page = all.substr(at, next - at);
+    for (const std::string& page : pdfPages(pdf)) {
         if (page.find("到最近的学校") == std::string::npos) continue;
         ++pages;
         EXPECT_EQ(page.find(" 达标"), std::string::npos) << page;
@@ -480,12 +481,8 @@ TEST(ServicesOnePage, RealCountyPagesClaimNothingWithoutData) {
         runCli("atlas " + quote(p) + " --template " + quote(std::string(RURALATLAS_SOURCE_TREE) + "/styles/atlas/township_overview.json") +
                " --by townships --no-front-matter --result " + quote(g) + " --out " + quote(tpdf));
     ASSERT_EQ(t.status, 0) << t.output;
-    const std::string towns = runCommand("pdftotext -layout " + quote(tpdf) + " -").output;
     int townPages = 0;
-    for (std::size_t at = 0, next; at < towns.size(); at = next + 1) {
-        next = towns.find('\f', at);
-        if (next == std::string::npos) next = towns.size();
-        const std::string page = towns.substr(at, next - at);
+    for (const std::string& page : pdfPages(tpdf)) {
         if (page.find("基本情况") == std::string::npos) continue;
         ++townPages;
         std::istringstream lines(page);
