@@ -126,6 +126,24 @@ std::optional<LayerInfo> ogrLayerInfo(GDALDataset& ds, const std::string& layer)
     for (int i = 0; i < defn->GetFieldCount(); ++i)
         info.fields.push_back({defn->GetFieldDefn(i)->GetNameRef(), kindOf(defn->GetFieldDefn(i)->GetType()), {}});
     info.featureCount = std::max<GIntBig>(-1, l->GetFeatureCount(FALSE));
+    // Result GeoPackages record their columns' Chinese titles in gpkg_data_columns (a file
+    // without that table has none: no message then).
+    if (std::string(ds.GetDriverName()) == "GPKG") {
+        std::string quoted = "'";
+        for (char c : info.name) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+        quoted += "'";
+        CPLPushErrorHandler(CPLQuietErrorHandler);
+        OGRLayer* titles =
+            ds.ExecuteSQL(("SELECT column_name, title FROM gpkg_data_columns WHERE table_name = " + quoted).c_str(), nullptr, nullptr);
+        CPLPopErrorHandler();
+        CPLErrorReset();
+        if (titles) {
+            for (auto& f : *titles)
+                for (auto& field : info.fields)
+                    if (field.title.empty() && field.name == f->GetFieldAsString(0)) field.title = f->GetFieldAsString(1);
+            ds.ReleaseResultSet(titles);
+        }
+    }
     return info;
 }
 

@@ -255,10 +255,13 @@ TEST(SummaryPlugin, UnknownPopulationIsNotCountedAsZero) {
     const auto map = runCli("render " + quote(gpkg) + " --result " + quote(result) + " --legend --json --out " + quote(dir.file("m.png")));
     ASSERT_EQ(map.status, 0) << map.output;
     EXPECT_NE(map.output.find("无数据（未录入）"), std::string::npos) << map.output;
-    // The plugin's atlas section prints the emptied township's population as not recorded.
+    // The plugin's atlas section, from the result file, prints the emptied township's population
+    // as not recorded, under its Chinese title (the file's gpkg_data_columns; before, a result
+    // file gave the field names).
     const std::string layout = std::string(RURALATLAS_SUMMARY_TEST_DATA) + "/township_summary_page.json";
-    const auto atlas = runCli("atlas " + quote(gpkg) + " --template " + quote(layout) +
-                              " --by townships --no-front-matter --where \"code = '" + emptied + "'\" --out " + quote(dir.file("t.pdf")));
+    const auto atlas =
+        runCli("atlas " + quote(gpkg) + " --template " + quote(layout) + " --by townships --no-front-matter --where \"code = '" + emptied +
+               "'\" --result " + quote(result) + " --out " + quote(dir.file("t.pdf")));
     ASSERT_EQ(atlas.status, 0) << atlas.output;
     const std::string text = runCommand("pdftotext -layout " + quote(dir.file("t.pdf")) + " -").output;
     const auto at = text.find("户籍人口");
