@@ -73,6 +73,7 @@ std::optional<LayerInfo> ResultTableSource::layerInfo(const std::string& layer) 
     info.title = t->titleZh == t->name ? std::string() : t->titleZh;
     info.geometry = t->geometry == ResultGeometry::Point        ? ShapeKind::Point
                     : t->geometry == ResultGeometry::LineString ? ShapeKind::Line
+                    : t->geometry == ResultGeometry::MultiPolygon ? ShapeKind::Polygon
                                                                 : ShapeKind::None;
     for (const auto& c : t->columns) info.fields.push_back({c.name, kindOf(c.type), c.titleZh});
     info.featureCount = static_cast<long long>(t->rows);
@@ -110,7 +111,21 @@ void ResultTableSource::readFeatures(const std::string& layer, const FeatureQuer
         out.geometry.clear();
         if (query.geometry && t->shape && t->geometry != ResultGeometry::None) {
             shape.clear();
-            if (t->shape(i, shape) && !shape.empty()) {
+            const bool has = t->shape(i, shape) && !shape.empty();
+            if (has && t->geometry == ResultGeometry::MultiPolygon) {
+                out.geometry.kind = ShapeKind::Polygon;
+                for (const XY& p : shape) {
+                    if (isRingEnd(p)) {
+                        out.geometry.parts.push_back(uint32_t(out.geometry.xy.size() / 2));
+                    } else if (isPolygonEnd(p)) {
+                        out.geometry.polygons.push_back(uint32_t(out.geometry.parts.size()));
+                    } else {
+                        out.geometry.xy.push_back(p.x);
+                        out.geometry.xy.push_back(p.y);
+                        out.geometry.bounds.include(p.x, p.y);
+                    }
+                }
+            } else if (has) {
                 out.geometry.kind = t->geometry == ResultGeometry::Point ? ShapeKind::Point : ShapeKind::Line;
                 for (const XY& p : shape) {
                     out.geometry.xy.push_back(p.x);

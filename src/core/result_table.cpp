@@ -52,6 +52,17 @@ std::string valueText(const ResultValue& value) {
         value);
 }
 
+void appendPolygons(const Polygons& polygons, std::vector<XY>& out) {
+    for (const Polygon& poly : polygons) {
+        if (poly.rings.empty()) continue;
+        for (const Ring& r : poly.rings) {
+            out.insert(out.end(), r.begin(), r.end());
+            out.push_back({kShapeMark, 0});
+        }
+        out.push_back({kShapeMark, 1});
+    }
+}
+
 ResultTableBuilder::ResultTableBuilder(std::string name, std::string titleZh, ResultGeometry geometry, std::vector<ResultColumn> columns) {
     m_table.name = std::move(name);
     m_table.titleZh = std::move(titleZh);

@@ -20,7 +20,15 @@
 namespace ruralatlas {
 
 enum class ResultFieldType { Text, Integer, Integer64, Real };
-enum class ResultGeometry { None, Point, LineString };
+enum class ResultGeometry { None, Point, LineString, MultiPolygon };
+
+// MultiPolygon shapes travel in the same flat vector of points, with markers: kRingEnd after each
+// ring (outer ring first, then holes; rings closed), kPolygonEnd after each polygon's last ring.
+inline constexpr double kShapeMark = __builtin_nan("");
+inline bool isRingEnd(const XY& p) { return p.x != p.x && p.y == 0; }
+inline bool isPolygonEnd(const XY& p) { return p.x != p.x && p.y == 1; }
+// Appends `polygons` to `out` in that encoding.
+void appendPolygons(const Polygons& polygons, std::vector<XY>& out);
 
 struct ResultColumn {
     std::string name;
@@ -46,7 +54,8 @@ struct ResultTable {
     std::size_t rows = 0;
     // Emits row `i` (0 <= i < rows) into the sink: exactly one call per column.
     std::function<void(std::size_t i, RowSink& sink)> row;
-    // The geometry of row `i` into `out` (one point for Point, the vertices for LineString);
+    // The geometry of row `i` into `out` (one point for Point, the vertices for LineString, the
+    // marked rings for MultiPolygon: appendPolygons);
     // false when the row has none. Unset when geometry is None.
     std::function<bool(std::size_t i, std::vector<XY>& out)> shape;
     // The default map style of the table, "PLUGIN/FILE.json" in the plugin's styles/ folder

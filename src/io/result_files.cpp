@@ -86,12 +86,30 @@ OGRFieldType ogrType(ResultFieldType t) {
 }
 
 OGRwkbGeometryType ogrGeometry(ResultGeometry g) {
-    return g == ResultGeometry::Point ? wkbPoint : g == ResultGeometry::LineString ? wkbLineString : wkbNone;
+    return g == ResultGeometry::Point ? wkbPoint : g == ResultGeometry::LineString ? wkbLineString : g == ResultGeometry::MultiPolygon ? wkbMultiPolygon : wkbNone;
 }
 
 std::unique_ptr<OGRGeometry> ogrShape(ResultGeometry g, const std::vector<XY>& xy) {
     if (xy.empty()) return nullptr;
     if (g == ResultGeometry::Point) return std::make_unique<OGRPoint>(xy[0].x, xy[0].y);
+    if (g == ResultGeometry::MultiPolygon) {
+        auto multi = std::make_unique<OGRMultiPolygon>();
+        auto poly = std::make_unique<OGRPolygon>();
+        auto ring = std::make_unique<OGRLinearRing>();
+        for (const XY& p : xy) {
+            if (isRingEnd(p)) {
+                poly->addRingDirectly(ring.release());
+                ring = std::make_unique<OGRLinearRing>();
+            } else if (isPolygonEnd(p)) {
+                multi->addGeometryDirectly(poly.release());
+                poly = std::make_unique<OGRPolygon>();
+            } else {
+                ring->addPoint(p.x, p.y);
+            }
+        }
+        if (multi->IsEmpty()) return nullptr;
+        return multi;
+    }
     auto line = std::make_unique<OGRLineString>();
     for (const XY& p : xy) line->addPoint(p.x, p.y);
     return line;

@@ -1,0 +1,625 @@
+// The `plan-check` analysis (村庄规划成果质检): every land-use parcel of `landuse_plan` checked,
+// village by village and period by period, for
+//   codes       - in the 2023 classification, at a permitted level, no GB/T 21010 (三调) codes mixed in;
+//   topology    - invalid geometry (with the repair MakeValid makes), overlaps, gaps inside the
+//                 village territory, slivers, parts outside the territory, areas summing to the territory;
+//   conflicts   - planned construction land on the ecological red line or permanent basic farmland,
+//                 new construction outside the village construction boundary or in flood and
+//                 geohazard zones.
+// Each finding carries the village, layer, feature id, the offending geometry, its area in m²,
+// 公顷 and 亩 and a Chinese sentence. Thresholds come from data/plan_rules.json or --rules FILE.
+// What cannot be checked (no territory, no current land use, no construction boundary) is said so
+// in the village summary and never written as a finding.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "analysis/analysis.hpp"
+#include "core/error.hpp"
+#include "core/format.hpp"
+#include "core/install_paths.hpp"
+#include "core/json.hpp"
+#include "core/landuse.hpp"
+#include "core/record_readers.hpp"
+#include "core/schema.hpp"
+#include "geos_shapes.hpp"
+#include "plan_check.hpp"
+#include "plan_rules.hpp"
+
+namespace ruralatlas::villageplan {
+
+using namespace analysis;
+
+namespace {
+
+constexpr double kMuPerM2 = 15.0 / 10000.0;  // 1 亩 = 10000/15 m²
+
+struct CheckKind {
+    const char* code;
+    const char* group;  // codes | topology | conflicts
+    const char* titleZh;
+};
+
+const CheckKind kChecks[] = {
+    {"code_missing", "codes", "缺少用地代码"},
+    {"code_unknown", "codes", "用地代码不在2023分类中"},
+    {"code_level", "codes", "用地代码层级不符"},
+    {"code_legacy", "codes", "混用三调（GB/T 21010）旧代码"},
+    {"invalid", "topology", "几何无效"},
+    {"overlap", "topology", "图斑重叠"},
+    {"gap", "topology", "图斑缝隙"},
+    {"sliver", "topology", "碎小或狭长图斑"},
+    {"outside", "topology", "超出村域范围"},
+    {"area_sum", "topology", "图斑面积合计与村域面积不符"},
+    {"conflict_ecological_redline", "conflicts", "建设用地占用生态保护红线"},
+    {"conflict_basic_farmland", "conflicts", "建设用地占用永久基本农田"},
+    {"conflict_urban_boundary", "conflicts", "建设用地与城镇开发边界冲突"},
+    {"conflict_heritage", "conflicts", "建设用地占用历史文化保护区"},
+    {"conflict_flood_zone", "conflicts", "新增建设用地位于洪涝风险区"},
+    {"conflict_geohazard", "conflicts", "新增建设用地位于地质灾害隐患区"},
+    {"outside_construction_boundary", "conflicts", "新增建设用地超出村庄建设边界"},
+};
+
+const CheckKind* checkKind(const std::string& code) {
+    for (const CheckKind& k : kChecks)
+        if (code == k.code) return &k;
+    return nullptr;
+}
+
+std::string kindTitle(const std::string& kind) {
+    if (const Enumeration* e = findEnumeration("constraint_kind"))
+        for (const auto& v : e->values)
+            if (v.code == kind) return std::string(v.titleZh);
+    return kind;
+}
+
+std::string areaText(double m2) { return fmt(m2, 2) + "平方米（" + fmt(m2 / 10000.0, 4) + "公顷，" + fmt(m2 * kMuPerM2, 3) + "亩）"; }
+
+std::string periodTitle(const std::string& p) { return p == "current" ? "现状" : p == "planned" ? "规划" : p; }
+
+struct Zone {
+    std::string kind, name;
+    GeomPtr shape;
+    const GEOSPreparedGeometry* prepared = nullptr;
+};
+
+struct VillageInput {
+    std::string code, name;
+    bool hasTerritory = false;
+    GeomPtr territory{nullptr, GeomDeleter{nullptr}};
+    std::vector<const LandUseParcel*> parcels;
+};
+
+struct Checked {
+    const LandUseParcel* parcel;
+    GeomPtr shape;  // repaired when invalid
+    double area = 0;
+};
+
+class Checker {
+public:
+    Checker(Geos& geos, const PlanRules& rules, const std::vector<Zone>& zones, std::vector<Finding>& out)
+        : m_geos(geos), m_rules(rules), m_zones(zones), m_out(out) {}
+
+    VillageSummary check(VillageInput& v);
+
+private:
+    Finding& add(const VillageInput& v, const std::string& period, const std::string& check, const LandUseParcel* p, const GEOSGeometry* where,
+                 double areaM2, std::string sentence);
+    void checkCodes(const VillageInput& v, const LandUseParcel& p);
+    void checkPeriod(VillageInput& v, const std::string& period, std::vector<Checked>& parcels, VillageSummary& s);
+    void checkConflicts(VillageInput& v, std::vector<Checked>& current, std::vector<Checked>& planned, VillageSummary& s);
+    GeomPtr unionOf(const std::vector<const GEOSGeometry*>& parts);
+
+    Geos& m_geos;
+    const PlanRules& m_rules;
+    const std::vector<Zone>& m_zones;
+    std::vector<Finding>& m_out;
+};
+
+Finding& Checker::add(const VillageInput& v, const std::string& period, const std::string& check, const LandUseParcel* p,
+                      const GEOSGeometry* where, double areaM2, std::string sentence) {
+    Finding f;
+    f.villageCode = v.code;
+    f.villageName = v.name;
+    f.period = period;
+    f.check = check;
+    if (p) {
+        f.fid = p->fid;
+        f.landuseCode = p->landuseCode;
+    }
+    f.area = areaM2;
+    if (where) {
+        f.shape = fromGeos(m_geos, where);
+        if (!GEOSisEmpty_r(m_geos.h, where)) {
+            f.at = pointOn(m_geos, where);
+            f.hasAt = true;
+        }
+    }
+    f.sentence = std::move(sentence);
+    m_out.push_back(std::move(f));
+    return m_out.back();
+}
+
+void Checker::checkCodes(const VillageInput& v, const LandUseParcel& p) {
+    const std::string who = v.name + periodTitle(p.period) + "图斑（要素" + std::to_string(p.fid) + "）";
+    const std::string& c = p.landuseCode;
+    if (c.empty()) {
+        add(v, p.period, "code_missing", &p, nullptr, NAN, who + "缺少用地用海分类代码。");
+    } else if (isLegacySurveyCode(c)) {
+        add(v, p.period, "code_legacy", &p, nullptr, NAN,
+            who + "代码“" + c + "”是三调（GB/T 21010-2017）工作分类代码，不是2023年用地用海分类代码：新旧分类混用。");
+    } else if (!isLanduseCode(c)) {
+        add(v, p.period, "code_unknown", &p, nullptr, NAN, who + "代码“" + c + "”不在《国土空间调查、规划、用途管制用地用海分类指南》（2023）中。");
+    } else if (std::find(m_rules.levels.begin(), m_rules.levels.end(), static_cast<int>(c.size())) == m_rules.levels.end()) {
+        add(v, p.period, "code_level", &p, nullptr, NAN,
+            who + "代码“" + c + "”（" + std::string(landuseTitle(c)) + "）为" + (c.size() == 2 ? "一级类" : "二级类") + "，质检规则要求" +
+                (m_rules.levels.size() == 1 && m_rules.levels[0] == 4 ? "二级类（4位）" : "规则所列层级") + "。");
+    }
+}
+
+GeomPtr Checker::unionOf(const std::vector<const GEOSGeometry*>& parts) {
+    std::vector<GEOSGeometry*> copies;
+    for (const GEOSGeometry* g : parts) copies.push_back(GEOSGeom_clone_r(m_geos.h, g));
+    GeomPtr all = own(m_geos, GEOSGeom_createCollection_r(m_geos.h, GEOS_GEOMETRYCOLLECTION, copies.data(), static_cast<unsigned>(copies.size())));
+    return own(m_geos, GEOSUnaryUnion_r(m_geos.h, all.get()));
+}
+
+// Long on purpose: one pass of the topology checks over the parcels of one period.
+void Checker::checkPeriod(VillageInput& v, const std::string& period, std::vector<Checked>& parcels, VillageSummary& s) {
+    const std::string pt = periodTitle(period);
+    auto who = [&](const LandUseParcel& p) { return v.name + pt + "图斑（要素" + std::to_string(p.fid) + "，" + p.landuseCode + "）"; };
+    // Slivers.
+    for (Checked& c : parcels) {
+        const double a = c.area, per = perimeter(m_geos, c.shape.get());
+        const double compact = per > 0 ? 4 * M_PI * a / (per * per) : 0;
+        if (a < m_rules.sliverMaxArea) {
+            add(v, period, "sliver", c.parcel, c.shape.get(), a,
+                who(*c.parcel) + "面积仅" + areaText(a) + "，小于" + fmt(m_rules.sliverMaxArea, 2) + "平方米的碎小图斑下限。");
+        } else if (compact < m_rules.sliverMinCompactness && a < m_rules.sliverThinMaxArea) {
+            add(v, period, "sliver", c.parcel, c.shape.get(), a,
+                who(*c.parcel) + "为狭长图斑：面积" + areaText(a) + "，紧凑度4πA/P²=" + fmt(compact, 3) + "，低于" +
+                    fmt(m_rules.sliverMinCompactness, 3) + "。");
+        }
+    }
+    // Overlaps, pair by pair through an STR tree of the parcels' envelopes.
+    GEOSSTRtree* tree = GEOSSTRtree_create_r(m_geos.h, 10);
+    for (std::size_t i = 0; i < parcels.size(); ++i) GEOSSTRtree_insert_r(m_geos.h, tree, parcels[i].shape.get(), reinterpret_cast<void*>(i));
+    struct Query {
+        std::vector<std::size_t> hits;
+    } q;
+    for (std::size_t i = 0; i < parcels.size(); ++i) {
+        q.hits.clear();
+        GEOSSTRtree_query_r(
+            m_geos.h, tree, parcels[i].shape.get(),
+            [](void* item, void* user) { static_cast<Query*>(user)->hits.push_back(reinterpret_cast<std::size_t>(item)); }, &q);
+        std::sort(q.hits.begin(), q.hits.end());
+        const GEOSPreparedGeometry* prep = GEOSPrepare_r(m_geos.h, parcels[i].shape.get());
+        for (std::size_t j : q.hits) {
+            if (j <= i) continue;
+            if (!GEOSPreparedIntersects_r(m_geos.h, prep, parcels[j].shape.get())) continue;
+            GeomPtr inter = own(m_geos, GEOSIntersection_r(m_geos.h, parcels[i].shape.get(), parcels[j].shape.get()));
+            GeomPtr poly = polygonal(m_geos, inter.get());
+            const double a = area(m_geos, poly.get());
+            if (a <= m_rules.overlapMinArea) continue;
+            Finding& f = add(v, period, "overlap", parcels[i].parcel, poly.get(), a,
+                             who(*parcels[i].parcel) + "与图斑（要素" + std::to_string(parcels[j].parcel->fid) + "，" + parcels[j].parcel->landuseCode +
+                                 "）重叠" + areaText(a) + "。");
+            f.otherFid = parcels[j].parcel->fid;
+        }
+        GEOSPreparedGeom_destroy_r(m_geos.h, prep);
+    }
+    GEOSSTRtree_destroy_r(m_geos.h, tree);
+
+    double sum = 0;
+    for (const Checked& c : parcels) sum += c.area;
+    if (!v.hasTerritory) return;
+    // Parts outside the territory.
+    const GEOSPreparedGeometry* inside = GEOSPrepare_r(m_geos.h, v.territory.get());
+    for (Checked& c : parcels) {
+        if (GEOSPreparedContains_r(m_geos.h, inside, c.shape.get())) continue;
+        GeomPtr out = polygonal(m_geos, own(m_geos, GEOSDifference_r(m_geos.h, c.shape.get(), v.territory.get())).get());
+        const double a = area(m_geos, out.get());
+        if (a > m_rules.outsideMinArea)
+            add(v, period, "outside", c.parcel, out.get(), a, who(*c.parcel) + "有" + areaText(a) + "超出" + v.name + "村域范围。");
+    }
+    GEOSPreparedGeom_destroy_r(m_geos.h, inside);
+    // Gaps: the territory less the union of the parcels.
+    std::vector<const GEOSGeometry*> shapes;
+    for (const Checked& c : parcels) shapes.push_back(c.shape.get());
+    GeomPtr all = unionOf(shapes);
+    GeomPtr gaps = polygonal(m_geos, own(m_geos, GEOSDifference_r(m_geos.h, v.territory.get(), all.get())).get());
+    const int n = GEOSGetNumGeometries_r(m_geos.h, gaps.get());
+    for (int i = 0; i < n; ++i) {
+        const GEOSGeometry* g = GEOSGetGeometryN_r(m_geos.h, gaps.get(), i);
+        const double a = area(m_geos, g);
+        if (a <= m_rules.gapMinArea || a <= m_rules.allowedGapMaxArea) continue;
+        const double per = perimeter(m_geos, g);
+        // Mean width of a long thin gap: about 2A/P.
+        add(v, period, "gap", nullptr, g, a,
+            v.name + pt + "图斑之间有未覆盖的缝隙" + areaText(a) + (per > 0 ? "，平均宽约" + fmt(2 * a / per, 2) + "米" : std::string()) + "。");
+    }
+    // The areas summed against the territory.
+    const double ta = area(m_geos, v.territory.get());
+    s.territoryArea = ta;
+    if (ta > 0 && std::abs(sum - ta) > m_rules.areaSumTolerance * ta) {
+        add(v, period, "area_sum", nullptr, nullptr, sum - ta,
+            v.name + pt + "图斑面积合计" + fmt(sum / 10000.0, 4) + "公顷，村域面积" + fmt(ta / 10000.0, 4) + "公顷，相差" + fmt((sum - ta) / 10000.0, 4) +
+                "公顷（" + fmt(100.0 * (sum - ta) / ta, 3) + "%），超过允许的" + fmt(100.0 * m_rules.areaSumTolerance, 3) + "%。")
+            .at = pointOn(m_geos, v.territory.get());
+        m_out.back().hasAt = true;
+    }
+}
+
+// Long on purpose: the constraint conflicts of the planned parcels.
+void Checker::checkConflicts(VillageInput& v, std::vector<Checked>& current, std::vector<Checked>& planned, VillageSummary& s) {
+    std::vector<Checked*> built;
+    for (Checked& c : planned)
+        if (m_rules.isConstruction(c.parcel->landuseCode)) built.push_back(&c);
+    if (built.empty()) return;
+    auto who = [&](const LandUseParcel& p) {
+        return v.name + "规划图斑（要素" + std::to_string(p.fid) + "，" + p.landuseCode + " " + std::string(landuseTitle(p.landuseCode)) + "）";
+    };
+    auto is = [](const std::vector<std::string>& list, const std::string& k) { return std::find(list.begin(), list.end(), k) != list.end(); };
+    // On forbidden zones, whether new or not.
+    for (const Zone& z : m_zones) {
+        if (!is(m_rules.forbidden, z.kind)) continue;
+        for (Checked* c : built) {
+            if (!GEOSPreparedIntersects_r(m_geos.h, z.prepared, c->shape.get())) continue;
+            GeomPtr inter = polygonal(m_geos, own(m_geos, GEOSIntersection_r(m_geos.h, c->shape.get(), z.shape.get())).get());
+            const double a = area(m_geos, inter.get());
+            if (a < m_rules.conflictMinArea) continue;
+            add(v, "planned", checkKind("conflict_" + z.kind) ? "conflict_" + z.kind : "conflict_ecological_redline", c->parcel, inter.get(), a,
+                who(*c->parcel) + "占用" + kindTitle(z.kind) + (z.name.empty() ? "" : "（" + z.name + "）") + areaText(a) + "。");
+        }
+    }
+    // New construction: planned construction where the current land is not construction.
+    if (current.empty()) {
+        s.notChecked.push_back("无现状用地，未检查新增建设用地");
+        return;
+    }
+    std::vector<const GEOSGeometry*> now;
+    for (const Checked& c : current)
+        if (m_rules.isConstruction(c.parcel->landuseCode)) now.push_back(c.shape.get());
+    GeomPtr nowBuilt = unionOf(now);
+    std::vector<const GEOSGeometry*> boundaries;
+    for (const Zone& z : m_zones)
+        if (z.kind == "construction_boundary" && (!v.hasTerritory || GEOSPreparedIntersects_r(m_geos.h, z.prepared, v.territory.get())))
+            boundaries.push_back(z.shape.get());
+    GeomPtr boundary = boundaries.empty() ? GeomPtr(nullptr, GeomDeleter{m_geos.h}) : unionOf(boundaries);
+    if (boundaries.empty()) s.notChecked.push_back("无村庄建设边界，未检查新增建设用地是否越界");
+    for (Checked* c : built) {
+        GeomPtr fresh = polygonal(m_geos, own(m_geos, GEOSDifference_r(m_geos.h, c->shape.get(), nowBuilt.get())).get());
+        if (area(m_geos, fresh.get()) < m_rules.conflictMinArea) continue;
+        if (boundary) {
+            GeomPtr out = polygonal(m_geos, own(m_geos, GEOSDifference_r(m_geos.h, fresh.get(), boundary.get())).get());
+            const double a = area(m_geos, out.get());
+            if (a >= m_rules.conflictMinArea)
+                add(v, "planned", "outside_construction_boundary", c->parcel, out.get(), a,
+                    who(*c->parcel) + "新增建设用地有" + areaText(a) + "位于村庄建设边界之外。");
+        }
+        for (const Zone& z : m_zones) {
+            if (!is(m_rules.newConstructionForbidden, z.kind)) continue;
+            if (!GEOSPreparedIntersects_r(m_geos.h, z.prepared, fresh.get())) continue;
+            GeomPtr inter = polygonal(m_geos, own(m_geos, GEOSIntersection_r(m_geos.h, fresh.get(), z.shape.get())).get());
+            const double a = area(m_geos, inter.get());
+            if (a < m_rules.conflictMinArea) continue;
+            const std::string check = checkKind("conflict_" + z.kind) ? "conflict_" + z.kind : "conflict_geohazard";
+            add(v, "planned", check, c->parcel, inter.get(), a,
+                who(*c->parcel) + "新增建设用地有" + areaText(a) + "位于" + kindTitle(z.kind) + (z.name.empty() ? "" : "（" + z.name + "）") + "内。");
+        }
+    }
+}
+
+VillageSummary Checker::check(VillageInput& v) {
+    VillageSummary s;
+    s.code = v.code;
+    s.name = v.name;
+    s.hasTerritory = v.hasTerritory;
+    if (!v.hasTerritory) s.notChecked.push_back("村界（village_boundaries）中没有该村，未检查缝隙、超界和面积合计");
+    const std::size_t first = m_out.size();
+    std::map<std::string, std::vector<Checked>> byPeriod;
+    for (const LandUseParcel* p : v.parcels) {
+        checkCodes(v, *p);
+        if (p->period == "current")
+            ++s.parcelsCurrent;
+        else if (p->period == "planned")
+            ++s.parcelsPlanned;
+        GeomPtr g = toGeos(m_geos, p->shape);
+        const std::string who = v.name + periodTitle(p->period) + "图斑（要素" + std::to_string(p->fid) + "）";
+        if (!g) {
+            add(v, p->period, "invalid", p, nullptr, NAN, who + "的边界无法构成面（" + m_geos.lastError + "），未参与其余检查。");
+            continue;
+        }
+        if (GEOSisEmpty_r(m_geos.h, g.get())) {
+            add(v, p->period, "invalid", p, nullptr, NAN, who + "没有几何图形，未参与其余检查。");
+            continue;
+        }
+        char* reason = nullptr;
+        GEOSGeometry* location = nullptr;
+        if (GEOSisValidDetail_r(m_geos.h, g.get(), 0, &reason, &location) == 0) {
+            const double before = area(m_geos, g.get());
+            GEOSMakeValidParams* params = GEOSMakeValidParams_create_r(m_geos.h);
+            GEOSMakeValidParams_setMethod_r(m_geos.h, params, GEOS_MAKE_VALID_STRUCTURE);
+            GEOSMakeValidParams_setKeepCollapsed_r(m_geos.h, params, 0);
+            GeomPtr fixed = polygonal(m_geos, own(m_geos, GEOSMakeValidWithParams_r(m_geos.h, g.get(), params)).get());
+            GEOSMakeValidParams_destroy_r(m_geos.h, params);
+            const double after = area(m_geos, fixed.get());
+            XY at{NAN, NAN};
+            if (location) {
+                GEOSGeomGetX_r(m_geos.h, location, &at.x);
+                GEOSGeomGetY_r(m_geos.h, location, &at.y);
+            }
+            Finding& f = add(v, p->period, "invalid", p, g.get(), after,
+                             who + "几何无效（" + std::string(reason ? reason : "") + (std::isnan(at.x) ? "" : "，位置 " + fmt(at.x, 2) + ", " + fmt(at.y, 2)) +
+                                 "）。按GEOS MakeValid修复后面积" + areaText(after) + "（修复前按原环计算" + fmt(before, 2) + "平方米），其余检查按修复后图形进行。");
+            if (!std::isnan(at.x)) {
+                f.at = at;
+                f.hasAt = true;
+            }
+            g = std::move(fixed);
+        }
+        if (reason) GEOSFree_r(m_geos.h, reason);
+        if (location) GEOSGeom_destroy_r(m_geos.h, location);
+        Checked c{p, std::move(g), 0};
+        c.area = area(m_geos, c.shape.get());
+        byPeriod[p->period].push_back(std::move(c));
+    }
+    for (auto& [period, parcels] : byPeriod) checkPeriod(v, period, parcels, s);
+    static std::vector<Checked> none;
+    auto cur = byPeriod.find("current");
+    auto plan = byPeriod.find("planned");
+    if (plan != byPeriod.end()) checkConflicts(v, cur == byPeriod.end() ? none : cur->second, plan->second, s);
+    for (std::size_t i = first; i < m_out.size(); ++i) ++s.byCheck[m_out[i].check];
+    s.findings = m_out.size() - first;
+    return s;
+}
+
+Polygons readShape(const Feature& f) { return polygonsOf(f.geometry); }
+
+}  // namespace
+
+std::string checkTitle(const std::string& check) {
+    const CheckKind* k = checkKind(check);
+    return k ? k->titleZh : check;
+}
+
+std::string checkGroup(const std::string& check) {
+    const CheckKind* k = checkKind(check);
+    return k ? k->group : "";
+}
+
+std::vector<std::string> checkCodes() {
+    std::vector<std::string> out;
+    for (const CheckKind& k : kChecks) out.push_back(k.code);
+    return out;
+}
+
+// Long on purpose: read the project, group the parcels by village, check each, tabulate.
+PlanCheckOutcome runPlanCheck(ProjectSource& project, const PlanRules& rules, const std::string& village, const std::string& township,
+                              Feedback& feedback) {
+    if (!project.layerInfo("landuse_plan"))
+        throw DataError({project.name(), "landuse_plan"}, "the project has no landuse_plan layer: there is no village plan to check");
+    feedback.setProgress(0.02, "读取村庄规划用地");
+    std::vector<LandUseParcel> parcels = readLandUseParcels(project, village);
+    std::map<std::string, std::string> names;
+    if (const auto info = project.layerInfo("villages"); info && info->fieldIndex("name") >= 0) {
+        FeatureQuery q;
+        q.fields = {"code", "name"};
+        q.geometry = false;
+        q.asText = true;
+        project.readFeatures("villages", q, [&](const Feature& f) { names[valueAsText(f.values[0])] = valueAsText(f.values[1]); });
+    }
+    Geos geos;
+    std::map<std::string, VillageInput> villages;
+    auto wanted = [&](const std::string& code) {
+        return (village.empty() || code == village) && (township.empty() || code.compare(0, township.size(), township) == 0);
+    };
+    for (const LandUseParcel& p : parcels)
+        if (wanted(p.villageCode)) {
+            VillageInput& v = villages[p.villageCode];
+            v.code = p.villageCode;
+            v.parcels.push_back(&p);
+        }
+    if (project.layerInfo("village_boundaries")) {
+        FeatureQuery q;
+        q.fields = {"code", "name"};
+        q.asText = true;
+        if (!village.empty()) q.where = "code = '" + village + "'";
+        project.readFeatures("village_boundaries", q, [&](const Feature& f) {
+            const std::string code = valueAsText(f.values[0]);
+            auto it = villages.find(code);
+            if (it == villages.end()) return;
+            GeomPtr t = toGeos(geos, readShape(f));
+            if (!t)
+                throw DataError({project.name(), "village_boundaries", std::to_string(f.fid), "geometry"},
+                                "the village territory of " + code + " is not a polygon: " + geos.lastError);
+            if (GEOSisValid_r(geos.h, t.get()) != 1) {
+                GeomPtr fixed = own(geos, GEOSMakeValid_r(geos.h, t.get()));
+                t = polygonal(geos, fixed.get());
+            }
+            if (it->second.hasTerritory) {
+                GeomPtr both = own(geos, GEOSUnion_r(geos.h, it->second.territory.get(), t.get()));
+                t = polygonal(geos, both.get());
+            }
+            it->second.territory = std::move(t);
+            it->second.hasTerritory = true;
+            if (it->second.name.empty() && f.values.size() > 1) it->second.name = valueAsText(f.values[1]);
+        });
+    }
+    if (!village.empty() && villages.empty())
+        throw DataError({project.name(), "landuse_plan", "", "village_code"}, "no land-use parcel has village_code " + village + ": nothing to check");
+    if (villages.empty() && !township.empty())
+        throw DataError({project.name(), "landuse_plan", "", "village_code"}, "no land-use parcel lies in township " + township + ": nothing to check");
+    if (!village.empty() && !villages.begin()->second.hasTerritory)
+        throw DataError({project.name(), "village_boundaries", "", "code"},
+                        "no village territory has code " + village + ": the plan's extent is unknown, so gaps, parts outside and the area "
+                        "sum cannot be checked (import the 村界 into village_boundaries)");
+    for (auto& [code, v] : villages) {
+        if (auto n = names.find(code); n != names.end() && !n->second.empty()) v.name = n->second;
+        if (v.name.empty()) v.name = code;
+    }
+
+    // The zones, once, prepared.
+    std::vector<Zone> zones;
+    if (project.layerInfo("constraints"))
+        for (Constraint& c : readConstraints(project)) {
+            Zone z{c.kind, c.name, toGeos(geos, c.shape)};
+            if (!z.shape) continue;
+            if (GEOSisValid_r(geos.h, z.shape.get()) != 1) z.shape = polygonal(geos, own(geos, GEOSMakeValid_r(geos.h, z.shape.get())).get());
+            zones.push_back(std::move(z));
+        }
+    for (Zone& z : zones) z.prepared = GEOSPrepare_r(geos.h, z.shape.get());
+
+    PlanCheckOutcome out;
+    Checker checker(geos, rules, zones, out.findings);
+    std::size_t k = 0;
+    for (auto& [code, v] : villages) {
+        feedback.checkCancelled();
+        feedback.setProgress(0.05 + 0.9 * double(k++) / double(villages.size()), v.name);
+        out.villages.push_back(checker.check(v));
+    }
+    for (Zone& z : zones) GEOSPreparedGeom_destroy_r(geos.h, z.prepared);
+    return out;
+}
+
+namespace {
+
+class PlanCheck final : public Analysis {
+public:
+    PlanCheck() {
+        m_spec = {"plan-check",
+                  "村庄规划成果质检",
+                  "Village-plan check: land-use codes, coverage topology and constraint conflicts, each finding located",
+                  {{"village", ParamType::Text, "只检查此村（12位代码）", "Only this village (12-digit code)"},
+                   {"township", ParamType::Text, "只检查此乡镇的村（9位代码）", "Only the villages of this township (9-digit code)"},
+                   {"rules", ParamType::Text, "质检规则文件（JSON；默认 data/plan_rules.json）", "Rules file (JSON; default data/plan_rules.json)"},
+                   {"out", ParamType::OutputPath, "输出文件（.gpkg 或 .csv）", "Output file (.gpkg or .csv)", std::nullopt, {}, {}, {}, false}},
+                  {{"plan_check", "村庄规划质检问题", "Village-plan findings"}, {"plan_check_villages", "村庄规划质检汇总", "Village-plan check by village"}}};
+    }
+    const AnalysisSpec& spec() const override { return m_spec; }
+    AnalysisResult run(ProjectSource& project, const ParamValues& p, Feedback& feedback) const override;
+
+private:
+    AnalysisSpec m_spec;
+};
+
+AnalysisResult PlanCheck::run(ProjectSource& project, const ParamValues& p, Feedback& feedback) const {
+    const std::string rulesFile = p.has("rules") ? p.text("rules") : shippedDir("data") + "/plan_rules.json";
+    const PlanRules rules = readPlanRules(rulesFile);
+    const std::string village = p.has("village") ? p.text("village") : "";
+    const std::string township = p.has("township") ? p.text("township") : "";
+    if (!village.empty() && (village.size() != 12 || village.find_first_not_of("0123456789") != std::string::npos))
+        throw UsageError("--village " + village + ": a village code has 12 digits");
+    if (!township.empty() && (township.size() != 9 || township.find_first_not_of("0123456789") != std::string::npos))
+        throw UsageError("--township " + township + ": a township code has 9 digits");
+    auto outcome = std::make_shared<PlanCheckOutcome>(runPlanCheck(project, rules, village, township, feedback));
+
+    ResultTable t;
+    t.name = "plan_check";
+    t.titleZh = "村庄规划质检问题";
+    t.geometry = ResultGeometry::MultiPolygon;
+    t.columns = {{"village_code", ResultFieldType::Text, "村代码"},   {"village_name", ResultFieldType::Text, "村名"},
+                 {"period", ResultFieldType::Text, "现状/规划"},      {"check", ResultFieldType::Text, "检查项代码"},
+                 {"check_title", ResultFieldType::Text, "问题类型"},  {"check_group", ResultFieldType::Text, "检查类别"},
+                 {"layer", ResultFieldType::Text, "图层"},            {"feature_id", ResultFieldType::Integer64, "要素编号"},
+                 {"other_feature_id", ResultFieldType::Integer64, "相关要素编号"}, {"landuse_code", ResultFieldType::Text, "用地代码"},
+                 {"area_m2", ResultFieldType::Real, "面积（平方米）"}, {"area_ha", ResultFieldType::Real, "面积（公顷）"},
+                 {"area_mu", ResultFieldType::Real, "面积（亩）"},     {"x", ResultFieldType::Real, "位置X"},
+                 {"y", ResultFieldType::Real, "位置Y"},                {"sentence", ResultFieldType::Text, "说明"}};
+    t.rows = outcome->findings.size();
+    t.row = [outcome](std::size_t i, RowSink& s) {
+        const Finding& f = outcome->findings[i];
+        s.text(f.villageCode);
+        s.text(f.villageName);
+        s.text(f.period);
+        s.text(f.check);
+        s.text(checkTitle(f.check));
+        const std::string g = checkGroup(f.check);
+        s.text(g == "codes" ? "代码" : g == "topology" ? "拓扑" : "管控冲突");
+        s.text("landuse_plan");
+        f.fid >= 0 ? s.integer(f.fid) : s.null();
+        f.otherFid >= 0 ? s.integer(f.otherFid) : s.null();
+        f.landuseCode.empty() ? s.null() : s.text(f.landuseCode);
+        if (std::isnan(f.area)) {
+            s.null();
+            s.null();
+            s.null();
+        } else {
+            s.real(std::round(f.area * 10000) / 10000);
+            s.real(std::round(f.area / 10000.0 * 1e6) / 1e6);
+            s.real(std::round(f.area * kMuPerM2 * 1e4) / 1e4);
+        }
+        f.hasAt ? s.real(std::round(f.at.x * 100) / 100) : s.null();
+        f.hasAt ? s.real(std::round(f.at.y * 100) / 100) : s.null();
+        s.text(f.sentence);
+    };
+    t.shape = [outcome](std::size_t i, std::vector<XY>& out) {
+        const Finding& f = outcome->findings[i];
+        if (!f.shape.empty()) {
+            appendPolygons(f.shape, out);
+            return !out.empty();
+        }
+        return false;
+    };
+    t.style = "villageplan/plan_check.json";
+
+    std::vector<ResultColumn> vc = {{"village_code", ResultFieldType::Text, "村代码"},
+                                    {"village_name", ResultFieldType::Text, "村名"},
+                                    {"parcels_current", ResultFieldType::Integer, "现状图斑数"},
+                                    {"parcels_planned", ResultFieldType::Integer, "规划图斑数"},
+                                    {"territory_ha", ResultFieldType::Real, "村域面积（公顷）"},
+                                    {"findings", ResultFieldType::Integer, "问题数"},
+                                    {"codes", ResultFieldType::Integer, "代码问题"},
+                                    {"topology", ResultFieldType::Integer, "拓扑问题"},
+                                    {"conflicts", ResultFieldType::Integer, "管控冲突"},
+                                    {"not_checked", ResultFieldType::Text, "未检查项"}};
+    ResultTableBuilder vt("plan_check_villages", "村庄规划质检汇总", ResultGeometry::None, vc);
+    std::map<std::string, long long> total;
+    long long withFindings = 0;
+    std::string listText, notCheckedJson;
+    for (const VillageSummary& s : outcome->villages) {
+        long long groups[3] = {0, 0, 0};
+        for (const auto& [check, n] : s.byCheck) {
+            const std::string g = checkGroup(check);
+            groups[g == "codes" ? 0 : g == "topology" ? 1 : 2] += n;
+            total[check] += n;
+        }
+        std::string nc;
+        for (const std::string& x : s.notChecked) nc += (nc.empty() ? "" : "；") + x;
+        vt.add({s.code, s.name, (long long)s.parcelsCurrent, (long long)s.parcelsPlanned,
+                s.hasTerritory ? ResultValue(std::round(s.territoryArea / 100.0) / 100.0) : ResultValue(), (long long)s.findings, groups[0], groups[1],
+                groups[2], nc.empty() ? ResultValue() : ResultValue(nc)});
+        if (s.findings) {
+            ++withFindings;
+            std::string parts;
+            for (const auto& [check, n] : s.byCheck) parts += (parts.empty() ? "" : "，") + checkTitle(check) + std::to_string(n);
+            listText += "  - " + s.name + "（" + s.code + "）：" + std::to_string(s.findings) + " 处（" + parts + "）\n";
+        }
+        if (!nc.empty()) {
+            listText += "  - " + s.name + "（" + s.code + "）未检查：" + nc + "\n";
+            notCheckedJson += std::string(notCheckedJson.empty() ? "" : ", ") + "{\"village\": " + jsonQuote(s.code) + ", \"未检查\": " + jsonQuote(nc) + "}";
+        }
+    }
+
+    AnalysisResult r;
+    r.tables.push_back(std::move(t));
+    r.tables.push_back(std::move(vt).build());
+    std::string byCheck;
+    for (const std::string& c : checkCodes()) byCheck += (byCheck.empty() ? "" : ", ") + jsonQuote(c) + ": " + std::to_string(total[c]);
+    r.summaryJson = "{\"villages\": " + std::to_string(outcome->villages.size()) + ", \"villages_with_findings\": " + std::to_string(withFindings) +
+                    ", \"findings\": " + std::to_string(outcome->findings.size()) + ", \"by_check\": {" + byCheck + "}, \"not_checked\": [" + notCheckedJson + "], \"rules\": " + jsonQuote(rulesFile) + "}";
+    std::string text = "村庄规划成果质检：" + std::to_string(outcome->villages.size()) + " 个村，" + std::to_string(withFindings) + " 个村有问题，共 " +
+                       std::to_string(outcome->findings.size()) + " 处\n";
+    for (const std::string& c : checkCodes())
+        if (total[c]) text += "  " + checkTitle(c) + "：" + std::to_string(total[c]) + "\n";
+    r.summaryText = text + listText;
+    return r;
+}
+
+}  // namespace
+
+std::unique_ptr<Analysis> makePlanCheck() { return std::make_unique<PlanCheck>(); }
+
+}  // namespace ruralatlas::villageplan
