@@ -32,6 +32,11 @@ set -x
 # Each existing resettlement site against the suitability criteria (data/site_criteria.json):
 # on excluded land (red line, farmland, hazard zones, steep slope, rivers) or low-scoring.
 "$ra" site-audit "$out/demo-county.gpkg" --out "$out/site-audit.gpkg"
+# Village plans: the whole 质检 of the drafted plans (2023 codes, coverage topology inside each
+# village territory, red lines, farmland and the construction boundary). The demo's plans carry
+# deliberate mistakes, listed when it is made (project_meta demo_plan_mistakes): all are found.
+"$ra" plan-check "$out/demo-county.gpkg" --out "$out/plan-check.gpkg"
+"$ra" plan-check "$out/demo-county.gpkg" --out "$out/plan-check.csv"
 if [ -f ../shared/data/orlib/pmed1.txt ]; then "$ra" site --orlib ../shared/data/orlib/pmed1.txt; fi
 # Maps: the county on A3 (vector PDF and 300 dpi PNG), a township, SVG, and analysis results.
 "$ra" render "$out/demo-county.gpkg" --paper A3 --legend --grid --out "$out/map-county-A3.pdf"
@@ -51,6 +56,9 @@ township=$(sqlite3 "$out/demo-county.gpkg" "select code from townships order by 
   --out "$out/map-relocation-followup.png"
 "$ra" render "$out/demo-county.gpkg" --result "$out/site-audit.gpkg" --paper A3 --legend --title "易地搬迁安置点用地适宜性核查" \
   --out "$out/map-site-audit.png"
+plan_village=$(sqlite3 "$out/plan-check.gpkg" "select village_code from plan_check where \"check\" = 'overlap' order by village_code limit 1")
+"$ra" render "$out/demo-county.gpkg" --village "$plan_village" --result "$out/plan-check.gpkg" --paper A4 --legend \
+  --title "村庄规划质检问题" --out "$out/map-plan-check-$plan_village.png"
 # Atlases: a village profile book (cover, contents, one page per village), a township book
 # (A3), the resettlement sites, with the village pages also as PNG.
 "$ra" atlas "$out/demo-county.gpkg" --template styles/atlas/village_profile.json --by villages --result "$out/gaps.gpkg" \

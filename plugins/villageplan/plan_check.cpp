@@ -10,6 +10,8 @@
 // 公顷 and 亩 and a Chinese sentence. Thresholds come from data/plan_rules.json or --rules FILE.
 // What cannot be checked (no territory, no current land use, no construction boundary) is said so
 // in the village summary and never written as a finding.
+#include "plan_check.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -24,7 +26,6 @@
 #include "core/record_readers.hpp"
 #include "core/schema.hpp"
 #include "geos_shapes.hpp"
-#include "plan_check.hpp"
 #include "plan_rules.hpp"
 
 namespace ruralatlas::villageplan {
@@ -105,8 +106,8 @@ public:
     VillageSummary check(VillageInput& v);
 
 private:
-    Finding& add(const VillageInput& v, const std::string& period, const std::string& check, const LandUseParcel* p, const GEOSGeometry* where,
-                 double areaM2, std::string sentence);
+    Finding& add(const VillageInput& v, const std::string& period, const std::string& check, const LandUseParcel* p,
+                 const GEOSGeometry* where, double areaM2, std::string sentence);
     void checkCodes(const VillageInput& v, const LandUseParcel& p);
     void checkPeriod(VillageInput& v, const std::string& period, std::vector<Checked>& parcels, VillageSummary& s);
     void checkConflicts(VillageInput& v, std::vector<Checked>& current, std::vector<Checked>& planned, VillageSummary& s);
@@ -151,7 +152,8 @@ void Checker::checkCodes(const VillageInput& v, const LandUseParcel& p) {
         add(v, p.period, "code_legacy", &p, nullptr, NAN,
             who + "代码“" + c + "”是三调（GB/T 21010-2017）工作分类代码，不是2023年用地用海分类代码：新旧分类混用。");
     } else if (!isLanduseCode(c)) {
-        add(v, p.period, "code_unknown", &p, nullptr, NAN, who + "代码“" + c + "”不在《国土空间调查、规划、用途管制用地用海分类指南》（2023）中。");
+        add(v, p.period, "code_unknown", &p, nullptr, NAN,
+            who + "代码“" + c + "”不在《国土空间调查、规划、用途管制用地用海分类指南》（2023）中。");
     } else if (std::find(m_rules.levels.begin(), m_rules.levels.end(), static_cast<int>(c.size())) == m_rules.levels.end()) {
         add(v, p.period, "code_level", &p, nullptr, NAN,
             who + "代码“" + c + "”（" + std::string(landuseTitle(c)) + "）为" + (c.size() == 2 ? "一级类" : "二级类") + "，质检规则要求" +
@@ -162,7 +164,8 @@ void Checker::checkCodes(const VillageInput& v, const LandUseParcel& p) {
 GeomPtr Checker::unionOf(const std::vector<const GEOSGeometry*>& parts) {
     std::vector<GEOSGeometry*> copies;
     for (const GEOSGeometry* g : parts) copies.push_back(GEOSGeom_clone_r(m_geos.h, g));
-    GeomPtr all = own(m_geos, GEOSGeom_createCollection_r(m_geos.h, GEOS_GEOMETRYCOLLECTION, copies.data(), static_cast<unsigned>(copies.size())));
+    GeomPtr all =
+        own(m_geos, GEOSGeom_createCollection_r(m_geos.h, GEOS_GEOMETRYCOLLECTION, copies.data(), static_cast<unsigned>(copies.size())));
     return own(m_geos, GEOSUnaryUnion_r(m_geos.h, all.get()));
 }
 
@@ -185,7 +188,8 @@ void Checker::checkPeriod(VillageInput& v, const std::string& period, std::vecto
     }
     // Overlaps, pair by pair through an STR tree of the parcels' envelopes.
     GEOSSTRtree* tree = GEOSSTRtree_create_r(m_geos.h, 10);
-    for (std::size_t i = 0; i < parcels.size(); ++i) GEOSSTRtree_insert_r(m_geos.h, tree, parcels[i].shape.get(), reinterpret_cast<void*>(i));
+    for (std::size_t i = 0; i < parcels.size(); ++i)
+        GEOSSTRtree_insert_r(m_geos.h, tree, parcels[i].shape.get(), reinterpret_cast<void*>(i));
     struct Query {
         std::vector<std::size_t> hits;
     } q;
@@ -204,8 +208,8 @@ void Checker::checkPeriod(VillageInput& v, const std::string& period, std::vecto
             const double a = area(m_geos, poly.get());
             if (a <= m_rules.overlapMinArea) continue;
             Finding& f = add(v, period, "overlap", parcels[i].parcel, poly.get(), a,
-                             who(*parcels[i].parcel) + "与图斑（要素" + std::to_string(parcels[j].parcel->fid) + "，" + parcels[j].parcel->landuseCode +
-                                 "）重叠" + areaText(a) + "。");
+                             who(*parcels[i].parcel) + "与图斑（要素" + std::to_string(parcels[j].parcel->fid) + "，" +
+                                 parcels[j].parcel->landuseCode + "）重叠" + areaText(a) + "。");
             f.otherFid = parcels[j].parcel->fid;
         }
         GEOSPreparedGeom_destroy_r(m_geos.h, prep);
@@ -238,15 +242,17 @@ void Checker::checkPeriod(VillageInput& v, const std::string& period, std::vecto
         const double per = perimeter(m_geos, g);
         // Mean width of a long thin gap: about 2A/P.
         add(v, period, "gap", nullptr, g, a,
-            v.name + pt + "图斑之间有未覆盖的缝隙" + areaText(a) + (per > 0 ? "，平均宽约" + fmt(2 * a / per, 2) + "米" : std::string()) + "。");
+            v.name + pt + "图斑之间有未覆盖的缝隙" + areaText(a) + (per > 0 ? "，平均宽约" + fmt(2 * a / per, 2) + "米" : std::string()) +
+                "。");
     }
     // The areas summed against the territory.
     const double ta = area(m_geos, v.territory.get());
     s.territoryArea = ta;
     if (ta > 0 && std::abs(sum - ta) > m_rules.areaSumTolerance * ta) {
         add(v, period, "area_sum", nullptr, nullptr, sum - ta,
-            v.name + pt + "图斑面积合计" + fmt(sum / 10000.0, 4) + "公顷，村域面积" + fmt(ta / 10000.0, 4) + "公顷，相差" + fmt((sum - ta) / 10000.0, 4) +
-                "公顷（" + fmt(100.0 * (sum - ta) / ta, 3) + "%），超过允许的" + fmt(100.0 * m_rules.areaSumTolerance, 3) + "%。")
+            v.name + pt + "图斑面积合计" + fmt(sum / 10000.0, 4) + "公顷，村域面积" + fmt(ta / 10000.0, 4) + "公顷，相差" +
+                fmt((sum - ta) / 10000.0, 4) + "公顷（" + fmt(100.0 * (sum - ta) / ta, 3) + "%），超过允许的" +
+                fmt(100.0 * m_rules.areaSumTolerance, 3) + "%。")
             .at = pointOn(m_geos, v.territory.get());
         m_out.back().hasAt = true;
     }
@@ -259,9 +265,13 @@ void Checker::checkConflicts(VillageInput& v, std::vector<Checked>& current, std
         if (m_rules.isConstruction(c.parcel->landuseCode)) built.push_back(&c);
     if (built.empty()) return;
     auto who = [&](const LandUseParcel& p) {
-        return v.name + "规划图斑（要素" + std::to_string(p.fid) + "，" + p.landuseCode + " " + std::string(landuseTitle(p.landuseCode)) + "）";
+        const std::string_view title = landuseTitle(p.landuseCode);
+        return v.name + "规划图斑（要素" + std::to_string(p.fid) + "，" + p.landuseCode + (title.empty() ? "" : " " + std::string(title)) +
+               "）";
     };
-    auto is = [](const std::vector<std::string>& list, const std::string& k) { return std::find(list.begin(), list.end(), k) != list.end(); };
+    auto is = [](const std::vector<std::string>& list, const std::string& k) {
+        return std::find(list.begin(), list.end(), k) != list.end();
+    };
     // On forbidden zones, whether new or not.
     for (const Zone& z : m_zones) {
         if (!is(m_rules.forbidden, z.kind)) continue;
@@ -270,7 +280,8 @@ void Checker::checkConflicts(VillageInput& v, std::vector<Checked>& current, std
             GeomPtr inter = polygonal(m_geos, own(m_geos, GEOSIntersection_r(m_geos.h, c->shape.get(), z.shape.get())).get());
             const double a = area(m_geos, inter.get());
             if (a < m_rules.conflictMinArea) continue;
-            add(v, "planned", checkKind("conflict_" + z.kind) ? "conflict_" + z.kind : "conflict_ecological_redline", c->parcel, inter.get(), a,
+            add(v, "planned", checkKind("conflict_" + z.kind) ? "conflict_" + z.kind : "conflict_ecological_redline", c->parcel,
+                inter.get(), a,
                 who(*c->parcel) + "占用" + kindTitle(z.kind) + (z.name.empty() ? "" : "（" + z.name + "）") + areaText(a) + "。");
         }
     }
@@ -307,7 +318,8 @@ void Checker::checkConflicts(VillageInput& v, std::vector<Checked>& current, std
             if (a < m_rules.conflictMinArea) continue;
             const std::string check = checkKind("conflict_" + z.kind) ? "conflict_" + z.kind : "conflict_geohazard";
             add(v, "planned", check, c->parcel, inter.get(), a,
-                who(*c->parcel) + "新增建设用地有" + areaText(a) + "位于" + kindTitle(z.kind) + (z.name.empty() ? "" : "（" + z.name + "）") + "内。");
+                who(*c->parcel) + "新增建设用地有" + areaText(a) + "位于" + kindTitle(z.kind) +
+                    (z.name.empty() ? "" : "（" + z.name + "）") + "内。");
         }
     }
 }
@@ -351,9 +363,11 @@ VillageSummary Checker::check(VillageInput& v) {
                 GEOSGeomGetX_r(m_geos.h, location, &at.x);
                 GEOSGeomGetY_r(m_geos.h, location, &at.y);
             }
-            Finding& f = add(v, p->period, "invalid", p, g.get(), after,
-                             who + "几何无效（" + std::string(reason ? reason : "") + (std::isnan(at.x) ? "" : "，位置 " + fmt(at.x, 2) + ", " + fmt(at.y, 2)) +
-                                 "）。按GEOS MakeValid修复后面积" + areaText(after) + "（修复前按原环计算" + fmt(before, 2) + "平方米），其余检查按修复后图形进行。");
+            Finding& f =
+                add(v, p->period, "invalid", p, g.get(), after,
+                    who + "几何无效（" + std::string(reason ? reason : "") +
+                        (std::isnan(at.x) ? "" : "，位置 " + fmt(at.x, 2) + ", " + fmt(at.y, 2)) + "）。按GEOS MakeValid修复后面积" +
+                        areaText(after) + "（修复前按原环计算" + fmt(before, 2) + "平方米），其余检查按修复后图形进行。");
             if (!std::isnan(at.x)) {
                 f.at = at;
                 f.hasAt = true;
@@ -449,13 +463,16 @@ PlanCheckOutcome runPlanCheck(ProjectSource& project, const PlanRules& rules, co
         });
     }
     if (!village.empty() && villages.empty())
-        throw DataError({project.name(), "landuse_plan", "", "village_code"}, "no land-use parcel has village_code " + village + ": nothing to check");
+        throw DataError({project.name(), "landuse_plan", "", "village_code"},
+                        "no land-use parcel has village_code " + village + ": nothing to check");
     if (villages.empty() && !township.empty())
-        throw DataError({project.name(), "landuse_plan", "", "village_code"}, "no land-use parcel lies in township " + township + ": nothing to check");
+        throw DataError({project.name(), "landuse_plan", "", "village_code"},
+                        "no land-use parcel lies in township " + township + ": nothing to check");
     if (!village.empty() && !villages.begin()->second.hasTerritory)
         throw DataError({project.name(), "village_boundaries", "", "code"},
-                        "no village territory has code " + village + ": the plan's extent is unknown, so gaps, parts outside and the area "
-                        "sum cannot be checked (import the 村界 into village_boundaries)");
+                        "no village territory has code " + village +
+                            ": the plan's extent is unknown, so gaps, parts outside and the area "
+                            "sum cannot be checked (import the 村界 into village_boundaries)");
     for (auto& [code, v] : villages) {
         if (auto n = names.find(code); n != names.end() && !n->second.empty()) v.name = n->second;
         if (v.name.empty()) v.name = code;
@@ -467,7 +484,8 @@ PlanCheckOutcome runPlanCheck(ProjectSource& project, const PlanRules& rules, co
         for (Constraint& c : readConstraints(project)) {
             Zone z{c.kind, c.name, toGeos(geos, c.shape)};
             if (!z.shape) continue;
-            if (GEOSisValid_r(geos.h, z.shape.get()) != 1) z.shape = polygonal(geos, own(geos, GEOSMakeValid_r(geos.h, z.shape.get())).get());
+            if (GEOSisValid_r(geos.h, z.shape.get()) != 1)
+                z.shape = polygonal(geos, own(geos, GEOSMakeValid_r(geos.h, z.shape.get())).get());
             zones.push_back(std::move(z));
         }
     for (Zone& z : zones) z.prepared = GEOSPrepare_r(geos.h, z.shape.get());
@@ -489,14 +507,17 @@ namespace {
 class PlanCheck final : public Analysis {
 public:
     PlanCheck() {
-        m_spec = {"plan-check",
-                  "村庄规划成果质检",
-                  "Village-plan check: land-use codes, coverage topology and constraint conflicts, each finding located",
-                  {{"village", ParamType::Text, "只检查此村（12位代码）", "Only this village (12-digit code)"},
-                   {"township", ParamType::Text, "只检查此乡镇的村（9位代码）", "Only the villages of this township (9-digit code)"},
-                   {"rules", ParamType::Text, "质检规则文件（JSON；默认 data/plan_rules.json）", "Rules file (JSON; default data/plan_rules.json)"},
-                   {"out", ParamType::OutputPath, "输出文件（.gpkg 或 .csv）", "Output file (.gpkg or .csv)", std::nullopt, {}, {}, {}, false}},
-                  {{"plan_check", "村庄规划质检问题", "Village-plan findings"}, {"plan_check_villages", "村庄规划质检汇总", "Village-plan check by village"}}};
+        m_spec = {
+            "plan-check",
+            "村庄规划成果质检",
+            "Village-plan check: land-use codes, coverage topology and constraint conflicts, each finding located",
+            {{"village", ParamType::Text, "只检查此村（12位代码）", "Only this village (12-digit code)"},
+             {"township", ParamType::Text, "只检查此乡镇的村（9位代码）", "Only the villages of this township (9-digit code)"},
+             {"rules", ParamType::Text, "质检规则文件（JSON；默认 data/plan_rules.json）",
+              "Rules file (JSON; default data/plan_rules.json)"},
+             {"out", ParamType::OutputPath, "输出文件（.gpkg 或 .csv）", "Output file (.gpkg or .csv)", std::nullopt, {}, {}, {}, false}},
+            {{"plan_check", "村庄规划质检问题", "Village-plan findings"},
+             {"plan_check_villages", "村庄规划质检汇总", "Village-plan check by village"}}};
     }
     const AnalysisSpec& spec() const override { return m_spec; }
     AnalysisResult run(ProjectSource& project, const ParamValues& p, Feedback& feedback) const override;
@@ -520,14 +541,22 @@ AnalysisResult PlanCheck::run(ProjectSource& project, const ParamValues& p, Feed
     t.name = "plan_check";
     t.titleZh = "村庄规划质检问题";
     t.geometry = ResultGeometry::MultiPolygon;
-    t.columns = {{"village_code", ResultFieldType::Text, "村代码"},   {"village_name", ResultFieldType::Text, "村名"},
-                 {"period", ResultFieldType::Text, "现状/规划"},      {"check", ResultFieldType::Text, "检查项代码"},
-                 {"check_title", ResultFieldType::Text, "问题类型"},  {"check_group", ResultFieldType::Text, "检查类别"},
-                 {"layer", ResultFieldType::Text, "图层"},            {"feature_id", ResultFieldType::Integer64, "要素编号"},
-                 {"other_feature_id", ResultFieldType::Integer64, "相关要素编号"}, {"landuse_code", ResultFieldType::Text, "用地代码"},
-                 {"area_m2", ResultFieldType::Real, "面积（平方米）"}, {"area_ha", ResultFieldType::Real, "面积（公顷）"},
-                 {"area_mu", ResultFieldType::Real, "面积（亩）"},     {"x", ResultFieldType::Real, "位置X"},
-                 {"y", ResultFieldType::Real, "位置Y"},                {"sentence", ResultFieldType::Text, "说明"}};
+    t.columns = {{"village_code", ResultFieldType::Text, "村代码"},
+                 {"village_name", ResultFieldType::Text, "村名"},
+                 {"period", ResultFieldType::Text, "现状/规划"},
+                 {"check", ResultFieldType::Text, "检查项代码"},
+                 {"check_title", ResultFieldType::Text, "问题类型"},
+                 {"check_group", ResultFieldType::Text, "检查类别"},
+                 {"layer", ResultFieldType::Text, "图层"},
+                 {"feature_id", ResultFieldType::Integer64, "要素编号"},
+                 {"other_feature_id", ResultFieldType::Integer64, "相关要素编号"},
+                 {"landuse_code", ResultFieldType::Text, "用地代码"},
+                 {"area_m2", ResultFieldType::Real, "面积（平方米）"},
+                 {"area_ha", ResultFieldType::Real, "面积（公顷）"},
+                 {"area_mu", ResultFieldType::Real, "面积（亩）"},
+                 {"x", ResultFieldType::Real, "位置X"},
+                 {"y", ResultFieldType::Real, "位置Y"},
+                 {"sentence", ResultFieldType::Text, "说明"}};
     t.rows = outcome->findings.size();
     t.row = [outcome](std::size_t i, RowSink& s) {
         const Finding& f = outcome->findings[i];
@@ -589,8 +618,8 @@ AnalysisResult PlanCheck::run(ProjectSource& project, const ParamValues& p, Feed
         std::string nc;
         for (const std::string& x : s.notChecked) nc += (nc.empty() ? "" : "；") + x;
         vt.add({s.code, s.name, (long long)s.parcelsCurrent, (long long)s.parcelsPlanned,
-                s.hasTerritory ? ResultValue(std::round(s.territoryArea / 100.0) / 100.0) : ResultValue(), (long long)s.findings, groups[0], groups[1],
-                groups[2], nc.empty() ? ResultValue() : ResultValue(nc)});
+                s.hasTerritory ? ResultValue(std::round(s.territoryArea / 100.0) / 100.0) : ResultValue(), (long long)s.findings, groups[0],
+                groups[1], groups[2], nc.empty() ? ResultValue() : ResultValue(nc)});
         if (s.findings) {
             ++withFindings;
             std::string parts;
@@ -599,7 +628,8 @@ AnalysisResult PlanCheck::run(ProjectSource& project, const ParamValues& p, Feed
         }
         if (!nc.empty()) {
             listText += "  - " + s.name + "（" + s.code + "）未检查：" + nc + "\n";
-            notCheckedJson += std::string(notCheckedJson.empty() ? "" : ", ") + "{\"village\": " + jsonQuote(s.code) + ", \"未检查\": " + jsonQuote(nc) + "}";
+            notCheckedJson += std::string(notCheckedJson.empty() ? "" : ", ") + "{\"village\": " + jsonQuote(s.code) +
+                              ", \"未检查\": " + jsonQuote(nc) + "}";
         }
     }
 
@@ -608,10 +638,12 @@ AnalysisResult PlanCheck::run(ProjectSource& project, const ParamValues& p, Feed
     r.tables.push_back(std::move(vt).build());
     std::string byCheck;
     for (const std::string& c : checkCodes()) byCheck += (byCheck.empty() ? "" : ", ") + jsonQuote(c) + ": " + std::to_string(total[c]);
-    r.summaryJson = "{\"villages\": " + std::to_string(outcome->villages.size()) + ", \"villages_with_findings\": " + std::to_string(withFindings) +
-                    ", \"findings\": " + std::to_string(outcome->findings.size()) + ", \"by_check\": {" + byCheck + "}, \"not_checked\": [" + notCheckedJson + "], \"rules\": " + jsonQuote(rulesFile) + "}";
-    std::string text = "村庄规划成果质检：" + std::to_string(outcome->villages.size()) + " 个村，" + std::to_string(withFindings) + " 个村有问题，共 " +
-                       std::to_string(outcome->findings.size()) + " 处\n";
+    r.summaryJson = "{\"villages\": " + std::to_string(outcome->villages.size()) +
+                    ", \"villages_with_findings\": " + std::to_string(withFindings) +
+                    ", \"findings\": " + std::to_string(outcome->findings.size()) + ", \"by_check\": {" + byCheck +
+                    "}, \"not_checked\": [" + notCheckedJson + "], \"rules\": " + jsonQuote(rulesFile) + "}";
+    std::string text = "村庄规划成果质检：" + std::to_string(outcome->villages.size()) + " 个村，" + std::to_string(withFindings) +
+                       " 个村有问题，共 " + std::to_string(outcome->findings.size()) + " 处\n";
     for (const std::string& c : checkCodes())
         if (total[c]) text += "  " + checkTitle(c) + "：" + std::to_string(total[c]) + "\n";
     r.summaryText = text + listText;

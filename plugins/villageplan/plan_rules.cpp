@@ -26,8 +26,8 @@ void number(const JsonValue& parent, std::string_view section, std::string_view 
     if (!v) return;
     const std::string where = std::string(section) + "." + std::string(key);
     if (!v->isNumber() || !std::isfinite(v->number()) || v->number() < min || v->number() > max)
-        throw DataError({file, "", "", where}, "\"" + where + "\" must be a number from " + std::to_string(min) + " to " + std::to_string(max) +
-                                                   " (line " + std::to_string(v->line()) + ")");
+        throw DataError({file, "", "", where}, "\"" + where + "\" must be a number from " + std::to_string(min) + " to " +
+                                                   std::to_string(max) + " (line " + std::to_string(v->line()) + ")");
     out = v->number();
 }
 
@@ -40,7 +40,8 @@ void strings(const JsonValue& parent, std::string_view section, std::string_view
     out.clear();
     for (const JsonValue& x : v->array()) {
         if (!x.isString() || x.string().empty())
-            throw DataError({file, "", "", where}, "\"" + where + "\" must be a list of non-empty strings (line " + std::to_string(x.line()) + ")");
+            throw DataError({file, "", "", where},
+                            "\"" + where + "\" must be a list of non-empty strings (line " + std::to_string(x.line()) + ")");
         out.push_back(x.string());
     }
 }
@@ -63,7 +64,8 @@ PlanRules rulesFrom(const JsonValue& root, const std::string& file) {
     r.file = file;
     const JsonValue& codes = object(root, "codes", file);
     if (const JsonValue* v = codes.find("levels")) {
-        if (!v->isArray() || v->array().empty()) throw DataError({file, "", "", "codes.levels"}, "\"codes.levels\" must be a list such as [4]");
+        if (!v->isArray() || v->array().empty())
+            throw DataError({file, "", "", "codes.levels"}, "\"codes.levels\" must be a list such as [4]");
         r.levels.clear();
         for (const JsonValue& x : v->array()) {
             if (!x.isNumber() || (x.number() != 2 && x.number() != 4))

@@ -13,8 +13,8 @@ struct PlanRules {
     double overlapMinArea = 0.01, gapMinArea = 0.01, allowedGapMaxArea = 0;
     double sliverMaxArea = 1.0, sliverThinMaxArea = 200.0, sliverMinCompactness = 0.05;
     double outsideMinArea = 0.01, areaSumTolerance = 1e-4;
-    std::vector<std::string> constructionClasses = {"06", "07", "08", "09", "10", "11", "12", "13", "14", "15", "16"};
-    std::vector<std::string> notConstruction = {"1207"};
+    std::vector<std::string> constructionClasses = {"060101", "07", "08", "09", "10", "11", "12", "13", "14", "15", "16"};
+    std::vector<std::string> notConstruction;
     std::vector<std::string> forbidden = {"ecological_redline", "basic_farmland"};
     std::vector<std::string> newConstructionForbidden = {"flood_zone", "geohazard"};
     double conflictMinArea = 1.0;

@@ -71,10 +71,10 @@ std::optional<LayerInfo> ResultTableSource::layerInfo(const std::string& layer) 
     LayerInfo info;
     info.name = t->name;
     info.title = t->titleZh == t->name ? std::string() : t->titleZh;
-    info.geometry = t->geometry == ResultGeometry::Point        ? ShapeKind::Point
-                    : t->geometry == ResultGeometry::LineString ? ShapeKind::Line
+    info.geometry = t->geometry == ResultGeometry::Point          ? ShapeKind::Point
+                    : t->geometry == ResultGeometry::LineString   ? ShapeKind::Line
                     : t->geometry == ResultGeometry::MultiPolygon ? ShapeKind::Polygon
-                                                                : ShapeKind::None;
+                                                                  : ShapeKind::None;
     for (const auto& c : t->columns) info.fields.push_back({c.name, kindOf(c.type), c.titleZh});
     info.featureCount = static_cast<long long>(t->rows);
     return info;

@@ -86,7 +86,10 @@ OGRFieldType ogrType(ResultFieldType t) {
 }
 
 OGRwkbGeometryType ogrGeometry(ResultGeometry g) {
-    return g == ResultGeometry::Point ? wkbPoint : g == ResultGeometry::LineString ? wkbLineString : g == ResultGeometry::MultiPolygon ? wkbMultiPolygon : wkbNone;
+    return g == ResultGeometry::Point          ? wkbPoint
+           : g == ResultGeometry::LineString   ? wkbLineString
+           : g == ResultGeometry::MultiPolygon ? wkbMultiPolygon
+                                               : wkbNone;
 }
 
 std::unique_ptr<OGRGeometry> ogrShape(ResultGeometry g, const std::vector<XY>& xy) {

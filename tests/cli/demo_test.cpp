@@ -43,7 +43,16 @@ TEST_F(Demo, HasEveryLayerFilledAndIsLabelledSynthetic) {
     EXPECT_EQ(scalar(*ds, "SELECT COUNT(*) FROM project_meta WHERE key='synthetic' AND value='true'"), 1);
     // Every facility kind and every constraint kind occurs.
     EXPECT_EQ(scalar(*ds, "SELECT COUNT(DISTINCT kind) FROM facilities"), 12);
-    EXPECT_EQ(scalar(*ds, "SELECT COUNT(DISTINCT kind) FROM constraints"), 6);
+    EXPECT_EQ(scalar(*ds, "SELECT COUNT(DISTINCT kind) FROM constraints"), 7);
+    // Village territories for every village, land use for every village, plans for about a third.
+    EXPECT_EQ(scalar(*ds, "SELECT COUNT(*) FROM village_boundaries"), 300);
+    EXPECT_EQ(scalar(*ds, "SELECT COUNT(DISTINCT village_code) FROM landuse_plan WHERE period = 'current'"), 300);
+    EXPECT_GE(scalar(*ds, "SELECT COUNT(DISTINCT village_code) FROM landuse_plan WHERE period = 'planned'"), 60);
+    // A village with planned parcels records that it has a plan.
+    EXPECT_EQ(scalar(*ds, "SELECT COUNT(DISTINCT village_code) FROM landuse_plan WHERE period = 'planned'"),
+              scalar(*ds,
+                     "SELECT COUNT(*) FROM villages WHERE has_village_plan = 1 AND code IN (SELECT village_code FROM landuse_plan WHERE "
+                     "period = 'planned')"));
     EXPECT_GE(scalar(*ds, "SELECT COUNT(DISTINCT sector) FROM industry_projects"), 8);
     // The DEM raster is there and covers the county at 30 m.
     GDALDatasetH dem = GDALOpenEx(("GPKG:" + path() + ":dem").c_str(), GDAL_OF_RASTER, nullptr, nullptr, nullptr);

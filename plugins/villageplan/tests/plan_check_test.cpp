@@ -23,7 +23,8 @@ constexpr int kGrid = 15;
 
 std::string rect(double x0, double y0, double x1, double y1) {
     char buf[256];
-    std::snprintf(buf, sizeof buf, "MULTIPOLYGON(((%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f)))", x0, y0, x1, y0, x1, y1, x0, y1, x0, y0);
+    std::snprintf(buf, sizeof buf, "MULTIPOLYGON(((%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f)))", x0, y0, x1, y0, x1, y1, x0, y1,
+                  x0, y0);
     return buf;
 }
 
@@ -70,7 +71,8 @@ public:
             return fid;
         };
         for (const auto& [c, wkt] : territories) put("village_boundaries", {{"code", c}, {"name", "测试" + c.substr(9) + "村"}}, wkt);
-        for (Parcel& p : parcels) p.fid = put("landuse_plan", {{"village_code", p.village}, {"landuse_code", p.code}, {"period", p.period}}, p.wkt);
+        for (Parcel& p : parcels)
+            p.fid = put("landuse_plan", {{"village_code", p.village}, {"landuse_code", p.code}, {"period", p.period}}, p.wkt);
         for (const auto& [kind, wkt] : zones) put("constraints", {{"kind", kind}, {"name", kind}}, wkt);
         ASSERT_EQ(ds->CommitTransaction(), OGRERR_NONE);
     }
@@ -177,8 +179,9 @@ TEST(PlanCheck, EveryInjectedFindingFoundAndNoFalseOne) {
                 } else if (k == 3 && pick) {
                     const double x0 = Project::ox(k) + kCell * i, y0 = kY0 + kCell * j, x1 = x0 + kCell, y1 = y0 + kCell, c = 0.8;
                     char wkt[512];
-                    std::snprintf(wkt, sizeof wkt, "MULTIPOLYGON(((%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f)))", x0, y0,
-                                  x1 - c, y0, x1 - c, y0 + c, x1, y0 + c, x1, y1, x0, y1, x0, y0);
+                    std::snprintf(wkt, sizeof wkt,
+                                  "MULTIPOLYGON(((%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f)))", x0, y0, x1 - c,
+                                  y0, x1 - c, y0 + c, x1, y0 + c, x1, y1, x0, y1, x0, y0);
                     p.add(k, code, "current", wkt);
                     at = p.add(k, code, "current", rect(x1 - c, y0, x1, y0 + c));
                 } else if (k == 4 && (i == 0 || j == 0 || i == kGrid - 1 || j == kGrid - 1) && border < 50) {
@@ -189,10 +192,12 @@ TEST(PlanCheck, EveryInjectedFindingFoundAndNoFalseOne) {
                     injected[k].insert(at);
                     continue;
                 } else if (k == 5 && pick) {
-                    const double x0 = Project::ox(k) + kCell * i, y0 = kY0 + kCell * j, x1 = x0 + kCell, y1 = y0 + kCell, xm = x0 + 10, ym = y0 + 10;
+                    const double x0 = Project::ox(k) + kCell * i, y0 = kY0 + kCell * j, x1 = x0 + kCell, y1 = y0 + kCell, xm = x0 + 10,
+                                 ym = y0 + 10;
                     char wkt[512];
-                    std::snprintf(wkt, sizeof wkt, "MULTIPOLYGON(((%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f)))",
-                                  x0, y0, x1, y0, x1, y1, xm, y1, xm, ym, xm, y1, x0, y1, x0, y0);
+                    std::snprintf(wkt, sizeof wkt,
+                                  "MULTIPOLYGON(((%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f)))", x0,
+                                  y0, x1, y0, x1, y1, xm, y1, xm, ym, xm, y1, x0, y1, x0, y0);
                     at = p.add(k, code, "current", wkt);
                 } else if (k == 6 && pick) {
                     const std::size_t n = injected[6].size();
@@ -277,7 +282,7 @@ TEST(PlanCheck, EveryInjectedFindingFoundAndNoFalseOne) {
 
 // Planned construction against the zones: 10 of each conflict, with controls that must stay silent
 // (new construction inside the boundary and no zone; existing construction in a flood zone and
-// outside the boundary; a rural road on farmland).
+// outside the boundary; 设施农用地 (0602) on farmland).
 TEST(PlanCheck, ConstraintConflictsOfPlannedConstruction) {
     TempDir dir;
     Project p(dir);
@@ -290,11 +295,18 @@ TEST(PlanCheck, ConstraintConflictsOfPlannedConstruction) {
             const std::string now = row && j == 5 ? "0703" : "0103";
             std::string planned = now;
             if (row && j != 7) planned = "0703";
-            if (row && j == 7) planned = "1207";
+            if (row && j == 7) planned = "0602";
             p.add(k, now, "current", Project::cell(k, i, j));
             const std::size_t at = p.add(k, planned, "planned", Project::cell(k, i, j));
             if (!row) continue;
-            const char* kinds[] = {"conflict_basic_farmland", "conflict_ecological_redline", "conflict_flood_zone", "conflict_geohazard", "", "", "outside_construction_boundary", ""};
+            const char* kinds[] = {"conflict_basic_farmland",
+                                   "conflict_ecological_redline",
+                                   "conflict_flood_zone",
+                                   "conflict_geohazard",
+                                   "",
+                                   "",
+                                   "outside_construction_boundary",
+                                   ""};
             if (*kinds[j]) expected[kinds[j]].insert(at);
         }
     const double x0 = Project::ox(k), x10 = x0 + 10 * kCell;
@@ -376,4 +388,55 @@ TEST(PlanCheck, BadInputNamedAndNothingWritten) {
     EXPECT_EQ(countByCheck(rows, Project::code(1)).count("outside"), 0u);
     // Village 0 has one parcel of 400 m² in a 90,000 m² territory: one gap and the area sum.
     EXPECT_EQ(countByCheck(rows, Project::code(0)), (std::map<std::string, int>{{"gap", 1}, {"area_sum", 1}}));
+}
+
+// The demo county (another seed than the README's) carries deliberate mistakes, listed in its
+// project_meta: plan-check finds each of them, in the village named, and nothing anywhere else.
+TEST(PlanCheck, DemoCountyMistakesAllFoundAndNothingElse) {
+    TempDir dir;
+    const std::string g = dir.file("demo.gpkg"), out = dir.file("check.gpkg");
+    auto r = runCli("demo --out " + quote(g) + " --villages 300 --seed 5");
+    ASSERT_EQ(r.status, 0) << r.output;
+    std::string notes;
+    {
+        io::DatasetPtr ds = io::openVector(g, false);
+        for (auto& f : *ds->GetLayerByName("project_meta"))
+            if (std::string(f->GetFieldAsString("key")) == "demo_plan_mistakes") notes = f->GetFieldAsString("value");
+    }
+    ASSERT_FALSE(notes.empty());
+    // "村名（433199112201）：what；..." -> village code -> what.
+    std::map<std::string, std::string> mistakes;
+    for (std::size_t at = notes.find("（"); at != std::string::npos; at = notes.find("（", at + 1)) {
+        const std::string code = notes.substr(at + 3, 12);
+        if (code.find_first_not_of("0123456789") != std::string::npos) continue;
+        const std::size_t end = notes.find("；", at);
+        mistakes[code] += notes.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    }
+    ASSERT_GE(mistakes.size(), 4u) << notes;  // five mistakes, two may share a village
+    r = runCli("plan-check " + quote(g) + " --out " + quote(out));
+    ASSERT_EQ(r.status, 0) << r.output;
+    const auto rows = findings(out);
+    std::map<std::string, std::set<std::string>> found;
+    for (const Row& row : rows) found[row.village].insert(row.check);
+    for (const auto& [code, what] : mistakes) {
+        ASSERT_TRUE(found.count(code)) << code << " " << what;
+        const std::set<std::string>& got = found[code];
+        std::set<std::string> must, may;
+        // A village may carry several mistakes: the kinds add up.
+        auto expect = [&](const char* key, std::set<std::string> m, std::set<std::string> o = {}) {
+            if (what.find(key) == std::string::npos) return;
+            must.insert(m.begin(), m.end());
+            may.insert(o.begin(), o.end());
+        };
+        expect("一级类代码", {"code_level"});
+        expect("外扩", {"overlap"}, {"area_sum", "outside"});
+        expect("内缩", {"gap"}, {"area_sum"});
+        expect("碎小", {"sliver"});
+        expect("永久基本农田", {"conflict_basic_farmland", "outside_construction_boundary"}, {"conflict_flood_zone", "conflict_geohazard"});
+        ASSERT_FALSE(must.empty()) << what;
+        for (const std::string& m : must) EXPECT_TRUE(got.count(m)) << code << " " << what << ": " << m << " not found";
+        for (const std::string& c : got) EXPECT_TRUE(must.count(c) || may.count(c)) << code << " " << what << ": unexpected " << c;
+    }
+    for (const auto& [code, checks] : found)
+        EXPECT_TRUE(mistakes.count(code)) << "a finding in " << code << ", where no mistake was put: " << *checks.begin();
 }

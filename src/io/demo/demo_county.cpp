@@ -171,6 +171,24 @@ public:
             f->SetField("households", static_cast<GIntBig>(l.households));
             create("project_links", f);
         }
+        for (std::size_t i = 0; i < c.territories.size() && i < c.villages.size(); ++i) {
+            if (!c.territories[i]) continue;
+            auto f = make("village_boundaries");
+            f->SetField("code", c.villages[i].code.c_str());
+            f->SetField("name", c.villages[i].name.c_str());
+            f->SetGeometryDirectly(c.territories[i].release());
+            create("village_boundaries", f);
+            ++m_sum.villageBoundaries;
+        }
+        if (!c.notes.empty()) {
+            std::string text;
+            for (const std::string& n : c.notes) text += (text.empty() ? "" : "；") + n;
+            auto f = make("project_meta");
+            f->SetField("key", (c.index == 0 ? std::string("demo_plan_mistakes") : "demo_plan_mistakes_" + c.code).c_str());
+            f->SetField("value", text.c_str());
+            create("project_meta", f);
+            m_sum.notes.insert(m_sum.notes.end(), c.notes.begin(), c.notes.end());
+        }
         for (auto& p : c.parcels) {
             auto f = make("landuse_plan");
             f->SetField("village_code", p.villageCode.c_str());
@@ -293,6 +311,7 @@ DemoSummary writeDemoProject(const std::string& path, const DemoOptions& opt, Fe
     sum.demHeight = dem.height;
     sum.demCell = dem.cell;
 
+    const int ppv = opt.parcelsPerVillage >= 0 ? opt.parcelsPerVillage : (nCounties == 1 ? 48 : -1);
     io::AtomicFile out(path);
     io::ProjectSpec spec;
     spec.countyCode = counties[0].code;
@@ -326,7 +345,7 @@ DemoSummary writeDemoProject(const std::string& path, const DemoOptions& opt, Fe
                     if (failure) return;
                 }
                 try {
-                    populateCounty(counties[i], dem, opt.seed, villagesOf[i]);
+                    populateCounty(counties[i], dem, opt.seed, villagesOf[i], ppv);
                 } catch (...) {
                     std::lock_guard lock(m);
                     failure = std::current_exception();
@@ -360,6 +379,7 @@ DemoSummary writeDemoProject(const std::string& path, const DemoOptions& opt, Fe
                 c.households.shrink_to_fit();
                 c.parcels.clear();
                 c.constraints.clear();
+                c.territories.clear();
                 c.projects.clear();
                 c.links.clear();
                 {

@@ -18,7 +18,10 @@ struct DemoOptions {
     int threads = 2;
     bool withDem = true;
     int villagesPerCounty = 300;  // above this, the file holds a grid of counties
-    io::FinishFile finish;        // run on the finished temporary file before it is renamed
+    // Land-use parcels per village (village territories and plans); -1: 48 for a one-county file,
+    // none (no territories, no plans) for a grid of counties.
+    int parcelsPerVillage = -1;
+    io::FinishFile finish;  // run on the finished temporary file before it is renamed
 };
 
 struct DemoSummary {
@@ -27,6 +30,8 @@ struct DemoSummary {
     int demWidth = 0, demHeight = 0;
     double demCell = 0;
     int epsg = 0;
+    long long villageBoundaries = 0;
+    std::vector<std::string> notes;  // the plans' deliberate mistakes, for plan-check to find
 };
 
 // Writes the project to `path` atomically (temp file, then rename over `path`).

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "io/demo/names.hpp"
+#include "io/demo/plans.hpp"
 #include "io/demo/shapes.hpp"
 
 namespace ruralatlas::demo {
@@ -39,7 +40,7 @@ const std::vector<double> kCauseWeights = {35, 15, 10, 12, 10, 8, 5, 5};
 // plans, zones, households), each step drawing from one random stream in this order, which fixes
 // the county every seed gives (the golden outputs are recorded on seed 1). Splitting it into steps
 // over a shared state is possible without reordering the draws; not done yet.
-void populateCounty(County& c, const Dem& dem, std::uint64_t seed, int nVillages) {
+void populateCounty(County& c, const Dem& dem, std::uint64_t seed, int nVillages, int parcelsPerVillage) {
     Rng rng(mix(seed, 5000 + c.index));
     Geos geos;
 
@@ -478,64 +479,6 @@ void populateCounty(County& c, const Dem& dem, std::uint64_t seed, int nVillages
         c.projects.push_back(p);
     }
 
-    // Village land-use plans (current and planned) for a few villages.
-    int plans = 0;
-    for (std::size_t vi = 0; vi < c.villages.size() && plans < 4; ++vi) {
-        Village& v = c.villages[(vi * 37) % c.villages.size()];
-        if (v.seat || v.classCode[0] == '1') continue;
-        v.hasVillagePlan = 1;
-        ++plans;
-        std::vector<GEOSGeometry*> pts;
-        std::vector<Pt> centres;
-        for (int k = 0; k < 40; ++k) {
-            const double a = rng.uniform(0, 2 * kPi), r = 1100 * std::sqrt(rng.uniform());
-            centres.push_back({v.at.x + r * std::cos(a), v.at.y + r * std::sin(a)});
-            pts.push_back(geos.point(centres.back()));
-        }
-        GEOSGeometry* mp = GEOSGeom_createCollection_r(geos.h, GEOS_MULTIPOINT, pts.data(), static_cast<unsigned>(pts.size()));
-        GEOSGeometry* blobArea = geos.ring(blob(rng, v.at, 1000, 64));
-        GEOSGeometry* area = GEOSIntersection_r(geos.h, blobArea, countyPoly);  // plans stop at the county line
-        GEOSGeom_destroy_r(geos.h, blobArea);
-        GEOSGeometry* cells = GEOSVoronoiDiagram_r(geos.h, mp, area, 0.0, 0);
-        const int n = GEOSGetNumGeometries_r(geos.h, cells);
-        for (int k = 0; k < n; ++k) {
-            const GEOSGeometry* cell = GEOSGetGeometryN_r(geos.h, cells, k);
-            GEOSGeometry* centroid = GEOSGetCentroid_r(geos.h, cell);
-            double cx = 0, cy = 0;
-            GEOSGeomGetX_r(geos.h, centroid, &cx);
-            GEOSGeomGetY_r(geos.h, centroid, &cy);
-            GEOSGeom_destroy_r(geos.h, centroid);
-            const double d = dist({cx, cy}, v.at);
-            const double wet = riverDistance({cx, cy});
-            std::string current;
-            if (d < 220)
-                current = rng.chance(0.75) ? "0703" : (rng.chance(0.5) ? "0704" : "1207");
-            else if (wet < 120)
-                current = "1701";
-            else if (d < 600)
-                current = wet < 700 ? "0101" : (rng.chance(0.6) ? "0103" : "0202");
-            else
-                current = rng.chance(0.55) ? "0301" : (rng.chance(0.5) ? "0302" : "0303");
-            std::string planned = current;
-            if (current == "0103" && rng.chance(0.3))
-                planned = "0202";
-            else if (current == "0703" && d < 150 && rng.chance(0.25))
-                planned = rng.chance(0.5) ? "0804" : "0806";
-            else if (current == "0101" && d < 350 && rng.chance(0.15))
-                planned = "0703";
-            else if (current == "0303" && rng.chance(0.2))
-                planned = "0301";
-            GeomPtr g1 = geos.toOgrMulti(GEOSIntersection_r(geos.h, cell, area));
-            if (!g1) continue;
-            GeomPtr g2(g1->clone());
-            c.parcels.push_back({v.code, current, "current", std::move(g1)});
-            c.parcels.push_back({v.code, planned, "planned", std::move(g2)});
-        }
-        GEOSGeom_destroy_r(geos.h, cells);
-        GEOSGeom_destroy_r(geos.h, area);
-        GEOSGeom_destroy_r(geos.h, mp);
-    }
-
     // Constraint zones.
     auto clipped = [&](const Line& ring) {
         GEOSGeometry* g = geos.ring(ring);
@@ -588,6 +531,9 @@ void populateCounty(County& c, const Dem& dem, std::uint64_t seed, int nVillages
             c.constraints.push_back({"urban_boundary", c.name + "县城城镇开发边界", std::move(g)});
     }
     GEOSGeom_destroy_r(geos.h, countyPoly);
+
+    // Village territories, land use and plans (after the zones: plans keep out of them).
+    if (parcelsPerVillage >= 0) planVillages(c, dem, seed, parcelsPerVillage, riverDistance);
 
     // Pseudonymous households of the poverty and monitoring ledger, for some villages.
     for (std::size_t i = 0; i < c.villages.size(); ++i) {

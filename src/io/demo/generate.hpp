@@ -21,6 +21,7 @@ void shapeCounty(County& county, std::uint64_t seed, int villagesHint);
 // Stage 2: the DEM over all counties, valleys carved along their rivers.
 Dem buildDem(const std::vector<County>& counties, std::uint64_t seed, double minCell, int maxCells, int threads);
 // Stage 3: everything else, for one county (thread-safe: touches only `county`).
-void populateCounty(County& county, const Dem& dem, std::uint64_t seed, int villages);
+// parcelsPerVillage: land-use parcels drawn per village (0: village territories only; negative: neither).
+void populateCounty(County& county, const Dem& dem, std::uint64_t seed, int villages, int parcelsPerVillage);
 
 }  // namespace ruralatlas::demo

@@ -112,6 +112,8 @@ struct County {
     std::vector<Parcel> parcels;
     std::vector<Constraint> constraints;
     std::vector<Household> households;
+    std::vector<GeomPtr> territories;  // village territories, by index in `villages` (may be null)
+    std::vector<std::string> notes;    // what a user of the demo should know (the plans' deliberate mistakes)
     GeomPtr boundary;
 
     double outlineRadius(double theta) const;
