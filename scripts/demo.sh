@@ -37,6 +37,11 @@ set -x
 # deliberate mistakes, listed when it is made (project_meta demo_plan_mistakes): all are found.
 "$ra" plan-check "$out/demo-county.gpkg" --out "$out/plan-check.gpkg"
 "$ra" plan-check "$out/demo-county.gpkg" --out "$out/plan-check.csv"
+# The land-use tables (current against planned, 公顷/亩/占比/增减) as Excel workbooks: the county
+# summed with one sheet per village, and one village in the V-class layout.
+"$ra" plan-tables "$out/demo-county.gpkg" --out "$out/plan-tables-county.xlsx"
+plan_one=$(sqlite3 "$out/demo-county.gpkg" "select village_code from landuse_plan where period = 'planned' order by village_code limit 1")
+"$ra" plan-tables "$out/demo-county.gpkg" --village "$plan_one" --template v_classes --out "$out/plan-tables-$plan_one.xlsx"
 if [ -f ../shared/data/orlib/pmed1.txt ]; then "$ra" site --orlib ../shared/data/orlib/pmed1.txt; fi
 # Maps: the county on A3 (vector PDF and 300 dpi PNG), a township, SVG, and analysis results.
 "$ra" render "$out/demo-county.gpkg" --paper A3 --legend --grid --out "$out/map-county-A3.pdf"

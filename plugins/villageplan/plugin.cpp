@@ -4,6 +4,10 @@
 
 namespace ruralatlas::villageplan {
 std::unique_ptr<analysis::Analysis> makePlanCheck();
+std::unique_ptr<analysis::Analysis> makePlanTables();
 }  // namespace ruralatlas::villageplan
 
-void ruralatlas_register_villageplan(ruralatlas::analysis::Registry& registry) { registry.add(ruralatlas::villageplan::makePlanCheck()); }
+void ruralatlas_register_villageplan(ruralatlas::analysis::Registry& registry) {
+    registry.add(ruralatlas::villageplan::makePlanCheck());
+    registry.add(ruralatlas::villageplan::makePlanTables());
+}

@@ -34,6 +34,14 @@ struct ResultColumn {
     std::string name;
     ResultFieldType type = ResultFieldType::Text;
     std::string titleZh;
+    // How a spreadsheet shows the numbers ("0.00", "#,##0"); empty: as they are.
+    std::string numberFormat = {};
+};
+
+// Columns [first, first + count) under one heading (a spreadsheet's merged header cell).
+struct ColumnGroup {
+    std::string titleZh;
+    std::size_t first = 0, count = 0;
 };
 
 // Receives one row's values, in column order.
@@ -62,6 +70,9 @@ struct ResultTable {
     // (core/install_paths.hpp pluginStylePath); written with the table, so a map of the result
     // finds its style from the file itself. Empty: drawn by the project style only.
     std::string style;
+    // For spreadsheets: a caption row above the headers and headings over groups of columns.
+    std::string caption;
+    std::vector<ColumnGroup> columnGroups;
 };
 
 // A value held apart from a table (tests, small tables built row by row).

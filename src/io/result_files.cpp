@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/timing.hpp"
 #include "io/gdal_util.hpp"
+#include "io/xlsx_writer.hpp"
 
 namespace ruralatlas::io {
 
@@ -266,14 +267,17 @@ std::vector<std::string> resultStyles(const std::string& file) {
 
 FileResultSink::FileResultSink(std::string path) : m_path(std::move(path)) {
     const std::string ext = extensionOf(m_path);
-    if (ext != "gpkg" && ext != "csv") throw UsageError("--out " + m_path + ": write .gpkg or .csv");
+    if (ext != "gpkg" && ext != "csv" && ext != "xlsx") throw UsageError("--out " + m_path + ": write .gpkg, .csv or .xlsx");
     m_csv = ext == "csv";
+    m_xlsx = ext == "xlsx";
 }
 
 void FileResultSink::write(const std::vector<ResultTable>& tables, int epsg) {
     if (tables.empty()) return;
     if (m_csv)
         writeCsv(m_path, tables.front());
+    else if (m_xlsx)
+        writeXlsx(m_path, tables);
     else
         writeGpkg(m_path, tables, epsg, m_finish);
 }

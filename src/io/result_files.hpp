@@ -16,10 +16,11 @@ namespace ruralatlas::io {
 
 class FileResultSink : public ResultSink {
 public:
-    // Throws UsageError when the extension is neither .gpkg nor .csv.
+    // Throws UsageError when the extension is not .gpkg, .csv or .xlsx.
     explicit FileResultSink(std::string path);
     // CSV: the first table only (UTF-8 with a BOM so Excel reads the Chinese; points are not
     // written). GeoPackage: every table as a layer in the project CRS with Chinese titles.
+    // XLSX: every table as a sheet (io/xlsx_writer.hpp), without geometry.
     void write(const std::vector<ResultTable>& tables, int epsg) override;
     // Called inside the write transaction of a GeoPackage, after the tables and before the
     // commit, with the open dataset and the path the file has when done: what it adds (the QGIS
@@ -28,11 +29,12 @@ public:
     using Finish = std::function<void(GDALDataset& ds, const std::string& finalPath)>;
     void setFinish(Finish finish) { m_finish = std::move(finish); }
     bool isCsv() const { return m_csv; }
+    bool isXlsx() const { return m_xlsx; }
 
 private:
     std::string m_path;
     Finish m_finish;
-    bool m_csv = false;
+    bool m_csv = false, m_xlsx = false;
 };
 
 // The default styles ("PLUGIN/FILE.json") of the result tables in a GeoPackage the file sink

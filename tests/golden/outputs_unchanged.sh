@@ -97,10 +97,16 @@ run site-pm "$ra" site "$g" --p 4 --fixed S433199001 --out "$o/site-pmedian.gpkg
 run site-mc "$ra" site "$g" --problem max-cover --p 3 --radius 30 --out "$o/site-maxcover.csv" --json
 run followup "$ra" relocation-followup "$g" --out "$o/relocation-followup.gpkg" --json
 run site-audit "$ra" site-audit "$g" --out "$o/site-audit.gpkg" --json
+run plan-check "$ra" plan-check "$g" --out "$o/plan-check.gpkg" --json
+run plan-check-csv "$ra" plan-check "$g" --out "$o/plan-check.csv" --json
+run plan-tables "$ra" plan-tables "$g" --out "$o/plan-tables.csv" --json
+run plan-tables-v "$ra" plan-tables "$g" --township 433199112 --template v_classes --out "$o/plan-tables-v.gpkg" --json
 run site-cap "$ra" site "$g" --p 4 --mode straight --capacity-field capacity_people --split --json
 run render-bands "$ra" render "$g" --result "$o/coverage-clinic-walk.gpkg" --style styles/county.json --style plugins/services/styles/coverage_bands.json \
   --legend --size 1920x1080 --out "$o/map-coverage-clinic-bands.png" --json
 run render-gaps "$ra" render "$g" --result "$o/gaps.gpkg" --paper A3 --legend --title "公共服务短板分布" --out "$o/map-gaps.png" --json
+plan_village=$(sqlite3 "$o/plan-check.gpkg" "select village_code from plan_check where \"check\" = 'overlap' order by village_code limit 1")
+run render-plan "$ra" render "$g" --village "$plan_village" --result "$o/plan-check.gpkg" --size 1400x1000 --legend --out "$o/map-plan-check.png" --json
 run render-ys "$ra" render "$y" --size 1600x1200 --legend --out "$o/map-yongshun.png" --json
 run atlas-v "$ra" atlas "$g" --template styles/atlas/village_profile.json --by villages --result "$o/gaps.gpkg" \
   --out "$o/atlas-villages.pdf" --json

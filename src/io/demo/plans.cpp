@@ -1,11 +1,12 @@
 // Village territories, the current land-use mosaic of every village, drafted plans for a third of
 // them with their construction boundaries, and a few deliberate mistakes for `plan-check` to find
 // (listed in County::notes and in the project's project_meta as demo_plan_mistakes).
+#include "io/demo/plans.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
 
-#include "io/demo/plans.hpp"
 #include "io/demo/shapes.hpp"
 
 namespace ruralatlas::demo {
@@ -130,7 +131,7 @@ void planVillages(County& c, const Dem& dem, std::uint64_t seed, int parcelsPerV
             for (int k = 0; k < n; ++k) {
                 const GEOSGeometry* cell = GEOSGetGeometryN_r(geos.h, cells, k);
                 GEOSGeometry* part = GEOSPreparedContains_r(geos.h, inside, cell) == 1 ? GEOSGeom_clone_r(geos.h, cell)
-                                                                                      : GEOSIntersection_r(geos.h, cell, terr);
+                                                                                       : GEOSIntersection_r(geos.h, cell, terr);
                 double a = 0;
                 if (!part || GEOSisEmpty_r(geos.h, part) || GEOSArea_r(geos.h, part, &a) == 0 || a < 1.0) {
                     if (part) GEOSGeom_destroy_r(geos.h, part);
@@ -202,7 +203,8 @@ void planVillages(County& c, const Dem& dem, std::uint64_t seed, int parcelsPerV
         for (const Cell& x : mosaic[vi])
             if (isBuilt(x.current) || isBuilt(x.planned)) builtParts.push_back(GEOSGeom_clone_r(geos.h, x.shape));
     if (!builtParts.empty()) {
-        GEOSGeometry* coll = GEOSGeom_createCollection_r(geos.h, GEOS_GEOMETRYCOLLECTION, builtParts.data(), static_cast<unsigned>(builtParts.size()));
+        GEOSGeometry* coll =
+            GEOSGeom_createCollection_r(geos.h, GEOS_GEOMETRYCOLLECTION, builtParts.data(), static_cast<unsigned>(builtParts.size()));
         GEOSGeometry* built = GEOSUnaryUnion_r(geos.h, coll);
         GEOSGeom_destroy_r(geos.h, coll);
         for (Constraint& k : c.constraints) {
@@ -220,7 +222,8 @@ void planVillages(County& c, const Dem& dem, std::uint64_t seed, int parcelsPerV
         for (const Cell& x : mosaic[vi])
             if (isBuilt(x.current) || isBuilt(x.planned)) parts.push_back(GEOSGeom_clone_r(geos.h, x.shape));
         if (parts.empty()) continue;
-        GEOSGeometry* coll = GEOSGeom_createCollection_r(geos.h, GEOS_GEOMETRYCOLLECTION, parts.data(), static_cast<unsigned>(parts.size()));
+        GEOSGeometry* coll =
+            GEOSGeom_createCollection_r(geos.h, GEOS_GEOMETRYCOLLECTION, parts.data(), static_cast<unsigned>(parts.size()));
         GEOSGeometry* u = GEOSUnaryUnion_r(geos.h, coll);
         GEOSGeom_destroy_r(geos.h, coll);
         GEOSGeometry* b = GEOSBuffer_r(geos.h, u, 5.0, 4);
@@ -274,14 +277,16 @@ void planVillages(County& c, const Dem& dem, std::uint64_t seed, int parcelsPerV
             const std::size_t vi = planned[next % planned.size()];
             if (Cell* x = interior(mosaic[vi])) {
                 double px = 0, py = 0;
-                GEOSGeometry* ring = GEOSGetExteriorRing_r(geos.h, x->shape) ? GEOSGeom_clone_r(geos.h, GEOSGetExteriorRing_r(geos.h, x->shape)) : nullptr;
+                GEOSGeometry* ring =
+                    GEOSGetExteriorRing_r(geos.h, x->shape) ? GEOSGeom_clone_r(geos.h, GEOSGetExteriorRing_r(geos.h, x->shape)) : nullptr;
                 if (ring) {
                     GEOSGeometry* p0 = GEOSGeomGetStartPoint_r(geos.h, ring);
                     GEOSGeomGetX_r(geos.h, p0, &px);
                     GEOSGeomGetY_r(geos.h, p0, &py);
                     GEOSGeom_destroy_r(geos.h, p0);
                     GEOSGeom_destroy_r(geos.h, ring);
-                    GEOSGeometry* sq = geos.ring({{px - 0.6, py - 0.6}, {px + 0.6, py - 0.6}, {px + 0.6, py + 0.6}, {px - 0.6, py + 0.6}, {px - 0.6, py - 0.6}});
+                    GEOSGeometry* sq = geos.ring(
+                        {{px - 0.6, py - 0.6}, {px + 0.6, py - 0.6}, {px + 0.6, py + 0.6}, {px - 0.6, py + 0.6}, {px - 0.6, py - 0.6}});
                     GEOSGeometry* tiny = GEOSIntersection_r(geos.h, x->shape, sq);
                     GEOSGeometry* rest = GEOSDifference_r(geos.h, x->shape, sq);
                     GEOSGeom_destroy_r(geos.h, sq);
@@ -311,7 +316,8 @@ void planVillages(County& c, const Dem& dem, std::uint64_t seed, int parcelsPerV
     for (std::size_t vi = 0; vi < nv; ++vi) {
         const bool isPlanned = std::find(planned.begin(), planned.end(), vi) != planned.end();
         for (Cell& x : mosaic[vi]) {
-            if (auto g = geos.toOgrMulti(GEOSGeom_clone_r(geos.h, x.shape))) c.parcels.push_back({c.villages[vi].code, x.current, "current", std::move(g)});
+            if (auto g = geos.toOgrMulti(GEOSGeom_clone_r(geos.h, x.shape)))
+                c.parcels.push_back({c.villages[vi].code, x.current, "current", std::move(g)});
             if (isPlanned) {
                 GEOSGeometry* s = x.plannedShape ? x.plannedShape : GEOSGeom_clone_r(geos.h, x.shape);
                 x.plannedShape = nullptr;

@@ -12,6 +12,7 @@ namespace ruralatlas::demo {
 // Needs the townships, villages and constraint zones; fills County::territories, parcels, notes,
 // adds construction_boundary zones and trims farmland and red lines off construction land.
 // parcelsPerVillage 0: territories only.
-void planVillages(County& county, const Dem& dem, std::uint64_t seed, int parcelsPerVillage, const std::function<double(Pt)>& riverDistance);
+void planVillages(County& county, const Dem& dem, std::uint64_t seed, int parcelsPerVillage,
+                  const std::function<double(Pt)>& riverDistance);
 
 }  // namespace ruralatlas::demo
