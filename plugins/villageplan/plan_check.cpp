@@ -13,9 +13,12 @@
 #include "plan_check.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <map>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "analysis/analysis.hpp"
 #include "core/error.hpp"
@@ -88,7 +91,8 @@ struct Zone {
 struct VillageInput {
     std::string code, name;
     bool hasTerritory = false;
-    GeomPtr territory{nullptr, GeomDeleter{nullptr}};
+    std::vector<Polygons> territoryParts;              // as read (one per feature)
+    GeomPtr territory{nullptr, GeomDeleter{nullptr}};  // built by the worker checking the village
     std::vector<const LandUseParcel*> parcels;
 };
 
@@ -193,6 +197,7 @@ void Checker::checkPeriod(VillageInput& v, const std::string& period, std::vecto
     struct Query {
         std::vector<std::size_t> hits;
     } q;
+    std::size_t interiorsMeet = 0, partsOutside = 0;
     for (std::size_t i = 0; i < parcels.size(); ++i) {
         q.hits.clear();
         GEOSSTRtree_query_r(
@@ -202,7 +207,10 @@ void Checker::checkPeriod(VillageInput& v, const std::string& period, std::vecto
         const GEOSPreparedGeometry* prep = GEOSPrepare_r(m_geos.h, parcels[i].shape.get());
         for (std::size_t j : q.hits) {
             if (j <= i) continue;
+            // Neighbours of a clean mosaic touch: only interiors that meet need the overlay.
             if (!GEOSPreparedIntersects_r(m_geos.h, prep, parcels[j].shape.get())) continue;
+            if (GEOSPreparedTouches_r(m_geos.h, prep, parcels[j].shape.get()) == 1) continue;
+            ++interiorsMeet;
             GeomPtr inter = own(m_geos, GEOSIntersection_r(m_geos.h, parcels[i].shape.get(), parcels[j].shape.get()));
             GeomPtr poly = polygonal(m_geos, inter.get());
             const double a = area(m_geos, poly.get());
@@ -225,16 +233,24 @@ void Checker::checkPeriod(VillageInput& v, const std::string& period, std::vecto
         if (GEOSPreparedContains_r(m_geos.h, inside, c.shape.get())) continue;
         GeomPtr out = polygonal(m_geos, own(m_geos, GEOSDifference_r(m_geos.h, c.shape.get(), v.territory.get())).get());
         const double a = area(m_geos, out.get());
+        if (a > 0) ++partsOutside;
         if (a > m_rules.outsideMinArea)
             add(v, period, "outside", c.parcel, out.get(), a, who(*c.parcel) + "有" + areaText(a) + "超出" + v.name + "村域范围。");
     }
     GEOSPreparedGeom_destroy_r(m_geos.h, inside);
-    // Gaps: the territory less the union of the parcels.
-    std::vector<const GEOSGeometry*> shapes;
-    for (const Checked& c : parcels) shapes.push_back(c.shape.get());
-    GeomPtr all = unionOf(shapes);
-    GeomPtr gaps = polygonal(m_geos, own(m_geos, GEOSDifference_r(m_geos.h, v.territory.get(), all.get())).get());
-    const int n = GEOSGetNumGeometries_r(m_geos.h, gaps.get());
+    // Gaps: the territory less the union of the parcels. When no two parcels overlap and none
+    // reaches outside, the gaps' total area is the territory's less the parcels' sum: below the
+    // smallest gap reported, the union (the dearest step) is not needed.
+    const double ta = area(m_geos, v.territory.get());
+    const double gapLimit = std::max(m_rules.gapMinArea, m_rules.allowedGapMaxArea);
+    GeomPtr gaps(nullptr, GeomDeleter{m_geos.h});
+    if (interiorsMeet > 0 || partsOutside > 0 || ta - sum > 0.5 * gapLimit) {
+        std::vector<const GEOSGeometry*> shapes;
+        for (const Checked& c : parcels) shapes.push_back(c.shape.get());
+        GeomPtr all = unionOf(shapes);
+        gaps = polygonal(m_geos, own(m_geos, GEOSDifference_r(m_geos.h, v.territory.get(), all.get())).get());
+    }
+    const int n = gaps ? GEOSGetNumGeometries_r(m_geos.h, gaps.get()) : 0;
     for (int i = 0; i < n; ++i) {
         const GEOSGeometry* g = GEOSGetGeometryN_r(m_geos.h, gaps.get(), i);
         const double a = area(m_geos, g);
@@ -246,7 +262,6 @@ void Checker::checkPeriod(VillageInput& v, const std::string& period, std::vecto
                 "。");
     }
     // The areas summed against the territory.
-    const double ta = area(m_geos, v.territory.get());
     s.territoryArea = ta;
     if (ta > 0 && std::abs(sum - ta) > m_rules.areaSumTolerance * ta) {
         add(v, period, "area_sum", nullptr, nullptr, sum - ta,
@@ -381,7 +396,7 @@ VillageSummary Checker::check(VillageInput& v) {
         byPeriod[p->period].push_back(std::move(c));
     }
     for (auto& [period, parcels] : byPeriod) checkPeriod(v, period, parcels, s);
-    static std::vector<Checked> none;
+    std::vector<Checked> none;
     auto cur = byPeriod.find("current");
     auto plan = byPeriod.find("planned");
     if (plan != byPeriod.end()) checkConflicts(v, cur == byPeriod.end() ? none : cur->second, plan->second, s);
@@ -445,19 +460,11 @@ PlanCheckOutcome runPlanCheck(ProjectSource& project, const PlanRules& rules, co
             const std::string code = valueAsText(f.values[0]);
             auto it = villages.find(code);
             if (it == villages.end()) return;
-            GeomPtr t = toGeos(geos, readShape(f));
-            if (!t)
+            Polygons shape = readShape(f);
+            if (!toGeos(geos, shape))
                 throw DataError({project.name(), "village_boundaries", std::to_string(f.fid), "geometry"},
                                 "the village territory of " + code + " is not a polygon: " + geos.lastError);
-            if (GEOSisValid_r(geos.h, t.get()) != 1) {
-                GeomPtr fixed = own(geos, GEOSMakeValid_r(geos.h, t.get()));
-                t = polygonal(geos, fixed.get());
-            }
-            if (it->second.hasTerritory) {
-                GeomPtr both = own(geos, GEOSUnion_r(geos.h, it->second.territory.get(), t.get()));
-                t = polygonal(geos, both.get());
-            }
-            it->second.territory = std::move(t);
+            it->second.territoryParts.push_back(std::move(shape));
             it->second.hasTerritory = true;
             if (it->second.name.empty() && f.values.size() > 1) it->second.name = valueAsText(f.values[1]);
         });
@@ -478,27 +485,81 @@ PlanCheckOutcome runPlanCheck(ProjectSource& project, const PlanRules& rules, co
         if (v.name.empty()) v.name = code;
     }
 
-    // The zones, once, prepared.
-    std::vector<Zone> zones;
-    if (project.layerInfo("constraints"))
-        for (Constraint& c : readConstraints(project)) {
-            Zone z{c.kind, c.name, toGeos(geos, c.shape)};
-            if (!z.shape) continue;
-            if (GEOSisValid_r(geos.h, z.shape.get()) != 1)
-                z.shape = polygonal(geos, own(geos, GEOSMakeValid_r(geos.h, z.shape.get())).get());
-            zones.push_back(std::move(z));
-        }
-    for (Zone& z : zones) z.prepared = GEOSPrepare_r(geos.h, z.shape.get());
+    const std::vector<Constraint> constraints = project.layerInfo("constraints") ? readConstraints(project) : std::vector<Constraint>{};
 
+    // Villages on worker threads (one GEOS context each, its own prepared zones); this thread is
+    // one of them and reports progress. Findings keep the villages' order.
+    std::vector<VillageInput*> order;
+    for (auto& [code, v] : villages) order.push_back(&v);
+    const std::size_t n = order.size();
+    std::vector<VillageSummary> summaries(n);
+    std::vector<std::vector<Finding>> found(n);
+    std::atomic<std::size_t> next{0}, done{0};
+    std::atomic<bool> stop{false};
+    std::exception_ptr failure;
+    std::mutex failureMutex;
+    auto work = [&](bool reports) {
+        Geos g;
+        std::vector<Zone> zones;
+        try {
+            for (const Constraint& c : constraints) {
+                Zone z{c.kind, c.name, toGeos(g, c.shape)};
+                if (!z.shape) continue;
+                if (GEOSisValid_r(g.h, z.shape.get()) != 1) z.shape = polygonal(g, own(g, GEOSMakeValid_r(g.h, z.shape.get())).get());
+                z.prepared = GEOSPrepare_r(g.h, z.shape.get());
+                zones.push_back(std::move(z));
+            }
+            for (;;) {
+                if (stop) break;
+                const std::size_t i = next++;
+                if (i >= n) break;
+                VillageInput& v = *order[i];
+                if (v.hasTerritory) {
+                    std::vector<const GEOSGeometry*> parts;
+                    std::vector<GeomPtr> owned;
+                    for (const Polygons& part : v.territoryParts) {
+                        GeomPtr t = toGeos(g, part);
+                        if (GEOSisValid_r(g.h, t.get()) != 1) t = polygonal(g, own(g, GEOSMakeValid_r(g.h, t.get())).get());
+                        parts.push_back(t.get());
+                        owned.push_back(std::move(t));
+                    }
+                    if (owned.size() == 1) {
+                        v.territory = std::move(owned[0]);
+                    } else {
+                        std::vector<GEOSGeometry*> copies;
+                        for (const GEOSGeometry* x : parts) copies.push_back(GEOSGeom_clone_r(g.h, x));
+                        GeomPtr all =
+                            own(g, GEOSGeom_createCollection_r(g.h, GEOS_GEOMETRYCOLLECTION, copies.data(), unsigned(copies.size())));
+                        v.territory = polygonal(g, own(g, GEOSUnaryUnion_r(g.h, all.get())).get());
+                    }
+                }
+                Checker checker(g, rules, zones, found[i]);
+                summaries[i] = checker.check(v);
+                v.territory.reset();
+                const std::size_t d = ++done;
+                if (reports) {
+                    feedback.checkCancelled();
+                    feedback.setProgress(0.05 + 0.9 * double(d) / double(n), v.name);
+                }
+            }
+        } catch (...) {
+            std::lock_guard lock(failureMutex);
+            if (!failure) failure = std::current_exception();
+            stop = true;
+        }
+        for (Zone& z : zones) GEOSPreparedGeom_destroy_r(g.h, z.prepared);
+    };
+    const unsigned helpers = n > 1 ? std::min(7u, std::max(1u, std::thread::hardware_concurrency()) - 1) : 0;
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < helpers; ++t) pool.emplace_back(work, false);
+    work(true);
+    for (std::thread& t : pool) t.join();
+    if (failure) std::rethrow_exception(failure);
     PlanCheckOutcome out;
-    Checker checker(geos, rules, zones, out.findings);
-    std::size_t k = 0;
-    for (auto& [code, v] : villages) {
-        feedback.checkCancelled();
-        feedback.setProgress(0.05 + 0.9 * double(k++) / double(villages.size()), v.name);
-        out.villages.push_back(checker.check(v));
+    for (std::size_t i = 0; i < n; ++i) {
+        out.villages.push_back(std::move(summaries[i]));
+        for (Finding& f : found[i]) out.findings.push_back(std::move(f));
     }
-    for (Zone& z : zones) GEOSPreparedGeom_destroy_r(geos.h, z.prepared);
     return out;
 }
 
