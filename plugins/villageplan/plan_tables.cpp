@@ -141,14 +141,17 @@ std::vector<TableLine> tabulate(const TableLayout& layout, const std::map<std::s
         l.plannedShare = hasPlanned && totalPlanned > 0 ? 100.0 * l.plannedM2 / totalPlanned : NAN;
         return l;
     };
+    bool listed = unmapped.empty();
+    auto listUnmapped = [&] {
+        std::string list;
+        for (const std::string& c : unmapped) list += (list.empty() ? "" : "、") + c;
+        TableLine u = line("", "未归类（代码：" + list + "）", 0, [&](const std::string& c) { return unmapped.count(c) > 0; });
+        u.unmapped = true;
+        out.push_back(u);
+        listed = true;
+    };
     for (const TableRow& r : layout.rows) {
-        if (r.total && !unmapped.empty()) {
-            std::string list;
-            for (const std::string& c : unmapped) list += (list.empty() ? "" : "、") + c;
-            TableLine u = line("", "未归类（代码：" + list + "）", 0, [&](const std::string& c) { return unmapped.count(c) > 0; });
-            u.unmapped = true;
-            out.push_back(u);
-        }
+        if (r.total && !listed) listUnmapped();  // before the total, which includes it
         TableLine l = line(r.code, r.title, r.indent, [&](const std::string& c) { return r.takes(c); });
         // A sub-class row empty in both periods is left out (the first-level rows always show).
         if (r.indent > 0 && !r.subtotal && !(l.currentM2 > 0) && !(l.plannedM2 > 0)) continue;
@@ -156,6 +159,7 @@ std::vector<TableLine> tabulate(const TableLayout& layout, const std::map<std::s
         l.total = r.total;
         out.push_back(l);
     }
+    if (!listed) listUnmapped();  // a layout without a total row
     return out;
 }
 
