@@ -64,6 +64,11 @@ township=$(sqlite3 "$out/demo-county.gpkg" "select code from townships order by 
 plan_village=$(sqlite3 "$out/plan-check.gpkg" "select village_code from plan_check where \"check\" = 'overlap' order by village_code limit 1")
 "$ra" render "$out/demo-county.gpkg" --village "$plan_village" --result "$out/plan-check.gpkg" --paper A4 --legend \
   --title "村庄规划质检问题" --out "$out/map-plan-check-$plan_village.png"
+# The village-plan map set for the first planned village (现状图, 规划总图, 管控边界图, 近期建设项目图).
+for m in current planned control projects; do
+  "$ra" atlas "$out/demo-county.gpkg" --template "styles/atlas/village_plan_$m.json" --by villages --where "code = '$plan_one'" \
+    --pages-as-png "$out/plan-maps-png/$m" --out "$out/plan-map-$m-$plan_one.pdf"
+done
 # Atlases: a village profile book (cover, contents, one page per village), a township book
 # (A3), the resettlement sites, with the village pages also as PNG.
 "$ra" atlas "$out/demo-county.gpkg" --template styles/atlas/village_profile.json --by villages --result "$out/gaps.gpkg" \

@@ -107,6 +107,8 @@ run render-bands "$ra" render "$g" --result "$o/coverage-clinic-walk.gpkg" --sty
 run render-gaps "$ra" render "$g" --result "$o/gaps.gpkg" --paper A3 --legend --title "公共服务短板分布" --out "$o/map-gaps.png" --json
 plan_village=$(sqlite3 "$o/plan-check.gpkg" "select village_code from plan_check where \"check\" = 'overlap' order by village_code limit 1")
 run render-plan "$ra" render "$g" --village "$plan_village" --result "$o/plan-check.gpkg" --size 1400x1000 --legend --out "$o/map-plan-check.png" --json
+plan_one=$(sqlite3 "$g" "select village_code from landuse_plan where period = 'planned' order by village_code limit 1")
+run atlas-plan "$ra" atlas "$g" --template styles/atlas/village_plan_planned.json --by villages --where "code = '$plan_one'" --out "$o/atlas-plan-planned.pdf" --json
 run render-ys "$ra" render "$y" --size 1600x1200 --legend --out "$o/map-yongshun.png" --json
 run atlas-v "$ra" atlas "$g" --template styles/atlas/village_profile.json --by villages --result "$o/gaps.gpkg" \
   --out "$o/atlas-villages.pdf" --json
