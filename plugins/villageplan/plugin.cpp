@@ -5,9 +5,11 @@
 namespace ruralatlas::villageplan {
 std::unique_ptr<analysis::Analysis> makePlanCheck();
 std::unique_ptr<analysis::Analysis> makePlanTables();
+void registerPlanSections(analysis::Registry& registry);
 }  // namespace ruralatlas::villageplan
 
 void ruralatlas_register_villageplan(ruralatlas::analysis::Registry& registry) {
     registry.add(ruralatlas::villageplan::makePlanCheck());
     registry.add(ruralatlas::villageplan::makePlanTables());
+    ruralatlas::villageplan::registerPlanSections(registry);
 }

@@ -83,5 +83,17 @@ TEST(PlanMaps, FourMapsOfAPlannedVillage) {
         if (std::string(m.name) == "planned" || std::string(m.name) == "control")
             EXPECT_NE(page.find("村庄建设边界"), std::string::npos) << m.name << "\n" << page;
         if (std::string(m.name) == "current") EXPECT_EQ(page.find("村庄建设边界"), std::string::npos) << page;
+        // The plugin's sections on the page: the land-use table on the plan, the check on the control map.
+        if (std::string(m.name) == "planned") {
+            EXPECT_NE(page.find("用地结构调整表"), std::string::npos) << page;
+            EXPECT_NE(page.find("村域总面积"), std::string::npos) << page;
+            EXPECT_NE(page.find("建设用地小计"), std::string::npos) << page;
+        }
+        if (std::string(m.name) == "control") {
+            EXPECT_NE(page.find("规划成果质检"), std::string::npos) << page;
+            EXPECT_TRUE(page.find("未发现问题") != std::string::npos || page.find(" 处") != std::string::npos ||
+                        page.find("处\n") != std::string::npos)
+                << page;
+        }
     }
 }
