@@ -419,6 +419,25 @@ std::string checkGroup(const std::string& check) {
     return k ? k->group : "";
 }
 
+std::map<std::string, std::string> villageNames(ProjectSource& project) {
+    std::map<std::string, std::string> names;
+    if (const auto info = project.layerInfo("villages"); info && info->fieldIndex("name") >= 0) {
+        FeatureQuery q;
+        q.fields = {"code", "name"};
+        q.geometry = false;
+        q.asText = true;
+        project.readFeatures("villages", q, [&](const Feature& f) { names[valueAsText(f.values[0])] = valueAsText(f.values[1]); });
+    }
+    return names;
+}
+
+void checkScopeCodes(const std::string& village, const std::string& township) {
+    if (!village.empty() && (village.size() != 12 || village.find_first_not_of("0123456789") != std::string::npos))
+        throw UsageError("--village " + village + ": a village code has 12 digits");
+    if (!township.empty() && (township.size() != 9 || township.find_first_not_of("0123456789") != std::string::npos))
+        throw UsageError("--township " + township + ": a township code has 9 digits");
+}
+
 std::vector<std::string> checkCodes() {
     std::vector<std::string> out;
     for (const CheckKind& k : kChecks) out.push_back(k.code);
@@ -432,14 +451,7 @@ PlanCheckOutcome runPlanCheck(ProjectSource& project, const PlanRules& rules, co
         throw DataError({project.name(), "landuse_plan"}, "the project has no landuse_plan layer: there is no village plan to check");
     feedback.setProgress(0.02, "读取村庄规划用地");
     std::vector<LandUseParcel> parcels = readLandUseParcels(project, village);
-    std::map<std::string, std::string> names;
-    if (const auto info = project.layerInfo("villages"); info && info->fieldIndex("name") >= 0) {
-        FeatureQuery q;
-        q.fields = {"code", "name"};
-        q.geometry = false;
-        q.asText = true;
-        project.readFeatures("villages", q, [&](const Feature& f) { names[valueAsText(f.values[0])] = valueAsText(f.values[1]); });
-    }
+    const std::map<std::string, std::string> names = villageNames(project);
     Geos geos;
     std::map<std::string, VillageInput> villages;
     auto wanted = [&](const std::string& code) {
@@ -592,10 +604,7 @@ AnalysisResult PlanCheck::run(ProjectSource& project, const ParamValues& p, Feed
     const PlanRules rules = readPlanRules(rulesFile);
     const std::string village = p.has("village") ? p.text("village") : "";
     const std::string township = p.has("township") ? p.text("township") : "";
-    if (!village.empty() && (village.size() != 12 || village.find_first_not_of("0123456789") != std::string::npos))
-        throw UsageError("--village " + village + ": a village code has 12 digits");
-    if (!township.empty() && (township.size() != 9 || township.find_first_not_of("0123456789") != std::string::npos))
-        throw UsageError("--township " + township + ": a township code has 9 digits");
+    checkScopeCodes(village, township);
     auto outcome = std::make_shared<PlanCheckOutcome>(runPlanCheck(project, rules, village, township, feedback));
 
     ResultTable t;

@@ -41,6 +41,11 @@ struct PlanCheckOutcome {
 PlanCheckOutcome runPlanCheck(ProjectSource& project, const PlanRules& rules, const std::string& village, const std::string& township,
                               Feedback& feedback);
 
+// Village code -> name from the project's villages layer (empty when it has none).
+std::map<std::string, std::string> villageNames(ProjectSource& project);
+// --village and --township as given: 12 and 9 digits, else a UsageError.
+void checkScopeCodes(const std::string& village, const std::string& township);
+
 std::string checkTitle(const std::string& check);
 std::string checkGroup(const std::string& check);  // codes | topology | conflicts
 std::vector<std::string> checkCodes();

@@ -18,6 +18,7 @@
 #include "core/landuse.hpp"
 #include "core/record_readers.hpp"
 #include "geos_shapes.hpp"
+#include "plan_check.hpp"
 
 namespace ruralatlas::villageplan {
 
@@ -242,22 +243,12 @@ private:
 AnalysisResult PlanTables::run(ProjectSource& project, const ParamValues& p, Feedback& feedback) const {
     const TableLayout layout = readTableLayout(layoutPath(p.has("template") ? p.text("template") : "national"));
     const std::string village = p.has("village") ? p.text("village") : "", township = p.has("township") ? p.text("township") : "";
-    if (!village.empty() && (village.size() != 12 || village.find_first_not_of("0123456789") != std::string::npos))
-        throw UsageError("--village " + village + ": a village code has 12 digits");
-    if (!township.empty() && (township.size() != 9 || township.find_first_not_of("0123456789") != std::string::npos))
-        throw UsageError("--township " + township + ": a township code has 9 digits");
+    checkScopeCodes(village, township);
     if (!project.layerInfo("landuse_plan"))
         throw DataError({project.name(), "landuse_plan"}, "the project has no landuse_plan layer: no village plan to tabulate");
     feedback.setProgress(0.05, "读取村庄规划用地");
     const std::vector<LandUseParcel> parcels = readLandUseParcels(project, village);
-    std::map<std::string, std::string> names;
-    if (const auto info = project.layerInfo("villages"); info && info->fieldIndex("name") >= 0) {
-        FeatureQuery q;
-        q.fields = {"code", "name"};
-        q.geometry = false;
-        q.asText = true;
-        project.readFeatures("villages", q, [&](const Feature& f) { names[valueAsText(f.values[0])] = valueAsText(f.values[1]); });
-    }
+    const std::map<std::string, std::string> names = villageNames(project);
     Geos geos;
     std::map<std::string, Scope> villages;
     std::size_t k = 0;

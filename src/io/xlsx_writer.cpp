@@ -9,36 +9,11 @@
 
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
+#include "core/xml.hpp"
 
 namespace ruralatlas::io {
 
 namespace {
-
-std::string xmlEscape(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                // Control characters are not allowed in XML 1.0 (but tab, newline, return).
-                if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') continue;
-                out += c;
-        }
-    }
-    return out;
-}
 
 std::string number(double v) {
     char buf[32];

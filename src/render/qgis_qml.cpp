@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/xml.hpp"
 #include "render/map_data.hpp"
 
 namespace ruralatlas::render {
@@ -19,29 +20,7 @@ namespace {
 constexpr double kReferenceScale = 100000;
 constexpr const char* kFont = "WenQuanYi Zen Hei";
 
-std::string esc(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
+std::string esc(std::string_view s) { return xmlEscape(s); }
 
 // Text for an XML comment: "--" may not appear inside one.
 std::string commentText(std::string s) {
