@@ -20,6 +20,10 @@ Command importCommand() {
          {"source-crs", true, false, "source CRS: EPSG:n, WKT or PROJ string, or gcj02 / bd09 for web-map coordinates", "CRS"},
          {"encoding", true, false, "text encoding of a DBF or CSV (default: detected): UTF-8, GBK, GB18030", "ENC"},
          {"field", true, true, "map a target field to a source column (also lon=, lat=, wkt=, township=)", "TARGET=SOURCE"},
+         {"crosswalk", true, false,
+          "三调地类转换表 / land-use crosswalk for a survey (DLTB) layer into landuse_plan: sandiao (shipped, default when the layer "
+          "has DLBM) or a CSV file",
+          "NAME|FILE"},
          {"skip-bad-rows", false, false, "import the good rows and list the bad ones instead of failing"},
          {"update", false, false, "a row whose code or id is in the project already replaces that feature (else the row is an error)"},
          {"swap-xy", false, false, "the coordinates are latitude first"},
@@ -52,7 +56,9 @@ Command importCommand() {
                 o.allowOutside = a.has("allow-outside");
                 ProgressBar bar("import");
                 Feedback fb([&bar](double f, const std::string& s) { bar.update(f, s); });
-                const auto r = io::importFile(o, fb);
+                const auto r = o.into == "landuse_plan" ? io::importLandUse(o, a.value("crosswalk").value_or(""), fb)
+                               : a.has("crosswalk")       ? throw UsageError("--crosswalk goes with --into landuse_plan")
+                                                          : io::importFile(o, fb);
                 if (r.mode == "raster")
                     std::printf("imported %s into dem: %s\n", o.source.c_str(), r.warnings.empty() ? "" : r.warnings.front().c_str());
                 else if (r.mode == "join")
@@ -74,6 +80,7 @@ Command importCommand() {
                         std::printf("\n");
                     }
                 }
+                for (const auto& n : r.notes) std::printf("  %s\n", n.c_str());
                 for (const auto& b : r.badRows) std::printf("  skipped %s\n", b.c_str());
                 for (const auto& u : r.unmatched) std::printf("  unmatched %s\n", u.c_str());
                 if (r.mode != "raster")

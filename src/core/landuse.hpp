@@ -1,6 +1,6 @@
 // Land-use classes of 国土空间调查、规划、用途管制用地用海分类指南 (Ministry of Natural Resources,
-// 2023 edition): first- and second-level codes used in village plans. Display colours live in
-// styles/, not here.
+// 2023 edition, 自然资发〔2023〕234号): every class, land and sea, first to third level. Display
+// colours live in styles/, not here.
 #pragma once
 #include <span>
 #include <string_view>

@@ -878,6 +878,12 @@ ImportReport importVector(const ImportOptions& o, Feedback& feedback) {
                 row.number[fi] = *v;
             }
         }
+        if (o.rewrite)
+            for (std::size_t fi = 0; fi < def->fields.size(); ++fi)
+                if (row.text[fi] && def->fields[fi].type == FieldType::Text) {
+                    const std::string problem = o.rewrite(def->fields[fi].name, *feature, *row.text[fi]);
+                    if (!problem.empty()) fail(std::string(def->fields[fi].name), problem);
+                }
         for (const auto& k : constants) {
             const std::size_t fi = static_cast<std::size_t>(k.target - def->fields.data());
             row.text[fi] = k.text;
@@ -992,6 +998,7 @@ ImportReport importVector(const ImportOptions& o, Feedback& feedback) {
         if (!bad) rows.push_back(std::move(row));
     }
     if (report.read == 0) throw DataError({file, inName}, "the file holds no rows");
+    if (o.afterRead) o.afterRead(report);
     if (columnsCompared > 0 && columnsAgree == 0)
         report.warnings.push_back("the coordinate columns " + checkLon.name + "/" + checkLat.name + " agree with none of the " +
                                   std::to_string(columnsCompared) +

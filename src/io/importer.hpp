@@ -5,14 +5,19 @@
 #pragma once
 #include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "core/feedback.hpp"
 
+class OGRFeature;
+
 class GDALDataset;
 
 namespace ruralatlas::io {
+
+struct ImportReport;
 
 struct ImportOptions {
     std::string project;
@@ -31,6 +36,13 @@ struct ImportOptions {
     // the caller writes there (the desktop app: the QGIS styles) commits with the features, or
     // nothing does. Vector imports only.
     std::function<void(GDALDataset& project)> beforeCommit;
+    // Rewrites a text value read for a target field (a survey code through a crosswalk, a 19-digit
+    // 坐落单位代码 to its village) after the column is read and before any check: returns an error
+    // of the row, or empty.
+    std::function<std::string(std::string_view field, const OGRFeature& source, std::string& value)> rewrite;
+    // Called once every row is read, before anything is written: may add warnings, or refuse the
+    // whole import by throwing (with a summary of what `rewrite` found).
+    std::function<void(ImportReport& report)> afterRead;
 };
 
 struct ImportReport {
@@ -41,6 +53,7 @@ struct ImportReport {
     std::vector<std::string> badRows;    // rows skipped with --skip-bad-rows
     std::vector<std::string> unmatched;  // ledger rows that matched no village, with why
     std::vector<std::string> warnings;
+    std::vector<std::string> notes;  // what a conversion did (the survey crosswalk's classes)
     // Where each target field came from: "column NAME", "--set VALUE", "the village code",
     // "generated"; and the target fields left empty.
     std::vector<std::pair<std::string, std::string>> fieldSources;
@@ -51,6 +64,12 @@ struct ImportReport {
 // `--into dem` imports a raster instead (importDem).
 ImportReport importFile(const ImportOptions& options, Feedback& feedback);
 // A DEM raster into the project's `dem` table, warped to the project CRS and clipped to the county.
+// A land-use survey into landuse_plan (period current): a 三调 DLTB layer's DLBM/DLMC through
+// the crosswalk (io/survey_import.cpp). `crosswalk`: "sandiao" (shipped) or a CSV file; empty
+// when the source is an ordinary landuse_plan file (then it is imported as is, unless it has a
+// DLBM column).
+ImportReport importLandUse(ImportOptions options, const std::string& crosswalk, Feedback& feedback);
+
 ImportReport importDem(const ImportOptions& options, Feedback& feedback);
 
 // Which encoding a DBF's text is in: from its .cpg, its language-driver byte, or its bytes.
