@@ -5,7 +5,9 @@
 //                 village territory, slivers, parts outside the territory, areas summing to the territory;
 //   conflicts   - planned construction land on the ecological red line or permanent basic farmland,
 //                 new construction outside the village construction boundary or in flood and
-//                 geohazard zones.
+//                 geohazard zones;
+//   targets     - the control targets of plan_targets (耕地保有量 and 永久基本农田 not below,
+//                 建设用地规模 not above, ...) and planned homestead land per household against a cap.
 // Each finding carries the village, layer, feature id, the offending geometry, its area in m²,
 // 公顷 and 亩 and a Chinese sentence. Thresholds come from data/plan_rules.json or --rules FILE.
 // What cannot be checked (no territory, no current land use, no construction boundary) is said so
@@ -26,6 +28,7 @@
 #include "core/install_paths.hpp"
 #include "core/json.hpp"
 #include "core/landuse.hpp"
+#include "core/landuse_crosswalk.hpp"
 #include "core/record_readers.hpp"
 #include "core/schema.hpp"
 #include "geos_shapes.hpp"
@@ -49,7 +52,8 @@ const CheckKind kChecks[] = {
     {"code_missing", "codes", "缺少用地代码"},
     {"code_unknown", "codes", "用地代码不在2023分类中"},
     {"code_level", "codes", "用地代码层级不符"},
-    {"code_legacy", "codes", "混用三调（GB/T 21010）旧代码"},
+    {"code_legacy", "codes", "混用三调或2020试行版旧代码"},
+    {"code_not_survey", "codes", "现状代码不能由三调地类转换得到"},
     {"invalid", "topology", "几何无效"},
     {"overlap", "topology", "图斑重叠"},
     {"gap", "topology", "图斑缝隙"},
@@ -63,6 +67,9 @@ const CheckKind kChecks[] = {
     {"conflict_flood_zone", "conflicts", "新增建设用地位于洪涝风险区"},
     {"conflict_geohazard", "conflicts", "新增建设用地位于地质灾害隐患区"},
     {"outside_construction_boundary", "conflicts", "新增建设用地超出村庄建设边界"},
+    {"target_below", "targets", "低于管控指标"},
+    {"target_above", "targets", "超过管控指标"},
+    {"homestead_cap", "targets", "户均宅基地超过标准"},
 };
 
 const CheckKind* checkKind(const std::string& code) {
@@ -88,8 +95,16 @@ struct Zone {
     const GEOSPreparedGeometry* prepared = nullptr;
 };
 
+struct Target {
+    long long fid = 0;
+    std::string indicator, bound, source;
+    double valueHa = 0;
+};
+
 struct VillageInput {
     std::string code, name;
+    std::vector<Target> targets;
+    double households = NAN;  // villages.households; NaN when unknown
     bool hasTerritory = false;
     std::vector<Polygons> territoryParts;              // as read (one per feature)
     GeomPtr territory{nullptr, GeomDeleter{nullptr}};  // built by the worker checking the village
@@ -104,8 +119,9 @@ struct Checked {
 
 class Checker {
 public:
-    Checker(Geos& geos, const PlanRules& rules, const std::vector<Zone>& zones, std::vector<Finding>& out)
-        : m_geos(geos), m_rules(rules), m_zones(zones), m_out(out) {}
+    Checker(Geos& geos, const PlanRules& rules, const std::vector<Zone>& zones, const LanduseCrosswalk& survey,
+            const LanduseCrosswalk& trial, bool targetsLayer, std::vector<Finding>& out)
+        : m_geos(geos), m_rules(rules), m_zones(zones), m_survey(survey), m_trial(trial), m_targetsLayer(targetsLayer), m_out(out) {}
 
     VillageSummary check(VillageInput& v);
 
@@ -115,11 +131,15 @@ private:
     void checkCodes(const VillageInput& v, const LandUseParcel& p);
     void checkPeriod(VillageInput& v, const std::string& period, std::vector<Checked>& parcels, VillageSummary& s);
     void checkConflicts(VillageInput& v, std::vector<Checked>& current, std::vector<Checked>& planned, VillageSummary& s);
+    void checkTargets(VillageInput& v, std::vector<Checked>& planned, VillageSummary& s);
     GeomPtr unionOf(const std::vector<const GEOSGeometry*>& parts);
 
     Geos& m_geos;
     const PlanRules& m_rules;
     const std::vector<Zone>& m_zones;
+    const LanduseCrosswalk& m_survey;
+    const LanduseCrosswalk& m_trial;
+    bool m_targetsLayer;
     std::vector<Finding>& m_out;
 };
 
@@ -155,13 +175,24 @@ void Checker::checkCodes(const VillageInput& v, const LandUseParcel& p) {
     } else if (isLegacySurveyCode(c)) {
         add(v, p.period, "code_legacy", &p, nullptr, NAN,
             who + "代码“" + c + "”是三调（GB/T 21010-2017）工作分类代码，不是2023年用地用海分类代码：新旧分类混用。");
+    } else if (const CrosswalkRow* t = m_trial.find(c); t && !isLanduseCode(c)) {
+        add(v, p.period, "code_legacy", &p, nullptr, NAN,
+            who + "代码“" + c + "”（" + t->fromName + "）是2020年试行版用地用海分类代码，2023年版为“" + t->toCode + "”（" +
+                std::string(landuseTitle(t->toCode)) + "）：新旧分类混用。");
     } else if (!isLanduseCode(c)) {
         add(v, p.period, "code_unknown", &p, nullptr, NAN,
             who + "代码“" + c + "”不在《国土空间调查、规划、用途管制用地用海分类指南》（2023）中。");
     } else if (std::find(m_rules.levels.begin(), m_rules.levels.end(), static_cast<int>(c.size())) == m_rules.levels.end()) {
         add(v, p.period, "code_level", &p, nullptr, NAN,
-            who + "代码“" + c + "”（" + std::string(landuseTitle(c)) + "）为" + (c.size() == 2 ? "一级类" : "二级类") + "，质检规则要求" +
-                (m_rules.levels.size() == 1 && m_rules.levels[0] == 4 ? "二级类（4位）" : "规则所列层级") + "。");
+            who + "代码“" + c + "”（" + std::string(landuseTitle(c)) + "）为" +
+                (c.size() == 2 ? "一级类" : c.size() == 4 ? "二级类" : "三级类") + "，质检规则只接受" + [&] {
+                    std::string l;
+                    for (int n : m_rules.levels) l += (l.empty() ? "" : "、") + std::to_string(n) + "位";
+                    return l;
+                }() + "代码。");
+    } else if (p.period == "current" && !m_survey.reaches(c)) {
+        add(v, p.period, "code_not_survey", &p, nullptr, NAN,
+            who + "代码“" + c + "”（" + std::string(landuseTitle(c)) + "）不能由三调地类经转换表得到，不应作为现状用地。");
     }
 }
 
@@ -339,6 +370,82 @@ void Checker::checkConflicts(VillageInput& v, std::vector<Checked>& current, std
     }
 }
 
+// The control targets of the village against its planned land use, and planned homestead land
+// per household against the cap.
+void Checker::checkTargets(VillageInput& v, std::vector<Checked>& planned, VillageSummary& s) {
+    auto classArea = [&](auto&& isIn) {
+        double a = 0;
+        for (const Checked& c : planned)
+            if (isIn(c.parcel->landuseCode)) a += c.area;
+        return a;
+    };
+    auto zoneArea = [&](const std::string& kind) {
+        std::vector<const GEOSGeometry*> parts;
+        for (const Zone& z : m_zones)
+            if (z.kind == kind && GEOSPreparedIntersects_r(m_geos.h, z.prepared, v.territory.get())) parts.push_back(z.shape.get());
+        if (parts.empty()) return 0.0;
+        GeomPtr all = unionOf(parts);
+        return area(m_geos, polygonal(m_geos, own(m_geos, GEOSIntersection_r(m_geos.h, all.get(), v.territory.get())).get()).get());
+    };
+    if (!m_targetsLayer) {
+        s.notChecked.push_back("项目没有管控指标表（plan_targets，旧版项目请运行 ruralatlas upgrade），未检查管控指标");
+    } else if (v.targets.empty()) {
+        s.notChecked.push_back("管控指标表（plan_targets）中没有该村的指标，未检查管控指标");
+    }
+    const Enumeration* names = findEnumeration("plan_target_indicator");
+    for (const Target& t : v.targets) {
+        double planM2 = NAN;
+        if (t.indicator == "cultivated_land_ha")
+            planM2 = classArea([&](std::string_view c) { return PlanRules::matches(m_rules.cultivatedClasses, c); });
+        else if (t.indicator == "forest_ha")
+            planM2 = classArea([&](std::string_view c) { return PlanRules::matches(m_rules.forestClasses, c); });
+        else if (t.indicator == "construction_land_ha")
+            planM2 = classArea([&](std::string_view c) { return m_rules.isConstruction(c); });
+        else if ((t.indicator == "basic_farmland_ha" || t.indicator == "redline_ha") && v.hasTerritory)
+            planM2 = zoneArea(t.indicator == "basic_farmland_ha" ? "basic_farmland" : "ecological_redline");
+        std::string title = t.indicator;
+        if (names)
+            for (const auto& e : names->values)
+                if (e.code == t.indicator) title = std::string(e.titleZh);
+        if (std::isnan(planM2)) {
+            s.notChecked.push_back(title + "：无村域范围，未检查");
+            continue;
+        }
+        const double planHa = planM2 / 10000.0, tol = m_rules.targetToleranceHa;
+        const bool below = t.bound == "floor" && planHa < t.valueHa - tol, above = t.bound == "ceiling" && planHa > t.valueHa + tol;
+        if (!below && !above) continue;
+        const double diffM2 = std::abs(planM2 - t.valueHa * 10000.0);
+        Finding& f = add(v, "planned", below ? "target_below" : "target_above", nullptr, nullptr, diffM2,
+                         v.name + "规划" + title + fmt(planHa, 4) + "公顷，" + (below ? "低于" : "超过") + "下达指标" + fmt(t.valueHa, 4) +
+                             "公顷（" + (below ? "不低于" : "不高于") + "），相差" + areaText(diffM2) +
+                             (t.source.empty() ? "" : "。指标依据：" + t.source) + "。");
+        f.layer = "plan_targets";
+        f.fid = t.fid;
+        if (v.hasTerritory) {
+            f.at = pointOn(m_geos, v.territory.get());
+            f.hasAt = true;
+        }
+    }
+    if (m_rules.homesteadMaxM2PerHousehold > 0) {
+        if (std::isnan(v.households) || v.households <= 0) {
+            s.notChecked.push_back("村户数（villages.households）缺失，未检查户均宅基地");
+        } else {
+            const double homes = classArea([&](std::string_view c) { return PlanRules::matches(m_rules.homesteadClasses, c); });
+            const double perHousehold = homes / v.households, cap = m_rules.homesteadMaxM2PerHousehold;
+            if (perHousehold > cap) {
+                Finding& f = add(v, "planned", "homestead_cap", nullptr, nullptr, homes - cap * v.households,
+                                 v.name + "规划宅基地" + fmt(homes / 10000.0, 4) + "公顷，全村" + fmt(v.households, 0) + "户，户均" +
+                                     fmt(perHousehold, 1) + "平方米，超过每户" + fmt(cap, 0) + "平方米的标准；超出合计" +
+                                     areaText(homes - cap * v.households) + "。");
+                if (v.hasTerritory) {
+                    f.at = pointOn(m_geos, v.territory.get());
+                    f.hasAt = true;
+                }
+            }
+        }
+    }
+}
+
 VillageSummary Checker::check(VillageInput& v) {
     VillageSummary s;
     s.code = v.code;
@@ -400,6 +507,7 @@ VillageSummary Checker::check(VillageInput& v) {
     auto cur = byPeriod.find("current");
     auto plan = byPeriod.find("planned");
     if (plan != byPeriod.end()) checkConflicts(v, cur == byPeriod.end() ? none : cur->second, plan->second, s);
+    if (plan != byPeriod.end()) checkTargets(v, plan->second, s);
     for (std::size_t i = first; i < m_out.size(); ++i) ++s.byCheck[m_out[i].check];
     s.findings = m_out.size() - first;
     return s;
@@ -417,6 +525,10 @@ std::string checkTitle(const std::string& check) {
 std::string checkGroup(const std::string& check) {
     const CheckKind* k = checkKind(check);
     return k ? k->group : "";
+}
+
+std::string checkGroupTitle(const std::string& g) {
+    return g == "codes" ? "代码" : g == "topology" ? "拓扑" : g == "conflicts" ? "管控冲突" : g == "targets" ? "管控指标" : g;
 }
 
 std::map<std::string, std::string> villageNames(ProjectSource& project) {
@@ -498,6 +610,47 @@ PlanCheckOutcome runPlanCheck(ProjectSource& project, const PlanRules& rules, co
     }
 
     const std::vector<Constraint> constraints = project.layerInfo("constraints") ? readConstraints(project) : std::vector<Constraint>{};
+    // Control targets and household counts.
+    const bool targetsLayer = project.layerInfo("plan_targets").has_value();
+    if (targetsLayer) {
+        FeatureQuery q;
+        q.fields = {"village_code", "indicator", "bound", "value", "source"};
+        q.geometry = false;
+        q.asText = true;
+        project.readFeatures("plan_targets", q, [&](const Feature& f) {
+            auto it = villages.find(valueAsText(f.values[0]));
+            if (it == villages.end()) return;
+            Target t;
+            t.fid = f.fid;
+            t.indicator = valueAsText(f.values[1]);
+            t.bound = valueAsText(f.values[2]);
+            t.source = valueAsText(f.values[4]);
+            const std::string value = valueAsText(f.values[3]);
+            char* end = nullptr;
+            t.valueHa = std::strtod(value.c_str(), &end);
+            if (value.empty() || end == value.c_str() || *end != '\0' || !std::isfinite(t.valueHa) || t.valueHa < 0)
+                throw DataError({project.name(), "plan_targets", std::to_string(f.fid), "value"},
+                                "the target value '" + value + "' is not a number of 公顷 (ha)");
+            if (t.bound != "floor" && t.bound != "ceiling")
+                throw DataError({project.name(), "plan_targets", std::to_string(f.fid), "bound"},
+                                "bound '" + t.bound + "' is neither floor (不低于) nor ceiling (不高于)");
+            it->second.targets.push_back(std::move(t));
+        });
+    }
+    if (const auto info = project.layerInfo("villages"); info && info->fieldIndex("households") >= 0) {
+        FeatureQuery q;
+        q.fields = {"code", "households"};
+        q.geometry = false;
+        q.asText = true;
+        project.readFeatures("villages", q, [&](const Feature& f) {
+            auto it = villages.find(valueAsText(f.values[0]));
+            const std::string h = valueAsText(f.values[1]);
+            if (it != villages.end() && !h.empty()) it->second.households = std::strtod(h.c_str(), nullptr);
+        });
+    }
+    const LanduseCrosswalk survey =
+        rules.currentCrosswalk.empty() ? LanduseCrosswalk::shipped("sandiao") : LanduseCrosswalk::load(rules.currentCrosswalk);
+    const LanduseCrosswalk trial = LanduseCrosswalk::shipped("trial2020");
 
     // Villages on worker threads (one GEOS context each, its own prepared zones); this thread is
     // one of them and reports progress. Findings keep the villages' order.
@@ -545,7 +698,7 @@ PlanCheckOutcome runPlanCheck(ProjectSource& project, const PlanRules& rules, co
                         v.territory = polygonal(g, own(g, GEOSUnaryUnion_r(g.h, all.get())).get());
                     }
                 }
-                Checker checker(g, rules, zones, found[i]);
+                Checker checker(g, rules, zones, survey, trial, targetsLayer, found[i]);
                 summaries[i] = checker.check(v);
                 v.territory.reset();
                 const std::size_t d = ++done;
@@ -636,8 +789,8 @@ AnalysisResult PlanCheck::run(ProjectSource& project, const ParamValues& p, Feed
         s.text(f.check);
         s.text(checkTitle(f.check));
         const std::string g = checkGroup(f.check);
-        s.text(g == "codes" ? "代码" : g == "topology" ? "拓扑" : "管控冲突");
-        s.text("landuse_plan");
+        s.text(checkGroupTitle(g));
+        s.text(f.layer);
         f.fid >= 0 ? s.integer(f.fid) : s.null();
         f.otherFid >= 0 ? s.integer(f.otherFid) : s.null();
         f.landuseCode.empty() ? s.null() : s.text(f.landuseCode);
@@ -673,23 +826,31 @@ AnalysisResult PlanCheck::run(ProjectSource& project, const ParamValues& p, Feed
                                     {"codes", ResultFieldType::Integer, "代码问题"},
                                     {"topology", ResultFieldType::Integer, "拓扑问题"},
                                     {"conflicts", ResultFieldType::Integer, "管控冲突"},
+                                    {"targets", ResultFieldType::Integer, "管控指标问题"},
                                     {"not_checked", ResultFieldType::Text, "未检查项"}};
     ResultTableBuilder vt("plan_check_villages", "村庄规划质检汇总", ResultGeometry::None, vc);
     std::map<std::string, long long> total;
     long long withFindings = 0;
     std::string listText, notCheckedJson;
+    long long totals[4] = {0, 0, 0, 0}, parcelsCurrent = 0, parcelsPlanned = 0, villagesNotChecked = 0;
+    double territory = 0;
     for (const VillageSummary& s : outcome->villages) {
-        long long groups[3] = {0, 0, 0};
+        long long groups[4] = {0, 0, 0, 0};
         for (const auto& [check, n] : s.byCheck) {
             const std::string g = checkGroup(check);
-            groups[g == "codes" ? 0 : g == "topology" ? 1 : 2] += n;
+            groups[g == "codes" ? 0 : g == "topology" ? 1 : g == "conflicts" ? 2 : 3] += n;
             total[check] += n;
         }
+        for (int k = 0; k < 4; ++k) totals[k] += groups[k];
+        parcelsCurrent += (long long)s.parcelsCurrent;
+        parcelsPlanned += (long long)s.parcelsPlanned;
+        territory += s.territoryArea;
+        if (!s.notChecked.empty()) ++villagesNotChecked;
         std::string nc;
         for (const std::string& x : s.notChecked) nc += (nc.empty() ? "" : "；") + x;
         vt.add({s.code, s.name, (long long)s.parcelsCurrent, (long long)s.parcelsPlanned,
                 s.hasTerritory ? ResultValue(std::round(s.territoryArea / 100.0) / 100.0) : ResultValue(), (long long)s.findings, groups[0],
-                groups[1], groups[2], nc.empty() ? ResultValue() : ResultValue(nc)});
+                groups[1], groups[2], groups[3], nc.empty() ? ResultValue() : ResultValue(nc)});
         if (s.findings) {
             ++withFindings;
             std::string parts;
@@ -703,6 +864,11 @@ AnalysisResult PlanCheck::run(ProjectSource& project, const ParamValues& p, Feed
         }
     }
 
+    // The total for the scope checked (the county, a township): the last row.
+    if (outcome->villages.size() > 1)
+        vt.add({ResultValue(), "合计（" + std::to_string(outcome->villages.size()) + "个村）", parcelsCurrent, parcelsPlanned,
+                std::round(territory / 100.0) / 100.0, (long long)outcome->findings.size(), totals[0], totals[1], totals[2], totals[3],
+                villagesNotChecked ? ResultValue(std::to_string(villagesNotChecked) + "个村有未检查项") : ResultValue()});
     AnalysisResult r;
     r.tables.push_back(std::move(t));
     r.tables.push_back(std::move(vt).build());

@@ -48,6 +48,12 @@ void strings(const JsonValue& parent, std::string_view section, std::string_view
 
 }  // namespace
 
+bool PlanRules::matches(const std::vector<std::string>& prefixes, std::string_view code) {
+    for (const std::string& p : prefixes)
+        if (startsWith(code, p)) return true;
+    return false;
+}
+
 bool PlanRules::isConstruction(std::string_view code) const {
     for (const std::string& n : notConstruction)
         if (startsWith(code, n)) return false;
@@ -68,9 +74,9 @@ PlanRules rulesFrom(const JsonValue& root, const std::string& file) {
             throw DataError({file, "", "", "codes.levels"}, "\"codes.levels\" must be a list such as [4]");
         r.levels.clear();
         for (const JsonValue& x : v->array()) {
-            if (!x.isNumber() || (x.number() != 2 && x.number() != 4))
+            if (!x.isNumber() || (x.number() != 2 && x.number() != 4 && x.number() != 6))
                 throw DataError({file, "", "", "codes.levels"},
-                                "\"codes.levels\" holds code lengths 2 (first-level class) or 4 (second-level class), not " +
+                                "\"codes.levels\" holds code lengths 2 (first-level class), 4 (second-level) or 6 (third-level), not " +
                                     (x.isNumber() ? std::to_string(x.number()) : std::string(JsonValue::typeName(x.type()))));
             r.levels.push_back(static_cast<int>(x.number()));
         }
@@ -91,6 +97,16 @@ PlanRules rulesFrom(const JsonValue& root, const std::string& file) {
     strings(c, "conflicts", "forbidden", r.forbidden, file);
     strings(c, "conflicts", "new_construction_forbidden", r.newConstructionForbidden, file);
     number(c, "conflicts", "min_area_m2", r.conflictMinArea, file, 0, big);
+    if (const JsonValue* v = codes.find("current_crosswalk")) {
+        if (!v->isString()) throw DataError({file, "", "", "codes.current_crosswalk"}, "\"codes.current_crosswalk\" must be a file name");
+        r.currentCrosswalk = v->string();
+    }
+    const JsonValue& g = object(root, "targets", file);
+    number(g, "targets", "tolerance_ha", r.targetToleranceHa, file, 0, big);
+    strings(g, "targets", "cultivated_land_classes", r.cultivatedClasses, file);
+    strings(g, "targets", "forest_classes", r.forestClasses, file);
+    strings(g, "targets", "homestead_classes", r.homesteadClasses, file);
+    number(g, "targets", "homestead_max_m2_per_household", r.homesteadMaxM2PerHousehold, file, 0, 1e6);
     return r;
 }
 

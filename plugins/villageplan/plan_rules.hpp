@@ -9,7 +9,8 @@ namespace ruralatlas::villageplan {
 
 struct PlanRules {
     std::string file;
-    std::vector<int> levels = {4};
+    std::vector<int> levels = {4, 6};
+    std::string currentCrosswalk;  // 三调 crosswalk the current codes are held to; empty: the shipped one
     double overlapMinArea = 0.01, gapMinArea = 0.01, allowedGapMaxArea = 0;
     double sliverMaxArea = 1.0, sliverThinMaxArea = 200.0, sliverMinCompactness = 0.05;
     double outsideMinArea = 0.01, areaSumTolerance = 1e-4;
@@ -18,6 +19,12 @@ struct PlanRules {
     std::vector<std::string> forbidden = {"ecological_redline", "basic_farmland"};
     std::vector<std::string> newConstructionForbidden = {"flood_zone", "geohazard"};
     double conflictMinArea = 1.0;
+    // Control targets (plan_targets) and the homestead cap.
+    double targetToleranceHa = 0.0001;
+    std::vector<std::string> cultivatedClasses = {"01"}, forestClasses = {"03"}, homesteadClasses = {"0703"};
+    double homesteadMaxM2PerHousehold = 0;  // 0: not checked
+
+    static bool matches(const std::vector<std::string>& prefixes, std::string_view code);
 
     bool isConstruction(std::string_view code) const;
 };

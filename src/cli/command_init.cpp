@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "host/qgis_styles.hpp"
 #include "io/county_codes.hpp"
+#include "io/project.hpp"
 #include "io/project_spec.hpp"
 
 namespace ruralatlas::cli {
@@ -55,6 +56,29 @@ Command initCommand() {
                                   [&](const std::string& file) { host::writeQgisStyles(file, {}, a.positional()[0]); });
                 std::printf("created %s: %s (%s), CRS EPSG:%d\n", a.positional()[0].c_str(), p.countyName.c_str(), p.countyCode.c_str(),
                             p.epsg);
+                return 0;
+            }};
+}
+
+Command upgradeCommand() {
+    CommandSpec spec{"upgrade",
+                     "升级项目数据库到当前版本（补充新增图层）",
+                     "Bring a project made by an older release up to this release's schema (adds the layers it lacks)",
+                     "PROJECT.gpkg",
+                     1,
+                     1,
+                     {}};
+    return {spec, [](const Args& a) {
+                const std::string path = a.positional()[0];
+                const auto added = io::upgradeProject(path);
+                if (added.empty()) {
+                    std::printf("%s is up to date (schema version %s)\n", path.c_str(), io::kSchemaVersion);
+                    return 0;
+                }
+                host::writeQgisStyles(path, {}, path);
+                std::printf("upgraded %s to schema version %s; layers added:", path.c_str(), io::kSchemaVersion);
+                for (const auto& l : added) std::printf(" %s", l.c_str());
+                std::printf("\n");
                 return 0;
             }};
 }

@@ -15,6 +15,7 @@ struct Command {
 };
 
 Command initCommand();
+Command upgradeCommand();
 Command infoCommand();
 Command demoCommand();
 Command importCommand();

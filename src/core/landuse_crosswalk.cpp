@@ -98,6 +98,11 @@ bool LanduseCrosswalk::reaches(std::string_view code) const {
     for (const auto& r : m_rows) {
         const std::string_view to = r.toCode;
         if (code.substr(0, to.size()) == to || to.substr(0, code.size()) == code) return true;
+        // A current class may be refined past the crosswalk by supplementary survey (补充调查)
+        // within the first-level class a survey class reaches (0704 农村社区服务设施用地 from a
+        // village's 08H2): only a first-level class no survey class reaches (16 留白用地) cannot
+        // be current land use.
+        if (code.size() >= 2 && to.size() >= 2 && code.substr(0, 2) == to.substr(0, 2)) return true;
     }
     return false;
 }

@@ -25,8 +25,8 @@ public:
     const CrosswalkRow* find(std::string_view fromCode) const;
     const std::vector<CrosswalkRow>& rows() const { return m_rows; }
     const std::string& file() const { return m_file; }
-    // True when some row maps onto `code2023`, a class above it or a class below it: a current
-    // (现状) parcel with this code can have come from the survey.
+    // True when some row maps into the first-level class of `code2023`: a current (现状) parcel
+    // with this code can have come from the survey, refined by supplementary survey.
     bool reaches(std::string_view code2023) const;
 
 private:

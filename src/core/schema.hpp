@@ -43,6 +43,7 @@ struct LayerDef {
     std::string_view titleEn;
     std::vector<FieldDef> fields;
     bool personal = false;  // personal data: only aggregates may leave the database
+    int since = 1;          // the schema version that added the layer (older projects lack it until upgraded)
 
     const FieldDef* field(std::string_view fieldName) const;
 };

@@ -65,6 +65,7 @@ std::string sqlQuote(std::string_view s) {
 
 void addDomains(GDALDataset& ds) {
     for (const auto& e : enumerations()) {
+        if (ds.GetFieldDomain(std::string(e.name))) continue;  // an upgrade: the older schema's domains stay
         // The domain takes ownership of the strings and frees them with CPLFree.
         std::vector<OGRCodedValue> values;
         for (const auto& v : e.values) {
@@ -97,43 +98,39 @@ void writeStandards(OGRLayer& layer) {
 }
 }  // namespace
 
-void createProjectSchema(GDALDataset& ds, const ProjectSpec& spec) {
-    OGRSpatialReference srs;
-    if (srs.importFromEPSG(spec.epsg) != OGRERR_NONE)
-        throw DataError({ds.GetDescription()}, "unknown CRS EPSG:" + std::to_string(spec.epsg));
-    srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-
-    if (startWriteTransaction(ds) != OGRERR_NONE) throw DataError({ds.GetDescription()}, "cannot start a transaction");
-    addDomains(ds);
-    for (const auto& def : projectLayers()) {
-        const std::string name(def.name);
-        CPLStringList options;
-        options.SetNameValue("IDENTIFIER", std::string(def.titleZh).c_str());
-        options.SetNameValue("DESCRIPTION", std::string(def.titleEn).c_str());
-        options.SetNameValue("FID", "fid");
-        if (def.geometry != GeometryKind::None) options.SetNameValue("GEOMETRY_NAME", "geom");
-        OGRLayer* layer = ds.CreateLayer(name.c_str(), def.geometry == GeometryKind::None ? nullptr : &srs, ogrGeometryType(def.geometry),
-                                         options.List());
-        if (!layer) throw DataError({ds.GetDescription(), name}, "cannot create layer: " + lastGdalError());
-        for (const auto& f : def.fields) {
-            OGRFieldDefn fd(std::string(f.name).c_str(), ogrFieldType(f.type));
-            if (f.width > 0) fd.SetWidth(f.width);
-            if (f.required) fd.SetNullable(false);
-            if (!f.enumeration.empty()) fd.SetDomainName(std::string(f.enumeration));
-            if (layer->CreateField(&fd) != OGRERR_NONE)
-                throw DataError({ds.GetDescription(), name, "", std::string(f.name)}, "cannot create field: " + lastGdalError());
-        }
-        if (def.name == "standards") writeStandards(*layer);
+namespace {
+void createSchemaLayer(GDALDataset& ds, const LayerDef& def, OGRSpatialReference& srs) {
+    const std::string name(def.name);
+    CPLStringList options;
+    options.SetNameValue("IDENTIFIER", std::string(def.titleZh).c_str());
+    options.SetNameValue("DESCRIPTION", std::string(def.titleEn).c_str());
+    options.SetNameValue("FID", "fid");
+    if (def.geometry != GeometryKind::None) options.SetNameValue("GEOMETRY_NAME", "geom");
+    OGRLayer* layer = ds.CreateLayer(name.c_str(), def.geometry == GeometryKind::None ? nullptr : &srs, ogrGeometryType(def.geometry),
+                                     options.List());
+    if (!layer) throw DataError({ds.GetDescription(), name}, "cannot create layer: " + lastGdalError());
+    for (const auto& f : def.fields) {
+        OGRFieldDefn fd(std::string(f.name).c_str(), ogrFieldType(f.type));
+        if (f.width > 0) fd.SetWidth(f.width);
+        if (f.required) fd.SetNullable(false);
+        if (!f.enumeration.empty()) fd.SetDomainName(std::string(f.enumeration));
+        if (layer->CreateField(&fd) != OGRERR_NONE)
+            throw DataError({ds.GetDescription(), name, "", std::string(f.name)}, "cannot create field: " + lastGdalError());
     }
-    // Chinese titles in gpkg_data_columns.title (GDAL writes the alternative name into `name`).
+    if (def.name == "standards") writeStandards(*layer);
+}
+
+// Chinese titles in gpkg_data_columns.title (GDAL writes the alternative name into `name`).
+// The spec makes `name` unique across the file: a title used by two layers gets the layer's
+// title in brackets there; `title` keeps the plain Chinese title.
+void writeDataColumns(GDALDataset& ds) {
     exec(ds,
          "CREATE TABLE IF NOT EXISTS gpkg_data_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, "
          "name TEXT, title TEXT, description TEXT, mime_type TEXT, constraint_name TEXT, "
          "CONSTRAINT pk_gdc PRIMARY KEY (table_name, column_name))");
-    // The spec makes `name` unique across the file: a title used by two layers gets the layer's
-    // title in brackets there; `title` keeps the plain Chinese title.
     std::set<std::string> usedNames;
     for (const auto& def : projectLayers()) {
+        if (!ds.GetLayerByName(std::string(def.name).c_str())) continue;
         for (const auto& f : def.fields) {
             const std::string t = sqlQuote(def.name), c = sqlQuote(f.name);
             std::string name(f.titleZh);
@@ -150,6 +147,19 @@ void createProjectSchema(GDALDataset& ds, const ProjectSpec& spec) {
     exec(ds,
          "INSERT OR IGNORE INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) "
          "VALUES ('gpkg_data_columns', NULL, 'gpkg_schema', 'http://www.geopackage.org/spec121/#extension_schema', 'read-write')");
+}
+}  // namespace
+
+void createProjectSchema(GDALDataset& ds, const ProjectSpec& spec) {
+    OGRSpatialReference srs;
+    if (srs.importFromEPSG(spec.epsg) != OGRERR_NONE)
+        throw DataError({ds.GetDescription()}, "unknown CRS EPSG:" + std::to_string(spec.epsg));
+    srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+
+    if (startWriteTransaction(ds) != OGRERR_NONE) throw DataError({ds.GetDescription()}, "cannot start a transaction");
+    addDomains(ds);
+    for (const auto& def : projectLayers()) createSchemaLayer(ds, def, srs);
+    writeDataColumns(ds);
 
     OGRLayer* meta = ds.GetLayerByName("project_meta");
     std::vector<std::pair<std::string, std::string>> rows = {
@@ -188,6 +198,32 @@ void createProject(const std::string& path, const ProjectSpec& spec, bool overwr
     { DatasetPtr ds = createProjectDataset(out.tempPath(), spec); }
     if (finish) finish(out.tempPath());
     out.commit();
+}
+
+std::vector<std::string> upgradeProject(const std::string& path) {
+    initGdal();
+    Project p = Project::open(path, true);
+    OGRSpatialReference srs;
+    srs.importFromEPSG(p.epsg());
+    srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    GDALDataset& d = p.dataset();
+    std::vector<std::string> added;
+    if (startWriteTransaction(d) != OGRERR_NONE) throw DataError({path}, "cannot start a transaction");
+    try {
+        addDomains(d);
+        for (const auto& def : projectLayers())
+            if (!d.GetLayerByName(std::string(def.name).c_str())) {
+                createSchemaLayer(d, def, srs);
+                added.emplace_back(def.name);
+            }
+        writeDataColumns(d);
+        p.setMeta("schema_version", kSchemaVersion);
+        if (d.CommitTransaction() != OGRERR_NONE) throw DataError({path}, commitFailure());
+    } catch (...) {
+        d.RollbackTransaction();
+        throw;
+    }
+    return added;
 }
 
 Project Project::open(const std::string& path, bool update) {

@@ -20,6 +20,10 @@ void createProjectSchema(GDALDataset& ds, const ProjectSpec& spec);
 // Creates a fresh GeoPackage at `path` (which must not exist) with the project schema: for
 // builders (demo, county-from-codes) that fill it before renaming it into place.
 DatasetPtr createProjectDataset(const std::string& path, const ProjectSpec& spec);
+// Brings a project made by an older release up to this schema: the layers (and their domains
+// and Chinese titles) it lacks are added and schema_version set, in one transaction. Returns the
+// layers added; nothing else changes.
+std::vector<std::string> upgradeProject(const std::string& path);
 
 class Project {
 public:

@@ -61,8 +61,16 @@ public:
             const std::string name(def.name);
             OGRLayer* l = m_p.findLayer(name);
             if (!l) {
-                add(Sev::Error, "schema_layer_missing", name, nullptr, "",
-                    "layer " + name + " (" + std::string(def.titleZh) + ") is missing");
+                // A layer newer than the project's schema: the project predates it, which is not an
+                // error of its data; `ruralatlas upgrade` adds it.
+                const int version = std::atoi(m_p.meta("schema_version").c_str());
+                if (def.since > 1 && version < def.since)
+                    add(Sev::Warning, "schema_layer_missing", name, nullptr, "",
+                        "layer " + name + " (" + std::string(def.titleZh) + ") came with schema version " + std::to_string(def.since) +
+                            "; this project has version " + std::to_string(version) + ": run 'ruralatlas upgrade PROJECT' to add it");
+                else
+                    add(Sev::Error, "schema_layer_missing", name, nullptr, "",
+                        "layer " + name + " (" + std::string(def.titleZh) + ") is missing");
                 continue;
             }
             if (def.geometry != GeometryKind::None) {
