@@ -5,6 +5,7 @@
 #include "core/error.hpp"
 #include "core/schema.hpp"
 #include "core/standards.hpp"
+#include "io/validator.hpp"
 #include "io_fixtures.hpp"
 #include "test_util.hpp"
 
@@ -102,4 +103,41 @@ TEST(Project, OpeningSomethingElseIsAClearError) {
     } catch (const DataError& e) {
         EXPECT_NE(std::string(e.what()).find(path), std::string::npos);
     }
+}
+
+// A project made before plan_targets existed (schema version 1): validate warns and names the
+// upgrade; `upgradeProject` adds the layer with its domains, sets the version, and a second run
+// changes nothing.
+TEST(Project, UpgradeAddsTheLayersOfANewerSchema) {
+    test::TempDir dir;
+    const auto p = dir.file("old.gpkg");
+    test::makeProject(p);
+    {
+        io::DatasetPtr ds = io::openVector(p, true);
+        for (int i = 0; i < ds->GetLayerCount(); ++i)
+            if (std::string(ds->GetLayer(i)->GetName()) == "plan_targets") ASSERT_EQ(ds->DeleteLayer(i), OGRERR_NONE);
+        ds->ExecuteSQL("UPDATE project_meta SET value = '1' WHERE key = 'schema_version'", nullptr, nullptr);
+    }
+    auto schemaProblems = [&](io::Problem::Severity* worst) {
+        Feedback fb;
+        int n = 0;
+        for (const auto& pr : io::validateProject(p, fb).problems)
+            if (pr.rule == "schema_layer_missing") {
+                ++n;
+                *worst = pr.severity;
+                EXPECT_EQ(pr.layer, "plan_targets");
+                EXPECT_NE(pr.message.find("ruralatlas upgrade"), std::string::npos) << pr.message;
+            }
+        return n;
+    };
+    io::Problem::Severity sev = io::Problem::Severity::Error;
+    EXPECT_EQ(schemaProblems(&sev), 1);
+    EXPECT_EQ(sev, io::Problem::Severity::Warning);
+    EXPECT_EQ(io::upgradeProject(p), std::vector<std::string>{"plan_targets"});
+    EXPECT_EQ(schemaProblems(&sev), 0);
+    EXPECT_TRUE(io::upgradeProject(p).empty());
+    io::Project project = io::Project::open(p, false);
+    EXPECT_EQ(project.meta("schema_version"), io::kSchemaVersion);
+    OGRFeatureDefn* d = project.layer("plan_targets").GetLayerDefn();
+    EXPECT_STREQ(d->GetFieldDefn(d->GetFieldIndex("indicator"))->GetDomainName().c_str(), "plan_target_indicator");
 }

@@ -378,3 +378,86 @@ TEST(PlanCheck, DemoCountyMistakesAllFoundAndNothingElse) {
     for (const auto& [code, checks] : found)
         EXPECT_TRUE(mistakes.count(code)) << "a finding in " << code << ", where no mistake was put: " << *checks.begin();
 }
+
+// Control targets (plan_targets) held against the planned land use, each shortfall and excess
+// found with its exact area; a target met exactly is not a finding; zones count only inside the
+// territory; homestead land per household against the cap of a rules file; a village with no
+// targets is said to be not checked.
+TEST(PlanCheck, ControlTargetsAndHomesteadCap) {
+    TempDir dir;
+    Project p(dir);
+    p.territory(0);
+    p.territory(1);
+    // Columns of village 0 (20 m cells, 15 rows): 0-4 水田 (3 ha), 5-7 乔木林 (1.8 ha),
+    // 8-9 宅基地 (1.2 ha), 10-14 旱地 (3 ha): cultivated land 6 ha, construction land 1.2 ha.
+    for (int k = 0; k < 2; ++k)
+        for (int j = 0; j < kGrid; ++j)
+            for (int i = 0; i < kGrid; ++i) {
+                const std::string c = i < 5 ? "0101" : i < 8 ? "0301" : i < 10 ? "0703" : "0103";
+                p.add(k, c, "current", Project::cell(k, i, j));
+                p.add(k, c, "planned", Project::cell(k, i, j));
+            }
+    const double x0 = Project::ox(0);
+    p.zone("basic_farmland", rect(x0, kY0, x0 + 5 * kCell, kY0 + kGrid * kCell));  // 3 ha
+    // The red line reaches 100 m past the territory: 0.6 ha of it lies inside.
+    p.zone("ecological_redline", rect(x0 + 14 * kCell, kY0, x0 + 15 * kCell + 100, kY0 + kGrid * kCell));
+    p.write();
+    io::DatasetPtr ds = io::openVector(p.path, true);
+    OGRLayer* targets = ds->GetLayerByName("plan_targets");
+    ASSERT_NE(targets, nullptr);
+    std::map<std::string, long long> fidOf;
+    auto target = [&](const std::string& indicator, const std::string& bound, double value, const std::string& key) {
+        io::FeaturePtr f(OGRFeature::CreateFeature(targets->GetLayerDefn()));
+        f->SetField("village_code", Project::code(0).c_str());
+        f->SetField("indicator", indicator.c_str());
+        f->SetField("bound", bound.c_str());
+        f->SetField("value", value);
+        f->SetField("source", "测试下达");
+        ASSERT_EQ(targets->CreateFeature(f.get()), OGRERR_NONE);
+        fidOf[key] = f->GetFID();
+    };
+    target("cultivated_land_ha", "floor", 6.5, "cultivated_short");  // 0.5 ha short
+    target("cultivated_land_ha", "floor", 6.0, "cultivated_met");    // met exactly
+    target("forest_ha", "floor", 1.8, "forest_met");
+    target("construction_land_ha", "ceiling", 1.0, "construction_over");  // 0.2 ha over
+    target("basic_farmland_ha", "floor", 3.2, "farmland_short");          // 0.2 ha short
+    target("redline_ha", "ceiling", 0.59, "redline_over");                // 0.01 ha over, if clipped
+    OGRLayer* villages = ds->GetLayerByName("villages");
+    for (int k = 0; k < 2; ++k) {
+        io::FeaturePtr v(OGRFeature::CreateFeature(villages->GetLayerDefn()));
+        v->SetField("code", Project::code(k).c_str());
+        v->SetField("name", ("测试" + std::to_string(k) + "村").c_str());
+        v->SetField("township_code", Project::code(k).substr(0, 9).c_str());
+        v->SetField("households", 50);
+        OGRPoint pt(Project::ox(k) + 150, kY0 + 150);
+        v->SetGeometry(&pt);
+        ASSERT_EQ(villages->CreateFeature(v.get()), OGRERR_NONE);
+    }
+    ds.reset();
+    std::string rules = readFile(std::string(RURALATLAS_SOURCE_TREE) + "/data/plan_rules.json");
+    const std::string key = "\"homestead_max_m2_per_household\": 0";
+    ASSERT_NE(rules.find(key), std::string::npos);
+    rules.replace(rules.find(key), key.size(), "\"homestead_max_m2_per_household\": 200");
+    writeFile(dir.file("rules.json"), rules);
+
+    const auto r = runCli("plan-check " + quote(p.path) + " --rules " + quote(dir.file("rules.json")) + " --out " +
+                          quote(dir.file("check.gpkg")));
+    ASSERT_EQ(r.status, 0) << r.output;
+    const auto rows = findings(dir.file("check.gpkg"));
+    EXPECT_EQ(countByCheck(rows, Project::code(0)),
+              (std::map<std::string, int>{{"target_below", 2}, {"target_above", 2}, {"homestead_cap", 1}}));
+    std::map<long long, double> area;
+    for (const Row& row : rows)
+        if (row.village == Project::code(0)) area[row.fid] = row.area;
+    EXPECT_NEAR(area.at(fidOf["cultivated_short"]), 5000.0, 1e-4);
+    EXPECT_NEAR(area.at(fidOf["construction_over"]), 2000.0, 1e-4);
+    EXPECT_NEAR(area.at(fidOf["farmland_short"]), 2000.0, 1e-4);
+    EXPECT_NEAR(area.at(fidOf["redline_over"]), 100.0, 1e-4);
+    EXPECT_EQ(area.count(fidOf["cultivated_met"]), 0u);
+    EXPECT_EQ(area.count(fidOf["forest_met"]), 0u);
+    // 1.2 ha of homesteads for 50 households: 240 m² each, 40 over the cap of 200: 2000 m² in all.
+    EXPECT_NEAR(area.at(-1), 2000.0, 1e-4);
+    // Village 1 has the same plan and no targets: not checked, not a finding.
+    EXPECT_EQ(countByCheck(rows, Project::code(1)), (std::map<std::string, int>{{"homestead_cap", 1}}));
+    EXPECT_NE(r.output.find("没有该村的指标"), std::string::npos) << r.output;
+}
