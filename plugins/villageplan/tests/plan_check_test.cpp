@@ -349,7 +349,7 @@ TEST(PlanCheck, DemoCountyMistakesAllFoundAndNothingElse) {
         const std::size_t end = notes.find("；", at);
         mistakes[code] += notes.substr(at, end == std::string::npos ? std::string::npos : end - at);
     }
-    ASSERT_GE(mistakes.size(), 4u) << notes;  // five mistakes, two may share a village
+    ASSERT_GE(mistakes.size(), 5u) << notes;  // six mistakes, two may share a village
     r = runCli("plan-check " + quote(g) + " --out " + quote(out));
     ASSERT_EQ(r.status, 0) << r.output;
     const auto rows = findings(out);
@@ -370,6 +370,7 @@ TEST(PlanCheck, DemoCountyMistakesAllFoundAndNothingElse) {
         expect("外扩", {"overlap"}, {"area_sum", "outside"});
         expect("内缩", {"gap"}, {"area_sum"});
         expect("碎小", {"sliver"});
+        expect("耕地保有量", {"target_below"});
         expect("永久基本农田", {"conflict_basic_farmland", "outside_construction_boundary"}, {"conflict_flood_zone", "conflict_geohazard"});
         ASSERT_FALSE(must.empty()) << what;
         for (const std::string& m : must) EXPECT_TRUE(got.count(m)) << code << " " << what << ": " << m << " not found";

@@ -189,6 +189,15 @@ public:
             create("project_meta", f);
             m_sum.notes.insert(m_sum.notes.end(), c.notes.begin(), c.notes.end());
         }
+        for (const auto& t : c.targets) {
+            auto f = make("plan_targets");
+            f->SetField("village_code", t.villageCode.c_str());
+            f->SetField("indicator", t.indicator.c_str());
+            f->SetField("bound", t.bound.c_str());
+            f->SetField("value", t.valueHa);
+            f->SetField("source", t.source.c_str());
+            create("plan_targets", f);
+        }
         for (auto& p : c.parcels) {
             auto f = make("landuse_plan");
             f->SetField("village_code", p.villageCode.c_str());

@@ -80,6 +80,11 @@ struct Parcel {
     GeomPtr area;
 };
 
+struct PlanTarget {
+    std::string villageCode, indicator, bound, source;
+    double valueHa = 0;
+};
+
 struct Constraint {
     std::string kind, name;
     GeomPtr area;
@@ -110,6 +115,7 @@ struct County {
     std::vector<Project> projects;
     std::vector<ProjectLink> links;
     std::vector<Parcel> parcels;
+    std::vector<PlanTarget> targets;  // control targets of the planned villages (plan_targets)
     std::vector<Constraint> constraints;
     std::vector<Household> households;
     std::vector<GeomPtr> territories;  // village territories, by index in `villages` (may be null)

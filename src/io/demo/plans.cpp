@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 
+#include "core/format.hpp"
 #include "io/demo/shapes.hpp"
 
 namespace ruralatlas::demo {
@@ -330,6 +331,34 @@ void planVillages(County& c, const Dem& dem, std::uint64_t seed, int parcelsPerV
     for (Extra& e : extras)
         if (auto g = geos.toOgrMulti(e.shape)) c.parcels.push_back({c.villages[e.village].code, e.code, e.period, std::move(g)});
     for (auto& z : zones) GEOSGeom_destroy_r(geos.h, z.second);
+
+    // Control targets handed down to each planned village, as the county plan would: the plan
+    // meets them (cultivated land and forest not below, construction land not above, to the
+    // hundredth of a 公顷) except in one village, whose target of cultivated land is its current
+    // cultivated land while its plan turns dry fields into tea gardens (mistake 7).
+    std::map<std::string, std::map<std::string, double>> ha;  // village -> "period:group" -> 公顷
+    for (const Parcel& p : c.parcels) {
+        const double a = p.area ? p.area->toMultiPolygon()->get_Area() / 10000.0 : 0.0;
+        const std::string& code = p.landuseCode;
+        const char* group = code.rfind("01", 0) == 0 ? "cultivated" : code.rfind("03", 0) == 0 ? "forest" : isBuilt(code) ? "built" : "";
+        if (*group) ha[p.villageCode][p.period + ":" + group] += a;
+    }
+    const std::string source = "县级国土空间总体规划下达（演示数据）";
+    bool shortGiven = false;
+    for (std::size_t k = 0; k < planned.size(); ++k) {
+        const std::size_t vi = planned[(next + k) % planned.size()];
+        const std::string& code = c.villages[vi].code;
+        auto& m = ha[code];
+        double cultivated = std::floor(m["planned:cultivated"] * 100.0) / 100.0;
+        if (!shortGiven && m["current:cultivated"] - m["planned:cultivated"] >= 0.05) {
+            cultivated = std::floor(m["current:cultivated"] * 100.0) / 100.0;
+            shortGiven = true;
+            note(vi, "耕地保有量指标按现状耕地" + fmt(cultivated, 2) + "公顷下达，规划把旱地调整为茶园后耕地保有量低于下达指标");
+        }
+        c.targets.push_back({code, "cultivated_land_ha", "floor", source, cultivated});
+        c.targets.push_back({code, "forest_ha", "floor", source, std::floor(m["planned:forest"] * 100.0) / 100.0});
+        c.targets.push_back({code, "construction_land_ha", "ceiling", source, std::ceil(m["planned:built"] * 100.0) / 100.0});
+    }
 }
 
 }  // namespace ruralatlas::demo
