@@ -89,6 +89,9 @@ std::string areaText(double m2) { return fmt(m2, 2) + "平方米（" + fmt(m2 / 
 
 std::string periodTitle(const std::string& p) { return p == "current" ? "现状" : p == "planned" ? "规划" : p; }
 
+// The kind the allowed-gaps layer's polygons get among the zones (not a constraint_kind).
+constexpr const char* kAllowedGapKind = "allowed_gap";
+
 struct Zone {
     std::string kind, name;
     GeomPtr shape;
@@ -129,7 +132,9 @@ private:
     Finding& add(const VillageInput& v, const std::string& period, const std::string& check, const LandUseParcel* p,
                  const GEOSGeometry* where, double areaM2, std::string sentence);
     void checkCodes(const VillageInput& v, const LandUseParcel& p);
-    void checkPeriod(VillageInput& v, const std::string& period, std::vector<Checked>& parcels, VillageSummary& s);
+    void checkPeriod(VillageInput& v, const std::string& period, std::vector<Checked>& parcels, const GEOSGeometry* allowedGaps,
+                     VillageSummary& s);
+    GeomPtr allowedGaps(const VillageInput& v, const std::string& period, const std::vector<Checked>* current);
     void checkConflicts(VillageInput& v, std::vector<Checked>& current, std::vector<Checked>& planned, VillageSummary& s);
     void checkTargets(VillageInput& v, std::vector<Checked>& planned, VillageSummary& s);
     GeomPtr unionOf(const std::vector<const GEOSGeometry*>& parts);
@@ -205,7 +210,23 @@ GeomPtr Checker::unionOf(const std::vector<const GEOSGeometry*>& parts) {
 }
 
 // Long on purpose: one pass of the topology checks over the parcels of one period.
-void Checker::checkPeriod(VillageInput& v, const std::string& period, std::vector<Checked>& parcels, VillageSummary& s) {
+// Where a gap is allowed (rules: topology.allowed_gap_layer, topology.allowed_gap_classes): the
+// polygons of the allowed-gaps layer, and for the planned period the current parcels of the
+// allowed classes (a river left out of the plan). Null when nothing is allowed.
+GeomPtr Checker::allowedGaps(const VillageInput& v, const std::string& period, const std::vector<Checked>* current) {
+    std::vector<const GEOSGeometry*> parts;
+    for (const Zone& z : m_zones)
+        if (z.kind == kAllowedGapKind && (!v.hasTerritory || GEOSPreparedIntersects_r(m_geos.h, z.prepared, v.territory.get())))
+            parts.push_back(z.shape.get());
+    if (period == "planned" && current)
+        for (const Checked& c : *current)
+            if (PlanRules::matches(m_rules.allowedGapClasses, c.parcel->landuseCode)) parts.push_back(c.shape.get());
+    if (parts.empty()) return GeomPtr(nullptr, GeomDeleter{m_geos.h});
+    return unionOf(parts);
+}
+
+void Checker::checkPeriod(VillageInput& v, const std::string& period, std::vector<Checked>& parcels, const GEOSGeometry* allowedGaps,
+                          VillageSummary& s) {
     const std::string pt = periodTitle(period);
     auto who = [&](const LandUseParcel& p) { return v.name + pt + "图斑（要素" + std::to_string(p.fid) + "，" + p.landuseCode + "）"; };
     // Slivers.
@@ -275,11 +296,17 @@ void Checker::checkPeriod(VillageInput& v, const std::string& period, std::vecto
     const double ta = area(m_geos, v.territory.get());
     const double gapLimit = std::max(m_rules.gapMinArea, m_rules.allowedGapMaxArea);
     GeomPtr gaps(nullptr, GeomDeleter{m_geos.h});
+    double allowedUncovered = 0;  // area of the gaps that are allowed: left out of the area sum
     if (interiorsMeet > 0 || partsOutside > 0 || ta - sum > 0.5 * gapLimit) {
         std::vector<const GEOSGeometry*> shapes;
         for (const Checked& c : parcels) shapes.push_back(c.shape.get());
         GeomPtr all = unionOf(shapes);
         gaps = polygonal(m_geos, own(m_geos, GEOSDifference_r(m_geos.h, v.territory.get(), all.get())).get());
+        if (allowedGaps && gaps && !GEOSisEmpty_r(m_geos.h, gaps.get())) {
+            const double before = area(m_geos, gaps.get());
+            gaps = polygonal(m_geos, own(m_geos, GEOSDifference_r(m_geos.h, gaps.get(), allowedGaps)).get());
+            allowedUncovered = before - area(m_geos, gaps.get());
+        }
     }
     const int n = gaps ? GEOSGetNumGeometries_r(m_geos.h, gaps.get()) : 0;
     for (int i = 0; i < n; ++i) {
@@ -294,10 +321,12 @@ void Checker::checkPeriod(VillageInput& v, const std::string& period, std::vecto
     }
     // The areas summed against the territory.
     s.territoryArea = ta;
-    if (ta > 0 && std::abs(sum - ta) > m_rules.areaSumTolerance * ta) {
-        add(v, period, "area_sum", nullptr, nullptr, sum - ta,
-            v.name + pt + "图斑面积合计" + fmt(sum / 10000.0, 4) + "公顷，村域面积" + fmt(ta / 10000.0, 4) + "公顷，相差" +
-                fmt((sum - ta) / 10000.0, 4) + "公顷（" + fmt(100.0 * (sum - ta) / ta, 3) + "%），超过允许的" +
+    if (ta > 0 && std::abs(sum + allowedUncovered - ta) > m_rules.areaSumTolerance * ta) {
+        add(v, period, "area_sum", nullptr, nullptr, sum + allowedUncovered - ta,
+            v.name + pt + "图斑面积合计" + fmt(sum / 10000.0, 4) + "公顷" +
+                (allowedUncovered > 0 ? "（另有允许的缝隙" + fmt(allowedUncovered / 10000.0, 4) + "公顷）" : std::string()) + "，村域面积" +
+                fmt(ta / 10000.0, 4) + "公顷，相差" + fmt((sum + allowedUncovered - ta) / 10000.0, 4) + "公顷（" +
+                fmt(100.0 * (sum + allowedUncovered - ta) / ta, 3) + "%），超过允许的" +
                 fmt(100.0 * m_rules.areaSumTolerance, 3) + "%。")
             .at = pointOn(m_geos, v.territory.get());
         m_out.back().hasAt = true;
@@ -502,7 +531,11 @@ VillageSummary Checker::check(VillageInput& v) {
         c.area = area(m_geos, c.shape.get());
         byPeriod[p->period].push_back(std::move(c));
     }
-    for (auto& [period, parcels] : byPeriod) checkPeriod(v, period, parcels, s);
+    const auto currentParcels = byPeriod.find("current");
+    for (auto& [period, parcels] : byPeriod) {
+        GeomPtr allowed = allowedGaps(v, period, currentParcels == byPeriod.end() ? nullptr : &currentParcels->second);
+        checkPeriod(v, period, parcels, allowed.get(), s);
+    }
     std::vector<Checked> none;
     auto cur = byPeriod.find("current");
     auto plan = byPeriod.find("planned");
@@ -609,7 +642,19 @@ PlanCheckOutcome runPlanCheck(ProjectSource& project, const PlanRules& rules, co
         if (v.name.empty()) v.name = code;
     }
 
-    const std::vector<Constraint> constraints = project.layerInfo("constraints") ? readConstraints(project) : std::vector<Constraint>{};
+    std::vector<Constraint> constraints = project.layerInfo("constraints") ? readConstraints(project) : std::vector<Constraint>{};
+    if (!rules.allowedGapLayer.empty()) {
+        const auto info = project.layerInfo(rules.allowedGapLayer);
+        if (!info)
+            throw DataError({rules.file, "", "", "topology.allowed_gap_layer"},
+                            "the allowed-gaps layer '" + rules.allowedGapLayer + "' is not in the project " + project.name());
+        FeatureQuery q;
+        q.geometry = true;
+        project.readFeatures(rules.allowedGapLayer, q, [&](const Feature& f) {
+            Polygons shape = readShape(f);
+            if (!shape.empty()) constraints.push_back({f.fid, kAllowedGapKind, "", std::move(shape)});
+        });
+    }
     // Control targets and household counts.
     const bool targetsLayer = project.layerInfo("plan_targets").has_value();
     if (targetsLayer) {

@@ -91,6 +91,11 @@ PlanRules rulesFrom(const JsonValue& root, const std::string& file) {
     number(t, "topology", "sliver_min_compactness", r.sliverMinCompactness, file, 0, 1);
     number(t, "topology", "outside_min_area_m2", r.outsideMinArea, file, 0, big);
     number(t, "topology", "area_sum_tolerance", r.areaSumTolerance, file, 0, 1);
+    strings(t, "topology", "allowed_gap_classes", r.allowedGapClasses, file);
+    if (const JsonValue* v = t.find("allowed_gap_layer")) {
+        if (!v->isString()) throw DataError({file, "", "", "topology.allowed_gap_layer"}, "\"topology.allowed_gap_layer\" must be a layer name");
+        r.allowedGapLayer = v->string();
+    }
     const JsonValue& c = object(root, "conflicts", file);
     strings(c, "conflicts", "construction_classes", r.constructionClasses, file);
     strings(c, "conflicts", "not_construction", r.notConstruction, file);

@@ -14,6 +14,8 @@ struct PlanRules {
     double overlapMinArea = 0.01, gapMinArea = 0.01, allowedGapMaxArea = 0;
     double sliverMaxArea = 1.0, sliverThinMaxArea = 200.0, sliverMinCompactness = 0.05;
     double outsideMinArea = 0.01, areaSumTolerance = 1e-4;
+    std::string allowedGapLayer;                 // a polygon layer of the project where gaps are allowed
+    std::vector<std::string> allowedGapClasses;  // current classes a plan may leave uncovered (e.g. 17 water)
     std::vector<std::string> constructionClasses = {"060101", "07", "08", "09", "10", "11", "12", "13", "14", "15", "16"};
     std::vector<std::string> notConstruction;
     std::vector<std::string> forbidden = {"ecological_redline", "basic_farmland"};

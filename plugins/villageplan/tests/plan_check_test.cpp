@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <ogrsf_frmts.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -461,4 +462,72 @@ TEST(PlanCheck, ControlTargetsAndHomesteadCap) {
     // Village 1 has the same plan and no targets: not checked, not a finding.
     EXPECT_EQ(countByCheck(rows, Project::code(1)), (std::map<std::string, int>{{"homestead_cap", 1}}));
     EXPECT_NE(r.output.find("没有该村的指标"), std::string::npos) << r.output;
+}
+
+// Allowed gaps: the current water a plan leaves out (allowed_gap_classes) and the polygons of an
+// allowed-gaps layer are not gaps, and the area sum counts them; what lies outside both still is.
+TEST(PlanCheck, AllowedGapsByClassAndLayer) {
+    TempDir dir;
+    Project p(dir);
+    p.territory(0);
+    for (int j = 0; j < kGrid; ++j)
+        for (int i = 0; i < kGrid; ++i) {
+            const std::string c = i == 14 ? "1701" : "0101";
+            p.add(0, c, "current", Project::cell(0, i, j));
+            // The plan leaves out the river (column 14) and two cells of the first row.
+            if (i < 14 && !(j == 0 && i < 2)) p.add(0, c, "planned", Project::cell(0, i, j));
+        }
+    p.write();
+    auto run = [&](const std::string& name, const std::string& topology) {
+        std::string rules = readFile(std::string(RURALATLAS_SOURCE_TREE) + "/data/plan_rules.json");
+        const std::string key = "\"allowed_gap_layer\": \"\",\n    \"allowed_gap_classes\": [],";
+        EXPECT_NE(rules.find(key), std::string::npos);
+        rules.replace(rules.find(key), key.size(), topology);
+        writeFile(dir.file(name + ".json"), rules);
+        const auto r = runCli("plan-check " + quote(p.path) + " --rules " + quote(dir.file(name + ".json")) + " --out " +
+                              quote(dir.file(name + ".gpkg")));
+        EXPECT_EQ(r.status, 0) << r.output;
+        std::vector<double> gaps;
+        int areaSum = 0;
+        for (const Row& row : findings(dir.file(name + ".gpkg"))) {
+            EXPECT_EQ(row.period, "planned") << row.check;
+            if (row.check == "gap") gaps.push_back(row.area);
+            if (row.check == "area_sum") ++areaSum;
+        }
+        std::sort(gaps.begin(), gaps.end());
+        return std::make_pair(gaps, areaSum);
+    };
+    auto [none, sumNone] = run("none", "\"allowed_gap_layer\": \"\", \"allowed_gap_classes\": [],");
+    ASSERT_EQ(none.size(), 2u);
+    EXPECT_NEAR(none[0], 800.0, 1e-4);
+    EXPECT_NEAR(none[1], 6000.0, 1e-4);
+    EXPECT_EQ(sumNone, 1);
+    auto [water, sumWater] = run("water", "\"allowed_gap_layer\": \"\", \"allowed_gap_classes\": [\"17\"],");
+    ASSERT_EQ(water.size(), 1u);
+    EXPECT_NEAR(water[0], 800.0, 1e-4);
+    EXPECT_EQ(sumWater, 1);
+    // An allowed-gaps layer over the two cells (and a little beyond, over planned parcels).
+    {
+        io::DatasetPtr ds = io::openVector(p.path, true);
+        OGRSpatialReference srs;
+        srs.importFromEPSG(4546);
+        OGRLayer* l = ds->CreateLayer("allowed_gaps", &srs, wkbPolygon, nullptr);
+        io::FeaturePtr f(OGRFeature::CreateFeature(l->GetLayerDefn()));
+        OGRGeometry* g = nullptr;
+        const double x0 = Project::ox(0);
+        OGRGeometryFactory::createFromWkt(rect(x0 - 5, kY0 - 5, x0 + 2 * kCell + 5, kY0 + kCell + 5).c_str(), nullptr, &g);
+        f->SetGeometryDirectly(g);
+        ASSERT_EQ(l->CreateFeature(f.get()), OGRERR_NONE);
+    }
+    auto [both, sumBoth] = run("both", "\"allowed_gap_layer\": \"allowed_gaps\", \"allowed_gap_classes\": [\"17\"],");
+    EXPECT_TRUE(both.empty());
+    EXPECT_EQ(sumBoth, 0);
+    // A layer the project does not have is named.
+    std::string rules = readFile(dir.file("both.json"));
+    rules.replace(rules.find("\"allowed_gaps\""), 14, "\"no_such_layer\"");
+    writeFile(dir.file("bad.json"), rules);
+    const auto bad = runCli("plan-check " + quote(p.path) + " --rules " + quote(dir.file("bad.json")) + " --out " + quote(dir.file("bad.gpkg")));
+    EXPECT_NE(bad.status, 0);
+    EXPECT_NE(bad.output.find("no_such_layer"), std::string::npos) << bad.output;
+    EXPECT_NE(bad.output.find("topology.allowed_gap_layer"), std::string::npos) << bad.output;
 }
