@@ -109,7 +109,7 @@ void registerPlanSections(Registry& registry) {
                              return std::make_unique<BalanceSection>();
                          }});
     registry.addSection(
-        {"plan_check", "规划质检", "Plan check", {"villages"}, {{"plan-check", {}}}, [] { return std::make_unique<CheckSection>(); }});
+        {"plan_check", "规划质检", "Plan check", {"villages"}, {{"plan-check", {}, true}}, [] { return std::make_unique<CheckSection>(); }});
 }
 
 }  // namespace ruralatlas::villageplan

@@ -42,6 +42,10 @@ struct SectionPage {
 struct SectionNeed {
     std::string analysis;
     std::map<std::string, std::string> params;
+    // A book of one village may run the analysis for that village alone (params["village"]):
+    // the section reads the same result layers either way. Falls back to the whole county when
+    // the analysis refuses the village.
+    bool oneVillage = false;
 };
 
 // A village as the atlas knows it (every village of the project).

@@ -20,6 +20,7 @@
 #include "atlas/pdf_book.hpp"
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
+#include "core/json_value.hpp"
 #include "render/fonts.hpp"
 
 namespace ruralatlas::atlas {
@@ -61,6 +62,15 @@ std::string expandBookTitle(const std::string& t, const AtlasData& d) {
     return out;
 }
 
+// A template's map title for the outline: its name without the set's prefix and the paper
+// ("村庄规划图件：管控边界图（A3 横版）" -> "管控边界图").
+QString mapTitle(const Layout& layout) {
+    QString t = QString::fromStdString(layout.name.empty() ? fs::path(layout.file).stem().string() : layout.name);
+    if (const auto colon = t.indexOf(QStringLiteral("：")); colon >= 0) t = t.mid(colon + 1);
+    if (const auto paren = t.indexOf(QStringLiteral("（")); paren > 0) t = t.left(paren);
+    return t;
+}
+
 struct Job {
     bool front = false;
     size_t first = 0, count = 0;  // feature pages [first, first + count)
@@ -72,7 +82,39 @@ struct Job {
 // Long on purpose: pagination (contents, outline), the page jobs drawn on every core, and the
 // binding share the page numbering; the pages themselves are PagePainter's.
 AtlasReport printAtlas(const AtlasPlan& plan, const AtlasOptions& options, Feedback& feedback) {
+    return printAtlas(std::vector<const AtlasPlan*>{&plan}, options, feedback);
+}
+
+std::vector<std::string> expandLayoutSet(const std::string& path, std::string* bookTitle) {
+    const JsonValue root = readJsonFile(path);
+    const JsonValue* list = root.isObject() ? root.find("templates") : nullptr;
+    if (!list) return {path};
+    if (!list->isArray() || list->array().empty())
+        throw DataError({path, "", "", "templates"}, "\"templates\" must be a list of template files");
+    std::vector<std::string> out;
+    for (const JsonValue& t : list->array()) {
+        if (!t.isString() || t.string().empty())
+            throw DataError({path, "", "", "templates"}, "\"templates\" holds file names (line " + std::to_string(t.line()) + ")");
+        fs::path f(t.string());
+        if (f.is_relative()) f = fs::path(path).parent_path() / f;
+        if (!fs::exists(f)) throw DataError({path, "", "", "templates"}, "template " + f.string() + " not found");
+        out.push_back(f.string());
+    }
+    if (bookTitle)
+        if (const JsonValue* b = root.find("book_title"); b && b->isString()) *bookTitle = b->string();
+    return out;
+}
+
+// Long on purpose: see the single-plan overload above.
+AtlasReport printAtlas(const std::vector<const AtlasPlan*>& plans, const AtlasOptions& options, Feedback& feedback) {
     const auto t0 = Clock::now();
+    if (plans.empty()) throw UsageError("an atlas needs a template");
+    const AtlasPlan& plan = *plans.front();
+    const int L = int(plans.size());
+    for (const AtlasPlan* q : plans)
+        if (q->atlas.pages.size() != plan.atlas.pages.size() || q->layout.pageMm != plan.layout.pageMm)
+            throw DataError({q->layout.file, "", "", "paper"},
+                            "the templates of a map set must print the same pages on the same paper as " + plan.layout.file);
     AtlasReport report;
     if (extensionOf(options.out) != "pdf") throw UsageError("--out: an atlas is written as .pdf");
     render::Fonts::instance();  // before any worker thread: loads the font once
@@ -98,7 +140,8 @@ AtlasReport printAtlas(const AtlasPlan& plan, const AtlasOptions& options, Feedb
     const QString kindWord = options.by == PageKind::Villages    ? QStringLiteral("村")
                              : options.by == PageKind::Townships ? QStringLiteral("乡镇")
                                                                  : QStringLiteral("安置点");
-    QString title = QString::fromStdString(layout.bookTitle.empty() ? "" : expandBookTitle(layout.bookTitle, atlas));
+    const std::string& bookTitle = options.bookTitle.empty() ? layout.bookTitle : options.bookTitle;
+    QString title = QString::fromStdString(bookTitle.empty() ? "" : expandBookTitle(bookTitle, atlas));
     if (title.isEmpty())
         title =
             QString::fromStdString(atlas.countyName) +
@@ -106,7 +149,11 @@ AtlasReport printAtlas(const AtlasPlan& plan, const AtlasOptions& options, Feedb
     const bool grouped = options.by == PageKind::Villages && options.sort.empty();
     std::vector<ContentsLine> lines;
     std::vector<OutlineEntry> outline;
-    const int n = int(atlas.pages.size());
+    const int features = int(atlas.pages.size());
+    const int n = features * L;  // feature pages: every template's page of each feature in turn
+    QStringList mapTitles;
+    if (L > 1)
+        for (const AtlasPlan* q : plans) mapTitles << mapTitle(q->layout);
     // Contents size depends only on the lines, so page numbers are known before drawing.
     for (int pass = 0; pass < 1; ++pass) {
         std::string lastTownship = "\x01";
@@ -134,8 +181,9 @@ AtlasReport printAtlas(const AtlasPlan& plan, const AtlasOptions& options, Feedb
             outline.push_back({QStringLiteral("封面"), 0, {}});
             outline.push_back({QStringLiteral("目录"), 1, {}});
         }
-        for (int i = 0; i < n; ++i) {
-            const auto& pg = atlas.pages[size_t(i)];
+        for (int f = 0; f < features; ++f) {
+            const int i = f * L;  // the feature's first page
+            const auto& pg = atlas.pages[size_t(f)];
             while (li < lines.size() && lines[li].heading) {
                 outline.push_back({lines[li].text, firstFeaturePage + i, {}});
                 group = &outline.back();
@@ -143,6 +191,8 @@ AtlasReport printAtlas(const AtlasPlan& plan, const AtlasOptions& options, Feedb
             }
             lines[li].page = firstFeaturePage + i + 1;
             OutlineEntry e{QString::fromStdString(pg.name + " " + pg.code), firstFeaturePage + i, {}};
+            if (L > 1)
+                for (int k = 0; k < L; ++k) e.children.push_back({mapTitle(plans[size_t(k)]->layout), firstFeaturePage + i + k, {}});
             if (grouped && group)
                 group->children.push_back(e);
             else
@@ -202,6 +252,12 @@ AtlasReport printAtlas(const AtlasPlan& plan, const AtlasOptions& options, Feedb
     const auto worker = [&]() {
         try {
             PagePainter painter(layout, styles, data, atlas);
+            std::vector<std::unique_ptr<PagePainter>> more;  // the set's other templates
+            for (int k = 1; k < L; ++k) {
+                const AtlasPlan& q = *plans[size_t(k)];
+                more.push_back(std::make_unique<PagePainter>(q.layout, q.styles, q.data, q.atlas));
+            }
+            auto painterOf = [&](size_t page) -> PagePainter& { return page % size_t(L) == 0 ? painter : *more[page % size_t(L) - 1]; };
             QStringList local;
             std::vector<PageLink> frontLinks;
             for (;;) {
@@ -216,9 +272,9 @@ AtlasReport printAtlas(const AtlasPlan& plan, const AtlasOptions& options, Feedb
                 if (!p.begin(&pdf)) throw DataError({job.part, "", "", ""}, "cannot write a PDF part");
                 const QSizeF dev(pdf.width(), pdf.height());
                 if (job.front) {
-                    painter.drawCover(p, title, n, dev, dpi, true);
+                    painter.drawCover(p, title, features, dev, dpi, true, mapTitles);
                     if (!options.pngDir.empty())
-                        savePng(0, [&](QPainter& ip, QSizeF s, double d) { painter.drawCover(ip, title, n, s, d, false); });
+                        savePng(0, [&](QPainter& ip, QSizeF s, double d) { painter.drawCover(ip, title, features, s, d, false, mapTitles); });
                     const size_t per = size_t(painter.contentsLinesPerPage());
                     for (int c = 0; c < contentsPages; ++c) {
                         pdf.newPage();
@@ -235,13 +291,13 @@ AtlasReport printAtlas(const AtlasPlan& plan, const AtlasOptions& options, Feedb
                     for (size_t k = 0; k < job.count; ++k) {
                         if (stop.load()) break;
                         if (k > 0) pdf.newPage();
-                        const size_t index = job.first + k;
-                        const int bookPage = firstFeaturePage + int(index);
-                        local << painter.drawFeaturePage(p, index, bookPage + 1, dev, dpi, true);
+                        const size_t page = job.first + k, index = page / size_t(L);
+                        PagePainter& pp = painterOf(page);
+                        const int bookPage = firstFeaturePage + int(page);
+                        local << pp.drawFeaturePage(p, index, bookPage + 1, dev, dpi, true);
                         if (!options.pngDir.empty())
-                            savePng(bookPage, [&](QPainter& ip, QSizeF s, double d) {
-                                painter.drawFeaturePage(ip, index, bookPage + 1, s, d, false);
-                            });
+                            savePng(bookPage,
+                                    [&](QPainter& ip, QSizeF s, double d) { pp.drawFeaturePage(ip, index, bookPage + 1, s, d, false); });
                         ++pagesDone;
                     }
                 }

@@ -19,6 +19,10 @@ namespace ruralatlas::atlas {
 struct AtlasOptions {
     std::string project;
     std::string layout;  // template file
+    // More templates, printed after `layout` for each feature (a map set: the four village-plan
+    // maps of each village in a row); the book's outline gives each feature its maps.
+    std::vector<std::string> moreLayouts;
+    std::string bookTitle;  // the cover title ({county_name} ...) instead of the first template's
     PageKind by = PageKind::Villages;
     std::string where;   // attribute filter on the page layer (the port's SQL subset)
     std::string sort;    // field, '-' prefix for descending
@@ -54,5 +58,12 @@ struct AtlasPlan {
 // `feedback` (called from this thread only); cancel() stops between pages and leaves no output
 // file. Fills the report's page counts, warnings, drawSeconds and totalSeconds (this step's).
 AtlasReport printAtlas(const AtlasPlan& plan, const AtlasOptions& options, Feedback& feedback);
+// A map set: for each feature, one page of every plan in turn (all plans have the same pages;
+// the cover, contents and page data of the first).
+AtlasReport printAtlas(const std::vector<const AtlasPlan*>& plans, const AtlasOptions& options, Feedback& feedback);
+
+// The templates of a set file ({"templates": ["a.json", ...], "book_title": ...}, paths relative
+// to it) or the file itself when it is a single template; `bookTitle` gets the set's title.
+std::vector<std::string> expandLayoutSet(const std::string& path, std::string* bookTitle = nullptr);
 
 }  // namespace ruralatlas::atlas

@@ -586,7 +586,8 @@ QStringList PagePainter::drawFeaturePage(QPainter& p, size_t index, int pageNumb
     return warnings;
 }
 
-void PagePainter::drawCover(QPainter& p, const QString& title, int featurePages, QSizeF pagePx, double dpi, bool vector) {
+void PagePainter::drawCover(QPainter& p, const QString& title, int featurePages, QSizeF pagePx, double dpi, bool vector,
+                            const QStringList& maps) {
     const double mm = dpi / 25.4;
     const Layout& L = m->layout;
     p.fillRect(QRectF(QPointF(0, 0), pagePx), Qt::white);
@@ -627,7 +628,10 @@ void PagePainter::drawCover(QPainter& p, const QString& title, int featurePages,
                              : m->atlas.kind == PageKind::Townships ? QStringLiteral("乡镇")
                                                                     : QStringLiteral("安置点");
     QStringList lines;
-    lines << QStringLiteral("共 %1 个%2，每%2一页").arg(featurePages).arg(kindWord);
+    if (maps.size() > 1)
+        lines << QStringLiteral("共 %1 个%2，每%2 %3 幅图：%4").arg(featurePages).arg(kindWord).arg(maps.size()).arg(maps.join(QStringLiteral("、")));
+    else
+        lines << QStringLiteral("共 %1 个%2，每%2一页").arg(featurePages).arg(kindWord);
     lines << QStringLiteral("数据日期：%1    坐标系：CGCS2000 / 3度带高斯-克吕格投影（EPSG:%2）")
                  .arg(qs(m->atlas.dataDate))
                  .arg(m->data->epsg());

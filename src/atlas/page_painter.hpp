@@ -42,7 +42,9 @@ public:
     // Draws page `index` of atlas.pages as book page `pageNumber` (1-based), `pagePx` being
     // the device size. Returns warnings (e.g. characters missing from the font).
     QStringList drawFeaturePage(QPainter& p, size_t index, int pageNumber, QSizeF pagePx, double dpi, bool vector);
-    void drawCover(QPainter& p, const QString& title, int featurePages, QSizeF pagePx, double dpi, bool vector);
+    // `maps`: the titles of a map set's templates (each feature gets one page of each).
+    void drawCover(QPainter& p, const QString& title, int featurePages, QSizeF pagePx, double dpi, bool vector,
+                   const QStringList& maps = {});
     // Draws contents lines [first, last) as contents page `n` of `total`; returns the
     // rectangles (mm) of the lines that lead to pages, for links.
     std::vector<std::pair<QRectF, int>> drawContents(QPainter& p, const std::vector<ContentsLine>& lines, size_t first, size_t last, int n,

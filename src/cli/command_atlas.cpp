@@ -17,7 +17,10 @@ Command atlasCommand(const analysis::Registry& registry) {
                      "PROJECT --template FILE --by townships|villages|resettlement_sites --out FILE.pdf",
                      1,
                      1,
-                     {{"template", true, false, "layout template (styles/atlas/*.json)", "FILE"},
+                     {{"template", true, true,
+                       "layout template (styles/atlas/*.json); repeat it, or give a set file such as village_plan_set.json, for a map set: "
+                       "every template's page of each feature in turn",
+                       "FILE"},
                       {"by", true, false, "one page per: townships, villages or resettlement_sites", "KIND"},
                       {"where", true, false, "only features matching this filter (OGR SQL), e.g. \"status = 'former_poor'\"", "EXPR"},
                       {"sort", true, false, "page order by this field ('-' before it for descending; default: township, code)", "FIELD"},
@@ -31,7 +34,15 @@ Command atlasCommand(const analysis::Registry& registry) {
     return {spec, [&registry](const Args& a) {
                 atlas::AtlasOptions o;
                 o.project = a.positional().at(0);
-                o.layout = a.require("template");
+                a.require("template");
+                std::vector<std::string> layouts;
+                for (const auto& t : a.values("template")) {
+                    std::string setTitle;
+                    for (auto& f : atlas::expandLayoutSet(t, &setTitle)) layouts.push_back(std::move(f));
+                    if (o.bookTitle.empty()) o.bookTitle = setTitle;
+                }
+                o.layout = layouts.front();
+                o.moreLayouts.assign(layouts.begin() + 1, layouts.end());
                 o.by = atlas::parsePageKind(a.require("by"));
                 o.out = a.require("out");
                 o.where = a.value("where").value_or("");

@@ -39,13 +39,15 @@ struct Run {
     const analysis::Analysis* analysis = nullptr;
     std::map<std::string, std::string> params;
     std::vector<std::string> outputs;  // the layers the run returns (Analysis::outputNames)
+    bool villageAdded = false;         // params["village"] narrowed the run to the book's one village
     bool operator==(const Run& o) const { return analysis == o.analysis && params == o.params; }
 };
 
 }  // namespace
 
-atlas::AtlasPlan AtlasJob::plan(Feedback& feedback) const {
-    const atlas::AtlasOptions& o = m_options;
+atlas::AtlasPlan AtlasJob::plan(Feedback& feedback, const std::string& layoutFile) const {
+    atlas::AtlasOptions o = m_options;
+    if (!layoutFile.empty()) o.layout = layoutFile;
     if (extensionOf(o.out) != "pdf") throw UsageError("--out: an atlas is written as .pdf");
     // The atlas sections plugins contribute for this kind of page are table sources too.
     std::vector<std::string> sectionNames;
@@ -73,15 +75,28 @@ atlas::AtlasPlan AtlasJob::plan(Feedback& feedback) const {
         const std::vector<std::string> outs = a.outputNames(params);
         return !outs.empty() && std::all_of(outs.begin(), outs.end(), [&](const std::string& out) { return hasLayer(given, out); });
     };
-    const auto needRun = [&](const std::string& name, const std::map<std::string, std::string>& params, const std::string& source) {
+    // A book of one village: a section's analysis that can run for one village (SectionNeed::
+    // oneVillage) runs for that village only.
+    std::string onlyVillage;
+    if (o.by == atlas::PageKind::Villages) {
+        const std::unique_ptr<ProjectSource> pages = io::openProjectSource(o.project);
+        const atlas::AtlasData d = atlas::AtlasData::load(*pages, o.by, o.where, o.sort);
+        if (d.pages.size() == 1) onlyVillage = d.pages.front().code;
+    }
+    const auto needRun = [&](const std::string& name, std::map<std::string, std::string> params, const std::string& source,
+                             bool oneVillage = false) {
         const analysis::Analysis* a = m_registry.find(name);
+        if (a && oneVillage && !onlyVillage.empty() && !params.count("village") &&
+            std::any_of(a->spec().params.begin(), a->spec().params.end(), [](const auto& q) { return q.name == "village"; }))
+            params["village"] = onlyVillage;
         if (!a)
             throw DataError(
                 {o.layout, "", "", source.empty() ? "analyses" : source},
                 (source.empty() ? "the layout needs the " : "the section needs the ") + name + " analysis, which is not installed");
         // Refused here, not on the thread.
         const analysis::ParamValues values = analysis::ParamValues::validate(a->spec(), params, analysis::ParamValues::Output::InMemory);
-        const Run run{a, params, a->outputNames(values)};
+        const Run run{a, params, a->outputNames(values), params.count("village") && !onlyVillage.empty() &&
+                                                             params.at("village") == onlyVillage};
         if (!given_has_outputs(*a, values) && std::find(background.begin(), background.end(), run) == background.end())
             background.push_back(run);
     };
@@ -91,13 +106,24 @@ atlas::AtlasPlan AtlasJob::plan(Feedback& feedback) const {
         const analysis::SectionSpec* spec = m_registry.section(f.source);
         if (!spec || std::any_of(sections.begin(), sections.end(), [&](const auto& s) { return s.first == f.source; })) continue;
         sections.emplace_back(f.source, spec);
-        for (const auto& need : spec->needs) needRun(need.analysis, need.params, f.source);
+        for (const auto& need : spec->needs) needRun(need.analysis, need.params, f.source, need.oneVillage);
     }
     std::future<std::vector<std::unique_ptr<FeatureSource>>> backgroundRun;
     if (!background.empty())
         backgroundRun = std::async(std::launch::async, [background, project = o.project]() {
             std::vector<std::unique_ptr<FeatureSource>> out;
-            for (const Run& r : background) out.push_back(runInMemory(*r.analysis, project, r.params));
+            for (const Run& r : background) {
+                try {
+                    out.push_back(runInMemory(*r.analysis, project, r.params));
+                } catch (const DataError&) {
+                    // The one village may be one the analysis refuses alone (no plan there): the
+                    // whole county then, as without the narrowing.
+                    if (!r.villageAdded) throw;
+                    std::map<std::string, std::string> all = r.params;
+                    all.erase("village");
+                    out.push_back(runInMemory(*r.analysis, project, all));
+                }
+            }
             return out;
         });
     // The coverage the layout draws on its maps: computed now, before the map data loads. The
@@ -162,16 +188,20 @@ atlas::AtlasPlan AtlasJob::plan(Feedback& feedback) const {
         section->prepare(inputs);
         plan.atlas.sections.emplace(name, std::move(section));
     }
-    m_keep = std::move(given);
+    for (auto& g : given) m_keep.push_back(std::move(g));
     for (auto& c : computed) m_keep.push_back(std::move(c));
     return plan;
 }
 
 atlas::AtlasReport AtlasJob::run(Feedback& feedback) const {
     const auto t0 = std::chrono::steady_clock::now();
-    const atlas::AtlasPlan p = plan(feedback);
+    std::vector<atlas::AtlasPlan> plans;
+    plans.push_back(plan(feedback));
+    for (const std::string& more : m_options.moreLayouts) plans.push_back(plan(feedback, more));
+    std::vector<const atlas::AtlasPlan*> set;
+    for (const auto& p : plans) set.push_back(&p);
     const double planning = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    atlas::AtlasReport report = atlas::printAtlas(p, m_options, feedback);
+    atlas::AtlasReport report = atlas::printAtlas(set, m_options, feedback);
     report.analysisSeconds = planning;
     report.totalSeconds += planning;
     return report;

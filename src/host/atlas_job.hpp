@@ -14,8 +14,9 @@ class AtlasJob {
 public:
     AtlasJob(const analysis::Registry& registry, atlas::AtlasOptions options) : m_registry(registry), m_options(std::move(options)) {}
 
-    // Everything the pages print (the first 12% of the progress).
-    atlas::AtlasPlan plan(Feedback& feedback) const;
+    // Everything the pages print (the first 12% of the progress), for options.layout, or for
+    // `layout` when given (one of options.moreLayouts).
+    atlas::AtlasPlan plan(Feedback& feedback, const std::string& layout = {}) const;
     // plan() then atlas::printAtlas(); the report's analysisSeconds is the planning time.
     atlas::AtlasReport run(Feedback& feedback) const;
 

@@ -16,7 +16,7 @@ using namespace ruralatlas::test;
 
 namespace {
 
-std::string lastPage(const std::string& pdf) {
+std::vector<std::string> pagesOf(const std::string& pdf) {
     const std::string all = runCommand("pdftotext -layout " + quote(pdf) + " -").output;
     std::vector<std::string> pages;
     std::string page;
@@ -29,6 +29,11 @@ std::string lastPage(const std::string& pdf) {
         }
     }
     if (!page.empty()) pages.push_back(page);
+    return pages;
+}
+
+std::string lastPage(const std::string& pdf) {
+    const auto pages = pagesOf(pdf);
     return pages.empty() ? "" : pages.back();
 }
 
@@ -96,4 +101,45 @@ TEST(PlanMaps, FourMapsOfAPlannedVillage) {
                 << page;
         }
     }
+}
+
+// The set file prints the four maps of each village in a row in one book from one command: the
+// cover says so, the pages come in the set's order, and each village's bookmark holds its maps.
+TEST(PlanMaps, MapSetInOneBook) {
+    TempDir dir;
+    const std::string g = dir.file("demo.gpkg");
+    ASSERT_EQ(runCli("demo --out " + quote(g) + " --villages 300 --seed 2").status, 0);
+    std::vector<std::string> villages;
+    {
+        io::DatasetPtr ds = io::openVector(g, false);
+        OGRLayer* l = ds->ExecuteSQL(
+            "SELECT DISTINCT village_code FROM landuse_plan WHERE period = 'planned' ORDER BY village_code LIMIT 2", nullptr, nullptr);
+        for (auto& f : *l) villages.push_back(f->GetFieldAsString(0));
+        ds->ReleaseResultSet(l);
+    }
+    ASSERT_EQ(villages.size(), 2u);
+    const std::string pdf = dir.file("set.pdf");
+    const auto r = runCli("atlas " + quote(g) + " --template " +
+                          quote(std::string(RURALATLAS_SOURCE_TREE) + "/styles/atlas/village_plan_set.json") +
+                          " --by villages --where \"code IN ('" + villages[0] + "', '" + villages[1] + "')\" --out " + quote(pdf));
+    ASSERT_EQ(r.status, 0) << r.output;
+    const auto pages = pagesOf(pdf);
+    ASSERT_EQ(pages.size(), 2u + 8u);  // cover, contents, 2 villages x 4 maps
+    EXPECT_NE(pages[0].find("共 2 个村，每村 4 幅图"), std::string::npos) << pages[0];
+    EXPECT_NE(pages[0].find("村庄规划图集"), std::string::npos) << pages[0];
+    const char* titles[] = {"国土空间用地现状图", "国土空间用途规划图", "管控边界图", "近期建设项目布局图"};
+    for (int v = 0; v < 2; ++v)
+        for (int k = 0; k < 4; ++k) {
+            const std::string& page = pages[size_t(2 + 4 * v + k)];
+            EXPECT_NE(page.find(titles[k]), std::string::npos) << v << " " << k << "\n" << page;
+            for (int other = 0; other < 4; ++other)
+                if (other != k) EXPECT_EQ(page.find(std::string(titles[other]).substr(0, 12) + "\n"), std::string::npos);
+        }
+    // Bookmarks: cover, contents, the township(s), two villages and four maps each.
+    const std::string bytes = readFile(pdf);
+    EXPECT_NE(bytes.find("/Outlines"), std::string::npos);
+    std::size_t count = 0;
+    for (std::size_t at = bytes.find("/Title"); at != std::string::npos; at = bytes.find("/Title", at + 1)) ++count;
+    const std::size_t townships = villages[0].substr(0, 9) == villages[1].substr(0, 9) ? 1 : 2;
+    EXPECT_EQ(count, 1 + 2 + townships + 2 + 8) << "the document title and the bookmarks";
 }
