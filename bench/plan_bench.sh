@@ -29,3 +29,15 @@ run "plan-check, demo county, one village" "$ra" plan-check "$dir/plan-demo.gpkg
 run "plan-tables, demo county (XLSX, one sheet per village)" "$ra" plan-tables "$dir/plan-demo.gpkg" --out "$dir/plan-tables-demo.xlsx"
 run "plan-check, 300 villages x 1500 parcels" "$ra" plan-check "$dir/plan-big.gpkg" --out "$dir/plan-check-big.gpkg"
 run "plan-tables, 300 villages x 1500 parcels (XLSX)" "$ra" plan-tables "$dir/plan-big.gpkg" --out "$dir/plan-tables-big.xlsx"
+one=$(sqlite3 "$dir/plan-demo.gpkg" "select village_code from landuse_plan where period = 'planned' order by village_code limit 1")
+run "plan map set (4 maps), one village (atlas)" "$ra" atlas "$dir/plan-demo.gpkg" --template styles/atlas/village_plan_set.json \
+  --by villages --where "code = '$one'" --out "$dir/plan-set-one.pdf"
+run "plan map set (4 maps), the 100 planned villages" "$ra" atlas "$dir/plan-demo.gpkg" --template styles/atlas/village_plan_set.json \
+  --by villages --where "has_village_plan = 1" --out "$dir/plan-set-county.pdf"
+# A DLTB-like survey layer of the demo's current land use (codes back to 三调), imported through
+# the crosswalk into a copy of the demo project.
+cp "$dir/plan-demo.gpkg" "$dir/plan-survey.gpkg"
+ogr2ogr -f GPKG "$dir/dltb.gpkg" "$dir/plan-demo.gpkg" -nln DLTB -sql "SELECT geom, CASE landuse_code WHEN '0703' THEN '0702' \
+  WHEN '1701' THEN '1101' WHEN '0303' THEN '0305' WHEN '0304' THEN '0307' WHEN '1207' THEN '1004' WHEN '0704' THEN '08H2' WHEN '0701' THEN '0701' \
+  WHEN '0901' THEN '05H1' ELSE landuse_code END AS DLBM, village_code || '0000000' AS ZLDWDM FROM landuse_plan WHERE period = 'current'"
+run "import a 三调 DLTB layer (crosswalk), demo county" "$ra" import "$dir/plan-survey.gpkg" "$dir/dltb.gpkg" --into landuse_plan

@@ -64,11 +64,20 @@ township=$(sqlite3 "$out/demo-county.gpkg" "select code from townships order by 
 plan_village=$(sqlite3 "$out/plan-check.gpkg" "select village_code from plan_check where \"check\" = 'overlap' order by village_code limit 1")
 "$ra" render "$out/demo-county.gpkg" --village "$plan_village" --result "$out/plan-check.gpkg" --paper A4 --legend \
   --title "村庄规划质检问题" --out "$out/map-plan-check-$plan_village.png"
-# The village-plan map set for the first planned village (现状图, 规划总图, 管控边界图, 近期建设项目图).
-for m in current planned control projects; do
-  "$ra" atlas "$out/demo-county.gpkg" --template "styles/atlas/village_plan_$m.json" --by villages --where "code = '$plan_one'" \
-    --pages-as-png "$out/plan-maps-png/$m" --out "$out/plan-map-$m-$plan_one.pdf"
-done
+# The village-plan map set (现状图, 规划总图, 管控边界图, 近期建设项目图) of the first planned village,
+# one book from one command, and the set of every planned village of the county.
+"$ra" atlas "$out/demo-county.gpkg" --template styles/atlas/village_plan_set.json --by villages --where "code = '$plan_one'" \
+  --pages-as-png "$out/plan-maps-png" --out "$out/plan-maps-$plan_one.pdf"
+"$ra" atlas "$out/demo-county.gpkg" --template styles/atlas/village_plan_set.json --by villages --where "has_village_plan = 1" \
+  --out "$out/plan-maps-county.pdf"
+# A 三调 survey layer (DLTB: DLBM, DLMC, ZLDWDM) into the current land use through the shipped
+# crosswalk, on a copy of the project: here made from the demo's own current land use, its codes
+# written back as 三调 codes.
+cp "$out/demo-county.gpkg" "$out/demo-survey.gpkg"
+ogr2ogr -f GPKG "$out/dltb.gpkg" "$out/demo-county.gpkg" -nln DLTB -overwrite -sql "SELECT geom, CASE landuse_code WHEN '0703' THEN '0702' \
+  WHEN '1701' THEN '1101' WHEN '0303' THEN '0305' WHEN '0304' THEN '0307' WHEN '1207' THEN '1004' WHEN '0704' THEN '08H2' \
+  WHEN '0901' THEN '05H1' ELSE landuse_code END AS DLBM, village_code || '0000000' AS ZLDWDM FROM landuse_plan WHERE period = 'current'"
+"$ra" import "$out/demo-survey.gpkg" "$out/dltb.gpkg" --into landuse_plan
 # Atlases: a village profile book (cover, contents, one page per village), a township book
 # (A3), the resettlement sites, with the village pages also as PNG.
 "$ra" atlas "$out/demo-county.gpkg" --template styles/atlas/village_profile.json --by villages --result "$out/gaps.gpkg" \

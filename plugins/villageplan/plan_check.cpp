@@ -188,13 +188,19 @@ void Checker::checkCodes(const VillageInput& v, const LandUseParcel& p) {
         add(v, p.period, "code_unknown", &p, nullptr, NAN,
             who + "代码“" + c + "”不在《国土空间调查、规划、用途管制用地用海分类指南》（2023）中。");
     } else if (std::find(m_rules.levels.begin(), m_rules.levels.end(), static_cast<int>(c.size())) == m_rules.levels.end()) {
-        add(v, p.period, "code_level", &p, nullptr, NAN,
+        add(
+            v, p.period, "code_level", &p, nullptr, NAN,
             who + "代码“" + c + "”（" + std::string(landuseTitle(c)) + "）为" +
-                (c.size() == 2 ? "一级类" : c.size() == 4 ? "二级类" : "三级类") + "，质检规则只接受" + [&] {
+                (c.size() == 2   ? "一级类"
+                 : c.size() == 4 ? "二级类"
+                                 : "三级类") +
+                "，质检规则只接受" +
+                [&] {
                     std::string l;
                     for (int n : m_rules.levels) l += (l.empty() ? "" : "、") + std::to_string(n) + "位";
                     return l;
-                }() + "代码。");
+                }() +
+                "代码。");
     } else if (p.period == "current" && !m_survey.reaches(c)) {
         add(v, p.period, "code_not_survey", &p, nullptr, NAN,
             who + "代码“" + c + "”（" + std::string(landuseTitle(c)) + "）不能由三调地类经转换表得到，不应作为现状用地。");
@@ -326,8 +332,7 @@ void Checker::checkPeriod(VillageInput& v, const std::string& period, std::vecto
             v.name + pt + "图斑面积合计" + fmt(sum / 10000.0, 4) + "公顷" +
                 (allowedUncovered > 0 ? "（另有允许的缝隙" + fmt(allowedUncovered / 10000.0, 4) + "公顷）" : std::string()) + "，村域面积" +
                 fmt(ta / 10000.0, 4) + "公顷，相差" + fmt((sum + allowedUncovered - ta) / 10000.0, 4) + "公顷（" +
-                fmt(100.0 * (sum + allowedUncovered - ta) / ta, 3) + "%），超过允许的" +
-                fmt(100.0 * m_rules.areaSumTolerance, 3) + "%。")
+                fmt(100.0 * (sum + allowedUncovered - ta) / ta, 3) + "%），超过允许的" + fmt(100.0 * m_rules.areaSumTolerance, 3) + "%。")
             .at = pointOn(m_geos, v.territory.get());
         m_out.back().hasAt = true;
     }

@@ -16,9 +16,9 @@ namespace ruralatlas::villageplan {
 struct Finding {
     std::string villageCode, villageName, period, check, landuseCode;
     std::string layer = "landuse_plan";  // where fid points: landuse_plan, or plan_targets for a target
-    long long fid = -1, otherFid = -1;  // feature ids in landuse_plan; -1 when none (a gap)
-    double area = NAN;                  // m²; NaN when the finding has no area (a code)
-    Polygons shape;                     // the offending geometry, when there is one
+    long long fid = -1, otherFid = -1;   // feature ids in landuse_plan; -1 when none (a gap)
+    double area = NAN;                   // m²; NaN when the finding has no area (a code)
+    Polygons shape;                      // the offending geometry, when there is one
     XY at{0, 0};
     bool hasAt = false;
     std::string sentence;
@@ -48,7 +48,7 @@ std::map<std::string, std::string> villageNames(ProjectSource& project);
 void checkScopeCodes(const std::string& village, const std::string& township);
 
 std::string checkTitle(const std::string& check);
-std::string checkGroup(const std::string& check);  // codes | topology | conflicts | targets
+std::string checkGroup(const std::string& check);       // codes | topology | conflicts | targets
 std::string checkGroupTitle(const std::string& group);  // 代码 | 拓扑 | 管控冲突 | 管控指标
 std::vector<std::string> checkCodes();
 

@@ -93,7 +93,8 @@ PlanRules rulesFrom(const JsonValue& root, const std::string& file) {
     number(t, "topology", "area_sum_tolerance", r.areaSumTolerance, file, 0, 1);
     strings(t, "topology", "allowed_gap_classes", r.allowedGapClasses, file);
     if (const JsonValue* v = t.find("allowed_gap_layer")) {
-        if (!v->isString()) throw DataError({file, "", "", "topology.allowed_gap_layer"}, "\"topology.allowed_gap_layer\" must be a layer name");
+        if (!v->isString())
+            throw DataError({file, "", "", "topology.allowed_gap_layer"}, "\"topology.allowed_gap_layer\" must be a layer name");
         r.allowedGapLayer = v->string();
     }
     const JsonValue& c = object(root, "conflicts", file);

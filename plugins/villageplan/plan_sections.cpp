@@ -108,8 +108,9 @@ void registerPlanSections(Registry& registry) {
     registry.addSection({"plan_balance", "用地结构调整表", "Land-use table", {"villages"}, {{"plan-tables", {}}}, [] {
                              return std::make_unique<BalanceSection>();
                          }});
-    registry.addSection(
-        {"plan_check", "规划质检", "Plan check", {"villages"}, {{"plan-check", {}, true}}, [] { return std::make_unique<CheckSection>(); }});
+    registry.addSection({"plan_check", "规划质检", "Plan check", {"villages"}, {{"plan-check", {}, true}}, [] {
+                             return std::make_unique<CheckSection>();
+                         }});
 }
 
 }  // namespace ruralatlas::villageplan

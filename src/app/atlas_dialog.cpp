@@ -110,7 +110,10 @@ void AtlasDialog::reject() {
 atlas::AtlasOptions AtlasDialog::options() const {
     atlas::AtlasOptions o;
     o.project = m_projectPath.toStdString();
-    o.layout = m_template->currentData().toString().toStdString();
+    // A set file (village_plan_set.json) prints each feature's maps in a row.
+    const std::vector<std::string> layouts = atlas::expandLayoutSet(m_template->currentData().toString().toStdString(), &o.bookTitle);
+    o.layout = layouts.front();
+    o.moreLayouts.assign(layouts.begin() + 1, layouts.end());
     o.by = atlas::parsePageKind(m_by->currentData().toString().toStdString());
     o.where = m_where->text().trimmed().toStdString();
     o.out = m_out->text().trimmed().toStdString();

@@ -274,7 +274,8 @@ AtlasReport printAtlas(const std::vector<const AtlasPlan*>& plans, const AtlasOp
                 if (job.front) {
                     painter.drawCover(p, title, features, dev, dpi, true, mapTitles);
                     if (!options.pngDir.empty())
-                        savePng(0, [&](QPainter& ip, QSizeF s, double d) { painter.drawCover(ip, title, features, s, d, false, mapTitles); });
+                        savePng(0,
+                                [&](QPainter& ip, QSizeF s, double d) { painter.drawCover(ip, title, features, s, d, false, mapTitles); });
                     const size_t per = size_t(painter.contentsLinesPerPage());
                     for (int c = 0; c < contentsPages; ++c) {
                         pdf.newPage();

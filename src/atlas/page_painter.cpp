@@ -629,7 +629,11 @@ void PagePainter::drawCover(QPainter& p, const QString& title, int featurePages,
                                                                     : QStringLiteral("安置点");
     QStringList lines;
     if (maps.size() > 1)
-        lines << QStringLiteral("共 %1 个%2，每%2 %3 幅图：%4").arg(featurePages).arg(kindWord).arg(maps.size()).arg(maps.join(QStringLiteral("、")));
+        lines << QStringLiteral("共 %1 个%2，每%2 %3 幅图：%4")
+                     .arg(featurePages)
+                     .arg(kindWord)
+                     .arg(maps.size())
+                     .arg(maps.join(QStringLiteral("、")));
     else
         lines << QStringLiteral("共 %1 个%2，每%2一页").arg(featurePages).arg(kindWord);
     lines << QStringLiteral("数据日期：%1    坐标系：CGCS2000 / 3度带高斯-克吕格投影（EPSG:%2）")

@@ -11,7 +11,8 @@ using namespace ruralatlas;
 
 namespace {
 std::vector<cli::Command> allCommands(const analysis::Registry& registry) {
-    std::vector<cli::Command> out = {cli::initCommand(), cli::upgradeCommand(),
+    std::vector<cli::Command> out = {cli::initCommand(),
+                                     cli::upgradeCommand(),
                                      cli::infoCommand(),
                                      cli::validateCommand(),
                                      cli::demoCommand(),

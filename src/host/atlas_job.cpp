@@ -95,8 +95,8 @@ atlas::AtlasPlan AtlasJob::plan(Feedback& feedback, const std::string& layoutFil
                 (source.empty() ? "the layout needs the " : "the section needs the ") + name + " analysis, which is not installed");
         // Refused here, not on the thread.
         const analysis::ParamValues values = analysis::ParamValues::validate(a->spec(), params, analysis::ParamValues::Output::InMemory);
-        const Run run{a, params, a->outputNames(values), params.count("village") && !onlyVillage.empty() &&
-                                                             params.at("village") == onlyVillage};
+        const Run run{a, params, a->outputNames(values),
+                      params.count("village") && !onlyVillage.empty() && params.at("village") == onlyVillage};
         if (!given_has_outputs(*a, values) && std::find(background.begin(), background.end(), run) == background.end())
             background.push_back(run);
     };

@@ -106,8 +106,8 @@ void createSchemaLayer(GDALDataset& ds, const LayerDef& def, OGRSpatialReference
     options.SetNameValue("DESCRIPTION", std::string(def.titleEn).c_str());
     options.SetNameValue("FID", "fid");
     if (def.geometry != GeometryKind::None) options.SetNameValue("GEOMETRY_NAME", "geom");
-    OGRLayer* layer = ds.CreateLayer(name.c_str(), def.geometry == GeometryKind::None ? nullptr : &srs, ogrGeometryType(def.geometry),
-                                     options.List());
+    OGRLayer* layer =
+        ds.CreateLayer(name.c_str(), def.geometry == GeometryKind::None ? nullptr : &srs, ogrGeometryType(def.geometry), options.List());
     if (!layer) throw DataError({ds.GetDescription(), name}, "cannot create layer: " + lastGdalError());
     for (const auto& f : def.fields) {
         OGRFieldDefn fd(std::string(f.name).c_str(), ogrFieldType(f.type));

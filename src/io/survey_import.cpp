@@ -5,13 +5,13 @@
 // with its parcel count and the import refused; 2020 trial codes are mapped with a warning;
 // survey classes spanning several 2023 classes keep their common parent, with a warning. The
 // villages the file covers get their current land use replaced, in the import's transaction.
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
 #include <algorithm>
 #include <cctype>
 #include <map>
 #include <set>
-
-#include <gdal_priv.h>
-#include <ogrsf_frmts.h>
 
 #include "core/error.hpp"
 #include "core/landuse.hpp"
@@ -139,8 +139,7 @@ ImportReport importLandUse(ImportOptions o, const std::string& crosswalk, Feedba
                                          (m.note.empty() ? "" : ": " + m.note));
                     break;
                 case SurveyClassMapping::Kind::Survey:
-                    if (m.refine)
-                        r.warnings.push_back("三调 " + from + " → " + to + "（" + n + "），待细分 / to refine: " + m.note);
+                    if (m.refine) r.warnings.push_back("三调 " + from + " → " + to + "（" + n + "），待细分 / to refine: " + m.note);
                     r.notes.push_back("三调 " + from + " → " + to + "（" + n + "）");
                     break;
                 case SurveyClassMapping::Kind::Current:

@@ -109,6 +109,7 @@ plan_village=$(sqlite3 "$o/plan-check.gpkg" "select village_code from plan_check
 run render-plan "$ra" render "$g" --village "$plan_village" --result "$o/plan-check.gpkg" --size 1400x1000 --legend --out "$o/map-plan-check.png" --json
 plan_one=$(sqlite3 "$g" "select village_code from landuse_plan where period = 'planned' order by village_code limit 1")
 run atlas-plan "$ra" atlas "$g" --template styles/atlas/village_plan_planned.json --by villages --where "code = '$plan_one'" --out "$o/atlas-plan-planned.pdf" --json
+run atlas-plan-set "$ra" atlas "$g" --template styles/atlas/village_plan_set.json --by villages --where "code = '$plan_one'" --out "$o/atlas-plan-set.pdf" --json
 run render-ys "$ra" render "$y" --size 1600x1200 --legend --out "$o/map-yongshun.png" --json
 run atlas-v "$ra" atlas "$g" --template styles/atlas/village_profile.json --by villages --result "$o/gaps.gpkg" \
   --out "$o/atlas-villages.pdf" --json

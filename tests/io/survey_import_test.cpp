@@ -201,7 +201,8 @@ TEST(SurveyImport, UnmappedClassesAreListedAndNothingIsWritten) {
     addVillage(p, dir);
     importSurvey(p, writeDltb(dir, "first", {{"0101", "水田", kZl}}));
     const std::string before = test::readFile(p);
-    const auto bad = writeDltb(dir, "bad", {{"0101", "水田", kZl}, {"9901", "某地类", kZl}, {"9901", "某地类", kZl}, {"0702", "水田", kZl}});
+    const auto bad =
+        writeDltb(dir, "bad", {{"0101", "水田", kZl}, {"9901", "某地类", kZl}, {"9901", "某地类", kZl}, {"0702", "水田", kZl}});
     try {
         importSurvey(p, bad);
         FAIL() << "unmapped classes imported";

@@ -442,8 +442,8 @@ TEST(PlanCheck, ControlTargetsAndHomesteadCap) {
     rules.replace(rules.find(key), key.size(), "\"homestead_max_m2_per_household\": 200");
     writeFile(dir.file("rules.json"), rules);
 
-    const auto r = runCli("plan-check " + quote(p.path) + " --rules " + quote(dir.file("rules.json")) + " --out " +
-                          quote(dir.file("check.gpkg")));
+    const auto r =
+        runCli("plan-check " + quote(p.path) + " --rules " + quote(dir.file("rules.json")) + " --out " + quote(dir.file("check.gpkg")));
     ASSERT_EQ(r.status, 0) << r.output;
     const auto rows = findings(dir.file("check.gpkg"));
     EXPECT_EQ(countByCheck(rows, Project::code(0)),
@@ -526,7 +526,8 @@ TEST(PlanCheck, AllowedGapsByClassAndLayer) {
     std::string rules = readFile(dir.file("both.json"));
     rules.replace(rules.find("\"allowed_gaps\""), 14, "\"no_such_layer\"");
     writeFile(dir.file("bad.json"), rules);
-    const auto bad = runCli("plan-check " + quote(p.path) + " --rules " + quote(dir.file("bad.json")) + " --out " + quote(dir.file("bad.gpkg")));
+    const auto bad =
+        runCli("plan-check " + quote(p.path) + " --rules " + quote(dir.file("bad.json")) + " --out " + quote(dir.file("bad.gpkg")));
     EXPECT_NE(bad.status, 0);
     EXPECT_NE(bad.output.find("no_such_layer"), std::string::npos) << bad.output;
     EXPECT_NE(bad.output.find("topology.allowed_gap_layer"), std::string::npos) << bad.output;

@@ -119,9 +119,9 @@ TEST(PlanMaps, MapSetInOneBook) {
     }
     ASSERT_EQ(villages.size(), 2u);
     const std::string pdf = dir.file("set.pdf");
-    const auto r = runCli("atlas " + quote(g) + " --template " +
-                          quote(std::string(RURALATLAS_SOURCE_TREE) + "/styles/atlas/village_plan_set.json") +
-                          " --by villages --where \"code IN ('" + villages[0] + "', '" + villages[1] + "')\" --out " + quote(pdf));
+    const auto r =
+        runCli("atlas " + quote(g) + " --template " + quote(std::string(RURALATLAS_SOURCE_TREE) + "/styles/atlas/village_plan_set.json") +
+               " --by villages --where \"code IN ('" + villages[0] + "', '" + villages[1] + "')\" --out " + quote(pdf));
     ASSERT_EQ(r.status, 0) << r.output;
     const auto pages = pagesOf(pdf);
     ASSERT_EQ(pages.size(), 2u + 8u);  // cover, contents, 2 villages x 4 maps
