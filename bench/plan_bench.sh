@@ -32,7 +32,7 @@ run "plan-tables, 300 villages x 1500 parcels (XLSX)" "$ra" plan-tables "$dir/pl
 one=$(sqlite3 "$dir/plan-demo.gpkg" "select village_code from landuse_plan where period = 'planned' order by village_code limit 1")
 run "plan map set (4 maps), one village (atlas)" "$ra" atlas "$dir/plan-demo.gpkg" --template styles/atlas/village_plan_set.json \
   --by villages --where "code = '$one'" --out "$dir/plan-set-one.pdf"
-run "plan map set (4 maps), the 100 planned villages" "$ra" atlas "$dir/plan-demo.gpkg" --template styles/atlas/village_plan_set.json \
+run "plan map set (4 maps), the 251 villages with has_village_plan" "$ra" atlas "$dir/plan-demo.gpkg" --template styles/atlas/village_plan_set.json \
   --by villages --where "has_village_plan = 1" --out "$dir/plan-set-county.pdf"
 # A DLTB-like survey layer of the demo's current land use (codes back to 三调), imported through
 # the crosswalk into a copy of the demo project.

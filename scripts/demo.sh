@@ -65,11 +65,11 @@ plan_village=$(sqlite3 "$out/plan-check.gpkg" "select village_code from plan_che
 "$ra" render "$out/demo-county.gpkg" --village "$plan_village" --result "$out/plan-check.gpkg" --paper A4 --legend \
   --title "村庄规划质检问题" --out "$out/map-plan-check-$plan_village.png"
 # The village-plan map set (现状图, 规划总图, 管控边界图, 近期建设项目图) of the first planned village,
-# one book from one command, and the set of every planned village of the county.
+# one book from one command, and the set of one township's villages (those without a plan in the project say so on their pages).
 "$ra" atlas "$out/demo-county.gpkg" --template styles/atlas/village_plan_set.json --by villages --where "code = '$plan_one'" \
   --pages-as-png "$out/plan-maps-png" --out "$out/plan-maps-$plan_one.pdf"
-"$ra" atlas "$out/demo-county.gpkg" --template styles/atlas/village_plan_set.json --by villages --where "has_village_plan = 1" \
-  --out "$out/plan-maps-county.pdf"
+"$ra" atlas "$out/demo-county.gpkg" --template styles/atlas/village_plan_set.json --by villages --where "township_code = '433199103'" \
+  --out "$out/plan-maps-township-433199103.pdf"
 # A 三调 survey layer (DLTB: DLBM, DLMC, ZLDWDM) into the current land use through the shipped
 # crosswalk, on a copy of the project: here made from the demo's own current land use, its codes
 # written back as 三调 codes.
