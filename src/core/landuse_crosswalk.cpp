@@ -1,6 +1,7 @@
 #include "landuse_crosswalk.hpp"
 
 #include <fstream>
+#include <sstream>
 
 #include "error.hpp"
 #include "install_paths.hpp"
@@ -50,6 +51,13 @@ std::vector<std::string> splitCsv(const std::string& line) {
 LanduseCrosswalk LanduseCrosswalk::load(const std::string& file) {
     std::ifstream in(file, std::ios::binary);
     if (!in) throw DataError({file}, "cannot read the land-use crosswalk");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse(text.str(), file);
+}
+
+LanduseCrosswalk LanduseCrosswalk::parse(std::string_view whole, const std::string& file) {
+    std::istringstream in{std::string(whole)};
     LanduseCrosswalk cw;
     cw.m_file = file;
     std::string line;

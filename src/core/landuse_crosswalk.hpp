@@ -19,6 +19,8 @@ public:
     // DataError naming the file, line and column for a malformed row or a to_code outside the 2023
     // classification.
     static LanduseCrosswalk load(const std::string& file);
+    // The same from text already read; `file` names it in messages.
+    static LanduseCrosswalk parse(std::string_view text, const std::string& file);
     // The shipped tables: "sandiao" (三调 -> 2023) and "trial2020" (2020 trial -> 2023).
     static LanduseCrosswalk shipped(const std::string& name);
 
