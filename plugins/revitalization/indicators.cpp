@@ -1,0 +1,428 @@
+// The `indicators` analysis (乡村振兴监测指标): the indicators of a pack (data/indicators/*.json)
+// for every village in a year — from the yearly ledger (village_indicators) or, for the
+// project's data year, from a formula over the villages layer — with the change since the
+// previous year and the target met or not; summed to each township and the county for all
+// villages, the former-poor villages (脱贫村) and the others (the balance the county must watch);
+// and each former-poor village against the other villages within a radius (the "cliff" between
+// poor and neighbouring non-poor villages). A value nobody recorded is missing, never 0: sums and
+// means count the villages with a value and say how many lack one.
+#include "indicators.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <set>
+#include <unordered_map>
+
+#include "analysis/analysis.hpp"
+#include "core/error.hpp"
+#include "core/format.hpp"
+#include "core/install_paths.hpp"
+#include "core/json.hpp"
+
+namespace ruralatlas::revitalization {
+
+using namespace analysis;
+
+namespace {
+
+std::optional<double> number(const ResultValue& v) {
+    if (const auto* d = std::get_if<double>(&v)) return *d;
+    if (const auto* i = std::get_if<long long>(&v)) return double(*i);
+    if (const auto* s = std::get_if<std::string>(&v)) {
+        char* end = nullptr;
+        const double x = std::strtod(s->c_str(), &end);
+        if (!s->empty() && end == s->c_str() + s->size() && std::isfinite(x)) return x;
+    }
+    return std::nullopt;
+}
+
+std::string text(const ResultValue& v) { return valueText(v); }
+
+}  // namespace
+
+int dataYearOf(const std::string& dataDate) {
+    if (dataDate.size() >= 4 && std::all_of(dataDate.begin(), dataDate.begin() + 4, [](char c) { return c >= '0' && c <= '9'; }))
+        return std::stoi(dataDate.substr(0, 4));
+    return 0;
+}
+
+// Long on purpose: reading the villages, the formulas' fields and the ledger through the port.
+IndicatorData readIndicatorData(ProjectSource& project, const IndicatorPack& pack) {
+    IndicatorData d;
+    d.dataYear = dataYearOf(project.meta("data_date"));
+    const auto info = project.layerInfo("villages");
+    if (!info) throw DataError({project.name(), "villages"}, "the project has no villages layer");
+    // The formulas' fields: every one must be a field of the villages layer.
+    std::vector<std::string> fields = {"code", "name", "township_code", "status", "population"};
+    for (const std::string& f : fields)
+        if (info->fieldIndex(f) < 0 && f != "status" && f != "population")
+            throw DataError({project.name(), "villages", "", f}, "the villages layer has no field " + f);
+    std::vector<std::vector<int>> formulaColumns(pack.indicators.size());
+    for (std::size_t i = 0; i < pack.indicators.size(); ++i) {
+        const Indicator& ind = pack.indicators[i];
+        if (!ind.formula) continue;
+        for (const std::string& f : ind.formula->fields()) {
+            if (info->fieldIndex(f) < 0)
+                throw DataError({pack.file, "", "", "indicators[" + std::to_string(i) + "].formula"},
+                                "the formula of " + ind.id + " reads field '" + f + "', which the villages layer of " + project.name() +
+                                    " does not have (it has: " + info->fieldList() + ")");
+            auto at = std::find(fields.begin(), fields.end(), f);
+            if (at == fields.end()) at = fields.insert(fields.end(), f);
+            formulaColumns[i].push_back(int(at - fields.begin()));
+        }
+    }
+    std::vector<std::string> wanted;
+    for (const std::string& f : fields)
+        if (info->fieldIndex(f) >= 0) wanted.push_back(f);
+    auto column = [&](const std::string& f) {
+        const auto at = std::find(wanted.begin(), wanted.end(), f);
+        return at == wanted.end() ? -1 : int(at - wanted.begin());
+    };
+    FeatureQuery q;
+    q.fields = wanted;
+    q.geometry = true;
+    std::vector<std::vector<int>> formulaWanted(pack.indicators.size());
+    for (std::size_t i = 0; i < pack.indicators.size(); ++i)
+        for (int c : formulaColumns[i]) formulaWanted[i].push_back(column(fields[std::size_t(c)]));
+    const int cCode = column("code"), cName = column("name"), cTown = column("township_code"), cStatus = column("status"),
+              cPop = column("population");
+    d.current.assign(pack.indicators.size(), {});
+    project.readFeatures("villages", q, [&](const Feature& f) {
+        VillageRow v;
+        v.code = text(f.values[std::size_t(cCode)]);
+        v.name = text(f.values[std::size_t(cName)]);
+        v.townshipCode = text(f.values[std::size_t(cTown)]);
+        if (cStatus >= 0) v.status = text(f.values[std::size_t(cStatus)]);
+        if (cPop >= 0) v.population = number(f.values[std::size_t(cPop)]);
+        if (f.geometry.kind == ShapeKind::Point && f.geometry.xy.size() >= 2) {
+            v.hasPoint = true;
+            v.at = {f.geometry.xy[0], f.geometry.xy[1]};
+        }
+        const std::size_t vi = d.villages.size();
+        d.index[v.code] = vi;
+        d.villages.push_back(std::move(v));
+        for (std::size_t i = 0; i < pack.indicators.size(); ++i) {
+            if (!pack.indicators[i].formula) continue;
+            std::vector<std::optional<double>> values;
+            for (int c : formulaWanted[i]) values.push_back(number(f.values[std::size_t(c)]));
+            if (auto x = pack.indicators[i].formula->eval(values)) d.current[i][vi] = *x;
+        }
+    });
+    for (const auto& t : project.townships()) d.townshipNames[t.code] = t.name;
+    // The ledger.
+    d.ledger.assign(pack.indicators.size(), {});
+    std::unordered_map<std::string, std::size_t> byId;
+    for (std::size_t i = 0; i < pack.indicators.size(); ++i)
+        if (pack.indicators[i].ledger) byId[pack.indicators[i].id] = i;
+    if (project.layerInfo("village_indicators") && !byId.empty()) {
+        d.hasLedger = true;
+        FeatureQuery lq;
+        lq.fields = {"village_code", "year", "indicator", "value"};
+        lq.geometry = false;
+        project.readFeatures("village_indicators", lq, [&](const Feature& f) {
+            const auto ind = byId.find(text(f.values[2]));
+            if (ind == byId.end()) return;
+            const auto v = d.index.find(text(f.values[0]));
+            if (v == d.index.end()) {
+                ++d.ledgerRowsUnknownVillage;
+                return;
+            }
+            const auto year = number(f.values[1]);
+            const auto value = number(f.values[3]);
+            if (!year) return;
+            if (!value) return;  // recorded as missing
+            d.ledger[ind->second][(std::uint64_t(v->second) << 16) | std::uint64_t(int(*year) & 0xffff)] = *value;
+            d.years.insert(int(*year));
+        });
+    }
+    return d;
+}
+
+std::optional<double> IndicatorData::value(std::size_t indicator, std::size_t village, int year, const IndicatorPack& pack) const {
+    const auto& l = ledger[indicator];
+    if (!l.empty())
+        if (auto it = l.find((std::uint64_t(village) << 16) | std::uint64_t(year & 0xffff)); it != l.end()) return it->second;
+    if (pack.indicators[indicator].formula && year == dataYear)
+        if (auto it = current[indicator].find(village); it != current[indicator].end()) return it->second;
+    return std::nullopt;
+}
+
+AreaValue aggregate(const IndicatorData& d, const IndicatorPack& pack, std::size_t indicator, const std::vector<std::size_t>& villages,
+                    int year) {
+    AreaValue a;
+    const Aggregate how = pack.indicators[indicator].aggregate;
+    double sum = 0, weight = 0;
+    for (std::size_t v : villages) {
+        const auto x = d.value(indicator, v, year, pack);
+        if (!x) {
+            ++a.missing;
+            continue;
+        }
+        if (how == Aggregate::PopulationMean) {
+            const auto& pop = d.villages[v].population;
+            if (!pop) {  // a rate of people needs the people
+                ++a.missing;
+                continue;
+            }
+            sum += *x * *pop;
+            weight += *pop;
+        } else {
+            sum += *x;
+            weight += 1;
+        }
+        ++a.counted;
+    }
+    if (a.counted == 0) return a;
+    if (how == Aggregate::Sum)
+        a.value = sum;
+    else if (weight > 0)
+        a.value = sum / weight;
+    return a;
+}
+
+namespace {
+
+std::string metText(const Indicator& ind, std::optional<double> v) {
+    const Target* t = ind.judgedBy();
+    if (!t || !v) return {};
+    return t->met(*v) ? "达标" : "未达标";
+}
+
+std::string targetText(const Indicator& ind) {
+    const Target* t = ind.judgedBy();
+    if (!t) return {};
+    return std::string(t->floor ? "≥" : "≤") + fmt(t->value, ind.decimals);
+}
+
+double rounded(double v, int decimals) {
+    const double k = std::pow(10.0, decimals + 2);
+    return std::round(v * k) / k;
+}
+
+class Indicators final : public Analysis {
+public:
+    Indicators() {
+        m_spec = {"indicators",
+                  "乡村振兴监测指标",
+                  "Revitalization indicators by village, township and county: value, target, change; former-poor villages against the "
+                  "others and their neighbours",
+                  {{"year", ParamType::Integer, "年度（默认：有数据的最近一年）", "Year (default: the latest with data)", std::nullopt,
+                    1980, 2100},
+                   {"pack", ParamType::Text, "指标包文件（默认 data/indicators/revitalization.json）",
+                    "Indicator pack (default data/indicators/revitalization.json)"},
+                   {"radius", ParamType::Real, "邻近比较半径（公里）", "Neighbour radius (km)", std::string("5"), 0.1, 100},
+                   {"out",
+                    ParamType::OutputPath,
+                    "输出文件（.gpkg、.csv 或 .xlsx）",
+                    "Output file (.gpkg, .csv or .xlsx)",
+                    std::nullopt,
+                    {},
+                    {},
+                    {},
+                    false}},
+                  {{"indicators_villages", "村级指标", "Village indicators"},
+                   {"indicators_areas", "乡镇与全县指标", "Township and county indicators"},
+                   {"indicators_neighbours", "脱贫村与周边村比较", "Former-poor villages against their neighbours"}}};
+    }
+    const AnalysisSpec& spec() const override { return m_spec; }
+    AnalysisResult run(ProjectSource& project, const ParamValues& p, Feedback& feedback) const override;
+
+private:
+    AnalysisSpec m_spec;
+};
+
+// Long on purpose: the three tables and the summary share the year, the groups and the values.
+AnalysisResult Indicators::run(ProjectSource& project, const ParamValues& p, Feedback& feedback) const {
+    const std::string packFile = p.has("pack") ? p.text("pack") : shippedDir("data") + "/indicators/revitalization.json";
+    auto pack = std::make_shared<IndicatorPack>(readIndicatorPack(packFile));
+    feedback.setProgress(0.05, "读取村庄与指标台账");
+    auto d = std::make_shared<IndicatorData>(readIndicatorData(project, *pack));
+    const bool anyFormula = std::any_of(pack->indicators.begin(), pack->indicators.end(), [](const Indicator& i) { return i.formula; });
+    int year = 0;
+    if (p.has("year"))
+        year = int(p.integer("year"));
+    else {
+        if (!d->years.empty()) year = *d->years.rbegin();
+        if (anyFormula && d->dataYear > year) year = d->dataYear;
+    }
+    if (year == 0)
+        throw DataError({project.name(), "village_indicators", "", "year"},
+                        "no year to report: the ledger is empty and the project has no data_date (give --year)");
+    const int previous = year - 1;
+    feedback.setProgress(0.3, "计算指标");
+    const std::size_t nInd = pack->indicators.size(), nVil = d->villages.size();
+
+    // Village rows.
+    std::vector<ResultColumn> vc = {{"village_code", ResultFieldType::Text, "村代码"},
+                                    {"village_name", ResultFieldType::Text, "村名"},
+                                    {"township_code", ResultFieldType::Text, "乡镇代码"},
+                                    {"status", ResultFieldType::Text, "村类别"},
+                                    {"indicator", ResultFieldType::Text, "指标代码"},
+                                    {"title", ResultFieldType::Text, "指标"},
+                                    {"unit", ResultFieldType::Text, "单位"},
+                                    {"year", ResultFieldType::Integer, "年度"},
+                                    {"value", ResultFieldType::Real, "指标值"},
+                                    {"previous_value", ResultFieldType::Real, "上年值"},
+                                    {"change", ResultFieldType::Real, "较上年变化"},
+                                    {"target", ResultFieldType::Text, "目标"},
+                                    {"met", ResultFieldType::Text, "是否达标"}};
+    ResultTableBuilder vt("indicators_villages", "村级指标", ResultGeometry::Point, vc);
+    for (std::size_t v = 0; v < nVil; ++v) {
+        const VillageRow& r = d->villages[v];
+        for (std::size_t i = 0; i < nInd; ++i) {
+            const Indicator& ind = pack->indicators[i];
+            const auto x = d->value(i, v, year, *pack), y = d->value(i, v, previous, *pack);
+            auto opt = [&](std::optional<double> z) { return z ? ResultValue(rounded(*z, ind.decimals)) : ResultValue(); };
+            const std::string met = metText(ind, x), target = targetText(ind);
+            vt.add({r.code, r.name, r.townshipCode, r.status.empty() ? ResultValue() : ResultValue(r.status), ind.id, ind.title,
+                    ind.unit.empty() ? ResultValue() : ResultValue(ind.unit), (long long)year, opt(x), opt(y),
+                    x && y ? opt(*x - *y) : ResultValue(), target.empty() ? ResultValue() : ResultValue(target),
+                    met.empty() ? ResultValue() : ResultValue(met)},
+                   r.hasPoint ? std::vector<XY>{r.at} : std::vector<XY>{});
+        }
+    }
+
+    // Areas: each township and the county, for all villages, the former-poor and the others.
+    std::map<std::string, std::vector<std::size_t>> byTownship;
+    std::vector<std::size_t> everyone;
+    for (std::size_t v = 0; v < nVil; ++v) {
+        byTownship[d->villages[v].townshipCode].push_back(v);
+        everyone.push_back(v);
+    }
+    std::vector<ResultColumn> ac = {{"level", ResultFieldType::Text, "层级"},
+                                    {"code", ResultFieldType::Text, "代码"},
+                                    {"name", ResultFieldType::Text, "名称"},
+                                    {"group", ResultFieldType::Text, "村组"},
+                                    {"indicator", ResultFieldType::Text, "指标代码"},
+                                    {"title", ResultFieldType::Text, "指标"},
+                                    {"unit", ResultFieldType::Text, "单位"},
+                                    {"aggregate", ResultFieldType::Text, "汇总方式"},
+                                    {"year", ResultFieldType::Integer, "年度"},
+                                    {"value", ResultFieldType::Real, "指标值"},
+                                    {"villages_with_value", ResultFieldType::Integer, "有数据的村"},
+                                    {"villages_missing", ResultFieldType::Integer, "缺数据的村"},
+                                    {"previous_value", ResultFieldType::Real, "上年值"},
+                                    {"change", ResultFieldType::Real, "较上年变化"},
+                                    {"target", ResultFieldType::Text, "目标"},
+                                    {"met", ResultFieldType::Text, "是否达标"}};
+    ResultTableBuilder at("indicators_areas", "乡镇与全县指标", ResultGeometry::None, ac);
+    const std::string countyCode = project.meta("county_code"), countyName = project.meta("county_name");
+    std::string summary =
+        "乡村振兴监测指标：" + std::to_string(year) + "年（指标包：" + (pack->name.empty() ? pack->file : pack->name) + "）\n";
+    auto addArea = [&](const std::string& level, const std::string& code, const std::string& name, const std::vector<std::size_t>& all) {
+        std::vector<std::size_t> poor, others;
+        for (std::size_t v : all) (d->villages[v].status == "former_poor" ? poor : others).push_back(v);
+        for (std::size_t i = 0; i < nInd; ++i) {
+            const Indicator& ind = pack->indicators[i];
+            for (const auto& [group, list] :
+                 {std::pair<const char*, const std::vector<std::size_t>*>{"全部村", &all}, {"脱贫村", &poor}, {"其他村", &others}}) {
+                if (list->empty()) continue;
+                const AreaValue now = aggregate(*d, *pack, i, *list, year), before = aggregate(*d, *pack, i, *list, previous);
+                auto opt = [&](std::optional<double> z) { return z ? ResultValue(rounded(*z, ind.decimals)) : ResultValue(); };
+                const std::string met = metText(ind, now.value), target = targetText(ind);
+                at.add({level, code, name, group, ind.id, ind.title, ind.unit.empty() ? ResultValue() : ResultValue(ind.unit),
+                        aggregateTitle(ind.aggregate), (long long)year, opt(now.value), now.counted, now.missing, opt(before.value),
+                        now.value && before.value ? opt(*now.value - *before.value) : ResultValue(),
+                        target.empty() ? ResultValue() : ResultValue(target), met.empty() ? ResultValue() : ResultValue(met)});
+                if (level == "county" && std::string(group) == "全部村") {
+                    summary += "  " + ind.title + (ind.unit.empty() ? "" : "（" + ind.unit + "）") + "：" +
+                               (now.value ? fmt(*now.value, ind.decimals) : std::string("无数据"));
+                    if (!target.empty() && now.value) summary += "，目标" + target + " " + met;
+                    if (now.value && before.value)
+                        summary += "，较上年" + std::string(*now.value >= *before.value ? "+" : "") +
+                                   fmt(*now.value - *before.value, ind.decimals);
+                    if (now.missing) summary += "（" + std::to_string(now.missing) + "个村无数据）";
+                    const AreaValue p1 = aggregate(*d, *pack, i, poor, year), o1 = aggregate(*d, *pack, i, others, year);
+                    if (p1.value && o1.value) {
+                        // A sum compares as the mean per village with a value.
+                        const bool sum = ind.aggregate == Aggregate::Sum;
+                        const double pv = sum ? *p1.value / double(p1.counted) : *p1.value,
+                                     ov = sum ? *o1.value / double(o1.counted) : *o1.value;
+                        summary += std::string("；") + (sum ? "村均：" : "") + "脱贫村 " + fmt(pv, ind.decimals) + " / 其他村 " +
+                                   fmt(ov, ind.decimals);
+                    }
+                    summary += "\n";
+                }
+            }
+        }
+    };
+    for (const auto& [code, list] : byTownship) {
+        auto n = d->townshipNames.find(code);
+        addArea("township", code, n == d->townshipNames.end() ? code : n->second, list);
+    }
+    addArea("county", countyCode, countyName, everyone);
+
+    // Neighbours: each former-poor village against the other villages within the radius.
+    feedback.setProgress(0.7, "脱贫村与周边村比较");
+    const double radius = p.real("radius") * 1000.0;
+    std::unordered_map<long long, std::vector<std::size_t>> grid;
+    auto cellOf = [&](XY q) { return (long long)std::floor(q.x / radius) * 1000003LL + (long long)std::floor(q.y / radius); };
+    for (std::size_t v = 0; v < nVil; ++v)
+        if (d->villages[v].hasPoint && d->villages[v].status != "former_poor" && !d->villages[v].status.empty())
+            grid[cellOf(d->villages[v].at)].push_back(v);
+    std::vector<ResultColumn> nc = {{"village_code", ResultFieldType::Text, "村代码"},
+                                    {"village_name", ResultFieldType::Text, "村名"},
+                                    {"township_code", ResultFieldType::Text, "乡镇代码"},
+                                    {"indicator", ResultFieldType::Text, "指标代码"},
+                                    {"title", ResultFieldType::Text, "指标"},
+                                    {"year", ResultFieldType::Integer, "年度"},
+                                    {"value", ResultFieldType::Real, "本村值"},
+                                    {"neighbours", ResultFieldType::Integer, "周边非脱贫村数"},
+                                    {"neighbours_with_value", ResultFieldType::Integer, "其中有数据的村"},
+                                    {"neighbours_mean", ResultFieldType::Real, "周边村均值"},
+                                    {"difference", ResultFieldType::Real, "本村减周边"}};
+    ResultTableBuilder nt("indicators_neighbours", "脱贫村与周边村比较", ResultGeometry::Point, nc);
+    long long poorVillages = 0;
+    for (std::size_t v = 0; v < nVil; ++v) {
+        const VillageRow& r = d->villages[v];
+        if (r.status != "former_poor" || !r.hasPoint) continue;
+        ++poorVillages;
+        std::vector<std::size_t> near;
+        const long long cx = (long long)std::floor(r.at.x / radius), cy = (long long)std::floor(r.at.y / radius);
+        for (long long dx = -1; dx <= 1; ++dx)
+            for (long long dy = -1; dy <= 1; ++dy)
+                if (auto it = grid.find((cx + dx) * 1000003LL + (cy + dy)); it != grid.end())
+                    for (std::size_t u : it->second)
+                        if (std::hypot(d->villages[u].at.x - r.at.x, d->villages[u].at.y - r.at.y) <= radius) near.push_back(u);
+        std::sort(near.begin(), near.end());
+        for (std::size_t i = 0; i < nInd; ++i) {
+            const Indicator& ind = pack->indicators[i];
+            const auto x = d->value(i, v, year, *pack);
+            double sum = 0;
+            long long n = 0;
+            for (std::size_t u : near)
+                if (auto y = d->value(i, u, year, *pack)) {
+                    sum += *y;
+                    ++n;
+                }
+            auto opt = [&](std::optional<double> z) { return z ? ResultValue(rounded(*z, ind.decimals)) : ResultValue(); };
+            const std::optional<double> mean = n ? std::optional<double>(sum / double(n)) : std::nullopt;
+            nt.add({r.code, r.name, r.townshipCode, ind.id, ind.title, (long long)year, opt(x), (long long)near.size(), n, opt(mean),
+                    x && mean ? opt(*x - *mean) : ResultValue()},
+                   {r.at});
+        }
+    }
+
+    AnalysisResult res;
+    res.tables.push_back(std::move(vt).build());
+    res.tables.push_back(std::move(at).build());
+    res.tables.push_back(std::move(nt).build());
+    if (d->ledgerRowsUnknownVillage)
+        summary += "  台账中 " + std::to_string(d->ledgerRowsUnknownVillage) + " 行的村代码不在村庄图层中，未计入\n";
+    if (!d->hasLedger) summary += "  项目没有指标台账（village_indicators），只有由图层计算的" + std::to_string(d->dataYear) + "年指标\n";
+    res.summaryText = summary;
+    res.summaryJson = "{\"year\": " + std::to_string(year) + ", \"indicators\": " + std::to_string(nInd) +
+                      ", \"villages\": " + std::to_string(nVil) + ", \"former_poor_villages_compared\": " + std::to_string(poorVillages) +
+                      ", \"pack\": " + jsonQuote(pack->file) +
+                      ", \"ledger_rows_unknown_village\": " + std::to_string(d->ledgerRowsUnknownVillage) + "}";
+    feedback.setProgress(1.0, "完成");
+    return res;
+}
+
+}  // namespace
+
+std::unique_ptr<Analysis> makeIndicators() { return std::make_unique<Indicators>(); }
+
+}  // namespace ruralatlas::revitalization

@@ -1,0 +1,52 @@
+// The indicators analysis as a library (tests; atlas sections to come): the villages, their
+// indicator values by year, and the aggregation to a group of villages.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "analysis/analysis.hpp"
+#include "core/project_source.hpp"
+#include "indicator_pack.hpp"
+
+namespace ruralatlas::revitalization {
+
+struct VillageRow {
+    std::string code, name, townshipCode, status;
+    std::optional<double> population;
+    bool hasPoint = false;
+    XY at;
+};
+
+struct IndicatorData {
+    std::vector<VillageRow> villages;
+    std::unordered_map<std::string, std::size_t> index;  // village code -> villages[]
+    std::map<std::string, std::string> townshipNames;
+    int dataYear = 0;                                               // the project's data_date year
+    std::vector<std::unordered_map<std::size_t, double>> current;   // per indicator: formula values (data year)
+    std::vector<std::unordered_map<std::uint64_t, double>> ledger;  // per indicator: (village << 16 | year) -> value
+    std::set<int> years;                                            // years the ledger holds
+    bool hasLedger = false;
+    long long ledgerRowsUnknownVillage = 0;
+
+    // The ledger's value for the year, else the formula's for the data year, else missing.
+    std::optional<double> value(std::size_t indicator, std::size_t village, int year, const IndicatorPack& pack) const;
+};
+
+struct AreaValue {
+    std::optional<double> value;
+    long long counted = 0, missing = 0;
+};
+
+int dataYearOf(const std::string& dataDate);
+IndicatorData readIndicatorData(ProjectSource& project, const IndicatorPack& pack);
+AreaValue aggregate(const IndicatorData& d, const IndicatorPack& pack, std::size_t indicator, const std::vector<std::size_t>& villages,
+                    int year);
+std::unique_ptr<analysis::Analysis> makeIndicators();
+
+}  // namespace ruralatlas::revitalization

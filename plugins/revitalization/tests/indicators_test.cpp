@@ -1,0 +1,251 @@
+// `ruralatlas indicators` on a project of four villages written here: every figure against one
+// worked out by hand (population-weighted means, sums over the villages with a value, the
+// change since the ledger's previous year, targets, the former-poor villages against the others
+// and against their neighbours within the radius); missing values counted as missing; bad packs
+// and ledgers named.
+#include <gtest/gtest.h>
+#include <ogrsf_frmts.h>
+
+#include <map>
+#include <string>
+
+#include "core/error.hpp"
+#include "indicator_pack.hpp"
+#include "io/gdal_util.hpp"
+#include "test_util.hpp"
+
+using namespace ruralatlas;
+using namespace ruralatlas::test;
+
+namespace {
+
+const char* kPack = R"JSON({"version": 1, "id": "t", "name": "测试指标包", "indicators": [
+  {"id": "tap", "title": "自来水普及率", "unit": "%", "formula": "100 * tap_water_rate", "aggregate": "population_mean",
+   "target": {"value": 85, "bound": "floor", "source": "test"}},
+  {"id": "income", "title": "集体收入", "unit": "万元", "aggregate": "sum", "decimals": 2},
+  {"id": "big", "title": "千人以上村占比", "unit": "%", "formula": "100 * (population >= 1000)", "aggregate": "mean", "ledger": false}
+]})JSON";
+
+struct Built {
+    std::string project, pack;
+    int year = 0;
+};
+
+// V1 and V3 are former-poor; V1, V2 in township 101 two km apart, V3, V4 in 102 three km apart,
+// thirty km from the others. V3 has no tap-water rate.
+Built build(const TempDir& dir) {
+    Built b;
+    b.project = dir.file("p.gpkg");
+    EXPECT_EQ(runCli("init " + quote(b.project) + " --county-code 433127 --name 永顺县").status, 0);
+    writeFile(dir.file("v.csv"),
+              "code,name,township_code,status,population,tap_water_rate,lon,lat\n"
+              "433127101201,甲村,433127101,former_poor,1000,0.9,110.00,29.0\n"
+              "433127101202,乙村,433127101,ordinary,3000,0.8,110.02,29.0\n"
+              "433127102201,丙村,433127102,former_poor,2000,,110.30,29.2\n"
+              "433127102202,丁村,433127102,ordinary,500,0.5,110.33,29.2\n");
+    auto r = runCli("import " + quote(b.project) + " " + quote(dir.file("v.csv")) + " --into villages --allow-outside");
+    EXPECT_EQ(r.status, 0) << r.output;
+    {
+        io::DatasetPtr ds = io::openVector(b.project, false);
+        for (auto& f : *ds->GetLayerByName("project_meta"))
+            if (std::string(f->GetFieldAsString("key")) == "data_date")
+                b.year = std::stoi(std::string(f->GetFieldAsString("value")).substr(0, 4));
+    }
+    const std::string y = std::to_string(b.year), p = std::to_string(b.year - 1);
+    writeFile(dir.file("ledger.csv"),
+              "village_code,year,indicator,value,source\n"
+              "433127101201," +
+                  p +
+                  ",income,10,台账\n"
+                  "433127102202," +
+                  p +
+                  ",income,1,台账\n"
+                  "433127101201," +
+                  y +
+                  ",income,12,台账\n"
+                  "433127101202," +
+                  y +
+                  ",income,3,台账\n"
+                  "433127102202," +
+                  y +
+                  ",income,2,台账\n"
+                  "433127101201," +
+                  p +
+                  ",tap,85,台账\n"
+                  "433127101202," +
+                  p +
+                  ",tap,70,台账\n"
+                  "433127102202," +
+                  p + ",tap,40,台账\n");
+    r = runCli("import " + quote(b.project) + " " + quote(dir.file("ledger.csv")) + " --into village_indicators");
+    EXPECT_EQ(r.status, 0) << r.output;
+    b.pack = dir.file("pack.json");
+    writeFile(b.pack, kPack);
+    return b;
+}
+
+using Rows = std::vector<std::map<std::string, std::string>>;
+Rows read(const std::string& gpkg, const std::string& layer) {
+    io::DatasetPtr ds = io::openVector(gpkg, false);
+    Rows out;
+    OGRLayer* l = ds->GetLayerByName(layer.c_str());
+    EXPECT_NE(l, nullptr) << layer;
+    if (!l) return out;
+    for (auto& f : *l) {
+        std::map<std::string, std::string> row;
+        for (int i = 0; i < f->GetFieldCount(); ++i)
+            row[f->GetFieldDefnRef(i)->GetNameRef()] = f->IsFieldSetAndNotNull(i) ? f->GetFieldAsString(i) : "<null>";
+        out.push_back(row);
+    }
+    return out;
+}
+
+const std::map<std::string, std::string>& find(const Rows& rows, const std::map<std::string, std::string>& key) {
+    for (const auto& r : rows) {
+        bool all = true;
+        for (const auto& [k, v] : key) all = all && r.count(k) && r.at(k) == v;
+        if (all) return r;
+    }
+    static const std::map<std::string, std::string> none;
+    ADD_FAILURE() << "no row for " << key.begin()->second;
+    return none;
+}
+
+double num(const std::map<std::string, std::string>& r, const std::string& k) {
+    if (!r.count(k) || r.at(k) == "<null>") return NAN;
+    return std::stod(r.at(k));
+}
+
+}  // namespace
+
+TEST(Indicators, EveryFigureAsWorkedOutByHand) {
+    TempDir dir;
+    const Built b = build(dir);
+    const std::string out = dir.file("ind.gpkg");
+    const auto r = runCli("indicators " + quote(b.project) + " --pack " + quote(b.pack) + " --out " + quote(out));
+    ASSERT_EQ(r.status, 0) << r.output;
+    const Rows villages = read(out, "indicators_villages"), areas = read(out, "indicators_areas"),
+               near = read(out, "indicators_neighbours");
+    ASSERT_EQ(villages.size(), 4u * 3u);
+    // Villages: the formula for the data year, the ledger for the year before.
+    const auto& v1 = find(villages, {{"village_code", "433127101201"}, {"indicator", "tap"}});
+    EXPECT_DOUBLE_EQ(num(v1, "value"), 90);
+    EXPECT_DOUBLE_EQ(num(v1, "previous_value"), 85);
+    EXPECT_DOUBLE_EQ(num(v1, "change"), 5);
+    EXPECT_EQ(v1.at("met"), "达标");
+    const auto& v3 = find(villages, {{"village_code", "433127102201"}, {"indicator", "tap"}});
+    EXPECT_EQ(v3.at("value"), "<null>") << "a rate nobody recorded is missing, not 0";
+    EXPECT_EQ(v3.at("met"), "<null>");
+    EXPECT_EQ(find(villages, {{"village_code", "433127102202"}, {"indicator", "tap"}}).at("met"), "未达标");
+    EXPECT_DOUBLE_EQ(num(find(villages, {{"village_code", "433127101202"}, {"indicator", "big"}}), "value"), 100);
+    EXPECT_DOUBLE_EQ(num(find(villages, {{"village_code", "433127102202"}, {"indicator", "big"}}), "value"), 0);
+
+    // County, all villages: tap weighted by population over V1, V2, V4 (V3 missing).
+    const auto& tapAll = find(areas, {{"level", "county"}, {"group", "全部村"}, {"indicator", "tap"}});
+    EXPECT_NEAR(num(tapAll, "value"), (90.0 * 1000 + 80.0 * 3000 + 50.0 * 500) / 4500.0, 1e-3);
+    EXPECT_EQ(tapAll.at("villages_with_value"), "3");
+    EXPECT_EQ(tapAll.at("villages_missing"), "1");
+    EXPECT_NEAR(num(tapAll, "previous_value"), (85.0 * 1000 + 70.0 * 3000 + 40.0 * 500) / 4500.0, 1e-3);
+    EXPECT_NEAR(num(tapAll, "change"), (355000.0 - 315000.0) / 4500.0, 1e-2);
+    EXPECT_EQ(tapAll.at("met"), "未达标");
+    EXPECT_EQ(tapAll.at("target"), "≥85.0");
+    // The former-poor villages against the others.
+    EXPECT_NEAR(num(find(areas, {{"level", "county"}, {"group", "脱贫村"}, {"indicator", "tap"}}), "value"), 90.0, 1e-9);
+    EXPECT_EQ(find(areas, {{"level", "county"}, {"group", "脱贫村"}, {"indicator", "tap"}}).at("met"), "达标");
+    EXPECT_NEAR(num(find(areas, {{"level", "county"}, {"group", "其他村"}, {"indicator", "tap"}}), "value"), 265000.0 / 3500.0, 1e-3);
+    // A township.
+    EXPECT_NEAR(num(find(areas, {{"level", "township"}, {"code", "433127101"}, {"group", "全部村"}, {"indicator", "tap"}}), "value"),
+                330000.0 / 4000.0, 1e-9);
+    // Sums: the villages with a value; the year before from the ledger.
+    const auto& income = find(areas, {{"level", "county"}, {"group", "全部村"}, {"indicator", "income"}});
+    EXPECT_DOUBLE_EQ(num(income, "value"), 17);
+    EXPECT_EQ(income.at("villages_missing"), "1");
+    EXPECT_DOUBLE_EQ(num(income, "previous_value"), 11);
+    EXPECT_DOUBLE_EQ(num(income, "change"), 6);
+    EXPECT_EQ(income.at("met"), "<null>") << "no target, no judgement";
+    EXPECT_DOUBLE_EQ(num(find(areas, {{"level", "county"}, {"group", "全部村"}, {"indicator", "big"}}), "value"), 75);
+    EXPECT_EQ(find(areas, {{"level", "county"}, {"group", "全部村"}, {"indicator", "big"}}).at("previous_value"), "<null>")
+        << "a formula-only indicator has no earlier year";
+
+    // Neighbours within 5 km: V1 has V2 (2 km), V3 has V4 (3 km); V3's own value is missing.
+    ASSERT_EQ(near.size(), 2u * 3u);
+    const auto& n1 = find(near, {{"village_code", "433127101201"}, {"indicator", "tap"}});
+    EXPECT_EQ(n1.at("neighbours"), "1");
+    EXPECT_DOUBLE_EQ(num(n1, "neighbours_mean"), 80);
+    EXPECT_DOUBLE_EQ(num(n1, "difference"), 10);
+    const auto& n3 = find(near, {{"village_code", "433127102201"}, {"indicator", "tap"}});
+    EXPECT_DOUBLE_EQ(num(n3, "neighbours_mean"), 50);
+    EXPECT_EQ(n3.at("difference"), "<null>");
+    // A radius of 1 km leaves V1 without neighbours.
+    const std::string out1 = dir.file("ind1.gpkg");
+    ASSERT_EQ(runCli("indicators " + quote(b.project) + " --pack " + quote(b.pack) + " --radius 1 --out " + quote(out1)).status, 0);
+    EXPECT_EQ(find(read(out1, "indicators_neighbours"), {{"village_code", "433127101201"}, {"indicator", "tap"}}).at("neighbours"), "0");
+
+    // The year before: the ledger alone (formulas hold the data year only).
+    const std::string outPrev = dir.file("prev.gpkg");
+    ASSERT_EQ(runCli("indicators " + quote(b.project) + " --pack " + quote(b.pack) + " --year " + std::to_string(b.year - 1) + " --out " +
+                     quote(outPrev))
+                  .status,
+              0);
+    EXPECT_DOUBLE_EQ(
+        num(find(read(outPrev, "indicators_areas"), {{"level", "county"}, {"group", "全部村"}, {"indicator", "income"}}), "value"), 11);
+    EXPECT_NE(r.output.find("自来水普及率"), std::string::npos) << r.output;
+}
+
+TEST(Indicators, BadPacksAndLedgersAreNamed) {
+    TempDir dir;
+    const Built b = build(dir);
+    auto refused = [&](const std::string& pack, const std::string& key, const std::string& words) {
+        writeFile(dir.file("bad.json"), pack);
+        const auto r =
+            runCli("indicators " + quote(b.project) + " --pack " + quote(dir.file("bad.json")) + " --out " + quote(dir.file("x.csv")));
+        EXPECT_NE(r.status, 0) << pack;
+        EXPECT_NE(r.output.find("bad.json"), std::string::npos) << r.output;
+        EXPECT_NE(r.output.find(key), std::string::npos) << r.output;
+        EXPECT_NE(r.output.find(words), std::string::npos) << r.output;
+    };
+    refused(R"({"indicators": [{"id": "a", "title": "甲", "formula": "100 * (tap_water_rate"}]})", "indicators[0].formula", "')' expected");
+    refused(R"({"indicators": [{"id": "a", "title": "甲", "formula": "100 * water"}]})", "indicators[0].formula", "'water'");
+    refused(R"({"indicators": [{"id": "a", "title": "甲", "aggregate": "median"}]})", "indicators[0].aggregate", "median");
+    refused(R"({"indicators": [{"id": "a", "title": "甲"}, {"id": "a", "title": "乙"}]})", "indicators[1].id", "twice");
+    // A ledger year that is not a number, a village code that is not 12 digits: the row and field.
+    writeFile(dir.file("l.csv"), "village_code,year,indicator,value\n433127101201,二〇二五,income,3\n");
+    auto r = runCli("import " + quote(b.project) + " " + quote(dir.file("l.csv")) + " --into village_indicators");
+    EXPECT_NE(r.status, 0);
+    EXPECT_NE(r.output.find("year"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("l.csv"), std::string::npos) << r.output;
+    writeFile(dir.file("l2.csv"), "village_code,year,indicator,value\n4331271012,2025,income,3\n");
+    r = runCli("import " + quote(b.project) + " " + quote(dir.file("l2.csv")) + " --into village_indicators");
+    EXPECT_NE(r.status, 0);
+    EXPECT_NE(r.output.find("village_code"), std::string::npos) << r.output;
+}
+
+TEST(Indicators, FormulaLanguage) {
+    using revitalization::Formula;
+    const Formula f = Formula::parse("100 * a / (b - 2) + (c >= 5) - -1", "t.json", "k");
+    ASSERT_EQ(f.fields(), (std::vector<std::string>{"a", "b", "c"}));
+    EXPECT_DOUBLE_EQ(*f.eval({3.0, 5.0, 5.0}), 100.0 * 3 / 3 + 1 + 1);
+    EXPECT_DOUBLE_EQ(*f.eval({3.0, 5.0, 4.0}), 100.0 + 0 + 1);
+    EXPECT_FALSE(f.eval({std::nullopt, 5.0, 5.0})) << "a missing field makes the value missing";
+    EXPECT_FALSE(f.eval({3.0, 2.0, 5.0})) << "division by zero is missing, not infinite";
+    EXPECT_THROW(Formula::parse("a +", "t.json", "k"), DataError);
+    EXPECT_THROW(Formula::parse("a b", "t.json", "k"), DataError);
+    EXPECT_THROW(Formula::parse("1..2", "t.json", "k"), DataError);
+}
+
+// The shipped pack and the demo county: the ledger's years and the layer's data year together.
+TEST(Indicators, DemoCountyWithTheShippedPack) {
+    TempDir dir;
+    const std::string g = dir.file("demo.gpkg"), out = dir.file("ind.csv");
+    ASSERT_EQ(runCli("demo --out " + quote(g) + " --villages 120 --seed 3").status, 0);
+    const auto r = runCli("indicators " + quote(g) + " --out " + quote(dir.file("ind.gpkg")) + " --json");
+    ASSERT_EQ(r.status, 0) << r.output;
+    const Rows areas = read(dir.file("ind.gpkg"), "indicators_areas");
+    const auto& toilets = find(areas, {{"level", "county"}, {"group", "全部村"}, {"indicator", "sanitary_toilet_rate"}});
+    EXPECT_FALSE(std::isnan(num(toilets, "value")));
+    EXPECT_GT(num(toilets, "change"), 0) << "the demo's toilets improve year on year";
+    const auto& income = find(areas, {{"level", "county"}, {"group", "全部村"}, {"indicator", "per_capita_income"}});
+    EXPECT_GT(num(income, "value"),
+              num(find(areas, {{"level", "county"}, {"group", "脱贫村"}, {"indicator", "per_capita_income"}}), "value"))
+        << "former-poor villages earn less than the county as a whole in the demo";
+}
