@@ -78,6 +78,10 @@ ogr2ogr -f GPKG "$out/dltb.gpkg" "$out/demo-county.gpkg" -nln DLTB -overwrite -s
   WHEN '1701' THEN '1101' WHEN '0303' THEN '0305' WHEN '0304' THEN '0307' WHEN '1207' THEN '1004' WHEN '0704' THEN '08H2' \
   WHEN '0901' THEN '05H1' ELSE landuse_code END AS DLBM, village_code || '0000000' AS ZLDWDM FROM landuse_plan WHERE period = 'current'"
 "$ra" import "$out/demo-survey.gpkg" "$out/dltb.gpkg" --into landuse_plan
+# Revitalization monitoring: the indicators of the shipped pack by village, township and county,
+# the former-poor villages against the others and their neighbours.
+"$ra" indicators "$out/demo-county.gpkg" --out "$out/indicators.gpkg"
+"$ra" indicators "$out/demo-county.gpkg" --out "$out/indicators.xlsx"
 # Atlases: a village profile book (cover, contents, one page per village), a township book
 # (A3), the resettlement sites, with the village pages also as PNG.
 "$ra" atlas "$out/demo-county.gpkg" --template styles/atlas/village_profile.json --by villages --result "$out/gaps.gpkg" \

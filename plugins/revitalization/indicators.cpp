@@ -49,7 +49,7 @@ int dataYearOf(const std::string& dataDate) {
 }
 
 // Long on purpose: reading the villages, the formulas' fields and the ledger through the port.
-IndicatorData readIndicatorData(ProjectSource& project, const IndicatorPack& pack) {
+IndicatorData readIndicatorData(ProjectSource& project, const IndicatorPack& pack, std::optional<int> year) {
     IndicatorData d;
     d.dataYear = dataYearOf(project.meta("data_date"));
     const auto info = project.layerInfo("villages");
@@ -111,39 +111,56 @@ IndicatorData readIndicatorData(ProjectSource& project, const IndicatorPack& pac
         }
     });
     for (const auto& t : project.townships()) d.townshipNames[t.code] = t.name;
-    // The ledger.
-    d.ledger.assign(pack.indicators.size(), {});
+    // The ledger: only the years the report needs, filtered in the database.
     std::unordered_map<std::string, std::size_t> byId;
+    std::string idList;
     for (std::size_t i = 0; i < pack.indicators.size(); ++i)
-        if (pack.indicators[i].ledger) byId[pack.indicators[i].id] = i;
+        if (pack.indicators[i].ledger) {
+            byId[pack.indicators[i].id] = i;
+            idList += (idList.empty() ? "'" : ", '") + pack.indicators[i].id + "'";  // ids are [a-z0-9_] (the pack checks)
+        }
     if (project.layerInfo("village_indicators") && !byId.empty()) {
         d.hasLedger = true;
-        FeatureQuery lq;
-        lq.fields = {"village_code", "year", "indicator", "value"};
-        lq.geometry = false;
-        project.readFeatures("village_indicators", lq, [&](const Feature& f) {
-            const auto ind = byId.find(text(f.values[2]));
-            if (ind == byId.end()) return;
-            const auto v = d.index.find(text(f.values[0]));
-            if (v == d.index.end()) {
-                ++d.ledgerRowsUnknownVillage;
-                return;
-            }
-            const auto year = number(f.values[1]);
-            const auto value = number(f.values[3]);
-            if (!year) return;
-            if (!value) return;  // recorded as missing
-            d.ledger[ind->second][(std::uint64_t(v->second) << 16) | std::uint64_t(int(*year) & 0xffff)] = *value;
-            d.years.insert(int(*year));
-        });
+        auto readLedger = [&](const std::string& yearFilter) {
+            FeatureQuery lq;
+            lq.fields = {"village_code", "year", "indicator", "value"};
+            lq.geometry = false;
+            lq.where = "indicator IN (" + idList + ")" + (yearFilter.empty() ? "" : " AND " + yearFilter);
+            long long rows = 0;
+            project.readFeatures("village_indicators", lq, [&](const Feature& f) {
+                ++rows;
+                const auto ind = byId.find(text(f.values[2]));
+                if (ind == byId.end()) return;
+                const auto v = d.index.find(text(f.values[0]));
+                if (v == d.index.end()) {
+                    ++d.ledgerRowsUnknownVillage;
+                    return;
+                }
+                const auto y = number(f.values[1]);
+                const auto value = number(f.values[3]);
+                if (!y || !value) return;  // a value recorded as missing stays missing
+                auto& byIndicator = d.ledger[int(*y)];
+                if (byIndicator.empty()) byIndicator.resize(pack.indicators.size());
+                auto& values = byIndicator[ind->second];
+                if (values.empty()) values.assign(d.villages.size(), std::nan(""));
+                values[v->second] = *value;
+                d.years.insert(int(*y));
+            });
+            return rows;
+        };
+        if (year)
+            readLedger("(year = " + std::to_string(*year) + " OR year = " + std::to_string(*year - 1) + ")");
+        else if (d.dataYear == 0 || readLedger("year >= " + std::to_string(d.dataYear - 1)) == 0)
+            readLedger("");
     }
     return d;
 }
 
 std::optional<double> IndicatorData::value(std::size_t indicator, std::size_t village, int year, const IndicatorPack& pack) const {
-    const auto& l = ledger[indicator];
-    if (!l.empty())
-        if (auto it = l.find((std::uint64_t(village) << 16) | std::uint64_t(year & 0xffff)); it != l.end()) return it->second;
+    if (auto y = ledger.find(year); y != ledger.end()) {
+        const auto& values = y->second[indicator];
+        if (!values.empty() && !std::isnan(values[village])) return values[village];
+    }
     if (pack.indicators[indicator].formula && year == dataYear)
         if (auto it = current[indicator].find(village); it != current[indicator].end()) return it->second;
     return std::nullopt;
@@ -238,7 +255,8 @@ AnalysisResult Indicators::run(ProjectSource& project, const ParamValues& p, Fee
     const std::string packFile = p.has("pack") ? p.text("pack") : shippedDir("data") + "/indicators/revitalization.json";
     auto pack = std::make_shared<IndicatorPack>(readIndicatorPack(packFile));
     feedback.setProgress(0.05, "读取村庄与指标台账");
-    auto d = std::make_shared<IndicatorData>(readIndicatorData(project, *pack));
+    auto d = std::make_shared<IndicatorData>(
+        readIndicatorData(project, *pack, p.has("year") ? std::optional<int>(int(p.integer("year"))) : std::nullopt));
     const bool anyFormula = std::any_of(pack->indicators.begin(), pack->indicators.end(), [](const Indicator& i) { return i.formula; });
     int year = 0;
     if (p.has("year"))
@@ -254,35 +272,52 @@ AnalysisResult Indicators::run(ProjectSource& project, const ParamValues& p, Fee
     feedback.setProgress(0.3, "计算指标");
     const std::size_t nInd = pack->indicators.size(), nVil = d->villages.size();
 
-    // Village rows.
+    // Village rows: one per village, four columns per indicator (value, the year before, the
+    // change, met), emitted as the file is written (never held as values).
     std::vector<ResultColumn> vc = {{"village_code", ResultFieldType::Text, "村代码"},
                                     {"village_name", ResultFieldType::Text, "村名"},
                                     {"township_code", ResultFieldType::Text, "乡镇代码"},
                                     {"status", ResultFieldType::Text, "村类别"},
-                                    {"indicator", ResultFieldType::Text, "指标代码"},
-                                    {"title", ResultFieldType::Text, "指标"},
-                                    {"unit", ResultFieldType::Text, "单位"},
-                                    {"year", ResultFieldType::Integer, "年度"},
-                                    {"value", ResultFieldType::Real, "指标值"},
-                                    {"previous_value", ResultFieldType::Real, "上年值"},
-                                    {"change", ResultFieldType::Real, "较上年变化"},
-                                    {"target", ResultFieldType::Text, "目标"},
-                                    {"met", ResultFieldType::Text, "是否达标"}};
-    ResultTableBuilder vt("indicators_villages", "村级指标", ResultGeometry::Point, vc);
-    for (std::size_t v = 0; v < nVil; ++v) {
+                                    {"year", ResultFieldType::Integer, "年度"}};
+    std::vector<ColumnGroup> groups;
+    for (const Indicator& ind : pack->indicators) {
+        const std::string t = ind.title + (ind.unit.empty() ? "" : "（" + ind.unit + "）");
+        groups.push_back({t, vc.size(), 4});
+        vc.push_back({ind.id, ResultFieldType::Real, t});
+        vc.push_back({ind.id + "_previous", ResultFieldType::Real, t + "上年"});
+        vc.push_back({ind.id + "_change", ResultFieldType::Real, t + "较上年"});
+        vc.push_back({ind.id + "_met", ResultFieldType::Text, t + "达标" + (ind.judgedBy() ? "（" + targetText(ind) + "）" : "")});
+    }
+    ResultTable vt;
+    vt.name = "indicators_villages";
+    vt.titleZh = "村级指标";
+    vt.geometry = ResultGeometry::Point;
+    vt.columns = vc;
+    vt.columnGroups = groups;
+    vt.caption = std::to_string(year) + "年村级指标";
+    vt.rows = nVil;
+    vt.row = [d, pack, year, previous](std::size_t v, RowSink& sink) {
         const VillageRow& r = d->villages[v];
-        for (std::size_t i = 0; i < nInd; ++i) {
+        sink.text(r.code);
+        sink.text(r.name);
+        sink.text(r.townshipCode);
+        r.status.empty() ? sink.null() : sink.text(r.status);
+        sink.integer(year);
+        for (std::size_t i = 0; i < pack->indicators.size(); ++i) {
             const Indicator& ind = pack->indicators[i];
             const auto x = d->value(i, v, year, *pack), y = d->value(i, v, previous, *pack);
-            auto opt = [&](std::optional<double> z) { return z ? ResultValue(rounded(*z, ind.decimals)) : ResultValue(); };
-            const std::string met = metText(ind, x), target = targetText(ind);
-            vt.add({r.code, r.name, r.townshipCode, r.status.empty() ? ResultValue() : ResultValue(r.status), ind.id, ind.title,
-                    ind.unit.empty() ? ResultValue() : ResultValue(ind.unit), (long long)year, opt(x), opt(y),
-                    x && y ? opt(*x - *y) : ResultValue(), target.empty() ? ResultValue() : ResultValue(target),
-                    met.empty() ? ResultValue() : ResultValue(met)},
-                   r.hasPoint ? std::vector<XY>{r.at} : std::vector<XY>{});
+            x ? sink.real(rounded(*x, ind.decimals)) : sink.null();
+            y ? sink.real(rounded(*y, ind.decimals)) : sink.null();
+            x&& y ? sink.real(rounded(*x - *y, ind.decimals)) : sink.null();
+            const std::string met = metText(ind, x);
+            met.empty() ? sink.null() : sink.text(met);
         }
-    }
+    };
+    vt.shape = [d](std::size_t v, std::vector<XY>& out) {
+        if (!d->villages[v].hasPoint) return false;
+        out.push_back(d->villages[v].at);
+        return true;
+    };
 
     // Areas: each township and the county, for all villages, the former-poor and the others.
     std::map<std::string, std::vector<std::size_t>> byTownship;
@@ -362,53 +397,80 @@ AnalysisResult Indicators::run(ProjectSource& project, const ParamValues& p, Fee
     for (std::size_t v = 0; v < nVil; ++v)
         if (d->villages[v].hasPoint && d->villages[v].status != "former_poor" && !d->villages[v].status.empty())
             grid[cellOf(d->villages[v].at)].push_back(v);
+    // One row per former-poor village: its neighbours, and per indicator its value, the
+    // neighbours' mean and the difference.
     std::vector<ResultColumn> nc = {{"village_code", ResultFieldType::Text, "村代码"},
                                     {"village_name", ResultFieldType::Text, "村名"},
                                     {"township_code", ResultFieldType::Text, "乡镇代码"},
-                                    {"indicator", ResultFieldType::Text, "指标代码"},
-                                    {"title", ResultFieldType::Text, "指标"},
                                     {"year", ResultFieldType::Integer, "年度"},
-                                    {"value", ResultFieldType::Real, "本村值"},
-                                    {"neighbours", ResultFieldType::Integer, "周边非脱贫村数"},
-                                    {"neighbours_with_value", ResultFieldType::Integer, "其中有数据的村"},
-                                    {"neighbours_mean", ResultFieldType::Real, "周边村均值"},
-                                    {"difference", ResultFieldType::Real, "本村减周边"}};
-    ResultTableBuilder nt("indicators_neighbours", "脱贫村与周边村比较", ResultGeometry::Point, nc);
-    long long poorVillages = 0;
+                                    {"neighbours", ResultFieldType::Integer, "周边非脱贫村数"}};
+    std::vector<ColumnGroup> ngroups;
+    for (const Indicator& ind : pack->indicators) {
+        const std::string t = ind.title + (ind.unit.empty() ? "" : "（" + ind.unit + "）");
+        ngroups.push_back({t, nc.size(), 3});
+        nc.push_back({ind.id, ResultFieldType::Real, t + "本村"});
+        nc.push_back({ind.id + "_neighbours", ResultFieldType::Real, t + "周边村均值"});
+        nc.push_back({ind.id + "_difference", ResultFieldType::Real, t + "本村减周边"});
+    }
+    struct Near {
+        std::size_t village;
+        std::vector<std::size_t> neighbours;
+    };
+    auto nearList = std::make_shared<std::vector<Near>>();
     for (std::size_t v = 0; v < nVil; ++v) {
         const VillageRow& r = d->villages[v];
         if (r.status != "former_poor" || !r.hasPoint) continue;
-        ++poorVillages;
-        std::vector<std::size_t> near;
+        Near n{v, {}};
         const long long cx = (long long)std::floor(r.at.x / radius), cy = (long long)std::floor(r.at.y / radius);
         for (long long dx = -1; dx <= 1; ++dx)
             for (long long dy = -1; dy <= 1; ++dy)
                 if (auto it = grid.find((cx + dx) * 1000003LL + (cy + dy)); it != grid.end())
                     for (std::size_t u : it->second)
-                        if (std::hypot(d->villages[u].at.x - r.at.x, d->villages[u].at.y - r.at.y) <= radius) near.push_back(u);
-        std::sort(near.begin(), near.end());
-        for (std::size_t i = 0; i < nInd; ++i) {
+                        if (std::hypot(d->villages[u].at.x - r.at.x, d->villages[u].at.y - r.at.y) <= radius) n.neighbours.push_back(u);
+        std::sort(n.neighbours.begin(), n.neighbours.end());
+        nearList->push_back(std::move(n));
+    }
+    const long long poorVillages = (long long)nearList->size();
+    ResultTable nt;
+    nt.name = "indicators_neighbours";
+    nt.titleZh = "脱贫村与周边村比较";
+    nt.geometry = ResultGeometry::Point;
+    nt.columns = nc;
+    nt.columnGroups = ngroups;
+    nt.caption = std::to_string(year) + "年脱贫村与周边" + fmt(radius / 1000.0, 1) + "公里内非脱贫村比较";
+    nt.rows = nearList->size();
+    nt.row = [d, pack, year, nearList](std::size_t k, RowSink& sink) {
+        const Near& n = (*nearList)[k];
+        const VillageRow& r = d->villages[n.village];
+        sink.text(r.code);
+        sink.text(r.name);
+        sink.text(r.townshipCode);
+        sink.integer(year);
+        sink.integer((long long)n.neighbours.size());
+        for (std::size_t i = 0; i < pack->indicators.size(); ++i) {
             const Indicator& ind = pack->indicators[i];
-            const auto x = d->value(i, v, year, *pack);
+            const auto x = d->value(i, n.village, year, *pack);
             double sum = 0;
-            long long n = 0;
-            for (std::size_t u : near)
+            long long count = 0;
+            for (std::size_t u : n.neighbours)
                 if (auto y = d->value(i, u, year, *pack)) {
                     sum += *y;
-                    ++n;
+                    ++count;
                 }
-            auto opt = [&](std::optional<double> z) { return z ? ResultValue(rounded(*z, ind.decimals)) : ResultValue(); };
-            const std::optional<double> mean = n ? std::optional<double>(sum / double(n)) : std::nullopt;
-            nt.add({r.code, r.name, r.townshipCode, ind.id, ind.title, (long long)year, opt(x), (long long)near.size(), n, opt(mean),
-                    x && mean ? opt(*x - *mean) : ResultValue()},
-                   {r.at});
+            x ? sink.real(rounded(*x, ind.decimals)) : sink.null();
+            count ? sink.real(rounded(sum / double(count), ind.decimals)) : sink.null();
+            x&& count ? sink.real(rounded(*x - sum / double(count), ind.decimals)) : sink.null();
         }
-    }
+    };
+    nt.shape = [d, nearList](std::size_t k, std::vector<XY>& out) {
+        out.push_back(d->villages[(*nearList)[k].village].at);
+        return true;
+    };
 
     AnalysisResult res;
-    res.tables.push_back(std::move(vt).build());
+    res.tables.push_back(std::move(vt));
     res.tables.push_back(std::move(at).build());
-    res.tables.push_back(std::move(nt).build());
+    res.tables.push_back(std::move(nt));
     if (d->ledgerRowsUnknownVillage)
         summary += "  台账中 " + std::to_string(d->ledgerRowsUnknownVillage) + " 行的村代码不在村庄图层中，未计入\n";
     if (!d->hasLedger) summary += "  项目没有指标台账（village_indicators），只有由图层计算的" + std::to_string(d->dataYear) + "年指标\n";

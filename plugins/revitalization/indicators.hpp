@@ -27,10 +27,12 @@ struct IndicatorData {
     std::vector<VillageRow> villages;
     std::unordered_map<std::string, std::size_t> index;  // village code -> villages[]
     std::map<std::string, std::string> townshipNames;
-    int dataYear = 0;                                               // the project's data_date year
-    std::vector<std::unordered_map<std::size_t, double>> current;   // per indicator: formula values (data year)
-    std::vector<std::unordered_map<std::uint64_t, double>> ledger;  // per indicator: (village << 16 | year) -> value
-    std::set<int> years;                                            // years the ledger holds
+    int dataYear = 0;                                              // the project's data_date year
+    std::vector<std::unordered_map<std::size_t, double>> current;  // per indicator: formula values (data year)
+    // The ledger: year -> indicator -> village -> value (NaN: none; an indicator with no row in
+    // a year has an empty vector).
+    std::map<int, std::vector<std::vector<double>>> ledger;
+    std::set<int> years;  // years the ledger holds (of those read)
     bool hasLedger = false;
     long long ledgerRowsUnknownVillage = 0;
 
@@ -44,7 +46,10 @@ struct AreaValue {
 };
 
 int dataYearOf(const std::string& dataDate);
-IndicatorData readIndicatorData(ProjectSource& project, const IndicatorPack& pack);
+// `year`: the year reported (then only it and the year before are read from the ledger); none:
+// the latest year with data, read from the data year before the project's on (or the whole
+// ledger when that finds nothing).
+IndicatorData readIndicatorData(ProjectSource& project, const IndicatorPack& pack, std::optional<int> year = std::nullopt);
 AreaValue aggregate(const IndicatorData& d, const IndicatorPack& pack, std::size_t indicator, const std::vector<std::size_t>& villages,
                     int year);
 std::unique_ptr<analysis::Analysis> makeIndicators();

@@ -100,6 +100,7 @@ run site-audit "$ra" site-audit "$g" --out "$o/site-audit.gpkg" --json
 run plan-check "$ra" plan-check "$g" --out "$o/plan-check.gpkg" --json
 run plan-check-csv "$ra" plan-check "$g" --out "$o/plan-check.csv" --json
 run plan-tables "$ra" plan-tables "$g" --out "$o/plan-tables.csv" --json
+run indicators "$ra" indicators "$g" --out "$o/indicators.gpkg" --json
 run plan-tables-v "$ra" plan-tables "$g" --township 433199112 --template v_classes --out "$o/plan-tables-v.gpkg" --json
 run site-cap "$ra" site "$g" --p 4 --mode straight --capacity-field capacity_people --split --json
 run render-bands "$ra" render "$g" --result "$o/coverage-clinic-walk.gpkg" --style styles/county.json --style plugins/services/styles/coverage_bands.json \

@@ -126,19 +126,22 @@ TEST(Indicators, EveryFigureAsWorkedOutByHand) {
     ASSERT_EQ(r.status, 0) << r.output;
     const Rows villages = read(out, "indicators_villages"), areas = read(out, "indicators_areas"),
                near = read(out, "indicators_neighbours");
-    ASSERT_EQ(villages.size(), 4u * 3u);
+    ASSERT_EQ(villages.size(), 4u);
     // Villages: the formula for the data year, the ledger for the year before.
-    const auto& v1 = find(villages, {{"village_code", "433127101201"}, {"indicator", "tap"}});
-    EXPECT_DOUBLE_EQ(num(v1, "value"), 90);
-    EXPECT_DOUBLE_EQ(num(v1, "previous_value"), 85);
-    EXPECT_DOUBLE_EQ(num(v1, "change"), 5);
-    EXPECT_EQ(v1.at("met"), "达标");
-    const auto& v3 = find(villages, {{"village_code", "433127102201"}, {"indicator", "tap"}});
-    EXPECT_EQ(v3.at("value"), "<null>") << "a rate nobody recorded is missing, not 0";
-    EXPECT_EQ(v3.at("met"), "<null>");
-    EXPECT_EQ(find(villages, {{"village_code", "433127102202"}, {"indicator", "tap"}}).at("met"), "未达标");
-    EXPECT_DOUBLE_EQ(num(find(villages, {{"village_code", "433127101202"}, {"indicator", "big"}}), "value"), 100);
-    EXPECT_DOUBLE_EQ(num(find(villages, {{"village_code", "433127102202"}, {"indicator", "big"}}), "value"), 0);
+    const auto& v1 = find(villages, {{"village_code", "433127101201"}});
+    EXPECT_DOUBLE_EQ(num(v1, "tap"), 90);
+    EXPECT_DOUBLE_EQ(num(v1, "tap_previous"), 85);
+    EXPECT_DOUBLE_EQ(num(v1, "tap_change"), 5);
+    EXPECT_EQ(v1.at("tap_met"), "达标");
+    EXPECT_DOUBLE_EQ(num(v1, "income"), 12);
+    EXPECT_DOUBLE_EQ(num(v1, "income_change"), 2);
+    const auto& v3 = find(villages, {{"village_code", "433127102201"}});
+    EXPECT_EQ(v3.at("tap"), "<null>") << "a rate nobody recorded is missing, not 0";
+    EXPECT_EQ(v3.at("tap_met"), "<null>");
+    EXPECT_EQ(v3.at("income"), "<null>");
+    EXPECT_EQ(find(villages, {{"village_code", "433127102202"}}).at("tap_met"), "未达标");
+    EXPECT_DOUBLE_EQ(num(find(villages, {{"village_code", "433127101202"}}), "big"), 100);
+    EXPECT_DOUBLE_EQ(num(find(villages, {{"village_code", "433127102202"}}), "big"), 0);
 
     // County, all villages: tap weighted by population over V1, V2, V4 (V3 missing).
     const auto& tapAll = find(areas, {{"level", "county"}, {"group", "全部村"}, {"indicator", "tap"}});
@@ -168,18 +171,19 @@ TEST(Indicators, EveryFigureAsWorkedOutByHand) {
         << "a formula-only indicator has no earlier year";
 
     // Neighbours within 5 km: V1 has V2 (2 km), V3 has V4 (3 km); V3's own value is missing.
-    ASSERT_EQ(near.size(), 2u * 3u);
-    const auto& n1 = find(near, {{"village_code", "433127101201"}, {"indicator", "tap"}});
+    ASSERT_EQ(near.size(), 2u);
+    const auto& n1 = find(near, {{"village_code", "433127101201"}});
     EXPECT_EQ(n1.at("neighbours"), "1");
-    EXPECT_DOUBLE_EQ(num(n1, "neighbours_mean"), 80);
-    EXPECT_DOUBLE_EQ(num(n1, "difference"), 10);
-    const auto& n3 = find(near, {{"village_code", "433127102201"}, {"indicator", "tap"}});
-    EXPECT_DOUBLE_EQ(num(n3, "neighbours_mean"), 50);
-    EXPECT_EQ(n3.at("difference"), "<null>");
+    EXPECT_DOUBLE_EQ(num(n1, "tap_neighbours"), 80);
+    EXPECT_DOUBLE_EQ(num(n1, "tap_difference"), 10);
+    EXPECT_DOUBLE_EQ(num(n1, "income_neighbours"), 3);
+    const auto& n3 = find(near, {{"village_code", "433127102201"}});
+    EXPECT_DOUBLE_EQ(num(n3, "tap_neighbours"), 50);
+    EXPECT_EQ(n3.at("tap_difference"), "<null>");
     // A radius of 1 km leaves V1 without neighbours.
     const std::string out1 = dir.file("ind1.gpkg");
     ASSERT_EQ(runCli("indicators " + quote(b.project) + " --pack " + quote(b.pack) + " --radius 1 --out " + quote(out1)).status, 0);
-    EXPECT_EQ(find(read(out1, "indicators_neighbours"), {{"village_code", "433127101201"}, {"indicator", "tap"}}).at("neighbours"), "0");
+    EXPECT_EQ(find(read(out1, "indicators_neighbours"), {{"village_code", "433127101201"}}).at("neighbours"), "0");
 
     // The year before: the ledger alone (formulas hold the data year only).
     const std::string outPrev = dir.file("prev.gpkg");
