@@ -40,3 +40,6 @@ run "indicators, 30,000 villages x 10 years x 30 indicators (GeoPackage)" "$ra" 
   --out "$dir/ind-30k-out.gpkg"
 run "indicators, 30,000 villages x 10 years x 30 indicators (CSV)" "$ra" indicators "$dir/ind-30k.gpkg" --pack "$dir/pack30.json" \
   --out "$dir/ind-30k-out.csv"
+# Return-to-poverty monitoring (risk): the counts, their protection and Gi* with 999 permutations.
+run "risk, demo county (999 permutations)" "$ra" risk "$dir/ind-demo.gpkg" --out "$dir/risk-demo.gpkg"
+run "risk, 30,000 villages (999 permutations)" "$ra" risk "$dir/ind-30k.gpkg" --out "$dir/risk-30k.gpkg"

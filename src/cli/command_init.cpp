@@ -76,7 +76,7 @@ Command upgradeCommand() {
                     return 0;
                 }
                 host::writeQgisStyles(path, {}, path);
-                std::printf("upgraded %s to schema version %s; layers added:", path.c_str(), io::kSchemaVersion);
+                std::printf("upgraded %s to schema version %s; layers and fields added:", path.c_str(), io::kSchemaVersion);
                 for (const auto& l : added) std::printf(" %s", l.c_str());
                 std::printf("\n");
                 return 0;

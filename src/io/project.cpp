@@ -211,11 +211,25 @@ std::vector<std::string> upgradeProject(const std::string& path) {
     if (startWriteTransaction(d) != OGRERR_NONE) throw DataError({path}, "cannot start a transaction");
     try {
         addDomains(d);
-        for (const auto& def : projectLayers())
-            if (!d.GetLayerByName(std::string(def.name).c_str())) {
+        for (const auto& def : projectLayers()) {
+            OGRLayer* layer = d.GetLayerByName(std::string(def.name).c_str());
+            if (!layer) {
                 createSchemaLayer(d, def, srs);
                 added.emplace_back(def.name);
+                continue;
             }
+            // Fields a newer schema added to a layer the project has: nullable, whatever the
+            // schema says, since the features already there have no value.
+            for (const auto& f : def.fields) {
+                if (layer->GetLayerDefn()->GetFieldIndex(std::string(f.name).c_str()) >= 0) continue;
+                OGRFieldDefn fd(std::string(f.name).c_str(), ogrFieldType(f.type));
+                if (f.width > 0) fd.SetWidth(f.width);
+                if (!f.enumeration.empty()) fd.SetDomainName(std::string(f.enumeration));
+                if (layer->CreateField(&fd) != OGRERR_NONE)
+                    throw DataError({path, std::string(def.name), "", std::string(f.name)}, "cannot add field: " + lastGdalError());
+                added.push_back(std::string(def.name) + "." + std::string(f.name));
+            }
+        }
         writeDataColumns(d);
         p.setMeta("schema_version", kSchemaVersion);
         if (d.CommitTransaction() != OGRERR_NONE) throw DataError({path}, commitFailure());

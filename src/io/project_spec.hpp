@@ -17,7 +17,8 @@ struct ProjectSpec {
     std::vector<std::pair<std::string, std::string>> extraMeta;
 };
 
-constexpr const char* kSchemaVersion = "2";  // 2: plan_targets, village_indicators
+constexpr const char* kSchemaVersion =
+    "3";  // 2: plan_targets, village_indicators; 3: assistance_units, inspection_issues, households.identified_year / eliminated_year
 
 // Called on a new project's temporary file after its data is written and before the rename
 // that makes it visible (e.g. to add the QGIS styles, host/qgis_styles.hpp), so the file

@@ -101,6 +101,10 @@ run plan-check "$ra" plan-check "$g" --out "$o/plan-check.gpkg" --json
 run plan-check-csv "$ra" plan-check "$g" --out "$o/plan-check.csv" --json
 run plan-tables "$ra" plan-tables "$g" --out "$o/plan-tables.csv" --json
 run indicators "$ra" indicators "$g" --out "$o/indicators.gpkg" --json
+run risk "$ra" risk "$g" --out "$o/risk.gpkg" --json
+run industry "$ra" industry "$g" --out "$o/industry.gpkg" --json
+run assistance "$ra" assistance "$g" --out "$o/assistance.gpkg" --json
+run risk-csv "$ra" risk "$g" --permutations 99 --seed 7 --out "$o/risk.csv" --json
 run plan-tables-v "$ra" plan-tables "$g" --township 433199112 --template v_classes --out "$o/plan-tables-v.gpkg" --json
 run site-cap "$ra" site "$g" --p 4 --mode straight --capacity-field capacity_people --split --json
 run render-bands "$ra" render "$g" --result "$o/coverage-clinic-walk.gpkg" --style styles/county.json --style plugins/services/styles/coverage_bands.json \

@@ -115,7 +115,11 @@ TEST(Project, UpgradeAddsTheLayersOfANewerSchema) {
     {
         io::DatasetPtr ds = io::openVector(p, true);
         for (int i = 0; i < ds->GetLayerCount(); ++i)
-            if (std::string(ds->GetLayer(i)->GetName()) == "plan_targets") ASSERT_EQ(ds->DeleteLayer(i), OGRERR_NONE);
+            if (std::string(ds->GetLayer(i)->GetName()) == "plan_targets") {
+                ASSERT_EQ(ds->DeleteLayer(i), OGRERR_NONE);
+            }
+        OGRLayer* h = ds->GetLayerByName("households");
+        ASSERT_EQ(h->DeleteField(h->GetLayerDefn()->GetFieldIndex("eliminated_year")), OGRERR_NONE);
         ds->ExecuteSQL("UPDATE project_meta SET value = '1' WHERE key = 'schema_version'", nullptr, nullptr);
     }
     auto schemaProblems = [&](io::Problem::Severity* worst) {
@@ -133,11 +137,12 @@ TEST(Project, UpgradeAddsTheLayersOfANewerSchema) {
     io::Problem::Severity sev = io::Problem::Severity::Error;
     EXPECT_EQ(schemaProblems(&sev), 1);
     EXPECT_EQ(sev, io::Problem::Severity::Warning);
-    EXPECT_EQ(io::upgradeProject(p), std::vector<std::string>{"plan_targets"});
+    EXPECT_EQ(io::upgradeProject(p), (std::vector<std::string>{"plan_targets", "households.eliminated_year"}));
     EXPECT_EQ(schemaProblems(&sev), 0);
     EXPECT_TRUE(io::upgradeProject(p).empty());
     io::Project project = io::Project::open(p, false);
     EXPECT_EQ(project.meta("schema_version"), io::kSchemaVersion);
     OGRFeatureDefn* d = project.layer("plan_targets").GetLayerDefn();
     EXPECT_STREQ(d->GetFieldDefn(d->GetFieldIndex("indicator"))->GetDomainName().c_str(), "plan_target_indicator");
+    EXPECT_GE(project.layer("households").GetLayerDefn()->GetFieldIndex("eliminated_year"), 0);
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <condition_variable>
 #include <cstdint>
@@ -217,6 +218,7 @@ public:
             create("constraints", f);
             ++m_sum.constraints;
         }
+        const int dataYear = std::stoi(io::todayIso().substr(0, 4));
         for (const auto& h : c.households) {
             auto f = make("households");
             f->SetField("id", h.id.c_str());
@@ -225,9 +227,47 @@ public:
             f->SetField("status", h.status.c_str());
             f->SetField("cause", h.cause.c_str());
             f->SetField("monitored", h.monitored);
+            if (h.identifiedAgo >= 0) f->SetField("identified_year", dataYear - h.identifiedAgo);
+            if (h.eliminatedAgo >= 0) f->SetField("eliminated_year", dataYear - h.eliminatedAgo);
             f->SetGeometryDirectly(new OGRPoint(h.at.x, h.at.y));
             create("households", f);
             ++m_sum.households;
+        }
+        // Dates of the assistance units and the register, days before the data date.
+        const auto dayOf = [&](int ago) {
+            using namespace std::chrono;
+            const std::string t = io::todayIso();
+            const sys_days today = year_month_day{year{std::stoi(t.substr(0, 4))}, month{unsigned(std::stoi(t.substr(5, 2)))},
+                                                  day{unsigned(std::stoi(t.substr(8, 2)))}};
+            const year_month_day d{today - days{ago}};
+            char buf[16];
+            std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", int(d.year()), unsigned(d.month()), unsigned(d.day()));
+            return std::string(buf);
+        };
+        for (const auto& u : c.units) {
+            auto f = make("assistance_units");
+            f->SetField("village_code", u.villageCode.c_str());
+            f->SetField("kind", u.kind.c_str());
+            f->SetField("unit_name", u.unitName.c_str());
+            f->SetField("unit_level", u.unitLevel.c_str());
+            if (u.members > 0) f->SetField("members", u.members);
+            f->SetField("start_date", dayOf(u.startAgo).c_str());
+            if (u.endAgo != -100000) f->SetField("end_date", dayOf(u.endAgo).c_str());
+            create("assistance_units", f);
+        }
+        for (const auto& x : c.issues) {
+            auto f = make("inspection_issues");
+            f->SetField("id", x.id.c_str());
+            f->SetField("village_code", x.villageCode.c_str());
+            f->SetField("found_date", dayOf(x.foundAgo).c_str());
+            f->SetField("source", x.source.c_str());
+            f->SetField("category", x.category.c_str());
+            f->SetField("issue", x.issue.c_str());
+            f->SetField("deadline", dayOf(x.deadlineAgo).c_str());
+            f->SetField("status", x.status.c_str());
+            if (x.closedAgo != -100000) f->SetField("closed_date", dayOf(x.closedAgo).c_str());
+            if (!x.followUp.empty()) f->SetField("follow_up", x.followUp.c_str());
+            create("inspection_issues", f);
         }
     }
 

@@ -227,7 +227,9 @@ void populateCounty(County& c, const Dem& dem, std::uint64_t seed, int nVillages
         v.status = rng.chance(poorP) ? "former_poor" : (rng.chance(0.08) ? "key_assisted" : "ordinary");
         if (v.classCode == "111" || v.classCode == "112") v.status = "ordinary";
         v.poorHouseholds = std::llround(v.households * (v.status == "former_poor" ? rng.uniform(0.15, 0.32) : rng.uniform(0.02, 0.10)));
-        v.monitoredHouseholds = std::llround(v.households * rng.uniform(0.0, 0.03));
+        // Monitored households concentrate where the land is poor: mountain villages about three
+        // times the plain's share (the clusters the risk analysis must find).
+        v.monitoredHouseholds = std::llround(v.households * rng.uniform(0.0, 0.03) * (mountain ? 1.9 : v.terrain == "hill" ? 1.0 : 0.6));
         // Collective income (万元/年) as surveys after the campaign find it: about 8 % of villages
         // with none (空壳村), a quarter under 5万元, the rest up to 30 (mountain) or 90.
         const double u = rng.uniform(0, 1);
@@ -458,12 +460,20 @@ void populateCounty(County& c, const Dem& dem, std::uint64_t seed, int nVillages
         c.sites.push_back(site);
     }
 
-    // Industry projects and the villages they benefit.
-    const int nProjects = std::max(3, nVillages / 6);
-    for (int k = 0; k < nProjects; ++k) {
+    // Industry projects and the villages they benefit (`imitate`: the sector of the nearest
+    // earlier project within 5 km, as neighbours copy a project that works — 产业雷同).
+    auto addProject = [&](int k, bool imitate) {
         const std::size_t vi = static_cast<std::size_t>(rng.integer(0, static_cast<int>(c.villages.size()) - 1));
         const Village& v = c.villages[vi];
-        const std::size_t sec = rng.weighted(kSectorWeights);
+        std::size_t sec = rng.weighted(kSectorWeights);
+        if (imitate) {
+            double best = 5000;
+            for (const Project& q : c.projects)
+                if (dist(q.at, v.at) < best) {
+                    best = dist(q.at, v.at);
+                    sec = static_cast<std::size_t>(std::find(kSectors.begin(), kSectors.end(), q.sector) - kSectors.begin());
+                }
+        }
         Project p;
         p.id = "P" + c.code + pad(k + 1, 4);
         p.sector = kSectors[sec];
@@ -484,7 +494,9 @@ void populateCounty(County& c, const Dem& dem, std::uint64_t seed, int nVillages
             c.links.push_back({p.id, c.villages[hits[h].second].code, share});
         }
         c.projects.push_back(p);
-    }
+    };
+    const int nProjects = std::max(3, nVillages / 6);
+    for (int k = 0; k < nProjects; ++k) addProject(k, false);
 
     // Constraint zones.
     auto clipped = [&](const Line& ring) {
@@ -560,8 +572,102 @@ void populateCounty(County& c, const Dem& dem, std::uint64_t seed, int nVillages
                             ? (rng.chance(0.5) ? "monitored_unstable" : (rng.chance(0.6) ? "monitored_edge" : "monitored_sudden_hardship"))
                             : "lifted";
             hh.cause = kCauses[rng.weighted(kCauseWeights)];
+            // Monitoring began in 2021 (防止返贫动态监测和帮扶机制): the monitored ones were
+            // identified in the last five years.
+            if (hh.monitored) hh.identifiedAgo = rng.integer(0, 4);
             c.households.push_back(hh);
         }
+        // Households whose risk was eliminated (风险消除), about as many again as are monitored
+        // now: identified some years ago, out of monitoring since, lifted or ordinary again.
+        const long long eliminated = std::llround(double(v.monitoredHouseholds) * rng.uniform(0.8, 1.6));
+        for (long long h = 0; h < eliminated; ++h) {
+            Household hh;
+            char buf[24];
+            std::snprintf(buf, sizeof buf, "H%012llx", static_cast<unsigned long long>(rng.next() & 0xFFFFFFFFFFFFULL));
+            hh.id = buf;
+            hh.villageCode = v.code;
+            hh.at = near(v.at, 600);
+            hh.members = rng.integer(1, 6);
+            hh.status = rng.chance(0.4) ? "lifted" : "ordinary";
+            hh.cause = kCauses[rng.weighted(kCauseWeights)];
+            hh.identifiedAgo = rng.integer(1, 5);
+            hh.eliminatedAgo = rng.integer(0, hh.identifiedAgo - 1);
+            c.households.push_back(hh);
+        }
+    }
+
+    // More projects, drawn last so that everything above stays as it was: the cooperatives,
+    // workshops and collective projects most villages have after the campaign, half of them
+    // copying the sector of a nearby project.
+    const int more = nVillages / 3;
+    for (int k = 0; k < more; ++k) addProject(nProjects + k, rng.chance(0.5));
+
+    // Assistance units (drawn last too): a village work team and a first secretary from a
+    // province, city or county unit for nearly every village that should have one (former-poor,
+    // key-assisted, hosting a resettlement site); a few whose team left last year and was not
+    // replaced; sponsor units and partner enterprises here and there.
+    static const std::vector<std::pair<std::string, std::string>> kUnits = {
+        {"省农业农村厅", "province"}, {"省教育厅", "province"}, {"省卫生健康委员会", "province"}, {"市发展和改革委员会", "city"},
+        {"市财政局", "city"},         {"市交通运输局", "city"}, {"县农业农村局", "county"},       {"县水利局", "county"},
+        {"县人民医院", "county"},     {"县教育局", "county"},   {"县自然资源局", "county"},       {"县乡村振兴局", "county"}};
+    static const std::vector<std::string> kEnterprises = {"国网县供电公司", "县农村商业银行", "湘茶农业开发有限公司",
+                                                          "县电商产业园有限公司", "县供销合作社"};
+    std::set<std::string> hosts;
+    for (const Site& s : c.sites)
+        if (s.status != "planned" && s.status != "closed") hosts.insert(s.villageCode);
+    for (const Village& v : c.villages) {
+        const bool should = v.status == "former_poor" || v.status == "key_assisted" || hosts.count(v.code);
+        if (should) {
+            const auto& u = kUnits[std::size_t(rng.integer(0, int(kUnits.size()) - 1))];
+            const int start = rng.integer(300, 900);
+            if (rng.chance(0.06)) {
+                // The team left and nobody came: 应派未派.
+                c.units.push_back({v.code, "work_team", u.first, u.second, rng.integer(2, 4), start + 1095, rng.integer(30, 300)});
+            } else {
+                c.units.push_back({v.code, "work_team", u.first, u.second, rng.integer(2, 4), start});
+                if (rng.chance(0.9)) c.units.push_back({v.code, "first_secretary", u.first, u.second, 1, start});
+            }
+            if (rng.chance(0.6)) {
+                const auto& sp = kUnits[std::size_t(rng.integer(0, int(kUnits.size()) - 1))];
+                c.units.push_back({v.code, "sponsor_unit", sp.first, sp.second, 0, rng.integer(400, 1500)});
+            }
+        }
+        if (rng.chance(0.15))
+            c.units.push_back({v.code, "partner_enterprise", kEnterprises[std::size_t(rng.integer(0, int(kEnterprises.size()) - 1))],
+                               "enterprise", 0, rng.integer(100, 1200)});
+    }
+    // The inspection register: about one issue for twenty villages over the last ten months,
+    // most rectified in time, some overdue.
+    static const std::vector<std::pair<std::string, std::string>> kIssues = {{"饮水安全", "集中供水工程季节性缺水，部分农户取水困难"},
+                                                                             {"住房安全", "一户农户住房经鉴定为C级危房，尚未改造"},
+                                                                             {"义务教育", "控辍保学台账与学籍信息不一致"},
+                                                                             {"医疗保障", "监测户中有人未参加城乡居民医保"},
+                                                                             {"产业帮扶", "合作社对脱贫户的分红未按协议兑现"},
+                                                                             {"就业帮扶", "公益性岗位人员未按规定考勤与发放补贴"},
+                                                                             {"易地搬迁后续扶持", "安置点配套的幼儿园尚未投入使用"},
+                                                                             {"防返贫监测", "突发严重困难户未在规定时限内纳入监测"}};
+    static const std::vector<std::string> kSources = {"省级督查", "市级督查", "县级督查", "国家考核反馈"};
+    const int nIssues = std::max(3, nVillages / 20);
+    for (int k = 0; k < nIssues; ++k) {
+        const Village& v = c.villages[std::size_t(rng.integer(0, int(c.villages.size()) - 1))];
+        const auto& is = kIssues[std::size_t(rng.integer(0, int(kIssues.size()) - 1))];
+        InspectionIssue x;
+        x.id = "DC" + c.code + pad(k + 1, 3);
+        x.villageCode = v.code;
+        x.source = kSources[std::size_t(rng.integer(0, int(kSources.size()) - 1))];
+        x.category = is.first;
+        x.issue = is.second;
+        x.foundAgo = rng.integer(10, 300);
+        x.deadlineAgo = x.foundAgo - rng.integer(30, 90);
+        if (x.deadlineAgo > 0 && rng.chance(0.75)) {
+            x.status = rng.chance(0.5) ? "verified" : "rectified";
+            x.closedAgo = std::max(0, x.deadlineAgo + rng.integer(-20, 10));
+            x.followUp = "已整改到位";
+        } else {
+            x.status = "open";
+            if (x.deadlineAgo > 0) x.followUp = "已督促乡镇限期整改";
+        }
+        c.issues.push_back(x);
     }
 }
 

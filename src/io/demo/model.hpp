@@ -94,6 +94,19 @@ struct Household {
     std::string id, villageCode, status, cause;
     Pt at;
     int members = 1, monitored = 0;
+    // Years before the data year it was identified for monitoring / its risk eliminated (-1: never).
+    int identifiedAgo = -1, eliminatedAgo = -1;
+};
+
+// Dates as days before the data date (negative: after it).
+struct AssistanceUnit {
+    std::string villageCode, kind, unitName, unitLevel;
+    int members = 0, startAgo = 0, endAgo = -100000;  // endAgo -100000: no end date
+};
+
+struct InspectionIssue {
+    std::string id, villageCode, source, category, issue, status, followUp;
+    int foundAgo = 0, deadlineAgo = 0, closedAgo = -100000;  // closedAgo -100000: not closed
 };
 
 struct County {
@@ -118,8 +131,10 @@ struct County {
     std::vector<PlanTarget> targets;  // control targets of the planned villages (plan_targets)
     std::vector<Constraint> constraints;
     std::vector<Household> households;
-    std::vector<GeomPtr> territories;  // village territories, by index in `villages` (may be null)
-    std::vector<std::string> notes;    // what a user of the demo should know (the plans' deliberate mistakes)
+    std::vector<AssistanceUnit> units;    // assistance_units
+    std::vector<InspectionIssue> issues;  // inspection_issues
+    std::vector<GeomPtr> territories;     // village territories, by index in `villages` (may be null)
+    std::vector<std::string> notes;       // what a user of the demo should know (the plans' deliberate mistakes)
     GeomPtr boundary;
 
     double outlineRadius(double theta) const;
