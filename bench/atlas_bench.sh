@@ -22,6 +22,8 @@ run "plain village atlas (title, map, legend, scale bar; QGIS 3.4 s)" "$ra" atla
 echo "   pages: $(pages "$dir/atlas-plain.pdf")"
 run "plain village atlas, one thread" "$ra" atlas "$dir/county-300.gpkg" --template $tpl/village_plain.json --by villages --no-front-matter --threads 1 --out "$dir/atlas-plain1.pdf"
 run "township atlas, A3 (runs coverage x4 + gaps)" "$ra" atlas "$dir/county-300.gpkg" --template $tpl/township_overview.json --by townships --out "$dir/atlas-townships.pdf"
+run "township battle-map atlas, A3 (runs indicators, risk, assistance, industry; target < 5 s)" "$ra" atlas "$dir/county-300.gpkg" \
+  --template $tpl/township_battle_map.json --by townships --out "$dir/atlas-battle.pdf"
 run "village profile atlas + every page as PNG at 150 dpi" "$ra" atlas "$dir/county-300.gpkg" --template $tpl/village_profile.json --by villages --result "$dir/gaps.gpkg" --pages-as-png "$dir/atlas-png" --out "$dir/atlas-villages-png.pdf"
 if [ -n "${BENCH_PAGES:-}" ]; then
   n=$(( (BENCH_PAGES + 299) / 300 ))

@@ -8,7 +8,7 @@
 # Usage: bench/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]   (default 60 s, every target)
 #   bench/fuzz.sh --smoke    what the test suite runs: every target builds and replays its seeds once
 #   bench/fuzz.sh 5          five seconds of fuzzing per target
-#   bench/fuzz.sh 300        five minutes each (an hour of CPU over the twelve targets)
+#   bench/fuzz.sh 300        five minutes each (over an hour of CPU over the fifteen targets)
 #   FUZZ_JOBS=2 bench/fuzz.sh 600 import_csv   two processes on one target
 # Reproduce a finding: build/fuzz/tests/fuzz/fuzz_TARGET build/fuzz/findings/TARGET/crash-...
 set -euo pipefail

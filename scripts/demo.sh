@@ -91,6 +91,10 @@ ogr2ogr -f GPKG "$out/dltb.gpkg" "$out/demo-county.gpkg" -nln DLTB -overwrite -s
 # Assistance units and the inspection register: villages that should have a work team and have
 # none, teams per township, overdue rectification items on the map.
 "$ra" assistance "$out/demo-county.gpkg" --out "$out/assistance.gpkg"
+# Supervision sampling: two villages per township or so, the visiting order along the roads.
+"$ra" supervision-sample "$out/demo-county.gpkg" --villages 24 --strata township --seed 1 --out "$out/supervision-sample.gpkg"
+"$ra" render "$out/demo-county.gpkg" --result "$out/supervision-sample.gpkg" --paper A3 --legend --title "督查抽样村与走访路线" \
+  --out "$out/map-supervision-sample.png"
 "$ra" render "$out/demo-county.gpkg" --result "$out/assistance.gpkg" --paper A3 --legend --title "驻村帮扶力量与督查整改" \
   --out "$out/map-assistance.png"
 "$ra" render "$out/demo-county.gpkg" --result "$out/industry.gpkg" --paper A3 --legend --title "产业项目与村集体经济" \
@@ -103,6 +107,9 @@ ogr2ogr -f GPKG "$out/dltb.gpkg" "$out/demo-county.gpkg" -nln DLTB -overwrite -s
   --pages-as-png "$out/atlas-villages-png" --out "$out/atlas-villages.pdf"
 "$ra" atlas "$out/demo-county.gpkg" --template styles/atlas/township_overview.json --by townships --result "$out/gaps.gpkg" --out "$out/atlas-townships.pdf"
 "$ra" atlas "$out/demo-county.gpkg" --template styles/atlas/resettlement_site.json --by resettlement_sites --out "$out/atlas-resettlement-sites.pdf"
+# The township battle maps (挂图作战): risk, assistance, open issues, indicator trends, industry.
+"$ra" atlas "$out/demo-county.gpkg" --template styles/atlas/township_battle_map.json --by townships --out "$out/atlas-battle-map.pdf"
+"$ra" atlas "$out/demo-county.gpkg" --template styles/atlas/county_overview.json --by county --no-front-matter --out "$out/atlas-county-overview.pdf"
 "$ra" atlas "$out/demo-county.gpkg" --template styles/atlas/village_profile.json --by villages --where "status = 'former_poor'" \
   --sort -population --result "$out/gaps.gpkg" --out "$out/atlas-former-poor-villages.pdf"
 # The desktop app: open the demo county, wait for the map, save a picture of the window.

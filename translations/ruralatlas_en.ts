@@ -192,6 +192,10 @@
         <translation>One page per resettlement site</translation>
     </message>
     <message>
+        <source>全县一页（总览）</source>
+        <translation>One page for the county (overview)</translation>
+    </message>
+    <message>
         <source>每乡镇一页</source>
         <translation>One page per township</translation>
     </message>

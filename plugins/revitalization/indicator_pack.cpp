@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/json_value.hpp"
+#include "core/schema.hpp"
 
 namespace ruralatlas::revitalization {
 
@@ -227,12 +228,35 @@ IndicatorPack packFrom(const JsonValue& root, const std::string& file) {
         ind.unit = text(e, "unit", file, where, false);
         const std::string formula = text(e, "formula", file, where, false);
         if (!formula.empty()) ind.formula = Formula::parse(formula, file, where + ".formula");
+        if (const JsonValue* sv = e.find("service")) {
+            const std::string at = where + ".service";
+            if (!sv->isObject()) throw DataError({file, "", "", at}, "\"service\" is an object: {\"kind\": ..., \"mode\": ...}");
+            if (ind.formula) throw DataError({file, "", "", at}, "an indicator has a formula or a service, not both");
+            ServiceSource src;
+            src.kind = text(*sv, "kind", file, at, true);
+            if (!codeTitle("facility_kind", src.kind))
+                throw DataError({file, "", "", at + ".kind"}, "'" + src.kind + "' is not a facility kind of the data model");
+            const std::string mode = text(*sv, "mode", file, at, false), status = text(*sv, "status", file, at, false);
+            if (!mode.empty()) src.mode = mode;
+            if (src.mode != "straight" && src.mode != "road" && src.mode != "walk")
+                throw DataError({file, "", "", at + ".mode"}, "mode is straight, road or walk, not '" + src.mode + "'");
+            if (!status.empty()) src.status = status;
+            if (src.status != "existing" && src.status != "planned" && src.status != "all")
+                throw DataError({file, "", "", at + ".status"}, "status is existing, planned or all, not '" + src.status + "'");
+            if (const JsonValue* t = sv->find("threshold")) {
+                if (!t->isNumber() || t->number() <= 0)
+                    throw DataError({file, "", "", at + ".threshold"}, "threshold is a positive number");
+                src.threshold = t->number();
+            }
+            ind.service = src;
+        }
         if (const JsonValue* l = e.find("ledger")) {
             if (!l->isBool()) throw DataError({file, "", "", where + ".ledger"}, "\"ledger\" is true or false");
             ind.ledger = l->boolean();
         }
-        if (!ind.formula && !ind.ledger)
-            throw DataError({file, "", "", where}, "indicator '" + ind.id + "' has neither a formula nor the ledger to come from");
+        if (!ind.formula && !ind.service && !ind.ledger)
+            throw DataError({file, "", "", where},
+                            "indicator '" + ind.id + "' has neither a formula, a service nor the ledger to come from");
         const std::string agg = text(e, "aggregate", file, where, false);
         if (agg == "sum")
             ind.aggregate = Aggregate::Sum;
@@ -265,7 +289,10 @@ Formula Formula::parse(std::string_view text, const std::string& file, const std
 }
 
 std::optional<double> Formula::eval(const std::vector<std::optional<double>>& values) const {
-    return m_root ? evalNode(*m_root, values) : std::nullopt;
+    if (!m_root) return std::nullopt;
+    const auto v = evalNode(*m_root, values);
+    if (v && !std::isfinite(*v)) return std::nullopt;  // an overflow is no value
+    return v;
 }
 
 IndicatorPack parseIndicatorPack(std::string_view text, const std::string& file) { return packFrom(parseJson(text, file), file); }

@@ -16,10 +16,12 @@
 #include <unordered_map>
 
 #include "analysis/analysis.hpp"
+#include "analysis/coverage.hpp"
 #include "core/error.hpp"
 #include "core/format.hpp"
 #include "core/install_paths.hpp"
 #include "core/json.hpp"
+#include "core/schema.hpp"
 
 namespace ruralatlas::revitalization {
 
@@ -49,7 +51,7 @@ int dataYearOf(const std::string& dataDate) {
 }
 
 // Long on purpose: reading the villages, the formulas' fields and the ledger through the port.
-IndicatorData readIndicatorData(ProjectSource& project, const IndicatorPack& pack, std::optional<int> year) {
+IndicatorData readIndicatorData(ProjectSource& project, const IndicatorPack& pack, std::optional<int> year, bool allYears) {
     IndicatorData d;
     d.dataYear = dataYearOf(project.meta("data_date"));
     const auto info = project.layerInfo("villages");
@@ -111,6 +113,31 @@ IndicatorData readIndicatorData(ProjectSource& project, const IndicatorPack& pac
         }
     });
     for (const auto& t : project.townships()) d.townshipNames[t.code] = t.name;
+    // Service indicators: the coverage engine, one road network for all of them.
+    std::optional<analysis::CoverageContext> coverage;
+    for (std::size_t i = 0; i < pack.indicators.size(); ++i) {
+        const Indicator& ind = pack.indicators[i];
+        if (!ind.service) continue;
+        if (!coverage) coverage.emplace(project);
+        analysis::CoverageOptions o;
+        o.kind = ind.service->kind;
+        o.mode = ind.service->mode;
+        o.status = ind.service->status;
+        o.threshold = ind.service->threshold;
+        const std::string kindTitle(codeTitle("facility_kind", o.kind).value_or(o.kind));
+        try {
+            Feedback quiet;
+            const analysis::CoverageResult r = analysis::computeCoverage(*coverage, o, quiet);
+            if (r.facilities.empty()) {
+                d.notes.push_back(ind.title + "：项目没有" + kindTitle + "（facilities），无法计算，按缺数据处理");
+                continue;
+            }
+            for (const auto& row : r.rows)
+                if (auto it = d.index.find(row.village->code); it != d.index.end()) d.current[i][it->second] = row.covered ? 100.0 : 0.0;
+        } catch (const DataError& e) {
+            d.notes.push_back(ind.title + "：无法计算（" + std::string(e.what()) + "），按缺数据处理");
+        }
+    }
     // The ledger: only the years the report needs, filtered in the database.
     std::unordered_map<std::string, std::size_t> byId;
     std::string idList;
@@ -148,7 +175,9 @@ IndicatorData readIndicatorData(ProjectSource& project, const IndicatorPack& pac
             });
             return rows;
         };
-        if (year)
+        if (allYears)
+            readLedger("");
+        else if (year)
             readLedger("(year = " + std::to_string(*year) + " OR year = " + std::to_string(*year - 1) + ")");
         else if (d.dataYear == 0 || readLedger("year >= " + std::to_string(d.dataYear - 1)) == 0)
             readLedger("");
@@ -161,7 +190,7 @@ std::optional<double> IndicatorData::value(std::size_t indicator, std::size_t vi
         const auto& values = y->second[indicator];
         if (!values.empty() && !std::isnan(values[village])) return values[village];
     }
-    if (pack.indicators[indicator].formula && year == dataYear)
+    if ((pack.indicators[indicator].formula || pack.indicators[indicator].service) && year == dataYear)
         if (auto it = current[indicator].find(village); it != current[indicator].end()) return it->second;
     return std::nullopt;
 }
@@ -230,6 +259,8 @@ public:
                    {"pack", ParamType::Text, "指标包文件（默认 data/indicators/revitalization.json）",
                     "Indicator pack (default data/indicators/revitalization.json)"},
                    {"radius", ParamType::Real, "邻近比较半径（公里）", "Neighbour radius (km)", std::string("5"), 0.1, 100},
+                   {"trend", ParamType::Flag, "另出历年趋势表（indicators_trend：村、乡镇、全县逐年指标值）",
+                    "Also the trend table (indicators_trend: every year's value by village, township and county)"},
                    {"out",
                     ParamType::OutputPath,
                     "输出文件（.gpkg、.csv 或 .xlsx）",
@@ -244,6 +275,11 @@ public:
                    {"indicators_neighbours", "脱贫村与周边村比较", "Former-poor villages against their neighbours"}}};
     }
     const AnalysisSpec& spec() const override { return m_spec; }
+    std::vector<std::string> outputNames(const ParamValues& p) const override {
+        std::vector<std::string> names = {"indicators_villages", "indicators_areas", "indicators_neighbours"};
+        if (p.flag("trend")) names.push_back("indicators_trend");
+        return names;
+    }
     AnalysisResult run(ProjectSource& project, const ParamValues& p, Feedback& feedback) const override;
 
 private:
@@ -256,8 +292,9 @@ AnalysisResult Indicators::run(ProjectSource& project, const ParamValues& p, Fee
     auto pack = std::make_shared<IndicatorPack>(readIndicatorPack(packFile));
     feedback.setProgress(0.05, "读取村庄与指标台账");
     auto d = std::make_shared<IndicatorData>(
-        readIndicatorData(project, *pack, p.has("year") ? std::optional<int>(int(p.integer("year"))) : std::nullopt));
-    const bool anyFormula = std::any_of(pack->indicators.begin(), pack->indicators.end(), [](const Indicator& i) { return i.formula; });
+        readIndicatorData(project, *pack, p.has("year") ? std::optional<int>(int(p.integer("year"))) : std::nullopt, p.flag("trend")));
+    const bool anyFormula =
+        std::any_of(pack->indicators.begin(), pack->indicators.end(), [](const Indicator& i) { return i.formula || i.service; });
     int year = 0;
     if (p.has("year"))
         year = int(p.integer("year"));
@@ -471,8 +508,49 @@ AnalysisResult Indicators::run(ProjectSource& project, const ParamValues& p, Fee
     res.tables.push_back(std::move(vt));
     res.tables.push_back(std::move(at).build());
     res.tables.push_back(std::move(nt));
+    if (p.flag("trend")) {
+        // Every year of the ledger (and the data year when a formula gives it), up to the year
+        // reported: villages, townships and the county (all villages).
+        std::set<int> trendYears;
+        for (int y : d->years)
+            if (y <= year) trendYears.insert(y);
+        if (anyFormula && d->dataYear && d->dataYear <= year) trendYears.insert(d->dataYear);
+        ResultTableBuilder tt("indicators_trend", "历年指标", ResultGeometry::None,
+                              {{"level", ResultFieldType::Text, "层级"},
+                               {"code", ResultFieldType::Text, "代码"},
+                               {"name", ResultFieldType::Text, "名称"},
+                               {"indicator", ResultFieldType::Text, "指标代码"},
+                               {"title", ResultFieldType::Text, "指标"},
+                               {"unit", ResultFieldType::Text, "单位"},
+                               {"year", ResultFieldType::Integer, "年度"},
+                               {"value", ResultFieldType::Real, "指标值"},
+                               {"villages_with_value", ResultFieldType::Integer, "有数据的村"}});
+        auto unitOf = [](const Indicator& ind) { return ind.unit.empty() ? ResultValue() : ResultValue(ind.unit); };
+        for (std::size_t i = 0; i < nInd; ++i) {
+            const Indicator& ind = pack->indicators[i];
+            for (int y : trendYears) {
+                for (const auto& [code, list] : byTownship) {
+                    const AreaValue a = aggregate(*d, *pack, i, list, y);
+                    if (!a.value) continue;
+                    auto n = d->townshipNames.find(code);
+                    tt.add({"township", code, n == d->townshipNames.end() ? code : n->second, ind.id, ind.title, unitOf(ind), (long long)y,
+                            rounded(*a.value, ind.decimals), a.counted});
+                }
+                const AreaValue c = aggregate(*d, *pack, i, everyone, y);
+                if (c.value)
+                    tt.add({"county", countyCode, countyName, ind.id, ind.title, unitOf(ind), (long long)y, rounded(*c.value, ind.decimals),
+                            c.counted});
+                for (std::size_t v = 0; v < nVil; ++v)
+                    if (const auto x = d->value(i, v, y, *pack))
+                        tt.add({"village", d->villages[v].code, d->villages[v].name, ind.id, ind.title, unitOf(ind), (long long)y,
+                                rounded(*x, ind.decimals), 1LL});
+            }
+        }
+        res.tables.push_back(std::move(tt).build());
+    }
     if (d->ledgerRowsUnknownVillage)
         summary += "  台账中 " + std::to_string(d->ledgerRowsUnknownVillage) + " 行的村代码不在村庄图层中，未计入\n";
+    for (const std::string& n : d->notes) summary += "  " + n + "\n";
     if (!d->hasLedger) summary += "  项目没有指标台账（village_indicators），只有由图层计算的" + std::to_string(d->dataYear) + "年指标\n";
     res.summaryText = summary;
     res.summaryJson = "{\"year\": " + std::to_string(year) + ", \"indicators\": " + std::to_string(nInd) +

@@ -34,6 +34,7 @@ struct IndicatorData {
     std::map<int, std::vector<std::vector<double>>> ledger;
     std::set<int> years;  // years the ledger holds (of those read)
     bool hasLedger = false;
+    std::vector<std::string> notes;  // service indicators that could not be computed, and why
     long long ledgerRowsUnknownVillage = 0;
 
     // The ledger's value for the year, else the formula's for the data year, else missing.
@@ -49,7 +50,9 @@ int dataYearOf(const std::string& dataDate);
 // `year`: the year reported (then only it and the year before are read from the ledger); none:
 // the latest year with data, read from the data year before the project's on (or the whole
 // ledger when that finds nothing).
-IndicatorData readIndicatorData(ProjectSource& project, const IndicatorPack& pack, std::optional<int> year = std::nullopt);
+// `allYears`: the whole ledger, whatever `year` (the trend table).
+IndicatorData readIndicatorData(ProjectSource& project, const IndicatorPack& pack, std::optional<int> year = std::nullopt,
+                                bool allYears = false);
 AreaValue aggregate(const IndicatorData& d, const IndicatorPack& pack, std::size_t indicator, const std::vector<std::size_t>& villages,
                     int year);
 std::unique_ptr<analysis::Analysis> makeIndicators();

@@ -7,10 +7,17 @@
 #include "indicators.hpp"
 #include "industry.hpp"
 #include "risk.hpp"
+#include "sample.hpp"
+
+namespace ruralatlas::revitalization {
+void registerSections(analysis::Registry& registry);
+}
 
 void ruralatlas_register_revitalization(ruralatlas::analysis::Registry& registry) {
     registry.add(ruralatlas::revitalization::makeIndicators());
     registry.add(ruralatlas::revitalization::makeRisk());
     registry.add(ruralatlas::revitalization::makeIndustry());
     registry.add(ruralatlas::revitalization::makeAssistance());
+    registry.add(ruralatlas::revitalization::makeSupervisionSample());
+    ruralatlas::revitalization::registerSections(registry);
 }

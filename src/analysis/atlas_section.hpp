@@ -19,6 +19,21 @@ namespace ruralatlas::analysis {
 
 enum class SectionAlign { Left, Right, Center };
 
+// A chart a section gives for a layout's chart frame: one value per category (the x axis, e.g.
+// years) per series, all in one unit. Lines join the values of a series (a gap where a value is
+// NaN); bars stand side by side per category.
+struct SectionChart {
+    enum class Kind { Lines, Bars };
+    Kind kind = Kind::Lines;
+    std::vector<std::string> categories;
+    struct Series {
+        std::string name;
+        std::vector<double> values;  // one per category; NaN: no value
+    };
+    std::vector<Series> series;
+    std::string unit;  // printed on the value axis
+};
+
 struct SectionTable {
     std::vector<std::string> header;  // empty: no header row
     std::vector<double> widths;       // relative column widths
@@ -26,6 +41,7 @@ struct SectionTable {
     std::vector<std::vector<std::string>> rows;
     std::string empty = "无";  // printed when there are no rows
     bool paragraphs = false;   // print the first column of each row as a paragraph instead
+    SectionChart chart;        // what a chart frame naming the section draws (no series: `empty`)
 };
 
 // The page a section prints on.

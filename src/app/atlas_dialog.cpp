@@ -44,6 +44,7 @@ AtlasDialog::AtlasDialog(const analysis::Registry& registry, const QString& proj
     m_by->addItem(T("每村一页"), "villages");
     m_by->addItem(T("每乡镇一页"), "townships");
     m_by->addItem(T("每个安置点一页"), "resettlement_sites");
+    m_by->addItem(T("全县一页（总览）"), "county");
     const auto syncBy = [this]() {
         const QString t = m_template->currentText();
         m_by->setCurrentIndex(t.startsWith("township") ? 1 : t.startsWith("resettlement") ? 2 : 0);

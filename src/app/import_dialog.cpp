@@ -157,7 +157,9 @@ bool MainWindow::importWith(io::ImportOptions o, QString* error) {
             }
             host::storeQgisStyles(ds, *plan, o.project);
         };
-        const io::ImportReport r = o.into == "dem" ? io::importDem(o, fb) : io::importFile(o, fb);
+        const io::ImportReport r = o.into == "dem"                  ? io::importDem(o, fb)
+                                   : o.into == "village_indicators" ? io::importIndicatorLedger(o, fb)
+                                                                    : io::importFile(o, fb);
         m_results->append(T("导入") + " " + QFileInfo(qs(o.source)).fileName() +
                           QStringLiteral("：读 %1，新增 %2，更新 %3（编码 %4，坐标系 %5）")
                               .arg(r.read)

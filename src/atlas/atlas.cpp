@@ -139,6 +139,7 @@ AtlasReport printAtlas(const std::vector<const AtlasPlan*>& plans, const AtlasOp
     // Pagination: cover, contents, then one page per feature.
     const QString kindWord = options.by == PageKind::Villages    ? QStringLiteral("村")
                              : options.by == PageKind::Townships ? QStringLiteral("乡镇")
+                             : options.by == PageKind::County    ? QStringLiteral("县")
                                                                  : QStringLiteral("安置点");
     const std::string& bookTitle = options.bookTitle.empty() ? layout.bookTitle : options.bookTitle;
     QString title = QString::fromStdString(bookTitle.empty() ? "" : expandBookTitle(bookTitle, atlas));

@@ -52,7 +52,7 @@ std::string householdsText(long long n) {
 std::vector<const VillageInfo*> AtlasData::villagesOf(const std::string& townshipCode) const {
     std::vector<const VillageInfo*> out;
     for (const auto& [code, v] : villages)
-        if (v.townshipCode == townshipCode) out.push_back(&v);
+        if (kind == PageKind::County || v.townshipCode == townshipCode) out.push_back(&v);
     return out;
 }
 
@@ -73,7 +73,7 @@ std::string AtlasData::format(const PageFeature& page, const std::string& field)
     // Empty is not recorded, never 0; a township total that leaves villages out says so after
     // its number ("1200（3个村未录入）").
     if (raw.empty()) return "未录入";
-    if (isHouseholdCount(field) || (!fd && kind == PageKind::Townships)) {
+    if (isHouseholdCount(field) || (!fd && (kind == PageKind::Townships || kind == PageKind::County))) {
         char* end = nullptr;
         const double number = std::strtod(raw.c_str(), &end);
         if (end == raw.c_str()) return raw;
@@ -151,6 +151,8 @@ AtlasData AtlasData::load(ProjectSource& project, PageKind kind, const std::stri
         if (auto it = p.fields.find("name"); it != p.fields.end()) p.name = it->second;
         if (kind == PageKind::Townships)
             p.townshipCode = p.code;
+        else if (kind == PageKind::County)
+            p.townshipCode.clear();
         else if (kind == PageKind::Villages)
             p.townshipCode = p.fields["township_code"];
         else if (auto v = d.villages.find(p.fields["village_code"]); v != d.villages.end())
@@ -193,12 +195,12 @@ AtlasData AtlasData::load(ProjectSource& project, PageKind kind, const std::stri
     } catch (const UsageError& e) {
         throw UsageError(std::string("--where: ") + e.what());
     }
-    if (kind == PageKind::Townships)
+    if (kind == PageKind::Townships || kind == PageKind::County)
         for (auto& p : d.pages) {
             long long n = 0, poorVillages = 0, pop = 0, hh = 0, poor = 0, mon = 0, popUnknown = 0, hhUnknown = 0, poorUnknown = 0,
                       monUnknown = 0, statusUnknown = 0;
             for (const auto& [code, v] : d.villages)
-                if (v.townshipCode == p.code) {
+                if (kind == PageKind::County || v.townshipCode == p.code) {
                     ++n;
                     poorVillages += v.status == "former_poor";
                     statusUnknown += v.status.empty() ? 1 : 0;

@@ -19,7 +19,8 @@ PageKind parsePageKind(const std::string& by) {
     if (by == "townships") return PageKind::Townships;
     if (by == "villages") return PageKind::Villages;
     if (by == "resettlement_sites") return PageKind::ResettlementSites;
-    throw UsageError("--by: \"" + by + "\" is not one of townships, villages, resettlement_sites");
+    if (by == "county") return PageKind::County;
+    throw UsageError("--by: \"" + by + "\" is not one of townships, villages, resettlement_sites, county");
 }
 
 const char* pageKindName(PageKind kind) {
@@ -30,6 +31,8 @@ const char* pageKindName(PageKind kind) {
             return "villages";
         case PageKind::ResettlementSites:
             return "resettlement_sites";
+        case PageKind::County:
+            return "county";
     }
     return "";
 }
@@ -201,13 +204,14 @@ Frame parseFrame(const JsonValue& fj, const std::string& file, PageKind kind, co
             f.map = str(v, file, key);
         } else if (key == "source" && (f.type == FrameType::Table || f.type == FrameType::Chart)) {
             f.source = str(v, file, key);
-            const bool section = f.type == FrameType::Table && std::find(sections.begin(), sections.end(), f.source) != sections.end();
+            const bool section = std::find(sections.begin(), sections.end(), f.source) != sections.end();
             if (!section && !knownSource(f.type, kind, f.source)) {
                 std::string more;
                 for (const auto& s : sections) more += ", " + s;
                 fail(file, v.line(), key,
                      "\"" + f.source + "\" is not a " + (f.type == FrameType::Table ? "table" : "chart") + " source for " +
-                         pageKindName(kind) + " pages (tables: figures, industry, relocations" + more + "; charts: hardship_causes)");
+                         pageKindName(kind) + " pages (tables: figures, industry, relocations" + more + "; charts: hardship_causes" + more +
+                         ")");
             }
         } else if (key == "title" && (f.type == FrameType::Table || f.type == FrameType::Chart || f.type == FrameType::Legend)) {
             f.title = str(v, file, key);
@@ -252,9 +256,10 @@ std::vector<std::string> placeholders(const std::string& text) {
 
 bool knownField(PageKind kind, const std::string& field) {
     if (field == "county_name" || field == "data_date" || field == "page") return true;
-    if (field == "township_name" || field == "township_code") return kind != PageKind::ResettlementSites || field == "township_name";
+    if (field == "township_name" || field == "township_code")
+        return kind != PageKind::County && (kind != PageKind::ResettlementSites || field == "township_name");
     if (kind == PageKind::ResettlementSites && field == "host_village_name") return true;
-    if (kind == PageKind::Townships)
+    if (kind == PageKind::Townships || kind == PageKind::County)
         for (const char* f : kTownshipTotals)
             if (field == f) return true;
     const LayerDef* def = findLayer(pageKindLayer(kind));
@@ -267,6 +272,7 @@ bool knownSource(FrameType type, PageKind kind, const std::string& source) {
     switch (kind) {
         case PageKind::Villages:
         case PageKind::Townships:
+        case PageKind::County:
             return source == "industry";
         case PageKind::ResettlementSites:
             return source == "relocations";

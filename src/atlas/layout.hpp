@@ -13,8 +13,8 @@
 namespace ruralatlas::atlas {
 
 // What one page is about.
-enum class PageKind { Townships, Villages, ResettlementSites };
-PageKind parsePageKind(const std::string& by);  // "townships" | "villages" | "resettlement_sites"
+enum class PageKind { Townships, Villages, ResettlementSites, County };
+PageKind parsePageKind(const std::string& by);  // "townships" | "villages" | "resettlement_sites" | "county"
 const char* pageKindName(PageKind kind);        // the same words
 const char* pageKindLayer(PageKind kind);       // the data-model layer the pages come from
 

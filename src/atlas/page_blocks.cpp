@@ -181,6 +181,112 @@ void drawHouseholdBars(QPainter& p, const QRectF& r, const QString& title, const
     p.restore();
 }
 
+void drawChart(QPainter& p, const QRectF& r, const QString& title, const Chart& chart, const QString& empty, double sizeMm, double dpi) {
+    const double mm = dpi / 25.4;
+    const Fonts& fonts = Fonts::instance();
+    const QFont font = fonts.font(sizeMm * 0.9, dpi);
+    const QFontMetricsF fm(font, p.device());
+    p.save();
+    p.setClipRect(r.adjusted(-1, -1, 1, 1));
+    const double top = drawSectionTitle(p, r, title, sizeMm, dpi);
+    p.setFont(font);
+    double lo = 0, hi = 0;
+    bool any = false;
+    for (const auto& [name, values] : chart.series)
+        for (double v : values)
+            if (std::isfinite(v)) {
+                lo = std::min(lo, v);
+                hi = std::max(hi, v);
+                any = true;
+            }
+    if (!any || chart.categories.empty()) {
+        p.setPen(QColor(0x55, 0x55, 0x55));
+        p.drawText(QRectF(r.left(), top, r.width(), fm.height() * 1.5), Qt::AlignLeft | Qt::AlignVCenter, empty);
+        p.restore();
+        return;
+    }
+    // A round step: 1, 2 or 5 times a power of ten, four to six ticks.
+    const double span = hi - lo > 0 ? hi - lo : std::max(1.0, std::fabs(hi));
+    const double raw = span / 5.0, mag = std::pow(10.0, std::floor(std::log10(raw)));
+    const double step = raw / mag <= 1 ? mag : raw / mag <= 2 ? 2 * mag : raw / mag <= 5 ? 5 * mag : 10 * mag;
+    const double y0 = std::floor(lo / step) * step, y1 = std::max(y0 + step, std::ceil(hi / step) * step);
+    const int decimals = step >= 1 ? 0 : int(std::ceil(-std::log10(step)));
+    // The key: one row of swatches and names under the plot.
+    static const QColor kColours[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xd6, 0x27, 0x28), QColor(0x2c, 0xa0, 0x2c),
+                                      QColor(0xff, 0x7f, 0x0e), QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b),
+                                      QColor(0xe3, 0x77, 0xc2), QColor(0x17, 0xbe, 0xcf)};
+    const double keyH = fm.height() * 1.3 * std::ceil(double(chart.series.size()) / 3.0);
+    double axisW = 0;
+    for (double v = y0; v <= y1 + step / 2; v += step) axisW = std::max(axisW, fm.horizontalAdvance(number(v, decimals)));
+    const QRectF plot(r.left() + axisW + 1.5 * mm, top + fm.height() * 1.2, r.width() - axisW - 3 * mm,
+                      r.bottom() - top - fm.height() * 2.6 - keyH);
+    if (plot.height() < 5 * mm || plot.width() < 10 * mm) {
+        p.restore();
+        return;
+    }
+    auto yOf = [&](double v) { return plot.bottom() - (v - y0) / (y1 - y0) * plot.height(); };
+    p.setPen(QColor(0x44, 0x44, 0x44));
+    p.drawText(QRectF(r.left(), top, r.width(), fm.height() * 1.1), Qt::AlignLeft | Qt::AlignVCenter, chart.unit);
+    for (double v = y0; v <= y1 + step / 2; v += step) {
+        const double y = yOf(v);
+        p.setPen(QPen(QColor(0xdd, 0xdd, 0xdd), 0.15 * mm));
+        p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
+        p.setPen(QColor(0x44, 0x44, 0x44));
+        p.drawText(QRectF(r.left(), y - fm.height() / 2, axisW, fm.height()), Qt::AlignRight | Qt::AlignVCenter, number(v, decimals));
+    }
+    p.setPen(QPen(QColor(0x44, 0x44, 0x44), 0.2 * mm));
+    p.drawLine(plot.bottomLeft(), plot.bottomRight());
+    const std::size_t n = chart.categories.size();
+    const double slot = plot.width() / double(n);
+    for (std::size_t i = 0; i < n; ++i)
+        p.drawText(QRectF(plot.left() + slot * double(i), plot.bottom() + 0.5 * mm, slot, fm.height()), Qt::AlignHCenter | Qt::AlignTop,
+                   chart.categories[i]);
+    const std::size_t ns = chart.series.size();
+    for (std::size_t s = 0; s < ns; ++s) {
+        const QColor c = kColours[s % 8];
+        const auto& values = chart.series[s].second;
+        if (chart.bars) {
+            const double w = slot * 0.8 / double(ns);
+            for (std::size_t i = 0; i < n && i < values.size(); ++i) {
+                if (!std::isfinite(values[i])) continue;
+                const double x = plot.left() + slot * double(i) + slot * 0.1 + w * double(s);
+                p.fillRect(QRectF(QPointF(x, yOf(std::max(values[i], 0.0))), QPointF(x + w * 0.9, yOf(std::min(values[i], 0.0)))), c);
+            }
+        } else {
+            p.setPen(QPen(c, 0.45 * mm, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+            QPolygonF run;
+            auto flush = [&] {
+                if (run.size() > 1) p.drawPolyline(run);
+                run.clear();
+            };
+            for (std::size_t i = 0; i < n && i < values.size(); ++i) {
+                if (!std::isfinite(values[i])) {
+                    flush();
+                    continue;
+                }
+                run << QPointF(plot.left() + slot * (double(i) + 0.5), yOf(values[i]));
+            }
+            flush();
+            p.setBrush(c);
+            p.setPen(Qt::NoPen);
+            for (std::size_t i = 0; i < n && i < values.size(); ++i)
+                if (std::isfinite(values[i]))
+                    p.drawEllipse(QPointF(plot.left() + slot * (double(i) + 0.5), yOf(values[i])), 0.6 * mm, 0.6 * mm);
+            p.setBrush(Qt::NoBrush);
+        }
+    }
+    // The key.
+    const double keyTop = plot.bottom() + fm.height() * 1.3, colW = r.width() / 3.0;
+    for (std::size_t s = 0; s < ns; ++s) {
+        const double x = r.left() + colW * double(s % 3), y = keyTop + fm.height() * 1.3 * double(s / 3);
+        p.fillRect(QRectF(x, y + fm.height() * 0.3, 3 * mm, fm.height() * 0.45), kColours[s % 8]);
+        p.setPen(Qt::black);
+        p.drawText(QRectF(x + 4 * mm, y, colW - 4.5 * mm, fm.height() * 1.1), Qt::AlignLeft | Qt::AlignVCenter,
+                   fm.elidedText(chart.series[s].first, Qt::ElideRight, colW - 4.5 * mm));
+    }
+    p.restore();
+}
+
 // The legend of a map frame inside `r`, top-left aligned, shrunk (down to 55 %) when its
 // columns would not fit; what still does not fit is clipped rather than spilling over the map.
 void drawFittedLegend(QPainter& p, const render::MapRenderer& renderer, const render::RenderReport& report, const QRectF& r, double dpi,

@@ -37,6 +37,16 @@ void drawParagraphs(QPainter& p, const QRectF& r, const QString& title, const st
                     double sizeMm, double dpi);
 void drawHouseholdBars(QPainter& p, const QRectF& r, const QString& title, const std::vector<std::pair<QString, long long>>& bars,
                        double sizeMm, double dpi);
+// A chart of series over categories (a section's SectionChart): lines or side-by-side bars, a
+// value axis in the chart's unit from 0 (or the lowest value when negative) to a round maximum,
+// the categories under the plot and a key of the series below; `empty` when there is no value.
+struct Chart {
+    bool bars = false;
+    std::vector<QString> categories;
+    std::vector<std::pair<QString, std::vector<double>>> series;  // NaN: no value
+    QString unit;
+};
+void drawChart(QPainter& p, const QRectF& r, const QString& title, const Chart& chart, const QString& empty, double sizeMm, double dpi);
 // The map's legend, shrunk until it fits the frame.
 void drawFittedLegend(QPainter& p, const render::MapRenderer& renderer, const render::RenderReport& report, const QRectF& r, double dpi,
                       bool vector);

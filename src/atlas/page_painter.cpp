@@ -344,16 +344,31 @@ struct PagePainter::Impl {
         return t;
     }
 
-    // What a plugin section gives for this page, as a table to draw.
-    Table sectionTable(const analysis::AtlasSection& section, const Frame& f, const PageFeature& page) const {
+    analysis::SectionPage sectionPage(const PageFeature& page) const {
         analysis::SectionPage sp;
         sp.kind = pageKindName(atlas.kind);
         sp.code = page.code;
         sp.name = page.name;
         sp.townshipCode = page.townshipCode;
-        if (atlas.kind == PageKind::Townships)
+        if (atlas.kind == PageKind::Townships || atlas.kind == PageKind::County)
             for (const VillageInfo* v : atlas.villagesOf(page.code)) sp.villageCodes.push_back(v->code);
-        const analysis::SectionTable st = section.table(sp);
+        return sp;
+    }
+
+    // What a plugin section gives for this page, as a chart to draw.
+    std::pair<Chart, QString> sectionChart(const analysis::AtlasSection& section, const PageFeature& page) const {
+        const analysis::SectionTable st = section.table(sectionPage(page));
+        Chart c;
+        c.bars = st.chart.kind == analysis::SectionChart::Kind::Bars;
+        for (const auto& x : st.chart.categories) c.categories.push_back(qs(x));
+        for (const auto& s : st.chart.series) c.series.emplace_back(qs(s.name), s.values);
+        c.unit = qs(st.chart.unit);
+        return {c, qs(st.empty)};
+    }
+
+    // What a plugin section gives for this page, as a table to draw.
+    Table sectionTable(const analysis::AtlasSection& section, const Frame& f, const PageFeature& page) const {
+        const analysis::SectionTable st = section.table(sectionPage(page));
         Table t;
         t.title = qs(f.title);
         for (const auto& h : st.header) t.header.push_back(qs(h));
@@ -392,7 +407,7 @@ struct PagePainter::Impl {
                 if (field == "township_name") title = QStringLiteral("所属乡镇");
                 if (field == "county_name") title = QStringLiteral("县");
                 if (field == "host_village_name") title = QStringLiteral("所在村");
-                if (atlas.kind == PageKind::Townships) {
+                if (atlas.kind == PageKind::Townships || atlas.kind == PageKind::County) {
                     static const std::map<std::string, QString> totals = {
                         {"village_count", QStringLiteral("行政村数")},   {"former_poor_villages", QStringLiteral("脱贫村数")},
                         {"population", QStringLiteral("户籍人口")},      {"households", QStringLiteral("户数")},
@@ -427,7 +442,7 @@ struct PagePainter::Impl {
                         }
                 for (auto& [id, r] : unique) rows.push_back(r);
                 t.header = {QStringLiteral("项目名称"), QStringLiteral("产业"), QStringLiteral("状态"), QStringLiteral("投资(万元)"),
-                            QStringLiteral("带动本乡镇户数")};
+                            atlas.kind == PageKind::County ? QStringLiteral("带动本县户数") : QStringLiteral("带动本乡镇户数")};
             }
             std::stable_sort(rows.begin(), rows.end(), [](const IndustryRow& a, const IndustryRow& b) {
                 return (std::isnan(a.investment) ? -1 : a.investment) > (std::isnan(b.investment) ? -1 : b.investment);
@@ -564,6 +579,11 @@ QStringList PagePainter::drawFeaturePage(QPainter& p, size_t index, int pageNumb
                 }
             } break;
             case FrameType::Chart: {
+                if (auto it = m->atlas.sections.find(f.source); it != m->atlas.sections.end()) {
+                    const auto [chart, empty] = m->sectionChart(*it->second, page);
+                    drawChart(p, r, qs(f.title), chart, empty, f.sizeMm, dpi);
+                    break;
+                }
                 std::map<std::string, long long> counts;
                 if (m->atlas.kind == PageKind::Villages) {
                     if (auto it = m->atlas.hardship.find(page.code); it != m->atlas.hardship.end()) counts = it->second;
@@ -626,6 +646,7 @@ void PagePainter::drawCover(QPainter& p, const QString& title, int featurePages,
     p.restore();
     const QString kindWord = m->atlas.kind == PageKind::Villages    ? QStringLiteral("村")
                              : m->atlas.kind == PageKind::Townships ? QStringLiteral("乡镇")
+                             : m->atlas.kind == PageKind::County    ? QStringLiteral("县")
                                                                     : QStringLiteral("安置点");
     QStringList lines;
     if (maps.size() > 1)

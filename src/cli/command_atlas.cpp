@@ -21,7 +21,7 @@ Command atlasCommand(const analysis::Registry& registry) {
                        "layout template (styles/atlas/*.json); repeat it, or give a set file such as village_plan_set.json, for a map set: "
                        "every template's page of each feature in turn",
                        "FILE"},
-                      {"by", true, false, "one page per: townships, villages or resettlement_sites", "KIND"},
+                      {"by", true, false, "one page per: townships, villages, resettlement_sites or county (one overview page)", "KIND"},
                       {"where", true, false, "only features matching this filter (OGR SQL), e.g. \"status = 'former_poor'\"", "EXPR"},
                       {"sort", true, false, "page order by this field ('-' before it for descending; default: township, code)", "FIELD"},
                       {"out", true, false, "the atlas PDF", "FILE.pdf"},

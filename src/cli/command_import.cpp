@@ -56,9 +56,10 @@ Command importCommand() {
                 o.allowOutside = a.has("allow-outside");
                 ProgressBar bar("import");
                 Feedback fb([&bar](double f, const std::string& s) { bar.update(f, s); });
-                const auto r = o.into == "landuse_plan" ? io::importLandUse(o, a.value("crosswalk").value_or(""), fb)
-                               : a.has("crosswalk")     ? throw UsageError("--crosswalk goes with --into landuse_plan")
-                                                        : io::importFile(o, fb);
+                const auto r = o.into == "landuse_plan"         ? io::importLandUse(o, a.value("crosswalk").value_or(""), fb)
+                               : a.has("crosswalk")             ? throw UsageError("--crosswalk goes with --into landuse_plan")
+                               : o.into == "village_indicators" ? io::importIndicatorLedger(o, fb)
+                                                                : io::importFile(o, fb);
                 if (r.mode == "raster")
                     std::printf("imported %s into dem: %s\n", o.source.c_str(), r.warnings.empty() ? "" : r.warnings.front().c_str());
                 else if (r.mode == "join")

@@ -102,7 +102,7 @@ atlas::AtlasPlan AtlasJob::plan(Feedback& feedback, const std::string& layoutFil
     };
     if (layout.gaps) needRun("gaps", {}, "");
     for (const auto& f : layout.frames) {
-        if (f.type != atlas::FrameType::Table) continue;
+        if (f.type != atlas::FrameType::Table && f.type != atlas::FrameType::Chart) continue;
         const analysis::SectionSpec* spec = m_registry.section(f.source);
         if (!spec || std::any_of(sections.begin(), sections.end(), [&](const auto& s) { return s.first == f.source; })) continue;
         sections.emplace_back(f.source, spec);

@@ -598,6 +598,28 @@ ImportReport importFile(const ImportOptions& o, Feedback& feedback) {
     }
 }
 
+TextTable readTextTable(const ImportOptions& o) {
+    initGdal();
+    SourceReader src(o);
+    src.open();
+    OGRLayer& in = src.layer();
+    TextTable t;
+    t.layer = in.GetName();
+    t.encoding = src.encoding();
+    t.notes = src.notes();
+    OGRFeatureDefn* d = in.GetLayerDefn();
+    for (int i = 0; i < d->GetFieldCount(); ++i) t.header.push_back(trim(d->GetFieldDefn(i)->GetNameRef()));
+    in.ResetReading();
+    for (auto& f : in) {
+        TextTable::Row r;
+        r.label = src.rowLabel(f->GetFID());
+        for (int i = 0; i < d->GetFieldCount(); ++i)
+            r.cells.push_back(f->IsFieldSetAndNotNull(i) ? trim(f->GetFieldAsString(i)) : std::string());
+        t.rows.push_back(std::move(r));
+    }
+    return t;
+}
+
 namespace {
 ImportReport importVector(const ImportOptions& o, Feedback& feedback) {
     ImportReport report;

@@ -72,6 +72,26 @@ ImportReport importLandUse(ImportOptions options, const std::string& crosswalk, 
 
 ImportReport importDem(const ImportOptions& options, Feedback& feedback);
 
+// A yearly indicator ledger into village_indicators (io/ledger_import.cpp): the long form by
+// village code as any layer; by village name and township, or wide (one column per indicator,
+// headed by its id or a shipped pack's title), converted row by row with every bad year, value
+// or code named by file, row and column, and rows of unknown villages listed as unmatched.
+ImportReport importIndicatorLedger(ImportOptions options, Feedback& feedback);
+
+// A tabular source (CSV, XLSX...) as text, read the way importFile reads it (encoding, sheet
+// headings): the column names and every row's cells with its label ("row 12").
+struct TextTable {
+    std::string layer, encoding;
+    std::vector<std::string> header;
+    struct Row {
+        std::string label;
+        std::vector<std::string> cells;
+    };
+    std::vector<Row> rows;
+    std::vector<std::string> notes;
+};
+TextTable readTextTable(const ImportOptions& options);
+
 // Which encoding a DBF's text is in: from its .cpg, its language-driver byte, or its bytes.
 // Returns a GDAL/iconv name ("UTF-8", "CP936", "GB18030", "ISO-8859-1").
 std::string detectDbfEncoding(const std::string& shpPath);

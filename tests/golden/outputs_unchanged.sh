@@ -104,6 +104,7 @@ run indicators "$ra" indicators "$g" --out "$o/indicators.gpkg" --json
 run risk "$ra" risk "$g" --out "$o/risk.gpkg" --json
 run industry "$ra" industry "$g" --out "$o/industry.gpkg" --json
 run assistance "$ra" assistance "$g" --out "$o/assistance.gpkg" --json
+run sample "$ra" supervision-sample "$g" --villages 24 --strata township,status,risk --seed 3 --out "$o/supervision-sample.gpkg" --json
 run risk-csv "$ra" risk "$g" --permutations 99 --seed 7 --out "$o/risk.csv" --json
 run plan-tables-v "$ra" plan-tables "$g" --township 433199112 --template v_classes --out "$o/plan-tables-v.gpkg" --json
 run site-cap "$ra" site "$g" --p 4 --mode straight --capacity-field capacity_people --split --json
@@ -120,6 +121,8 @@ run atlas-v "$ra" atlas "$g" --template styles/atlas/village_profile.json --by v
   --out "$o/atlas-villages.pdf" --json
 run atlas-t "$ra" atlas "$g" --template styles/atlas/township_overview.json --by townships --result "$o/gaps.gpkg" --out "$o/atlas-townships.pdf" --json
 run atlas-r "$ra" atlas "$g" --template styles/atlas/resettlement_site.json --by resettlement_sites --out "$o/atlas-resettlement-sites.pdf" --json
+run atlas-battle "$ra" atlas "$g" --template styles/atlas/township_battle_map.json --by townships --out "$o/atlas-battle-map.pdf" --json
+run atlas-county "$ra" atlas "$g" --template styles/atlas/county_overview.json --by county --no-front-matter --out "$o/atlas-county-overview.pdf" --json
 run atlas-fp "$ra" atlas "$g" --template styles/atlas/village_profile.json --by villages --where "status = 'former_poor'" \
   --sort -population --result "$o/gaps.gpkg" --out "$o/atlas-former-poor-villages.pdf" --json
 run atlas-self "$ra" atlas "$g" --template styles/atlas/township_overview.json --by townships --where "code like '4331991%'" \

@@ -253,3 +253,42 @@ TEST(Indicators, DemoCountyWithTheShippedPack) {
               num(find(areas, {{"level", "county"}, {"group", "脱贫村"}, {"indicator", "per_capita_income"}}), "value"))
         << "former-poor villages earn less than the county as a whole in the demo";
 }
+
+// A service indicator: a village is 100 within the standard of a facility kind, else 0. A primary
+// school at 甲村: within the standard's 3 km are 甲 (0 m) and 乙 (about 1.9 km); 丙 and 丁 are 30
+// km away. By population: 100 x (1000 + 3000) / 6500. With a threshold of 1 km only 甲. A kind the
+// project has none of is missing, never 0.
+TEST(Indicators, ServiceIndicatorsFromTheCoverageEngine) {
+    TempDir dir;
+    const Built b = build(dir);
+    writeFile(dir.file("f.csv"), "id,kind,name,status,lon,lat\nF1,primary_school,甲村小学,existing,110.00,29.0\n");
+    auto r = runCli("import " + quote(b.project) + " " + quote(dir.file("f.csv")) + " --into facilities --allow-outside");
+    ASSERT_EQ(r.status, 0) << r.output;
+    writeFile(dir.file("svc.json"), R"JSON({"version": 1, "id": "svc", "name": "服务", "indicators": [
+  {"id": "school", "title": "小学覆盖人口占比", "unit": "%", "service": {"kind": "primary_school", "mode": "straight"},
+   "aggregate": "population_mean", "ledger": false},
+  {"id": "school_1km", "title": "小学1公里覆盖人口占比", "unit": "%",
+   "service": {"kind": "primary_school", "mode": "straight", "threshold": 1000}, "aggregate": "population_mean", "ledger": false},
+  {"id": "kinder", "title": "幼儿园覆盖村占比", "unit": "%", "service": {"kind": "kindergarten", "mode": "straight"},
+   "aggregate": "mean", "ledger": false}
+]})JSON");
+    const std::string out = dir.file("svc.gpkg");
+    r = runCli("indicators " + quote(b.project) + " --pack " + quote(dir.file("svc.json")) + " --out " + quote(out));
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("项目没有幼儿园"), std::string::npos) << r.output;
+    const Rows villages = read(out, "indicators_villages"), areas = read(out, "indicators_areas");
+    EXPECT_DOUBLE_EQ(num(find(villages, {{"village_code", "433127101202"}}), "school"), 100);
+    EXPECT_DOUBLE_EQ(num(find(villages, {{"village_code", "433127102201"}}), "school"), 0);
+    EXPECT_DOUBLE_EQ(num(find(villages, {{"village_code", "433127101202"}}), "school_1km"), 0);
+    EXPECT_EQ(find(villages, {{"village_code", "433127101201"}}).at("kinder"), "<null>") << "no kindergarten at all: missing";
+    EXPECT_NEAR(num(find(areas, {{"level", "county"}, {"group", "全部村"}, {"indicator", "school"}}), "value"), 100.0 * 4000 / 6500, 0.01);
+    EXPECT_NEAR(num(find(areas, {{"level", "county"}, {"group", "全部村"}, {"indicator", "school_1km"}}), "value"), 100.0 * 1000 / 6500,
+                0.01);
+    EXPECT_EQ(find(areas, {{"level", "county"}, {"group", "全部村"}, {"indicator", "kinder"}}).at("villages_missing"), "4");
+    // A service of a kind the data model does not know is refused, naming the key.
+    writeFile(dir.file("bad.json"), R"JSON({"version": 1, "indicators": [
+  {"id": "x", "title": "x", "service": {"kind": "spaceport"}, "ledger": false}]})JSON");
+    r = runCli("indicators " + quote(b.project) + " --pack " + quote(dir.file("bad.json")));
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_NE(r.output.find("indicators[0].service.kind"), std::string::npos) << r.output;
+}
