@@ -85,22 +85,22 @@ ogr2ogr -f GPKG "$out/dltb.gpkg" "$out/demo-county.gpkg" -nln DLTB -overwrite -s
 # Return-to-poverty monitoring: monitored households by village and township (counts under 5
 # households blanked), newly identified and eliminated by year, clusters of risk (Gi*) on a map.
 "$ra" risk "$out/demo-county.gpkg" --out "$out/risk.gpkg"
+"$ra" render "$out/demo-county.gpkg" --result "$out/risk.gpkg" --paper A3 --legend --title "防返贫监测户占比风险聚集（Gi*）" \
+  --out "$out/map-risk.png"
 # Industry projects and the collective economy: investment and jobs per person, villages with no
 # project, the same sector in neighbouring villages, shell villages.
 "$ra" industry "$out/demo-county.gpkg" --out "$out/industry.gpkg"
+"$ra" render "$out/demo-county.gpkg" --result "$out/industry.gpkg" --paper A3 --legend --title "产业项目与村集体经济" \
+  --out "$out/map-industry.png"
 # Assistance units and the inspection register: villages that should have a work team and have
 # none, teams per township, overdue rectification items on the map.
 "$ra" assistance "$out/demo-county.gpkg" --out "$out/assistance.gpkg"
+"$ra" render "$out/demo-county.gpkg" --result "$out/assistance.gpkg" --paper A3 --legend --title "驻村帮扶力量与督查整改" \
+  --out "$out/map-assistance.png"
 # Supervision sampling: two villages per township or so, the visiting order along the roads.
 "$ra" supervision-sample "$out/demo-county.gpkg" --villages 24 --strata township --seed 1 --out "$out/supervision-sample.gpkg"
 "$ra" render "$out/demo-county.gpkg" --result "$out/supervision-sample.gpkg" --paper A3 --legend --title "督查抽样村与走访路线" \
   --out "$out/map-supervision-sample.png"
-"$ra" render "$out/demo-county.gpkg" --result "$out/assistance.gpkg" --paper A3 --legend --title "驻村帮扶力量与督查整改" \
-  --out "$out/map-assistance.png"
-"$ra" render "$out/demo-county.gpkg" --result "$out/industry.gpkg" --paper A3 --legend --title "产业项目与村集体经济" \
-  --out "$out/map-industry.png"
-"$ra" render "$out/demo-county.gpkg" --result "$out/risk.gpkg" --paper A3 --legend --title "防返贫监测户占比风险聚集（Gi*）" \
-  --out "$out/map-risk.png"
 # Atlases: a village profile book (cover, contents, one page per village), a township book
 # (A3), the resettlement sites, with the village pages also as PNG.
 "$ra" atlas "$out/demo-county.gpkg" --template styles/atlas/village_profile.json --by villages --result "$out/gaps.gpkg" \
