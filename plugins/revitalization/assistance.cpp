@@ -15,6 +15,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "common.hpp"
 #include "core/error.hpp"
 #include "core/format.hpp"
 #include "core/json.hpp"
@@ -111,15 +112,7 @@ public:
                   {{"date", ParamType::Text, "统计日期 YYYY-MM-DD（默认：数据日期）", "Date YYYY-MM-DD (default: the data date)"},
                    {"with-names", ParamType::Flag, "输出帮扶负责人姓名（个人信息，默认不输出）",
                     "Print the persons' names (personal data; off by default)"},
-                   {"out",
-                    ParamType::OutputPath,
-                    "输出文件（.gpkg、.csv 或 .xlsx）",
-                    "Output file (.gpkg, .csv or .xlsx)",
-                    std::nullopt,
-                    {},
-                    {},
-                    {},
-                    false}},
+                   outputParam()},
                   {{"assistance_villages", "村级帮扶力量", "Assistance by village"},
                    {"assistance_areas", "乡镇与全县帮扶力量与整改", "By township and county"},
                    {"inspection_register", "督查整改台账", "Inspection register"}}};

@@ -6,29 +6,9 @@
 #include <thread>
 #include <unordered_map>
 
+#include "common.hpp"
+
 namespace ruralatlas::revitalization {
-
-namespace {
-
-__extension__ typedef unsigned __int128 Wide;
-
-std::uint64_t splitmix(std::uint64_t& s) {
-    std::uint64_t z = (s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-// Uniform in [0, bound) (bound > 0), by multiply-shift with rejection of the biased low part.
-std::uint64_t below(std::uint64_t& s, std::uint64_t bound) {
-    for (;;) {
-        const Wide m = Wide(splitmix(s)) * bound;
-        const std::uint64_t low = std::uint64_t(m);
-        if (low >= bound || low >= (0 - bound) % bound) return std::uint64_t(m >> 64);
-    }
-}
-
-}  // namespace
 
 std::vector<GiStar> localGiStar(const std::vector<XY>& at, const std::vector<double>& value, double radius, int permutations,
                                 std::uint64_t seed, int threads) {
@@ -84,7 +64,7 @@ std::vector<GiStar> localGiStar(const std::vector<XY>& at, const std::vector<dou
                 }
                 double sum = value[i];
                 for (std::size_t j = pool - k; j < pool; ++j) {
-                    std::size_t t = std::size_t(below(state, j + 1));
+                    std::size_t t = std::size_t(randomBelow(state, j + 1));
                     std::size_t pick = t < i ? t : t + 1;
                     if (stamp[pick] == round) pick = j < i ? j : j + 1;
                     stamp[pick] = round;

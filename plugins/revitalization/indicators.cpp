@@ -17,6 +17,7 @@
 
 #include "analysis/analysis.hpp"
 #include "analysis/coverage.hpp"
+#include "common.hpp"
 #include "core/error.hpp"
 #include "core/format.hpp"
 #include "core/install_paths.hpp"
@@ -261,15 +262,7 @@ public:
                    {"radius", ParamType::Real, "邻近比较半径（公里）", "Neighbour radius (km)", std::string("5"), 0.1, 100},
                    {"trend", ParamType::Flag, "另出历年趋势表（indicators_trend：村、乡镇、全县逐年指标值）",
                     "Also the trend table (indicators_trend: every year's value by village, township and county)"},
-                   {"out",
-                    ParamType::OutputPath,
-                    "输出文件（.gpkg、.csv 或 .xlsx）",
-                    "Output file (.gpkg, .csv or .xlsx)",
-                    std::nullopt,
-                    {},
-                    {},
-                    {},
-                    false}},
+                   outputParam()},
                   {{"indicators_villages", "村级指标", "Village indicators"},
                    {"indicators_areas", "乡镇与全县指标", "Township and county indicators"},
                    {"indicators_neighbours", "脱贫村与周边村比较", "Former-poor villages against their neighbours"}}};

@@ -18,6 +18,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "common.hpp"
 #include "core/error.hpp"
 #include "core/format.hpp"
 #include "core/json.hpp"
@@ -117,22 +118,14 @@ double polygonArea(const FeatureGeometry& g) {
 class Industry final : public Analysis {
 public:
     Industry() {
-        m_spec = {"industry",
-                  "产业项目与村集体经济",
-                  "Industry projects, homogeneity and the collective economy by village and township",
-                  {{"radius", ParamType::Real, "产业雷同邻近半径（公里）", "Homogeneity radius (km)", std::string("3"), 0.1, 50},
-                   {"out",
-                    ParamType::OutputPath,
-                    "输出文件（.gpkg、.csv 或 .xlsx）",
-                    "Output file (.gpkg, .csv or .xlsx)",
-                    std::nullopt,
-                    {},
-                    {},
-                    {},
-                    false}},
-                  {{"industry_villages", "村级产业与集体经济", "Industry and collective economy by village"},
-                   {"industry_areas", "乡镇与全县产业与集体经济", "By township and county"},
-                   {"industry_pairs", "相邻村产业雷同", "Neighbouring villages with the same sector"}}};
+        m_spec = {
+            "industry",
+            "产业项目与村集体经济",
+            "Industry projects, homogeneity and the collective economy by village and township",
+            {{"radius", ParamType::Real, "产业雷同邻近半径（公里）", "Homogeneity radius (km)", std::string("3"), 0.1, 50}, outputParam()},
+            {{"industry_villages", "村级产业与集体经济", "Industry and collective economy by village"},
+             {"industry_areas", "乡镇与全县产业与集体经济", "By township and county"},
+             {"industry_pairs", "相邻村产业雷同", "Neighbouring villages with the same sector"}}};
     }
     const AnalysisSpec& spec() const override { return m_spec; }
     AnalysisResult run(ProjectSource& project, const ParamValues& p, Feedback& feedback) const override;

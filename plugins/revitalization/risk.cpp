@@ -16,6 +16,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "common.hpp"
 #include "core/error.hpp"
 #include "core/format.hpp"
 #include "core/json.hpp"
@@ -112,15 +113,7 @@ public:
                     std::string("999"), 0, 99999},
                    {"seed", ParamType::Integer, "随机种子（结果可复现）", "Random seed (reproducible results)", std::string("20241"), 0,
                     2147483647},
-                   {"out",
-                    ParamType::OutputPath,
-                    "输出文件（.gpkg、.csv 或 .xlsx）",
-                    "Output file (.gpkg, .csv or .xlsx)",
-                    std::nullopt,
-                    {},
-                    {},
-                    {},
-                    false}},
+                   outputParam()},
                   {{"risk_villages", "村级防返贫监测", "Monitoring by village"},
                    {"risk_areas", "乡镇与全县防返贫监测", "Monitoring by township and county"},
                    {"risk_years", "历年新识别与风险消除", "Newly identified and eliminated by year"}}};

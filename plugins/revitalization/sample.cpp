@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "analysis/road_network.hpp"
+#include "common.hpp"
 #include "core/error.hpp"
 #include "core/format.hpp"
 #include "core/json.hpp"
@@ -61,13 +62,6 @@ std::vector<long long> allocate(const std::vector<long long>& sizes, long long n
 
 namespace {
 
-std::uint64_t splitmix(std::uint64_t& s) {
-    std::uint64_t z = (s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
 std::uint64_t hashText(const std::string& s) {
     std::uint64_t h = 1469598103934665603ULL;
     for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
@@ -81,14 +75,7 @@ std::vector<std::size_t> drawIndices(std::size_t n, std::size_t k, std::uint64_t
     std::iota(idx.begin(), idx.end(), 0);
     std::uint64_t state = seed * 0x9E3779B97F4A7C15ULL ^ stream;
     k = std::min(k, n);
-    for (std::size_t i = 0; i < k; ++i) {
-        // Uniform in [i, n) by rejection (no modulo bias).
-        const std::uint64_t range = n - i, limit = UINT64_MAX - UINT64_MAX % range;
-        std::uint64_t r;
-        do r = splitmix(state);
-        while (r >= limit);
-        std::swap(idx[i], idx[i + std::size_t(r % range)]);
-    }
+    for (std::size_t i = 0; i < k; ++i) std::swap(idx[i], idx[i + std::size_t(randomBelow(state, n - i))]);
     idx.resize(k);
     return idx;
 }
@@ -169,15 +156,7 @@ public:
                    {"seed", ParamType::Integer, "随机种子（结果可复现）", "Random seed (reproducible)", std::string("1"), 0, 2147483647},
                    {"route", ParamType::Choice, "走访路线", "Visiting order", std::string("road"), {}, {}, {"road", "straight", "none"}},
                    {"start", ParamType::Text, "出发村代码（默认：县城）", "Start village code (default: the county seat)"},
-                   {"out",
-                    ParamType::OutputPath,
-                    "输出文件（.gpkg、.csv 或 .xlsx）",
-                    "Output file (.gpkg, .csv or .xlsx)",
-                    std::nullopt,
-                    {},
-                    {},
-                    {},
-                    false}},
+                   outputParam()},
                   {{"sample_villages", "督查抽样村与走访顺序", "Sampled villages in visiting order"},
                    {"sample_strata", "抽样分层", "Strata"},
                    {"sample_route", "走访路线", "Visiting route"}}};

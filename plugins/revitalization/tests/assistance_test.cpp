@@ -11,36 +11,13 @@
 #include <string>
 
 #include "io/gdal_util.hpp"
+#include "result_rows.hpp"
 #include "test_util.hpp"
 
 using namespace ruralatlas;
 using namespace ruralatlas::test;
 
 namespace {
-
-using Rows = std::vector<std::map<std::string, std::string>>;
-Rows read(const std::string& gpkg, const std::string& layer) {
-    io::DatasetPtr ds = io::openVector(gpkg, false);
-    Rows out;
-    OGRLayer* l = ds->GetLayerByName(layer.c_str());
-    EXPECT_NE(l, nullptr) << layer;
-    if (!l) return out;
-    for (auto& f : *l) {
-        std::map<std::string, std::string> row;
-        for (int i = 0; i < f->GetFieldCount(); ++i)
-            row[f->GetFieldDefnRef(i)->GetNameRef()] = f->IsFieldSetAndNotNull(i) ? f->GetFieldAsString(i) : "<null>";
-        out.push_back(row);
-    }
-    return out;
-}
-
-const std::map<std::string, std::string>& find(const Rows& rows, const std::string& key, const std::string& value) {
-    for (const auto& r : rows)
-        if (r.count(key) && r.at(key) == value) return r;
-    static const std::map<std::string, std::string> none;
-    ADD_FAILURE() << "no row with " << key << " = " << value;
-    return none;
-}
 
 std::string build(const TempDir& dir, const std::string& unitsCsv) {
     const std::string project = dir.file("p.gpkg");
@@ -106,9 +83,11 @@ TEST(Assistance, TeamsGapsAndTheRegisterByHand) {
     const std::string out = dir.file("a.gpkg");
     auto r = runCli("assistance " + quote(project) + " --date 2025-06-30 --out " + quote(out));
     ASSERT_EQ(r.status, 0) << r.output;
-    const Rows v = read(out, "assistance_villages"), a = read(out, "assistance_areas"), reg = read(out, "inspection_register");
-    const auto &jia = find(v, "village_name", "甲村"), &yi = find(v, "village_name", "乙村"), &bing = find(v, "village_name", "丙村"),
-               &ding = find(v, "village_name", "丁村"), &wu = find(v, "village_name", "戊村");
+    const ResultRows v = readRows(out, "assistance_villages"), a = readRows(out, "assistance_areas"),
+                     reg = readRows(out, "inspection_register");
+    const auto &jia = findRow(v, "village_name", "甲村"), &yi = findRow(v, "village_name", "乙村"),
+               &bing = findRow(v, "village_name", "丙村"), &ding = findRow(v, "village_name", "丁村"),
+               &wu = findRow(v, "village_name", "戊村");
     EXPECT_EQ(jia.at("work_teams"), "1");
     EXPECT_EQ(jia.at("team_members"), "3");
     EXPECT_EQ(jia.at("first_secretaries"), "1");
@@ -127,7 +106,7 @@ TEST(Assistance, TeamsGapsAndTheRegisterByHand) {
     EXPECT_EQ(ding.at("issues_rectified"), "1");
     EXPECT_EQ(jia.count("persons"), 0u) << "no names unless asked";
 
-    const auto& county = find(a, "level", "county");
+    const auto& county = findRow(a, "level", "county");
     EXPECT_EQ(county.at("villages_should_have"), "4");
     EXPECT_EQ(county.at("villages_with_team"), "1");
     EXPECT_EQ(county.at("villages_missing_team"), "3");
@@ -137,26 +116,27 @@ TEST(Assistance, TeamsGapsAndTheRegisterByHand) {
     EXPECT_EQ(county.at("issues_open"), "3");
     EXPECT_EQ(county.at("issues_overdue"), "2");
     EXPECT_EQ(county.at("issues_rectified"), "1");
-    const auto& t101 = find(a, "code", "433127101");
+    const auto& t101 = findRow(a, "code", "433127101");
     EXPECT_EQ(t101.at("villages_missing_team"), "2");
     EXPECT_NE(t101.at("finding").find("乙村"), std::string::npos) << t101.at("finding");
 
     ASSERT_EQ(reg.size(), 4u);
-    EXPECT_EQ(find(reg, "id", "I1").at("days_overdue"), "30");
-    EXPECT_EQ(find(reg, "id", "I1").at("overdue"), "逾期");
-    EXPECT_EQ(find(reg, "id", "I4").at("days_overdue"), "29");
-    EXPECT_EQ(find(reg, "id", "I4").at("status"), "整改中");
-    EXPECT_EQ(find(reg, "id", "I2").at("overdue"), "未到期");
-    EXPECT_EQ(find(reg, "id", "I3").at("overdue"), "逾期整改");
-    EXPECT_EQ(find(reg, "id", "I3").at("days_to_close"), "69");
-    EXPECT_EQ(find(reg, "id", "I3").at("status"), "已整改");
+    EXPECT_EQ(findRow(reg, "id", "I1").at("days_overdue"), "30");
+    EXPECT_EQ(findRow(reg, "id", "I1").at("overdue"), "逾期");
+    EXPECT_EQ(findRow(reg, "id", "I4").at("days_overdue"), "29");
+    EXPECT_EQ(findRow(reg, "id", "I4").at("status"), "整改中");
+    EXPECT_EQ(findRow(reg, "id", "I2").at("overdue"), "未到期");
+    EXPECT_EQ(findRow(reg, "id", "I3").at("overdue"), "逾期整改");
+    EXPECT_EQ(findRow(reg, "id", "I3").at("days_to_close"), "69");
+    EXPECT_EQ(findRow(reg, "id", "I3").at("status"), "已整改");
 
     // No name anywhere in the file without --with-names; with it, the persons column.
     EXPECT_EQ(readFile(out).find("张三"), std::string::npos);
     const std::string named = dir.file("named.gpkg");
     r = runCli("assistance " + quote(project) + " --date 2025-06-30 --with-names --out " + quote(named));
     ASSERT_EQ(r.status, 0) << r.output;
-    EXPECT_NE(find(read(named, "assistance_villages"), "village_name", "甲村").at("persons").find("张三（驻村工作队）"), std::string::npos);
+    EXPECT_NE(findRow(readRows(named, "assistance_villages"), "village_name", "甲村").at("persons").find("张三（驻村工作队）"),
+              std::string::npos);
     // A later date: 戊村's team has come, and I4's closing counts.
     r = runCli("assistance " + quote(project) + " --date 2025-09-15 --json");
     ASSERT_EQ(r.status, 0) << r.output;

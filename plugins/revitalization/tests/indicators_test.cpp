@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "indicator_pack.hpp"
 #include "io/gdal_util.hpp"
+#include "result_rows.hpp"
 #include "test_util.hpp"
 
 using namespace ruralatlas;
@@ -84,38 +85,6 @@ Built build(const TempDir& dir) {
     return b;
 }
 
-using Rows = std::vector<std::map<std::string, std::string>>;
-Rows read(const std::string& gpkg, const std::string& layer) {
-    io::DatasetPtr ds = io::openVector(gpkg, false);
-    Rows out;
-    OGRLayer* l = ds->GetLayerByName(layer.c_str());
-    EXPECT_NE(l, nullptr) << layer;
-    if (!l) return out;
-    for (auto& f : *l) {
-        std::map<std::string, std::string> row;
-        for (int i = 0; i < f->GetFieldCount(); ++i)
-            row[f->GetFieldDefnRef(i)->GetNameRef()] = f->IsFieldSetAndNotNull(i) ? f->GetFieldAsString(i) : "<null>";
-        out.push_back(row);
-    }
-    return out;
-}
-
-const std::map<std::string, std::string>& find(const Rows& rows, const std::map<std::string, std::string>& key) {
-    for (const auto& r : rows) {
-        bool all = true;
-        for (const auto& [k, v] : key) all = all && r.count(k) && r.at(k) == v;
-        if (all) return r;
-    }
-    static const std::map<std::string, std::string> none;
-    ADD_FAILURE() << "no row for " << key.begin()->second;
-    return none;
-}
-
-double num(const std::map<std::string, std::string>& r, const std::string& k) {
-    if (!r.count(k) || r.at(k) == "<null>") return NAN;
-    return std::stod(r.at(k));
-}
-
 }  // namespace
 
 TEST(Indicators, EveryFigureAsWorkedOutByHand) {
@@ -124,66 +93,66 @@ TEST(Indicators, EveryFigureAsWorkedOutByHand) {
     const std::string out = dir.file("ind.gpkg");
     const auto r = runCli("indicators " + quote(b.project) + " --pack " + quote(b.pack) + " --out " + quote(out));
     ASSERT_EQ(r.status, 0) << r.output;
-    const Rows villages = read(out, "indicators_villages"), areas = read(out, "indicators_areas"),
-               near = read(out, "indicators_neighbours");
+    const ResultRows villages = readRows(out, "indicators_villages"), areas = readRows(out, "indicators_areas"),
+                     near = readRows(out, "indicators_neighbours");
     ASSERT_EQ(villages.size(), 4u);
     // Villages: the formula for the data year, the ledger for the year before.
-    const auto& v1 = find(villages, {{"village_code", "433127101201"}});
-    EXPECT_DOUBLE_EQ(num(v1, "tap"), 90);
-    EXPECT_DOUBLE_EQ(num(v1, "tap_previous"), 85);
-    EXPECT_DOUBLE_EQ(num(v1, "tap_change"), 5);
+    const auto& v1 = findRow(villages, {{"village_code", "433127101201"}});
+    EXPECT_DOUBLE_EQ(number(v1, "tap"), 90);
+    EXPECT_DOUBLE_EQ(number(v1, "tap_previous"), 85);
+    EXPECT_DOUBLE_EQ(number(v1, "tap_change"), 5);
     EXPECT_EQ(v1.at("tap_met"), "达标");
-    EXPECT_DOUBLE_EQ(num(v1, "income"), 12);
-    EXPECT_DOUBLE_EQ(num(v1, "income_change"), 2);
-    const auto& v3 = find(villages, {{"village_code", "433127102201"}});
+    EXPECT_DOUBLE_EQ(number(v1, "income"), 12);
+    EXPECT_DOUBLE_EQ(number(v1, "income_change"), 2);
+    const auto& v3 = findRow(villages, {{"village_code", "433127102201"}});
     EXPECT_EQ(v3.at("tap"), "<null>") << "a rate nobody recorded is missing, not 0";
     EXPECT_EQ(v3.at("tap_met"), "<null>");
     EXPECT_EQ(v3.at("income"), "<null>");
-    EXPECT_EQ(find(villages, {{"village_code", "433127102202"}}).at("tap_met"), "未达标");
-    EXPECT_DOUBLE_EQ(num(find(villages, {{"village_code", "433127101202"}}), "big"), 100);
-    EXPECT_DOUBLE_EQ(num(find(villages, {{"village_code", "433127102202"}}), "big"), 0);
+    EXPECT_EQ(findRow(villages, {{"village_code", "433127102202"}}).at("tap_met"), "未达标");
+    EXPECT_DOUBLE_EQ(number(findRow(villages, {{"village_code", "433127101202"}}), "big"), 100);
+    EXPECT_DOUBLE_EQ(number(findRow(villages, {{"village_code", "433127102202"}}), "big"), 0);
 
     // County, all villages: tap weighted by population over V1, V2, V4 (V3 missing).
-    const auto& tapAll = find(areas, {{"level", "county"}, {"group", "全部村"}, {"indicator", "tap"}});
-    EXPECT_NEAR(num(tapAll, "value"), (90.0 * 1000 + 80.0 * 3000 + 50.0 * 500) / 4500.0, 1e-3);
+    const auto& tapAll = findRow(areas, {{"level", "county"}, {"group", "全部村"}, {"indicator", "tap"}});
+    EXPECT_NEAR(number(tapAll, "value"), (90.0 * 1000 + 80.0 * 3000 + 50.0 * 500) / 4500.0, 1e-3);
     EXPECT_EQ(tapAll.at("villages_with_value"), "3");
     EXPECT_EQ(tapAll.at("villages_missing"), "1");
-    EXPECT_NEAR(num(tapAll, "previous_value"), (85.0 * 1000 + 70.0 * 3000 + 40.0 * 500) / 4500.0, 1e-3);
-    EXPECT_NEAR(num(tapAll, "change"), (355000.0 - 315000.0) / 4500.0, 1e-2);
+    EXPECT_NEAR(number(tapAll, "previous_value"), (85.0 * 1000 + 70.0 * 3000 + 40.0 * 500) / 4500.0, 1e-3);
+    EXPECT_NEAR(number(tapAll, "change"), (355000.0 - 315000.0) / 4500.0, 1e-2);
     EXPECT_EQ(tapAll.at("met"), "未达标");
     EXPECT_EQ(tapAll.at("target"), "≥85.0");
     // The former-poor villages against the others.
-    EXPECT_NEAR(num(find(areas, {{"level", "county"}, {"group", "脱贫村"}, {"indicator", "tap"}}), "value"), 90.0, 1e-9);
-    EXPECT_EQ(find(areas, {{"level", "county"}, {"group", "脱贫村"}, {"indicator", "tap"}}).at("met"), "达标");
-    EXPECT_NEAR(num(find(areas, {{"level", "county"}, {"group", "其他村"}, {"indicator", "tap"}}), "value"), 265000.0 / 3500.0, 1e-3);
+    EXPECT_NEAR(number(findRow(areas, {{"level", "county"}, {"group", "脱贫村"}, {"indicator", "tap"}}), "value"), 90.0, 1e-9);
+    EXPECT_EQ(findRow(areas, {{"level", "county"}, {"group", "脱贫村"}, {"indicator", "tap"}}).at("met"), "达标");
+    EXPECT_NEAR(number(findRow(areas, {{"level", "county"}, {"group", "其他村"}, {"indicator", "tap"}}), "value"), 265000.0 / 3500.0, 1e-3);
     // A township.
-    EXPECT_NEAR(num(find(areas, {{"level", "township"}, {"code", "433127101"}, {"group", "全部村"}, {"indicator", "tap"}}), "value"),
+    EXPECT_NEAR(number(findRow(areas, {{"level", "township"}, {"code", "433127101"}, {"group", "全部村"}, {"indicator", "tap"}}), "value"),
                 330000.0 / 4000.0, 1e-9);
     // Sums: the villages with a value; the year before from the ledger.
-    const auto& income = find(areas, {{"level", "county"}, {"group", "全部村"}, {"indicator", "income"}});
-    EXPECT_DOUBLE_EQ(num(income, "value"), 17);
+    const auto& income = findRow(areas, {{"level", "county"}, {"group", "全部村"}, {"indicator", "income"}});
+    EXPECT_DOUBLE_EQ(number(income, "value"), 17);
     EXPECT_EQ(income.at("villages_missing"), "1");
-    EXPECT_DOUBLE_EQ(num(income, "previous_value"), 11);
-    EXPECT_DOUBLE_EQ(num(income, "change"), 6);
+    EXPECT_DOUBLE_EQ(number(income, "previous_value"), 11);
+    EXPECT_DOUBLE_EQ(number(income, "change"), 6);
     EXPECT_EQ(income.at("met"), "<null>") << "no target, no judgement";
-    EXPECT_DOUBLE_EQ(num(find(areas, {{"level", "county"}, {"group", "全部村"}, {"indicator", "big"}}), "value"), 75);
-    EXPECT_EQ(find(areas, {{"level", "county"}, {"group", "全部村"}, {"indicator", "big"}}).at("previous_value"), "<null>")
+    EXPECT_DOUBLE_EQ(number(findRow(areas, {{"level", "county"}, {"group", "全部村"}, {"indicator", "big"}}), "value"), 75);
+    EXPECT_EQ(findRow(areas, {{"level", "county"}, {"group", "全部村"}, {"indicator", "big"}}).at("previous_value"), "<null>")
         << "a formula-only indicator has no earlier year";
 
     // Neighbours within 5 km: V1 has V2 (2 km), V3 has V4 (3 km); V3's own value is missing.
     ASSERT_EQ(near.size(), 2u);
-    const auto& n1 = find(near, {{"village_code", "433127101201"}});
+    const auto& n1 = findRow(near, {{"village_code", "433127101201"}});
     EXPECT_EQ(n1.at("neighbours"), "1");
-    EXPECT_DOUBLE_EQ(num(n1, "tap_neighbours"), 80);
-    EXPECT_DOUBLE_EQ(num(n1, "tap_difference"), 10);
-    EXPECT_DOUBLE_EQ(num(n1, "income_neighbours"), 3);
-    const auto& n3 = find(near, {{"village_code", "433127102201"}});
-    EXPECT_DOUBLE_EQ(num(n3, "tap_neighbours"), 50);
+    EXPECT_DOUBLE_EQ(number(n1, "tap_neighbours"), 80);
+    EXPECT_DOUBLE_EQ(number(n1, "tap_difference"), 10);
+    EXPECT_DOUBLE_EQ(number(n1, "income_neighbours"), 3);
+    const auto& n3 = findRow(near, {{"village_code", "433127102201"}});
+    EXPECT_DOUBLE_EQ(number(n3, "tap_neighbours"), 50);
     EXPECT_EQ(n3.at("tap_difference"), "<null>");
     // A radius of 1 km leaves V1 without neighbours.
     const std::string out1 = dir.file("ind1.gpkg");
     ASSERT_EQ(runCli("indicators " + quote(b.project) + " --pack " + quote(b.pack) + " --radius 1 --out " + quote(out1)).status, 0);
-    EXPECT_EQ(find(read(out1, "indicators_neighbours"), {{"village_code", "433127101201"}}).at("neighbours"), "0");
+    EXPECT_EQ(findRow(readRows(out1, "indicators_neighbours"), {{"village_code", "433127101201"}}).at("neighbours"), "0");
 
     // The year before: the ledger alone (formulas hold the data year only).
     const std::string outPrev = dir.file("prev.gpkg");
@@ -192,7 +161,9 @@ TEST(Indicators, EveryFigureAsWorkedOutByHand) {
                   .status,
               0);
     EXPECT_DOUBLE_EQ(
-        num(find(read(outPrev, "indicators_areas"), {{"level", "county"}, {"group", "全部村"}, {"indicator", "income"}}), "value"), 11);
+        number(findRow(readRows(outPrev, "indicators_areas"), {{"level", "county"}, {"group", "全部村"}, {"indicator", "income"}}),
+               "value"),
+        11);
     EXPECT_NE(r.output.find("自来水普及率"), std::string::npos) << r.output;
 }
 
@@ -244,13 +215,13 @@ TEST(Indicators, DemoCountyWithTheShippedPack) {
     ASSERT_EQ(runCli("demo --out " + quote(g) + " --villages 120 --seed 3").status, 0);
     const auto r = runCli("indicators " + quote(g) + " --out " + quote(dir.file("ind.gpkg")) + " --json");
     ASSERT_EQ(r.status, 0) << r.output;
-    const Rows areas = read(dir.file("ind.gpkg"), "indicators_areas");
-    const auto& toilets = find(areas, {{"level", "county"}, {"group", "全部村"}, {"indicator", "sanitary_toilet_rate"}});
-    EXPECT_FALSE(std::isnan(num(toilets, "value")));
-    EXPECT_GT(num(toilets, "change"), 0) << "the demo's toilets improve year on year";
-    const auto& income = find(areas, {{"level", "county"}, {"group", "全部村"}, {"indicator", "per_capita_income"}});
-    EXPECT_GT(num(income, "value"),
-              num(find(areas, {{"level", "county"}, {"group", "脱贫村"}, {"indicator", "per_capita_income"}}), "value"))
+    const ResultRows areas = readRows(dir.file("ind.gpkg"), "indicators_areas");
+    const auto& toilets = findRow(areas, {{"level", "county"}, {"group", "全部村"}, {"indicator", "sanitary_toilet_rate"}});
+    EXPECT_FALSE(std::isnan(number(toilets, "value")));
+    EXPECT_GT(number(toilets, "change"), 0) << "the demo's toilets improve year on year";
+    const auto& income = findRow(areas, {{"level", "county"}, {"group", "全部村"}, {"indicator", "per_capita_income"}});
+    EXPECT_GT(number(income, "value"),
+              number(findRow(areas, {{"level", "county"}, {"group", "脱贫村"}, {"indicator", "per_capita_income"}}), "value"))
         << "former-poor villages earn less than the county as a whole in the demo";
 }
 
@@ -276,15 +247,16 @@ TEST(Indicators, ServiceIndicatorsFromTheCoverageEngine) {
     r = runCli("indicators " + quote(b.project) + " --pack " + quote(dir.file("svc.json")) + " --out " + quote(out));
     ASSERT_EQ(r.status, 0) << r.output;
     EXPECT_NE(r.output.find("项目没有幼儿园"), std::string::npos) << r.output;
-    const Rows villages = read(out, "indicators_villages"), areas = read(out, "indicators_areas");
-    EXPECT_DOUBLE_EQ(num(find(villages, {{"village_code", "433127101202"}}), "school"), 100);
-    EXPECT_DOUBLE_EQ(num(find(villages, {{"village_code", "433127102201"}}), "school"), 0);
-    EXPECT_DOUBLE_EQ(num(find(villages, {{"village_code", "433127101202"}}), "school_1km"), 0);
-    EXPECT_EQ(find(villages, {{"village_code", "433127101201"}}).at("kinder"), "<null>") << "no kindergarten at all: missing";
-    EXPECT_NEAR(num(find(areas, {{"level", "county"}, {"group", "全部村"}, {"indicator", "school"}}), "value"), 100.0 * 4000 / 6500, 0.01);
-    EXPECT_NEAR(num(find(areas, {{"level", "county"}, {"group", "全部村"}, {"indicator", "school_1km"}}), "value"), 100.0 * 1000 / 6500,
+    const ResultRows villages = readRows(out, "indicators_villages"), areas = readRows(out, "indicators_areas");
+    EXPECT_DOUBLE_EQ(number(findRow(villages, {{"village_code", "433127101202"}}), "school"), 100);
+    EXPECT_DOUBLE_EQ(number(findRow(villages, {{"village_code", "433127102201"}}), "school"), 0);
+    EXPECT_DOUBLE_EQ(number(findRow(villages, {{"village_code", "433127101202"}}), "school_1km"), 0);
+    EXPECT_EQ(findRow(villages, {{"village_code", "433127101201"}}).at("kinder"), "<null>") << "no kindergarten at all: missing";
+    EXPECT_NEAR(number(findRow(areas, {{"level", "county"}, {"group", "全部村"}, {"indicator", "school"}}), "value"), 100.0 * 4000 / 6500,
                 0.01);
-    EXPECT_EQ(find(areas, {{"level", "county"}, {"group", "全部村"}, {"indicator", "kinder"}}).at("villages_missing"), "4");
+    EXPECT_NEAR(number(findRow(areas, {{"level", "county"}, {"group", "全部村"}, {"indicator", "school_1km"}}), "value"),
+                100.0 * 1000 / 6500, 0.01);
+    EXPECT_EQ(findRow(areas, {{"level", "county"}, {"group", "全部村"}, {"indicator", "kinder"}}).at("villages_missing"), "4");
     // A service of a kind the data model does not know is refused, naming the key.
     writeFile(dir.file("bad.json"), R"JSON({"version": 1, "indicators": [
   {"id": "x", "title": "x", "service": {"kind": "spaceport"}, "ledger": false}]})JSON");

@@ -12,43 +12,11 @@
 #include <string>
 
 #include "io/gdal_util.hpp"
+#include "result_rows.hpp"
 #include "test_util.hpp"
 
 using namespace ruralatlas;
 using namespace ruralatlas::test;
-
-namespace {
-
-using Rows = std::vector<std::map<std::string, std::string>>;
-Rows read(const std::string& gpkg, const std::string& layer) {
-    io::DatasetPtr ds = io::openVector(gpkg, false);
-    Rows out;
-    OGRLayer* l = ds->GetLayerByName(layer.c_str());
-    EXPECT_NE(l, nullptr) << layer;
-    if (!l) return out;
-    for (auto& f : *l) {
-        std::map<std::string, std::string> row;
-        for (int i = 0; i < f->GetFieldCount(); ++i)
-            row[f->GetFieldDefnRef(i)->GetNameRef()] = f->IsFieldSetAndNotNull(i) ? f->GetFieldAsString(i) : "<null>";
-        out.push_back(row);
-    }
-    return out;
-}
-
-const std::map<std::string, std::string>& find(const Rows& rows, const std::string& key, const std::string& value) {
-    for (const auto& r : rows)
-        if (r.count(key) && r.at(key) == value) return r;
-    static const std::map<std::string, std::string> none;
-    ADD_FAILURE() << "no row with " << key << " = " << value;
-    return none;
-}
-
-double num(const std::map<std::string, std::string>& r, const std::string& k) {
-    if (!r.count(k) || r.at(k) == "<null>") return NAN;
-    return std::stod(r.at(k));
-}
-
-}  // namespace
 
 TEST(Industry, SpearmanAndHerfindahlByHand) {
     // No ties: 1 - 6 sum d^2 / (n (n^2 - 1)).
@@ -102,19 +70,20 @@ TEST(Industry, EveryFigureByHand) {
     const std::string out = dir.file("ind.gpkg");
     r = runCli("industry " + quote(project) + " --radius 3 --out " + quote(out));
     ASSERT_EQ(r.status, 0) << r.output;
-    const Rows v = read(out, "industry_villages"), a = read(out, "industry_areas"), pairs = read(out, "industry_pairs");
+    const ResultRows v = readRows(out, "industry_villages"), a = readRows(out, "industry_areas"), pairs = readRows(out, "industry_pairs");
     ASSERT_EQ(v.size(), 5u);
-    const auto &jia = find(v, "village_name", "甲村"), &yi = find(v, "village_name", "乙村"), &bing = find(v, "village_name", "丙村"),
-               &ding = find(v, "village_name", "丁村"), &wu = find(v, "village_name", "戊村");
-    EXPECT_DOUBLE_EQ(num(yi, "investment"), 75);    // 100 x 6/8
-    EXPECT_DOUBLE_EQ(num(bing, "investment"), 75);  // 100 x 2/8 + 50
-    EXPECT_DOUBLE_EQ(num(jia, "investment"), 15);
-    EXPECT_DOUBLE_EQ(num(ding, "investment"), 15) << "the closed project counts for nothing";
-    EXPECT_DOUBLE_EQ(num(yi, "investment_per_person"), 1500);
-    EXPECT_DOUBLE_EQ(num(bing, "investment_per_person"), 375);
-    EXPECT_DOUBLE_EQ(num(ding, "investment_per_person"), 188);  // 187.5 rounded
-    EXPECT_NEAR(num(bing, "jobs"), 6.5, 1e-9);
-    EXPECT_NEAR(num(yi, "jobs_per_100"), 1.5, 1e-9);
+    const auto &jia = findRow(v, "village_name", "甲村"), &yi = findRow(v, "village_name", "乙村"),
+               &bing = findRow(v, "village_name", "丙村"), &ding = findRow(v, "village_name", "丁村"),
+               &wu = findRow(v, "village_name", "戊村");
+    EXPECT_DOUBLE_EQ(number(yi, "investment"), 75);    // 100 x 6/8
+    EXPECT_DOUBLE_EQ(number(bing, "investment"), 75);  // 100 x 2/8 + 50
+    EXPECT_DOUBLE_EQ(number(jia, "investment"), 15);
+    EXPECT_DOUBLE_EQ(number(ding, "investment"), 15) << "the closed project counts for nothing";
+    EXPECT_DOUBLE_EQ(number(yi, "investment_per_person"), 1500);
+    EXPECT_DOUBLE_EQ(number(bing, "investment_per_person"), 375);
+    EXPECT_DOUBLE_EQ(number(ding, "investment_per_person"), 188);  // 187.5 rounded
+    EXPECT_NEAR(number(bing, "jobs"), 6.5, 1e-9);
+    EXPECT_NEAR(number(yi, "jobs_per_100"), 1.5, 1e-9);
     EXPECT_EQ(yi.at("projects_linked"), "1");
     EXPECT_EQ(bing.at("projects_linked"), "2");
     EXPECT_EQ(wu.at("no_project"), "1");
@@ -127,30 +96,30 @@ TEST(Industry, EveryFigureByHand) {
     EXPECT_EQ(bing.at("income_class"), "5万元以下");
     EXPECT_EQ(jia.at("income_class"), "10万元以上");
     EXPECT_EQ(ding.at("income_class"), "无数据");
-    EXPECT_DOUBLE_EQ(num(jia, "seat_km"), 0);
-    EXPECT_NEAR(num(yi, "seat_km"), 1.9, 0.11);
+    EXPECT_DOUBLE_EQ(number(jia, "seat_km"), 0);
+    EXPECT_NEAR(number(yi, "seat_km"), 1.9, 0.11);
     EXPECT_EQ(yi.at("same_sector_neighbours"), "1");
     EXPECT_NE(yi.at("homogeneity").find("丙村"), std::string::npos) << yi.at("homogeneity");
     EXPECT_EQ(jia.at("same_sector_neighbours"), "0");
     ASSERT_EQ(pairs.size(), 1u) << "甲 and 丙 are 3.9 km apart; 甲 grows fruit";
     EXPECT_EQ(pairs[0].at("sector"), "tea");
 
-    const auto& t101 = find(a, "code", "433127101");
+    const auto& t101 = findRow(a, "code", "433127101");
     EXPECT_EQ(t101.at("projects"), "3");
     EXPECT_EQ(t101.at("main_sector"), "茶叶");
-    EXPECT_NEAR(num(t101, "hhi"), 5.0 / 9.0, 0.001);
-    EXPECT_NEAR(num(t101, "main_sector_share"), 66.7, 0.05);
+    EXPECT_NEAR(number(t101, "hhi"), 5.0 / 9.0, 0.001);
+    EXPECT_NEAR(number(t101, "main_sector_share"), 66.7, 0.05);
     EXPECT_EQ(t101.at("households_benefiting"), "18");
-    EXPECT_DOUBLE_EQ(num(t101, "investment_per_person"), std::round(165.0 * 10000 / 3500));
+    EXPECT_DOUBLE_EQ(number(t101, "investment_per_person"), std::round(165.0 * 10000 / 3500));
     EXPECT_EQ(t101.at("same_sector_pairs"), "1");
     EXPECT_EQ(t101.at("shell_villages"), "1");
     EXPECT_EQ(t101.at("under_5"), "2");
-    const auto& t102 = find(a, "code", "433127102");
+    const auto& t102 = findRow(a, "code", "433127102");
     EXPECT_EQ(t102.at("projects"), "0");
     EXPECT_EQ(t102.at("villages_without_project"), "1");
     EXPECT_EQ(t102.at("income_unknown"), "1");
     EXPECT_EQ(t102.at("households_benefiting"), "10");
-    EXPECT_EQ(find(a, "level", "county").at("households_benefiting"), "28");
+    EXPECT_EQ(findRow(a, "level", "county").at("households_benefiting"), "28");
 
     const auto json = runCli("industry " + quote(project) + " --radius 3 --json");
     ASSERT_EQ(json.status, 0) << json.output;

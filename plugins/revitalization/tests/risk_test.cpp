@@ -14,6 +14,7 @@
 
 #include "hotspots.hpp"
 #include "io/gdal_util.hpp"
+#include "result_rows.hpp"
 #include "small_counts.hpp"
 #include "test_util.hpp"
 
@@ -221,34 +222,6 @@ TEST(GiStar, PermutationPValueMatchesTheExactConditionalDistribution) {
     EXPECT_NE(g[2].p, other[2].p);
 }
 
-namespace {
-
-using Rows = std::vector<std::map<std::string, std::string>>;
-Rows read(const std::string& gpkg, const std::string& layer) {
-    io::DatasetPtr ds = io::openVector(gpkg, false);
-    Rows out;
-    OGRLayer* l = ds->GetLayerByName(layer.c_str());
-    EXPECT_NE(l, nullptr) << layer;
-    if (!l) return out;
-    for (auto& f : *l) {
-        std::map<std::string, std::string> row;
-        for (int i = 0; i < f->GetFieldCount(); ++i)
-            row[f->GetFieldDefnRef(i)->GetNameRef()] = f->IsFieldSetAndNotNull(i) ? f->GetFieldAsString(i) : "<null>";
-        out.push_back(row);
-    }
-    return out;
-}
-
-const std::map<std::string, std::string>& find(const Rows& rows, const std::string& key, const std::string& value) {
-    for (const auto& r : rows)
-        if (r.count(key) && r.at(key) == value) return r;
-    static const std::map<std::string, std::string> none;
-    ADD_FAILURE() << "no row with " << key << " = " << value;
-    return none;
-}
-
-}  // namespace
-
 // Township 101: 甲 (100 households, 12 monitored, with household records), 乙 (80, 3), 丙 (50, 7);
 // township 102: 丁 (200, 20) and 戊 (60, monitored not recorded).
 TEST(Risk, CountsByHandAndNoSmallCountAnywhere) {
@@ -286,9 +259,9 @@ TEST(Risk, CountsByHandAndNoSmallCountAnywhere) {
     const std::string out = dir.file("risk.gpkg");
     r = runCli("risk " + quote(project) + " --year 2025 --permutations 99 --out " + quote(out));
     ASSERT_EQ(r.status, 0) << r.output;
-    const Rows villages = read(out, "risk_villages"), areas = read(out, "risk_areas"), years = read(out, "risk_years");
+    const ResultRows villages = readRows(out, "risk_villages"), areas = readRows(out, "risk_areas"), years = readRows(out, "risk_years");
     ASSERT_EQ(villages.size(), 5u);
-    const auto& jia = find(villages, "village_name", "甲村");
+    const auto& jia = findRow(villages, "village_name", "甲村");
     EXPECT_EQ(jia.at("monitored"), "12");
     EXPECT_EQ(jia.at("source"), "农户台账");
     EXPECT_EQ(jia.at("monitored_unstable"), "6");
@@ -300,30 +273,30 @@ TEST(Risk, CountsByHandAndNoSmallCountAnywhere) {
     EXPECT_EQ(jia.at("identified"), "7");
     EXPECT_EQ(jia.at("eliminated"), "6");
     EXPECT_DOUBLE_EQ(std::stod(jia.at("monitored_share")), 12.0);
-    const auto& yi = find(villages, "village_name", "乙村");
+    const auto& yi = findRow(villages, "village_name", "乙村");
     EXPECT_EQ(yi.at("monitored"), "<null>");
     EXPECT_EQ(yi.at("source"), "村级统计");
     EXPECT_EQ(yi.at("monitored_share"), "<null>") << "a share would give the count away";
     EXPECT_EQ(yi.at("monitored_unstable"), "<null>") << "no records: no breakdown";
-    EXPECT_EQ(find(villages, "village_name", "丙村").at("monitored"), "<null>") << "7, blanked so 乙村's 3 cannot be read off";
-    EXPECT_EQ(find(villages, "village_name", "丁村").at("monitored"), "20");
-    const auto& wu = find(villages, "village_name", "戊村");
+    EXPECT_EQ(findRow(villages, "village_name", "丙村").at("monitored"), "<null>") << "7, blanked so 乙村's 3 cannot be read off";
+    EXPECT_EQ(findRow(villages, "village_name", "丁村").at("monitored"), "20");
+    const auto& wu = findRow(villages, "village_name", "戊村");
     EXPECT_EQ(wu.at("monitored"), "<null>");
     EXPECT_EQ(wu.at("cluster"), "无数据");
     EXPECT_NE(wu.at("note").find("无监测户数据"), std::string::npos);
 
-    const auto& t101 = find(areas, "code", "433127101");
+    const auto& t101 = findRow(areas, "code", "433127101");
     EXPECT_EQ(t101.at("monitored"), "22");
     EXPECT_EQ(t101.at("households"), "230");
     EXPECT_NEAR(std::stod(t101.at("monitored_share")), 100.0 * 22 / 230, 0.006);
     EXPECT_EQ(t101.at("monitored_unstable"), "6");
     EXPECT_EQ(t101.at("monitored_edge"), "<null>");
-    const auto& t102 = find(areas, "code", "433127102");
+    const auto& t102 = findRow(areas, "code", "433127102");
     EXPECT_EQ(t102.at("monitored"), "20");
     EXPECT_EQ(t102.at("villages_without_data"), "1");
     EXPECT_EQ(t101.at("villages_with_records"), "1");
     EXPECT_EQ(t102.at("villages_with_records"), "0");
-    const auto& county = find(areas, "level", "county");
+    const auto& county = findRow(areas, "level", "county");
     EXPECT_EQ(county.at("monitored"), "42");
     EXPECT_EQ(county.at("households"), "490");
     EXPECT_EQ(county.at("villages"), "5");
@@ -340,7 +313,7 @@ TEST(Risk, CountsByHandAndNoSmallCountAnywhere) {
     // No output holds a count of 1 to 4: every count column of every table, and the CSV and JSON.
     const std::vector<std::string> countColumns = {
         "households", "monitored", "monitored_unstable", "monitored_edge", "monitored_sudden_hardship", "identified", "eliminated"};
-    for (const Rows* rows : {&villages, &areas, &years})
+    for (const ResultRows* rows : {&villages, &areas, &years})
         for (const auto& row : *rows)
             for (const auto& [name, value] : row) {
                 const bool isCount =

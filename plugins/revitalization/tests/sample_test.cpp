@@ -12,6 +12,7 @@
 #include <string>
 
 #include "io/gdal_util.hpp"
+#include "result_rows.hpp"
 #include "test_util.hpp"
 
 using namespace ruralatlas;
@@ -66,25 +67,6 @@ TEST(SupervisionSample, VisitOrderOnALineIsOptimal) {
     EXPECT_DOUBLE_EQ(total, best);
 }
 
-namespace {
-
-std::vector<std::map<std::string, std::string>> read(const std::string& gpkg, const std::string& layer) {
-    io::DatasetPtr ds = io::openVector(gpkg, false);
-    std::vector<std::map<std::string, std::string>> out;
-    OGRLayer* l = ds->GetLayerByName(layer.c_str());
-    EXPECT_NE(l, nullptr) << layer;
-    if (!l) return out;
-    for (auto& f : *l) {
-        std::map<std::string, std::string> row;
-        for (int i = 0; i < f->GetFieldCount(); ++i)
-            row[f->GetFieldDefnRef(i)->GetNameRef()] = f->IsFieldSetAndNotNull(i) ? f->GetFieldAsString(i) : "<null>";
-        out.push_back(row);
-    }
-    return out;
-}
-
-}  // namespace
-
 TEST(SupervisionSample, DemoCountySampleAddsUpAndIsReproducible) {
     TempDir dir;
     const std::string project = dir.file("demo.gpkg");
@@ -97,7 +79,7 @@ TEST(SupervisionSample, DemoCountySampleAddsUpAndIsReproducible) {
     };
     const std::string a = run("a.gpkg", "--villages 12 --seed 5"), b = run("b.gpkg", "--villages 12 --seed 5"),
                       c = run("c.gpkg", "--villages 12 --seed 6");
-    const auto va = read(a, "sample_villages"), vb = read(b, "sample_villages"), vc = read(c, "sample_villages");
+    const auto va = readRows(a, "sample_villages"), vb = readRows(b, "sample_villages"), vc = readRows(c, "sample_villages");
     ASSERT_EQ(va.size(), 12u);
     std::set<std::string> sa, sb, sc;
     for (const auto& r : va) sa.insert(r.at("village_code"));
@@ -108,7 +90,7 @@ TEST(SupervisionSample, DemoCountySampleAddsUpAndIsReproducible) {
     EXPECT_EQ(sa.size(), 12u) << "no village twice";
     // Strata: sizes add up to the county, allocations to the sample, and each village's stratum
     // drew as many as its row says.
-    const auto strata = read(a, "sample_strata");
+    const auto strata = readRows(a, "sample_strata");
     long long villages = 0, sampled = 0;
     std::map<std::string, long long> drawn;
     for (const auto& r : va) ++drawn[r.at("stratum")];
@@ -130,5 +112,5 @@ TEST(SupervisionSample, DemoCountySampleAddsUpAndIsReproducible) {
         }
     }
     EXPECT_GT(cumulative, 0);
-    EXPECT_EQ(read(a, "sample_route").size(), 12u) << "a leg from the seat to each stop";
+    EXPECT_EQ(readRows(a, "sample_route").size(), 12u) << "a leg from the seat to each stop";
 }
