@@ -81,10 +81,8 @@ std::string dayText(long long z) {
 
 namespace {
 
-struct AVillage {
-    std::string code, name, town, status;
-    bool hasPoint = false, hostsSite = false;
-    XY at;
+struct AVillage : VillageBase {
+    bool hostsSite = false;
     long long teams = 0, members = 0, secretaries = 0;
     std::set<std::string> sponsors, enterprises, eastWest, names;
     long long issues = 0, open = 0, overdue = 0, rectified = 0;
@@ -135,23 +133,8 @@ AnalysisResult Assistance::run(ProjectSource& project, const ParamValues& p, Fee
                         "the project's data date '" + dateText + "' is not a date (YYYY-MM-DD); give --date");
     }
     const bool withNames = p.flag("with-names");
-    if (!project.layerInfo("villages")) throw DataError({project.name(), "villages"}, "the project has no villages layer");
     std::vector<AVillage> vs;
-    std::unordered_map<std::string, std::size_t> index;
-    readFields(project, "villages", {"code", "name", "township_code", "status"}, {},
-               [&](const Feature& f, const std::vector<ResultValue>& v) {
-                   AVillage r;
-                   r.code = valueAsText(v[0]);
-                   r.name = valueAsText(v[1]);
-                   r.town = valueAsText(v[2]);
-                   r.status = valueAsText(v[3]);
-                   if (f.geometry.kind == ShapeKind::Point && f.geometry.xy.size() >= 2) {
-                       r.hasPoint = true;
-                       r.at = {f.geometry.xy[0], f.geometry.xy[1]};
-                   }
-                   index[r.code] = vs.size();
-                   vs.push_back(std::move(r));
-               });
+    const auto index = readVillageRows<AVillage>(project, {}, vs);
     std::map<std::string, std::string> townNames;
     for (const auto& t : project.townships()) townNames[t.code] = t.name;
     if (project.layerInfo("resettlement_sites")) {

@@ -69,11 +69,8 @@ double herfindahl(const std::vector<double>& counts) {
 
 namespace {
 
-struct IVillage {
-    std::string code, name, town, status, classCode;
+struct IVillage : VillageBase {
     std::optional<double> population, income;
-    bool hasPoint = false;
-    XY at;
     std::set<std::string> sectorsHere;  // active projects standing here
     long long projectsHere = 0;
     std::set<std::string> linkedProjects;
@@ -137,26 +134,12 @@ private:
 // Long on purpose: reading, sharing, neighbours and three tables over one village list.
 AnalysisResult Industry::run(ProjectSource& project, const ParamValues& p, Feedback& feedback) const {
     feedback.setProgress(0.05, "读取村庄与产业项目");
-    if (!project.layerInfo("villages")) throw DataError({project.name(), "villages"}, "the project has no villages layer");
     std::vector<IVillage> vs;
-    std::unordered_map<std::string, std::size_t> index;
-    readFields(project, "villages", {"code", "name", "township_code", "status", "class_code", "population", "collective_income"}, {},
-               [&](const Feature& f, const std::vector<ResultValue>& v) {
-                   IVillage r;
-                   r.code = valueAsText(v[0]);
-                   r.name = valueAsText(v[1]);
-                   r.town = valueAsText(v[2]);
-                   r.status = valueAsText(v[3]);
-                   r.classCode = valueAsText(v[4]);
-                   r.population = valueAsReal(v[5]);
-                   r.income = valueAsReal(v[6]);
-                   if (f.geometry.kind == ShapeKind::Point && f.geometry.xy.size() >= 2) {
-                       r.hasPoint = true;
-                       r.at = {f.geometry.xy[0], f.geometry.xy[1]};
-                   }
-                   index[r.code] = vs.size();
-                   vs.push_back(std::move(r));
-               });
+    const auto index =
+        readVillageRows<IVillage>(project, {"population", "collective_income"}, vs, [](IVillage& r, const std::vector<ResultValue>& v) {
+            r.population = valueAsReal(v[0]);
+            r.income = valueAsReal(v[1]);
+        });
     std::map<std::string, std::string> townNames;
     for (const auto& t : project.townships()) townNames[t.code] = t.name;
     const bool hasProjects = project.layerInfo("industry_projects").has_value();
@@ -233,18 +216,7 @@ AnalysisResult Industry::run(ProjectSource& project, const ParamValues& p, Feedb
             vs[it->second].hasLand = hasLand = true;
         });
     }
-    // The county seat: the mean point of the main urban area's communities (城乡分类 111), else 112.
-    std::optional<XY> seat;
-    for (const char* cls : {"111", "112"}) {
-        double x = 0, y = 0;
-        int n = 0;
-        for (const IVillage& v : vs)
-            if (v.classCode == cls && v.hasPoint) x += v.at.x, y += v.at.y, ++n;
-        if (n) {
-            seat = XY{x / n, y / n};
-            break;
-        }
-    }
+    const std::optional<XY> seat = countySeat(vs);
     if (seat)
         for (IVillage& v : vs)
             if (v.hasPoint) v.seatKm = std::hypot(v.at.x - seat->x, v.at.y - seat->y) / 1000.0;

@@ -122,11 +122,8 @@ std::vector<std::size_t> visitOrder(const std::vector<std::vector<double>>& cost
 
 namespace {
 
-struct SVillage {
-    std::string code, name, town, status, classCode;
+struct SVillage : VillageBase {
     std::optional<long long> households, monitored;
-    bool hasPoint = false;
-    XY at;
     long long ledgerHouseholds = 0;  // in the households layer
     std::string stratum;
 };
@@ -171,26 +168,12 @@ private:
 // Long on purpose: strata, allocation, draws, the route and three tables.
 AnalysisResult SupervisionSample::run(ProjectSource& project, const ParamValues& p, Feedback& feedback) const {
     feedback.setProgress(0.05, "读取村庄");
-    if (!project.layerInfo("villages")) throw DataError({project.name(), "villages"}, "the project has no villages layer");
     std::vector<SVillage> vs;
-    std::unordered_map<std::string, std::size_t> index;
-    readFields(project, "villages", {"code", "name", "township_code", "status", "class_code", "households", "monitored_households"}, {},
-               [&](const Feature& f, const std::vector<ResultValue>& v) {
-                   SVillage r;
-                   r.code = valueAsText(v[0]);
-                   r.name = valueAsText(v[1]);
-                   r.town = valueAsText(v[2]);
-                   r.status = valueAsText(v[3]);
-                   r.classCode = valueAsText(v[4]);
-                   r.households = valueAsInteger(v[5]);
-                   r.monitored = valueAsInteger(v[6]);
-                   if (f.geometry.kind == ShapeKind::Point && f.geometry.xy.size() >= 2) {
-                       r.hasPoint = true;
-                       r.at = {f.geometry.xy[0], f.geometry.xy[1]};
-                   }
-                   index[r.code] = vs.size();
-                   vs.push_back(std::move(r));
-               });
+    const auto index =
+        readVillageRows<SVillage>(project, {"households", "monitored_households"}, vs, [](SVillage& r, const std::vector<ResultValue>& v) {
+            r.households = valueAsInteger(v[0]);
+            r.monitored = valueAsInteger(v[1]);
+        });
     if (project.layerInfo("households")) {
         FeatureQuery q;
         q.geometry = false;
@@ -252,18 +235,8 @@ AnalysisResult SupervisionSample::run(ProjectSource& project, const ParamValues&
             throw UsageError("--start " + p.text("start") + ": no village with that code and a point in " + project.name());
         start = vs[it->second].at;
         startName = vs[it->second].name;
-    } else {
-        for (const char* cls : {"111", "112"}) {
-            double x = 0, y = 0;
-            int k = 0;
-            for (const SVillage& v : vs)
-                if (v.classCode == cls && v.hasPoint) x += v.at.x, y += v.at.y, ++k;
-            if (k) {
-                start = XY{x / k, y / k};
-                startName = "县城";
-                break;
-            }
-        }
+    } else if ((start = countySeat(vs))) {
+        startName = "县城";
     }
     std::vector<std::size_t> stops;  // indices into `chosen` with a point
     for (std::size_t k = 0; k < chosen.size(); ++k)
