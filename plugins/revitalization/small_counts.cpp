@@ -20,7 +20,7 @@ void SmallCounts::equation(std::size_t margin, std::vector<std::size_t> children
     m_equations.push_back({margin, std::move(children)});
 }
 
-std::size_t SmallCounts::needs(const Equation& e) const {
+bool SmallCounts::gives(const Equation& e) const {
     const Cell& m = m_cells[e.margin];
     long long blankedSum = 0;
     bool anyBlanked = false;
@@ -29,12 +29,13 @@ std::size_t SmallCounts::needs(const Equation& e) const {
             blankedSum += m_cells[c].value;
             anyBlanked = true;
         }
-    bool fails = false;
-    if (m.published)
-        fails = blankedSum > 0 && blankedSum < m_minimum;
-    else
-        fails = !anyBlanked && m.value > 0 && m.value < m_minimum;
-    if (!fails) return m_cells.size();
+    if (m.published) return blankedSum > 0 && blankedSum < m_minimum;
+    return !anyBlanked && m.value > 0 && m.value < m_minimum;
+}
+
+std::size_t SmallCounts::needs(const Equation& e) const {
+    const Cell& m = m_cells[e.margin];
+    if (!gives(e)) return m_cells.size();
     // The smallest positive shown child; else the margin itself.
     std::size_t best = m_cells.size();
     for (std::size_t c : e.children)
@@ -69,18 +70,8 @@ std::optional<long long> SmallCounts::shown(std::size_t id) const {
 bool SmallCounts::safe() const {
     for (const Cell& c : m_cells)
         if (c.published && c.value > 0 && c.value < m_minimum) return false;
-    for (const Equation& e : m_equations) {
-        const Cell& m = m_cells[e.margin];
-        long long blankedSum = 0;
-        bool anyBlanked = false;
-        for (std::size_t c : e.children)
-            if (!m_cells[c].published) {
-                blankedSum += m_cells[c].value;
-                anyBlanked = true;
-            }
-        if (m.published && blankedSum > 0 && blankedSum < m_minimum) return false;
-        if (!m.published && !anyBlanked && m.value > 0 && m.value < m_minimum) return false;
-    }
+    for (const Equation& e : m_equations)
+        if (gives(e)) return false;
     return true;
 }
 

@@ -48,6 +48,8 @@ private:
         std::size_t margin;
         std::vector<std::size_t> children;
     };
+    // Whether equation `e` gives a small figure away (the rules above).
+    bool gives(const Equation& e) const;
     // The cell to blank so that equation `e` holds, or size() when it holds.
     std::size_t needs(const Equation& e) const;
     long long m_minimum;

@@ -554,19 +554,24 @@ void populateCounty(County& c, const Dem& dem, std::uint64_t seed, int nVillages
     // Village territories, land use and plans (after the zones: plans keep out of them).
     if (parcelsPerVillage >= 0) planVillages(c, dem, seed, parcelsPerVillage, riverDistance);
 
-    // Pseudonymous households of the poverty and monitoring ledger, for some villages.
+    // Pseudonymous households of the poverty and monitoring ledger, for some villages: an id,
+    // a point near the village and the family's size, drawn in this order.
+    auto household = [&](const Village& v) {
+        Household hh;
+        char buf[24];
+        std::snprintf(buf, sizeof buf, "H%012llx", static_cast<unsigned long long>(rng.next() & 0xFFFFFFFFFFFFULL));
+        hh.id = buf;
+        hh.villageCode = v.code;
+        hh.at = near(v.at, 600);
+        hh.members = rng.integer(1, 6);
+        return hh;
+    };
     for (std::size_t i = 0; i < c.villages.size(); ++i) {
         const Village& v = c.villages[i];
         if (i % static_cast<std::size_t>(c.householdEvery) != 0 || v.classCode[0] == '1') continue;
         const long long n = v.poorHouseholds + v.monitoredHouseholds;
         for (long long h = 0; h < n; ++h) {
-            Household hh;
-            char buf[24];
-            std::snprintf(buf, sizeof buf, "H%012llx", static_cast<unsigned long long>(rng.next() & 0xFFFFFFFFFFFFULL));
-            hh.id = buf;
-            hh.villageCode = v.code;
-            hh.at = near(v.at, 600);
-            hh.members = rng.integer(1, 6);
+            Household hh = household(v);
             hh.monitored = h >= v.poorHouseholds ? 1 : 0;
             hh.status = hh.monitored
                             ? (rng.chance(0.5) ? "monitored_unstable" : (rng.chance(0.6) ? "monitored_edge" : "monitored_sudden_hardship"))
@@ -581,13 +586,7 @@ void populateCounty(County& c, const Dem& dem, std::uint64_t seed, int nVillages
         // now: identified some years ago, out of monitoring since, lifted or ordinary again.
         const long long eliminated = std::llround(double(v.monitoredHouseholds) * rng.uniform(0.8, 1.6));
         for (long long h = 0; h < eliminated; ++h) {
-            Household hh;
-            char buf[24];
-            std::snprintf(buf, sizeof buf, "H%012llx", static_cast<unsigned long long>(rng.next() & 0xFFFFFFFFFFFFULL));
-            hh.id = buf;
-            hh.villageCode = v.code;
-            hh.at = near(v.at, 600);
-            hh.members = rng.integer(1, 6);
+            Household hh = household(v);
             hh.status = rng.chance(0.4) ? "lifted" : "ordinary";
             hh.cause = kCauses[rng.weighted(kCauseWeights)];
             hh.identifiedAgo = rng.integer(1, 5);
