@@ -10,7 +10,7 @@ packages=(
   libgdal-dev gdal-bin libproj-dev proj-bin proj-data libgeos-dev libboost-dev zlib1g-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   sqlite3 libsqlite3-dev time
-  postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting
+  postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting libpq-dev
   qt6-base-dev qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-qpa-plugins
   coinor-libcbc-dev
   fonts-wqy-zenhei fonts-wqy-microhei poppler-utils clang-format

@@ -22,7 +22,10 @@ std::vector<cli::Command> allCommands(const analysis::Registry& registry) {
                                      cli::renderCommand(),
                                      cli::atlasCommand(registry),
                                      cli::pluginsCommand(registry),
-                                     cli::qgisStylesCommand()};
+                                     cli::qgisStylesCommand(),
+                                     cli::serverCommand(),
+                                     cli::pushCommand(),
+                                     cli::pullCommand()};
     for (const auto* a : registry.all()) out.push_back(cli::analysisCommand(*a));
     return out;
 }

@@ -55,7 +55,7 @@ std::string lastGdalError(const std::string& fallback) {
 
 DatasetPtr openVector(const std::string& path, bool update, const char* const* openOptions) {
     initGdal();
-    const bool virtualPath = path.rfind("/vsi", 0) == 0;
+    const bool virtualPath = path.rfind("/vsi", 0) == 0 || path.rfind("PG:", 0) == 0;
     if (!virtualPath && !std::filesystem::exists(path)) throw DataError({path}, "file not found");
     if (!virtualPath && std::filesystem::is_regular_file(path) && std::filesystem::file_size(path) == 0)
         throw DataError({path}, "the file is empty");

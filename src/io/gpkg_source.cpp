@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "io/arrow_reader.hpp"
+#include "io/server.hpp"
 
 namespace ruralatlas::io {
 
@@ -276,7 +277,21 @@ std::vector<std::vector<XY>> loadRivers(Project& project) {
 
 std::optional<Raster> loadDem(const std::string& projectPath) {
     initGdal();
-    const std::string name = "GPKG:" + projectPath + ":dem";
+    std::string name = "GPKG:" + projectPath + ":dem";
+    std::string tiff;  // a server project's DEM, held in memory while it is read
+    if (server::isServer(projectPath)) {
+        tiff = server::demFromServer(projectPath);
+        if (tiff.empty()) return std::nullopt;
+        name = "/vsimem/ruralatlas_dem_" + std::to_string(reinterpret_cast<std::uintptr_t>(&tiff)) + ".tif";
+        VSIFCloseL(VSIFileFromMemBuffer(name.c_str(), reinterpret_cast<GByte*>(tiff.data()), tiff.size(), FALSE));
+    }
+    struct Unlink {
+        const std::string& n;
+        bool mem;
+        ~Unlink() {
+            if (mem) VSIUnlink(n.c_str());
+        }
+    } unlink{name, !tiff.empty()};
     GDALDatasetH ds = GDALOpenEx(name.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
     if (!ds) return std::nullopt;
     Raster r;

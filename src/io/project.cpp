@@ -1,4 +1,5 @@
 #include "io/project.hpp"
+#include "io/server.hpp"
 
 #include <ctime>
 #include <filesystem>
@@ -241,6 +242,18 @@ std::vector<std::string> upgradeProject(const std::string& path) {
 }
 
 Project Project::open(const std::string& path, bool update) {
+    if (server::isServer(path)) {
+        // The server form: the shared schema, row-level security keeping the session to its county.
+        const server::Target t = server::parseTarget(path);
+        if (t.county.empty()) throw DataError({path}, "name the county to work on in the server name: PG:... county=433127");
+        DatasetPtr ds = openVector(server::gdalConnection(t), update);
+        if (!ds->GetLayerByName("project_meta"))
+            throw DataError({path}, "not a RuralAtlas server: no project_meta table (create one with 'ruralatlas server init')");
+        Project p(path, std::move(ds));
+        if (p.meta("county_code") != t.county)
+            throw DataError({path}, "the server holds no county " + t.county + " you may read (ask its administrator for the right)");
+        return p;
+    }
     DatasetPtr ds = openVector(path, update);
     if (std::string(ds->GetDriverName()) != "GPKG")
         throw DataError({path}, "not a GeoPackage project (driver " + std::string(ds->GetDriverName()) + ")");

@@ -1,0 +1,105 @@
+// ruralatlas server init|add-county|users, push and pull: the shared server form of projects.
+#include <cstdio>
+
+#include "cli/commands.hpp"
+#include "core/error.hpp"
+#include "host/qgis_styles.hpp"
+#include "io/server.hpp"
+
+namespace ruralatlas::cli {
+
+Command serverCommand() {
+    CommandSpec spec{"server",
+                     "共享服务器管理（PostgreSQL/PostGIS）：建库、添加县、用户与权限",
+                     "Administer the shared server: init, add-county, users",
+                     "init|add-county|users SERVER [CODE]",
+                     2,
+                     3,
+                     {{"name", true, false, "add-county: the county's name", "NAME"},
+                      {"epsg", true, false, "add-county: its CGCS2000 3-degree GK zone (4534-4554)", "CODE"},
+                      {"add", true, false, "users: add or change a login", "USER"},
+                      {"remove", true, false, "users: remove a login", "USER"},
+                      {"role", true, false, "users --add: admin, planner, relocation, viewer or auditor", "ROLE"},
+                      {"county", true, true, "users --add: a county it works on (repeatable; * = every county, auditors)", "CODE"},
+                      {"township", true, false, "users --add: the township of a viewer (9 digits)", "CODE"},
+                      {"password", true, false, "users --add: a password (for TCP logins)", "TEXT"}}};
+    return {spec, [](const Args& a) {
+                const std::string action = a.positional()[0], server = a.positional()[1];
+                if (action == "init") {
+                    io::server::init(server);
+                    std::printf("服务器已建库 / server initialised: schemas %s and %s, roles", io::server::kSchema, io::server::kHistorySchema);
+                    for (const auto& r : io::server::roles()) std::printf(" ra_%s", r.c_str());
+                    std::printf("\n");
+                    return 0;
+                }
+                if (action == "add-county") {
+                    if (a.positional().size() < 3) throw UsageError("server add-county SERVER CODE --name NAME --epsg CODE");
+                    const int epsg = static_cast<int>(a.integer("epsg", 0, 4534, 4554));
+                    if (!epsg) throw UsageError("server add-county needs --epsg (the county's CGCS2000 3-degree GK zone, 4534-4554)");
+                    io::server::addCounty(server, a.positional()[2], a.require("name"), epsg);
+                    std::printf("已添加县 / county added: %s %s (EPSG:%d)\n", a.positional()[2].c_str(), a.require("name").c_str(), epsg);
+                    return 0;
+                }
+                if (action == "users") {
+                    if (auto u = a.value("add")) {
+                        io::server::addUser(server, *u, a.require("role"), a.values("county"), a.value("township").value_or(""),
+                                            a.value("password").value_or(""));
+                        std::printf("用户 / user %s: %s\n", u->c_str(), a.require("role").c_str());
+                        return 0;
+                    }
+                    if (auto u = a.value("remove")) {
+                        io::server::removeUser(server, *u);
+                        std::printf("已删除用户 / user removed: %s\n", u->c_str());
+                        return 0;
+                    }
+                    std::printf("用户\t角色\t县\t乡镇\nuser\trole\tcounty\ttownship\n");
+                    for (const auto& r : io::server::listUsers(server))
+                        std::printf("%s\t%s\t%s\t%s\n", r.user.c_str(), r.role.c_str(), r.county.c_str(), r.township.c_str());
+                    return 0;
+                }
+                throw UsageError("unknown server action " + action + " (init, add-county, users)");
+            }};
+}
+
+Command pushCommand() {
+    CommandSpec spec{"push",
+                     "把项目文件（GeoPackage）上传到共享服务器（按县，一个事务）",
+                     "Move a county from a GeoPackage project into the server, in one transaction",
+                     "FILE.gpkg SERVER",
+                     2,
+                     2,
+                     {{"replace", false, false, "replace the county's data on the server"}}};
+    return {spec, [](const Args& a) {
+                ProgressBar bar("push");
+                Feedback fb([&bar](double f, const std::string& s) { bar.update(f, s); });
+                const auto r = io::server::push(a.positional()[0], a.positional()[1], a.has("replace"), fb);
+                std::printf("已上传 / pushed county %s: %lld features in %d layers%s\n", r.county.c_str(), r.features, r.layers,
+                            r.replaced ? " (replacing what the server held)" : "");
+                return 0;
+            }};
+}
+
+Command pullCommand() {
+    CommandSpec spec{"pull",
+                     "从共享服务器下载一个县为项目文件（可取某日状态）",
+                     "Take a county from the server into a new GeoPackage project (optionally as of a past date)",
+                     "SERVER",
+                     1,
+                     1,
+                     {{"county", true, false, "the county (6 digits), unless the server name has county=", "CODE"},
+                      {"out", true, false, "the new project file", "FILE.gpkg"},
+                      {"as-of", true, false, "the county as it was at the end of that day (or at that time)", "YYYY-MM-DD"},
+                      {"overwrite", false, false, "replace the output file"}}};
+    return {spec, [](const Args& a) {
+                ProgressBar bar("pull");
+                Feedback fb([&bar](double f, const std::string& s) { bar.update(f, s); });
+                const auto r = io::server::pull(a.positional()[0], a.value("county").value_or(""), a.require("out"),
+                                                a.value("as-of").value_or(""), a.has("overwrite"), fb);
+                host::writeQgisStyles(a.require("out"));
+                std::printf("已下载 / pulled %lld features in %d layers to %s%s\n", r.features, r.layers, a.require("out").c_str(),
+                            a.has("as-of") ? (" as of " + a.require("as-of")).c_str() : "");
+                return 0;
+            }};
+}
+
+}  // namespace ruralatlas::cli

@@ -1,0 +1,111 @@
+// The shared server form of projects: the data model in PostgreSQL 15 + PostGIS 3.3, many
+// counties in one schema kept apart by row-level security, roles enforced by the database, a row
+// version on every feature (a save of a feature changed since it was read is refused by the
+// database) and a trigger-written history of every change (what a past date looked like).
+//
+// A server project is named by a connection string: "PG:dbname=ruralatlas host=... county=433127"
+// (libpq keywords plus `county`, the county the session works on). Project::open accepts it;
+// this header is what `ruralatlas server`, `push` and `pull` need, with no GDAL or libpq type.
+#pragma once
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/feedback.hpp"
+
+namespace ruralatlas::io::server {
+
+// The schema of the shared tables and of their history, and the group roles.
+constexpr const char* kSchema = "ruralatlas";
+constexpr const char* kHistorySchema = "ruralatlas_history";
+
+// The five roles of a county office, as group roles in the database ("ra_" + name).
+// admin: edits every layer of their counties; planner: the planning layers; relocation: the
+// relocation layers and households; viewer: reads their township; auditor: reads, edits nothing.
+const std::vector<std::string>& roles();
+// Which of the edit groups a layer belongs to: "base", "planning", "relocation" or "monitoring".
+std::string editGroup(const std::string& layer);
+// Whether `role` may edit `layer` (the table of rights the database enforces).
+bool roleMayEdit(const std::string& role, const std::string& layer);
+// Whether `role` may read `layer` in detail (households: admin and relocation only).
+bool roleMayRead(const std::string& role, const std::string& layer);
+
+struct Target {
+    std::string conninfo;  // libpq keywords without the "PG:" prefix and without county/as_of
+    std::string county;    // 6 digits, or empty
+};
+bool isServer(const std::string& name);
+// Splits "PG:... county=433127" into its libpq part and the county; UsageError-like DataError
+// when the county is not 6 digits.
+Target parseTarget(const std::string& name);
+// The GDAL connection string of a server project: only the shared schema is listed, and the
+// session's county is set for row-level security (a libpq `options` GUC).
+std::string gdalConnection(const Target& target);
+
+// The whole DDL: schema, domains, tables with Chinese comments, indexes, triggers, policies,
+// roles and grants. Idempotent where PostgreSQL allows (roles and schema are created if absent).
+std::string schemaSql();
+
+// server init: creates the schema in an empty database (refuses when it exists already).
+void init(const std::string& server);
+// server add-county: a county the server holds (its CRS from its longitude when epsg is 0).
+void addCounty(const std::string& server, const std::string& code, const std::string& name, int epsg);
+// server users: a login role with one role in the office and the counties (and optionally one
+// township) it works on. county "*" for an auditor of every county.
+void addUser(const std::string& server, const std::string& user, const std::string& role, const std::vector<std::string>& counties,
+             const std::string& township, const std::string& password);
+void removeUser(const std::string& server, const std::string& user);
+struct UserRight {
+    std::string user, role, county, township;
+};
+std::vector<UserRight> listUsers(const std::string& server);
+
+struct PushReport {
+    std::string county;
+    long long features = 0;
+    int layers = 0;
+    bool replaced = false;
+};
+// push: every layer of a GeoPackage project into the server, for its county, in one transaction.
+// Refuses when the server holds the county's data already unless `replace`.
+PushReport push(const std::string& gpkg, const std::string& server, bool replace, Feedback& feedback);
+
+struct PullReport {
+    long long features = 0;
+    int layers = 0;
+};
+// pull: a county from the server into a new GeoPackage project (atomically). `asOf` (YYYY-MM-DD
+// or an ISO timestamp) takes the county as it was then, from the history.
+PullReport pull(const std::string& server, const std::string& county, const std::string& out, const std::string& asOf, bool overwrite,
+                Feedback& feedback);
+
+// The county's DEM as GeoTIFF bytes (empty when it has none), for the server's project source.
+std::string demFromServer(const std::string& server);
+
+struct Conflict {
+    std::string layer;
+    long long fid = 0;
+    long long yourVersion = 0, theirVersion = 0;
+    std::string changedBy, changedAt;
+};
+// One feature edit of a save: set fields (text values; empty optional = NULL) of a feature read
+// at `version`; delete when `remove`.
+struct FeatureEdit {
+    std::string layer;
+    long long fid = 0;
+    long long version = 0;
+    bool remove = false;
+    std::vector<std::pair<std::string, std::optional<std::string>>> fields;
+    std::string wkt;  // new geometry (project CRS), empty = unchanged
+};
+struct SaveResult {
+    bool saved = false;
+    std::vector<Conflict> conflicts;  // when not saved: every feature changed since it was read
+    int rows = 0;
+};
+// Saves edits in one short transaction: every edited feature is checked against its current
+// version first (all conflicts listed, nothing written when any); no lock is held before the save.
+SaveResult saveEdits(const std::string& server, const std::vector<FeatureEdit>& edits);
+
+}  // namespace ruralatlas::io::server
