@@ -9,25 +9,28 @@
 namespace ruralatlas::cli {
 
 Command serverCommand() {
-    CommandSpec spec{"server",
-                     "共享服务器管理（PostgreSQL/PostGIS）：建库、添加县、用户与权限",
-                     "Administer the shared server: init, add-county, users",
-                     "init|add-county|users SERVER [CODE]",
-                     2,
-                     3,
-                     {{"name", true, false, "add-county: the county's name", "NAME"},
-                      {"epsg", true, false, "add-county: its CGCS2000 3-degree GK zone (4534-4554)", "CODE"},
-                      {"add", true, false, "users: add or change a login", "USER"},
-                      {"remove", true, false, "users: remove a login", "USER"},
-                      {"role", true, false, "users --add: admin, planner, relocation, viewer or auditor", "ROLE"},
-                      {"county", true, true, "users --add: a county it works on (repeatable; * = every county, auditors)", "CODE"},
-                      {"township", true, false, "users --add: the township of a viewer (9 digits)", "CODE"},
-                      {"password", true, false, "users --add: a password (for TCP logins)", "TEXT"}}};
+    CommandSpec spec{
+        "server",
+        "共享服务器管理（PostgreSQL/PostGIS）：建库、添加县、用户与权限",
+        "Administer the shared server: init, add-county, users",
+        "init|add-county|users SERVER [CODE]",
+        2,
+        3,
+        {{"name", true, false, "add-county: the county's name", "NAME"},
+         {"index-boxes", false, false, "init: mark PostGIS's && leakproof so the spatial index serves row-level-secured reads"},
+         {"epsg", true, false, "add-county: its CGCS2000 3-degree GK zone (4534-4554)", "CODE"},
+         {"add", true, false, "users: add or change a login", "USER"},
+         {"remove", true, false, "users: remove a login", "USER"},
+         {"role", true, false, "users --add: admin, planner, relocation, viewer or auditor", "ROLE"},
+         {"county", true, true, "users --add: a county it works on (repeatable; * = every county, auditors)", "CODE"},
+         {"township", true, false, "users --add: the township of a viewer (9 digits)", "CODE"},
+         {"password", true, false, "users --add: a password (for TCP logins)", "TEXT"}}};
     return {spec, [](const Args& a) {
                 const std::string action = a.positional()[0], server = a.positional()[1];
                 if (action == "init") {
-                    io::server::init(server);
-                    std::printf("服务器已建库 / server initialised: schemas %s and %s, roles", io::server::kSchema, io::server::kHistorySchema);
+                    io::server::init(server, a.has("index-boxes"));
+                    std::printf("服务器已建库 / server initialised: schemas %s and %s, roles", io::server::kSchema,
+                                io::server::kHistorySchema);
                     for (const auto& r : io::server::roles()) std::printf(" ra_%s", r.c_str());
                     std::printf("\n");
                     return 0;
@@ -96,6 +99,8 @@ Command pullCommand() {
                 const auto r = io::server::pull(a.positional()[0], a.value("county").value_or(""), a.require("out"),
                                                 a.value("as-of").value_or(""), a.has("overwrite"), fb);
                 host::writeQgisStyles(a.require("out"));
+                for (const auto& l : r.unreadable)
+                    std::printf("  %s: 无权读取，文件中为空 / not readable with your rights, left empty\n", l.c_str());
                 std::printf("已下载 / pulled %lld features in %d layers to %s%s\n", r.features, r.layers, a.require("out").c_str(),
                             a.has("as-of") ? (" as of " + a.require("as-of")).c_str() : "");
                 return 0;

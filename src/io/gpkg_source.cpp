@@ -145,9 +145,24 @@ std::vector<Village> loadVillages(Project& project, VillageFields fields, const 
     return out;
 }
 
+// A server table comes in its storage order, which edits change: records in feature-id order,
+// as a file's come (`ids` holds each record's feature id).
+template <class T>
+std::vector<T> inIdOrder(Project& project, std::vector<T> v, const std::vector<long long>& ids) {
+    if (!project.isServer() || ids.size() != v.size() || std::is_sorted(ids.begin(), ids.end())) return v;
+    std::vector<std::size_t> order(v.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
+    std::vector<T> out;
+    out.reserve(v.size());
+    for (std::size_t i : order) out.push_back(std::move(v[i]));
+    return out;
+}
+
 std::vector<Facility> loadFacilities(Project& project, const std::string& kind, const std::vector<std::string>& statuses,
                                      const FidRange* range) {
     std::vector<Facility> out;
+    std::vector<long long> ids;  // each record's feature id, to put a server's rows in id order
     OGRLayer& l = project.layer("facilities");
     // Room for every facility of the slice: pages never written are never touched, and growing
     // the vector would copy every record and fault in twice the memory.
@@ -175,10 +190,11 @@ std::vector<Facility> loadFacilities(Project& project, const std::string& kind, 
                     r.villageCode = in.text(iVillage, k);
                     r.capacity = static_cast<long long>(in.number(iCap, k).value_or(0));
                     out.push_back(std::move(r));
+                    ids.push_back(in.fid(k));
                 }
             }
             l.SetAttributeFilter(nullptr);
-            return out;
+            return inIdOrder(project, std::move(out), ids);
         }
     }
     const Fields fi(l);
@@ -198,13 +214,15 @@ std::vector<Facility> loadFacilities(Project& project, const std::string& kind, 
         r.capacity = static_cast<long long>(optReal(*f, iCap).value_or(0));
         r.at = {g->toPoint()->getX(), g->toPoint()->getY()};
         out.push_back(std::move(r));
+        ids.push_back(f->GetFID());
     }
     l.SetAttributeFilter(nullptr);
-    return out;
+    return inIdOrder(project, std::move(out), ids);
 }
 
 std::vector<Road> loadRoads(Project& project, const FidRange* range) {
     std::vector<Road> out;
+    std::vector<long long> ids;
     OGRLayer& l = project.layer("roads");
     out.reserve(expectedCount(l, range));
     applyFilter(l, sliceFilter(l, range));
@@ -226,11 +244,12 @@ std::vector<Road> loadRoads(Project& project, const FidRange* range) {
                         r.oneway = in.number(iOneway, k).value_or(0) != 0;
                         r.line.resize(n);
                         for (std::size_t i = 0; i < n; ++i) r.line[i] = {xy[2 * i], xy[2 * i + 1]};
+                        ids.push_back(in.fid(k));
                     });
                 }
             }
             l.SetAttributeFilter(nullptr);
-            return out;
+            return inIdOrder(project, std::move(out), ids);
         }
     }
     const Fields fi(l);
@@ -247,7 +266,10 @@ std::vector<Road> loadRoads(Project& project, const FidRange* range) {
             r.oneway = optReal(*f, iOneway).value_or(0) != 0;
             r.line.reserve(static_cast<std::size_t>(ls->getNumPoints()));
             for (int i = 0; i < ls->getNumPoints(); ++i) r.line.push_back({ls->getX(i), ls->getY(i)});
-            if (r.line.size() >= 2) out.push_back(std::move(r));
+            if (r.line.size() >= 2) {
+                out.push_back(std::move(r));
+                ids.push_back(f->GetFID());
+            }
         };
         const auto t = wkbFlatten(g->getGeometryType());
         if (t == wkbLineString)
@@ -259,9 +281,31 @@ std::vector<Road> loadRoads(Project& project, const FidRange* range) {
     return out;
 }
 
+// A small layer read whole: from a server, in id order (a result set, released with this).
+class WholeLayer {
+public:
+    WholeLayer(Project& project, const char* name) : m_ds(project.dataset()), m_layer(project.findLayer(name)) {
+        if (m_layer && project.isServer()) {
+            m_result = m_ds.ExecuteSQL((std::string("SELECT * FROM ") + name + " ORDER BY fid").c_str(), nullptr, nullptr);
+            if (!m_result) throw DataError({project.path(), name}, "cannot read the layer: " + lastGdalError());
+            m_layer = m_result;
+        }
+    }
+    ~WholeLayer() {
+        if (m_result) m_ds.ReleaseResultSet(m_result);
+    }
+    OGRLayer* get() const { return m_layer; }
+
+private:
+    GDALDataset& m_ds;
+    OGRLayer* m_layer = nullptr;
+    OGRLayer* m_result = nullptr;
+};
+
 std::vector<std::vector<XY>> loadRivers(Project& project) {
     std::vector<std::vector<XY>> out;
-    OGRLayer* l = project.findLayer("rivers");
+    WholeLayer whole(project, "rivers");
+    OGRLayer* l = whole.get();
     if (!l) return out;
     l->ResetReading();
     for (auto& f : *l) {
@@ -319,7 +363,8 @@ std::optional<Raster> loadDem(const std::string& projectPath) {
 
 std::vector<Standard> loadStandards(Project& project) {
     std::vector<Standard> out;
-    OGRLayer* l = project.findLayer("standards");
+    WholeLayer whole(project, "standards");
+    OGRLayer* l = whole.get();
     if (!l) return out;
     l->ResetReading();
     for (auto& f : *l) {
@@ -339,7 +384,8 @@ std::vector<Standard> loadStandards(Project& project) {
 
 std::vector<Township> loadTownships(Project& project) {
     std::vector<Township> out;
-    OGRLayer* l = project.findLayer("townships");
+    WholeLayer whole(project, "townships");
+    OGRLayer* l = whole.get();
     if (!l) return out;
     l->ResetReading();
     for (auto& f : *l) out.push_back({str(*f, "code"), str(*f, "name")});
@@ -385,7 +431,9 @@ long long GpkgSource::featureCount(const std::string& layer) {
 std::vector<FidRange> GpkgSource::slices(const std::string& layer, int parts) { return fidSlices(*m_project, layer, parts); }
 
 std::vector<Village> GpkgSource::readVillages(VillageFields fields, const FidRange* range) {
-    return loadVillages(*m_project, fields, range);
+    auto v = loadVillages(*m_project, fields, range);
+    if (m_project->isServer()) std::stable_sort(v.begin(), v.end(), [](const Village& a, const Village& b) { return a.fid < b.fid; });
+    return v;
 }
 
 std::vector<Facility> GpkgSource::readFacilities(const std::string& kind, const std::vector<std::string>& statuses, const FidRange* range) {

@@ -163,6 +163,20 @@ void ogrReadFeatures(GDALDataset& ds, const std::string& file, const std::string
                      const std::function<void(const Feature&)>& visit) {
     OGRLayer* ol = ds.GetLayerByName(layerName.c_str());
     if (!ol) throw DataError({file, layerName, "", ""}, "the layer is missing");
+    if (std::string(ds.GetDriverName()) == "PostgreSQL") {
+        // The server's rights: a layer the login may not read is said so, never read as empty.
+        bool may = true;
+        const std::string q = "SELECT has_table_privilege(quote_ident(current_schema()) || '." + layerName + "', 'SELECT') AS ok";
+        if (OGRLayer* r = ds.ExecuteSQL(q.c_str(), nullptr, nullptr)) {
+            if (FeaturePtr f{r->GetNextFeature()})
+                may = std::string(f->GetFieldAsString(0)) != "0" && std::string(f->GetFieldAsString(0)) != "f";
+            ds.ReleaseResultSet(r);
+        }
+        if (!may)
+            throw DataError({file, layerName},
+                            "无权读取 / your login may not read this layer (households: county administrators and relocation officers; "
+                            "others read the household_counts aggregates)");
+    }
     OGRFeatureDefn* defn = ol->GetLayerDefn();
     std::vector<int> fieldIdx;
     if (query.allFields) {
@@ -217,6 +231,12 @@ void ogrReadFeatures(GDALDataset& ds, const std::string& file, const std::string
     }
     ol->ResetReading();
 
+    // A server table comes in its storage order, which edits change: its features are delivered
+    // in id order, as a file's are, so results do not depend on where the server keeps a row.
+    const bool server = std::string(ds.GetDriverName()) == "PostgreSQL";
+    std::vector<Feature> held;
+    const std::function<void(const Feature&)> deliver =
+        server ? std::function<void(const Feature&)>([&held](const Feature& f) { held.push_back(f); }) : visit;
     Feature out;
     out.values.resize(fieldIdx.size());
     long long visited = 0;
@@ -261,7 +281,14 @@ void ogrReadFeatures(GDALDataset& ds, const std::string& file, const std::string
             }
         }
         ++visited;
-        visit(out);
+        deliver(out);
+    }
+    if (server) {
+        // A right the login lacks (e.g. households for a planner) is an error, never an empty layer.
+        if (CPLGetLastErrorType() == CE_Failure) throw DataError({file, layerName}, "cannot read the layer: " + lastGdalError());
+        std::stable_sort(held.begin(), held.end(), [](const Feature& a, const Feature& b) { return a.fid < b.fid; });
+        for (const Feature& f : held) visit(f);
+        return;
     }
     // SQLite-backed drivers report a bad filter only when reading: a refused hint reads again
     // without it (nothing was delivered yet), a refused filter is the caller's error.

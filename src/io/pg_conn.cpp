@@ -27,6 +27,9 @@ PgConn::PgConn(const std::string& conninfo, const std::string& county)
         while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
         throw DataError({describeServer(conninfo)}, "cannot connect to the server: " + why);
     }
+    // Notices (e.g. "role is not a member") are not errors: keep them off the user's terminal.
+    PQsetNoticeProcessor(
+        m_c.get(), [](void*, const char*) {}, nullptr);
     exec("SET client_encoding = 'UTF8'");
     if (!county.empty()) exec("SELECT set_config('ruralatlas.county', " + pgQuote(county) + ", false)");
 }
@@ -35,8 +38,8 @@ PgResult PgConn::check(PGresult* r) {
     const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_COPY_IN) return PgResult(r);
     std::string state = r && PQresultErrorField(r, PG_DIAG_SQLSTATE) ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : "";
-    std::string msg = r && PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
-                                                                           : PQerrorMessage(m_c.get());
+    std::string msg =
+        r && PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : PQerrorMessage(m_c.get());
     if (r) PQclear(r);
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
     throw PgError(state, msg);
@@ -63,8 +66,8 @@ PgResult PgConn::execWithBytes(const std::string& sql, const std::vector<std::st
     values.push_back(bytes.data());
     lengths.push_back(static_cast<int>(bytes.size()));
     formats.push_back(1);
-    return check(PQexecParams(m_c.get(), sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), lengths.data(),
-                              formats.data(), 0));
+    return check(
+        PQexecParams(m_c.get(), sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), lengths.data(), formats.data(), 0));
 }
 
 std::string pgQuote(const std::string& s) {

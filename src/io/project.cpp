@@ -1,5 +1,4 @@
 #include "io/project.hpp"
-#include "io/server.hpp"
 
 #include <ctime>
 #include <filesystem>
@@ -7,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/standards.hpp"
+#include "io/server.hpp"
 
 namespace ruralatlas::io {
 

@@ -32,6 +32,8 @@ public:
     static Project open(const std::string& path, bool update);
 
     GDALDataset& dataset() { return *m_ds; }
+    // The server form (io/server.hpp) rather than a GeoPackage file.
+    bool isServer() const { return std::string(m_ds->GetDriverName()) == "PostgreSQL"; }
     const std::string& path() const { return m_path; }
     // The layer, or DataError naming file and layer when the project lacks it.
     OGRLayer& layer(const std::string& name);

@@ -17,7 +17,9 @@
 namespace ruralatlas::io::server {
 
 namespace {
-bool sixDigits(const std::string& s) { return s.size() == 6 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }); }
+bool sixDigits(const std::string& s) {
+    return s.size() == 6 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
 
 // libpq keyword=value tokens, values possibly single-quoted.
 std::vector<std::string> tokens(const std::string& s) {
@@ -87,7 +89,7 @@ std::string gdalConnection(const Target& target) {
     return s;
 }
 
-void init(const std::string& server) {
+void init(const std::string& server, bool indexBoxesUnderRls) {
     const Target t = parseTarget(server);
     PgConn c(t.conninfo);
     guarded(t, "", [&] {
@@ -95,6 +97,7 @@ void init(const std::string& server) {
             throw DataError({serverName(t)}, "the server holds a RuralAtlas schema already (nothing changed)");
         PgTransaction tx(c);
         c.exec(schemaSql());
+        if (indexBoxesUnderRls) c.exec("ALTER FUNCTION public.geometry_overlaps(public.geometry, public.geometry) LEAKPROOF");
         tx.commit();
         return 0;
     });
@@ -135,8 +138,9 @@ void addUser(const std::string& server, const std::string& user, const std::stri
         for (const auto& county : counties) {
             if (county != "*" && c.exec("SELECT 1 FROM " + std::string(kSchema) + ".counties WHERE code = $1", {county}).rows() == 0)
                 throw DataError({serverName(t), "counties", county}, "the server holds no such county (server add-county first)");
-            c.exec("INSERT INTO " + std::string(kSchema) + ".user_rights (username, role, county_code, township_code) VALUES ($1, $2, $3, $4)",
-                   {user, role, county, township});
+            c.exec(
+                "INSERT INTO " + std::string(kSchema) + ".user_rights (username, role, county_code, township_code) VALUES ($1, $2, $3, $4)",
+                {user, role, county, township});
         }
         tx.commit();
         return 0;
@@ -246,20 +250,21 @@ PushReport push(const std::string& gpkg, const std::string& server, bool replace
         // Whether the county is there already: then only with --replace, all of it in this transaction.
         long long existing = 0;
         {
-            OGRLayer* res = dst->ExecuteSQL(("SELECT count(*) FROM " + std::string(kSchema) + ".villages WHERE ra_county = '" + county + "'").c_str(),
-                                            nullptr, nullptr);
+            OGRLayer* res =
+                dst->ExecuteSQL(("SELECT count(*) FROM " + std::string(kSchema) + ".villages WHERE ra_county = '" + county + "'").c_str(),
+                                nullptr, nullptr);
             if (res) {
                 if (FeaturePtr f{res->GetNextFeature()}) existing = f->GetFieldAsInteger64(0);
                 dst->ReleaseResultSet(res);
             }
         }
         if (existing > 0 && !replace)
-            throw DataError({serverName(t), "villages"},
-                            "the server holds county " + county + " already (" + std::to_string(existing) +
-                                " villages); push --replace replaces it, or pull it to work on it");
+            throw DataError({serverName(t), "villages"}, "the server holds county " + county + " already (" + std::to_string(existing) +
+                                                             " villages); push --replace replaces it, or pull it to work on it");
         if (existing > 0 || replace) {
             for (auto it = layers.rbegin(); it != layers.rend(); ++it) {
-                const std::string sql = "DELETE FROM " + std::string(kSchema) + "." + std::string((*it)->name) + " WHERE ra_county = '" + county + "'";
+                const std::string sql =
+                    "DELETE FROM " + std::string(kSchema) + "." + std::string((*it)->name) + " WHERE ra_county = '" + county + "'";
                 CPLErrorReset();
                 OGRLayer* res = dst->ExecuteSQL(sql.c_str(), nullptr, nullptr);
                 if (res) dst->ReleaseResultSet(res);
@@ -274,7 +279,9 @@ PushReport push(const std::string& gpkg, const std::string& server, bool replace
             OGRLayer* in = src.findLayer(std::string(def->name));
             if (!in) continue;  // an older project lacks the layer: nothing to push
             OGRLayer* out = dst->GetLayerByName(std::string(def->name).c_str());
-            if (!out) throw DataError({serverName(t), std::string(def->name)}, "the server lacks the layer (server init made by an older release?)");
+            if (!out)
+                throw DataError({serverName(t), std::string(def->name)},
+                                "the server lacks the layer (server init made by an older release?)");
             report.features += copyFeatures(*in, *out, gpkg, county, feedback);
             ++report.layers;
         }
@@ -286,9 +293,10 @@ PushReport push(const std::string& gpkg, const std::string& server, bool replace
     dst.reset();
     if (!dem.empty()) {
         guarded(t, "dem", [&] {
-            c.execWithBytes("INSERT INTO " + std::string(kSchema) +
-                                ".dem (ra_county, tiff) VALUES ($1, $2) ON CONFLICT (ra_county) DO UPDATE SET tiff = EXCLUDED.tiff, updated = now()",
-                            {county}, dem);
+            c.execWithBytes(
+                "INSERT INTO " + std::string(kSchema) +
+                    ".dem (ra_county, tiff) VALUES ($1, $2) ON CONFLICT (ra_county) DO UPDATE SET tiff = EXCLUDED.tiff, updated = now()",
+                {county}, dem);
             return 0;
         });
     }
@@ -299,9 +307,8 @@ PushReport push(const std::string& gpkg, const std::string& server, bool replace
 std::string demFromServer(const std::string& server) {
     const Target t = parseTarget(server);
     PgConn c(t.conninfo, t.county);
-    const PgResult r = guarded(t, "dem", [&] {
-        return c.exec("SELECT tiff FROM " + std::string(kSchema) + ".dem WHERE ra_county = $1", {t.county}, true);
-    });
+    const PgResult r = guarded(
+        t, "dem", [&] { return c.exec("SELECT tiff FROM " + std::string(kSchema) + ".dem WHERE ra_county = $1", {t.county}, true); });
     if (r.rows() == 0) return {};
     return r.bytes(0, 0);
 }
@@ -328,11 +335,13 @@ PullReport pull(const std::string& server, const std::string& county, const std:
     spec.countyCode = t.county;
     guarded(t, "counties", [&] {
         const PgResult r = c.exec("SELECT name, epsg FROM " + std::string(kSchema) + ".counties WHERE code = $1", {t.county});
-        if (r.rows() == 0) throw DataError({serverName(t), "counties", t.county}, "the server holds no such county (or you have no right to it)");
+        if (r.rows() == 0)
+            throw DataError({serverName(t), "counties", t.county}, "the server holds no such county (or you have no right to it)");
         spec.countyName = r.text(0, 0);
         spec.epsg = std::stoi(r.text(0, 1));
         if (c.exec("SELECT 1 FROM " + std::string(kSchema) + ".project_meta LIMIT 1").rows() == 0)
-            throw DataError({serverName(t), "project_meta"}, "you may not read county " + t.county + " (no right on the server), or it is empty");
+            throw DataError({serverName(t), "project_meta"},
+                            "you may not read county " + t.county + " (no right on the server), or it is empty");
         return 0;
     });
     const std::string dem = demFromServer(serverName(t));  // the DEM has no history: the current one
@@ -346,7 +355,8 @@ PullReport pull(const std::string& server, const std::string& county, const std:
         // The project's own metadata and standards come from the server, not the defaults.
         // (and the ids restart at 1, as in the file that was pushed).
         for (const char* reset : {"project_meta", "standards"})
-            for (const std::string& sql : {std::string("DELETE FROM ") + reset, std::string("DELETE FROM sqlite_sequence WHERE name = '") + reset + "'"}) {
+            for (const std::string& sql :
+                 {std::string("DELETE FROM ") + reset, std::string("DELETE FROM sqlite_sequence WHERE name = '") + reset + "'"}) {
                 OGRLayer* res = dst->ExecuteSQL(sql.c_str(), nullptr, nullptr);
                 if (res) dst->ReleaseResultSet(res);
             }
@@ -355,12 +365,18 @@ PullReport pull(const std::string& server, const std::string& county, const std:
         for (const LayerDef* def : layers) {
             const std::string name(def->name);
             feedback.setProgress(0.05 + 0.85 * static_cast<double>(k++) / static_cast<double>(layers.size()), name);
+            const std::string table = std::string(until.empty() ? kSchema : kHistorySchema) + "." + name;
+            if (c.exec("SELECT has_table_privilege($1, 'SELECT')", {table}).text(0, 0) != "t") {
+                report.unreadable.push_back(name);  // e.g. households for a planner: left empty, and said
+                continue;
+            }
             std::string sql;
             if (until.empty())
                 sql = "SELECT * FROM " + std::string(kSchema) + "." + name + " ORDER BY fid";
             else
-                sql = "SELECT * FROM (SELECT DISTINCT ON (fid) * FROM " + std::string(kHistorySchema) + "." + name + " WHERE ra_county = '" +
-                      t.county + "' AND h_at < " + until + " ORDER BY fid, h_id DESC) s WHERE h_op <> 'D' ORDER BY fid";
+                sql = "SELECT * FROM (SELECT DISTINCT ON (fid) * FROM " + std::string(kHistorySchema) + "." + name +
+                      " WHERE ra_county = '" + t.county + "' AND h_at < " + until +
+                      " ORDER BY fid, h_id DESC) s WHERE h_op <> 'D' ORDER BY fid";
             OGRLayer* in = srcDs->ExecuteSQL(sql.c_str(), nullptr, nullptr);
             if (!in) throw DataError({serverName(t), name}, "cannot read the layer: " + lastGdalError());
             struct Release {
@@ -385,7 +401,8 @@ PullReport pull(const std::string& server, const std::string& county, const std:
             co.SetNameValue("RASTER_IDENTIFIER", "数字高程模型");
             co.SetNameValue("TILE_FORMAT", "TIFF");
             co.SetNameValue("APPEND_SUBDATASET", "YES");
-            GDALDatasetH o = GDALCreateCopy(GDALGetDriverByName("GPKG"), file.tempPath().c_str(), demDs, FALSE, co.List(), nullptr, nullptr);
+            GDALDatasetH o =
+                GDALCreateCopy(GDALGetDriverByName("GPKG"), file.tempPath().c_str(), demDs, FALSE, co.List(), nullptr, nullptr);
             GDALClose(demDs);
             VSIUnlink(mem.c_str());
             if (!o) throw DataError({out, "dem"}, "cannot write the DEM: " + lastGdalError());
@@ -428,8 +445,8 @@ SaveResult saveEdits(const std::string& server, const std::vector<FeatureEdit>& 
                 const long long now = it == current.end() ? -1 : it->second;  // -1: deleted by someone else
                 if (now == e->version) continue;
                 Conflict k{layer, e->fid, e->version, now, "", ""};
-                const PgResult who = c.exec("SELECT h_user, to_char(h_at, 'YYYY-MM-DD HH24:MI:SS') FROM " + std::string(kHistorySchema) + "." +
-                                                layer + " WHERE fid = $1 ORDER BY h_id DESC LIMIT 1",
+                const PgResult who = c.exec("SELECT h_user, to_char(h_at, 'YYYY-MM-DD HH24:MI:SS') FROM " + std::string(kHistorySchema) +
+                                                "." + layer + " WHERE fid = $1 ORDER BY h_id DESC LIMIT 1",
                                             {std::to_string(e->fid)});
                 if (who.rows() > 0) {
                     k.changedBy = who.text(0, 0);
@@ -468,7 +485,8 @@ SaveResult saveEdits(const std::string& server, const std::vector<FeatureEdit>& 
                     }
                     if (!e->wkt.empty()) {
                         params.push_back(e->wkt);
-                        sets += (sets.empty() ? "" : ", ") + std::string("geom = public.ST_GeomFromText($") + std::to_string(params.size()) + ")";
+                        sets += (sets.empty() ? "" : ", ") + std::string("geom = public.ST_GeomFromText($") +
+                                std::to_string(params.size()) + ")";
                     }
                     if (sets.empty()) continue;
                     c.exec("UPDATE " + T + " SET " + sets + " WHERE fid = $1", params);

@@ -48,7 +48,9 @@ std::string gdalConnection(const Target& target);
 std::string schemaSql();
 
 // server init: creates the schema in an empty database (refuses when it exists already).
-void init(const std::string& server);
+// `indexBoxesUnderRls` marks PostGIS's bounding-box overlap (&&) leakproof, so the spatial index
+// is used under row-level security (PostgreSQL ignores it for functions not leakproof).
+void init(const std::string& server, bool indexBoxesUnderRls = false);
 // server add-county: a county the server holds (its CRS from its longitude when epsg is 0).
 void addCounty(const std::string& server, const std::string& code, const std::string& name, int epsg);
 // server users: a login role with one role in the office and the counties (and optionally one
@@ -74,6 +76,7 @@ PushReport push(const std::string& gpkg, const std::string& server, bool replace
 struct PullReport {
     long long features = 0;
     int layers = 0;
+    std::vector<std::string> unreadable;  // layers the login may not read: left empty in the file
 };
 // pull: a county from the server into a new GeoPackage project (atomically). `asOf` (YYYY-MM-DD
 // or an ISO timestamp) takes the county as it was then, from the history.

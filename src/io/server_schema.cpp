@@ -20,8 +20,8 @@ const std::vector<std::string>& roles() {
 std::string editGroup(const std::string& layer) {
     static const std::set<std::string> planning = {"village_boundaries", "landuse_plan", "constraints", "plan_targets", "facilities"};
     static const std::set<std::string> relocation = {"resettlement_sites", "relocations", "households"};
-    static const std::set<std::string> monitoring = {"industry_projects", "project_links",    "village_indicators",
-                                                     "assistance_units",  "inspection_issues"};
+    static const std::set<std::string> monitoring = {"industry_projects", "project_links", "village_indicators", "assistance_units",
+                                                     "inspection_issues"};
     if (planning.count(layer)) return "planning";
     if (relocation.count(layer)) return "relocation";
     if (monitoring.count(layer)) return "monitoring";
@@ -92,8 +92,7 @@ std::string schemaSql() {
     // Group roles (cluster-wide: created once, kept when a database is dropped).
     q << "DO $$ BEGIN\n";
     for (const auto& r : roles())
-        q << "  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ra_" << r << "') THEN CREATE ROLE ra_" << r
-          << " NOLOGIN; END IF;\n";
+        q << "  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ra_" << r << "') THEN CREATE ROLE ra_" << r << " NOLOGIN; END IF;\n";
     q << "END $$;\n";
 
     q << "CREATE TABLE " << S
@@ -140,8 +139,13 @@ std::string schemaSql() {
          "    AND ("
       << S << ".session_county() IS NULL OR r.county_code = " << S << ".session_county()) $$;\n";
     const auto in = [&](const std::string& call) { return "ANY ((SELECT " + S + "." + call + ")::text[])"; };
-    const std::string readRule = "(ra_county = " + in("read_counties()") + " OR ra_township = " + in("viewer_townships()") +
-                                 " OR (ra_township IS NULL AND ra_county = " + in("viewer_counties()") + "))";
+    // Every session works on one county (ruralatlas.county, set on connecting): the first term is
+    // what the (ra_county, ra_township) index answers, so a county is found without reading the
+    // others; the rest are the rights.
+    const std::string here = "ra_county = " + S + ".session_county()";
+    const std::string readRule = "(" + here + " AND (ra_county = " + in("read_counties()") +
+                                 " OR ra_township = " + in("viewer_townships()") +
+                                 " OR (ra_township IS NULL AND ra_county = " + in("viewer_counties()") + ")))";
 
     // The row version: a save that carries a version other than the stored one was read before
     // someone else's save, and is refused (SQLSTATE 40001) instead of overwriting it.
@@ -161,9 +165,7 @@ std::string schemaSql() {
       << ".audit() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$\nBEGIN\n"
          "  IF TG_OP = 'DELETE' THEN\n"
          "    EXECUTE format('INSERT INTO "
-      << H
-      << ".%I SELECT nextval(%L), now(), session_user, ''D'', ($1).*', TG_TABLE_NAME, '"
-      << H
+      << H << ".%I SELECT nextval(%L), now(), session_user, ''D'', ($1).*', TG_TABLE_NAME, '" << H
       << ".' || TG_TABLE_NAME || '_h_id_seq') USING OLD;\n"
          "    RETURN OLD;\n  END IF;\n"
          "  EXECUTE format('INSERT INTO "
@@ -224,8 +226,7 @@ std::string schemaSql() {
         q << "CREATE TRIGGER a_scope BEFORE INSERT OR UPDATE ON " << T << " FOR EACH ROW EXECUTE FUNCTION " << S << ".scope_" << name
           << "();\n"
           << "CREATE TRIGGER b_version BEFORE UPDATE ON " << T << " FOR EACH ROW EXECUTE FUNCTION " << S << ".versioned();\n"
-          << "CREATE TRIGGER z_audit AFTER INSERT OR UPDATE OR DELETE ON " << T << " FOR EACH ROW EXECUTE FUNCTION " << S
-          << ".audit();\n";
+          << "CREATE TRIGGER z_audit AFTER INSERT OR UPDATE OR DELETE ON " << T << " FOR EACH ROW EXECUTE FUNCTION " << S << ".audit();\n";
 
         // History table: h_* then the columns of the layer, in its order.
         const std::string HT = H + "." + name;
@@ -247,7 +248,7 @@ std::string schemaSql() {
             q << "ALTER TABLE " << t << " ENABLE ROW LEVEL SECURITY;\nALTER TABLE " << t << " FORCE ROW LEVEL SECURITY;\n"
               << "CREATE POLICY read ON " << t << " FOR SELECT USING " << readRule << ";\n";
         }
-        const std::string editRule = "(ra_county = " + in("edit_counties('" + group + "')") + ")";
+        const std::string editRule = "(" + here + " AND ra_county = " + in("edit_counties('" + group + "')") + ")";
         q << "CREATE POLICY add ON " << T << " FOR INSERT WITH CHECK " << editRule << ";\n"
           << "CREATE POLICY change ON " << T << " FOR UPDATE USING " << editRule << " WITH CHECK " << editRule << ";\n"
           << "CREATE POLICY remove ON " << T << " FOR DELETE USING " << editRule << ";\n";
@@ -258,8 +259,8 @@ std::string schemaSql() {
       << ".counties(code), tiff bytea NOT NULL, updated timestamptz NOT NULL DEFAULT now());\n"
       << "COMMENT ON TABLE " << S << ".dem IS '数字高程模型（GeoTIFF）';\n"
       << "ALTER TABLE " << S << ".dem ENABLE ROW LEVEL SECURITY;\nALTER TABLE " << S << ".dem FORCE ROW LEVEL SECURITY;\n"
-      << "CREATE POLICY read ON " << S << ".dem FOR SELECT USING (ra_county = " << in("read_counties()") << " OR ra_county = "
-      << in("viewer_counties()") << ");\n"
+      << "CREATE POLICY read ON " << S << ".dem FOR SELECT USING (" << here << " AND (ra_county = " << in("read_counties()")
+      << " OR ra_county = " << in("viewer_counties()") << "));\n"
       << "CREATE POLICY edit ON " << S << ".dem FOR ALL USING (ra_county = " << in("edit_counties('base')")
       << ") WITH CHECK (ra_county = " << in("edit_counties('base')") << ");\n"
       << "GRANT SELECT ON " << S << ".dem TO " << allRoles << ";\nGRANT INSERT, UPDATE, DELETE ON " << S << ".dem TO ra_admin;\n";
