@@ -156,6 +156,54 @@
         <translation>Open project</translation>
     </message>
     <message>
+        <source>连接共享服务器…</source>
+        <translation>Connect to the shared server…</translation>
+    </message>
+    <message>
+        <source>连接共享服务器</source>
+        <translation>Connect to the shared server</translation>
+    </message>
+    <message>
+        <source>服务器地址</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <source>端口</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <source>数据库</source>
+        <translation>Database</translation>
+    </message>
+    <message>
+        <source>用户名</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>县级行政区划代码</source>
+        <translation>County code</translation>
+    </message>
+    <message>
+        <source>请填写服务器地址</source>
+        <translation>Fill in the server</translation>
+    </message>
+    <message>
+        <source>请填写数据库</source>
+        <translation>Fill in the database</translation>
+    </message>
+    <message>
+        <source>请填写用户名</source>
+        <translation>Fill in the user name</translation>
+    </message>
+    <message>
+        <source>县级行政区划代码为6位数字</source>
+        <translation>A county code has 6 digits</translation>
+    </message>
+    <message>
         <source>打开项目…</source>
         <translation>Open project…</translation>
     </message>

@@ -43,6 +43,7 @@
 #include "app/atlas_dialog.hpp"
 #include "app/i18n.hpp"
 #include "app/main_window_parts.hpp"
+#include "app/server_dialog.hpp"
 #include "atlas/atlas.hpp"
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
@@ -110,6 +111,15 @@ MainWindow::~MainWindow() {
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(T("文件"));
     file->addAction(T("打开项目…"), QKeySequence::Open, this, &MainWindow::openDialog);
+    file->addAction(T("连接共享服务器…"), this,
+                    [this]() {
+                        ServerDialog d(this);
+                        if (d.exec() != QDialog::Accepted) return;
+                        // libpq reads PGPASSWORD: the password stays out of the server name shown in titles and errors.
+                        if (!d.password().isEmpty()) qputenv("PGPASSWORD", d.password().toUtf8());
+                        openProject(d.connection());
+                    })
+        ->setObjectName("open-server");
     file->addAction(T("导入数据…"), this, [this]() {
         const QStringList files = QFileDialog::getOpenFileNames(
             this, T("导入数据"), QString(),

@@ -246,6 +246,7 @@ Project Project::open(const std::string& path, bool update) {
         // The server form: the shared schema, row-level security keeping the session to its county.
         const server::Target t = server::parseTarget(path);
         if (t.county.empty()) throw DataError({path}, "name the county to work on in the server name: PG:... county=433127");
+        server::checkConnection(t);  // libpq's own words when the server is not there or refuses the login
         DatasetPtr ds = openVector(server::gdalConnection(t), update);
         if (!ds->GetLayerByName("project_meta"))
             throw DataError({path}, "not a RuralAtlas server: no project_meta table (create one with 'ruralatlas server init')");

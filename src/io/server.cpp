@@ -89,6 +89,16 @@ std::string gdalConnection(const Target& target) {
     return s;
 }
 
+void checkConnection(const Target& target) {
+    PgConn c(target.conninfo, target.county);
+    guarded(target, "", [&] {
+        if (c.exec("SELECT 1 FROM pg_namespace WHERE nspname = '" + std::string(kSchema) + "'").rows() == 0)
+            throw DataError({serverName(target)},
+                            "not a RuralAtlas server: no schema " + std::string(kSchema) + " (create it with 'ruralatlas server init')");
+        return 0;
+    });
+}
+
 void init(const std::string& server, bool indexBoxesUnderRls) {
     const Target t = parseTarget(server);
     PgConn c(t.conninfo);

@@ -43,6 +43,9 @@ Target parseTarget(const std::string& name);
 // session's county is set for row-level security (a libpq `options` GUC).
 std::string gdalConnection(const Target& target);
 
+// Connects once: DataError with libpq's words (server missing, login refused, no schema).
+void checkConnection(const Target& target);
+
 // The whole DDL: schema, domains, tables with Chinese comments, indexes, triggers, policies,
 // roles and grants. Idempotent where PostgreSQL allows (roles and schema are created if absent).
 std::string schemaSql();

@@ -9,6 +9,7 @@
 #include <QDirIterator>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QProcess>
 #include <QPushButton>
 #include <QRegularExpression>
@@ -25,6 +26,7 @@
 #include "app/atlas_dialog.hpp"
 #include "app/i18n.hpp"
 #include "app/main_window.hpp"
+#include "app/server_dialog.hpp"
 #include "io/gdal_util.hpp"
 #include "io/proj_transform.hpp"
 #include "render/fonts.hpp"
@@ -225,6 +227,47 @@ private slots:
         for (int r = 0; r < m_window->identifyTable()->rowCount(); ++r)
             named = named || m_window->identifyTable()->item(r, 1)->text() == QStringLiteral("新建卫生室");
         QVERIFY(named);
+    }
+
+    void serverDialogNamesTheServerAndAFailedConnectionKeepsTheProject() {
+        app::ServerDialog d;
+        d.findChild<QLineEdit*>("server-host")->setText("/tmp/no such folder");
+        d.findChild<QSpinBox*>("server-port")->setValue(54321);
+        d.findChild<QLineEdit*>("server-database")->setText("county_office");
+        d.findChild<QLineEdit*>("server-user")->setText("planner1");
+        d.findChild<QLineEdit*>("server-password")->setText("it's secret");
+        d.findChild<QLineEdit*>("server-county")->setText("43319");
+        QVERIFY(!d.problem().isEmpty());  // 5 digits
+        d.findChild<QLineEdit*>("server-county")->setText("433199");
+        QVERIFY(d.problem().isEmpty());
+        QCOMPARE(d.connection(),
+                 QStringLiteral("PG:host='/tmp/no such folder' port=54321 dbname=county_office user=planner1 county=433199"));
+        QCOMPARE(d.password(), QStringLiteral("it's secret"));
+        // Through the menu: a server that is not there is said so, and the open project stays.
+        QVERIFY(m_window->openProject(m_project));
+        const QString title = m_window->windowTitle();
+        QAction* action = m_window->findChild<QAction*>("open-server");
+        QVERIFY(action);
+        QString shown;
+        QTimer::singleShot(200, [&]() {
+            auto* dlg = qobject_cast<app::ServerDialog*>(QApplication::activeModalWidget());
+            if (!dlg) return;
+            dlg->findChild<QLineEdit*>("server-host")->setText("/tmp/ruralatlas-no-server");
+            dlg->findChild<QLineEdit*>("server-user")->setText("planner1");
+            dlg->findChild<QLineEdit*>("server-county")->setText("433199");
+            QTimer::singleShot(200, [&]() {
+                if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+                    shown = box->text();
+                    box->accept();
+                }
+            });
+            dlg->accept();
+        });
+        action->trigger();
+        QVERIFY2(shown.contains("cannot connect to the server"), qPrintable(shown));
+        QVERIFY(!shown.contains("password"));
+        QCOMPARE(m_window->windowTitle(), title);
+        QVERIFY(m_window->canvas()->framesDrawn() > 0);
     }
 
     void atlasDialogPreviewsOnePage() {

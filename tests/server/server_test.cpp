@@ -136,7 +136,9 @@ TEST_F(Server, EveryRoleOnEveryLayerAsTheTableOfRightsSays) {
                 EXPECT_EQ(e.state(), "42501") << e.what();
             }
             EXPECT_EQ(read, expectRead(role, layer));
-            if (read) EXPECT_EQ(seen, role == "viewer" ? inTownship : total);
+            if (read) {
+                EXPECT_EQ(seen, role == "viewer" ? inTownship : total);
+            }
             // Update and delete of one row.
             const bool edit = expectEdit(role, layer);
             EXPECT_EQ(attempt(c, "UPDATE ruralatlas." + layer + " SET ra_version = ra_version WHERE fid = " + std::to_string(row.fid)) ==
@@ -215,9 +217,12 @@ TEST_F(Server, HouseholdsOnlyAsAggregatesOfFiveOrMoreForOthers) {
             EXPECT_EQ(agg.integer(i, 1), truth.integer(0, 0));
             EXPECT_EQ(agg.integer(i, 2), truth.integer(0, 1));
         }
-        if (user == "v1")
+        if (user == "v1") {
             for (int i = 0; i < agg.rows(); ++i) EXPECT_EQ(agg.text(i, 0).substr(0, 9), kTownship);
-        if (user == "pb") EXPECT_EQ(agg.rows(), 0);
+        }
+        if (user == "pb") {
+            EXPECT_EQ(agg.rows(), 0);
+        }
     }
     // The aggregate of a village with fewer than 5 households shows no count (the administrator
     // removes all but 3 households of a village, then rolls back).
