@@ -5,7 +5,7 @@
 //   violations    = forbidden writes the server accepted                  (must be 0)
 //   unreported    = refused saves that listed no conflict                 (must be 0)
 // and the throughput and latency percentiles. Loopback only (a Unix socket).
-// Usage: server_load "LIBPQ KEYWORDS" COUNTY USER_PREFIX EDITORS SECONDS [HOT_FEATURES]
+// Usage: server_load "LIBPQ KEYWORDS" COUNTY USER_PREFIX EDITORS SECONDS [HOT_FEATURES] [connect]
 //   the editors log in as USER_PREFIX01.. (planners of COUNTY), made by bench/server_load.sh.
 #include <algorithm>
 #include <atomic>
@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
     const int editors = std::clamp(std::atoi(argv[4]), 1, 200);
     const int seconds = std::clamp(std::atoi(argv[5]), 1, 600);
     const int hot = argc > 6 ? std::clamp(std::atoi(argv[6]), 2, 100000) : 60;
+    // "connect": a connection per save (as a one-off client); default: each editor keeps one.
+    const bool keep = !(argc > 7 && std::string(argv[7]) == "connect");
     const auto user = [&](int i) {
         char b[16];
         std::snprintf(b, sizeof b, "%02d", i + 1);
@@ -98,7 +100,7 @@ int main(int argc, char** argv) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 20));
                 const auto t0 = Clock::now();
                 try {
-                    const srv::SaveResult s = srv::saveEdits(server, edits);
+                    const srv::SaveResult s = keep ? srv::saveEdits(c, county, edits) : srv::saveEdits(server, edits);
                     mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
                     if (s.saved) {
                         ++saves;
@@ -146,7 +148,8 @@ int main(int argc, char** argv) {
     };
     const long long historyRows =
         owner.exec("SELECT count(*) FROM ruralatlas_history.plan_targets WHERE h_op = 'U' AND fid IN (" + list + ")").integer(0, 0);
-    std::printf("editors %d, %d s, %zu features shared\n", editors, seconds, fids.size());
+    std::printf("editors %d, %d s, %zu features shared, %s\n", editors, seconds, fids.size(),
+                keep ? "one connection per editor" : "a connection per save");
     std::printf("saves accepted %lld (%.1f/s), refused as conflicts %lld, errors %lld\n", saves.load(),
                 static_cast<double>(saves.load()) / seconds, refused.load(), errors.load());
     std::printf("save latency ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f\n", pct(0.5), pct(0.9), pct(0.99),

@@ -4,6 +4,7 @@
 # edit and save shared planning targets for SECONDS; prints throughput, latency percentiles, and
 # the lost updates, unreported conflicts and rights violations (all must be 0).
 # Usage: bash bench/server_load.sh [EDITORS=20] [SECONDS=120]   (from the repository root)
+#   HOT=N shares N features among the editors (default 60); CONNECT=1 connects anew for every save.
 set -euo pipefail
 editors="${1:-20}"
 seconds="${2:-120}"
@@ -23,4 +24,4 @@ run "coverage from the server (road, clinics)" "$ra" coverage "$server user=load
 run "county map from the file (A3 PNG)" "$ra" render "$dir/county-300.gpkg" --paper A3 --legend --out "$dir/m1.png"
 run "county map from the server (A3 PNG)" "$ra" render "$server user=load01 county=433199" --paper A3 --legend --out "$dir/m2.png"
 echo "-- $editors editors for $seconds s on one county"
-build/release/bench/server_load "host=$PGHOST port=$PGPORT dbname=ruralatlas" 433199 load "$editors" "$seconds"
+build/release/bench/server_load "host=$PGHOST port=$PGPORT dbname=ruralatlas" 433199 load "$editors" "$seconds" "${HOT:-60}" ${CONNECT:+connect}

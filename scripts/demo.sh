@@ -117,3 +117,23 @@ QT_QPA_PLATFORM=offscreen build/release/src/app/ruralatlas-desktop "$out/demo-co
 # QGIS: the same county opened in QGIS 3.22 itself from the project kept inside the GeoPackage
 # (titled, styled as above), drawn to PNG.
 QT_QPA_PLATFORM=offscreen /usr/bin/python3 scripts/qgis_preview.py "$out/demo-county.gpkg" "$out/qgis-county.png"
+# The shared server: a throw-away PostgreSQL + PostGIS (Unix socket only), the county pushed into
+# it, a planner and an administrator, the county map and the county overview printed from the
+# server, and the county pulled back as it was at the end of today (what a past date's atlas uses).
+source tests/postgis/pg_server.sh
+pg_start
+trap pg_stop EXIT
+server="PG:host=$PGHOST port=$PGPORT dbname=ruralatlas"
+county=$(sqlite3 "$out/demo-county.gpkg" "SELECT value FROM project_meta WHERE key = 'county_code'")
+"$ra" server init "$server user=postgres"
+"$ra" push "$out/demo-county.gpkg" "$server user=postgres"
+"$ra" server users "$server user=postgres" --add planner1 --role planner --county "$county"
+"$ra" server users "$server user=postgres" --add admin1 --role admin --county "$county"
+"$ra" server users "$server user=postgres"
+"$ra" coverage "$server user=planner1 county=$county" --kind village_clinic --mode road --out "$out/server-coverage-clinic.csv"
+"$ra" render "$server user=planner1 county=$county" --paper A3 --legend --out "$out/server-map-county.png"
+"$ra" atlas "$server user=admin1 county=$county" --template styles/atlas/county_overview.json --by county --no-front-matter \
+  --out "$out/server-atlas-county-overview.pdf"
+"$ra" pull "$server user=postgres" --county "$county" --as-of "$(date +%F)" --out "$out/server-pulled-today.gpkg" --overwrite
+pg_stop
+trap - EXIT

@@ -92,17 +92,59 @@ Command pullCommand() {
                      {{"county", true, false, "the county (6 digits), unless the server name has county=", "CODE"},
                       {"out", true, false, "the new project file", "FILE.gpkg"},
                       {"as-of", true, false, "the county as it was at the end of that day (or at that time)", "YYYY-MM-DD"},
+                      {"checkout", false, false, "record what was pulled, to work offline and `sync` back"},
                       {"overwrite", false, false, "replace the output file"}}};
     return {spec, [](const Args& a) {
                 ProgressBar bar("pull");
                 Feedback fb([&bar](double f, const std::string& s) { bar.update(f, s); });
                 const auto r = io::server::pull(a.positional()[0], a.value("county").value_or(""), a.require("out"),
-                                                a.value("as-of").value_or(""), a.has("overwrite"), fb);
+                                                a.value("as-of").value_or(""), a.has("overwrite"), fb, a.has("checkout"));
                 host::writeQgisStyles(a.require("out"));
                 for (const auto& l : r.unreadable)
                     std::printf("  %s: 无权读取，文件中为空 / not readable with your rights, left empty\n", l.c_str());
                 std::printf("已下载 / pulled %lld features in %d layers to %s%s\n", r.features, r.layers, a.require("out").c_str(),
                             a.has("as-of") ? (" as of " + a.require("as-of")).c_str() : "");
+                return 0;
+            }};
+}
+
+Command syncCommand() {
+    CommandSpec spec{"sync",
+                     "把离线修改（pull --checkout 的文件）同步回共享服务器，检测冲突",
+                     "Send a checked-out file's offline edits back to the server, detecting conflicts",
+                     "FILE.gpkg SERVER",
+                     2,
+                     2,
+                     {{"dry-run", false, false, "list what would be sent, send nothing"},
+                      {"keep-mine", false, false, "every conflict: keep the file's version (overwrite theirs)"},
+                      {"take-theirs", false, false, "every conflict: take the server's version into the file"},
+                      {"mine", true, true, "one conflict: keep the file's version", "LAYER:FID"},
+                      {"theirs", true, true, "one conflict: take the server's version", "LAYER:FID"}}};
+    return {spec, [](const Args& a) {
+                if (a.has("keep-mine") && a.has("take-theirs")) throw UsageError("--keep-mine or --take-theirs, not both");
+                const auto all = a.has("keep-mine")     ? io::server::Resolve::Mine
+                                 : a.has("take-theirs") ? io::server::Resolve::Theirs
+                                                        : io::server::Resolve::Ask;
+                const auto r =
+                    io::server::sync(a.positional()[0], a.positional()[1], all, a.values("mine"), a.values("theirs"), a.has("dry-run"));
+                if (a.has("dry-run")) {
+                    std::printf("%zu 处修改待同步 / edits to send:\n", r.pending.size());
+                    for (const auto& line : r.pending) std::printf("  %s\n", line.c_str());
+                    return 0;
+                }
+                if (!r.saved) {
+                    std::printf(
+                        "冲突：以下要素在你检出后已被他人修改，未写入任何内容 / conflicts: changed by others since your checkout; nothing "
+                        "was written\n");
+                    for (const auto& k : r.conflicts)
+                        std::printf("  %s:%lld  %s %s  (version %lld, yours %lld)\n", k.layer.c_str(), k.fid,
+                                    k.changedBy.empty() ? "(deleted)" : k.changedBy.c_str(), k.changedAt.c_str(), k.theirVersion,
+                                    k.yourVersion);
+                    std::printf("resolve: --mine LAYER:FID / --theirs LAYER:FID per feature, or --keep-mine / --take-theirs\n");
+                    return 1;
+                }
+                std::printf("已同步 / synced: %d changed, %d new, %d deleted; conflicts: %d kept mine, %d took theirs\n", r.updated,
+                            r.inserted, r.deleted, r.keptMine, r.tookTheirs);
                 return 0;
             }};
 }

@@ -27,6 +27,7 @@ Command qgisStylesCommand();
 Command serverCommand();
 Command pushCommand();
 Command pullCommand();
+Command syncCommand();
 Command atlasCommand(const analysis::Registry& registry);
 Command pluginsCommand(const analysis::Registry& registry);
 Command analysisCommand(const analysis::Analysis& analysis);

@@ -25,7 +25,8 @@ std::vector<cli::Command> allCommands(const analysis::Registry& registry) {
                                      cli::qgisStylesCommand(),
                                      cli::serverCommand(),
                                      cli::pushCommand(),
-                                     cli::pullCommand()};
+                                     cli::pullCommand(),
+                                     cli::syncCommand()};
     for (const auto* a : registry.all()) out.push_back(cli::analysisCommand(*a));
     return out;
 }

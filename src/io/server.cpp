@@ -67,6 +67,51 @@ std::vector<const LayerDef*> tableLayers() {
 }
 }  // namespace
 
+// What a checkout records of each feature it pulled (table ruralatlas_checkout in the file).
+struct CheckoutRow {
+    std::string layer;
+    long long fid = 0, serverFid = 0, version = 0;
+    std::string digest;
+};
+std::string fieldText(OGRFeature& f, int i);
+std::string featureDigest(OGRFeature& f, const LayerDef& def);
+
+namespace {
+void execFile(GDALDataset& ds, const std::string& sql) {
+    CPLErrorReset();
+    OGRLayer* r = ds.ExecuteSQL(sql.c_str(), nullptr, nullptr);
+    if (r) ds.ReleaseResultSet(r);
+    if (CPLGetLastErrorType() == CE_Failure) throw DataError({ds.GetDescription(), "ruralatlas_checkout"}, lastGdalError());
+}
+std::string sqliteQuote(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'') out += '\'';
+        out += c;
+    }
+    return out + "'";
+}
+std::string rowValues(const CheckoutRow& r) {
+    return "(" + sqliteQuote(r.layer) + ", " + std::to_string(r.fid) + ", " + std::to_string(r.serverFid) + ", " +
+           std::to_string(r.version) + ", " + sqliteQuote(r.digest) + ")";
+}
+void writeCheckout(GDALDataset& ds, const Target& t, const std::vector<std::string>& layers, const std::vector<CheckoutRow>& rows) {
+    execFile(ds,
+             "CREATE TABLE ruralatlas_checkout (layer TEXT NOT NULL, fid INTEGER NOT NULL, server_fid INTEGER NOT NULL, "
+             "version INTEGER NOT NULL, digest TEXT NOT NULL, PRIMARY KEY (layer, fid))");
+    execFile(ds, "CREATE TABLE ruralatlas_checkout_info (key TEXT PRIMARY KEY, value TEXT)");
+    std::string list;
+    for (const auto& l : layers) list += (list.empty() ? "" : ",") + l;
+    for (const auto& [k, v] : std::vector<std::pair<std::string, std::string>>{{"county", t.county}, {"layers", list}})
+        execFile(ds, "INSERT INTO ruralatlas_checkout_info VALUES (" + sqliteQuote(k) + ", " + sqliteQuote(v) + ")");
+    for (std::size_t i = 0; i < rows.size(); i += 500) {
+        std::string sql = "INSERT INTO ruralatlas_checkout VALUES ";
+        for (std::size_t j = i; j < std::min(rows.size(), i + 500); ++j) sql += (j > i ? ", " : "") + rowValues(rows[j]);
+        execFile(ds, sql);
+    }
+}
+}  // namespace
+
 bool isServer(const std::string& name) { return name.rfind("PG:", 0) == 0 || name.rfind("pg:", 0) == 0; }
 
 Target parseTarget(const std::string& name) {
@@ -184,11 +229,51 @@ std::vector<UserRight> listUsers(const std::string& server) {
 // ---------------------------------------------------------------------------------------------
 // push and pull: the file form and the server form of one county.
 
+std::string featureDigest(OGRFeature& f, const LayerDef& def) {
+    // FNV-1a over the model fields (as stored) and the geometry's WKB: what a sync compares.
+    std::uint64_t h = 1469598103934665603ULL;
+    const auto mix = [&h](const void* p, std::size_t n) {
+        const auto* b = static_cast<const unsigned char*>(p);
+        for (std::size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 1099511628211ULL;
+    };
+    for (const auto& fd : def.fields) {
+        const int i = f.GetFieldIndex(std::string(fd.name).c_str());
+        const std::string v = i >= 0 && f.IsFieldSetAndNotNull(i) ? "=" + fieldText(f, i) : std::string("null");
+        mix(v.data(), v.size());
+        mix("|", 1);
+    }
+    if (const OGRGeometry* g = f.GetGeometryRef()) {
+        std::vector<unsigned char> wkb(g->WkbSize());
+        g->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
+        mix(wkb.data(), wkb.size());
+    }
+    char out[17];
+    std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
+    return out;
+}
+
+std::string fieldText(OGRFeature& f, int i) {
+    switch (f.GetFieldDefnRef(i)->GetType()) {
+        case OFTInteger:
+        case OFTInteger64:
+            return std::to_string(f.GetFieldAsInteger64(i));
+        case OFTReal: {
+            char b[40];
+            std::snprintf(b, sizeof b, "%.17g", f.GetFieldAsDouble(i));
+            return b;
+        }
+        default:
+            return f.GetFieldAsString(i);
+    }
+}
+
 namespace {
 // Copies the features of `src` into `dst` (fields matched by name, bookkeeping columns left to
 // the database), counting; DataError naming the feature that could not be written.
-long long copyFeatures(OGRLayer& src, OGRLayer& dst, const std::string& where, const std::string& county, Feedback& feedback) {
+long long copyFeatures(OGRLayer& src, OGRLayer& dst, const std::string& where, const std::string& county, Feedback& feedback,
+                       std::vector<CheckoutRow>* checkout = nullptr) {
     long long n = 0;
+    const LayerDef* def = findLayer(dst.GetName());
     OGRFeatureDefn* dd = dst.GetLayerDefn();
     const int iCounty = dd->GetFieldIndex("ra_county");
     src.ResetReading();
@@ -201,6 +286,11 @@ long long copyFeatures(OGRLayer& src, OGRLayer& dst, const std::string& where, c
             if (const int i = dd->GetFieldIndex(skip); i >= 0) out->UnsetField(i);
         if (dst.CreateFeature(out.get()) != OGRERR_NONE)
             throw DataError({where, src.GetName(), std::to_string(f->GetFID())}, "cannot write the feature: " + lastGdalError());
+        if (checkout && def) {
+            const int iFid = f->GetFieldIndex("fid"), iVersion = f->GetFieldIndex("ra_version");
+            checkout->push_back({dst.GetName(), out->GetFID(), iFid >= 0 ? f->GetFieldAsInteger64(iFid) : f->GetFID(),
+                                 iVersion >= 0 ? f->GetFieldAsInteger64(iVersion) : 0, featureDigest(*out, *def)});
+        }
         if (++n % 5000 == 0) feedback.checkCancelled();
     }
     return n;
@@ -324,7 +414,8 @@ std::string demFromServer(const std::string& server) {
 }
 
 PullReport pull(const std::string& server, const std::string& county, const std::string& out, const std::string& asOf, bool overwrite,
-                Feedback& feedback) {
+                Feedback& feedback, bool checkout) {
+    if (checkout && !asOf.empty()) throw DataError({server}, "a checkout is of the current state (no --as-of)");
     initGdal();
     Target t = parseTarget(server);
     if (!county.empty()) t.county = county;
@@ -371,6 +462,8 @@ PullReport pull(const std::string& server, const std::string& county, const std:
                 if (res) dst->ReleaseResultSet(res);
             }
         const auto layers = tableLayers();
+        std::vector<CheckoutRow> rows;
+        std::vector<std::string> pulledLayers;
         std::size_t k = 0;
         for (const LayerDef* def : layers) {
             const std::string name(def->name);
@@ -395,9 +488,11 @@ PullReport pull(const std::string& server, const std::string& county, const std:
                 ~Release() { ds->ReleaseResultSet(l); }
             } release{srcDs.get(), in};
             OGRLayer* o = dst->GetLayerByName(name.c_str());
-            report.features += copyFeatures(*in, *o, serverName(t), t.county, feedback);
+            report.features += copyFeatures(*in, *o, serverName(t), t.county, feedback, checkout ? &rows : nullptr);
             ++report.layers;
+            pulledLayers.push_back(name);
         }
+        if (checkout) writeCheckout(*dst, t, pulledLayers, rows);
         if (dst->CommitTransaction() != OGRERR_NONE) throw DataError({out}, commitFailure());
         if (!dem.empty()) {
             const std::string mem = "/vsimem/ruralatlas_pull_dem_" + t.county + ".tif";
@@ -427,9 +522,24 @@ PullReport pull(const std::string& server, const std::string& county, const std:
 // ---------------------------------------------------------------------------------------------
 // Saving edits: every feature checked against the version it was read at, all at once.
 
+namespace {
+// A geometry parameter: WKT, or WKB in hex (exact, what a sync sends).
+std::string geometryFrom(const std::string& text, std::size_t param) {
+    const bool hex =
+        !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+    return hex ? "public.ST_GeomFromWKB(decode($" + std::to_string(param) + ", 'hex'))"
+               : "public.ST_GeomFromText($" + std::to_string(param) + ")";
+}
+}  // namespace
+
 SaveResult saveEdits(const std::string& server, const std::vector<FeatureEdit>& edits) {
     const Target t = parseTarget(server);
     PgConn c(t.conninfo, t.county);
+    return saveEdits(c, t.county, edits);
+}
+
+SaveResult saveEdits(PgConn& c, const std::string& county, const std::vector<FeatureEdit>& edits) {
+    const Target t{c.conninfo(), county};
     SaveResult result;
     std::map<std::string, std::vector<const FeatureEdit*>> byLayer;
     for (const auto& e : edits) {
@@ -483,9 +593,10 @@ SaveResult saveEdits(const std::string& server, const std::vector<FeatureEdit>& 
                     if (!e->wkt.empty()) {
                         params.push_back(e->wkt);
                         cols += ", geom";
-                        vals += ", public.ST_GeomFromText($" + std::to_string(params.size()) + ")";
+                        vals += ", " + geometryFrom(e->wkt, params.size());
                     }
-                    c.exec("INSERT INTO " + T + " (" + cols + ") VALUES (" + vals + ")", params);
+                    const PgResult r = c.exec("INSERT INTO " + T + " (" + cols + ") VALUES (" + vals + ") RETURNING fid", params);
+                    result.inserted.push_back(r.integer(0, 0));
                 } else {
                     std::string sets;
                     params.push_back(std::to_string(e->fid));
@@ -508,6 +619,214 @@ SaveResult saveEdits(const std::string& server, const std::vector<FeatureEdit>& 
         result.saved = true;
         return result;
     });
+}
+
+// ---------------------------------------------------------------------------------------------
+// sync: a checked-out file back to the server.
+
+SyncReport sync(const std::string& file, const std::string& server, Resolve all, const std::vector<std::string>& mine,
+                const std::vector<std::string>& theirs, bool dryRun) {
+    initGdal();
+    Project p = Project::open(file, true);
+    GDALDataset& ds = p.dataset();
+    std::map<std::string, std::string> info;
+    {
+        OGRLayer* r = ds.ExecuteSQL("SELECT key, value FROM ruralatlas_checkout_info", nullptr, nullptr);
+        if (!r) throw DataError({file}, "not a checkout: pull it with --checkout first");
+        for (auto& f : *r) info[f->GetFieldAsString(0)] = f->GetFieldAsString(1);
+        ds.ReleaseResultSet(r);
+    }
+    Target t = parseTarget(server);
+    if (!t.county.empty() && t.county != info["county"])
+        throw DataError({file}, "the file is a checkout of county " + info["county"] + ", the server name says " + t.county);
+    t.county = info["county"];
+    std::map<std::pair<std::string, long long>, CheckoutRow> rows;  // (layer, file fid)
+    {
+        OGRLayer* r =
+            ds.ExecuteSQL("SELECT layer, fid + 0 AS file_fid, server_fid, version, digest FROM ruralatlas_checkout", nullptr, nullptr);
+        if (!r) throw DataError({file, "ruralatlas_checkout"}, "the checkout record is missing");
+        for (auto& f : *r)
+            rows[{f->GetFieldAsString(0), f->GetFieldAsInteger64(1)}] = {f->GetFieldAsString(0), f->GetFieldAsInteger64(1),
+                                                                         f->GetFieldAsInteger64(2), f->GetFieldAsInteger64(3),
+                                                                         f->GetFieldAsString(4)};
+        ds.ReleaseResultSet(r);
+    }
+
+    // What changed in the file since the checkout.
+    struct Change {
+        FeatureEdit edit;
+        long long fileFid = 0;  // 0 for a deletion
+        std::string digest;
+        bool dropped = false;
+    };
+    std::vector<Change> changes;
+    std::set<std::pair<std::string, long long>> seen;
+    std::vector<std::string> layers;
+    for (std::size_t i = 0, j; i < info["layers"].size(); i = j + 1) {
+        j = info["layers"].find(',', i);
+        if (j == std::string::npos) j = info["layers"].size();
+        layers.push_back(info["layers"].substr(i, j - i));
+    }
+    for (const auto& name : layers) {
+        const LayerDef* def = findLayer(name);
+        if (!def || name == "project_meta") continue;
+        OGRLayer& l = p.layer(name);
+        l.ResetReading();
+        for (auto& f : l) {
+            const std::string digest = featureDigest(*f, *def);
+            auto it = rows.find({name, f->GetFID()});
+            if (it != rows.end()) seen.insert(it->first);
+            if (it != rows.end() && it->second.digest == digest) continue;
+            Change c;
+            c.fileFid = f->GetFID();
+            c.digest = digest;
+            c.edit.layer = name;
+            c.edit.fid = it == rows.end() ? 0 : it->second.serverFid;
+            c.edit.version = it == rows.end() ? 0 : it->second.version;
+            for (const auto& fd : def->fields) {
+                const int i = f->GetFieldIndex(std::string(fd.name).c_str());
+                c.edit.fields.emplace_back(std::string(fd.name), i >= 0 && f->IsFieldSetAndNotNull(i)
+                                                                     ? std::optional<std::string>(fieldText(*f, i))
+                                                                     : std::nullopt);
+            }
+            if (const OGRGeometry* g = f->GetGeometryRef()) {
+                std::vector<unsigned char> wkb(g->WkbSize());
+                g->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
+                static const char* hex = "0123456789abcdef";
+                for (unsigned char b : wkb) {
+                    c.edit.wkt += hex[b >> 4];
+                    c.edit.wkt += hex[b & 15];
+                }
+            }
+            changes.push_back(std::move(c));
+        }
+    }
+    for (const auto& [key, row] : rows)
+        if (!seen.count(key) && std::find(layers.begin(), layers.end(), key.first) != layers.end() && key.first != "project_meta") {
+            Change c;
+            c.edit.layer = key.first;
+            c.edit.fid = row.serverFid;
+            c.edit.version = row.version;
+            c.edit.remove = true;
+            c.fileFid = key.second;
+            changes.push_back(std::move(c));
+        }
+
+    SyncReport report;
+    if (dryRun) {
+        for (const Change& c : changes)
+            report.pending.push_back(c.edit.layer + ":" + std::to_string(c.fileFid) +
+                                     (c.edit.remove     ? " deleted"
+                                      : c.edit.fid == 0 ? " new"
+                                                        : " changed"));
+        return report;
+    }
+    PgConn conn(t.conninfo, t.county);
+    const auto decided = [&](const Change& c) {
+        const std::string key = c.edit.layer + ":" + std::to_string(c.fileFid);
+        if (std::find(mine.begin(), mine.end(), key) != mine.end()) return Resolve::Mine;
+        if (std::find(theirs.begin(), theirs.end(), key) != theirs.end()) return Resolve::Theirs;
+        return all;
+    };
+    std::vector<std::size_t> tookTheirs;
+    SaveResult saved;
+    for (int attempt = 0; attempt < 4; ++attempt) {
+        std::vector<FeatureEdit> edits;
+        std::vector<std::size_t> index;
+        for (std::size_t i = 0; i < changes.size(); ++i)
+            if (!changes[i].dropped) {
+                edits.push_back(changes[i].edit);
+                index.push_back(i);
+            }
+        saved = saveEdits(conn, t.county, edits);
+        if (saved.saved) break;
+        std::vector<Conflict> open;
+        for (const Conflict& k : saved.conflicts) {
+            for (std::size_t i : index) {
+                Change& c = changes[i];
+                if (c.edit.layer != k.layer || c.edit.fid != k.fid) continue;
+                const Resolve d = decided(c);
+                if (d == Resolve::Mine) {
+                    if (k.theirVersion < 0) {
+                        c.edit.fid = 0;  // deleted on the server: mine comes back as a new feature
+                        if (c.edit.remove) c.dropped = true;
+                    } else {
+                        c.edit.version = k.theirVersion;
+                    }
+                    ++report.keptMine;
+                } else if (d == Resolve::Theirs) {
+                    c.dropped = true;
+                    tookTheirs.push_back(i);
+                    ++report.tookTheirs;
+                } else {
+                    Conflict shown = k;
+                    shown.fid = c.fileFid;
+                    open.push_back(shown);
+                }
+            }
+        }
+        if (!open.empty()) {
+            report.conflicts = std::move(open);
+            return report;  // nothing written, on either side
+        }
+    }
+    if (!saved.saved) throw DataError({serverName(t)}, "others keep changing the same features: sync again");
+
+    // The file follows: new versions and ids in the checkout record, theirs where taken.
+    if (startWriteTransaction(ds) != OGRERR_NONE) throw DataError({file}, "cannot start a transaction");
+    try {
+        std::size_t inserted = 0;
+        for (const Change& c : changes) {
+            if (c.dropped) continue;
+            const std::string where = "layer = " + sqliteQuote(c.edit.layer) + " AND fid = " + std::to_string(c.fileFid);
+            if (c.edit.remove) {
+                execFile(ds, "DELETE FROM ruralatlas_checkout WHERE " + where);
+                ++report.deleted;
+            } else if (c.edit.fid == 0) {
+                execFile(ds, "INSERT OR REPLACE INTO ruralatlas_checkout VALUES " +
+                                 rowValues({c.edit.layer, c.fileFid, saved.inserted.at(inserted++), 1, c.digest}));
+                ++report.inserted;
+            } else {
+                execFile(ds, "UPDATE ruralatlas_checkout SET version = " + std::to_string(c.edit.version + 1) +
+                                 ", digest = " + sqliteQuote(c.digest) + " WHERE " + where);
+                ++report.updated;
+            }
+        }
+        if (!tookTheirs.empty()) {
+            DatasetPtr srv = openVector(gdalConnection(t), false);
+            for (std::size_t i : tookTheirs) {
+                const Change& c = changes[i];
+                OGRLayer& l = p.layer(c.edit.layer);
+                const std::string where = "layer = " + sqliteQuote(c.edit.layer) + " AND fid = " + std::to_string(c.fileFid);
+                OGRLayer* r = srv->ExecuteSQL(("SELECT * FROM " + c.edit.layer + " WHERE fid = " + std::to_string(c.edit.fid)).c_str(),
+                                              nullptr, nullptr);
+                FeaturePtr theirsNow(r ? r->GetNextFeature() : nullptr);
+                if (!theirsNow) {  // deleted on the server: deleted here
+                    if (c.fileFid > 0) l.DeleteFeature(c.fileFid);
+                    execFile(ds, "DELETE FROM ruralatlas_checkout WHERE " + where);
+                } else {
+                    FeaturePtr local(OGRFeature::CreateFeature(l.GetLayerDefn()));
+                    local->SetFrom(theirsNow.get(), TRUE);
+                    local->SetFID(c.fileFid);
+                    const FeaturePtr present(c.fileFid > 0 ? l.GetFeature(c.fileFid) : nullptr);
+                    if ((present ? l.SetFeature(local.get()) : l.CreateFeature(local.get())) != OGRERR_NONE)
+                        throw DataError({file, c.edit.layer, std::to_string(c.fileFid)},
+                                        "cannot take the server's feature: " + lastGdalError());
+                    const int iVersion = theirsNow->GetFieldIndex("ra_version");
+                    execFile(ds, "INSERT OR REPLACE INTO ruralatlas_checkout VALUES " +
+                                     rowValues({c.edit.layer, local->GetFID(), c.edit.fid, theirsNow->GetFieldAsInteger64(iVersion),
+                                                featureDigest(*local, *findLayer(c.edit.layer))}));
+                }
+                if (r) srv->ReleaseResultSet(r);
+            }
+        }
+        if (ds.CommitTransaction() != OGRERR_NONE) throw DataError({file}, commitFailure());
+    } catch (...) {
+        ds.RollbackTransaction();
+        throw;
+    }
+    report.saved = true;
+    return report;
 }
 
 }  // namespace ruralatlas::io::server

@@ -83,8 +83,10 @@ struct PullReport {
 };
 // pull: a county from the server into a new GeoPackage project (atomically). `asOf` (YYYY-MM-DD
 // or an ISO timestamp) takes the county as it was then, from the history.
+// `checkout` also records, in the file, the server id and version of every feature pulled, so
+// that `sync` can send back what was changed offline and detect what others changed meanwhile.
 PullReport pull(const std::string& server, const std::string& county, const std::string& out, const std::string& asOf, bool overwrite,
-                Feedback& feedback);
+                Feedback& feedback, bool checkout = false);
 
 // The county's DEM as GeoTIFF bytes (empty when it has none), for the server's project source.
 std::string demFromServer(const std::string& server);
@@ -103,15 +105,33 @@ struct FeatureEdit {
     long long version = 0;
     bool remove = false;
     std::vector<std::pair<std::string, std::optional<std::string>>> fields;
-    std::string wkt;  // new geometry (project CRS), empty = unchanged
+    std::string wkt;  // new geometry (project CRS) as WKT or hex WKB, empty = unchanged
 };
 struct SaveResult {
     bool saved = false;
     std::vector<Conflict> conflicts;  // when not saved: every feature changed since it was read
     int rows = 0;
+    std::vector<long long> inserted;  // the server ids of the new features, in the order of the edits
 };
+
+// sync: sends what was changed in a checked-out file (pull --checkout) back to the server in one
+// save, all or nothing. Features others changed since the checkout are conflicts: listed, and
+// nothing is written, unless resolved: `mine` (overwrite theirs) or `theirs` (take the server's
+// into the file), for all conflicts or per feature ("layer:fid" of the file).
+enum class Resolve { Ask, Mine, Theirs };
+struct SyncReport {
+    bool saved = false;
+    int updated = 0, inserted = 0, deleted = 0, tookTheirs = 0, keptMine = 0;
+    std::vector<Conflict> conflicts;   // unresolved (layer and the file's fid)
+    std::vector<std::string> pending;  // dry run: what would be sent ("layer:fid changed|new|deleted")
+};
+SyncReport sync(const std::string& file, const std::string& server, Resolve all, const std::vector<std::string>& mine,
+                const std::vector<std::string>& theirs, bool dryRun = false);
 // Saves edits in one short transaction: every edited feature is checked against its current
 // version first (all conflicts listed, nothing written when any); no lock is held before the save.
 SaveResult saveEdits(const std::string& server, const std::vector<FeatureEdit>& edits);
+// The same on a connection kept open (an editing session): no connection set-up per save.
+class PgConn;
+SaveResult saveEdits(PgConn& connection, const std::string& county, const std::vector<FeatureEdit>& edits);
 
 }  // namespace ruralatlas::io::server

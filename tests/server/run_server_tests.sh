@@ -6,10 +6,13 @@
 #   - analyses and maps give the same results from the server as from the file;
 #   - server_tests (rights of every role on every layer, counties kept apart, households only as
 #     aggregates, conflicts refused without loss, the history and pulls as of a past time).
-# Usage: run_server_tests.sh RURALATLAS SERVER_TESTS
+#   - with LOAD (bench/server_load), 8 editors saving shared features for 8 s: no lost update,
+#     every refused save with its conflicts listed, no forbidden write accepted.
+# Usage: run_server_tests.sh RURALATLAS SERVER_TESTS [LOAD]
 set -euo pipefail
 ra="$1"
 tests="$2"
+load="${3:-}"
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/../postgis/pg_server.sh"
 work=$(mktemp -d /tmp/ruralatlas-server.XXXXXX)
@@ -69,5 +72,11 @@ check "a planner's household analysis is refused by the server's rights" planner
 check "server = file: the county map, pixel for pixel" cmp -s "$work/file_map.png" "$work/server_map.png"
 
 RA_PG="host=$PGHOST port=$PGPORT dbname=ruralatlas" RA_DEMO="$work/demo.gpkg" RURALATLAS_CLI_PATH="$ra" "$tests" || fails=$((fails + 1))
+if [ -n "$load" ]; then
+  for i in 01 02 03 04 05 06 07 08; do
+    "$ra" server users "$server user=postgres" --add "load$i" --role planner --county 433199 >/dev/null
+  done
+  check "8 editors for 8 s: no lost update, every conflict listed, no right broken" "$load" "host=$PGHOST port=$PGPORT dbname=ruralatlas" 433199 load 8 8
+fi
 echo "server checks: $fails failed"
 exit "$fails"

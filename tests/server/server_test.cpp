@@ -339,3 +339,77 @@ TEST_F(Server, TheDatabaseChecksEnumerationsAndRanges) {
         a1.exec("ROLLBACK");
     }
 }
+
+// Offline work: a checkout edited in the field syncs back; a feature someone changed meanwhile
+// is a conflict (nothing written until resolved), then taken from the server or kept.
+TEST_F(Server, ACheckoutSyncsBackAndConflictsAreResolvedPerFeature) {
+    using namespace ruralatlas;
+    ruralatlas::test::TempDir tmp;
+    Feedback fb;
+    const std::string file = tmp.file("field.gpkg");
+    const auto pulled = srv::pull(serverName("p1"), kCounty, file, "", false, fb, true);
+    EXPECT_EQ(pulled.unreadable, std::vector<std::string>{"households"});
+    EXPECT_TRUE(srv::sync(file, serverName("p1"), srv::Resolve::Ask, {}, {}, true).pending.empty());
+
+    io::initGdal();
+    const auto exec = [&](const std::string& sql) {
+        io::DatasetPtr ds = io::openVector(file, true);
+        if (OGRLayer* r = ds->ExecuteSQL(sql.c_str(), nullptr, nullptr)) ds->ReleaseResultSet(r);
+    };
+    const auto serverFid = [&](long long fileFid) {
+        io::DatasetPtr ds = io::openVector(file, false);
+        OGRLayer* r = ds->ExecuteSQL(
+            ("SELECT server_fid FROM ruralatlas_checkout WHERE layer = 'plan_targets' AND fid = " + std::to_string(fileFid)).c_str(),
+            nullptr, nullptr);
+        io::FeaturePtr f(r->GetNextFeature());
+        const long long id = f->GetFieldAsInteger64(0);
+        ds->ReleaseResultSet(r);
+        return id;
+    };
+    // In the field: two targets changed, one deleted, one added.
+    exec("UPDATE plan_targets SET value = 111 WHERE fid = 10");
+    exec("UPDATE plan_targets SET value = 222 WHERE fid = 11");
+    exec("DELETE FROM plan_targets WHERE fid = 12");
+    exec(
+        "INSERT INTO plan_targets (village_code, indicator, bound, value, source) SELECT village_code, indicator, bound, 333, 'field' "
+        "FROM plan_targets WHERE fid = 13");
+    const long long s10 = serverFid(10), s11 = serverFid(11), s12 = serverFid(12);
+    EXPECT_EQ(srv::sync(file, serverName("p1"), srv::Resolve::Ask, {}, {}, true).pending.size(), 4u);
+    // Meanwhile at the office: the administrator changes targets 10 and 11.
+    PgConn a1(conninfo("a1"), kCounty);
+    a1.exec("UPDATE ruralatlas.plan_targets SET value = 5 WHERE fid IN (" + std::to_string(s10) + ", " + std::to_string(s11) + ")");
+
+    PgConn owner(conninfo("postgres"), kCounty);
+    const auto value = [&](long long fid) {
+        const PgResult r = owner.exec("SELECT value FROM ruralatlas.plan_targets WHERE fid = " + std::to_string(fid));
+        return r.rows() ? r.text(0, 0) : std::string("(deleted)");
+    };
+    const auto r1 = srv::sync(file, serverName("p1"), srv::Resolve::Ask, {}, {});
+    EXPECT_FALSE(r1.saved);
+    ASSERT_EQ(r1.conflicts.size(), 2u);
+    EXPECT_EQ(r1.conflicts[0].changedBy, "a1");
+    EXPECT_EQ(r1.conflicts[0].fid, 10);  // named by the file's id
+    // Nothing written: not the deletion, not the new target either.
+    EXPECT_NE(value(s12), "(deleted)");
+    EXPECT_EQ(owner.exec("SELECT count(*) FROM ruralatlas.plan_targets WHERE source = 'field'").integer(0, 0), 0);
+
+    // Theirs for 10, mine for 11.
+    const auto r2 = srv::sync(file, serverName("p1"), srv::Resolve::Ask, {"plan_targets:11"}, {"plan_targets:10"});
+    ASSERT_TRUE(r2.saved);
+    EXPECT_EQ(r2.tookTheirs, 1);
+    EXPECT_EQ(r2.keptMine, 1);
+    EXPECT_EQ(value(s10), "5");
+    EXPECT_EQ(value(s11), "222");
+    EXPECT_EQ(value(s12), "(deleted)");
+    EXPECT_EQ(owner.exec("SELECT count(*) FROM ruralatlas.plan_targets WHERE source = 'field' AND value = 333").integer(0, 0), 1);
+    {
+        io::Project p = io::Project::open(file, false);
+        io::FeaturePtr f(p.layer("plan_targets").GetFeature(10));
+        EXPECT_DOUBLE_EQ(f->GetFieldAsDouble("value"), 5.0);  // theirs, in the file
+    }
+    // In step: nothing left to send, and a further edit goes through without conflict.
+    EXPECT_TRUE(srv::sync(file, serverName("p1"), srv::Resolve::Ask, {}, {}, true).pending.empty());
+    exec("UPDATE plan_targets SET value = 444 WHERE fid = 11");
+    EXPECT_TRUE(srv::sync(file, serverName("p1"), srv::Resolve::Ask, {}, {}).saved);
+    EXPECT_EQ(value(s11), "444");
+}
