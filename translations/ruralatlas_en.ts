@@ -204,6 +204,58 @@
         <translation>A county code has 6 digits</translation>
     </message>
     <message>
+        <source>同步到共享服务器…</source>
+        <translation>Sync to the shared server…</translation>
+    </message>
+    <message>
+        <source>同步到共享服务器</source>
+        <translation>Sync to the shared server</translation>
+    </message>
+    <message>
+        <source>当前项目不是从服务器检出的文件（ruralatlas pull --checkout）。</source>
+        <translation>The open project is not a checkout from the server (ruralatlas pull --checkout).</translation>
+    </message>
+    <message>
+        <source>已同步</source>
+        <translation>Synced</translation>
+    </message>
+    <message>
+        <source>同步冲突</source>
+        <translation>Sync conflicts</translation>
+    </message>
+    <message>
+        <source>以下要素在你检出后已被他人修改。请逐项选择，确认前不会写入任何内容。</source>
+        <translation>These features were changed by others since your checkout. Choose for each; nothing is written until you confirm.</translation>
+    </message>
+    <message>
+        <source>要素</source>
+        <translation>Feature</translation>
+    </message>
+    <message>
+        <source>修改人</source>
+        <translation>Changed by</translation>
+    </message>
+    <message>
+        <source>修改时间</source>
+        <translation>Changed at</translation>
+    </message>
+    <message>
+        <source>处理</source>
+        <translation>Resolution</translation>
+    </message>
+    <message>
+        <source>（已删除）</source>
+        <translation>(deleted)</translation>
+    </message>
+    <message>
+        <source>采用服务器的</source>
+        <translation>Take theirs</translation>
+    </message>
+    <message>
+        <source>保留我的</source>
+        <translation>Keep mine</translation>
+    </message>
+    <message>
         <source>打开项目…</source>
         <translation>Open project…</translation>
     </message>

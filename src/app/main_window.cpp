@@ -53,6 +53,7 @@
 #include "host/run_analysis.hpp"
 #include "io/importer.hpp"
 #include "io/result_files.hpp"
+#include "io/server.hpp"
 #include "io/sources.hpp"
 #include "render/furniture.hpp"
 #include "render/gui_session.hpp"
@@ -120,6 +121,7 @@ void MainWindow::buildMenus() {
                         openProject(d.connection());
                     })
         ->setObjectName("open-server");
+    file->addAction(T("同步到共享服务器…"), this, &MainWindow::syncDialog)->setObjectName("sync-server");
     file->addAction(T("导入数据…"), this, [this]() {
         const QStringList files = QFileDialog::getOpenFileNames(
             this, T("导入数据"), QString(),
@@ -205,6 +207,40 @@ void MainWindow::buildDocks() {
     resDock->setWidget(m_results);
     addDockWidget(Qt::RightDockWidgetArea, resDock);
     buildTableDock();
+}
+
+void MainWindow::syncDialog() {
+    const std::string file = m_projectPath.toStdString();
+    if (m_projectPath.isEmpty() || !io::server::isCheckout(file)) {
+        QMessageBox::information(this, T("同步到共享服务器"), T("当前项目不是从服务器检出的文件（ruralatlas pull --checkout）。"));
+        return;
+    }
+    ServerDialog d(this);
+    d.setCounty(QString::fromStdString(io::server::checkoutCounty(file)));
+    if (d.exec() != QDialog::Accepted) return;
+    if (!d.password().isEmpty()) qputenv("PGPASSWORD", d.password().toUtf8());
+    try {
+        std::vector<std::string> mine, theirs;
+        for (int round = 0; round < 3; ++round) {
+            const auto r = io::server::sync(file, d.connection().toStdString(), io::server::Resolve::Ask, mine, theirs);
+            if (r.saved) {
+                QMessageBox::information(this, T("同步到共享服务器"),
+                                         T("已同步") + QStringLiteral("：%1 / %2 / %3").arg(r.updated).arg(r.inserted).arg(r.deleted));
+                reloadMap(true);
+                return;
+            }
+            std::vector<MergeDialog::Row> rows;
+            for (const auto& k : r.conflicts)
+                rows.push_back({QString::fromStdString(k.layer), k.fid, QString::fromStdString(k.changedBy),
+                                QString::fromStdString(k.changedAt), k.theirVersion, k.yourVersion});
+            MergeDialog merge(rows, this);
+            if (merge.exec() != QDialog::Accepted) return;  // nothing written
+            for (const auto& m : merge.mine()) mine.push_back(m.toStdString());
+            for (const auto& t : merge.theirs()) theirs.push_back(t.toStdString());
+        }
+    } catch (const std::exception& e) {
+        QMessageBox::critical(this, T("同步到共享服务器"), QString::fromUtf8(e.what()));
+    }
 }
 
 void MainWindow::openDialog() {

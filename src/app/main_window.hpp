@@ -106,6 +106,8 @@ private:
     void applySwitches();
     void updateStatus();
     void openDialog();
+    // Sends a checked-out file's edits back to the server; conflicts in a merge dialog.
+    void syncDialog();
     void importDialog(const QStringList& files);
     void atlasDialog();
     void analysisDialog(const std::string& name);

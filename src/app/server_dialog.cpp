@@ -1,13 +1,18 @@
 #include "app/server_dialog.hpp"
 
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QRegularExpression>
 #include <QSpinBox>
+#include <QTableWidget>
+#include <QVBoxLayout>
 
 #include "app/i18n.hpp"
+#include "core/schema.hpp"
 
 namespace ruralatlas::app {
 
@@ -67,12 +72,56 @@ QString ServerDialog::problem() const {
 }
 
 QString ServerDialog::password() const { return m_password->text(); }
+void ServerDialog::setCounty(const QString& county) { m_county->setText(county); }
 
 QString ServerDialog::connection() const {
     QStringList parts = {keyword("host", m_host->text().trimmed()), "port=" + QString::number(m_port->value()),
                          keyword("dbname", m_database->text().trimmed()), keyword("user", m_user->text().trimmed())};
     parts << "county=" + m_county->text().trimmed();
     return "PG:" + parts.join(' ');
+}
+
+MergeDialog::MergeDialog(const std::vector<Row>& rows, QWidget* parent) : QDialog(parent), m_rows(rows) {
+    setWindowTitle(T("同步冲突"));
+    auto* box = new QVBoxLayout(this);
+    box->addWidget(new QLabel(T("以下要素在你检出后已被他人修改。请逐项选择，确认前不会写入任何内容。")));
+    m_table = new QTableWidget(static_cast<int>(rows.size()), 5);
+    m_table->setObjectName("merge-table");
+    m_table->setHorizontalHeaderLabels({T("图层"), T("要素"), T("修改人"), T("修改时间"), T("处理")});
+    for (int r = 0; r < static_cast<int>(rows.size()); ++r) {
+        const Row& row = rows[static_cast<std::size_t>(r)];
+        const auto* def = findLayer(row.layer.toStdString());
+        m_table->setItem(r, 0, new QTableWidgetItem(def ? QString::fromUtf8(std::string(def->titleZh).c_str()) : row.layer));
+        m_table->setItem(r, 1, new QTableWidgetItem(QString::number(row.fid)));
+        m_table->setItem(r, 2, new QTableWidgetItem(row.changedBy.isEmpty() ? T("（已删除）") : row.changedBy));
+        m_table->setItem(r, 3, new QTableWidgetItem(row.changedAt));
+        auto* choice = new QComboBox;
+        choice->addItem(T("采用服务器的"), "theirs");
+        choice->addItem(T("保留我的"), "mine");
+        m_table->setCellWidget(r, 4, choice);
+    }
+    m_table->resizeColumnsToContents();
+    box->addWidget(m_table);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    box->addWidget(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+}
+
+QStringList MergeDialog::mine() const {
+    QStringList out;
+    for (int r = 0; r < m_table->rowCount(); ++r)
+        if (qobject_cast<QComboBox*>(m_table->cellWidget(r, 4))->currentData().toString() == "mine")
+            out << m_rows[static_cast<std::size_t>(r)].layer + ":" + QString::number(m_rows[static_cast<std::size_t>(r)].fid);
+    return out;
+}
+
+QStringList MergeDialog::theirs() const {
+    QStringList out;
+    for (int r = 0; r < m_table->rowCount(); ++r)
+        if (qobject_cast<QComboBox*>(m_table->cellWidget(r, 4))->currentData().toString() == "theirs")
+            out << m_rows[static_cast<std::size_t>(r)].layer + ":" + QString::number(m_rows[static_cast<std::size_t>(r)].fid);
+    return out;
 }
 
 }  // namespace ruralatlas::app

@@ -4,9 +4,12 @@
 #pragma once
 #include <QDialog>
 #include <QString>
+#include <QStringList>
+#include <vector>
 
 class QLineEdit;
 class QSpinBox;
+class QTableWidget;
 
 namespace ruralatlas::app {
 
@@ -18,6 +21,7 @@ public:
     // the password: that goes to libpq through the environment, never into names and messages.
     QString connection() const;
     QString password() const;
+    void setCounty(const QString& county);
     // An error to show, or empty when the fields are complete.
     QString problem() const;
 
@@ -28,6 +32,28 @@ private:
     QLineEdit* m_user;
     QLineEdit* m_password;
     QLineEdit* m_county;
+};
+
+// The conflicts of a sync, one row per feature someone else changed since the checkout, each with
+// its choice: keep mine (overwrite theirs) or take theirs (into the file). Nothing is written
+// until the choices are confirmed.
+class MergeDialog : public QDialog {
+    Q_OBJECT
+public:
+    struct Row {
+        QString layer;
+        long long fid = 0;  // in the file
+        QString changedBy, changedAt;
+        long long theirVersion = 0, yourVersion = 0;
+    };
+    MergeDialog(const std::vector<Row>& rows, QWidget* parent = nullptr);
+    // "layer:fid" of the features to keep mine, and to take theirs.
+    QStringList mine() const;
+    QStringList theirs() const;
+
+private:
+    std::vector<Row> m_rows;
+    QTableWidget* m_table;
 };
 
 }  // namespace ruralatlas::app

@@ -624,6 +624,23 @@ SaveResult saveEdits(PgConn& c, const std::string& county, const std::vector<Fea
 // ---------------------------------------------------------------------------------------------
 // sync: a checked-out file back to the server.
 
+std::string checkoutCounty(const std::string& file) {
+    initGdal();
+    if (isServer(file) || !std::filesystem::exists(file)) return {};
+    DatasetPtr ds = openVector(file, false);
+    std::string county;
+    CPLErrorReset();
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    if (OGRLayer* r = ds->ExecuteSQL("SELECT value FROM ruralatlas_checkout_info WHERE key = 'county'", nullptr, nullptr)) {
+        if (FeaturePtr f{r->GetNextFeature()}) county = f->GetFieldAsString(0);
+        ds->ReleaseResultSet(r);
+    }
+    CPLPopErrorHandler();
+    return county;
+}
+
+bool isCheckout(const std::string& file) { return !checkoutCounty(file).empty(); }
+
 SyncReport sync(const std::string& file, const std::string& server, Resolve all, const std::vector<std::string>& mine,
                 const std::vector<std::string>& theirs, bool dryRun) {
     initGdal();

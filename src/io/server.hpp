@@ -119,6 +119,9 @@ struct SaveResult {
 // nothing is written, unless resolved: `mine` (overwrite theirs) or `theirs` (take the server's
 // into the file), for all conflicts or per feature ("layer:fid" of the file).
 enum class Resolve { Ask, Mine, Theirs };
+// Whether a file is a checkout (pull --checkout), and of which county.
+bool isCheckout(const std::string& file);
+std::string checkoutCounty(const std::string& file);
 struct SyncReport {
     bool saved = false;
     int updated = 0, inserted = 0, deleted = 0, tookTheirs = 0, keptMine = 0;

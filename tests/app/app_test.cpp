@@ -270,6 +270,30 @@ private slots:
         QVERIFY(m_window->canvas()->framesDrawn() > 0);
     }
 
+    void mergeDialogChoosesPerFeatureAndSyncNeedsACheckout() {
+        app::MergeDialog merge({{"plan_targets", 10, "a1", "2026-12-03 06:08:30", 2, 1}, {"landuse_plan", 11, "", "", -1, 3}});
+        auto* table = merge.findChild<QTableWidget*>("merge-table");
+        QVERIFY(table);
+        QCOMPARE(table->rowCount(), 2);
+        QCOMPARE(table->item(0, 0)->text(), QStringLiteral("村庄规划管控指标"));  // the layer's Chinese title
+        QCOMPARE(table->item(1, 2)->text(), QStringLiteral("（已删除）"));
+        // Default: take theirs; the second kept mine.
+        qobject_cast<QComboBox*>(table->cellWidget(1, 4))->setCurrentIndex(1);
+        QCOMPARE(merge.theirs(), QStringList{"plan_targets:10"});
+        QCOMPARE(merge.mine(), QStringList{"landuse_plan:11"});
+        // The demo county is no checkout: the sync says so and asks nothing else.
+        QVERIFY(m_window->openProject(m_project));
+        QString shown;
+        QTimer::singleShot(200, [&]() {
+            if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+                shown = box->text();
+                box->accept();
+            }
+        });
+        m_window->findChild<QAction*>("sync-server")->trigger();
+        QVERIFY2(shown.contains("pull --checkout"), qPrintable(shown));
+    }
+
     void atlasDialogPreviewsOnePage() {
         QAction* action = m_window->findChild<QAction*>("export-atlas");
         QVERIFY(action);
