@@ -8,6 +8,7 @@
 #include "host/qgis_styles.hpp"
 #include "io/gpkg_source.hpp"
 #include "io/result_files.hpp"
+#include "io/server.hpp"
 
 namespace ruralatlas::host {
 
@@ -19,9 +20,20 @@ analysis::AnalysisResult runAnalysis(const analysis::Analysis& a, ProjectSource&
             out = params.text(p.name);
             break;
         }
+    // Results back into a server project: its own tables, one transaction (io/server.hpp).
+    std::optional<io::server::ServerResultSink> serverSink;
+    if (out && io::server::isServer(*out)) serverSink.emplace(*out);
     std::optional<io::FileResultSink> sink;
-    if (out) sink.emplace(*out);  // a wrong extension is refused before the work
+    if (out && !serverSink) sink.emplace(*out);  // a wrong extension is refused before the work
     analysis::AnalysisResult result = a.run(source, params, feedback);
+    if (serverSink) {
+        PhaseTimer t("write result");
+        serverSink->write(result.tables, source.epsg());
+        std::string names;
+        for (const auto& table : result.tables)
+            names += (names.empty() ? "" : ", ") + std::string(io::server::kResultSchema) + "." + table.name;
+        result.summaryText += "  结果已写回服务器 / result written back to the server: " + names + "\n";
+    }
     if (sink) {
         PhaseTimer t("write result");
         // A GeoPackage result opens in QGIS with its titles and our style, written in the same

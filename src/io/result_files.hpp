@@ -14,6 +14,9 @@ class GDALDataset;
 
 namespace ruralatlas::io {
 
+// A result shape as hex WKB (empty when it has none), for the server's result tables.
+std::string resultShapeWkbHex(ResultGeometry g, const std::vector<XY>& xy);
+
 class FileResultSink : public ResultSink {
 public:
     // Throws UsageError when the extension is not .gpkg, .csv or .xlsx.

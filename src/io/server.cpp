@@ -13,6 +13,7 @@
 #include "io/pg_conn.hpp"
 #include "io/project.hpp"
 #include "io/project_spec.hpp"
+#include "io/result_files.hpp"
 
 namespace ruralatlas::io::server {
 
@@ -618,6 +619,108 @@ SaveResult saveEdits(PgConn& c, const std::string& county, const std::vector<Fea
         tx.commit();
         result.saved = true;
         return result;
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results written back.
+
+namespace {
+class TextRowSink : public RowSink {
+public:
+    explicit TextRowSink(std::vector<std::optional<std::string>>& out) : m_out(out) {}
+    void text(std::string_view v) override { m_out.emplace_back(std::string(v)); }
+    void real(double v) override {
+        char b[40];
+        std::snprintf(b, sizeof b, "%.17g", v);
+        m_out.emplace_back(std::string(b));
+    }
+    void integer(long long v) override { m_out.emplace_back(std::to_string(v)); }
+    void null() override { m_out.emplace_back(std::nullopt); }
+
+private:
+    std::vector<std::optional<std::string>>& m_out;
+};
+std::string pgArray(const std::vector<std::string>& v) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        out += i ? ",\"" : "\"";
+        for (char c : v[i]) {
+            if (c == '"' || c == '\\') out += '\\';
+            out += c;
+        }
+        out += '"';
+    }
+    return out + "}";
+}
+}  // namespace
+
+ServerResultSink::ServerResultSink(std::string server) : m_target(parseTarget(server)) {
+    if (m_target.county.empty()) throw DataError({server}, "name the county the results are of: PG:... county=433127");
+}
+
+void ServerResultSink::write(const std::vector<ResultTable>& tables, int) {
+    PgConn c(m_target.conninfo, m_target.county);
+    guarded(m_target, std::string(kResultSchema), [&] {
+        PgTransaction tx(c);
+        for (const ResultTable& table : tables) {
+            std::vector<std::string> cols, types, titles;
+            for (const auto& col : table.columns) {
+                cols.push_back(col.name);
+                types.push_back(col.type == ResultFieldType::Real   ? "double precision"
+                                : col.type == ResultFieldType::Text ? "text"
+                                                                    : "bigint");
+                titles.push_back(col.titleZh);
+            }
+            c.exec("SELECT " + std::string(kSchema) + ".prepare_result($1, $2, $3, $4, $5)",
+                   {table.name, pgArray(cols), pgArray(types), pgArray(titles), table.titleZh});
+            const std::string T = std::string(kResultSchema) + "." + pgIdent(table.name);
+            c.exec("DELETE FROM " + T + " WHERE ra_county = $1", {m_target.county});
+            // The township of a row (for township viewers): its township code, or its village code's first 9 digits.
+            int townCol = -1;
+            bool fromVillage = false;
+            for (std::size_t i = 0; i < cols.size(); ++i)
+                if (cols[i] == "township_code") townCol = static_cast<int>(i);
+            if (townCol < 0)
+                for (std::size_t i = 0; i < cols.size(); ++i)
+                    if (cols[i] == "village_code") {
+                        townCol = static_cast<int>(i);
+                        fromVillage = true;
+                    }
+            std::string insert = "INSERT INTO " + T + " (";
+            for (const auto& col : cols) insert += pgIdent(col) + ", ";
+            insert += "geom, ra_township) VALUES (";
+            for (std::size_t i = 0; i < cols.size(); ++i) insert += "$" + std::to_string(i + 1) + ", ";
+            insert +=
+                "public.ST_GeomFromWKB(decode($" + std::to_string(cols.size() + 1) + ", 'hex')), $" + std::to_string(cols.size() + 2) + ")";
+            std::vector<std::optional<std::string>> row;
+            std::vector<XY> shape;
+            for (std::size_t i = 0; i < table.rows; ++i) {
+                row.clear();
+                TextRowSink sink(row);
+                table.row(i, sink);
+                row.resize(cols.size());
+                shape.clear();
+                std::string wkb;
+                if (table.shape && table.shape(i, shape)) wkb = resultShapeWkbHex(table.geometry, shape);
+                std::optional<std::string> town;
+                if (townCol >= 0 && row[static_cast<std::size_t>(townCol)]) {
+                    town = row[static_cast<std::size_t>(townCol)]->substr(0, 9);
+                    if (fromVillage && town->size() < 9) town.reset();
+                }
+                row.push_back(wkb.empty() ? std::nullopt : std::optional<std::string>(wkb));
+                row.push_back(town);
+                c.exec(insert, row);
+            }
+            c.exec("INSERT INTO " + std::string(kResultSchema) +
+                       ".results (ra_county, table_name, title, style, rows) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (ra_county, "
+                       "table_name) DO "
+                       "UPDATE SET title = EXCLUDED.title, style = EXCLUDED.style, rows = EXCLUDED.rows, written = now(), written_by = "
+                       "session_user",
+                   {m_target.county, table.name, table.titleZh, table.style, std::to_string(table.rows)});
+        }
+        tx.commit();
+        return 0;
     });
 }
 

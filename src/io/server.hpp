@@ -13,12 +13,14 @@
 #include <vector>
 
 #include "core/feedback.hpp"
+#include "core/result_table.hpp"
 
 namespace ruralatlas::io::server {
 
 // The schema of the shared tables and of their history, and the group roles.
 constexpr const char* kSchema = "ruralatlas";
 constexpr const char* kHistorySchema = "ruralatlas_history";
+constexpr const char* kResultSchema = "ruralatlas_results";
 
 // The five roles of a county office, as group roles in the database ("ra_" + name).
 // admin: edits every layer of their counties; planner: the planning layers; relocation: the
@@ -136,5 +138,17 @@ SaveResult saveEdits(const std::string& server, const std::vector<FeatureEdit>& 
 // The same on a connection kept open (an editing session): no connection set-up per save.
 class PgConn;
 SaveResult saveEdits(PgConn& connection, const std::string& county, const std::vector<FeatureEdit>& edits);
+
+// Analysis results written back into the server project (--out "PG:... county=C"): each table
+// into ruralatlas_results.<name>, the county's earlier rows replaced, all tables in one
+// transaction; the rights are the database's (administrators, planners, relocation officers).
+class ServerResultSink : public ResultSink {
+public:
+    explicit ServerResultSink(std::string server);
+    void write(const std::vector<ResultTable>& tables, int epsg) override;
+
+private:
+    Target m_target;
+};
 
 }  // namespace ruralatlas::io::server

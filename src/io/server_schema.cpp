@@ -135,7 +135,8 @@ std::string schemaSql() {
          "  SELECT coalesce(array_agg(r.county_code), '{}') FROM "
       << S
       << ".user_rights r WHERE r.username = session_user AND r.county_code <> '*'\n"
-         "    AND (r.role = 'admin' OR (r.role = 'planner' AND grp = 'planning') OR (r.role = 'relocation' AND grp = 'relocation'))\n"
+         "    AND (r.role = 'admin' OR (r.role = 'planner' AND grp = 'planning') OR (r.role = 'relocation' AND grp = 'relocation')\n"
+         "         OR (r.role IN ('planner', 'relocation') AND grp = 'results'))\n"
          "    AND ("
       << S << ".session_county() IS NULL OR r.county_code = " << S << ".session_county()) $$;\n";
     const auto in = [&](const std::string& call) { return "ANY ((SELECT " + S + "." + call + ")::text[])"; };
@@ -264,6 +265,90 @@ std::string schemaSql() {
       << "CREATE POLICY edit ON " << S << ".dem FOR ALL USING (ra_county = " << in("edit_counties('base')")
       << ") WITH CHECK (ra_county = " << in("edit_counties('base')") << ");\n"
       << "GRANT SELECT ON " << S << ".dem TO " << allRoles << ";\nGRANT INSERT, UPDATE, DELETE ON " << S << ".dem TO ra_admin;\n";
+
+    // Analysis results written back by the county's staff: one table per result (created on first
+    // write by a checked SECURITY DEFINER function, with the same rights), one county's rows
+    // replaced in one transaction.
+    const std::string R = kResultSchema;
+    q << "CREATE SCHEMA " << R << ";\nGRANT USAGE ON SCHEMA " << R << " TO " << allRoles << ";\n"
+      << "COMMENT ON SCHEMA " << R << " IS 'RuralAtlas 分析结果（按县）/ analysis results, by county';\n"
+      << "CREATE TABLE " << R << ".results (ra_county varchar(6) NOT NULL REFERENCES " << S
+      << ".counties(code), table_name text NOT NULL, title text, style text, rows bigint, written timestamptz NOT NULL DEFAULT now(), "
+         "written_by name NOT NULL DEFAULT session_user, PRIMARY KEY (ra_county, table_name));\n"
+      << "ALTER TABLE " << R << ".results ENABLE ROW LEVEL SECURITY;\nALTER TABLE " << R << ".results FORCE ROW LEVEL SECURITY;\n"
+      << "CREATE POLICY read ON " << R << ".results FOR SELECT USING (" << here << " AND (ra_county = " << in("read_counties()")
+      << " OR ra_county = " << in("viewer_counties()") << "));\n"
+      << "CREATE POLICY edit ON " << R << ".results FOR ALL USING (" << here << " AND ra_county = " << in("edit_counties('results')")
+      << ") WITH CHECK (" << here << " AND ra_county = " << in("edit_counties('results')") << ");\n"
+      << "GRANT SELECT ON " << R << ".results TO " << allRoles << ";\nGRANT INSERT, UPDATE, DELETE ON " << R
+      << ".results TO ra_admin, ra_planner, ra_relocation;\n"
+      << "CREATE FUNCTION " << S
+      << ".result_srid() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n"
+         "  IF NEW.ra_county IS NULL THEN NEW.ra_county := "
+      << S
+      << ".session_county(); END IF;\n"
+         "  IF NEW.geom IS NOT NULL THEN NEW.geom := public.ST_SetSRID(NEW.geom, (SELECT epsg FROM "
+      << S << ".counties WHERE code = NEW.ra_county)); END IF;\n  RETURN NEW;\nEND $$;\n"
+      << "CREATE FUNCTION " << S
+      << ".prepare_result(tname text, cols text[], types text[], titles text[], table_title text) RETURNS void\n"
+         "LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$\n"
+         "DECLARE i int; t text := '"
+      << R
+      << ".' || quote_ident(tname);\nBEGIN\n"
+         "  IF tname !~ '^[a-z][a-z0-9_]{0,62}$' OR tname = 'results' THEN RAISE EXCEPTION 'not a result table name: %', tname; END IF;\n"
+         "  IF NOT coalesce("
+      << S << ".session_county() = ANY (" << S
+      << ".edit_counties('results')), false) THEN\n"
+         "    RAISE EXCEPTION 'no right to write results of county %', "
+      << S
+      << ".session_county() USING ERRCODE = '42501';\n"
+         "  END IF;\n"
+         "  IF NOT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = '"
+      << R
+      << "' AND tablename = tname) THEN\n"
+         "    EXECUTE format('CREATE TABLE %s (fid bigserial PRIMARY KEY, ra_county varchar(6) NOT NULL REFERENCES "
+      << S
+      << ".counties(code), ra_township varchar(9), geom public.geometry)', t);\n"
+         "    EXECUTE format('CREATE INDEX ON %s (ra_county)', t);\n"
+         "    EXECUTE format('CREATE INDEX ON %s USING gist (geom)', t);\n"
+         "    EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', t);\n"
+         "    EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', t);\n"
+         "    EXECUTE format('CREATE POLICY read ON %s FOR SELECT USING "
+      <<
+        [&] {
+            std::string r = readRule;
+            std::string out;
+            for (char c : r) out += c == '\'' ? std::string("''") : std::string(1, c);
+            return out;
+        }()
+      << "', t);\n"
+         "    EXECUTE format('CREATE POLICY edit ON %s FOR ALL USING ("
+      << here << " AND ra_county = ANY ((SELECT " << S << ".edit_counties(''results''))::text[])) WITH CHECK (" << here
+      << " AND ra_county = ANY ((SELECT " << S
+      << ".edit_counties(''results''))::text[]))', t);\n"
+         "    EXECUTE format('GRANT SELECT ON %s TO "
+      << allRoles
+      << "', t);\n"
+         "    EXECUTE format('GRANT INSERT, UPDATE, DELETE ON %s TO ra_admin, ra_planner, ra_relocation', t);\n"
+         "    EXECUTE format('GRANT USAGE ON SEQUENCE %s TO ra_admin, ra_planner, ra_relocation', t || '_fid_seq');\n"
+         "    EXECUTE format('CREATE TRIGGER a_scope BEFORE INSERT ON %s FOR EACH ROW EXECUTE FUNCTION "
+      << S
+      << ".result_srid()', t);\n"
+         "  END IF;\n"
+         "  FOR i IN 1 .. coalesce(array_length(cols, 1), 0) LOOP\n"
+         "    IF cols[i] !~ '^[a-z_][a-z0-9_]{0,62}$' OR cols[i] IN ('fid', 'ra_county', 'ra_township', 'geom') THEN RAISE EXCEPTION 'not "
+         "a "
+         "result column name: %', cols[i]; END IF;\n"
+         "    IF types[i] NOT IN ('text', 'bigint', 'double precision') THEN RAISE EXCEPTION 'not a result column type: %', types[i]; END "
+         "IF;\n"
+         "    EXECUTE format('ALTER TABLE %s ADD COLUMN IF NOT EXISTS %I ' || types[i], t, cols[i]);\n"
+         "    IF titles[i] <> '' THEN EXECUTE format('COMMENT ON COLUMN %s.%I IS %L', t, cols[i], titles[i]); END IF;\n"
+         "  END LOOP;\n"
+         "  EXECUTE format('COMMENT ON TABLE %s IS %L', t, table_title);\n"
+         "END $$;\n"
+      << "REVOKE ALL ON FUNCTION " << S << ".prepare_result(text, text[], text[], text[], text) FROM PUBLIC;\n"
+      << "GRANT EXECUTE ON FUNCTION " << S
+      << ".prepare_result(text, text[], text[], text[], text) TO ra_admin, ra_planner, ra_relocation;\n";
 
     // Households for everyone else: counts by village, none under 5 households shown.
     q << "CREATE VIEW " << S

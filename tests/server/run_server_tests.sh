@@ -62,6 +62,26 @@ for args in "coverage --kind village_clinic --mode road --threshold 30" "coverag
   check "server = file: $args ($(($(wc -l < "$work/file_$name.csv") - 1)) rows)" cmp "$work/file_$name.csv" "$work/server_$name.csv"
 done
 
+# Results written back into the server (one transaction, the county's rows replaced), with the
+# same rights: the planner writes, a township viewer reads its township's rows, others nothing.
+P1="$server user=p1 county=433199"
+"$ra" coverage "$P1" --kind village_clinic --mode road --threshold 30 --out "$P1" >/dev/null
+"$ra" coverage "$P1" --kind village_clinic --mode road --threshold 30 --out "$P1" >/dev/null   # again: replaced, not doubled
+q() { psql -qAt -U "$1" -c "SET ruralatlas.county = '433199'" -c "$2" 2>&1 | tail -1; }
+t=ruralatlas_results.coverage_village_clinic_road
+check "results on the server: 300 rows, as in the file" [ "$(q p1 "SELECT count(*) FROM $t")" = 300 ]
+tail -n +2 "$work/file_coverage_kind_village_clinic_mode_road_threshold_30.csv" | awk -F, '{print $1","$6}' | sort > "$work/res_file.txt"
+psql -qAt -F, -U p1 -c "SET ruralatlas.county = '433199'" -c "SELECT village_code, distance_m FROM $t" | sort > "$work/res_server.txt"
+same_distances() {
+  [ "$(wc -l < "$work/res_file.txt")" -eq 300 ] &&
+    [ "$(join -t, "$work/res_file.txt" "$work/res_server.txt" | awk -F, '{d = $2 - $3; if (d < 0) d = -d; if (d <= 0.0051) n++} END {print n + 0}')" -eq 300 ]
+}
+check "results on the server: every village's distance as in the file (to the centimetre)" same_distances
+check "results on the server: a township viewer reads its township's rows only" [ "$(q v1 "SELECT count(*) FROM $t")" = 20 ]
+check "results on the server: another county's planner reads none" [ "$(q pb "SELECT count(*) FROM $t")" = 0 ]
+viewer_cannot_write() { ! "$ra" coverage "$server user=v1 county=433199" --kind village_clinic --out "$server user=v1 county=433199" >/dev/null 2>&1; }
+check "results on the server: a viewer cannot write them" viewer_cannot_write
+
 # A planner may not read households: an analysis that needs them says so, and writes nothing.
 planner_risk_refused() { ! "$ra" risk "$server user=p1 county=433199" --out "$work/never.csv" > "$work/p1risk.txt" 2>&1 &&
   grep -q "may not read this layer" "$work/p1risk.txt" && [ ! -e "$work/never.csv" ]; }
