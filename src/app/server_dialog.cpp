@@ -108,20 +108,15 @@ MergeDialog::MergeDialog(const std::vector<Row>& rows, QWidget* parent) : QDialo
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 }
 
-QStringList MergeDialog::mine() const {
+QStringList MergeDialog::chosen(const QString& choice) const {
     QStringList out;
     for (int r = 0; r < m_table->rowCount(); ++r)
-        if (qobject_cast<QComboBox*>(m_table->cellWidget(r, 4))->currentData().toString() == "mine")
+        if (qobject_cast<QComboBox*>(m_table->cellWidget(r, 4))->currentData().toString() == choice)
             out << m_rows[static_cast<std::size_t>(r)].layer + ":" + QString::number(m_rows[static_cast<std::size_t>(r)].fid);
     return out;
 }
 
-QStringList MergeDialog::theirs() const {
-    QStringList out;
-    for (int r = 0; r < m_table->rowCount(); ++r)
-        if (qobject_cast<QComboBox*>(m_table->cellWidget(r, 4))->currentData().toString() == "theirs")
-            out << m_rows[static_cast<std::size_t>(r)].layer + ":" + QString::number(m_rows[static_cast<std::size_t>(r)].fid);
-    return out;
-}
+QStringList MergeDialog::mine() const { return chosen("mine"); }
+QStringList MergeDialog::theirs() const { return chosen("theirs"); }
 
 }  // namespace ruralatlas::app

@@ -52,6 +52,7 @@ public:
     QStringList theirs() const;
 
 private:
+    QStringList chosen(const QString& choice) const;  // "layer:fid" of the rows with that choice
     std::vector<Row> m_rows;
     QTableWidget* m_table;
 };

@@ -84,17 +84,9 @@ void execFile(GDALDataset& ds, const std::string& sql) {
     if (r) ds.ReleaseResultSet(r);
     if (CPLGetLastErrorType() == CE_Failure) throw DataError({ds.GetDescription(), "ruralatlas_checkout"}, lastGdalError());
 }
-std::string sqliteQuote(const std::string& s) {
-    std::string out = "'";
-    for (char c : s) {
-        if (c == '\'') out += '\'';
-        out += c;
-    }
-    return out + "'";
-}
 std::string rowValues(const CheckoutRow& r) {
-    return "(" + sqliteQuote(r.layer) + ", " + std::to_string(r.fid) + ", " + std::to_string(r.serverFid) + ", " +
-           std::to_string(r.version) + ", " + sqliteQuote(r.digest) + ")";
+    return "(" + pgQuote(r.layer) + ", " + std::to_string(r.fid) + ", " + std::to_string(r.serverFid) + ", " + std::to_string(r.version) +
+           ", " + pgQuote(r.digest) + ")";
 }
 void writeCheckout(GDALDataset& ds, const Target& t, const std::vector<std::string>& layers, const std::vector<CheckoutRow>& rows) {
     execFile(ds,
@@ -104,7 +96,7 @@ void writeCheckout(GDALDataset& ds, const Target& t, const std::vector<std::stri
     std::string list;
     for (const auto& l : layers) list += (list.empty() ? "" : ",") + l;
     for (const auto& [k, v] : std::vector<std::pair<std::string, std::string>>{{"county", t.county}, {"layers", list}})
-        execFile(ds, "INSERT INTO ruralatlas_checkout_info VALUES (" + sqliteQuote(k) + ", " + sqliteQuote(v) + ")");
+        execFile(ds, "INSERT INTO ruralatlas_checkout_info VALUES (" + pgQuote(k) + ", " + pgQuote(v) + ")");
     for (std::size_t i = 0; i < rows.size(); i += 500) {
         std::string sql = "INSERT INTO ruralatlas_checkout VALUES ";
         for (std::size_t j = i; j < std::min(rows.size(), i + 500); ++j) sql += (j > i ? ", " : "") + rowValues(rows[j]);
@@ -898,7 +890,7 @@ SyncReport sync(const std::string& file, const std::string& server, Resolve all,
         std::size_t inserted = 0;
         for (const Change& c : changes) {
             if (c.dropped) continue;
-            const std::string where = "layer = " + sqliteQuote(c.edit.layer) + " AND fid = " + std::to_string(c.fileFid);
+            const std::string where = "layer = " + pgQuote(c.edit.layer) + " AND fid = " + std::to_string(c.fileFid);
             if (c.edit.remove) {
                 execFile(ds, "DELETE FROM ruralatlas_checkout WHERE " + where);
                 ++report.deleted;
@@ -908,7 +900,7 @@ SyncReport sync(const std::string& file, const std::string& server, Resolve all,
                 ++report.inserted;
             } else {
                 execFile(ds, "UPDATE ruralatlas_checkout SET version = " + std::to_string(c.edit.version + 1) +
-                                 ", digest = " + sqliteQuote(c.digest) + " WHERE " + where);
+                                 ", digest = " + pgQuote(c.digest) + " WHERE " + where);
                 ++report.updated;
             }
         }
@@ -917,7 +909,7 @@ SyncReport sync(const std::string& file, const std::string& server, Resolve all,
             for (std::size_t i : tookTheirs) {
                 const Change& c = changes[i];
                 OGRLayer& l = p.layer(c.edit.layer);
-                const std::string where = "layer = " + sqliteQuote(c.edit.layer) + " AND fid = " + std::to_string(c.fileFid);
+                const std::string where = "layer = " + pgQuote(c.edit.layer) + " AND fid = " + std::to_string(c.fileFid);
                 OGRLayer* r = srv->ExecuteSQL(("SELECT * FROM " + c.edit.layer + " WHERE fid = " + std::to_string(c.edit.fid)).c_str(),
                                               nullptr, nullptr);
                 FeaturePtr theirsNow(r ? r->GetNextFeature() : nullptr);
