@@ -7,7 +7,9 @@
 #include "sample.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <numeric>
 #include <unordered_map>
@@ -80,6 +82,15 @@ std::vector<std::size_t> drawIndices(std::size_t n, std::size_t k, std::uint64_t
     return idx;
 }
 
+std::vector<std::size_t> drawHouseholds(const std::vector<bool>& monitored, std::size_t k, std::uint64_t seed, std::uint64_t stream) {
+    std::vector<std::size_t> first, rest;
+    for (std::size_t i = 0; i < monitored.size(); ++i) (monitored[i] ? first : rest).push_back(i);
+    std::vector<std::size_t> out;
+    for (std::size_t j : drawIndices(first.size(), std::min(k, first.size()), seed, stream)) out.push_back(first[j]);
+    for (std::size_t j : drawIndices(rest.size(), k - out.size(), seed, stream ^ 0x5bd1e995ULL)) out.push_back(rest[j]);
+    return out;
+}
+
 std::vector<std::size_t> visitOrder(const std::vector<std::vector<double>>& cost) {
     const std::size_t n = cost.size();
     std::vector<std::size_t> order;
@@ -122,11 +133,69 @@ std::vector<std::size_t> visitOrder(const std::vector<std::vector<double>>& cost
 
 namespace {
 
+struct SHousehold {
+    std::string id;
+    bool monitored = false;
+    bool hasPoint = false;
+    XY at;
+};
+
 struct SVillage : VillageBase {
     std::optional<long long> households, monitored;
     long long ledgerHouseholds = 0;  // in the households layer
     std::string stratum;
+    std::vector<SHousehold> ledger;  // read only for a visit list
 };
+
+std::string today() {
+    const std::chrono::year_month_day d{std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())};
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", int(d.year()), unsigned(d.month()), unsigned(d.day()));
+    return buf;
+}
+
+// The visit list (supervision_visits) of the sampled villages in their visiting order: in each,
+// drawHouseholds over its households by id, then visited nearest first from the village point
+// when the households have points.
+ResultTable visitList(std::vector<SVillage>& vs, const std::vector<std::size_t>& villagesInOrder, std::size_t perVillage,
+                      std::uint64_t seed, const std::string& listName, const std::string& created) {
+    ResultTableBuilder t("supervision_visits", "督查走访农户名单", ResultGeometry::None,
+                         {{"list_name", ResultFieldType::Text, "名单名称"},
+                          {"seed", ResultFieldType::Integer, "随机种子"},
+                          {"created", ResultFieldType::Text, "生成日期"},
+                          {"village_code", ResultFieldType::Text, "村代码"},
+                          {"village_order", ResultFieldType::Integer, "走访村顺序"},
+                          {"household_id", ResultFieldType::Text, "农户编号（化名）"},
+                          {"visit_order", ResultFieldType::Integer, "村内走访顺序"},
+                          {"visit_group", ResultFieldType::Text, "农户类别"}});
+    long long villageOrder = 0;
+    for (std::size_t vi : villagesInOrder) {
+        SVillage& v = vs[vi];
+        ++villageOrder;
+        std::sort(v.ledger.begin(), v.ledger.end(), [](const SHousehold& a, const SHousehold& b) { return a.id < b.id; });
+        std::vector<bool> flags;
+        for (const SHousehold& h : v.ledger) flags.push_back(h.monitored);
+        std::vector<std::size_t> drawn = drawHouseholds(flags, perVillage, seed, hashText(v.code));
+        bool points = v.hasPoint && !drawn.empty();
+        for (std::size_t i : drawn) points = points && v.ledger[i].hasPoint;
+        if (points) {
+            std::vector<XY> pts = {v.at};
+            for (std::size_t i : drawn) pts.push_back(v.ledger[i].at);
+            std::vector<std::vector<double>> cost(pts.size(), std::vector<double>(pts.size()));
+            for (std::size_t a = 0; a < pts.size(); ++a)
+                for (std::size_t b = 0; b < pts.size(); ++b) cost[a][b] = std::hypot(pts[a].x - pts[b].x, pts[a].y - pts[b].y);
+            std::vector<std::size_t> ordered;
+            for (std::size_t stop : visitOrder(cost))
+                if (stop > 0) ordered.push_back(drawn[stop - 1]);
+            drawn = ordered;
+        }
+        long long order = 0;
+        for (std::size_t i : drawn)
+            t.add({listName, (long long)seed, created, v.code, villageOrder, v.ledger[i].id, ++order,
+                   std::string(v.ledger[i].monitored ? "monitored" : "other")});
+    }
+    return std::move(t).build();
+}
 
 std::string statusGroup(const std::string& s) {
     if (s == "former_poor") return "脱贫村";
@@ -153,6 +222,9 @@ public:
                    {"seed", ParamType::Integer, "随机种子（结果可复现）", "Random seed (reproducible)", std::string("1"), 0, 2147483647},
                    {"route", ParamType::Choice, "走访路线", "Visiting order", std::string("road"), {}, {}, {"road", "straight", "none"}},
                    {"start", ParamType::Text, "出发村代码（默认：县城）", "Start village code (default: the county seat)"},
+                   {"visit-list", ParamType::Text, "走访农户名单名称：抽取的农户写入项目表 supervision_visits（只在项目中，不导出）",
+                    "Name of a household visit list: the drawn households are stored in the project table supervision_visits (never "
+                    "exported)"},
                    outputParam()},
                   {{"sample_villages", "督查抽样村与走访顺序", "Sampled villages in visiting order"},
                    {"sample_strata", "抽样分层", "Strata"},
@@ -174,11 +246,30 @@ AnalysisResult SupervisionSample::run(ProjectSource& project, const ParamValues&
             r.households = valueAsInteger(v[0]);
             r.monitored = valueAsInteger(v[1]);
         });
+    const std::string listName = p.has("visit-list") ? p.text("visit-list") : std::string();
+    if (!listName.empty() && !project.layerInfo("households"))
+        throw DataError({project.name(), "households"},
+                        "--visit-list: the project has no households layer (农户台账) to draw the households from");
     if (project.layerInfo("households")) {
         FeatureQuery q;
-        q.geometry = false;
-        readFields(project, "households", {"village_code"}, q, [&](const Feature&, const std::vector<ResultValue>& v) {
-            if (auto it = index.find(valueAsText(v[0])); it != index.end()) ++vs[it->second].ledgerHouseholds;
+        q.geometry = !listName.empty();
+        std::vector<std::string> fields = {"village_code"};
+        if (!listName.empty()) fields.insert(fields.end(), {"id", "status", "monitored"});
+        readFields(project, "households", fields, q, [&](const Feature& f, const std::vector<ResultValue>& v) {
+            auto it = index.find(valueAsText(v[0]));
+            if (it == index.end()) return;
+            SVillage& village = vs[it->second];
+            ++village.ledgerHouseholds;
+            if (listName.empty()) return;
+            SHousehold h;
+            h.id = valueAsText(v[1]);
+            const std::string status = valueAsText(v[2]);
+            h.monitored = valueAsInteger(v[3]).value_or(0) == 1 || status.rfind("monitored_", 0) == 0;
+            if (f.geometry.kind == ShapeKind::Point && f.geometry.xy.size() >= 2) {
+                h.hasPoint = true;
+                h.at = {f.geometry.xy[0], f.geometry.xy[1]};
+            }
+            village.ledger.push_back(std::move(h));
         });
     }
     std::map<std::string, std::string> townNames;
@@ -363,6 +454,18 @@ AnalysisResult SupervisionSample::run(ProjectSource& project, const ParamValues&
                 alloc[h] ? ResultValue(std::round(double(sizes[h]) / double(alloc[h]) * 100.0) / 100.0) : ResultValue()});
 
     AnalysisResult res;
+    std::string listText;
+    if (!listName.empty()) {
+        std::vector<std::size_t> villagesInOrder;
+        for (std::size_t k : visit) villagesInOrder.push_back(chosen[k]);
+        analysis::ProjectWrite w{visitList(vs, villagesInOrder, std::size_t(perVillage), seed, listName, today()), "list_name", listName};
+        // Only counts leave the database, and none under five households.
+        const std::size_t listed = w.table.rows;
+        listText = "  走访农户名单「" + listName + "」：" + std::to_string(villagesInOrder.size()) + " 个村，" +
+                   (listed >= std::size_t(kMinHouseholdsShown) ? std::to_string(listed) + " 户" : std::string("不足5户")) +
+                   "，写入项目表 supervision_visits（同名名单被替换；农户编号只在项目中，不导出）\n";
+        res.projectWrites.push_back(std::move(w));
+    }
     res.tables.push_back(std::move(vt).build());
     res.tables.back().style = "revitalization/sample.json";
     res.tables.push_back(std::move(st).build());
@@ -382,7 +485,7 @@ AnalysisResult SupervisionSample::run(ProjectSource& project, const ParamValues&
          : visit.empty()     ? std::string()
                              : "  走访路线（" + std::string(byRoad ? "沿道路" : "直线估算，30公里/小时") + "，自" +
                                (startName.empty() ? std::string("第一站") : startName) + "出发）：约 " + fmt(cumulative, 0) + " 分钟\n") +
-        fewer + "  农户名单不导出（个人信息保护）：各村按走访户数在村农户台账中抽取\n";
+        fewer + listText + "  农户名单不导出（个人信息保护）：各村按走访户数在村农户台账中抽取\n";
     res.summaryJson = "{\"villages\": " + std::to_string(vs.size()) + ", \"strata\": " + std::to_string(keys.size()) +
                       ", \"sampled\": " + std::to_string(chosen.size()) + ", \"seed\": " + std::to_string(seed) + ", \"route\": " +
                       jsonQuote(routeMode == "none" ? "none"

@@ -19,6 +19,10 @@ std::vector<std::size_t> drawIndices(std::size_t n, std::size_t k, std::uint64_t
 // An open visiting order over `cost` (square; row 0 is the start): nearest neighbour, then 2-opt
 // until no reversal shortens it. Returns the stops in order, starting with 0.
 std::vector<std::size_t> visitOrder(const std::vector<std::vector<double>>& cost);
+// The households to visit in one village of `monitored.size()` households (in a fixed order,
+// e.g. by id): every monitored household first (drawn, when more than k), then others drawn to
+// make k; reproducible for (seed, stream). Returns indices, the monitored ones first.
+std::vector<std::size_t> drawHouseholds(const std::vector<bool>& monitored, std::size_t k, std::uint64_t seed, std::uint64_t stream);
 std::unique_ptr<analysis::Analysis> makeSupervisionSample();
 
 }  // namespace ruralatlas::revitalization

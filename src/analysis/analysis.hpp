@@ -70,10 +70,21 @@ private:
     std::map<std::string, std::string> m_values;
 };
 
+// Rows an analysis asks the host to store in the project itself (a layer of the data model
+// named by table.name, columns named as its fields), replacing the rows whose `replaceField`
+// equals `replaceValue`, in one transaction. Used for what must not leave the database (a
+// household visit list): never written to a result file.
+struct ProjectWrite {
+    ResultTable table;
+    std::string replaceField;
+    std::string replaceValue;
+};
+
 struct AnalysisResult {
     std::string summaryJson;          // what --json prints
     std::string summaryText;          // what a person reads
     std::vector<ResultTable> tables;  // the result layers, first the main one (a CSV holds only that)
+    std::vector<ProjectWrite> projectWrites;
 };
 
 class Analysis {

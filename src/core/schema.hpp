@@ -44,6 +44,9 @@ struct LayerDef {
     std::vector<FieldDef> fields;
     bool personal = false;  // personal data: only aggregates may leave the database
     int since = 1;          // the schema version that added the layer (older projects lack it until upgraded)
+    // Attribute indexes (columns in order) for the reads analyses make by value; a project and
+    // the server create them with the table, an upgrade adds the missing ones.
+    std::vector<std::vector<std::string_view>> indexes = {};
 
     const FieldDef* field(std::string_view fieldName) const;
 };

@@ -2,15 +2,85 @@
 
 #include <memory>
 #include <optional>
+#include <string>
+#include <variant>
+#include <vector>
 
 #include "core/atomic_file.hpp"
+#include "core/error.hpp"
 #include "core/timing.hpp"
 #include "host/qgis_styles.hpp"
+#include "io/gdal_util.hpp"
 #include "io/gpkg_source.hpp"
+#include "io/project.hpp"
 #include "io/result_files.hpp"
 #include "io/server.hpp"
 
 namespace ruralatlas::host {
+
+namespace {
+// What an analysis asks to keep in the project (analysis::ProjectWrite), in one transaction: the
+// rows it replaces deleted, its rows added. A project made before the layer existed is upgraded
+// first. Returns the rows written.
+long long storeInProject(const std::string& path, const std::vector<analysis::ProjectWrite>& writes) {
+    bool missing = false;
+    {
+        io::Project probe = io::Project::open(path, false);
+        for (const auto& w : writes) missing = missing || !probe.dataset().GetLayerByName(w.table.name.c_str());
+        if (missing && probe.isServer())
+            throw DataError({path, writes.front().table.name},
+                            "the server was made before this table existed: its administrator runs 'ruralatlas server init' on a new "
+                            "server and pushes the counties again");
+    }
+    if (missing) io::upgradeProject(path);
+    io::Project p = io::Project::open(path, true);
+    GDALDataset& ds = p.dataset();
+    if (io::startWriteTransaction(ds) != OGRERR_NONE) throw DataError({path}, "cannot start a transaction: " + io::lastGdalError());
+    long long written = 0;
+    try {
+        for (const auto& w : writes) {
+            OGRLayer& layer = p.layer(w.table.name);
+            OGRFeatureDefn* defn = layer.GetLayerDefn();
+            std::string quoted = "'";
+            for (char c : w.replaceValue) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+            const std::string filter = "\"" + w.replaceField + "\" = " + quoted + "'";
+            if (layer.SetAttributeFilter(filter.c_str()) != OGRERR_NONE)
+                throw DataError({path, w.table.name, "", w.replaceField}, "cannot select the rows to replace: " + io::lastGdalError());
+            std::vector<GIntBig> old;
+            layer.ResetReading();
+            for (auto& f : layer) old.push_back(f->GetFID());
+            layer.SetAttributeFilter(nullptr);
+            for (GIntBig fid : old)
+                if (layer.DeleteFeature(fid) != OGRERR_NONE)
+                    throw DataError({path, w.table.name, std::to_string(fid)}, "cannot replace the row: " + io::lastGdalError());
+            std::vector<int> index;
+            for (const auto& c : w.table.columns) {
+                index.push_back(defn->GetFieldIndex(c.name.c_str()));
+                if (index.back() < 0) throw DataError({path, w.table.name, "", c.name}, "the layer has no such field");
+            }
+            for (const auto& row : materialize(w.table)) {
+                io::FeaturePtr f(OGRFeature::CreateFeature(defn));
+                for (std::size_t c = 0; c < row.size(); ++c) {
+                    if (const auto* t = std::get_if<std::string>(&row[c]))
+                        f->SetField(index[c], t->c_str());
+                    else if (const auto* i = std::get_if<long long>(&row[c]))
+                        f->SetField(index[c], static_cast<GIntBig>(*i));
+                    else if (const auto* x = std::get_if<double>(&row[c]))
+                        f->SetField(index[c], *x);
+                }
+                if (layer.CreateFeature(f.get()) != OGRERR_NONE)
+                    throw DataError({path, w.table.name}, "cannot write a row: " + io::lastGdalError());
+                ++written;
+            }
+        }
+        if (ds.CommitTransaction() != OGRERR_NONE) throw DataError({path}, io::commitFailure());
+    } catch (...) {
+        ds.RollbackTransaction();
+        throw;
+    }
+    return written;
+}
+}  // namespace
 
 analysis::AnalysisResult runAnalysis(const analysis::Analysis& a, ProjectSource& source, const analysis::ParamValues& params,
                                      Feedback& feedback) {
@@ -60,8 +130,22 @@ analysis::AnalysisResult runAnalysis(const analysis::Analysis& a, ProjectSource&
 
 analysis::AnalysisResult runAnalysis(const analysis::Analysis& a, const std::string& project, const analysis::ParamValues& params,
                                      Feedback& feedback) {
-    const std::unique_ptr<ProjectSource> source = io::openProjectSource(project);
-    return runAnalysis(a, *source, params, feedback);
+    analysis::AnalysisResult result;
+    {
+        const std::unique_ptr<ProjectSource> source = io::openProjectSource(project);
+        result = runAnalysis(a, *source, params, feedback);
+    }
+    if (!result.projectWrites.empty()) {
+        // Kept in the project, never in a result file (e.g. a household visit list).
+        PhaseTimer t("store in project");
+        const long long rows = storeInProject(project, result.projectWrites);
+        std::string names;
+        for (const auto& w : result.projectWrites) names += (names.empty() ? "" : ", ") + w.table.name;
+        result.summaryText +=
+            "  已写入项目 / stored in the project: " + names + "（" + std::to_string(rows) + " 行，只在项目中，不导出）\n";
+        result.projectWrites.clear();
+    }
+    return result;
 }
 
 }  // namespace ruralatlas::host

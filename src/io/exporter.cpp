@@ -92,12 +92,20 @@ ExportReport exportLayer(const std::string& projectPath, const std::string& laye
             OGRFieldDefn fd(name, std::string(name) == "village_code" ? OFTString : OFTInteger64);
             outLayer->CreateField(&fd);
         }
+        // Every personal layer has one household per row and its village_code; the household
+        // ledger tells monitored and members, a visit list its group.
+        OGRFeatureDefn* inDefn = in.GetLayerDefn();
+        const int iVillage = inDefn->GetFieldIndex("village_code"), iMonitored = inDefn->GetFieldIndex("monitored"),
+                  iMembers = inDefn->GetFieldIndex("members"), iGroup = inDefn->GetFieldIndex("visit_group");
+        if (iVillage < 0)
+            throw DataError({projectPath, layerName, "", "village_code"}, "personal data without village codes cannot be aggregated");
         std::map<std::string, Aggregate> byVillage;
         for (auto& f : in) {
-            Aggregate& a = byVillage[f->GetFieldAsString("village_code")];
+            Aggregate& a = byVillage[f->GetFieldAsString(iVillage)];
             ++a.households;
-            a.monitored += f->GetFieldAsInteger64("monitored");
-            a.members += f->GetFieldAsInteger64("members");
+            if (iMonitored >= 0) a.monitored += f->GetFieldAsInteger64(iMonitored);
+            if (iGroup >= 0) a.monitored += std::string(f->GetFieldAsString(iGroup)) == "monitored";
+            if (iMembers >= 0) a.members += f->GetFieldAsInteger64(iMembers);
         }
         if (ds->StartTransaction() != OGRERR_NONE) { /* drivers without transactions */
         }
@@ -106,7 +114,7 @@ ExportReport exportLayer(const std::string& projectPath, const std::string& laye
             f->SetField("village_code", code.c_str());
             if (a.households >= kMinHouseholdsShown) {
                 f->SetField("households", static_cast<GIntBig>(a.households));
-                f->SetField("members", static_cast<GIntBig>(a.members));
+                if (iMembers >= 0) f->SetField("members", static_cast<GIntBig>(a.members));
             } else {
                 ++report.suppressed;
             }

@@ -1342,6 +1342,7 @@ ImportReport importVector(const ImportOptions& o, Feedback& feedback) {
             for (const auto& e : writeErrors) report.badRows.push_back(e.row + ", field " + e.field + ": " + e.message);
         }
         if (o.beforeCommit) o.beforeCommit(ds);
+        if (std::string(ds.GetDriverName()) == "GPKG") ensureSchemaIndexes(ds, *def);  // the server has them from init
         if (ds.CommitTransaction() != OGRERR_NONE) throw CommitFailed({o.project}, commitFailure());
     } catch (...) {
         ds.RollbackTransaction();

@@ -99,7 +99,18 @@ void writeStandards(OGRLayer& layer) {
 }
 }  // namespace
 
+// The schema's attribute indexes, named <layer>_<first column>_idx.
+void ensureSchemaIndexes(GDALDataset& ds, const LayerDef& def) {
+    for (const auto& columns : def.indexes) {
+        std::string list;
+        for (const auto& c : columns) list += (list.empty() ? "\"" : ", \"") + std::string(c) + "\"";
+        const std::string name = std::string(def.name) + "_" + std::string(columns.front()) + "_idx";
+        exec(ds, "CREATE INDEX IF NOT EXISTS \"" + name + "\" ON \"" + std::string(def.name) + "\" (" + list + ")");
+    }
+}
+
 namespace {
+
 void createSchemaLayer(GDALDataset& ds, const LayerDef& def, OGRSpatialReference& srs) {
     const std::string name(def.name);
     CPLStringList options;
@@ -119,6 +130,7 @@ void createSchemaLayer(GDALDataset& ds, const LayerDef& def, OGRSpatialReference
             throw DataError({ds.GetDescription(), name, "", std::string(f.name)}, "cannot create field: " + lastGdalError());
     }
     if (def.name == "standards") writeStandards(*layer);
+    ensureSchemaIndexes(ds, def);
 }
 
 // Chinese titles in gpkg_data_columns.title (GDAL writes the alternative name into `name`).
@@ -230,6 +242,7 @@ std::vector<std::string> upgradeProject(const std::string& path) {
                     throw DataError({path, std::string(def.name), "", std::string(f.name)}, "cannot add field: " + lastGdalError());
                 added.push_back(std::string(def.name) + "." + std::string(f.name));
             }
+            ensureSchemaIndexes(d, def);
         }
         writeDataColumns(d);
         p.setMeta("schema_version", kSchemaVersion);

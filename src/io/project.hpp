@@ -17,6 +17,10 @@ namespace ruralatlas::io {
 // the project metadata. Runs inside one transaction.
 void createProjectSchema(GDALDataset& ds, const ProjectSpec& spec);
 
+// The schema's attribute indexes of `def` that a GeoPackage lacks (CREATE INDEX IF NOT EXISTS);
+// writers of a layer call it in their transaction so older projects get them too.
+void ensureSchemaIndexes(GDALDataset& ds, const LayerDef& def);
+
 // Creates a fresh GeoPackage at `path` (which must not exist) with the project schema: for
 // builders (demo, county-from-codes) that fill it before renaming it into place.
 DatasetPtr createProjectDataset(const std::string& path, const ProjectSpec& spec);

@@ -18,7 +18,8 @@ struct ProjectSpec {
 };
 
 constexpr const char* kSchemaVersion =
-    "3";  // 2: plan_targets, village_indicators; 3: assistance_units, inspection_issues, households.identified_year / eliminated_year
+    "4";  // 2: plan_targets, village_indicators; 3: assistance_units, inspection_issues, households.identified_year / eliminated_year;
+          // 4: supervision_visits, the village_indicators index
 
 // Called on a new project's temporary file after its data is written and before the rename
 // that makes it visible (e.g. to add the QGIS styles, host/qgis_styles.hpp), so the file

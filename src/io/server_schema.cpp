@@ -19,7 +19,7 @@ const std::vector<std::string>& roles() {
 
 std::string editGroup(const std::string& layer) {
     static const std::set<std::string> planning = {"village_boundaries", "landuse_plan", "constraints", "plan_targets", "facilities"};
-    static const std::set<std::string> relocation = {"resettlement_sites", "relocations", "households"};
+    static const std::set<std::string> relocation = {"resettlement_sites", "relocations", "households", "supervision_visits"};
     static const std::set<std::string> monitoring = {"industry_projects", "project_links", "village_indicators", "assistance_units",
                                                      "inspection_issues"};
     if (planning.count(layer)) return "planning";
@@ -34,7 +34,7 @@ bool roleMayEdit(const std::string& role, const std::string& layer) {
 }
 
 bool roleMayRead(const std::string& role, const std::string& layer) {
-    if (layer == "households") return role == "admin" || role == "relocation";
+    if (const LayerDef* def = findLayer(layer); def && def->personal) return role == "admin" || role == "relocation";
     return true;
 }
 
@@ -211,6 +211,11 @@ std::string schemaSql() {
           << "COMMENT ON COLUMN " << T << ".ra_township IS '所属乡镇代码（乡镇查看权限）';\n"
           << "COMMENT ON COLUMN " << T << ".ra_version IS '行版本（并发编辑检查）';\n";
         q << "CREATE INDEX ON " << T << " (ra_county, ra_township);\n";
+        for (const auto& columns : def.indexes) {
+            q << "CREATE INDEX ON " << T << " (ra_county";
+            for (const auto& c : columns) q << ", " << c;
+            q << ");\n";
+        }
         if (!geom.empty()) q << "CREATE INDEX ON " << T << " USING gist (geom);\n";
 
         // Scope: the county of the session when not given, the township from the row's codes,
