@@ -98,7 +98,8 @@ ogr2ogr -f GPKG "$out/dltb.gpkg" "$out/demo-county.gpkg" -nln DLTB -overwrite -s
 "$ra" render "$out/demo-county.gpkg" --result "$out/assistance.gpkg" --paper A3 --legend --title "驻村帮扶力量与督查整改" \
   --out "$out/map-assistance.png"
 # Supervision sampling: two villages per township or so, the visiting order along the roads.
-"$ra" supervision-sample "$out/demo-county.gpkg" --villages 24 --strata township --seed 1 --out "$out/supervision-sample.gpkg"
+"$ra" supervision-sample "$out/demo-county.gpkg" --villages 24 --strata township --seed 1 --visit-list "督查走访名单（演示）" \
+  --out "$out/supervision-sample.gpkg"
 "$ra" render "$out/demo-county.gpkg" --result "$out/supervision-sample.gpkg" --paper A3 --legend --title "督查抽样村与走访路线" \
   --out "$out/map-supervision-sample.png"
 # Atlases: a village profile book (cover, contents, one page per village), a township book

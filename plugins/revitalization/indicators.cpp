@@ -23,6 +23,7 @@
 #include "core/install_paths.hpp"
 #include "core/json.hpp"
 #include "core/schema.hpp"
+#include "core/timing.hpp"
 
 namespace ruralatlas::revitalization {
 
@@ -149,30 +150,64 @@ IndicatorData readIndicatorData(ProjectSource& project, const IndicatorPack& pac
         }
     if (project.layerInfo("village_indicators") && !byId.empty()) {
         d.hasLedger = true;
+        std::vector<std::pair<std::string, std::size_t>> byCode(d.index.begin(), d.index.end());
+        std::sort(byCode.begin(), byCode.end());
         auto readLedger = [&](const std::string& yearFilter) {
+            PhaseTimer timer("read ledger");
             FeatureQuery lq;
             lq.fields = {"village_code", "year", "indicator", "value"};
             lq.geometry = false;
             lq.where = "indicator IN (" + idList + ")" + (yearFilter.empty() ? "" : " AND " + yearFilter);
             long long rows = 0;
+            // Millions of rows, which the index delivers by year, indicator and village code:
+            // the last indicator and year are kept, and a village is looked for next to the last.
+            std::string lastIndicator, scratch;
+            std::size_t lastInd = 0;
+            bool lastKnown = false;
+            int lastYear = 0;
+            std::vector<std::vector<double>>* byIndicator = nullptr;
+            std::size_t hint = 0;
+            auto findVillage = [&](const std::string& code) -> const std::pair<std::string, std::size_t>* {
+                const std::size_t n = byCode.size();
+                if (hint < n && byCode[hint].first == code) return &byCode[hint];
+                if (hint + 1 < n && byCode[hint + 1].first == code) return &byCode[++hint];
+                const auto it =
+                    std::lower_bound(byCode.begin(), byCode.end(), code, [](const auto& e, const std::string& c) { return e.first < c; });
+                if (it == byCode.end() || it->first != code) return nullptr;
+                hint = std::size_t(it - byCode.begin());
+                return &*it;
+            };
+            auto asText = [&scratch](const ResultValue& v) -> const std::string& {
+                if (const auto* t = std::get_if<std::string>(&v)) return *t;
+                return scratch = text(v);
+            };
             project.readFeatures("village_indicators", lq, [&](const Feature& f) {
                 ++rows;
-                const auto ind = byId.find(text(f.values[2]));
-                if (ind == byId.end()) return;
-                const auto v = d.index.find(text(f.values[0]));
-                if (v == d.index.end()) {
+                const std::string& indicator = asText(f.values[2]);
+                if (byIndicator == nullptr || indicator != lastIndicator) {
+                    const auto ind = byId.find(indicator);
+                    lastIndicator = indicator;
+                    lastKnown = ind != byId.end();
+                    if (lastKnown) lastInd = ind->second;
+                }
+                if (!lastKnown) return;
+                const auto* v = findVillage(asText(f.values[0]));
+                if (!v) {
                     ++d.ledgerRowsUnknownVillage;
                     return;
                 }
                 const auto y = number(f.values[1]);
                 const auto value = number(f.values[3]);
                 if (!y || !value) return;  // a value recorded as missing stays missing
-                auto& byIndicator = d.ledger[int(*y)];
-                if (byIndicator.empty()) byIndicator.resize(pack.indicators.size());
-                auto& values = byIndicator[ind->second];
+                if (byIndicator == nullptr || int(*y) != lastYear) {
+                    lastYear = int(*y);
+                    byIndicator = &d.ledger[lastYear];
+                    if (byIndicator->empty()) byIndicator->resize(pack.indicators.size());
+                    d.years.insert(lastYear);
+                }
+                auto& values = (*byIndicator)[lastInd];
                 if (values.empty()) values.assign(d.villages.size(), std::nan(""));
                 values[v->second] = *value;
-                d.years.insert(int(*y));
             });
             return rows;
         };
@@ -186,14 +221,11 @@ IndicatorData readIndicatorData(ProjectSource& project, const IndicatorPack& pac
     return d;
 }
 
-std::optional<double> IndicatorData::value(std::size_t indicator, std::size_t village, int year, const IndicatorPack& pack) const {
-    if (auto y = ledger.find(year); y != ledger.end()) {
-        const auto& values = y->second[indicator];
-        if (!values.empty() && !std::isnan(values[village])) return values[village];
-    }
-    if ((pack.indicators[indicator].formula || pack.indicators[indicator].service) && year == dataYear)
-        if (auto it = current[indicator].find(village); it != current[indicator].end()) return it->second;
-    return std::nullopt;
+IndicatorData::Column IndicatorData::column(std::size_t indicator, int year, const IndicatorPack& pack) const {
+    Column c;
+    if (auto y = ledger.find(year); y != ledger.end() && !y->second[indicator].empty()) c.ledger = &y->second[indicator];
+    if ((pack.indicators[indicator].formula || pack.indicators[indicator].service) && year == dataYear) c.current = &current[indicator];
+    return c;
 }
 
 AreaValue aggregate(const IndicatorData& d, const IndicatorPack& pack, std::size_t indicator, const std::vector<std::size_t>& villages,
@@ -201,8 +233,9 @@ AreaValue aggregate(const IndicatorData& d, const IndicatorPack& pack, std::size
     AreaValue a;
     const Aggregate how = pack.indicators[indicator].aggregate;
     double sum = 0, weight = 0;
+    const IndicatorData::Column values = d.column(indicator, year, pack);
     for (std::size_t v : villages) {
-        const auto x = d.value(indicator, v, year, pack);
+        const auto x = values.at(v);
         if (!x) {
             ++a.missing;
             continue;
@@ -244,7 +277,8 @@ std::string targetText(const Indicator& ind) {
 }
 
 double rounded(double v, int decimals) {
-    const double k = std::pow(10.0, decimals + 2);
+    static const double kPowers[] = {1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12};
+    const double k = decimals >= 0 && decimals <= 10 ? kPowers[decimals] : std::pow(10.0, decimals + 2);
     return std::round(v * k) / k;
 }
 
@@ -372,26 +406,38 @@ AnalysisResult Indicators::run(ProjectSource& project, const ParamValues& p, Fee
                                     {"change", ResultFieldType::Real, "较上年变化"},
                                     {"target", ResultFieldType::Text, "目标"},
                                     {"met", ResultFieldType::Text, "是否达标"}};
-    ResultTableBuilder at("indicators_areas", "乡镇与全县指标", ResultGeometry::None, ac);
+    // Area rows are many (a province: thousands of townships x indicators x 3 groups): kept as
+    // numbers and emitted as the file is written, like the village rows.
+    struct AreaKey {
+        std::string level, code, name;
+    };
+    struct AreaRow {
+        std::uint32_t area;
+        std::uint16_t indicator;
+        std::uint8_t group;
+        AreaValue now, before;
+    };
+    auto areaKeys = std::make_shared<std::vector<AreaKey>>();
+    auto areaRows = std::make_shared<std::vector<AreaRow>>();
+    static const char* const kGroups[] = {"全部村", "脱贫村", "其他村"};
     const std::string countyCode = project.meta("county_code"), countyName = project.meta("county_name");
     std::string summary =
         "乡村振兴监测指标：" + std::to_string(year) + "年（指标包：" + (pack->name.empty() ? pack->file : pack->name) + "）\n";
     auto addArea = [&](const std::string& level, const std::string& code, const std::string& name, const std::vector<std::size_t>& all) {
         std::vector<std::size_t> poor, others;
         for (std::size_t v : all) (d->villages[v].status == "former_poor" ? poor : others).push_back(v);
+        const auto areaIndex = std::uint32_t(areaKeys->size());
+        areaKeys->push_back({level, code, name});
         for (std::size_t i = 0; i < nInd; ++i) {
             const Indicator& ind = pack->indicators[i];
-            for (const auto& [group, list] :
-                 {std::pair<const char*, const std::vector<std::size_t>*>{"全部村", &all}, {"脱贫村", &poor}, {"其他村", &others}}) {
+            const std::vector<std::size_t>* lists[] = {&all, &poor, &others};
+            for (std::uint8_t g = 0; g < 3; ++g) {
+                const std::vector<std::size_t>* list = lists[g];
                 if (list->empty()) continue;
                 const AreaValue now = aggregate(*d, *pack, i, *list, year), before = aggregate(*d, *pack, i, *list, previous);
-                auto opt = [&](std::optional<double> z) { return z ? ResultValue(rounded(*z, ind.decimals)) : ResultValue(); };
-                const std::string met = metText(ind, now.value), target = targetText(ind);
-                at.add({level, code, name, group, ind.id, ind.title, ind.unit.empty() ? ResultValue() : ResultValue(ind.unit),
-                        aggregateTitle(ind.aggregate), (long long)year, opt(now.value), now.counted, now.missing, opt(before.value),
-                        now.value && before.value ? opt(*now.value - *before.value) : ResultValue(),
-                        target.empty() ? ResultValue() : ResultValue(target), met.empty() ? ResultValue() : ResultValue(met)});
-                if (level == "county" && std::string(group) == "全部村") {
+                areaRows->push_back({areaIndex, std::uint16_t(i), g, now, before});
+                if (level == "county" && g == 0) {
+                    const std::string met = metText(ind, now.value), target = targetText(ind);
                     summary += "  " + ind.title + (ind.unit.empty() ? "" : "（" + ind.unit + "）") + "：" +
                                (now.value ? fmt(*now.value, ind.decimals) : std::string("无数据"));
                     if (!target.empty() && now.value) summary += "，目标" + target + " " + met;
@@ -413,11 +459,14 @@ AnalysisResult Indicators::run(ProjectSource& project, const ParamValues& p, Fee
             }
         }
     };
-    for (const auto& [code, list] : byTownship) {
-        auto n = d->townshipNames.find(code);
-        addArea("township", code, n == d->townshipNames.end() ? code : n->second, list);
+    {
+        PhaseTimer timer("areas");
+        for (const auto& [code, list] : byTownship) {
+            auto n = d->townshipNames.find(code);
+            addArea("township", code, n == d->townshipNames.end() ? code : n->second, list);
+        }
+        addArea("county", countyCode, countyName, everyone);
     }
-    addArea("county", countyCode, countyName, everyone);
 
     // Neighbours: each former-poor village against the other villages within the radius.
     feedback.setProgress(0.7, "脱贫村与周边村比较");
@@ -479,11 +528,12 @@ AnalysisResult Indicators::run(ProjectSource& project, const ParamValues& p, Fee
         sink.integer((long long)n.neighbours.size());
         for (std::size_t i = 0; i < pack->indicators.size(); ++i) {
             const Indicator& ind = pack->indicators[i];
-            const auto x = d->value(i, n.village, year, *pack);
+            const IndicatorData::Column values = d->column(i, year, *pack);
+            const auto x = values.at(n.village);
             double sum = 0;
             long long count = 0;
             for (std::size_t u : n.neighbours)
-                if (auto y = d->value(i, u, year, *pack)) {
+                if (auto y = values.at(u)) {
                     sum += *y;
                     ++count;
                 }
@@ -499,7 +549,36 @@ AnalysisResult Indicators::run(ProjectSource& project, const ParamValues& p, Fee
 
     AnalysisResult res;
     res.tables.push_back(std::move(vt));
-    res.tables.push_back(std::move(at).build());
+    ResultTable at;
+    at.name = "indicators_areas";
+    at.titleZh = "乡镇与全县指标";
+    at.geometry = ResultGeometry::None;
+    at.columns = ac;
+    at.rows = areaRows->size();
+    at.row = [pack, areaKeys, areaRows, year](std::size_t k, RowSink& sink) {
+        const AreaRow& r = (*areaRows)[k];
+        const AreaKey& key = (*areaKeys)[r.area];
+        const Indicator& ind = pack->indicators[r.indicator];
+        sink.text(key.level);
+        sink.text(key.code);
+        sink.text(key.name);
+        sink.text(kGroups[r.group]);
+        sink.text(ind.id);
+        sink.text(ind.title);
+        ind.unit.empty() ? sink.null() : sink.text(ind.unit);
+        sink.text(aggregateTitle(ind.aggregate));
+        sink.integer(year);
+        auto opt = [&](std::optional<double> z) { z ? sink.real(rounded(*z, ind.decimals)) : sink.null(); };
+        opt(r.now.value);
+        sink.integer(r.now.counted);
+        sink.integer(r.now.missing);
+        opt(r.before.value);
+        r.now.value&& r.before.value ? opt(*r.now.value - *r.before.value) : sink.null();
+        const std::string target = targetText(ind), met = metText(ind, r.now.value);
+        target.empty() ? sink.null() : sink.text(target);
+        met.empty() ? sink.null() : sink.text(met);
+    };
+    res.tables.push_back(std::move(at));
     res.tables.push_back(std::move(nt));
     if (p.flag("trend")) {
         // Every year of the ledger (and the data year when a formula gives it), up to the year

@@ -1,6 +1,7 @@
 // The indicators analysis as a library (tests; atlas sections to come): the villages, their
 // indicator values by year, and the aggregation to a group of villages.
 #pragma once
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -37,8 +38,22 @@ struct IndicatorData {
     std::vector<std::string> notes;  // service indicators that could not be computed, and why
     long long ledgerRowsUnknownVillage = 0;
 
+    // One indicator in one year, looked up once for many villages.
+    struct Column {
+        const std::vector<double>* ledger = nullptr;                       // none: no ledger row that year
+        const std::unordered_map<std::size_t, double>* current = nullptr;  // none: no formula value that year
+        std::optional<double> at(std::size_t village) const {
+            if (ledger && !std::isnan((*ledger)[village])) return (*ledger)[village];
+            if (current)
+                if (auto it = current->find(village); it != current->end()) return it->second;
+            return std::nullopt;
+        }
+    };
+    Column column(std::size_t indicator, int year, const IndicatorPack& pack) const;
     // The ledger's value for the year, else the formula's for the data year, else missing.
-    std::optional<double> value(std::size_t indicator, std::size_t village, int year, const IndicatorPack& pack) const;
+    std::optional<double> value(std::size_t indicator, std::size_t village, int year, const IndicatorPack& pack) const {
+        return column(indicator, year, pack).at(village);
+    }
 };
 
 struct AreaValue {

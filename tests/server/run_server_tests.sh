@@ -27,6 +27,8 @@ check() { # check NAME COMMAND...: ok when the command succeeds
 }
 
 "$ra" demo --out "$work/demo.gpkg" --villages 300 --seed 1 >/dev/null
+# A household visit list too, so every layer of the data model has rows (personal, like households).
+"$ra" supervision-sample "$work/demo.gpkg" --villages 300 --route none --visit-list 督查 --out "$work/sample.gpkg" >/dev/null
 "$ra" server init "$server user=postgres"
 "$ra" push "$work/demo.gpkg" "$server user=postgres"
 # A second push of the same county is refused unless --replace (nothing changes).
