@@ -10,9 +10,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <map>
 #include <memory>
 #include <set>
+#include <thread>
 #include <unordered_map>
 
 #include "analysis/analysis.hpp"
@@ -152,13 +154,17 @@ IndicatorData readIndicatorData(ProjectSource& project, const IndicatorPack& pac
         d.hasLedger = true;
         std::vector<std::pair<std::string, std::size_t>> byCode(d.index.begin(), d.index.end());
         std::sort(byCode.begin(), byCode.end());
-        auto readLedger = [&](const std::string& yearFilter) {
-            PhaseTimer timer("read ledger");
+        // One part of the ledger (some years) into its own maps, so two parts read at once.
+        struct Part {
+            std::map<int, std::vector<std::vector<double>>> ledger;
+            std::set<int> years;
+            long long unknownVillage = 0, rows = 0;
+        };
+        auto readLedger = [&](ProjectSource& source, const std::string& yearFilter, Part& out) {
             FeatureQuery lq;
             lq.fields = {"village_code", "year", "indicator", "value"};
             lq.geometry = false;
             lq.where = "indicator IN (" + idList + ")" + (yearFilter.empty() ? "" : " AND " + yearFilter);
-            long long rows = 0;
             // Millions of rows, which the index delivers by year, indicator and village code:
             // the last indicator and year are kept, and a village is looked for next to the last.
             std::string lastIndicator, scratch;
@@ -181,8 +187,8 @@ IndicatorData readIndicatorData(ProjectSource& project, const IndicatorPack& pac
                 if (const auto* t = std::get_if<std::string>(&v)) return *t;
                 return scratch = text(v);
             };
-            project.readFeatures("village_indicators", lq, [&](const Feature& f) {
-                ++rows;
+            source.readFeatures("village_indicators", lq, [&](const Feature& f) {
+                ++out.rows;
                 const std::string& indicator = asText(f.values[2]);
                 if (byIndicator == nullptr || indicator != lastIndicator) {
                     const auto ind = byId.find(indicator);
@@ -193,7 +199,7 @@ IndicatorData readIndicatorData(ProjectSource& project, const IndicatorPack& pac
                 if (!lastKnown) return;
                 const auto* v = findVillage(asText(f.values[0]));
                 if (!v) {
-                    ++d.ledgerRowsUnknownVillage;
+                    ++out.unknownVillage;
                     return;
                 }
                 const auto y = number(f.values[1]);
@@ -201,22 +207,52 @@ IndicatorData readIndicatorData(ProjectSource& project, const IndicatorPack& pac
                 if (!y || !value) return;  // a value recorded as missing stays missing
                 if (byIndicator == nullptr || int(*y) != lastYear) {
                     lastYear = int(*y);
-                    byIndicator = &d.ledger[lastYear];
+                    byIndicator = &out.ledger[lastYear];
                     if (byIndicator->empty()) byIndicator->resize(pack.indicators.size());
-                    d.years.insert(lastYear);
+                    out.years.insert(lastYear);
                 }
                 auto& values = (*byIndicator)[lastInd];
                 if (values.empty()) values.assign(d.villages.size(), std::nan(""));
                 values[v->second] = *value;
             });
-            return rows;
+        };
+        auto keep = [&](Part& part) {
+            for (auto& [y, values] : part.ledger) d.ledger[y] = std::move(values);  // the parts hold different years
+            d.years.insert(part.years.begin(), part.years.end());
+            d.ledgerRowsUnknownVillage += part.unknownVillage;
+            return part.rows;
+        };
+        // Two sets of years on two connections at once (the report's year and the year before).
+        auto readTwo = [&](const std::string& first, const std::string& second) {
+            PhaseTimer timer("read ledger");
+            Part a, b;
+            std::unique_ptr<ProjectSource> other = project.connect();
+            std::exception_ptr failed;
+            {
+                std::jthread reader([&] {
+                    try {
+                        readLedger(*other, second, b);
+                    } catch (...) {
+                        failed = std::current_exception();
+                    }
+                });
+                readLedger(project, first, a);
+            }
+            if (failed) std::rethrow_exception(failed);
+            return keep(a) + keep(b);
+        };
+        auto readAll = [&] {
+            PhaseTimer timer("read ledger");
+            Part all;
+            readLedger(project, "", all);
+            return keep(all);
         };
         if (allYears)
-            readLedger("");
+            readAll();
         else if (year)
-            readLedger("(year = " + std::to_string(*year) + " OR year = " + std::to_string(*year - 1) + ")");
-        else if (d.dataYear == 0 || readLedger("year >= " + std::to_string(d.dataYear - 1)) == 0)
-            readLedger("");
+            readTwo("year = " + std::to_string(*year), "year = " + std::to_string(*year - 1));
+        else if (d.dataYear == 0 || readTwo("year >= " + std::to_string(d.dataYear), "year = " + std::to_string(d.dataYear - 1)) == 0)
+            readAll();
     }
     return d;
 }
