@@ -27,7 +27,10 @@ Command atlasCommand(const analysis::Registry& registry) {
                       {"out", true, false, "the atlas PDF", "FILE.pdf"},
                       {"pages-as-png", true, false, "also write every page as PNG into this folder", "DIR"},
                       {"png-dpi", true, false, "resolution of the PNG pages (default 150)", "N"},
-                      {"result", true, true, "coverage/gaps GeoPackages to use instead of running those analyses (repeatable)", "FILE"},
+                      {"result", true, true,
+                       "result GeoPackages (or a server project whose results were written back: PG:... county=C) to use instead of "
+                       "running those analyses (repeatable)",
+                       "FILE"},
                       {"threads", true, false, "threads drawing pages (default: every core)", "N"},
                       {"no-front-matter", false, false, "no cover and contents pages"},
                       {"json", false, false, "print a JSON summary"}}};

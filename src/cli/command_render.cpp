@@ -12,6 +12,7 @@
 #include "core/project_source.hpp"
 #include "core/timing.hpp"
 #include "io/result_files.hpp"
+#include "io/server.hpp"
 #include "io/sources.hpp"
 #include "render/gui_session.hpp"
 #include "render/i18n.hpp"
@@ -52,7 +53,10 @@ Command renderCommand() {
                      1,
                      1,
                      {{"style", true, true, "style file (repeatable; default: the shipped styles for the project and any results)", "FILE"},
-                      {"result", true, true, "a GeoPackage written by coverage or gaps whose layers can be drawn (repeatable)", "FILE"},
+                      {"result", true, true,
+                       "a GeoPackage written by an analysis, or a server project whose results were written back (PG:... county=C), whose "
+                       "layers can be drawn (repeatable)",
+                       "FILE"},
                       {"layers", true, false, "draw only these source layers or style layer ids (comma-separated)", "L,..."},
                       {"extent", true, false, "xmin,ymin,xmax,ymax in the project CRS (metres)", "BOX"},
                       {"township", true, false, "frame one township by its 9-digit code", "CODE"},
@@ -94,7 +98,8 @@ Command renderCommand() {
 
                 std::vector<std::string> results = a.values("result");
                 for (const auto& r : results)
-                    if (!std::filesystem::exists(r)) throw DataError({r, "", "", ""}, "the result file does not exist");
+                    if (!io::server::isServer(r) && !std::filesystem::exists(r))
+                        throw DataError({r, "", "", ""}, "the result file does not exist");
                 render::ensureGuiApplication();
                 const std::unique_ptr<ProjectSource> project = io::openProjectSource(a.positional()[0]);
                 std::vector<std::unique_ptr<FeatureSource>> resultSources;

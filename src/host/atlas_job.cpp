@@ -12,6 +12,7 @@
 #include "host/run_analysis.hpp"
 #include "io/gpkg_source.hpp"
 #include "io/ogr_features.hpp"
+#include "io/server.hpp"
 #include "render/fonts.hpp"
 
 namespace ruralatlas::host {
@@ -64,7 +65,7 @@ atlas::AtlasPlan AtlasJob::plan(Feedback& feedback, const std::string& layoutFil
     // thread while the map data loads).
     std::vector<std::unique_ptr<FeatureSource>> given;
     for (const auto& r : o.results) {
-        if (!std::filesystem::exists(r)) throw DataError({r, "", "", ""}, "file not found");
+        if (!io::server::isServer(r) && !std::filesystem::exists(r)) throw DataError({r, "", "", ""}, "file not found");
         given.push_back(io::openFeatureSource(r));
     }
     // The sections the layout's tables name, and the analyses they need whose outputs were not

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "core/error.hpp"
+#include "io/server.hpp"
 
 namespace ruralatlas::io {
 
@@ -123,6 +124,20 @@ std::optional<LayerInfo> ogrLayerInfo(GDALDataset& ds, const std::string& layer)
     if (const char* id = l->GetMetadataItem("IDENTIFIER"); id && *id && std::string(id) != info.name) info.title = id;
     OGRFeatureDefn* defn = l->GetLayerDefn();
     info.geometry = defn->GetGeomFieldCount() == 0 ? ShapeKind::None : shapeOf(l->GetGeomType());
+    if (defn->GetGeomFieldCount() > 0 && wkbFlatten(l->GetGeomType()) == wkbUnknown) {
+        // An untyped geometry column (a PostGIS "geometry", e.g. the server's results): the
+        // kind of its first geometry, as the layer says nothing.
+        LayerReset reset{*l};
+        l->SetAttributeFilter(nullptr);
+        l->SetSpatialFilter(nullptr);
+        l->ResetReading();
+        for (FeaturePtr f(l->GetNextFeature()); f; f.reset(l->GetNextFeature()))
+            if (const OGRGeometry* g = f->GetGeometryRef(); g && !g->IsEmpty()) {
+                info.geometry = shapeOf(g->getGeometryType());
+                break;
+            }
+        l->ResetReading();
+    }
     for (int i = 0; i < defn->GetFieldCount(); ++i)
         info.fields.push_back({defn->GetFieldDefn(i)->GetNameRef(), kindOf(defn->GetFieldDefn(i)->GetType()), {}});
     info.featureCount = std::max<GIntBig>(-1, l->GetFeatureCount(FALSE));
@@ -306,6 +321,15 @@ void ogrReadFeatures(GDALDataset& ds, const std::string& file, const std::string
 
 OgrFeatureSource::OgrFeatureSource(const std::string& path) : m_path(path), m_ds(openVector(path, false)) {}
 
-std::unique_ptr<FeatureSource> openFeatureSource(const std::string& path) { return std::make_unique<OgrFeatureSource>(path); }
+std::unique_ptr<FeatureSource> openFeatureSource(const std::string& path) {
+    if (server::isServer(path)) {
+        // Results written back into a server project: its county's rows of ruralatlas_results.
+        const server::Target t = server::parseTarget(path);
+        if (t.county.empty()) throw DataError({path}, "name the county whose results to read: PG:... county=433127");
+        server::checkConnection(t);
+        return std::make_unique<OgrFeatureSource>(server::resultsConnection(t));
+    }
+    return std::make_unique<OgrFeatureSource>(path);
+}
 
 }  // namespace ruralatlas::io

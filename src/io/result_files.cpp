@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/timing.hpp"
 #include "io/gdal_util.hpp"
+#include "io/server.hpp"
 #include "io/xlsx_writer.hpp"
 
 namespace ruralatlas::io {
@@ -62,7 +63,10 @@ private:
 class FeatureRowSink : public RowSink {
 public:
     explicit FeatureRowSink(OGRFeature& f) : m_f(f) {}
-    void text(std::string_view v) override { m_f.SetField(m_i++, std::string(v).c_str()); }
+    void text(std::string_view v) override {
+        m_text.assign(v);
+        m_f.SetField(m_i++, m_text.c_str());
+    }
     void real(double v) override { m_f.SetField(m_i++, v); }
     void integer(long long v) override { m_f.SetField(m_i++, static_cast<GIntBig>(v)); }
     void null() override { ++m_i; }
@@ -70,6 +74,7 @@ public:
 private:
     OGRFeature& m_f;
     int m_i = 0;
+    std::string m_text;  // reused: most texts are short
 };
 
 OGRFieldType ogrType(ResultFieldType t) {
@@ -196,8 +201,10 @@ void writeTables(GDALDataset& dataset, const std::string& path, const std::vecto
             OGRFieldDefn fd(c.name.c_str(), ogrType(c.type));
             if (l->CreateField(&fd) != OGRERR_NONE) throw DataError({path, table.name, "", c.name}, lastGdalError());
         }
+        // One feature, emptied for each row (Reset: as new, without the allocations).
+        FeaturePtr f(OGRFeature::CreateFeature(l->GetLayerDefn()));
         for (std::size_t i = 0; i < table.rows; ++i) {
-            FeaturePtr f(OGRFeature::CreateFeature(l->GetLayerDefn()));
+            f->Reset();
             FeatureRowSink sink(*f);
             table.row(i, sink);
             shape.clear();
@@ -245,6 +252,7 @@ void formatCsvRows(const ResultTable& table, std::size_t begin, std::size_t end,
 }
 
 std::vector<std::string> resultStyles(const std::string& file) {
+    if (server::isServer(file)) return server::serverResultStyles(file);
     std::vector<std::string> out;
     if (extensionOf(file) != "gpkg") return out;
     DatasetPtr ds = openVector(file, false);

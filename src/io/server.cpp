@@ -127,6 +127,27 @@ std::string gdalConnection(const Target& target) {
     return s;
 }
 
+std::string resultsConnection(const Target& target) {
+    std::string s = "PG:" + target.conninfo + " schemas=" + kResultSchema;
+    if (!target.county.empty()) s += " options='-c ruralatlas.county=" + target.county + "'";
+    return s;
+}
+
+std::vector<std::string> serverResultStyles(const std::string& server) {
+    const Target t = parseTarget(server);
+    PgConn c(t.conninfo, t.county);
+    std::vector<std::string> out;
+    guarded(t, std::string(kResultSchema), [&] {
+        const PgResult r = c.exec("SELECT style FROM " + std::string(kResultSchema) +
+                                      ".results WHERE ra_county = $1 AND style IS NOT NULL AND style <> '' ORDER BY table_name",
+                                  {t.county});
+        for (int i = 0; i < r.rows(); ++i)
+            if (std::find(out.begin(), out.end(), r.text(i, 0)) == out.end()) out.push_back(r.text(i, 0));
+        return 0;
+    });
+    return out;
+}
+
 void checkConnection(const Target& target) {
     PgConn c(target.conninfo, target.county);
     guarded(target, "", [&] {

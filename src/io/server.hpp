@@ -45,6 +45,14 @@ Target parseTarget(const std::string& name);
 // session's county is set for row-level security (a libpq `options` GUC).
 std::string gdalConnection(const Target& target);
 
+// The GDAL connection string of the analysis results written back (ruralatlas_results): the
+// session's county set, so row-level security gives that county's rows (a township viewer's
+// township's).
+std::string resultsConnection(const Target& target);
+// The default styles ("PLUGIN/FILE.json") of the county's results on the server, by table name
+// (as resultStyles gives them for a file).
+std::vector<std::string> serverResultStyles(const std::string& server);
+
 // Connects once: DataError with libpq's words (server missing, login refused, no schema).
 void checkConnection(const Target& target);
 

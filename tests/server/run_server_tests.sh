@@ -90,6 +90,12 @@ check "results on the server: another county's planner reads none" [ "$(q pb "SE
 viewer_cannot_write() { ! "$ra" coverage "$server user=v1 county=433199" --kind village_clinic --out "$server user=v1 county=433199" >/dev/null 2>&1; }
 check "results on the server: a viewer cannot write them" viewer_cannot_write
 
+# Maps of the results written back: the same as of the file's results, pixel for pixel.
+"$ra" coverage "$work/demo.gpkg" --kind village_clinic --mode road --threshold 30 --out "$work/file_cov.gpkg" >/dev/null
+"$ra" render "$work/demo.gpkg" --result "$work/file_cov.gpkg" --size 1600x1200 --legend --out "$work/file_res_map.png" >/dev/null
+"$ra" render "$P1" --result "$P1" --size 1600x1200 --legend --out "$work/server_res_map.png" >/dev/null
+check "server = file: a map of the results written back, pixel for pixel" cmp -s "$work/file_res_map.png" "$work/server_res_map.png"
+
 # A planner may not read households: an analysis that needs them says so, and writes nothing.
 planner_risk_refused() { ! "$ra" risk "$server user=p1 county=433199" --out "$work/never.csv" > "$work/p1risk.txt" 2>&1 &&
   grep -q "may not read this layer" "$work/p1risk.txt" && [ ! -e "$work/never.csv" ]; }
