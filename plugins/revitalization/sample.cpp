@@ -461,9 +461,15 @@ AnalysisResult SupervisionSample::run(ProjectSource& project, const ParamValues&
         analysis::ProjectWrite w{visitList(vs, villagesInOrder, std::size_t(perVillage), seed, listName, today()), "list_name", listName};
         // Only counts leave the database, and none under five households.
         const std::size_t listed = w.table.rows;
-        listText = "  走访农户名单「" + listName + "」：" + std::to_string(villagesInOrder.size()) + " 个村，" +
+        std::size_t withLedger = 0;
+        for (std::size_t vi : villagesInOrder) withLedger += !vs[vi].ledger.empty();
+        listText = "  走访农户名单「" + listName + "」：" + std::to_string(withLedger) + " 个村，" +
                    (listed >= std::size_t(kMinHouseholdsShown) ? std::to_string(listed) + " 户" : std::string("不足5户")) +
-                   "，写入项目表 supervision_visits（同名名单被替换；农户编号只在项目中，不导出）\n";
+                   "，写入项目表 supervision_visits（同名名单被替换；农户编号只在项目中，不导出）" +
+                   (withLedger < villagesInOrder.size()
+                        ? "；其余 " + std::to_string(villagesInOrder.size() - withLedger) + " 个抽样村无农户台账，现场按户籍名册抽取"
+                        : std::string()) +
+                   "\n";
         res.projectWrites.push_back(std::move(w));
     }
     res.tables.push_back(std::move(vt).build());
