@@ -1343,6 +1343,10 @@ ImportReport importVector(const ImportOptions& o, Feedback& feedback) {
         }
         if (o.beforeCommit) o.beforeCommit(ds);
         if (std::string(ds.GetDriverName()) == "GPKG") ensureSchemaIndexes(ds, *def);  // the server has them from init
+        // The layer's extent and timestamp in gpkg_contents inside the transaction too: GDAL
+        // writes them when the dataset closes, after the commit, and a kill in between left the
+        // new features with the old extent.
+        if (target.SyncToDisk() != OGRERR_NONE) throw DataError({o.project, o.into}, "cannot write: " + lastGdalError());
         if (ds.CommitTransaction() != OGRERR_NONE) throw CommitFailed({o.project}, commitFailure());
     } catch (...) {
         ds.RollbackTransaction();
