@@ -1346,7 +1346,9 @@ ImportReport importVector(const ImportOptions& o, Feedback& feedback) {
         // The layer's extent and timestamp in gpkg_contents inside the transaction too: GDAL
         // writes them when the dataset closes, after the commit, and a kill in between left the
         // new features with the old extent.
-        if (target.SyncToDisk() != OGRERR_NONE) throw DataError({o.project, o.into}, "cannot write: " + lastGdalError());
+        // (It also builds a deferred spatial index: a full disk shows here as at the commit.)
+        CPLErrorReset();
+        if (target.SyncToDisk() != OGRERR_NONE || CPLGetLastErrorType() >= CE_Failure) throw CommitFailed({o.project}, commitFailure());
         if (ds.CommitTransaction() != OGRERR_NONE) throw CommitFailed({o.project}, commitFailure());
     } catch (...) {
         ds.RollbackTransaction();
