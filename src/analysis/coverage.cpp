@@ -88,12 +88,13 @@ void CoverageContext::prefetchWalk(const std::vector<std::string>& kinds, const 
     struct Job {
         std::string key;
         std::vector<XY> sources;
-        std::vector<Route> routes;
+        WalkRoutes found;
     };
     std::vector<Job> jobs;
     for (const auto& kind : kinds) {
         Job j{kind + "|" + status, {}, {}};
-        for (const auto& f : m_source.facilities(kind, statusesFor(status))) j.sources.push_back(f.at);
+        j.found.facilities = m_source.facilities(kind, statusesFor(status));
+        for (const auto& f : j.found.facilities) j.sources.push_back(f.at);
         if (!j.sources.empty() && !m_walkCache.count(j.key)) jobs.push_back(std::move(j));
     }
     if (jobs.empty()) return;
@@ -103,7 +104,7 @@ void CoverageContext::prefetchWalk(const std::vector<std::string>& kinds, const 
     Feedback local;  // the searches report to no one; cancellation is forwarded below
     const auto work = [&]() {
         try {
-            for (std::size_t j; (j = next.fetch_add(1)) < jobs.size();) jobs[j].routes = s->nearest(jobs[j].sources, targets, local);
+            for (std::size_t j; (j = next.fetch_add(1)) < jobs.size();) jobs[j].found.routes = s->nearest(jobs[j].sources, targets, local);
         } catch (...) {
             std::lock_guard lock(errorMutex);
             if (!error) error = std::current_exception();
@@ -121,10 +122,10 @@ void CoverageContext::prefetchWalk(const std::vector<std::string>& kinds, const 
     for (auto& t : threads) t.join();
     if (error) std::rethrow_exception(error);
     feedback.checkCancelled();
-    for (auto& j : jobs) m_walkCache[j.key] = std::move(j.routes);
+    for (auto& j : jobs) m_walkCache[j.key] = std::move(j.found);
 }
 
-const std::vector<Route>* CoverageContext::cachedWalk(const std::string& kind, const std::string& status) const {
+const CoverageContext::WalkRoutes* CoverageContext::cachedWalk(const std::string& kind, const std::string& status) const {
     auto it = m_walkCache.find(kind + "|" + status);
     return it == m_walkCache.end() ? nullptr : &it->second;
 }
@@ -207,10 +208,16 @@ CoverageResult computeCoverage(CoverageContext& context, const CoverageOptions& 
             feedback.setProgress(0.2, "terrain");
             surface = &context.surface(feedback);
             feedback.setProgress(0.4, "walking time");
-            if (const auto* cached = context.cachedWalk(kind, o.status))
-                routes = *cached;
-            else
+            // The prefetch's own facility list goes with its routes (a server's table may have
+            // changed since).
+            if (const auto* cached = context.cachedWalk(kind, o.status)) {
+                routes = cached->routes;
+                r.facilities = cached->facilities;
+                sources.clear();
+                for (const auto& f : r.facilities) sources.push_back(f.at);
+            } else {
                 routes = surface->nearest(sources, targets, feedback);
+            }
         } else {
             throw UsageError("--mode must be straight, road or walk");
         }

@@ -63,10 +63,15 @@ public:
     // core at once (gaps needs one full cost-distance search per kind); computeCoverage uses
     // these instead of searching again.
     void prefetchWalk(const std::vector<std::string>& kinds, const std::string& status, Feedback& feedback);
-    const std::vector<Route>* cachedWalk(const std::string& kind, const std::string& status) const;
+    // The facilities a prefetch read and their routes (route sources index these facilities).
+    struct WalkRoutes {
+        std::vector<Facility> facilities;
+        std::vector<Route> routes;
+    };
+    const WalkRoutes* cachedWalk(const std::string& kind, const std::string& status) const;
 
 private:
-    std::map<std::string, std::vector<Route>> m_walkCache;  // "kind|status" -> routes to villages with points
+    std::map<std::string, WalkRoutes> m_walkCache;  // "kind|status" -> routes to villages with points
     ProjectSource& m_source;
     std::shared_ptr<const std::vector<VillageRec>> m_villages;
     std::unique_ptr<RoadNetwork> m_network;

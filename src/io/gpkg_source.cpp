@@ -175,7 +175,7 @@ std::vector<Facility> loadFacilities(Project& project, const std::string& kind, 
                std::find(statuses.begin(), statuses.end(), status.empty() ? std::string("existing") : status) != statuses.end();
     };
     {
-        ArrowLayerReader in(l, {"id", "name", "kind", "status", "village_code", "capacity"}, false);
+        ArrowLayerReader in(l, {"id", "name", "kind", "status", "village_code", "capacity"}, project.isServer());
         if (in.ok()) {
             const int iStatus = in.column("status"), iId = in.column("id"), iName = in.column("name"), iKind = in.column("kind"),
                       iVillage = in.column("village_code"), iCap = in.column("capacity");
@@ -227,7 +227,7 @@ std::vector<Road> loadRoads(Project& project, const FidRange* range) {
     out.reserve(expectedCount(l, range));
     applyFilter(l, sliceFilter(l, range));
     {
-        ArrowLayerReader in(l, {"class", "surface", "speed_kmh", "oneway"}, false);
+        ArrowLayerReader in(l, {"class", "surface", "speed_kmh", "oneway"}, project.isServer());
         if (in.ok()) {
             const int iClass = in.column("class"), iSurface = in.column("surface"), iSpeed = in.column("speed_kmh"),
                       iOneway = in.column("oneway");

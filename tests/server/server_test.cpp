@@ -414,3 +414,32 @@ TEST_F(Server, ACheckoutSyncsBackAndConflictsAreResolvedPerFeature) {
     EXPECT_TRUE(srv::sync(file, serverName("p1"), srv::Resolve::Ask, {}, {}).saved);
     EXPECT_EQ(value(s11), "444");
 }
+
+// A server table comes in its storage order, which edits and the planner's choice of plan
+// change from one read to the next; analyses get facilities and roads in feature-id order, as
+// from a file (an analysis that reads them twice, as gaps does, then names the right facility).
+TEST_F(Server, FacilitiesAndRoadsComeInIdOrderWhateverTheStorageOrder) {
+    PgConn owner(conninfo("postgres"), kCounty);
+    // Every other row rewritten: its new version goes to the end of the table.
+    owner.exec("UPDATE ruralatlas.facilities SET name = name WHERE fid % 2 = 0");
+    owner.exec("UPDATE ruralatlas.roads SET class = class WHERE fid % 2 = 0");
+    const PgResult stored = owner.exec("SELECT array_agg(fid) = array_agg(fid ORDER BY fid) FROM ruralatlas.facilities");
+    ASSERT_EQ(stored.text(0, 0), "f") << "the storage order should differ from the id order for this test";
+
+    auto source = ruralatlas::io::openProjectSource(serverName("a1"));
+    const PgResult ids = owner.exec("SELECT id FROM ruralatlas.facilities WHERE geom IS NOT NULL ORDER BY fid");
+    const auto facilities = source->facilities("", {});
+    ASSERT_EQ(facilities.size(), static_cast<std::size_t>(ids.rows()));
+    for (int i = 0; i < ids.rows(); ++i) ASSERT_EQ(facilities[i].id, ids.text(i, 0)) << "facility " << i;
+
+    const PgResult parts = owner.exec(
+        "SELECT class, ST_X(ST_StartPoint((d).geom)), ST_Y(ST_StartPoint((d).geom)) FROM "
+        "(SELECT fid, class, ST_Dump(geom) AS d FROM ruralatlas.roads) s ORDER BY fid, (d).path");
+    const auto roads = source->roads();
+    ASSERT_EQ(roads.size(), static_cast<std::size_t>(parts.rows()));
+    for (int i = 0; i < parts.rows(); ++i) {
+        ASSERT_EQ(roads[i].cls, parts.text(i, 0)) << "road part " << i;
+        ASSERT_NEAR(roads[i].line.front().x, std::stod(parts.text(i, 1)), 1e-6) << "road part " << i;
+        ASSERT_NEAR(roads[i].line.front().y, std::stod(parts.text(i, 2)), 1e-6) << "road part " << i;
+    }
+}
