@@ -7,6 +7,7 @@ namespace ruralatlas::relocation {
 std::unique_ptr<analysis::Analysis> makeSiteAnalysis();
 std::unique_ptr<analysis::Analysis> makeFollowupAnalysis();
 std::unique_ptr<analysis::Analysis> makeSiteAudit();
+std::unique_ptr<analysis::Analysis> makeSuitability();
 void registerFollowupSection(analysis::Registry& registry);
 }  // namespace ruralatlas::relocation
 
@@ -14,5 +15,6 @@ void ruralatlas_register_relocation(ruralatlas::analysis::Registry& registry) {
     registry.add(ruralatlas::relocation::makeSiteAnalysis());
     registry.add(ruralatlas::relocation::makeFollowupAnalysis());
     registry.add(ruralatlas::relocation::makeSiteAudit());
+    registry.add(ruralatlas::relocation::makeSuitability());
     ruralatlas::relocation::registerFollowupSection(registry);
 }

@@ -1,0 +1,184 @@
+// `ruralatlas suitability` on demo counties, checked with what GDAL and GEOS read here: every cell
+// of every candidate block is open land (slope by Horn's formula on the DEM read with GDAL, outside
+// every excluding constraint and 50 m from the rivers by GEOS) scoring at least the minimum; the
+// blocks are the size the households need and far enough apart; the zones cover the grid; a red
+// line drawn over the best block moves the candidates off it; a seed gives the same sensitivity;
+// no DEM is refused with a clear message.
+#include <gdal_priv.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+
+#include "io/gdal_util.hpp"
+#include "site_terrain.hpp"
+#include "test_util.hpp"
+
+using namespace ruralatlas;
+using namespace ruralatlas::test;
+
+namespace {
+
+using Row = std::map<std::string, std::string>;
+std::vector<Row> rows(const std::string& gpkg, const std::string& layer) {
+    io::DatasetPtr ds = io::openVector(gpkg, false);
+    std::vector<Row> out;
+    for (auto& f : *ds->GetLayerByName(layer.c_str())) {
+        Row& r = out.emplace_back();
+        for (int i = 0; i < f->GetFieldCount(); ++i)
+            r[f->GetFieldDefnRef(i)->GetNameRef()] = f->IsFieldSetAndNotNull(i) ? f->GetFieldAsString(i) : "NULL";
+    }
+    return out;
+}
+
+double jsonNumber(const std::string& out, const std::string& key) {
+    const auto at = out.find("\"" + key + "\": ");
+    return at == std::string::npos ? NAN : std::stod(out.substr(at + key.size() + 4));
+}
+
+Raster readDem(const std::string& gpkg) {
+    io::initGdal();
+    GDALDatasetUniquePtr ds(GDALDataset::Open(("GPKG:" + gpkg + ":dem").c_str(), GDAL_OF_RASTER));
+    Raster r;
+    if (!ds) return r;
+    double gt[6];
+    ds->GetGeoTransform(gt);
+    r.x0 = gt[0], r.y1 = gt[3], r.cell = gt[1], r.width = ds->GetRasterXSize(), r.height = ds->GetRasterYSize();
+    GDALRasterBand* b = ds->GetRasterBand(1);
+    int has = 0;
+    const double nd = b->GetNoDataValue(&has);
+    if (has) r.nodata = static_cast<float>(nd);
+    r.z.resize(static_cast<std::size_t>(r.width) * r.height);
+    EXPECT_EQ(b->RasterIO(GF_Read, 0, 0, r.width, r.height, r.z.data(), r.width, r.height, GDT_Float32, 0, 0), CE_None);
+    return r;
+}
+
+struct Land {
+    std::vector<std::unique_ptr<OGRGeometry>> excluded, rivers;
+};
+Land readLand(const std::string& gpkg) {
+    Land land;
+    io::DatasetPtr ds = io::openVector(gpkg, false);
+    for (auto& f : *ds->GetLayerByName("constraints")) {
+        const std::string kind = f->GetFieldAsString("kind");
+        if ((kind == "ecological_redline" || kind == "basic_farmland" || kind == "flood_zone" || kind == "geohazard") &&
+            f->GetGeometryRef())
+            land.excluded.emplace_back(f->GetGeometryRef()->clone());
+    }
+    for (auto& f : *ds->GetLayerByName("rivers"))
+        if (f->GetGeometryRef()) land.rivers.emplace_back(f->GetGeometryRef()->clone());
+    return land;
+}
+
+}  // namespace
+
+TEST(Suitability, EveryCellOfEveryCandidateBlockIsOpenLandScoringEnough) {
+    TempDir dir;
+    const std::string g = dir.file("demo.gpkg"), out = dir.file("s.gpkg");
+    ASSERT_EQ(runCli("demo --out " + quote(g) + " --villages 300 --seed 3").status, 0);
+    const auto r =
+        runCli("suitability " + quote(g) + " --households 160 --max-candidates 12 --sensitivity 60 --seed 7 --json --out " + quote(out));
+    ASSERT_EQ(r.status, 0) << r.output;
+    // 160 households x 3.5 people x 25 m2 x 2.5 (the defaults).
+    EXPECT_DOUBLE_EQ(jsonNumber(r.output, "need_m2"), 35000.0);
+    const Raster dem = readDem(g);
+    ASSERT_GT(dem.width, 100);
+    EXPECT_EQ(jsonNumber(r.output, "cells"), double(dem.width) * dem.height);
+    const double side = jsonNumber(r.output, "block_side_m");
+    EXPECT_EQ(side, std::ceil(std::sqrt(std::ceil(35000.0 / (dem.cell * dem.cell)))) * dem.cell);
+    const Land land = readLand(g);
+    ASSERT_FALSE(land.excluded.empty());
+    const auto cands = rows(out, "suitability_candidates");
+    ASSERT_EQ(cands.size(), 12u);
+    std::vector<std::pair<double, double>> centres;
+    double last = 2;
+    for (const Row& c : cands) {
+        ASSERT_EQ(c.at("site_fits"), "1");
+        const double x = std::stod(c.at("site_x")), y = std::stod(c.at("site_y")), score = std::stod(c.at("site_score"));
+        EXPECT_GE(score, 0.5);
+        EXPECT_LE(score, last + 1e-9) << "ranked by score";
+        last = score;
+        EXPECT_GE(std::stod(c.at("area_ha")) * 10000, side * side);
+        for (const auto& [ox, oy] : centres) EXPECT_GE(std::hypot(ox - x, oy - y), 1000.0 - 1e-6);
+        centres.push_back({x, y});
+        // Every cell of the block.
+        for (double cy = y - side / 2 + dem.cell / 2; cy < y + side / 2; cy += dem.cell)
+            for (double cx = x - side / 2 + dem.cell / 2; cx < x + side / 2; cx += dem.cell) {
+                const double sl = relocation::slopeAt(dem, {cx, cy});
+                ASSERT_TRUE(std::isfinite(sl));
+                EXPECT_LE(sl, 25.0);
+                OGRPoint pt(cx, cy);
+                for (const auto& e : land.excluded) ASSERT_FALSE(e->Contains(&pt)) << "rank " << c.at("rank") << " at " << cx << "," << cy;
+                for (const auto& river : land.rivers) ASSERT_GE(river->Distance(&pt), 50.0 - 1e-6);
+            }
+        const double share = std::stod(c.at("top_share"));
+        EXPECT_GE(share, 0.0);
+        EXPECT_LE(share, 1.0);
+        EXPECT_NE(c.at("sentence").find("米见方"), std::string::npos);
+    }
+    // The zones cover the grid exactly once.
+    double ha = 0;
+    for (const Row& z : rows(out, "suitability_zones")) ha += std::stod(z.at("area_ha"));
+    const double gridHa = double(dem.width) * dem.height * dem.cell * dem.cell / 10000;
+    EXPECT_NEAR(ha, gridHa, 0.01 * jsonNumber(r.output, "zones"));
+    // The same seed, the same sensitivity.
+    const std::string again = dir.file("again.gpkg");
+    ASSERT_EQ(
+        runCli("suitability " + quote(g) + " --households 160 --max-candidates 12 --sensitivity 60 --seed 7 --out " + quote(again)).status,
+        0);
+    const auto cands2 = rows(again, "suitability_candidates");
+    ASSERT_EQ(cands2.size(), cands.size());
+    for (std::size_t i = 0; i < cands.size(); ++i) EXPECT_EQ(cands2[i].at("top_share"), cands[i].at("top_share"));
+}
+
+TEST(Suitability, ARedLineOverTheBestBlockMovesTheCandidatesOffIt) {
+    TempDir dir;
+    const std::string g = dir.file("demo.gpkg"), before = dir.file("before.gpkg"), after = dir.file("after.gpkg");
+    ASSERT_EQ(runCli("demo --out " + quote(g) + " --villages 120 --seed 6").status, 0);
+    const auto r1 = runCli("suitability " + quote(g) + " --json --out " + quote(before));
+    ASSERT_EQ(r1.status, 0) << r1.output;
+    const auto best = rows(before, "suitability_candidates").at(0);
+    const double x = std::stod(best.at("site_x")), y = std::stod(best.at("site_y"));
+    {
+        io::DatasetPtr ds = io::openVector(g, true);
+        OGRLinearRing ring;
+        for (const auto& [dx, dy] :
+             std::vector<std::pair<double, double>>{{-400, -400}, {400, -400}, {400, 400}, {-400, 400}, {-400, -400}})
+            ring.addPoint(x + dx, y + dy);
+        OGRPolygon poly;
+        poly.addRing(&ring);
+        OGRLayer* zones = ds->GetLayerByName("constraints");
+        OGRFeature zone(zones->GetLayerDefn());
+        zone.SetField("kind", "ecological_redline");
+        zone.SetField("name", "测试红线");
+        zone.SetGeometry(&poly);
+        ASSERT_EQ(zones->CreateFeature(&zone), OGRERR_NONE);
+    }
+    const auto r2 = runCli("suitability " + quote(g) + " --json --out " + quote(after));
+    ASSERT_EQ(r2.status, 0) << r2.output;
+    const double side = jsonNumber(r2.output, "block_side_m");
+    for (const Row& c : rows(after, "suitability_candidates")) {
+        if (c.at("site_fits") != "1") continue;
+        const double cx = std::stod(c.at("site_x")), cy = std::stod(c.at("site_y"));
+        // The block and the red line do not overlap.
+        EXPECT_TRUE(std::abs(cx - x) >= 400 + side / 2 - 30 || std::abs(cy - y) >= 400 + side / 2 - 30) << cx << "," << cy;
+    }
+    auto redline = [](const std::string& file) {
+        double ha = 0;
+        for (const Row& z : rows(file, "suitability_zones"))
+            if (z.at("zone_code") == "excluded_ecological_redline") ha += std::stod(z.at("area_ha"));
+        return ha;
+    };
+    // 800 m x 800 m is 64 ha, less what was excluded there before (nothing, on the best block's land).
+    EXPECT_NEAR(redline(after) - redline(before), 64.0, 5.0);
+}
+
+TEST(Suitability, WithoutADemItSaysWhatIsMissing) {
+    TempDir dir;
+    const std::string g = dir.file("demo.gpkg");
+    ASSERT_EQ(runCli("demo --out " + quote(g) + " --villages 60 --seed 7 --no-dem").status, 0);
+    const auto r = runCli("suitability " + quote(g) + " --out " + quote(dir.file("s.gpkg")));
+    EXPECT_NE(r.status, 0);
+    EXPECT_NE(r.output.find("no DEM"), std::string::npos) << r.output;
+    EXPECT_FALSE(std::filesystem::exists(dir.file("s.gpkg")));
+}
