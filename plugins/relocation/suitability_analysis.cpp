@@ -560,6 +560,17 @@ AnalysisResult Suitability::run(ProjectSource& project, const ParamValues& p, Fe
     r.tables[0].style = "relocation/suitability_candidates.json";
     r.tables.push_back(std::move(zones).build());
     r.tables[1].style = "relocation/suitability_zones.json";
+    // The score of every cell, excluded cells without a value (a GeoPackage result's raster table).
+    ResultGrid grid;
+    grid.name = "suitability_score";
+    grid.titleZh = "安置点用地适宜性评分";
+    grid.description =
+        "Weighted suitability score 0-1 of every DEM cell; no value on excluded land and where data are missing (criteria: " + c.file + ")";
+    grid.width = g.width, grid.height = g.height, grid.x0 = g.x0, grid.y1 = g.y1, grid.cell = g.cell;
+    grid.values = std::move(score);
+    for (std::size_t i = 0; i < N; ++i)
+        if (excluded[i]) grid.values[i] = NAN;
+    r.grids.push_back(std::move(grid));
 
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::string weightsJson, missingJson, excludedJson;

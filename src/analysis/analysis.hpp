@@ -85,6 +85,7 @@ struct AnalysisResult {
     std::string summaryText;          // what a person reads
     std::vector<ResultTable> tables;  // the result layers, first the main one (a CSV holds only that)
     std::vector<ProjectWrite> projectWrites;
+    std::vector<ResultGrid> grids;  // gridded results, into a GeoPackage result file only
 };
 
 class Analysis {

@@ -75,6 +75,18 @@ struct ResultTable {
     std::vector<ColumnGroup> columnGroups;
 };
 
+// A gridded result (e.g. a suitability score per DEM cell): north-up square cells in the
+// project CRS, row 0 at the top. Written into a GeoPackage result as a gridded-coverage raster
+// table (Float32, readable by QGIS and GDAL); a CSV or spreadsheet result leaves it out.
+struct ResultGrid {
+    std::string name;     // raster table name
+    std::string titleZh;  // its identifier
+    std::string description;
+    int width = 0, height = 0;
+    double x0 = 0, y1 = 0, cell = 1;  // left and top edges, cell size
+    std::vector<float> values;        // width * height, NaN where there is no value
+};
+
 // A value held apart from a table (tests, small tables built row by row).
 using ResultValue = std::variant<std::monostate, long long, double, std::string>;
 

@@ -120,10 +120,13 @@ analysis::AnalysisResult runAnalysis(const analysis::Analysis& a, ProjectSource&
             }
             storeQgisStyles(ds, *plan, file, file);
         });
-        sink->write(result.tables, source.epsg());
+        sink->write(result.tables, result.grids, source.epsg());
         if (!stylesFailed.empty())
             result.summaryText += "  注意：未能写入QGIS样式 / warning: QGIS styles not written: " + stylesFailed + "\n";
         result.summaryText += "  结果 / result: " + *out + "\n";
+        if (!result.grids.empty() && (sink->isCsv() || sink->isXlsx()))
+            result.summaryText += "  注意：栅格结果（" + result.grids.front().titleZh +
+                                  "）只写入GeoPackage结果文件 / note: gridded results are written to a .gpkg result only\n";
     }
     return result;
 }

@@ -58,12 +58,23 @@ std::string quoted(const std::string& s) {
 
 // The raster table `table` of the GeoPackage `from` (with its tile matrix, gridded-coverage
 // metadata, spatial reference and extension rows) copied into `project` in one transaction.
-void copyRasterTable(const std::string& project, const std::string& from, const std::string& table) {
+void copyRasterTable(const std::string& project, const std::string& from, const std::string& table, bool replace) {
     Sqlite db(project);
     db.exec("ATTACH DATABASE " + quoted(from) + " AS src");
     try {
         db.exec("BEGIN IMMEDIATE");
         const std::string t = quoted(table);
+        if (replace && !db.column("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name = " + t).empty()) {
+            // The old table and every row that describes it, in the same transaction.
+            db.exec("DROP TABLE main.\"" + table + "\"");
+            for (const char* meta : {"gpkg_contents", "gpkg_tile_matrix_set", "gpkg_tile_matrix", "gpkg_extensions"})
+                if (!db.column(std::string("SELECT name FROM main.sqlite_master WHERE name = '") + meta + "'").empty())
+                    db.exec(std::string("DELETE FROM main.") + meta + " WHERE table_name = " + t);
+            if (!db.column("SELECT name FROM main.sqlite_master WHERE name = 'gpkg_2d_gridded_coverage_ancillary'").empty())
+                db.exec("DELETE FROM main.gpkg_2d_gridded_coverage_ancillary WHERE tile_matrix_set_name = " + t);
+            if (!db.column("SELECT name FROM main.sqlite_master WHERE name = 'gpkg_2d_gridded_tile_ancillary'").empty())
+                db.exec("DELETE FROM main.gpkg_2d_gridded_tile_ancillary WHERE tpudt_name = " + t);
+        }
         // Tables the project may lack (the gridded-coverage ones), then the raster table and its triggers.
         for (const auto& sql :
              db.column("SELECT s.sql FROM src.sqlite_master s WHERE s.type = 'table' AND s.name IN "
@@ -219,7 +230,7 @@ ImportReport importDem(const ImportOptions& o, Feedback& feedback) {
     if (!out) throw DataError({o.project, "dem"}, "cannot write the DEM: " + lastGdalError());
     GDALClose(out);
     feedback.setProgress(0.9, "storing the DEM");
-    copyRasterTable(o.project, staging, "dem");
+    copyRasterTable(o.project, staging, "dem", false);
     report.read = static_cast<long long>(GDALGetRasterXSize(warped)) * GDALGetRasterYSize(warped);
     report.inserted = 1;
     report.crs = wkt && *wkt ? "from the file" : o.sourceCrs;

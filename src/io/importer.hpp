@@ -72,6 +72,11 @@ ImportReport importLandUse(ImportOptions options, const std::string& crosswalk, 
 
 ImportReport importDem(const ImportOptions& options, Feedback& feedback);
 
+// The raster table `table` of the GeoPackage `from` (with its tile matrix, gridded-coverage
+// metadata, spatial reference and extension rows) copied into the GeoPackage `project` in one
+// transaction; with `replace`, a table of that name there is dropped first (same transaction).
+void copyRasterTable(const std::string& project, const std::string& from, const std::string& table, bool replace);
+
 // A yearly indicator ledger into village_indicators (io/ledger_import.cpp): the long form by
 // village code as any layer; by village name and township, or wide (one column per indicator,
 // headed by its id or a shipped pack's title), converted row by row with every bad year, value

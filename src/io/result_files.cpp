@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <thread>
@@ -9,6 +10,7 @@
 #include "core/error.hpp"
 #include "core/timing.hpp"
 #include "io/gdal_util.hpp"
+#include "io/importer.hpp"
 #include "io/server.hpp"
 #include "io/xlsx_writer.hpp"
 
@@ -299,6 +301,71 @@ FileResultSink::FileResultSink(std::string path) : m_path(std::move(path)) {
     if (ext != "gpkg" && ext != "csv" && ext != "xlsx") throw UsageError("--out " + m_path + ": write .gpkg, .csv or .xlsx");
     m_csv = ext == "csv";
     m_xlsx = ext == "xlsx";
+}
+
+void FileResultSink::write(const std::vector<ResultTable>& tables, const std::vector<ResultGrid>& grids, int epsg) {
+    if (grids.empty() || m_csv || m_xlsx) {
+        write(tables, epsg);
+        return;
+    }
+    // Everything into a temporary copy, renamed into place at the end.
+    AtomicFile atomic(m_path);
+    if (std::filesystem::exists(m_path)) {
+        std::error_code ec;
+        std::filesystem::copy_file(m_path, atomic.tempPath(), std::filesystem::copy_options::overwrite_existing, ec);
+        if (ec) throw DataError({m_path}, "cannot copy the file to update it: " + ec.message());
+    }
+    {
+        PhaseTimer t("tables");
+        writeGpkg(atomic.tempPath(), tables, epsg,
+                  m_finish ? Finish([&](GDALDataset& ds, const std::string&) { m_finish(ds, m_path); }) : Finish());
+    }
+    PhaseTimer t("grids");
+    OGRSpatialReference srs;
+    srs.importFromEPSG(epsg);
+    char* wkt = nullptr;
+    srs.exportToWkt(&wkt);
+    const std::string srsWkt = wkt ? wkt : "";
+    CPLFree(wkt);
+    for (const ResultGrid& grid : grids) {
+        if (grid.values.size() != static_cast<std::size_t>(grid.width) * static_cast<std::size_t>(grid.height) || grid.width <= 0)
+            throw DataError({m_path, grid.name}, "a gridded result of the wrong size");
+        // The grid as a GDAL raster in memory, copied into a staging GeoPackage, and from there
+        // into the result in one transaction.
+        GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
+        GDALDatasetUniquePtr src(mem->Create("", grid.width, grid.height, 1, GDT_Float32, nullptr));
+        double gt[6] = {grid.x0, grid.cell, 0, grid.y1, 0, -grid.cell};
+        src->SetGeoTransform(gt);
+        src->SetProjection(srsWkt.c_str());
+        GDALRasterBand* band = src->GetRasterBand(1);
+        constexpr float kNoData = -9999.f;
+        band->SetNoDataValue(kNoData);
+        std::vector<float> values(grid.values);
+        for (float& v : values)
+            if (!std::isfinite(v)) v = kNoData;
+        if (band->RasterIO(GF_Write, 0, 0, grid.width, grid.height, values.data(), grid.width, grid.height, GDT_Float32, 0, 0) != CE_None)
+            throw DataError({m_path, grid.name}, "cannot build the grid: " + lastGdalError());
+        const std::string staging = atomic.tempPath() + "." + grid.name + ".gpkg";
+        struct Remover {
+            std::string path;
+            ~Remover() {
+                std::error_code ec;
+                std::filesystem::remove(path, ec);
+            }
+        } removeStaging{staging};
+        std::filesystem::remove(staging);
+        CPLStringList co;
+        co.SetNameValue("RASTER_TABLE", grid.name.c_str());
+        co.SetNameValue("RASTER_IDENTIFIER", grid.titleZh.c_str());
+        co.SetNameValue("RASTER_DESCRIPTION", grid.description.c_str());
+        co.SetNameValue("TILE_FORMAT", "TIFF");
+        GDALDriver* gpkg = GetGDALDriverManager()->GetDriverByName("GPKG");
+        GDALDatasetUniquePtr out(gpkg->CreateCopy(staging.c_str(), src.get(), FALSE, co.List(), nullptr, nullptr));
+        if (!out) throw DataError({m_path, grid.name}, "cannot write the grid: " + lastGdalError());
+        out.reset();
+        copyRasterTable(atomic.tempPath(), staging, grid.name, true);
+    }
+    atomic.commit();
 }
 
 void FileResultSink::write(const std::vector<ResultTable>& tables, int epsg) {

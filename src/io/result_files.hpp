@@ -25,6 +25,10 @@ public:
     // written). GeoPackage: every table as a layer in the project CRS with Chinese titles.
     // XLSX: every table as a sheet (io/xlsx_writer.hpp), without geometry.
     void write(const std::vector<ResultTable>& tables, int epsg) override;
+    // The tables and gridded results of one run. With grids, a GeoPackage is written whole to a
+    // temporary copy and renamed into place (a raster table cannot join the tables' transaction),
+    // so a failure or a kill still leaves the file as it was. CSV and XLSX leave the grids out.
+    void write(const std::vector<ResultTable>& tables, const std::vector<ResultGrid>& grids, int epsg);
     // Called inside the write transaction of a GeoPackage, after the tables and before the
     // commit, with the open dataset and the path the file has when done: what it adds (the QGIS
     // styles) commits with the tables, into a new file or an existing one, or nothing does. An

@@ -88,6 +88,22 @@ TEST(Suitability, EveryCellOfEveryCandidateBlockIsOpenLandScoringEnough) {
     EXPECT_EQ(side, std::ceil(std::sqrt(std::ceil(35000.0 / (dem.cell * dem.cell)))) * dem.cell);
     const Land land = readLand(g);
     ASSERT_FALSE(land.excluded.empty());
+    // The score grid in the result, as GDAL reads it: on the DEM's cells.
+    GDALDatasetUniquePtr grid(GDALDataset::Open(("GPKG:" + out + ":suitability_score").c_str(), GDAL_OF_RASTER));
+    ASSERT_TRUE(grid);
+    ASSERT_EQ(grid->GetRasterXSize(), dem.width);
+    ASSERT_EQ(grid->GetRasterYSize(), dem.height);
+    std::vector<float> scores(static_cast<std::size_t>(dem.width) * dem.height);
+    ASSERT_EQ(
+        grid->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, dem.width, dem.height, scores.data(), dem.width, dem.height, GDT_Float32, 0, 0),
+        CE_None);
+    int hasNoData = 0;
+    const float noData = static_cast<float>(grid->GetRasterBand(1)->GetNoDataValue(&hasNoData));
+    ASSERT_TRUE(hasNoData);
+    auto scoreAt = [&](double x, double y) {
+        const int c = static_cast<int>(std::floor((x - dem.x0) / dem.cell)), r = static_cast<int>(std::floor((dem.y1 - y) / dem.cell));
+        return scores[static_cast<std::size_t>(r) * dem.width + c];
+    };
     const auto cands = rows(out, "suitability_candidates");
     ASSERT_EQ(cands.size(), 12u);
     std::vector<std::pair<double, double>> centres;
@@ -101,7 +117,9 @@ TEST(Suitability, EveryCellOfEveryCandidateBlockIsOpenLandScoringEnough) {
         EXPECT_GE(std::stod(c.at("area_ha")) * 10000, side * side);
         for (const auto& [ox, oy] : centres) EXPECT_GE(std::hypot(ox - x, oy - y), 1000.0 - 1e-6);
         centres.push_back({x, y});
-        // Every cell of the block.
+        // Every cell of the block: open land, its score in the grid; their mean is the block's score.
+        double sum = 0;
+        int cells = 0;
         for (double cy = y - side / 2 + dem.cell / 2; cy < y + side / 2; cy += dem.cell)
             for (double cx = x - side / 2 + dem.cell / 2; cx < x + side / 2; cx += dem.cell) {
                 const double sl = relocation::slopeAt(dem, {cx, cy});
@@ -110,7 +128,13 @@ TEST(Suitability, EveryCellOfEveryCandidateBlockIsOpenLandScoringEnough) {
                 OGRPoint pt(cx, cy);
                 for (const auto& e : land.excluded) ASSERT_FALSE(e->Contains(&pt)) << "rank " << c.at("rank") << " at " << cx << "," << cy;
                 for (const auto& river : land.rivers) ASSERT_GE(river->Distance(&pt), 50.0 - 1e-6);
+                const float v = scoreAt(cx, cy);
+                ASSERT_NE(v, noData);
+                EXPECT_GE(v, 0.5f);
+                sum += v;
+                ++cells;
             }
+        EXPECT_NEAR(sum / cells, score, 0.0006);
         const double share = std::stod(c.at("top_share"));
         EXPECT_GE(share, 0.0);
         EXPECT_LE(share, 1.0);
@@ -169,6 +193,18 @@ TEST(Suitability, ARedLineOverTheBestBlockMovesTheCandidatesOffIt) {
             if (z.at("zone_code") == "excluded_ecological_redline") ha += std::stod(z.at("area_ha"));
         return ha;
     };
+    // The grid has no score on the red line.
+    {
+        GDALDatasetUniquePtr grid(GDALDataset::Open(("GPKG:" + after + ":suitability_score").c_str(), GDAL_OF_RASTER));
+        ASSERT_TRUE(grid);
+        double gt[6];
+        grid->GetGeoTransform(gt);
+        float v = 0;
+        ASSERT_EQ(grid->GetRasterBand(1)->RasterIO(GF_Read, int((x - gt[0]) / gt[1]), int((y - gt[3]) / gt[5]), 1, 1, &v, 1, 1, GDT_Float32,
+                                                   0, 0),
+                  CE_None);
+        EXPECT_EQ(v, static_cast<float>(grid->GetRasterBand(1)->GetNoDataValue()));
+    }
     // 800 m x 800 m is 64 ha, less what was excluded there before (nothing, on the best block's land).
     EXPECT_NEAR(redline(after) - redline(before), 64.0, 5.0);
 }
