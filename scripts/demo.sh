@@ -32,6 +32,9 @@ set -x
 # Each existing resettlement site against the suitability criteria (data/site_criteria.json):
 # on excluded land (red line, farmland, hazard zones, steep slope, rivers) or low-scoring.
 "$ra" site-audit "$out/demo-county.gpkg" --out "$out/site-audit.gpkg"
+# Where a new site may go: every DEM cell excluded with its reason or scored on the same criteria,
+# the score grid, zones, and site-sized candidate blocks ranked (with 200 perturbed weightings).
+"$ra" suitability "$out/demo-county.gpkg" --households 120 --sensitivity 200 --out "$out/suitability.gpkg"
 # Village plans: the whole 质检 of the drafted plans (2023 codes, coverage topology inside each
 # village territory, red lines, farmland and the construction boundary). The demo's plans carry
 # deliberate mistakes, listed when it is made (project_meta demo_plan_mistakes): all are found.
@@ -61,6 +64,8 @@ township=$(sqlite3 "$out/demo-county.gpkg" "select code from townships order by 
   --out "$out/map-relocation-followup.png"
 "$ra" render "$out/demo-county.gpkg" --result "$out/site-audit.gpkg" --paper A3 --legend --title "易地搬迁安置点用地适宜性核查" \
   --out "$out/map-site-audit.png"
+"$ra" render "$out/demo-county.gpkg" --result "$out/suitability.gpkg" --paper A3 --legend --title "易地搬迁安置点用地适宜性评价与候选地块" \
+  --out "$out/map-suitability.png"
 plan_village=$(sqlite3 "$out/plan-check.gpkg" "select village_code from plan_check where \"check\" = 'overlap' order by village_code limit 1")
 "$ra" render "$out/demo-county.gpkg" --village "$plan_village" --result "$out/plan-check.gpkg" --paper A4 --legend \
   --title "村庄规划质检问题" --out "$out/map-plan-check-$plan_village.png"
