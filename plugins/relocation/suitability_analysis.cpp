@@ -30,6 +30,8 @@ namespace ruralatlas::relocation {
 using namespace analysis;
 using suitability::GridFrame;
 
+std::unique_ptr<Analysis> makeSiteAudit();
+
 namespace {
 
 constexpr int kSlopeBit = 13, kRiverBit = 14;
@@ -77,12 +79,18 @@ public:
              {"spread", ParamType::Real, "权重扰动幅度（±比例）", "Weight perturbation (± share)", std::string("0.2"), 0.0, 0.99},
              {"top", ParamType::Integer, "敏感性分析的前k名", "Top k of the sensitivity analysis", std::string("5"), 1.0, 10000.0},
              {"seed", ParamType::Integer, "随机种子", "Random seed", std::string("1"), 0.0, 4e9},
+             {"audit", ParamType::Flag, "核查模式：只评价已有安置点（同 site-audit）",
+              "Audit mode: judge the existing resettlement sites only (as site-audit)"},
              {"out", ParamType::OutputPath, "输出文件（.gpkg 或 .csv）", "Output file (.gpkg or .csv)", std::nullopt, {}, {}, {}, false}},
             {{"suitability_candidates", "安置点候选地块", "Candidate sites"},
              {"suitability_zones", "安置点用地适宜性分区", "Suitability zones"}}};
     }
     const AnalysisSpec& spec() const override { return m_spec; }
     AnalysisResult run(ProjectSource& project, const ParamValues& p, Feedback& feedback) const override;
+    std::vector<std::string> outputNames(const ParamValues& p) const override {
+        if (p.flag("audit")) return {"site_audit"};
+        return Analysis::outputNames(p);
+    }
 
 private:
     AnalysisSpec m_spec;
@@ -99,6 +107,8 @@ struct Candidate {
 
 // Long on purpose: read, measure every criterion on every cell, weigh, find the areas, tabulate.
 AnalysisResult Suitability::run(ProjectSource& project, const ParamValues& p, Feedback& feedback) const {
+    // Audit mode: the existing sites on the same criteria, as `site-audit` judges them.
+    if (p.flag("audit")) return makeSiteAudit()->run(project, p, feedback);
     const auto started = std::chrono::steady_clock::now();
     const std::string criteriaFile = p.has("criteria") ? p.text("criteria") : shippedDir("data") + "/site_criteria.json";
     const suitability::Criteria c = suitability::readCriteria(criteriaFile);
