@@ -11,7 +11,8 @@
 #
 # Usage: tests/reliability/kill_test.sh [KILLS_PER_COMMAND] [COMMAND...]   (default 50, all)
 #   commands: init demo county-from-codes import-vector import-ledger import-dem coverage gaps
-#             township-summary site relocation-followup coverage-into site-audit qgis-styles render-png render-pdf
+#             township-summary site relocation-followup coverage-into site-audit suitability suitability-into qgis-styles
+#             render-png render-pdf
 #             atlas app-import (the desktop app saving an import, with its QGIS styles)
 # BUILD_DIR (default build/release) names the build; SEED (default 1) the kill times.
 set -euo pipefail
@@ -65,6 +66,8 @@ commands=(
   "relocation-followup|output|relocation-followup @P@ --out @O@.gpkg"
   "coverage-into|into|coverage @P@ --kind village_clinic --mode walk --out @O@.gpkg"
   "site-audit|output|site-audit @P@ --out @O@.gpkg"
+  "suitability|output|suitability @P@ --out @O@.gpkg"
+  "suitability-into|into|suitability @P@ --out @O@.gpkg"
   "qgis-styles|project|qgis-styles @P@"
   "render-png|output|render @P@ --paper A4 --legend --out @O@.png"
   "render-pdf|output|render @P@ --paper A3 --legend --grid --out @O@.pdf"

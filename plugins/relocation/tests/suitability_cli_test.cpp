@@ -75,7 +75,7 @@ Land readLand(const std::string& gpkg) {
 TEST(Suitability, EveryCellOfEveryCandidateBlockIsOpenLandScoringEnough) {
     TempDir dir;
     const std::string g = dir.file("demo.gpkg"), out = dir.file("s.gpkg");
-    ASSERT_EQ(runCli("demo --out " + quote(g) + " --villages 300 --seed 3").status, 0);
+    ASSERT_EQ(runCli("demo --out " + quote(g) + " --villages 100 --seed 3").status, 0);
     const auto r =
         runCli("suitability " + quote(g) + " --households 160 --max-candidates 12 --sensitivity 60 --seed 7 --json --out " + quote(out));
     ASSERT_EQ(r.status, 0) << r.output;
