@@ -11,9 +11,9 @@ namespace ruralatlas::cli {
 Command serverCommand() {
     CommandSpec spec{
         "server",
-        "共享服务器管理（PostgreSQL/PostGIS）：建库、添加县、用户与权限",
-        "Administer the shared server: init, add-county, users",
-        "init|add-county|users SERVER [CODE]",
+        "共享服务器管理（PostgreSQL/PostGIS）：建库、升级、添加县、用户与权限",
+        "Administer the shared server: init, upgrade, add-county, users",
+        "init|upgrade|add-county|users SERVER [CODE]",
         2,
         3,
         {{"name", true, false, "add-county: the county's name", "NAME"},
@@ -33,6 +33,16 @@ Command serverCommand() {
                                 io::server::kHistorySchema);
                     for (const auto& r : io::server::roles()) std::printf(" ra_%s", r.c_str());
                     std::printf("\n");
+                    return 0;
+                }
+                if (action == "upgrade") {
+                    const std::vector<std::string> done = io::server::upgrade(server);
+                    if (done.empty()) {
+                        std::printf("服务器已是最新 / the server's schema is up to date (nothing changed)\n");
+                        return 0;
+                    }
+                    std::printf("服务器已升级 / server upgraded (one transaction), %zu changes:\n", done.size());
+                    for (const auto& line : done) std::printf("  %s\n", line.c_str());
                     return 0;
                 }
                 if (action == "add-county") {
@@ -60,7 +70,7 @@ Command serverCommand() {
                         std::printf("%s\t%s\t%s\t%s\n", r.user.c_str(), r.role.c_str(), r.county.c_str(), r.township.c_str());
                     return 0;
                 }
-                throw UsageError("unknown server action " + action + " (init, add-county, users)");
+                throw UsageError("unknown server action " + action + " (init, upgrade, add-county, users)");
             }};
 }
 

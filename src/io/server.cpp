@@ -172,6 +172,84 @@ void init(const std::string& server, bool indexBoxesUnderRls) {
     });
 }
 
+std::vector<std::string> upgrade(const std::string& server) {
+    const Target t = parseTarget(server);
+    PgConn c(t.conninfo);
+    std::vector<std::string> done;
+    guarded(t, "", [&] {
+        const std::string S = kSchema, H = kHistorySchema;
+        if (c.exec("SELECT 1 FROM pg_namespace WHERE nspname = '" + S + "'").rows() == 0)
+            throw DataError({serverName(t)}, "not a RuralAtlas server: no schema " + S + " (create it with 'ruralatlas server init')");
+        PgTransaction tx(c);
+        // Enumerations: a domain each, its check naming every value.
+        std::map<std::string, std::string> domains;
+        const PgResult d = c.exec(
+            "SELECT t.typname, coalesce(string_agg(pg_get_constraintdef(k.oid), ' '), '') FROM pg_type t JOIN pg_namespace n ON n.oid = "
+            "t.typnamespace LEFT JOIN pg_constraint k ON k.contypid = t.oid WHERE n.nspname = '" +
+            S + "' AND t.typtype = 'd' GROUP BY t.typname");
+        for (int i = 0; i < d.rows(); ++i) domains[d.text(i, 0)] = d.text(i, 1);
+        for (const auto& e : enumerations()) {
+            const std::string name(e.name);
+            const auto it = domains.find(name);
+            if (it == domains.end()) {
+                c.exec(enumerationSql(e));
+                done.push_back("domain " + name);
+                continue;
+            }
+            std::string added;
+            for (const auto& v : e.values)
+                if (it->second.find("'" + std::string(v.code) + "'") == std::string::npos)
+                    added += (added.empty() ? "" : ", ") + std::string(v.code);
+            if (added.empty()) continue;
+            const PgResult checks = c.exec(
+                "SELECT k.conname FROM pg_constraint k JOIN pg_type t ON t.oid = k.contypid JOIN pg_namespace n "
+                "ON n.oid = t.typnamespace WHERE n.nspname = '" +
+                S + "' AND t.typname = " + pgQuote(name));
+            for (int i = 0; i < checks.rows(); ++i)
+                c.exec("ALTER DOMAIN " + S + "." + name + " DROP CONSTRAINT " + pgIdent(checks.text(i, 0)));
+            c.exec("ALTER DOMAIN " + S + "." + name + " ADD " + domainCheck(e));
+            done.push_back("domain " + name + ": values " + added);
+        }
+        // Layers, their columns and their extra indexes.
+        std::map<std::string, std::set<std::string>> columns;
+        const PgResult cols = c.exec("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = '" + S + "'");
+        for (int i = 0; i < cols.rows(); ++i) columns[cols.text(i, 0)].insert(cols.text(i, 1));
+        for (const auto& def : projectLayers()) {
+            if (def.geometry == GeometryKind::Raster) continue;
+            const std::string name(def.name), T = S + "." + name, HT = H + "." + name;
+            if (!columns.count(name)) {
+                c.exec(layerSql(def));
+                done.push_back("layer " + name);
+                continue;
+            }
+            for (const auto& f : def.fields) {
+                if (columns[name].count(std::string(f.name))) continue;
+                // NOT NULL only on an empty table (rows there have no value for it).
+                const bool empty = c.exec("SELECT NOT EXISTS (SELECT 1 FROM " + T + ")").text(0, 0) == "t";
+                FieldDef added = f;
+                if (!empty) added.required = false;
+                c.exec("ALTER TABLE " + T + " ADD COLUMN " + columnSql(added, true));
+                c.exec("ALTER TABLE " + HT + " ADD COLUMN " + columnSql(f, false));
+                c.exec("COMMENT ON COLUMN " + T + "." + std::string(f.name) + " IS " + pgQuote(std::string(f.titleZh)));
+                done.push_back("column " + name + "." + std::string(f.name) +
+                               (f.required && !empty ? " (without NOT NULL: the table has rows without a value)" : ""));
+            }
+            const PgResult idx = c.exec("SELECT indexdef FROM pg_indexes WHERE schemaname = '" + S + "' AND tablename = " + pgQuote(name));
+            for (const auto& ic : def.indexes) {
+                const std::string want = "(" + indexColumns(ic) + ")";
+                bool have = false;
+                for (int i = 0; i < idx.rows() && !have; ++i) have = idx.text(i, 0).find(want) != std::string::npos;
+                if (have) continue;
+                c.exec("CREATE INDEX ON " + T + " " + want);
+                done.push_back("index " + name + " " + want);
+            }
+        }
+        tx.commit();
+        return 0;
+    });
+    return done;
+}
+
 void addCounty(const std::string& server, const std::string& code, const std::string& name, int epsg) {
     const Target t = parseTarget(server);
     if (!sixDigits(code)) throw DataError({serverName(t), "counties", code}, "a county code has 6 digits");

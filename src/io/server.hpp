@@ -14,6 +14,7 @@
 
 #include "core/feedback.hpp"
 #include "core/result_table.hpp"
+#include "core/schema.hpp"
 
 namespace ruralatlas::io::server {
 
@@ -59,6 +60,20 @@ void checkConnection(const Target& target);
 // The whole DDL: schema, domains, tables with Chinese comments, indexes, triggers, policies,
 // roles and grants. Idempotent where PostgreSQL allows (roles and schema are created if absent).
 std::string schemaSql();
+// Pieces of it, for `server upgrade`: one layer's table, history, triggers, indexes and rights;
+// an enumeration's domain; a column's definition (with its NOT NULL and range check, or bare as
+// in the history tables); the columns of a layer's extra index (after ra_county); a domain's check.
+std::string layerSql(const LayerDef& def);
+std::string enumerationSql(const Enumeration& e);
+std::string columnSql(const FieldDef& f, bool constraints);
+std::string indexColumns(const std::vector<std::string_view>& columns);
+std::string domainCheck(const Enumeration& e);
+
+// server upgrade: what the server's schema lacks of this version's data model, added in one
+// transaction: domains of new enumerations (and new values of existing ones), new layers with
+// their history, triggers and rights, new columns (on the layer and its history), new indexes.
+// Returns one line per change (empty: nothing to do).
+std::vector<std::string> upgrade(const std::string& server);
 
 // server init: creates the schema in an empty database (refuses when it exists already).
 // `indexBoxesUnderRls` marks PostGIS's bounding-box overlap (&&) leakproof, so the spatial index

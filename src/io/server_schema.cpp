@@ -80,7 +80,116 @@ std::string number(double v) {
     s << v;
     return s.str();
 }
+
+// What the policies share: the session's county and the read rule.
+struct Rules {
+    std::string S = kSchema;
+    std::string in(const std::string& call) const { return "ANY ((SELECT " + S + "." + call + ")::text[])"; }
+    // Every session works on one county (ruralatlas.county, set on connecting): the first term is
+    // what the (ra_county, ra_township) index answers, so a county is found without reading the
+    // others; the rest are the rights.
+    std::string here = "ra_county = " + S + ".session_county()";
+    std::string readRule = "(" + here + " AND (ra_county = " + in("read_counties()") + " OR ra_township = " + in("viewer_townships()") +
+                           " OR (ra_township IS NULL AND ra_county = " + in("viewer_counties()") + ")))";
+};
+
 }  // namespace
+
+std::string columnSql(const FieldDef& f, bool constraints) {
+    std::string out = std::string(f.name) + " " + columnType(f);
+    if (!constraints) return out;
+    if (f.required) out += " NOT NULL";
+    if (f.min || f.max)
+        out +=
+            " CHECK (" + std::string(f.name) + " BETWEEN " + number(f.min.value_or(-1e300)) + " AND " + number(f.max.value_or(1e300)) + ")";
+    return out;
+}
+
+std::string indexColumns(const std::vector<std::string_view>& columns) {
+    std::string out = "ra_county";
+    for (const auto& c : columns) out += ", " + std::string(c);
+    return out;
+}
+
+std::string domainCheck(const Enumeration& e) {
+    std::string out = "CHECK (VALUE IN (";
+    for (std::size_t i = 0; i < e.values.size(); ++i) out += (i ? ", " : "") + pgQuote(std::string(e.values[i].code));
+    return out + "))";
+}
+
+std::string enumerationSql(const Enumeration& e) {
+    const std::string S = kSchema;
+    std::string titles;
+    for (const auto& v : e.values) titles += (titles.empty() ? "" : "；") + std::string(v.code) + "=" + std::string(v.titleZh);
+    return "CREATE DOMAIN " + S + "." + std::string(e.name) + " AS text " + domainCheck(e) + ";\nCOMMENT ON DOMAIN " + S + "." +
+           std::string(e.name) + " IS " + pgQuote(titles) + ";\n";
+}
+
+std::string layerSql(const LayerDef& def) {
+    const std::string S = kSchema, H = kHistorySchema;
+    const Rules rules;
+    const std::string& here = rules.here;
+    const std::string& readRule = rules.readRule;
+    const auto in = [&](const std::string& call) { return rules.in(call); };
+    std::ostringstream q;
+    const std::string name(def.name), T = S + "." + name;
+    q << "CREATE TABLE " << T << " (fid bigserial PRIMARY KEY, ra_county varchar(6) NOT NULL REFERENCES " << S
+      << ".counties(code), ra_township varchar(9), ra_version bigint NOT NULL DEFAULT 1";
+    for (const auto& f : def.fields) q << ",\n  " << columnSql(f, true);
+    const std::string geom = geometryType(def.geometry);
+    if (!geom.empty()) q << ",\n  geom " << geom;
+    if (name == "project_meta") q << ",\n  UNIQUE (ra_county, key)";
+    q << ");\n";
+    q << "COMMENT ON TABLE " << T << " IS " << pgQuote(std::string(def.titleZh) + " / " + std::string(def.titleEn)) << ";\n";
+    for (const auto& f : def.fields) q << "COMMENT ON COLUMN " << T << "." << f.name << " IS " << pgQuote(std::string(f.titleZh)) << ";\n";
+    q << "COMMENT ON COLUMN " << T << ".ra_county IS '所属县代码（权限分隔）';\n"
+      << "COMMENT ON COLUMN " << T << ".ra_township IS '所属乡镇代码（乡镇查看权限）';\n"
+      << "COMMENT ON COLUMN " << T << ".ra_version IS '行版本（并发编辑检查）';\n";
+    q << "CREATE INDEX ON " << T << " (ra_county, ra_township);\n";
+    for (const auto& columns : def.indexes) q << "CREATE INDEX ON " << T << " (" << indexColumns(columns) << ");\n";
+    if (!geom.empty()) q << "CREATE INDEX ON " << T << " USING gist (geom);\n";
+
+    // Scope: the county of the session when not given, the township from the row's codes,
+    // the county's CRS on the geometry.
+    q << "CREATE FUNCTION " << S << ".scope_" << name
+      << "() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n"
+         "  IF NEW.ra_county IS NULL THEN NEW.ra_county := "
+      << S << ".session_county(); END IF;\n";
+    if (const std::string src = townshipSource(def); !src.empty()) q << "  NEW.ra_township := left(" << src << ", 9);\n";
+    if (!geom.empty())
+        q << "  IF NEW.geom IS NOT NULL THEN NEW.geom := public.ST_SetSRID(NEW.geom, (SELECT epsg FROM " << S
+          << ".counties WHERE code = NEW.ra_county)); END IF;\n";
+    q << "  RETURN NEW;\nEND $$;\n";
+    q << "CREATE TRIGGER a_scope BEFORE INSERT OR UPDATE ON " << T << " FOR EACH ROW EXECUTE FUNCTION " << S << ".scope_" << name << "();\n"
+      << "CREATE TRIGGER b_version BEFORE UPDATE ON " << T << " FOR EACH ROW EXECUTE FUNCTION " << S << ".versioned();\n"
+      << "CREATE TRIGGER z_audit AFTER INSERT OR UPDATE OR DELETE ON " << T << " FOR EACH ROW EXECUTE FUNCTION " << S << ".audit();\n";
+
+    // History table: h_* then the columns of the layer, in its order.
+    const std::string HT = H + "." + name;
+    q << "CREATE TABLE " << HT << " (h_id bigserial PRIMARY KEY, h_at timestamptz NOT NULL, h_user name NOT NULL, h_op char(1) NOT "
+      << "NULL, LIKE " << T << ");\n"
+      << "CREATE INDEX ON " << HT << " (ra_county, fid, h_id);\n"
+      << "COMMENT ON TABLE " << HT << " IS " << pgQuote(std::string(def.titleZh) + "修改历史") << ";\n";
+
+    // Rights: table privileges first (what a role may do at all), then row-level security
+    // (which counties and townships), forced also for the tables' owner.
+    const std::string group = editGroup(name);
+    for (const auto& r : roles()) {
+        if (roleMayRead(r, name)) q << "GRANT SELECT ON " << T << ", " << HT << " TO ra_" << r << ";\n";
+        if (roleMayEdit(r, name))
+            q << "GRANT INSERT, UPDATE, DELETE ON " << T << " TO ra_" << r << ";\nGRANT USAGE ON SEQUENCE " << T << "_fid_seq TO ra_" << r
+              << ";\n";
+    }
+    for (const std::string& t : {T, HT}) {
+        q << "ALTER TABLE " << t << " ENABLE ROW LEVEL SECURITY;\nALTER TABLE " << t << " FORCE ROW LEVEL SECURITY;\n"
+          << "CREATE POLICY read ON " << t << " FOR SELECT USING " << readRule << ";\n";
+    }
+    const std::string editRule = "(" + here + " AND ra_county = " + in("edit_counties('" + group + "')") + ")";
+    q << "CREATE POLICY add ON " << T << " FOR INSERT WITH CHECK " << editRule << ";\n"
+      << "CREATE POLICY change ON " << T << " FOR UPDATE USING " << editRule << " WITH CHECK " << editRule << ";\n"
+      << "CREATE POLICY remove ON " << T << " FOR DELETE USING " << editRule << ";\n";
+    return q.str();
+}
 
 std::string schemaSql() {
     const std::string S = kSchema, H = kHistorySchema;
@@ -175,90 +284,15 @@ std::string schemaSql() {
          "  RETURN NEW;\nEND $$;\n";
 
     // Enumerations as checked domains.
-    for (const auto& e : enumerations()) {
-        q << "CREATE DOMAIN " << S << "." << e.name << " AS text CHECK (VALUE IN (";
-        for (std::size_t i = 0; i < e.values.size(); ++i) q << (i ? ", " : "") << pgQuote(std::string(e.values[i].code));
-        q << "));\n";
-        std::string titles;
-        for (const auto& v : e.values) titles += (titles.empty() ? "" : "；") + std::string(v.code) + "=" + std::string(v.titleZh);
-        q << "COMMENT ON DOMAIN " << S << "." << e.name << " IS " << pgQuote(titles) << ";\n";
-    }
+    for (const auto& e : enumerations()) q << enumerationSql(e);
 
     std::string allRoles;
     for (const auto& r : roles()) allRoles += (allRoles.empty() ? "" : ", ") + std::string("ra_") + r;
     q << "GRANT USAGE ON SCHEMA " << S << ", " << H << " TO " << allRoles << ";\n"
       << "GRANT SELECT ON " << S << ".counties TO " << allRoles << ";\n";
 
-    for (const auto& def : projectLayers()) {
-        if (def.geometry == GeometryKind::Raster) continue;
-        const std::string name(def.name), T = S + "." + name;
-        q << "CREATE TABLE " << T << " (fid bigserial PRIMARY KEY, ra_county varchar(6) NOT NULL REFERENCES " << S
-          << ".counties(code), ra_township varchar(9), ra_version bigint NOT NULL DEFAULT 1";
-        for (const auto& f : def.fields) {
-            q << ",\n  " << f.name << " " << columnType(f) << (f.required ? " NOT NULL" : "");
-            if (f.min || f.max)
-                q << " CHECK (" << f.name << " BETWEEN " << number(f.min.value_or(-1e300)) << " AND " << number(f.max.value_or(1e300))
-                  << ")";
-        }
-        const std::string geom = geometryType(def.geometry);
-        if (!geom.empty()) q << ",\n  geom " << geom;
-        if (name == "project_meta") q << ",\n  UNIQUE (ra_county, key)";
-        q << ");\n";
-        q << "COMMENT ON TABLE " << T << " IS " << pgQuote(std::string(def.titleZh) + " / " + std::string(def.titleEn)) << ";\n";
-        for (const auto& f : def.fields)
-            q << "COMMENT ON COLUMN " << T << "." << f.name << " IS " << pgQuote(std::string(f.titleZh)) << ";\n";
-        q << "COMMENT ON COLUMN " << T << ".ra_county IS '所属县代码（权限分隔）';\n"
-          << "COMMENT ON COLUMN " << T << ".ra_township IS '所属乡镇代码（乡镇查看权限）';\n"
-          << "COMMENT ON COLUMN " << T << ".ra_version IS '行版本（并发编辑检查）';\n";
-        q << "CREATE INDEX ON " << T << " (ra_county, ra_township);\n";
-        for (const auto& columns : def.indexes) {
-            q << "CREATE INDEX ON " << T << " (ra_county";
-            for (const auto& c : columns) q << ", " << c;
-            q << ");\n";
-        }
-        if (!geom.empty()) q << "CREATE INDEX ON " << T << " USING gist (geom);\n";
-
-        // Scope: the county of the session when not given, the township from the row's codes,
-        // the county's CRS on the geometry.
-        q << "CREATE FUNCTION " << S << ".scope_" << name
-          << "() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n"
-             "  IF NEW.ra_county IS NULL THEN NEW.ra_county := "
-          << S << ".session_county(); END IF;\n";
-        if (const std::string src = townshipSource(def); !src.empty()) q << "  NEW.ra_township := left(" << src << ", 9);\n";
-        if (!geom.empty())
-            q << "  IF NEW.geom IS NOT NULL THEN NEW.geom := public.ST_SetSRID(NEW.geom, (SELECT epsg FROM " << S
-              << ".counties WHERE code = NEW.ra_county)); END IF;\n";
-        q << "  RETURN NEW;\nEND $$;\n";
-        q << "CREATE TRIGGER a_scope BEFORE INSERT OR UPDATE ON " << T << " FOR EACH ROW EXECUTE FUNCTION " << S << ".scope_" << name
-          << "();\n"
-          << "CREATE TRIGGER b_version BEFORE UPDATE ON " << T << " FOR EACH ROW EXECUTE FUNCTION " << S << ".versioned();\n"
-          << "CREATE TRIGGER z_audit AFTER INSERT OR UPDATE OR DELETE ON " << T << " FOR EACH ROW EXECUTE FUNCTION " << S << ".audit();\n";
-
-        // History table: h_* then the columns of the layer, in its order.
-        const std::string HT = H + "." + name;
-        q << "CREATE TABLE " << HT << " (h_id bigserial PRIMARY KEY, h_at timestamptz NOT NULL, h_user name NOT NULL, h_op char(1) NOT "
-          << "NULL, LIKE " << T << ");\n"
-          << "CREATE INDEX ON " << HT << " (ra_county, fid, h_id);\n"
-          << "COMMENT ON TABLE " << HT << " IS " << pgQuote(std::string(def.titleZh) + "修改历史") << ";\n";
-
-        // Rights: table privileges first (what a role may do at all), then row-level security
-        // (which counties and townships), forced also for the tables' owner.
-        const std::string group = editGroup(name);
-        for (const auto& r : roles()) {
-            if (roleMayRead(r, name)) q << "GRANT SELECT ON " << T << ", " << HT << " TO ra_" << r << ";\n";
-            if (roleMayEdit(r, name))
-                q << "GRANT INSERT, UPDATE, DELETE ON " << T << " TO ra_" << r << ";\nGRANT USAGE ON SEQUENCE " << T << "_fid_seq TO ra_"
-                  << r << ";\n";
-        }
-        for (const std::string& t : {T, HT}) {
-            q << "ALTER TABLE " << t << " ENABLE ROW LEVEL SECURITY;\nALTER TABLE " << t << " FORCE ROW LEVEL SECURITY;\n"
-              << "CREATE POLICY read ON " << t << " FOR SELECT USING " << readRule << ";\n";
-        }
-        const std::string editRule = "(" + here + " AND ra_county = " + in("edit_counties('" + group + "')") + ")";
-        q << "CREATE POLICY add ON " << T << " FOR INSERT WITH CHECK " << editRule << ";\n"
-          << "CREATE POLICY change ON " << T << " FOR UPDATE USING " << editRule << " WITH CHECK " << editRule << ";\n"
-          << "CREATE POLICY remove ON " << T << " FOR DELETE USING " << editRule << ";\n";
-    }
+    for (const auto& def : projectLayers())
+        if (def.geometry != GeometryKind::Raster) q << layerSql(def);
 
     // The DEM of each county (a GeoTIFF as stored in the file form).
     q << "CREATE TABLE " << S << ".dem (ra_county varchar(6) PRIMARY KEY REFERENCES " << S

@@ -30,6 +30,61 @@ check() { # check NAME COMMAND...: ok when the command succeeds
 # A household visit list too, so every layer of the data model has rows (personal, like households).
 "$ra" supervision-sample "$work/demo.gpkg" --villages 300 --route none --visit-list 督查 --out "$work/sample.gpkg" >/dev/null
 "$ra" server init "$server user=postgres"
+
+# Upgrade: a server made by an older version (this version's schema less the visit lists, their
+# enumeration, a village column, a value of an enumeration and the indicators' covering index),
+# upgraded, has the structure of a fresh one: tables, columns, types, checks, indexes, triggers,
+# policies and grants (in a second database of the same cluster).
+psql -qAt -U postgres -d ruralatlas -c "CREATE DATABASE ruralatlas_up" >/dev/null
+old_server="PG:host=$PGHOST port=$PGPORT dbname=ruralatlas_up"
+structure() {
+  psql -qAt -U postgres -d "$1" <<'SQL'
+SELECT 'col', table_schema, table_name, column_name, data_type, coalesce(domain_name, ''), is_nullable, coalesce(column_default, '')
+  FROM information_schema.columns WHERE table_schema LIKE 'ruralatlas%' ORDER BY 2, 3, 4;
+SELECT 'idx', schemaname, tablename, indexdef FROM pg_indexes WHERE schemaname LIKE 'ruralatlas%' ORDER BY 2, 3, 4;
+SELECT 'con', n.nspname, coalesce(c.conrelid::regclass::text, ''), coalesce(c.contypid::regtype::text, ''), c.conname, pg_get_constraintdef(c.oid)
+  FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname LIKE 'ruralatlas%' ORDER BY 2, 3, 4, 5, 6;
+SELECT 'trg', event_object_schema, event_object_table, trigger_name, event_manipulation, action_statement
+  FROM information_schema.triggers WHERE trigger_schema LIKE 'ruralatlas%' ORDER BY 2, 3, 4, 5;
+SELECT 'pol', schemaname, tablename, policyname, cmd, coalesce(qual, ''), coalesce(with_check, '') FROM pg_policies
+  WHERE schemaname LIKE 'ruralatlas%' ORDER BY 2, 3, 4;
+SELECT 'grant', table_schema, table_name, grantee, privilege_type FROM information_schema.role_table_grants
+  WHERE table_schema LIKE 'ruralatlas%' ORDER BY 2, 3, 4, 5;
+SELECT 'comment', c.relname, a.attname, col_description(c.oid, a.attnum) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped WHERE n.nspname = 'ruralatlas' AND c.relkind = 'r'
+  ORDER BY 2, 3;
+SQL
+}
+"$ra" server init "$old_server user=postgres" >/dev/null
+structure ruralatlas_up > "$work/structure-fresh.txt"
+psql -qAt -U postgres -d ruralatlas_up >/dev/null <<'SQL'
+DROP TABLE ruralatlas.supervision_visits, ruralatlas_history.supervision_visits;
+DROP FUNCTION ruralatlas.scope_supervision_visits();
+DROP DOMAIN ruralatlas.visit_group;
+ALTER TABLE ruralatlas.villages DROP COLUMN collective_income;
+ALTER TABLE ruralatlas_history.villages DROP COLUMN collective_income;
+DO $$ DECLARE n text; BEGIN
+  SELECT indexname INTO n FROM pg_indexes WHERE schemaname = 'ruralatlas' AND tablename = 'village_indicators' AND indexdef LIKE '%(ra_county, year%';
+  EXECUTE format('DROP INDEX ruralatlas.%I', n);
+END $$;
+ALTER DOMAIN ruralatlas.constraint_kind DROP CONSTRAINT constraint_kind_check;
+ALTER DOMAIN ruralatlas.constraint_kind ADD CONSTRAINT constraint_kind_check CHECK (VALUE IN ('ecological_redline', 'basic_farmland'));
+SQL
+upgraded() {
+  "$ra" server upgrade "$old_server user=postgres" > "$work/upgrade.txt" 2>&1 || { cat "$work/upgrade.txt"; return 1; }
+  grep -q "layer supervision_visits" "$work/upgrade.txt" && grep -q "column villages.collective_income" "$work/upgrade.txt" &&
+    grep -q "index village_indicators" "$work/upgrade.txt" && grep -q "domain constraint_kind: values" "$work/upgrade.txt" || { cat "$work/upgrade.txt"; return 1; }
+  structure ruralatlas_up > "$work/structure-upgraded.txt"
+  diff "$work/structure-fresh.txt" "$work/structure-upgraded.txt" | head -20
+  cmp -s "$work/structure-fresh.txt" "$work/structure-upgraded.txt"
+}
+check "server upgrade: an older server gets this version's tables, columns, domains and indexes ($(grep -c . "$work/structure-fresh.txt") structure lines equal)" upgraded
+up_to_date() { "$ra" server upgrade "$old_server user=postgres" | grep -q "up to date"; }
+check "server upgrade: a second upgrade changes nothing" up_to_date
+"$ra" server add-county "$old_server user=postgres" 433199 --name 示范县 --epsg 4546 >/dev/null
+pushed_upgraded() { "$ra" push "$work/demo.gpkg" "$old_server user=postgres" --replace > "$work/push-up.txt" 2>&1 || { cat "$work/push-up.txt"; return 1; }; }
+check "server upgrade: the demo county (with its visit list) pushed into the upgraded server" pushed_upgraded
+
 "$ra" push "$work/demo.gpkg" "$server user=postgres"
 # A second push of the same county is refused unless --replace (nothing changes).
 refused_again() { ! "$ra" push "$work/demo.gpkg" "$server user=postgres" > "$work/again.txt" 2>&1 && grep -q "already" "$work/again.txt"; }
