@@ -48,12 +48,12 @@ ogr2ogr -update "$out/site-demo.gpkg" "$out/cells.csv" -nln candidate_cells -a_s
   -oo X_POSSIBLE_NAMES=x -oo Y_POSSIBLE_NAMES=y -oo KEEP_GEOM_COLUMNS=NO
 measure "demo county max-cover 300 x 2025 cells (road)" "$ra" site "$out/site-demo.gpkg" --candidates candidate_cells --problem max-cover --p 10 --radius 20 --json
 measure "demo county p-median 300 x 2025 cells (road)" "$ra" site "$out/site-demo.gpkg" --candidates candidate_cells --p 10 --json
-# The suitability surface (part 1): every DEM cell of a county scored. A demo county of 70
-# villages has a 30 m DEM of 1,315 x 1,317 = 1.73 M cells (the target's county), scored on 8
-# criteria (bench/site_criteria_8.json: road time to a kindergarten added); the 300-village demo
-# county's DEM is 2,579 x 2,583 = 6.7 M cells (7 criteria).
-"$ra" demo --out "$out/suit-70.gpkg" --villages 70 --seed 1 >/dev/null
-measure "suitability 1.7 M cells (30 m), 8 criteria" "$ra" suitability "$out/suit-70.gpkg" --criteria bench/site_criteria_8.json \
+# The suitability surface (part 1): every DEM cell of a county scored. A demo county of 120
+# villages holds 1.70 M cells of 30 m inside its outline (the target's county; its DEM reaches
+# past it: 1,680 x 1,683 = 2.8 M cells), scored on 8 criteria (bench/site_criteria_8.json: road
+# time to a kindergarten added); the 300-village demo county holds 4.25 M (DEM 6.7 M, 7 criteria).
+"$ra" demo --out "$out/suit-120.gpkg" --villages 120 --seed 1 >/dev/null
+measure "suitability 1.7 M county cells (30 m), 8 criteria" "$ra" suitability "$out/suit-120.gpkg" --criteria bench/site_criteria_8.json \
   --sensitivity 200 --json --out "$out/suitability-1.7m.gpkg"
-measure "suitability 6.7 M cells (30 m), 7 criteria" "$ra" suitability "$out/site-demo.gpkg" --sensitivity 200 --json \
+measure "suitability 4.25 M county cells (30 m), 7 criteria" "$ra" suitability "$out/site-demo.gpkg" --sensitivity 200 --json \
   --out "$out/suitability-6.7m.gpkg"

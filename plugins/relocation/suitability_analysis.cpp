@@ -123,6 +123,23 @@ AnalysisResult Suitability::run(ProjectSource& project, const ParamValues& p, Fe
     const std::size_t N = g.size();
     const double cellArea = g.cell * g.cell;
 
+    // The county: cells whose centre lies inside its outline (the whole grid when the project has
+    // no outline; said in the summary). The DEM reaches past it; those cells are not judged.
+    std::vector<std::uint8_t> inCounty(N, 1);
+    bool hasOutline = false;
+    if (project.layerInfo("county")) {
+        Polygons outline;
+        project.readFeatures("county", FeatureQuery{}, [&](const Feature& f) {
+            for (Polygon& poly : polygonsOf(f.geometry)) outline.push_back(std::move(poly));
+        });
+        if (!outline.empty()) {
+            hasOutline = true;
+            std::fill(inCounty.begin(), inCounty.end(), 0);
+            suitability::cellsInside(g, outline, [&](std::size_t i) { inCounty[i] = 1; });
+        }
+    }
+    const std::size_t countyCells = static_cast<std::size_t>(std::count(inCounty.begin(), inCounty.end(), 1));
+
     // Exclusions: one bit per reason.
     feedback.setProgress(0.05, "禁止建设区域");
     std::vector<std::uint16_t> excluded(N, 0);
@@ -143,6 +160,8 @@ AnalysisResult Suitability::run(ProjectSource& project, const ParamValues& p, Fe
         if (slope[i] > c.maxSlope) excluded[i] |= 1u << kSlopeBit;
     const std::vector<std::vector<XY>> rivers = project.rivers();
     if (c.riverBuffer > 0) suitability::cellsNearLines(g, rivers, c.riverBuffer, [&](std::size_t i) { excluded[i] |= 1u << kRiverBit; });
+    for (std::size_t i = 0; i < N; ++i)
+        if (!inCounty[i]) excluded[i] = 0;
 
     // Every criterion on every cell (NaN where it cannot be measured; infinity when unreachable).
     std::vector<std::vector<XY>> roadLines;
@@ -248,7 +267,7 @@ AnalysisResult Suitability::run(ProjectSource& project, const ParamValues& p, Fe
             if (!missing[k].empty()) continue;
             std::vector<double> col;
             for (std::size_t i = 0; i < N; i += stride) {
-                if (excluded[i]) continue;
+                if (excluded[i] || !inCounty[i]) continue;
                 const double v = value[k][i];
                 col.push_back(std::isnan(v) ? 0.0 : c.items[k].score(v));
             }
@@ -273,6 +292,7 @@ AnalysisResult Suitability::run(ProjectSource& project, const ParamValues& p, Fe
     feedback.setProgress(0.66, "综合评分");
     std::vector<float> score(N, NAN);
     for (std::size_t i = 0; i < N; ++i) {
+        if (!inCounty[i]) continue;
         double total = 0;
         bool ok = true;
         for (std::size_t k = 0; k < n && ok; ++k) {
@@ -297,6 +317,7 @@ AnalysisResult Suitability::run(ProjectSource& project, const ParamValues& p, Fe
     std::vector<std::uint32_t> key(N, 0);
     std::size_t eligibleCells = 0, excludedCells = 0, unscored = 0;
     for (std::size_t i = 0; i < N; ++i) {
+        if (!inCounty[i]) continue;
         if (excluded[i])
             ++excludedCells;
         else if (std::isnan(score[i]))
@@ -462,6 +483,7 @@ AnalysisResult Suitability::run(ProjectSource& project, const ParamValues& p, Fe
     std::vector<std::size_t> reasonCells(zoneNames.size(), 0);  // every reason of every cell
     const double good = (1 + c.minScore) / 2;
     for (std::size_t i = 0; i < N; ++i) {
+        if (!inCounty[i]) continue;  // no zone
         std::uint32_t z;
         if (const std::uint16_t e = excluded[i]) {
             const int first = std::countr_zero(e);
@@ -591,7 +613,8 @@ AnalysisResult Suitability::run(ProjectSource& project, const ParamValues& p, Fe
     for (std::size_t z = 5; z < zoneNames.size(); ++z)
         excludedJson +=
             (excludedJson.empty() ? "" : ", ") + jsonQuote(zoneNames[z].first.substr(9)) + ": " + std::to_string(reasonCells[z]);
-    r.summaryJson = "{\"cells\": " + std::to_string(N) + ", \"cell_m\": " + fmt(g.cell, 2) +
+    r.summaryJson = "{\"cells\": " + std::to_string(N) + ", \"county_cells\": " + std::to_string(countyCells) +
+                    ", \"county_outline\": " + (hasOutline ? "true" : "false") + ", \"cell_m\": " + fmt(g.cell, 2) +
                     ", \"excluded_cells\": " + std::to_string(excludedCells) + ", \"excluded_by\": {" + excludedJson +
                     "}, \"not_scored_cells\": " + std::to_string(unscored) + ", \"suitable_cells\": " + std::to_string(eligibleCells) +
                     ", \"min_score\": " + fmt(c.minScore, 2) + ", \"need_m2\": " + fmt(needM2, 0) +
@@ -604,7 +627,9 @@ AnalysisResult Suitability::run(ProjectSource& project, const ParamValues& p, Fe
                     ", \"seconds\": " + fmt(seconds, 2) + "}";
     const double km2 = cellArea / 1e6;
     std::string t = "安置点用地适宜性评价：" + std::to_string(g.width) + "×" + std::to_string(g.height) + " 个" + fmt(g.cell, 0) +
-                    "米栅格（" + fmt(double(N) * km2, 0) + "平方公里）\n";
+                    "米栅格，" +
+                    (hasOutline ? "县域内 " + std::to_string(countyCells) + " 个（" + fmt(double(countyCells) * km2, 0) + "平方公里）\n"
+                                : "项目无县界，全部评价（" + fmt(double(N) * km2, 0) + "平方公里）\n");
     t += "  禁止建设 " + fmt(double(excludedCells) * km2, 1) + " 平方公里（";
     std::string by;
     for (std::size_t z = 5; z < zoneNames.size(); ++z)
