@@ -603,6 +603,20 @@ AnalysisResult Suitability::run(ProjectSource& project, const ParamValues& p, Fe
     for (std::size_t i = 0; i < N; ++i)
         if (excluded[i]) grid.values[i] = NAN;
     r.grids.push_back(std::move(grid));
+    // Why each cell is excluded: a sum of bits, each reason kept (the zones show the first only).
+    ResultGrid reasons;
+    reasons.name = "suitability_exclusion";
+    reasons.titleZh = "安置点禁止建设原因（按位求和）";
+    std::string bits;
+    for (std::size_t k = 0; k < c.excludedKinds.size() && k < kSlopeBit; ++k)
+        bits += std::to_string(1u << k) + " = " + constraintTitle(c.excludedKinds[k]) + " (" + c.excludedKinds[k] + "), ";
+    bits += std::to_string(1u << kSlopeBit) + " = 坡度大于" + fmt(c.maxSlope, 0) + "° (slope), " + std::to_string(1u << kRiverBit) +
+            " = 河流" + fmt(c.riverBuffer, 0) + "米以内 (river)";
+    reasons.description = "Why each cell is excluded, as a sum of bits: " + bits + "; 0 = not excluded; no value outside the county";
+    reasons.width = g.width, reasons.height = g.height, reasons.x0 = g.x0, reasons.y1 = g.y1, reasons.cell = g.cell;
+    reasons.values.resize(N);
+    for (std::size_t i = 0; i < N; ++i) reasons.values[i] = inCounty[i] ? static_cast<float>(excluded[i]) : NAN;
+    r.grids.push_back(std::move(reasons));
 
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::string weightsJson, missingJson, excludedJson;

@@ -213,6 +213,18 @@ TEST(Suitability, ARedLineOverTheBestBlockMovesTheCandidatesOffIt) {
                   CE_None);
         EXPECT_EQ(v, static_cast<float>(grid->GetRasterBand(1)->GetNoDataValue()));
     }
+    // The reasons grid says why: bit 1, the ecological red line (the first excluded kind).
+    {
+        GDALDatasetUniquePtr reasons(GDALDataset::Open(("GPKG:" + after + ":suitability_exclusion").c_str(), GDAL_OF_RASTER));
+        ASSERT_TRUE(reasons);
+        double gt[6];
+        reasons->GetGeoTransform(gt);
+        float v = 0;
+        ASSERT_EQ(reasons->GetRasterBand(1)->RasterIO(GF_Read, int((x - gt[0]) / gt[1]), int((y - gt[3]) / gt[5]), 1, 1, &v, 1, 1,
+                                                      GDT_Float32, 0, 0),
+                  CE_None);
+        EXPECT_EQ(static_cast<int>(v) & 1, 1) << v;
+    }
     // 800 m x 800 m is 64 ha, less what was excluded there before (nothing, on the best block's land).
     EXPECT_NEAR(redline(after) - redline(before), 64.0, 5.0);
 }
