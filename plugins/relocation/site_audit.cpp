@@ -16,10 +16,12 @@
 #include "core/install_paths.hpp"
 #include "core/json.hpp"
 #include "core/json_value.hpp"
+#include "core/landuse.hpp"
 #include "core/record_readers.hpp"
 #include "core/schema.hpp"
 #include "site_terrain.hpp"
 #include "suitability/criteria.hpp"
+#include "suitability/water.hpp"
 #include "suitability/weights.hpp"
 
 namespace ruralatlas::relocation {
@@ -79,6 +81,7 @@ AnalysisResult SiteAudit::run(ProjectSource& project, const ParamValues& p, Feed
         }
     const std::vector<Constraint> constraints = project.layerInfo("constraints") ? readConstraints(project) : std::vector<Constraint>{};
     const std::optional<Raster> dem = project.dem();
+    const std::vector<suitability::WaterParcel> water = suitability::readWater(project, c);
     std::vector<std::vector<XY>> roadLines;
     for (Road& r : project.roads()) roadLines.push_back(std::move(r.line));
     const std::vector<std::vector<XY>> rivers = project.rivers();
@@ -205,6 +208,11 @@ AnalysisResult SiteAudit::run(ProjectSource& project, const ParamValues& p, Feed
                 for (const auto& v : findEnumeration("constraint_kind")->values)
                     if (v.code == con.kind) title = std::string(v.titleZh);
                 const std::string r = "位于" + title + (con.name.empty() ? "" : "（" + con.name + "）") + "内";
+                if (std::find(reasons.begin(), reasons.end(), r) == reasons.end()) reasons.push_back(r);
+            }
+        for (const suitability::WaterParcel& wp : water)
+            if (inside(wp.shape, at[i])) {
+                const std::string r = "位于水域（" + std::string(landuseTitle(wp.code)) + "）内";
                 if (std::find(reasons.begin(), reasons.end(), r) == reasons.end()) reasons.push_back(r);
             }
         if (dem) {

@@ -23,6 +23,7 @@
 #include "core/schema.hpp"
 #include "suitability/criteria.hpp"
 #include "suitability/grid.hpp"
+#include "suitability/water.hpp"
 #include "suitability/weights.hpp"
 
 namespace ruralatlas::relocation {
@@ -34,7 +35,7 @@ std::unique_ptr<Analysis> makeSiteAudit();
 
 namespace {
 
-constexpr int kSlopeBit = 13, kRiverBit = 14;
+constexpr int kWaterBit = 12, kSlopeBit = 13, kRiverBit = 14;
 // Floor area per person of a relocated family (易地扶贫搬迁 人均住房建设面积不超过25平方米).
 constexpr double kFloorPerPerson = 25.0;
 
@@ -149,10 +150,12 @@ AnalysisResult Suitability::run(ProjectSource& project, const ParamValues& p, Fe
         const auto it = std::find(c.excludedKinds.begin(), c.excludedKinds.end(), con.kind);
         if (it == c.excludedKinds.end()) continue;
         const std::size_t k = static_cast<std::size_t>(it - c.excludedKinds.begin());
-        if (k >= kSlopeBit) continue;
+        if (k >= kWaterBit) continue;
         const std::uint16_t bit = static_cast<std::uint16_t>(1u << k);
         suitability::cellsInside(g, con.shape, [&](std::size_t i) { excluded[i] |= bit; });
     }
+    for (const suitability::WaterParcel& wp : suitability::readWater(project, c))
+        suitability::cellsInside(g, wp.shape, [&](std::size_t i) { excluded[i] |= 1u << kWaterBit; });
     feedback.checkCancelled();
     feedback.setProgress(0.1, "坡度");
     const std::vector<float> slope = suitability::slopeGrid(dem, threads);
@@ -468,10 +471,13 @@ AnalysisResult Suitability::run(ProjectSource& project, const ParamValues& p, Fe
                  {"fair", "较适宜（" + low + "～" + mid + "）"},
                  {"good", "适宜（" + mid + "以上）"}};
     zoneReason = {"", "", "", "", ""};
-    for (std::size_t k = 0; k < c.excludedKinds.size() && k < kSlopeBit; ++k) {
+    for (std::size_t k = 0; k < c.excludedKinds.size() && k < kWaterBit; ++k) {
         zoneNames.push_back({"excluded_" + c.excludedKinds[k], "禁止建设：" + constraintTitle(c.excludedKinds[k])});
         zoneReason.push_back("位于" + constraintTitle(c.excludedKinds[k]) + "内");
     }
+    const std::uint32_t waterKey = static_cast<std::uint32_t>(zoneNames.size());
+    zoneNames.push_back({"excluded_water", "禁止建设：水域"});
+    zoneReason.push_back("位于水域（现状河流、湖泊、水库、坑塘水面）内");
     const std::uint32_t slopeKey = static_cast<std::uint32_t>(zoneNames.size());
     zoneNames.push_back({"excluded_slope", "禁止建设：坡度大于" + fmt(c.maxSlope, 0) + "°"});
     zoneReason.push_back("坡度超过" + fmt(c.maxSlope, 0) + "°");
@@ -487,10 +493,16 @@ AnalysisResult Suitability::run(ProjectSource& project, const ParamValues& p, Fe
         std::uint32_t z;
         if (const std::uint16_t e = excluded[i]) {
             const int first = std::countr_zero(e);
-            z = first == kSlopeBit ? slopeKey : first == kRiverBit ? riverKey : 5u + static_cast<std::uint32_t>(first);
+            z = first == kWaterBit   ? waterKey
+                : first == kSlopeBit ? slopeKey
+                : first == kRiverBit ? riverKey
+                                     : 5u + static_cast<std::uint32_t>(first);
             for (int b = 0; b < 16; ++b)
                 if (e & (1u << b))
-                    ++reasonCells[b == kSlopeBit ? slopeKey : b == kRiverBit ? riverKey : 5u + static_cast<std::uint32_t>(b)];
+                    ++reasonCells[b == kWaterBit   ? waterKey
+                                  : b == kSlopeBit ? slopeKey
+                                  : b == kRiverBit ? riverKey
+                                                   : 5u + static_cast<std::uint32_t>(b)];
         } else if (std::isnan(score[i])) {
             z = 1;
         } else {
@@ -608,8 +620,9 @@ AnalysisResult Suitability::run(ProjectSource& project, const ParamValues& p, Fe
     reasons.name = "suitability_exclusion";
     reasons.titleZh = "安置点禁止建设原因（按位求和）";
     std::string bits;
-    for (std::size_t k = 0; k < c.excludedKinds.size() && k < kSlopeBit; ++k)
+    for (std::size_t k = 0; k < c.excludedKinds.size() && k < kWaterBit; ++k)
         bits += std::to_string(1u << k) + " = " + constraintTitle(c.excludedKinds[k]) + " (" + c.excludedKinds[k] + "), ";
+    bits += std::to_string(1u << kWaterBit) + " = 水域 (water), ";
     bits += std::to_string(1u << kSlopeBit) + " = 坡度大于" + fmt(c.maxSlope, 0) + "° (slope), " + std::to_string(1u << kRiverBit) +
             " = 河流" + fmt(c.riverBuffer, 0) + "米以内 (river)";
     reasons.description = "Why each cell is excluded, as a sum of bits: " + bits + "; 0 = not excluded; no value outside the county";

@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/json_value.hpp"
+#include "core/landuse.hpp"
 #include "core/schema.hpp"
 #include "suitability/weights.hpp"
 
@@ -57,6 +58,15 @@ Criteria fromJson(const JsonValue& root, const std::string& file) {
         }
         if (const JsonValue* v = ex->find("max_slope_deg")) c.maxSlope = number(file, *v, "exclude.max_slope_deg");
         if (const JsonValue* v = ex->find("river_buffer_m")) c.riverBuffer = number(file, *v, "exclude.river_buffer_m");
+        if (const JsonValue* water = ex->find("water_landuse")) {
+            if (!water->isArray()) bad(file, *water, "exclude.water_landuse", "must be a list of land-use codes (e.g. \"1701\")");
+            c.waterLanduse.clear();
+            for (const JsonValue& k : water->array()) {
+                if (!k.isString() || !isLanduseCode(k.string()))
+                    bad(file, k, "exclude.water_landuse", "not a land-use code of the 2023 classification (e.g. 1701 河流水面)");
+                c.waterLanduse.push_back(k.string());
+            }
+        }
     }
     if (const JsonValue* v = root.find("min_score")) c.minScore = number(file, *v, "min_score");
     const JsonValue* items = root.find("criteria");

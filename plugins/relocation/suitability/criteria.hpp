@@ -20,6 +20,10 @@ struct Criteria {
     std::string file;
     std::vector<std::string> excludedKinds;  // constraint kinds
     double maxSlope = 25, riverBuffer = 50, minScore = 0.5;
+    // Current land-use classes that are water (2023 用地用海分类 17 陆地水域: river, lake,
+    // reservoir and pond surfaces by default): their parcels of `landuse_plan` (period current)
+    // exclude.
+    std::vector<std::string> waterLanduse = {"1701", "1702", "1703", "1704"};
     std::vector<Criterion> items;
     std::string weightMethod = "direct";   // direct, ahp or entropy
     std::vector<double> weights;           // direct or AHP, in item order, summing to 1; empty for entropy

@@ -171,8 +171,26 @@ TEST(Suitability, ARedLineOverTheBestBlockMovesTheCandidatesOffIt) {
     ASSERT_EQ(r1.status, 0) << r1.output;
     const auto best = rows(before, "suitability_candidates").at(0);
     const double x = std::stod(best.at("site_x")), y = std::stod(best.at("site_y"));
+    // And a reservoir (1703 水库水面, current land use) over the second block.
+    const auto second = rows(before, "suitability_candidates").at(1);
+    const double wx = std::stod(second.at("site_x")), wy = std::stod(second.at("site_y"));
     {
         io::DatasetPtr ds = io::openVector(g, true);
+        OGRLinearRing wring;
+        for (const auto& [dx, dy] :
+             std::vector<std::pair<double, double>>{{-300, -300}, {300, -300}, {300, 300}, {-300, 300}, {-300, -300}})
+            wring.addPoint(wx + dx, wy + dy);
+        OGRPolygon wpoly;
+        wpoly.addRing(&wring);
+        OGRMultiPolygon wmulti;
+        wmulti.addGeometry(&wpoly);
+        OGRLayer* landuse = ds->GetLayerByName("landuse_plan");
+        OGRFeature parcel(landuse->GetLayerDefn());
+        parcel.SetField("village_code", "433199100201");
+        parcel.SetField("landuse_code", "1703");
+        parcel.SetField("period", "current");
+        parcel.SetGeometry(&wmulti);
+        ASSERT_EQ(landuse->CreateFeature(&parcel), OGRERR_NONE);
         OGRLinearRing ring;
         for (const auto& [dx, dy] :
              std::vector<std::pair<double, double>>{{-400, -400}, {400, -400}, {400, 400}, {-400, 400}, {-400, -400}})
@@ -194,6 +212,7 @@ TEST(Suitability, ARedLineOverTheBestBlockMovesTheCandidatesOffIt) {
         const double cx = std::stod(c.at("site_x")), cy = std::stod(c.at("site_y"));
         // The block and the red line do not overlap.
         EXPECT_TRUE(std::abs(cx - x) >= 400 + side / 2 - 30 || std::abs(cy - y) >= 400 + side / 2 - 30) << cx << "," << cy;
+        EXPECT_TRUE(std::abs(cx - wx) >= 300 + side / 2 - 30 || std::abs(cy - wy) >= 300 + side / 2 - 30) << cx << "," << cy;
     }
     auto redline = [](const std::string& file) {
         double ha = 0;
@@ -224,6 +243,10 @@ TEST(Suitability, ARedLineOverTheBestBlockMovesTheCandidatesOffIt) {
                                                       GDT_Float32, 0, 0),
                   CE_None);
         EXPECT_EQ(static_cast<int>(v) & 1, 1) << v;
+        ASSERT_EQ(reasons->GetRasterBand(1)->RasterIO(GF_Read, int((wx - gt[0]) / gt[1]), int((wy - gt[3]) / gt[5]), 1, 1, &v, 1, 1,
+                                                      GDT_Float32, 0, 0),
+                  CE_None);
+        EXPECT_EQ(static_cast<int>(v) & 4096, 4096) << "the reservoir: " << v;
     }
     // 800 m x 800 m is 64 ha, less what was excluded there before (nothing, on the best block's land).
     EXPECT_NEAR(redline(after) - redline(before), 64.0, 5.0);

@@ -197,6 +197,34 @@ TEST(SuitabilityGrid, TracedOutlinesHoldExactlyTheirCellsAndAreValid) {
     }
 }
 
+// Noise: every cell its own random class, so regions touch themselves at corners everywhere.
+TEST(SuitabilityGrid, TracedOutlinesOfNoiseHoldExactlyTheirCells) {
+    for (unsigned seed : {1u, 2u, 3u, 4u, 5u, 6u}) {
+        const GridFrame g{64, 48, 0, 480, 10};
+        std::mt19937 rng(seed);
+        std::vector<std::uint32_t> key(g.size());
+        for (auto& k : key) k = 1 + rng() % (seed % 2 ? 2 : 3);
+        std::int32_t count = 0;
+        const auto label = components(g, key, count);
+        const auto shapes = tracePolygons(g, label, count, [](std::int32_t) { return true; });
+        std::vector<std::size_t> cells(static_cast<std::size_t>(count) + 1, 0);
+        for (std::int32_t l : label) ++cells[l];
+        for (std::int32_t l = 1; l <= count; ++l) {
+            ASSERT_EQ(shapes[l].size(), 1u) << "label " << l;
+            double area = 0;
+            for (const auto& ring : shapes[l][0].rings) area += ringArea(ring);
+            ASSERT_NEAR(area, double(cells[l]) * g.cell * g.cell, 1e-6) << "label " << l;
+            OGRPolygon poly;
+            for (const auto& ring : shapes[l][0].rings) {
+                OGRLinearRing lr;
+                for (const XY& p : ring) lr.addPoint(p.x, p.y);
+                poly.addRing(&lr);
+            }
+            EXPECT_TRUE(poly.IsValid()) << "label " << l << " seed " << seed;
+        }
+    }
+}
+
 TEST(SuitabilityGrid, WindowMeansAreTheDirectMeansOfFullyEligibleWindows) {
     const GridFrame g{33, 27, 0, 0, 1};
     std::mt19937 rng(5);
