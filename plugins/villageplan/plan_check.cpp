@@ -19,6 +19,7 @@
 #include <cmath>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -128,16 +129,38 @@ public:
 
     VillageSummary check(VillageInput& v);
 
+    // The pieces of check(), for the live check of an edited village (LiveCheck).
+    // Codes and geometry of one parcel: its GEOS shape (repaired when invalid), or none when it
+    // has no usable geometry.
+    std::optional<Checked> prepare(const VillageInput& v, const LandUseParcel* p);
+    void checkSlivers(const VillageInput& v, const std::string& period, const std::vector<Checked*>& parcels);
+    // Overlaps among `parcels`; with `only`, just the pairs where one side is in it. Returns how
+    // many pairs' interiors meet.
+    std::size_t checkOverlaps(const VillageInput& v, const std::string& period, const std::vector<Checked*>& parcels,
+                              const std::set<long long>* only = nullptr);
+    std::size_t checkOutside(const VillageInput& v, const std::string& period, const std::vector<Checked*>& parcels);
+    // Gap polygons of `territory` (the village's or a window of it) less the union of `parcels`,
+    // less what is allowed; adds the allowed area uncovered to *allowedUncovered.
+    GeomPtr gapsOf(const GEOSGeometry* territory, const std::vector<Checked*>& parcels, const GEOSGeometry* allowedGaps,
+                   double* allowedUncovered);
+    void addGap(const VillageInput& v, const std::string& period, const GEOSGeometry* g);
+    void checkAreaSum(const VillageInput& v, const std::string& period, double sum, double allowedUncovered, double ta);
+    void checkConflictsOf(const VillageInput& v, const std::vector<Checked*>& built, const GEOSGeometry* nowBuilt,
+                          const GEOSGeometry* boundary);
+    void checkTargets(VillageInput& v, const std::vector<Checked*>& planned, VillageSummary& s);
+    GeomPtr unionOf(const std::vector<const GEOSGeometry*>& parts);
+    GeomPtr allowedGaps(const VillageInput& v, const std::string& period, const std::vector<Checked>* current);
+    // The area of the village's zones of one kind (cached: a checker checks one village).
+    double zoneArea(const VillageInput& v, const std::string& kind);
+    TargetStatus targetStatus(const VillageInput& v, const Target& t, const std::vector<Checked*>& planned);
+
 private:
     Finding& add(const VillageInput& v, const std::string& period, const std::string& check, const LandUseParcel* p,
                  const GEOSGeometry* where, double areaM2, std::string sentence);
     void checkCodes(const VillageInput& v, const LandUseParcel& p);
     void checkPeriod(VillageInput& v, const std::string& period, std::vector<Checked>& parcels, const GEOSGeometry* allowedGaps,
                      VillageSummary& s);
-    GeomPtr allowedGaps(const VillageInput& v, const std::string& period, const std::vector<Checked>* current);
     void checkConflicts(VillageInput& v, std::vector<Checked>& current, std::vector<Checked>& planned, VillageSummary& s);
-    void checkTargets(VillageInput& v, std::vector<Checked>& planned, VillageSummary& s);
-    GeomPtr unionOf(const std::vector<const GEOSGeometry*>& parts);
 
     Geos& m_geos;
     const PlanRules& m_rules;
@@ -146,6 +169,7 @@ private:
     const LanduseCrosswalk& m_trial;
     bool m_targetsLayer;
     std::vector<Finding>& m_out;
+    std::map<std::string, double> m_zoneAreas;
 };
 
 Finding& Checker::add(const VillageInput& v, const std::string& period, const std::string& check, const LandUseParcel* p,
@@ -231,105 +255,115 @@ GeomPtr Checker::allowedGaps(const VillageInput& v, const std::string& period, c
     return unionOf(parts);
 }
 
-void Checker::checkPeriod(VillageInput& v, const std::string& period, std::vector<Checked>& parcels, const GEOSGeometry* allowedGaps,
-                          VillageSummary& s) {
-    const std::string pt = periodTitle(period);
-    auto who = [&](const LandUseParcel& p) { return v.name + pt + "图斑（要素" + std::to_string(p.fid) + "，" + p.landuseCode + "）"; };
-    // Slivers.
-    for (Checked& c : parcels) {
-        const double a = c.area, per = perimeter(m_geos, c.shape.get());
+std::string whoOf(const VillageInput& v, const std::string& period, const LandUseParcel& p) {
+    return v.name + periodTitle(period) + "图斑（要素" + std::to_string(p.fid) + "，" + p.landuseCode + "）";
+}
+
+void Checker::checkSlivers(const VillageInput& v, const std::string& period, const std::vector<Checked*>& parcels) {
+    for (Checked* c : parcels) {
+        const double a = c->area, per = perimeter(m_geos, c->shape.get());
         const double compact = per > 0 ? 4 * M_PI * a / (per * per) : 0;
         if (a < m_rules.sliverMaxArea) {
-            add(v, period, "sliver", c.parcel, c.shape.get(), a,
-                who(*c.parcel) + "面积仅" + areaText(a) + "，小于" + fmt(m_rules.sliverMaxArea, 2) + "平方米的碎小图斑下限。");
+            add(v, period, "sliver", c->parcel, c->shape.get(), a,
+                whoOf(v, period, *c->parcel) + "面积仅" + areaText(a) + "，小于" + fmt(m_rules.sliverMaxArea, 2) +
+                    "平方米的碎小图斑下限。");
         } else if (compact < m_rules.sliverMinCompactness && a < m_rules.sliverThinMaxArea) {
-            add(v, period, "sliver", c.parcel, c.shape.get(), a,
-                who(*c.parcel) + "为狭长图斑：面积" + areaText(a) + "，紧凑度4πA/P²=" + fmt(compact, 3) + "，低于" +
+            add(v, period, "sliver", c->parcel, c->shape.get(), a,
+                whoOf(v, period, *c->parcel) + "为狭长图斑：面积" + areaText(a) + "，紧凑度4πA/P²=" + fmt(compact, 3) + "，低于" +
                     fmt(m_rules.sliverMinCompactness, 3) + "。");
         }
     }
-    // Overlaps, pair by pair through an STR tree of the parcels' envelopes.
+}
+
+std::size_t Checker::checkOverlaps(const VillageInput& v, const std::string& period, const std::vector<Checked*>& parcels,
+                                   const std::set<long long>* only) {
+    // Pair by pair through an STR tree of the parcels' envelopes.
     GEOSSTRtree* tree = GEOSSTRtree_create_r(m_geos.h, 10);
     for (std::size_t i = 0; i < parcels.size(); ++i)
-        GEOSSTRtree_insert_r(m_geos.h, tree, parcels[i].shape.get(), reinterpret_cast<void*>(i));
+        GEOSSTRtree_insert_r(m_geos.h, tree, parcels[i]->shape.get(), reinterpret_cast<void*>(i));
     struct Query {
         std::vector<std::size_t> hits;
     } q;
-    std::size_t interiorsMeet = 0, partsOutside = 0;
+    std::size_t interiorsMeet = 0;
     for (std::size_t i = 0; i < parcels.size(); ++i) {
+        const bool iOnly = only && only->count(parcels[i]->parcel->fid);
+        if (only && !iOnly) continue;
         q.hits.clear();
         GEOSSTRtree_query_r(
-            m_geos.h, tree, parcels[i].shape.get(),
+            m_geos.h, tree, parcels[i]->shape.get(),
             [](void* item, void* user) { static_cast<Query*>(user)->hits.push_back(reinterpret_cast<std::size_t>(item)); }, &q);
         std::sort(q.hits.begin(), q.hits.end());
-        const GEOSPreparedGeometry* prep = GEOSPrepare_r(m_geos.h, parcels[i].shape.get());
+        const GEOSPreparedGeometry* prep = GEOSPrepare_r(m_geos.h, parcels[i]->shape.get());
         for (std::size_t j : q.hits) {
-            if (j <= i) continue;
+            if (j == i) continue;
+            // Each pair once: by index, or (with `only`) skipping a pair both of whose sides are in it the second time.
+            if (!only && j < i) continue;
+            if (only && only->count(parcels[j]->parcel->fid) && j < i) continue;
             // Neighbours of a clean mosaic touch: only interiors that meet need the overlay.
-            if (!GEOSPreparedIntersects_r(m_geos.h, prep, parcels[j].shape.get())) continue;
-            if (GEOSPreparedTouches_r(m_geos.h, prep, parcels[j].shape.get()) == 1) continue;
+            if (!GEOSPreparedIntersects_r(m_geos.h, prep, parcels[j]->shape.get())) continue;
+            if (GEOSPreparedTouches_r(m_geos.h, prep, parcels[j]->shape.get()) == 1) continue;
             ++interiorsMeet;
-            GeomPtr inter = own(m_geos, GEOSIntersection_r(m_geos.h, parcels[i].shape.get(), parcels[j].shape.get()));
+            const Checked& a1 = *parcels[std::min(i, j)];
+            const Checked& b1 = *parcels[std::max(i, j)];
+            GeomPtr inter = own(m_geos, GEOSIntersection_r(m_geos.h, a1.shape.get(), b1.shape.get()));
             GeomPtr poly = polygonal(m_geos, inter.get());
             const double a = area(m_geos, poly.get());
             if (a <= m_rules.overlapMinArea) continue;
-            Finding& f = add(v, period, "overlap", parcels[i].parcel, poly.get(), a,
-                             who(*parcels[i].parcel) + "与图斑（要素" + std::to_string(parcels[j].parcel->fid) + "，" +
-                                 parcels[j].parcel->landuseCode + "）重叠" + areaText(a) + "。");
-            f.otherFid = parcels[j].parcel->fid;
+            Finding& f = add(v, period, "overlap", a1.parcel, poly.get(), a,
+                             whoOf(v, period, *a1.parcel) + "与图斑（要素" + std::to_string(b1.parcel->fid) + "，" +
+                                 b1.parcel->landuseCode + "）重叠" + areaText(a) + "。");
+            f.otherFid = b1.parcel->fid;
         }
         GEOSPreparedGeom_destroy_r(m_geos.h, prep);
     }
     GEOSSTRtree_destroy_r(m_geos.h, tree);
+    return interiorsMeet;
+}
 
-    double sum = 0;
-    for (const Checked& c : parcels) sum += c.area;
-    if (!v.hasTerritory) return;
-    // Parts outside the territory.
+std::size_t Checker::checkOutside(const VillageInput& v, const std::string& period, const std::vector<Checked*>& parcels) {
+    std::size_t partsOutside = 0;
     const GEOSPreparedGeometry* inside = GEOSPrepare_r(m_geos.h, v.territory.get());
-    for (Checked& c : parcels) {
-        if (GEOSPreparedContains_r(m_geos.h, inside, c.shape.get())) continue;
-        GeomPtr out = polygonal(m_geos, own(m_geos, GEOSDifference_r(m_geos.h, c.shape.get(), v.territory.get())).get());
+    for (Checked* c : parcels) {
+        if (GEOSPreparedContains_r(m_geos.h, inside, c->shape.get())) continue;
+        GeomPtr out = polygonal(m_geos, own(m_geos, GEOSDifference_r(m_geos.h, c->shape.get(), v.territory.get())).get());
         const double a = area(m_geos, out.get());
         if (a > 0) ++partsOutside;
         if (a > m_rules.outsideMinArea)
-            add(v, period, "outside", c.parcel, out.get(), a, who(*c.parcel) + "有" + areaText(a) + "超出" + v.name + "村域范围。");
+            add(v, period, "outside", c->parcel, out.get(), a,
+                whoOf(v, period, *c->parcel) + "有" + areaText(a) + "超出" + v.name + "村域范围。");
     }
     GEOSPreparedGeom_destroy_r(m_geos.h, inside);
-    // Gaps: the territory less the union of the parcels. When no two parcels overlap and none
-    // reaches outside, the gaps' total area is the territory's less the parcels' sum: below the
-    // smallest gap reported, the union (the dearest step) is not needed.
-    const double ta = area(m_geos, v.territory.get());
-    const double gapLimit = std::max(m_rules.gapMinArea, m_rules.allowedGapMaxArea);
-    GeomPtr gaps(nullptr, GeomDeleter{m_geos.h});
-    double allowedUncovered = 0;  // area of the gaps that are allowed: left out of the area sum
-    if (interiorsMeet > 0 || partsOutside > 0 || ta - sum > 0.5 * gapLimit) {
-        std::vector<const GEOSGeometry*> shapes;
-        for (const Checked& c : parcels) shapes.push_back(c.shape.get());
-        GeomPtr all = unionOf(shapes);
-        gaps = polygonal(m_geos, own(m_geos, GEOSDifference_r(m_geos.h, v.territory.get(), all.get())).get());
-        if (allowedGaps && gaps && !GEOSisEmpty_r(m_geos.h, gaps.get())) {
-            const double before = area(m_geos, gaps.get());
-            gaps = polygonal(m_geos, own(m_geos, GEOSDifference_r(m_geos.h, gaps.get(), allowedGaps)).get());
-            allowedUncovered = before - area(m_geos, gaps.get());
-        }
+    return partsOutside;
+}
+
+GeomPtr Checker::gapsOf(const GEOSGeometry* territory, const std::vector<Checked*>& parcels, const GEOSGeometry* allowedGaps,
+                        double* allowedUncovered) {
+    std::vector<const GEOSGeometry*> shapes;
+    for (const Checked* c : parcels) shapes.push_back(c->shape.get());
+    GeomPtr all = unionOf(shapes);
+    GeomPtr gaps = polygonal(m_geos, own(m_geos, GEOSDifference_r(m_geos.h, territory, all.get())).get());
+    if (allowedGaps && gaps && !GEOSisEmpty_r(m_geos.h, gaps.get())) {
+        const double before = area(m_geos, gaps.get());
+        gaps = polygonal(m_geos, own(m_geos, GEOSDifference_r(m_geos.h, gaps.get(), allowedGaps)).get());
+        if (allowedUncovered) *allowedUncovered += before - area(m_geos, gaps.get());
     }
-    const int n = gaps ? GEOSGetNumGeometries_r(m_geos.h, gaps.get()) : 0;
-    for (int i = 0; i < n; ++i) {
-        const GEOSGeometry* g = GEOSGetGeometryN_r(m_geos.h, gaps.get(), i);
-        const double a = area(m_geos, g);
-        if (a <= m_rules.gapMinArea || a <= m_rules.allowedGapMaxArea) continue;
-        const double per = perimeter(m_geos, g);
-        // Mean width of a long thin gap: about 2A/P.
-        add(v, period, "gap", nullptr, g, a,
-            v.name + pt + "图斑之间有未覆盖的缝隙" + areaText(a) + (per > 0 ? "，平均宽约" + fmt(2 * a / per, 2) + "米" : std::string()) +
-                "。");
-    }
-    // The areas summed against the territory.
-    s.territoryArea = ta;
+    return gaps;
+}
+
+void Checker::addGap(const VillageInput& v, const std::string& period, const GEOSGeometry* g) {
+    const double a = area(m_geos, g);
+    if (a <= m_rules.gapMinArea || a <= m_rules.allowedGapMaxArea) return;
+    const double per = perimeter(m_geos, g);
+    // Mean width of a long thin gap: about 2A/P.
+    add(v, period, "gap", nullptr, g, a,
+        v.name + periodTitle(period) + "图斑之间有未覆盖的缝隙" + areaText(a) +
+            (per > 0 ? "，平均宽约" + fmt(2 * a / per, 2) + "米" : std::string()) + "。");
+}
+
+void Checker::checkAreaSum(const VillageInput& v, const std::string& period, double sum, double allowedUncovered, double ta) {
     if (ta > 0 && std::abs(sum + allowedUncovered - ta) > m_rules.areaSumTolerance * ta) {
         add(v, period, "area_sum", nullptr, nullptr, sum + allowedUncovered - ta,
-            v.name + pt + "图斑面积合计" + fmt(sum / 10000.0, 4) + "公顷" +
+            v.name + periodTitle(period) + "图斑面积合计" + fmt(sum / 10000.0, 4) + "公顷" +
                 (allowedUncovered > 0 ? "（另有允许的缝隙" + fmt(allowedUncovered / 10000.0, 4) + "公顷）" : std::string()) + "，村域面积" +
                 fmt(ta / 10000.0, 4) + "公顷，相差" + fmt((sum + allowedUncovered - ta) / 10000.0, 4) + "公顷（" +
                 fmt(100.0 * (sum + allowedUncovered - ta) / ta, 3) + "%），超过允许的" + fmt(100.0 * m_rules.areaSumTolerance, 3) + "%。")
@@ -338,12 +372,62 @@ void Checker::checkPeriod(VillageInput& v, const std::string& period, std::vecto
     }
 }
 
+// One pass of the topology checks over the parcels of one period.
+void Checker::checkPeriod(VillageInput& v, const std::string& period, std::vector<Checked>& parcels, const GEOSGeometry* allowedGaps,
+                          VillageSummary& s) {
+    std::vector<Checked*> all;
+    for (Checked& c : parcels) all.push_back(&c);
+    checkSlivers(v, period, all);
+    const std::size_t interiorsMeet = checkOverlaps(v, period, all);
+    double sum = 0;
+    for (const Checked& c : parcels) sum += c.area;
+    if (!v.hasTerritory) return;
+    const std::size_t partsOutside = checkOutside(v, period, all);
+    // Gaps: the territory less the union of the parcels. When no two parcels overlap and none
+    // reaches outside, the gaps' total area is the territory's less the parcels' sum: below the
+    // smallest gap reported, the union (the dearest step) is not needed.
+    const double ta = area(m_geos, v.territory.get());
+    const double gapLimit = std::max(m_rules.gapMinArea, m_rules.allowedGapMaxArea);
+    double allowedUncovered = 0;  // area of the gaps that are allowed: left out of the area sum
+    if (interiorsMeet > 0 || partsOutside > 0 || ta - sum > 0.5 * gapLimit) {
+        GeomPtr gaps = gapsOf(v.territory.get(), all, allowedGaps, &allowedUncovered);
+        const int n = gaps ? GEOSGetNumGeometries_r(m_geos.h, gaps.get()) : 0;
+        for (int i = 0; i < n; ++i) addGap(v, period, GEOSGetGeometryN_r(m_geos.h, gaps.get(), i));
+    }
+    // The areas summed against the territory.
+    s.territoryArea = ta;
+    checkAreaSum(v, period, sum, allowedUncovered, ta);
+}
+
 // Long on purpose: the constraint conflicts of the planned parcels.
 void Checker::checkConflicts(VillageInput& v, std::vector<Checked>& current, std::vector<Checked>& planned, VillageSummary& s) {
     std::vector<Checked*> built;
     for (Checked& c : planned)
         if (m_rules.isConstruction(c.parcel->landuseCode)) built.push_back(&c);
     if (built.empty()) return;
+    if (current.empty()) {
+        checkConflictsOf(v, built, nullptr, nullptr);
+        s.notChecked.push_back("无现状用地，未检查新增建设用地");
+        return;
+    }
+    std::vector<const GEOSGeometry*> now;
+    for (const Checked& c : current)
+        if (m_rules.isConstruction(c.parcel->landuseCode)) now.push_back(c.shape.get());
+    GeomPtr nowBuilt = unionOf(now);
+    std::vector<const GEOSGeometry*> boundaries;
+    for (const Zone& z : m_zones)
+        if (z.kind == "construction_boundary" && (!v.hasTerritory || GEOSPreparedIntersects_r(m_geos.h, z.prepared, v.territory.get())))
+            boundaries.push_back(z.shape.get());
+    GeomPtr boundary = boundaries.empty() ? GeomPtr(nullptr, GeomDeleter{m_geos.h}) : unionOf(boundaries);
+    if (boundaries.empty()) s.notChecked.push_back("无村庄建设边界，未检查新增建设用地是否越界");
+    checkConflictsOf(v, built, nowBuilt.get(), boundary.get());
+}
+
+// Long on purpose: the constraint conflicts of planned construction parcels. `nowBuilt` (the
+// current construction land) null: no current land use, new construction not checked; `boundary`
+// null: no construction boundary.
+void Checker::checkConflictsOf(const VillageInput& v, const std::vector<Checked*>& built, const GEOSGeometry* nowBuilt,
+                               const GEOSGeometry* boundary) {
     auto who = [&](const LandUseParcel& p) {
         const std::string_view title = landuseTitle(p.landuseCode);
         return v.name + "规划图斑（要素" + std::to_string(p.fid) + "，" + p.landuseCode + (title.empty() ? "" : " " + std::string(title)) +
@@ -366,25 +450,12 @@ void Checker::checkConflicts(VillageInput& v, std::vector<Checked>& current, std
         }
     }
     // New construction: planned construction where the current land is not construction.
-    if (current.empty()) {
-        s.notChecked.push_back("无现状用地，未检查新增建设用地");
-        return;
-    }
-    std::vector<const GEOSGeometry*> now;
-    for (const Checked& c : current)
-        if (m_rules.isConstruction(c.parcel->landuseCode)) now.push_back(c.shape.get());
-    GeomPtr nowBuilt = unionOf(now);
-    std::vector<const GEOSGeometry*> boundaries;
-    for (const Zone& z : m_zones)
-        if (z.kind == "construction_boundary" && (!v.hasTerritory || GEOSPreparedIntersects_r(m_geos.h, z.prepared, v.territory.get())))
-            boundaries.push_back(z.shape.get());
-    GeomPtr boundary = boundaries.empty() ? GeomPtr(nullptr, GeomDeleter{m_geos.h}) : unionOf(boundaries);
-    if (boundaries.empty()) s.notChecked.push_back("无村庄建设边界，未检查新增建设用地是否越界");
+    if (!nowBuilt) return;
     for (Checked* c : built) {
-        GeomPtr fresh = polygonal(m_geos, own(m_geos, GEOSDifference_r(m_geos.h, c->shape.get(), nowBuilt.get())).get());
+        GeomPtr fresh = polygonal(m_geos, own(m_geos, GEOSDifference_r(m_geos.h, c->shape.get(), nowBuilt)).get());
         if (area(m_geos, fresh.get()) < m_rules.conflictMinArea) continue;
         if (boundary) {
-            GeomPtr out = polygonal(m_geos, own(m_geos, GEOSDifference_r(m_geos.h, fresh.get(), boundary.get())).get());
+            GeomPtr out = polygonal(m_geos, own(m_geos, GEOSDifference_r(m_geos.h, fresh.get(), boundary)).get());
             const double a = area(m_geos, out.get());
             if (a >= m_rules.conflictMinArea)
                 add(v, "planned", "outside_construction_boundary", c->parcel, out.get(), a,
@@ -404,50 +475,72 @@ void Checker::checkConflicts(VillageInput& v, std::vector<Checked>& current, std
     }
 }
 
+double Checker::zoneArea(const VillageInput& v, const std::string& kind) {
+    if (auto it = m_zoneAreas.find(kind); it != m_zoneAreas.end()) return it->second;
+    double& cached = m_zoneAreas[kind];
+    std::vector<const GEOSGeometry*> parts;
+    for (const Zone& z : m_zones)
+        if (z.kind == kind && GEOSPreparedIntersects_r(m_geos.h, z.prepared, v.territory.get())) parts.push_back(z.shape.get());
+    if (parts.empty()) return cached = 0.0;
+    GeomPtr all = unionOf(parts);
+    return cached = area(m_geos, polygonal(m_geos, own(m_geos, GEOSIntersection_r(m_geos.h, all.get(), v.territory.get())).get()).get());
+}
+
 // The control targets of the village against its planned land use, and planned homestead land
 // per household against the cap.
-void Checker::checkTargets(VillageInput& v, std::vector<Checked>& planned, VillageSummary& s) {
+TargetStatus Checker::targetStatus(const VillageInput& v, const Target& t, const std::vector<Checked*>& planned) {
     auto classArea = [&](auto&& isIn) {
         double a = 0;
-        for (const Checked& c : planned)
-            if (isIn(c.parcel->landuseCode)) a += c.area;
+        for (const Checked* c : planned)
+            if (isIn(c->parcel->landuseCode)) a += c->area;
         return a;
     };
-    auto zoneArea = [&](const std::string& kind) {
-        std::vector<const GEOSGeometry*> parts;
-        for (const Zone& z : m_zones)
-            if (z.kind == kind && GEOSPreparedIntersects_r(m_geos.h, z.prepared, v.territory.get())) parts.push_back(z.shape.get());
-        if (parts.empty()) return 0.0;
-        GeomPtr all = unionOf(parts);
-        return area(m_geos, polygonal(m_geos, own(m_geos, GEOSIntersection_r(m_geos.h, all.get(), v.territory.get())).get()).get());
+    double planM2 = NAN;
+    if (t.indicator == "cultivated_land_ha")
+        planM2 = classArea([&](std::string_view c) { return PlanRules::matches(m_rules.cultivatedClasses, c); });
+    else if (t.indicator == "forest_ha")
+        planM2 = classArea([&](std::string_view c) { return PlanRules::matches(m_rules.forestClasses, c); });
+    else if (t.indicator == "construction_land_ha")
+        planM2 = classArea([&](std::string_view c) { return m_rules.isConstruction(c); });
+    else if ((t.indicator == "basic_farmland_ha" || t.indicator == "redline_ha") && v.hasTerritory)
+        planM2 = zoneArea(v, t.indicator == "basic_farmland_ha" ? "basic_farmland" : "ecological_redline");
+    TargetStatus out;
+    out.indicator = out.title = t.indicator;
+    if (const Enumeration* names = findEnumeration("plan_target_indicator"))
+        for (const auto& e : names->values)
+            if (e.code == t.indicator) out.title = std::string(e.titleZh);
+    out.bound = t.bound;
+    out.valueHa = t.valueHa;
+    out.planM2 = planM2;
+    out.planHa = planM2 / 10000.0;
+    const double tol = m_rules.targetToleranceHa;
+    out.met = std::isnan(planM2) ||
+              !((t.bound == "floor" && out.planHa < t.valueHa - tol) || (t.bound == "ceiling" && out.planHa > t.valueHa + tol));
+    return out;
+}
+
+void Checker::checkTargets(VillageInput& v, const std::vector<Checked*>& planned, VillageSummary& s) {
+    auto classArea = [&](auto&& isIn) {
+        double a = 0;
+        for (const Checked* c : planned)
+            if (isIn(c->parcel->landuseCode)) a += c->area;
+        return a;
     };
     if (!m_targetsLayer) {
         s.notChecked.push_back("项目没有管控指标表（plan_targets，旧版项目请运行 ruralatlas upgrade），未检查管控指标");
     } else if (v.targets.empty()) {
         s.notChecked.push_back("管控指标表（plan_targets）中没有该村的指标，未检查管控指标");
     }
-    const Enumeration* names = findEnumeration("plan_target_indicator");
     for (const Target& t : v.targets) {
-        double planM2 = NAN;
-        if (t.indicator == "cultivated_land_ha")
-            planM2 = classArea([&](std::string_view c) { return PlanRules::matches(m_rules.cultivatedClasses, c); });
-        else if (t.indicator == "forest_ha")
-            planM2 = classArea([&](std::string_view c) { return PlanRules::matches(m_rules.forestClasses, c); });
-        else if (t.indicator == "construction_land_ha")
-            planM2 = classArea([&](std::string_view c) { return m_rules.isConstruction(c); });
-        else if ((t.indicator == "basic_farmland_ha" || t.indicator == "redline_ha") && v.hasTerritory)
-            planM2 = zoneArea(t.indicator == "basic_farmland_ha" ? "basic_farmland" : "ecological_redline");
-        std::string title = t.indicator;
-        if (names)
-            for (const auto& e : names->values)
-                if (e.code == t.indicator) title = std::string(e.titleZh);
-        if (std::isnan(planM2)) {
+        const TargetStatus st = targetStatus(v, t, planned);
+        const std::string& title = st.title;
+        if (std::isnan(st.planHa)) {
             s.notChecked.push_back(title + "：无村域范围，未检查");
             continue;
         }
-        const double planHa = planM2 / 10000.0, tol = m_rules.targetToleranceHa;
-        const bool below = t.bound == "floor" && planHa < t.valueHa - tol, above = t.bound == "ceiling" && planHa > t.valueHa + tol;
-        if (!below && !above) continue;
+        if (st.met) continue;
+        const double planHa = st.planHa, planM2 = st.planM2;
+        const bool below = t.bound == "floor" && !st.met;
         const double diffM2 = std::abs(planM2 - t.valueHa * 10000.0);
         Finding& f = add(v, "planned", below ? "target_below" : "target_above", nullptr, nullptr, diffM2,
                          v.name + "规划" + title + fmt(planHa, 4) + "公顷，" + (below ? "低于" : "超过") + "下达指标" + fmt(t.valueHa, 4) +
@@ -480,29 +573,18 @@ void Checker::checkTargets(VillageInput& v, std::vector<Checked>& planned, Villa
     }
 }
 
-VillageSummary Checker::check(VillageInput& v) {
-    VillageSummary s;
-    s.code = v.code;
-    s.name = v.name;
-    s.hasTerritory = v.hasTerritory;
-    if (!v.hasTerritory) s.notChecked.push_back("村界（village_boundaries）中没有该村，未检查缝隙、超界和面积合计");
-    const std::size_t first = m_out.size();
-    std::map<std::string, std::vector<Checked>> byPeriod;
-    for (const LandUseParcel* p : v.parcels) {
+std::optional<Checked> Checker::prepare(const VillageInput& v, const LandUseParcel* p) {
+    {
         checkCodes(v, *p);
-        if (p->period == "current")
-            ++s.parcelsCurrent;
-        else if (p->period == "planned")
-            ++s.parcelsPlanned;
         GeomPtr g = toGeos(m_geos, p->shape);
         const std::string who = v.name + periodTitle(p->period) + "图斑（要素" + std::to_string(p->fid) + "）";
         if (!g) {
             add(v, p->period, "invalid", p, nullptr, NAN, who + "的边界无法构成面（" + m_geos.lastError + "），未参与其余检查。");
-            continue;
+            return std::nullopt;
         }
         if (GEOSisEmpty_r(m_geos.h, g.get())) {
             add(v, p->period, "invalid", p, nullptr, NAN, who + "没有几何图形，未参与其余检查。");
-            continue;
+            return std::nullopt;
         }
         char* reason = nullptr;
         GEOSGeometry* location = nullptr;
@@ -534,7 +616,24 @@ VillageSummary Checker::check(VillageInput& v) {
         if (location) GEOSGeom_destroy_r(m_geos.h, location);
         Checked c{p, std::move(g), 0};
         c.area = area(m_geos, c.shape.get());
-        byPeriod[p->period].push_back(std::move(c));
+        return c;
+    }
+}
+
+VillageSummary Checker::check(VillageInput& v) {
+    VillageSummary s;
+    s.code = v.code;
+    s.name = v.name;
+    s.hasTerritory = v.hasTerritory;
+    if (!v.hasTerritory) s.notChecked.push_back("村界（village_boundaries）中没有该村，未检查缝隙、超界和面积合计");
+    const std::size_t first = m_out.size();
+    std::map<std::string, std::vector<Checked>> byPeriod;
+    for (const LandUseParcel* p : v.parcels) {
+        if (p->period == "current")
+            ++s.parcelsCurrent;
+        else if (p->period == "planned")
+            ++s.parcelsPlanned;
+        if (std::optional<Checked> c = prepare(v, p)) byPeriod[p->period].push_back(std::move(*c));
     }
     const auto currentParcels = byPeriod.find("current");
     for (auto& [period, parcels] : byPeriod) {
@@ -545,7 +644,11 @@ VillageSummary Checker::check(VillageInput& v) {
     auto cur = byPeriod.find("current");
     auto plan = byPeriod.find("planned");
     if (plan != byPeriod.end()) checkConflicts(v, cur == byPeriod.end() ? none : cur->second, plan->second, s);
-    if (plan != byPeriod.end()) checkTargets(v, plan->second, s);
+    if (plan != byPeriod.end()) {
+        std::vector<Checked*> ptrs;
+        for (Checked& c : plan->second) ptrs.push_back(&c);
+        checkTargets(v, ptrs, s);
+    }
     for (std::size_t i = first; i < m_out.size(); ++i) ++s.byCheck[m_out[i].check];
     s.findings = m_out.size() - first;
     return s;
@@ -594,16 +697,30 @@ std::vector<std::string> checkCodes() {
     return out;
 }
 
-// Long on purpose: read the project, group the parcels by village, check each, tabulate.
-PlanCheckOutcome runPlanCheck(ProjectSource& project, const PlanRules& rules, const std::string& village, const std::string& township,
-                              Feedback& feedback) {
+namespace {
+
+// What the check reads from the project: the parcels grouped by village, with territory, name,
+// targets and households, the constraint zones (and the allowed gaps), and the crosswalks.
+struct CheckInputs {
+    std::vector<LandUseParcel> parcels;
+    std::map<std::string, VillageInput> villages;
+    std::vector<Constraint> constraints;
+    bool targetsLayer = false;
+    LanduseCrosswalk survey, trial;
+};
+
+// Long on purpose: read the project. `period` narrows the parcels read; `keepVillage` keeps
+// `village` even when it has no parcel (a plan being drafted).
+void readCheckInputs(CheckInputs& in, ProjectSource& project, const PlanRules& rules, const std::string& village,
+                     const std::string& township, const std::string& period, bool keepVillage) {
     if (!project.layerInfo("landuse_plan"))
         throw DataError({project.name(), "landuse_plan"}, "the project has no landuse_plan layer: there is no village plan to check");
-    feedback.setProgress(0.02, "读取村庄规划用地");
-    std::vector<LandUseParcel> parcels = readLandUseParcels(project, village);
+    in.parcels = readLandUseParcels(project, village, period);
+    std::vector<LandUseParcel>& parcels = in.parcels;
     const std::map<std::string, std::string> names = villageNames(project);
     Geos geos;
-    std::map<std::string, VillageInput> villages;
+    std::map<std::string, VillageInput>& villages = in.villages;
+    if (keepVillage && !village.empty()) villages[village].code = village;
     auto wanted = [&](const std::string& code) {
         return (village.empty() || code == village) && (township.empty() || code.compare(0, township.size(), township) == 0);
     };
@@ -647,7 +764,8 @@ PlanCheckOutcome runPlanCheck(ProjectSource& project, const PlanRules& rules, co
         if (v.name.empty()) v.name = code;
     }
 
-    std::vector<Constraint> constraints = project.layerInfo("constraints") ? readConstraints(project) : std::vector<Constraint>{};
+    std::vector<Constraint>& constraints = in.constraints;
+    if (project.layerInfo("constraints")) constraints = readConstraints(project);
     if (!rules.allowedGapLayer.empty()) {
         const auto info = project.layerInfo(rules.allowedGapLayer);
         if (!info)
@@ -661,7 +779,7 @@ PlanCheckOutcome runPlanCheck(ProjectSource& project, const PlanRules& rules, co
         });
     }
     // Control targets and household counts.
-    const bool targetsLayer = project.layerInfo("plan_targets").has_value();
+    const bool targetsLayer = in.targetsLayer = project.layerInfo("plan_targets").has_value();
     if (targetsLayer) {
         FeatureQuery q;
         q.fields = {"village_code", "indicator", "bound", "value", "source"};
@@ -698,9 +816,56 @@ PlanCheckOutcome runPlanCheck(ProjectSource& project, const PlanRules& rules, co
             if (it != villages.end() && !h.empty()) it->second.households = std::strtod(h.c_str(), nullptr);
         });
     }
-    const LanduseCrosswalk survey =
-        rules.currentCrosswalk.empty() ? LanduseCrosswalk::shipped("sandiao") : LanduseCrosswalk::load(rules.currentCrosswalk);
-    const LanduseCrosswalk trial = LanduseCrosswalk::shipped("trial2020");
+    in.survey = rules.currentCrosswalk.empty() ? LanduseCrosswalk::shipped("sandiao") : LanduseCrosswalk::load(rules.currentCrosswalk);
+    in.trial = LanduseCrosswalk::shipped("trial2020");
+}
+
+std::vector<Zone> buildZones(Geos& g, const std::vector<Constraint>& constraints) {
+    std::vector<Zone> zones;
+    for (const Constraint& c : constraints) {
+        Zone z{c.kind, c.name, toGeos(g, c.shape)};
+        if (!z.shape) continue;
+        if (GEOSisValid_r(g.h, z.shape.get()) != 1) z.shape = polygonal(g, own(g, GEOSMakeValid_r(g.h, z.shape.get())).get());
+        z.prepared = GEOSPrepare_r(g.h, z.shape.get());
+        zones.push_back(std::move(z));
+    }
+    return zones;
+}
+
+// The village's territory as one valid multi-polygon (its parts repaired and unioned).
+void buildTerritory(Geos& g, VillageInput& v) {
+    if (!v.hasTerritory) return;
+    std::vector<const GEOSGeometry*> parts;
+    std::vector<GeomPtr> owned;
+    for (const Polygons& part : v.territoryParts) {
+        GeomPtr t = toGeos(g, part);
+        if (GEOSisValid_r(g.h, t.get()) != 1) t = polygonal(g, own(g, GEOSMakeValid_r(g.h, t.get())).get());
+        parts.push_back(t.get());
+        owned.push_back(std::move(t));
+    }
+    if (owned.size() == 1) {
+        v.territory = std::move(owned[0]);
+    } else {
+        std::vector<GEOSGeometry*> copies;
+        for (const GEOSGeometry* x : parts) copies.push_back(GEOSGeom_clone_r(g.h, x));
+        GeomPtr all = own(g, GEOSGeom_createCollection_r(g.h, GEOS_GEOMETRYCOLLECTION, copies.data(), unsigned(copies.size())));
+        v.territory = polygonal(g, own(g, GEOSUnaryUnion_r(g.h, all.get())).get());
+    }
+}
+
+}  // namespace
+
+// Long on purpose: read the project, group the parcels by village, check each, tabulate.
+PlanCheckOutcome runPlanCheck(ProjectSource& project, const PlanRules& rules, const std::string& village, const std::string& township,
+                              Feedback& feedback) {
+    feedback.setProgress(0.02, "读取村庄规划用地");
+    CheckInputs in;
+    readCheckInputs(in, project, rules, village, township, {}, false);
+    std::map<std::string, VillageInput>& villages = in.villages;
+    const std::vector<Constraint>& constraints = in.constraints;
+    const bool targetsLayer = in.targetsLayer;
+    const LanduseCrosswalk& survey = in.survey;
+    const LanduseCrosswalk& trial = in.trial;
 
     // Villages on worker threads (one GEOS context each, its own prepared zones); this thread is
     // one of them and reports progress. Findings keep the villages' order.
@@ -717,37 +882,13 @@ PlanCheckOutcome runPlanCheck(ProjectSource& project, const PlanRules& rules, co
         Geos g;
         std::vector<Zone> zones;
         try {
-            for (const Constraint& c : constraints) {
-                Zone z{c.kind, c.name, toGeos(g, c.shape)};
-                if (!z.shape) continue;
-                if (GEOSisValid_r(g.h, z.shape.get()) != 1) z.shape = polygonal(g, own(g, GEOSMakeValid_r(g.h, z.shape.get())).get());
-                z.prepared = GEOSPrepare_r(g.h, z.shape.get());
-                zones.push_back(std::move(z));
-            }
+            zones = buildZones(g, constraints);
             for (;;) {
                 if (stop) break;
                 const std::size_t i = next++;
                 if (i >= n) break;
                 VillageInput& v = *order[i];
-                if (v.hasTerritory) {
-                    std::vector<const GEOSGeometry*> parts;
-                    std::vector<GeomPtr> owned;
-                    for (const Polygons& part : v.territoryParts) {
-                        GeomPtr t = toGeos(g, part);
-                        if (GEOSisValid_r(g.h, t.get()) != 1) t = polygonal(g, own(g, GEOSMakeValid_r(g.h, t.get())).get());
-                        parts.push_back(t.get());
-                        owned.push_back(std::move(t));
-                    }
-                    if (owned.size() == 1) {
-                        v.territory = std::move(owned[0]);
-                    } else {
-                        std::vector<GEOSGeometry*> copies;
-                        for (const GEOSGeometry* x : parts) copies.push_back(GEOSGeom_clone_r(g.h, x));
-                        GeomPtr all =
-                            own(g, GEOSGeom_createCollection_r(g.h, GEOS_GEOMETRYCOLLECTION, copies.data(), unsigned(copies.size())));
-                        v.territory = polygonal(g, own(g, GEOSUnaryUnion_r(g.h, all.get())).get());
-                    }
-                }
+                buildTerritory(g, v);
                 Checker checker(g, rules, zones, survey, trial, targetsLayer, found[i]);
                 summaries[i] = checker.check(v);
                 v.territory.reset();
@@ -939,5 +1080,330 @@ AnalysisResult PlanCheck::run(ProjectSource& project, const ParamValues& p, Feed
 }  // namespace
 
 std::unique_ptr<Analysis> makePlanCheck() { return std::make_unique<PlanCheck>(); }
+
+// ---------------------------------------------------------------------------------------------
+// The live check of a village being edited.
+
+namespace {
+
+struct Box2 {
+    double minx = 1, miny = 1, maxx = 0, maxy = 0;
+    bool empty() const { return minx > maxx; }
+    void add(const Box2& b) {
+        if (b.empty()) return;
+        if (empty()) {
+            *this = b;
+            return;
+        }
+        minx = std::min(minx, b.minx), miny = std::min(miny, b.miny), maxx = std::max(maxx, b.maxx), maxy = std::max(maxy, b.maxy);
+    }
+    bool meets(const Box2& b) const {
+        return !empty() && !b.empty() && minx <= b.maxx && b.minx <= maxx && miny <= b.maxy && b.miny <= maxy;
+    }
+};
+
+Box2 boxOf(Geos& g, const GEOSGeometry* geom) {
+    Box2 b;
+    if (!geom || GEOSisEmpty_r(g.h, geom)) return b;
+    GEOSGeom_getXMin_r(g.h, geom, &b.minx);
+    GEOSGeom_getYMin_r(g.h, geom, &b.miny);
+    GEOSGeom_getXMax_r(g.h, geom, &b.maxx);
+    GEOSGeom_getYMax_r(g.h, geom, &b.maxy);
+    return b;
+}
+
+Box2 boxOf(const Polygons& shape) {
+    Box2 b;
+    for (const Polygon& p : shape)
+        for (const Ring& r : p.rings)
+            for (const XY& q : r) b.add({q.x, q.y, q.x, q.y});
+    return b;
+}
+
+}  // namespace
+
+struct LiveCheck::Impl {
+    Geos geos;
+    PlanRules rules;
+    CheckInputs in;
+    VillageInput* v = nullptr;
+    std::vector<Zone> zones;
+    std::vector<Finding> scratch;
+    std::unique_ptr<Checker> checker;
+    GeomPtr nowBuilt{nullptr, GeomDeleter{nullptr}}, boundary{nullptr, GeomDeleter{nullptr}}, allowed{nullptr, GeomDeleter{nullptr}};
+    double territoryArea = 0, allowedInTerritory = 0;
+    std::map<std::string, double> currentAreas;
+    Polygons territoryShape;
+    struct Entry {
+        LandUseParcel parcel;
+        std::optional<Checked> checked;
+        Box2 box;
+        double allowedArea = 0;  // of the parcel inside the allowed gaps
+        std::vector<Finding> own;
+    };
+    std::map<long long, Entry> parcels;
+    std::vector<Finding> overlaps, gaps, village;
+    VillageSummary summary;
+    bool first = true;
+
+    ~Impl() {
+        checker.reset();
+        for (Zone& z : zones) GEOSPreparedGeom_destroy_r(geos.h, z.prepared);
+    }
+
+    std::vector<Finding> take() {
+        std::vector<Finding> out;
+        out.swap(scratch);
+        return out;
+    }
+
+    void enter(long long fid, const LandUseParcel& p) {
+        Entry& e = parcels[fid];
+        e.parcel = p;
+        e.parcel.fid = fid;
+        e.parcel.period = "planned";
+        scratch.clear();
+        e.checked = checker->prepare(*v, &e.parcel);
+        if (e.checked) {
+            e.box = boxOf(geos, e.checked->shape.get());
+            if (allowed)
+                e.allowedArea =
+                    area(geos, polygonal(geos, own(geos, GEOSIntersection_r(geos.h, e.checked->shape.get(), allowed.get())).get()).get());
+        } else {
+            e.box = boxOf(p.shape);
+        }
+        e.own = take();
+    }
+
+    // Slivers, parts outside and conflicts of the parcels entered: each finding to its parcel.
+    void checkParcels(const std::set<long long>& fids) {
+        std::vector<Checked*> these, built;
+        for (long long fid : fids)
+            if (auto it = parcels.find(fid); it != parcels.end() && it->second.checked) {
+                these.push_back(&*it->second.checked);
+                if (rules.isConstruction(it->second.parcel.landuseCode)) built.push_back(&*it->second.checked);
+            }
+        if (these.empty()) return;
+        scratch.clear();
+        checker->checkSlivers(*v, "planned", these);
+        if (v->hasTerritory) checker->checkOutside(*v, "planned", these);
+        if (!built.empty()) checker->checkConflictsOf(*v, built, nowBuilt.get(), boundary.get());
+        for (Finding& f : take()) parcels[f.fid].own.push_back(std::move(f));
+    }
+
+    std::vector<Checked*> checkedIn(const Box2& window) {
+        std::vector<Checked*> out;
+        for (auto& [fid, e] : parcels)
+            if (e.checked && e.box.meets(window)) out.push_back(&*e.checked);
+        return out;
+    }
+
+    std::vector<Checked*> allChecked() {
+        std::vector<Checked*> out;
+        for (auto& [fid, e] : parcels)
+            if (e.checked) out.push_back(&*e.checked);
+        return out;
+    }
+
+    GeomPtr rectangle(const Box2& b) { return own(geos, GEOSGeom_createRectangle_r(geos.h, b.minx, b.miny, b.maxx, b.maxy)); }
+
+    // Long on purpose: the gap findings after an edit whose parcels (before and after) lie in `dirty`.
+    void updateGaps(const Box2& dirty, bool full, double sum, std::size_t partsOutside) {
+        const double gapLimit = std::max(rules.gapMinArea, rules.allowedGapMaxArea);
+        // A clean mosaic (no overlap, nothing outside, the sum equal to the territory): no gap at all.
+        if (overlaps.empty() && partsOutside == 0 && territoryArea - (sum - 0) <= 0.5 * gapLimit) {
+            gaps.clear();
+            return;
+        }
+        if (full) {
+            gaps.clear();
+            scratch.clear();
+            GeomPtr g = checker->gapsOf(v->territory.get(), allChecked(), allowed.get(), nullptr);
+            const int n = g ? GEOSGetNumGeometries_r(geos.h, g.get()) : 0;
+            for (int i = 0; i < n; ++i) checker->addGap(*v, "planned", GEOSGetGeometryN_r(geos.h, g.get(), i));
+            gaps = take();
+            return;
+        }
+        if (dirty.empty()) return;
+        // The window: the edit's box and every gap found before that meets it (a gap the edit
+        // changed, or joined, lies whole inside).
+        Box2 window = dirty;
+        std::vector<Finding> kept;
+        for (Finding& f : gaps) {
+            if (boxOf(f.shape).meets(dirty))
+                window.add(boxOf(f.shape));
+            else
+                kept.push_back(std::move(f));
+        }
+        // A little margin, so a gap's edge on the window's is not cut.
+        const double m = 1e-6 * std::max(window.maxx - window.minx, window.maxy - window.miny) + 1e-3;
+        window.minx -= m, window.miny -= m, window.maxx += m, window.maxy += m;
+        GeomPtr rect = rectangle(window);
+        GeomPtr local = polygonal(geos, own(geos, GEOSIntersection_r(geos.h, v->territory.get(), rect.get())).get());
+        scratch.clear();
+        GeomPtr g = checker->gapsOf(local.get(), checkedIn(window), allowed.get(), nullptr);
+        const int n = g ? GEOSGetNumGeometries_r(geos.h, g.get()) : 0;
+        for (int i = 0; i < n; ++i) {
+            const GEOSGeometry* part = GEOSGetGeometryN_r(geos.h, g.get(), i);
+            if (boxOf(geos, part).meets(dirty)) checker->addGap(*v, "planned", part);
+        }
+        for (Finding& f : take()) kept.push_back(std::move(f));
+        gaps = std::move(kept);
+    }
+
+    void update(const std::map<long long, LandUseParcel>& planned, const std::set<long long>& changedIn) {
+        const bool full = first;
+        first = false;
+        std::set<long long> changed;
+        Box2 dirty;
+        if (full) {
+            parcels.clear();
+            for (const auto& [fid, p] : planned) changed.insert(fid);
+        } else {
+            changed = changedIn;
+        }
+        for (long long fid : changed) {
+            if (auto it = parcels.find(fid); it != parcels.end()) {
+                dirty.add(it->second.box);
+                parcels.erase(it);
+            }
+            if (auto it = planned.find(fid); it != planned.end()) {
+                enter(fid, it->second);
+                dirty.add(parcels[fid].box);
+            }
+        }
+        checkParcels(changed);
+        // Overlaps: the pairs with a changed parcel on one side.
+        if (full) {
+            overlaps.clear();
+            scratch.clear();
+            checker->checkOverlaps(*v, "planned", allChecked());
+            overlaps = take();
+        } else {
+            std::vector<Finding> kept;
+            for (Finding& f : overlaps)
+                if (!changed.count(f.fid) && !changed.count(f.otherFid)) kept.push_back(std::move(f));
+            Box2 after;
+            for (long long fid : changed)
+                if (auto it = parcels.find(fid); it != parcels.end()) after.add(it->second.box);
+            if (!after.empty()) {
+                scratch.clear();
+                checker->checkOverlaps(*v, "planned", checkedIn(after), &changed);
+                for (Finding& f : take()) kept.push_back(std::move(f));
+            }
+            overlaps = std::move(kept);
+        }
+        double sum = 0, allowedCovered = 0;
+        std::size_t partsOutside = 0;
+        for (const auto& [fid, e] : parcels) {
+            if (!e.checked) continue;
+            sum += e.checked->area;
+            allowedCovered += e.allowedArea;
+            for (const Finding& f : e.own)
+                if (f.check == "outside") ++partsOutside;
+        }
+        if (v->hasTerritory) updateGaps(dirty, full, sum, partsOutside);
+        // The village's own findings: the area sum and the targets.
+        scratch.clear();
+        summary = VillageSummary{};
+        summary.code = v->code;
+        summary.name = v->name;
+        summary.hasTerritory = v->hasTerritory;
+        summary.territoryArea = territoryArea;
+        summary.parcelsPlanned = parcels.size();
+        if (v->hasTerritory)
+            checker->checkAreaSum(*v, "planned", sum, allowed ? std::max(0.0, allowedInTerritory - allowedCovered) : 0.0, territoryArea);
+        std::vector<Checked*> all = allChecked();
+        checker->checkTargets(*v, all, summary);
+        village = take();
+    }
+};
+
+LiveCheck::LiveCheck(ProjectSource& project, const PlanRules& rules, const std::string& village) : m(std::make_unique<Impl>()) {
+    m->rules = rules;
+    readCheckInputs(m->in, project, rules, village, {}, "current", true);
+    auto it = m->in.villages.find(village);
+    if (it == m->in.villages.end() || !it->second.hasTerritory)
+        throw DataError({project.name(), "village_boundaries", "", "code"},
+                        "no village territory has code " + village +
+                            ": a plan is drafted inside the village's territory (import the 村界 into village_boundaries)");
+    m->v = &it->second;
+    for (const Polygons& part : m->v->territoryParts)
+        for (const Polygon& p : part) m->territoryShape.push_back(p);
+    m->zones = buildZones(m->geos, m->in.constraints);
+    buildTerritory(m->geos, *m->v);
+    m->territoryArea = area(m->geos, m->v->territory.get());
+    m->checker = std::make_unique<Checker>(m->geos, m->rules, m->zones, m->in.survey, m->in.trial, m->in.targetsLayer, m->scratch);
+    // The current parcels: the construction land now (what is new), the allowed gaps and the
+    // current areas of the balance table.
+    std::vector<Checked> current;
+    for (const LandUseParcel& p : m->in.parcels) {
+        if (p.villageCode != village || p.period != "current") continue;
+        m->scratch.clear();
+        if (std::optional<Checked> c = m->checker->prepare(*m->v, &p)) {
+            m->currentAreas[p.landuseCode] += c->area;
+            current.push_back(std::move(*c));
+        }
+    }
+    m->scratch.clear();
+    if (!current.empty()) {
+        std::vector<const GEOSGeometry*> now;
+        for (const Checked& c : current)
+            if (rules.isConstruction(c.parcel->landuseCode)) now.push_back(c.shape.get());
+        m->nowBuilt = m->checker->unionOf(now);
+        std::vector<const GEOSGeometry*> boundaries;
+        for (const Zone& z : m->zones)
+            if (z.kind == "construction_boundary" && GEOSPreparedIntersects_r(m->geos.h, z.prepared, m->v->territory.get()))
+                boundaries.push_back(z.shape.get());
+        if (!boundaries.empty()) m->boundary = m->checker->unionOf(boundaries);
+    }
+    m->allowed = m->checker->allowedGaps(*m->v, "planned", &current);
+    if (m->allowed)
+        m->allowedInTerritory = area(
+            m->geos, polygonal(m->geos, own(m->geos, GEOSIntersection_r(m->geos.h, m->allowed.get(), m->v->territory.get())).get()).get());
+}
+
+LiveCheck::~LiveCheck() = default;
+
+void LiveCheck::update(const std::map<long long, LandUseParcel>& planned, const std::set<long long>& changed, bool full) {
+    if (full) m->first = true;
+    m->update(planned, changed);
+}
+
+std::vector<Finding> LiveCheck::findings() const {
+    std::vector<Finding> out;
+    for (const auto& [fid, e] : m->parcels) out.insert(out.end(), e.own.begin(), e.own.end());
+    out.insert(out.end(), m->overlaps.begin(), m->overlaps.end());
+    out.insert(out.end(), m->gaps.begin(), m->gaps.end());
+    out.insert(out.end(), m->village.begin(), m->village.end());
+    return out;
+}
+
+std::size_t LiveCheck::findingCount() const {
+    std::size_t n = m->overlaps.size() + m->gaps.size() + m->village.size();
+    for (const auto& [fid, e] : m->parcels) n += e.own.size();
+    return n;
+}
+
+const std::string& LiveCheck::villageName() const { return m->v->name; }
+const Polygons& LiveCheck::territory() const { return m->territoryShape; }
+double LiveCheck::territoryArea() const { return m->territoryArea; }
+const std::map<std::string, double>& LiveCheck::currentAreas() const { return m->currentAreas; }
+
+std::map<std::string, double> LiveCheck::plannedAreas() const {
+    std::map<std::string, double> out;
+    for (const auto& [fid, e] : m->parcels)
+        if (e.checked) out[e.parcel.landuseCode] += e.checked->area;
+    return out;
+}
+
+std::vector<TargetStatus> LiveCheck::targets() const {
+    std::vector<Checked*> all = m->allChecked();
+    std::vector<TargetStatus> out;
+    for (const Target& t : m->v->targets) out.push_back(m->checker->targetStatus(*m->v, t, all));
+    return out;
+}
+
+const std::vector<LandUseParcel>& LiveCheck::currentParcels() const { return m->in.parcels; }
 
 }  // namespace ruralatlas::villageplan
