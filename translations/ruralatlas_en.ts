@@ -631,5 +631,237 @@
         <source>无法求解：另一项分析正在运行，或没有候选点</source>
         <translation>Cannot solve: another analysis is running, or there are no candidates</translation>
     </message>
+    <message>
+        <source>开始编辑</source>
+        <translation>Start editing</translation>
+    </message>
+    <message>
+        <source>结束编辑</source>
+        <translation>Stop editing</translation>
+    </message>
+    <message>
+        <source>村</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <source>拖动折点移动（相邻图斑一起移动）；双击边界添加折点；右键删除折点</source>
+        <translation>Drag a vertex to move it (neighbouring parcels move with it); double-click a boundary to add a vertex; right-click to delete one</translation>
+    </message>
+    <message>
+        <source>先选择图斑，再画一条从边界出发、回到边界的线</source>
+        <translation>Select a parcel, then draw a line that leaves its boundary and comes back to it</translation>
+    </message>
+    <message>
+        <source>画一条穿过图斑的线，双击结束</source>
+        <translation>Draw a line across a parcel; double-click to finish</translation>
+    </message>
+    <message>
+        <source>单击添加角点，双击闭合；新图斑从其下的图斑中切出</source>
+        <translation>Click to add corners, double-click to close; the new parcel is cut out of the parcels under it</translation>
+    </message>
+    <message>
+        <source>从现状复制</source>
+        <translation>Copy from current</translation>
+    </message>
+    <message>
+        <source>合并所选</source>
+        <translation>Merge selected</translation>
+    </message>
+    <message>
+        <source>删除所选</source>
+        <translation>Delete selected</translation>
+    </message>
+    <message>
+        <source>撤销</source>
+        <translation>Undo</translation>
+    </message>
+    <message>
+        <source>重做</source>
+        <translation>Redo</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>放弃编辑</source>
+        <translation>Discard edits</translation>
+    </message>
+    <message>
+        <source>打印本村规划图…</source>
+        <translation>Print this village's plan maps…</translation>
+    </message>
+    <message>
+        <source>放弃自上次保存以来的全部编辑？</source>
+        <translation>Discard every edit since the last save?</translation>
+    </message>
+    <message>
+        <source>打印本村规划图</source>
+        <translation>Print this village's plan maps</translation>
+    </message>
+    <message>
+        <source>图集按已保存的数据出图。先保存编辑吗？</source>
+        <translation>The atlas prints the saved data. Save the edits first?</translation>
+    </message>
+    <message>
+        <source>用地用海分类（2023）</source>
+        <translation>Land-use classes (2023)</translation>
+    </message>
+    <message>
+        <source>按代码或名称查找，如 0703 或 宅基地</source>
+        <translation>Find by code or name, e.g. 0703 or 宅基地</translation>
+    </message>
+    <message>
+        <source>赋予所选图斑</source>
+        <translation>Assign to selected parcels</translation>
+    </message>
+    <message>
+        <source>实时检查</source>
+        <translation>Live checks</translation>
+    </message>
+    <message>
+        <source>用地平衡与管控指标</source>
+        <translation>Land-use balance and control targets</translation>
+    </message>
+    <message>
+        <source>用地</source>
+        <translation>Land use</translation>
+    </message>
+    <message>
+        <source>现状（公顷）</source>
+        <translation>Current (ha)</translation>
+    </message>
+    <message>
+        <source>规划（公顷）</source>
+        <translation>Planned (ha)</translation>
+    </message>
+    <message>
+        <source>增减（公顷）</source>
+        <translation>Change (ha)</translation>
+    </message>
+    <message>
+        <source>编辑历史</source>
+        <translation>Edit history</translation>
+    </message>
+    <message>
+        <source>共享服务器上的项目请先检出为文件（ruralatlas pull --checkout）再编辑村庄规划。</source>
+        <translation>A project on the shared server is edited through a checked-out file (ruralatlas pull --checkout).</translation>
+    </message>
+    <message>
+        <source>村庄规划编辑</source>
+        <translation>Village plan editing</translation>
+    </message>
+    <message>
+        <source>恢复未保存的编辑</source>
+        <translation>Recover unsaved edits</translation>
+    </message>
+    <message>
+        <source>上次编辑该村规划时程序意外退出，留下了未保存的编辑（%1步）。是否恢复？</source>
+        <translation>The program stopped unexpectedly while this village's plan was edited, leaving unsaved edits (%1 steps). Recover them?</translation>
+    </message>
+    <message>
+        <source>该村还没有规划图斑：可“从现状复制”，在现状基础上编制规划。</source>
+        <translation>This village has no planned parcels yet: use "Copy from current" to draft the plan from the current land use.</translation>
+    </message>
+    <message>
+        <source>有未保存的编辑。保存吗？</source>
+        <translation>There are unsaved edits. Save them?</translation>
+    </message>
+    <message>
+        <source>保存村庄规划</source>
+        <translation>Save village plan</translation>
+    </message>
+    <message>
+        <source>保存失败，项目未改动：</source>
+        <translation>Saving failed; the project is unchanged: </translation>
+    </message>
+    <message>
+        <source>已保存。</source>
+        <translation>Saved.</translation>
+    </message>
+    <message>
+        <source>请先选择图斑。</source>
+        <translation>Select parcels first.</translation>
+    </message>
+    <message>
+        <source>分割线没有经过图斑。</source>
+        <translation>The split line crosses no parcel.</translation>
+    </message>
+    <message>
+        <source>请先选择要修整的图斑。</source>
+        <translation>Select the parcel to reshape first.</translation>
+    </message>
+    <message>
+        <source>%1个规划图斑</source>
+        <translation>%1 planned parcels</translation>
+    </message>
+    <message>
+        <source>已选%1个</source>
+        <translation>%1 selected</translation>
+    </message>
+    <message>
+        <source>%1处未保存</source>
+        <translation>%1 unsaved changes</translation>
+    </message>
+    <message>
+        <source>检查</source>
+        <translation>check</translation>
+    </message>
+    <message>
+        <source>选择一个村，开始编辑其规划图斑。</source>
+        <translation>Choose a village and start editing its planned parcels.</translation>
+    </message>
+    <message>
+        <source>没有发现问题。</source>
+        <translation>No problem found.</translation>
+    </message>
+    <message>
+        <source>无法计算</source>
+        <translation>cannot be computed</translation>
+    </message>
+    <message>
+        <source>公顷</source>
+        <translation>ha</translation>
+    </message>
+    <message>
+        <source>下限</source>
+        <translation>floor</translation>
+    </message>
+    <message>
+        <source>上限</source>
+        <translation>ceiling</translation>
+    </message>
+    <message>
+        <source>（已保存的状态）</source>
+        <translation>(saved state)</translation>
+    </message>
+    <message>
+        <source>编辑</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <source>村庄规划编辑…</source>
+        <translation>Village plan editing…</translation>
+    </message>
+    <message>
+        <source>选择图斑</source>
+        <translation>Select parcels</translation>
+    </message>
+    <message>
+        <source>绘制图斑</source>
+        <translation>Draw parcel</translation>
+    </message>
+    <message>
+        <source>分割</source>
+        <translation>Split</translation>
+    </message>
+    <message>
+        <source>修整边界</source>
+        <translation>Reshape</translation>
+    </message>
+    <message>
+        <source>编辑折点</source>
+        <translation>Edit vertices</translation>
+    </message>
 </context>
 </TS>

@@ -121,6 +121,12 @@ atlas::AtlasOptions AtlasDialog::options() const {
     return o;
 }
 
+void AtlasDialog::preset(const QString& layoutStem, const QString& by, const QString& where) {
+    if (const int i = m_template->findText(layoutStem); i >= 0) m_template->setCurrentIndex(i);
+    if (const int i = m_by->findData(by); i >= 0) m_by->setCurrentIndex(i);
+    m_where->setText(where);
+}
+
 void AtlasDialog::preview() {
     QApplication::setOverrideCursor(Qt::WaitCursor);
     try {

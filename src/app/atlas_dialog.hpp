@@ -29,6 +29,9 @@ public:
     // True from the click until the outcome is shown (not only while the worker runs: the
     // worker's end and the outcome on screen are two events apart).
     bool exporting() const { return m_exporting; }
+    // Preset choices: a layout by file stem (village_plan_set), the page kind (villages, ...) and
+    // a filter.
+    void preset(const QString& layoutStem, const QString& by, const QString& where);
 
 public slots:
     void reject() override;  // cancels a running export first

@@ -43,6 +43,7 @@
 #include "app/atlas_dialog.hpp"
 #include "app/i18n.hpp"
 #include "app/main_window_parts.hpp"
+#include "app/plan_edit_panel.hpp"
 #include "app/server_dialog.hpp"
 #include "atlas/atlas.hpp"
 #include "core/atomic_file.hpp"
@@ -185,6 +186,9 @@ void MainWindow::buildMenus() {
     analyses->addSeparator();
     analyses->addAction(T("在地图上选择安置点并求解…"), this, &MainWindow::showSitesPanel)->setObjectName("choose-sites");
 
+    QMenu* editMenu = menuBar()->addMenu(T("编辑"));
+    editMenu->addAction(T("村庄规划编辑…"), this, &MainWindow::showPlanEditPanel)->setObjectName("plan-edit");
+
     QMenu* settings = menuBar()->addMenu(T("设置"));
     QMenu* lang = settings->addMenu(T("界面语言"));
     const auto setLang = [this](const QString& l) {
@@ -198,6 +202,7 @@ void MainWindow::buildMenus() {
 void MainWindow::buildDocks() {
     buildLayersDock();
     buildSitesDock();
+    buildPlanEditDock();
     buildIdentifyDock();
     // Analysis results.
     auto* resDock = new QDockWidget(T("分析结果摘要"), this);
@@ -249,6 +254,7 @@ void MainWindow::openDialog() {
 }
 
 bool MainWindow::openProject(const QString& path, QString* error) {
+    if (m_planEdit && !m_planEdit->stopEditing()) return false;  // unsaved plan edits: saved, discarded or kept open
     try {
         std::unique_ptr<ProjectSource> project = io::openProjectSource(path.toStdString());
         m_toLonLat = std::make_unique<ToLonLat>(project->epsg());
@@ -258,6 +264,21 @@ bool MainWindow::openProject(const QString& path, QString* error) {
         m_siteState.clear();
         m_siteCandidates.clear();
         if (m_sitesDock) m_sitesDock->hide();
+        if (m_planEdit) {
+            // Villages with a territory can be edited; a server project through a checked-out file.
+            QStringList codes, names;
+            if (m_project->layerInfo("village_boundaries")) {
+                FeatureQuery q;
+                q.fields = {"code", "name"};
+                q.geometry = false;
+                q.asText = true;
+                m_project->readFeatures("village_boundaries", q, [&](const Feature& f) {
+                    codes << qs(valueAsText(f.values[0]));
+                    names << qs(valueAsText(f.values[1]));
+                });
+            }
+            m_planEdit->setProject(QFileInfo(path).isFile() ? path : QString(), codes, names);
+        }
         reloadMap(false);
         setWindowTitle(qs(m_data->countyName) + " — " + T("RuralAtlas 乡村规划工作台"));
         m_tableLayer->blockSignals(true);
@@ -341,9 +362,70 @@ void MainWindow::updateStatus() {
 QString MainWindow::statusText() const { return m_scaleLabel->text() + " " + m_coordLabel->text(); }
 
 void MainWindow::closeEvent(QCloseEvent* e) {
+    if (m_planEdit && !m_planEdit->stopEditing()) {  // unsaved edits: save, discard or stay
+        e->ignore();
+        return;
+    }
     if (m_run) m_run->feedback().cancel();
     m_runWatcher.waitForFinished();
     e->accept();
+}
+
+void MainWindow::buildPlanEditDock() {
+    m_planEditDock = new QDockWidget(T("村庄规划编辑"), this);
+    m_planEditDock->setObjectName("plan-edit-dock");
+    m_planEdit = new PlanEditPanel(m_canvas, m_planEditDock);
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(m_planEdit);
+    scroll->setWidgetResizable(true);
+    m_planEditDock->setWidget(scroll);
+    addDockWidget(Qt::RightDockWidgetArea, m_planEditDock);
+    m_planEditDock->hide();
+    connect(m_planEdit, &PlanEditPanel::editingChanged, this, &MainWindow::hideSavedPlan);
+    connect(m_planEdit, &PlanEditPanel::saved, this, [this]() {
+        reloadMap(true);
+        hideSavedPlan(m_planEdit->isEditing());
+    });
+    connect(m_planEdit, &PlanEditPanel::printRequested, this, [this](const QString& village) {
+        AtlasDialog dlg(m_registry, m_projectPath, this);
+        dlg.preset("village_plan_set", "villages", "code = '" + village + "'");
+        dlg.exec();
+    });
+}
+
+void MainWindow::showPlanEditPanel() {
+    if (!m_project) {
+        QMessageBox::information(this, T("村庄规划编辑"), T("请先打开项目。"));
+        return;
+    }
+    // On the right, over the identify and results panels (tabs), where there is height for the
+    // problems and the balance table.
+    if (auto* identify = findChild<QDockWidget*>("identify"); identify && !tabifiedDockWidgets(identify).contains(m_planEditDock))
+        tabifyDockWidget(identify, m_planEditDock);
+    if (auto* results = findChild<QDockWidget*>("results"); results && !tabifiedDockWidgets(m_planEditDock).contains(results))
+        tabifyDockWidget(m_planEditDock, results);
+    // The attribute table gives its height to the map while a plan is drafted (the toolbar's
+    // context menu brings it back).
+    if (auto* table = findChild<QDockWidget*>("attributes")) table->hide();
+    m_planEditDock->show();
+    m_planEditDock->raise();
+}
+
+void MainWindow::hideSavedPlan(bool hide) {
+    if (!m_style) return;
+    for (int r = 0; r < m_layers->count(); ++r) {
+        QListWidgetItem* item = m_layers->item(r);
+        const size_t li = item->data(Qt::UserRole).toULongLong();
+        if (li >= m_style->layers.size() || m_style->layers[li].source != "landuse_plan") continue;
+        if (hide && item->checkState() == Qt::Checked) {
+            m_planLayersHidden.push_back(li);
+            item->setCheckState(Qt::Unchecked);
+        } else if (!hide && std::find(m_planLayersHidden.begin(), m_planLayersHidden.end(), li) != m_planLayersHidden.end()) {
+            item->setCheckState(Qt::Checked);
+        }
+    }
+    if (!hide) m_planLayersHidden.clear();
+    applySwitches();
 }
 
 void MainWindow::atlasDialog() {

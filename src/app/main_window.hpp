@@ -39,6 +39,8 @@ class ToLonLat;
 
 namespace ruralatlas::app {
 
+class PlanEditPanel;
+
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -59,6 +61,9 @@ public:
     bool setSiteState(const QString& id, int state);
     bool solveSites(const QString& out = {});
     QTableWidget* siteTable() const { return m_siteTable; }
+    // Drafting a village plan: the panel (and its dock) beside the map.
+    void showPlanEditPanel();
+    PlanEditPanel* planEditPanel() const { return m_planEdit; }
     bool analysisRunning() const;
     void cancelAnalysis();
     // Shows the identify panel for the feature at (x, y) (world), within `tolerance` metres.
@@ -96,6 +101,10 @@ private:
     void buildIdentifyDock();
     void buildTableDock();
     void buildSitesDock();
+    void buildPlanEditDock();
+    // While a village's plan is edited the saved planned parcels are not drawn (the panel draws
+    // the plan being edited); their layer comes back when editing ends.
+    void hideSavedPlan(bool hide);
     void loadSiteCandidates();
     void showSiteMarks();
     void cycleSiteAt(double x, double y, double tolerance);
@@ -162,6 +171,9 @@ private:
     QTableWidget* m_siteTable = nullptr;
     std::vector<SiteCandidate> m_siteCandidates;
     QMap<QString, int> m_siteState;  // "layer|id" -> state, kept while the project is open
+    QDockWidget* m_planEditDock = nullptr;
+    PlanEditPanel* m_planEdit = nullptr;
+    std::vector<size_t> m_planLayersHidden;  // style layers hidden while editing
 
     struct Run;
     std::shared_ptr<Run> m_run;

@@ -77,6 +77,24 @@ void MapCanvas::setTool(Tool tool) {
     m_tool = tool;
     setCursor(tool == Tool::Pan ? Qt::OpenHandCursor : tool == Tool::Identify ? Qt::WhatsThisCursor : Qt::CrossCursor);
     if (tool != Tool::Measure) clearMeasure();
+    m_snap.reset();
+    m_dragVertex.reset();
+}
+
+void MapCanvas::setOverlay(Overlay* overlay) {
+    m_overlay = overlay;
+    m_snap.reset();
+    update();
+}
+
+QTransform MapCanvas::worldTransform() const {
+    return QTransform(1 / m_res, 0, 0, -1 / m_res, width() / 2.0 - m_cx / m_res, height() / 2.0 + m_cy / m_res);
+}
+
+QPointF MapCanvas::snapped(QPointF widget) {
+    const QPointF w = toWorld(widget);
+    m_snap = m_overlay ? m_overlay->snap(w, m_snapPixels * m_res) : std::nullopt;
+    return m_snap ? m_snap->at : w;
 }
 
 void MapCanvas::setSelection(const std::string& layerName, const std::set<long long>& fids) {
@@ -157,6 +175,11 @@ void MapCanvas::paintEvent(QPaintEvent*) {
         p.drawImage(QRectF(a, b), m_image);
     }
     p.setRenderHint(QPainter::Antialiasing, true);
+    if (m_overlay) {
+        p.save();
+        m_overlay->paint(p, *this);
+        p.restore();
+    }
     // Selection.
     if (m_data && !m_selection.empty())
         if (const render::FeatureLayer* l = m_data->find(m_selectionLayer)) {
@@ -207,10 +230,24 @@ void MapCanvas::paintEvent(QPaintEvent*) {
         p.setBrush(QColor(0, 120, 215, 40));
         p.drawRect(m_rubber.normalized());
     }
+    if (m_dragVertex) {
+        p.setPen(QPen(QColor(216, 27, 96), 2, Qt::DashLine));
+        p.drawLine(toWidget(m_dragVertex->x(), m_dragVertex->y()), m_snap ? toWidget(m_snap->at.x(), m_snap->at.y()) : m_lastMouse);
+    }
+    // The snap marker: a square on a vertex, a circle on an edge.
+    if (m_snap && (editing() || m_tool == Tool::PickParcel)) {
+        const QPointF c = toWidget(m_snap->at.x(), m_snap->at.y());
+        p.setPen(QPen(QColor(233, 30, 99), 2));
+        p.setBrush(Qt::NoBrush);
+        if (m_snap->vertex)
+            p.drawRect(QRectF(c - QPointF(6, 6), QSizeF(12, 12)));
+        else
+            p.drawEllipse(c, 6, 6);
+    }
     if (!m_measure.empty()) {
         QPolygonF poly;
         for (const auto& w : m_measure) poly << toWidget(w.x(), w.y());
-        if (!m_measureClosed) poly << m_lastMouse;
+        if (!m_measureClosed) poly << (m_snap && editing() ? toWidget(m_snap->at.x(), m_snap->at.y()) : m_lastMouse);
         p.setPen(QPen(QColor(216, 27, 96), 2));
         p.setBrush(m_measureClosed ? QColor(216, 27, 96, 40) : Qt::NoBrush);
         if (m_measureClosed)
@@ -232,6 +269,16 @@ void MapCanvas::resizeEvent(QResizeEvent*) {
 
 void MapCanvas::mousePressEvent(QMouseEvent* e) {
     m_pressAt = m_lastMouse = e->position();
+    if (e->button() == Qt::RightButton && m_tool == Tool::Vertex) {
+        const QPointF w = snapped(e->position());
+        if (m_snap && m_snap->vertex) emit vertexDeleted(w);
+        return;
+    }
+    if (e->button() == Qt::RightButton && (m_tool == Tool::DrawPolygon || m_tool == Tool::DrawLine) && !m_measure.empty()) {
+        m_measure.pop_back();  // the last vertex taken back
+        update();
+        return;
+    }
     if (e->button() != Qt::LeftButton) return;
     if (m_tool == Tool::Pan || m_tool == Tool::Identify || m_tool == Tool::PickSite) {
         m_dragging = true;
@@ -242,6 +289,15 @@ void MapCanvas::mousePressEvent(QMouseEvent* e) {
         if (m_measureClosed) clearMeasure();
         m_measure.push_back(toWorld(e->position()));
         if (m_tool == Tool::Measure) emitMeasure(false);
+    } else if (m_tool == Tool::DrawPolygon || m_tool == Tool::DrawLine) {
+        m_measure.push_back(snapped(e->position()));
+        update();
+    } else if (m_tool == Tool::Vertex) {
+        const QPointF w = snapped(e->position());
+        if (m_snap && m_snap->vertex) m_dragVertex = w;
+        update();
+    } else if (m_tool == Tool::PickParcel) {
+        emit parcelClicked(toWorld(e->position()), e->modifiers() & (Qt::ControlModifier | Qt::ShiftModifier));
     }
 }
 
@@ -260,6 +316,9 @@ void MapCanvas::mouseMoveEvent(QMouseEvent* e) {
         m_rubber.setBottomRight(pos);
         update();
     } else if ((m_tool == Tool::Measure || m_tool == Tool::SelectPolygon) && !m_measure.empty() && !m_measureClosed) {
+        update();
+    } else if (editing()) {
+        snapped(pos);
         update();
     }
     m_lastMouse = pos;
@@ -282,6 +341,14 @@ void MapCanvas::mouseReleaseEvent(QMouseEvent* e) {
         update();
         return;
     }
+    if (m_tool == Tool::Vertex && m_dragVertex) {
+        const QPointF from = *m_dragVertex;
+        m_dragVertex.reset();
+        const QPointF to = snapped(pos);
+        update();
+        if (!click && to != from) emit vertexMoved(from, to);
+        return;
+    }
     if (m_tool == Tool::Select && !m_rubber.isNull()) {
         QRectF r = m_rubber.normalized();
         if (r.width() < 4 && r.height() < 4) r = QRectF(pos - QPointF(4, 4), QSizeF(8, 8));
@@ -293,6 +360,31 @@ void MapCanvas::mouseReleaseEvent(QMouseEvent* e) {
 }
 
 void MapCanvas::mouseDoubleClickEvent(QMouseEvent* e) {
+    if (m_tool == Tool::DrawPolygon || m_tool == Tool::DrawLine) {
+        // A double click's first press added the last vertex already (a double click that comes
+        // alone, as from some drivers, adds it here).
+        const QPointF last = snapped(e->position());
+        if (m_measure.empty() || m_measure.back() != last) m_measure.push_back(last);
+        QPolygonF sketch;
+        for (const QPointF& w : m_measure)
+            if (sketch.isEmpty() || sketch.back() != w) sketch << w;
+        const bool polygon = m_tool == Tool::DrawPolygon;
+        if (sketch.size() >= (polygon ? 3 : 2)) {
+            clearMeasure();
+            if (polygon) {
+                sketch << sketch.front();
+                emit polygonDrawn(sketch);
+            } else {
+                emit lineDrawn(sketch);
+            }
+        }
+        return;
+    }
+    if (m_tool == Tool::Vertex) {
+        const QPointF w = snapped(e->position());
+        if (m_snap && !m_snap->vertex) emit vertexInserted(w);
+        return;
+    }
     if (m_tool == Tool::SelectPolygon) {
         // The double click's first press added a vertex already.
         if (m_measure.size() >= 3) {

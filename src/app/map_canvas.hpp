@@ -1,24 +1,42 @@
 // The map canvas: draws the project with the shared renderer on a worker thread, keeps the
 // last image on screen (moved and scaled to the current view) while the next one draws, and
 // never blocks the UI. Pans with the mouse and the arrow keys, zooms with the wheel and +/-.
-// Tools: pan, identify (click), select by rectangle, measure distance and area.
+// Tools: pan, identify (click), select by rectangle, measure distance and area, and the editing
+// tools an overlay (the village-plan editor) uses: draw a polygon or a line with snapping, drag,
+// add and delete vertices, pick parcels.
 #pragma once
 #include <QElapsedTimer>
 #include <QFutureWatcher>
 #include <QImage>
 #include <QPointF>
+#include <QTransform>
 #include <QWidget>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "render/renderer.hpp"
+
+class QPainter;
 
 namespace ruralatlas::app {
 
 class MapCanvas : public QWidget {
     Q_OBJECT
 public:
-    enum class Tool { Pan, Identify, Select, SelectPolygon, Measure, PickSite };
+    enum class Tool { Pan, Identify, Select, SelectPolygon, Measure, PickSite, DrawPolygon, DrawLine, Vertex, PickParcel };
+    struct SnapPoint {
+        QPointF at;
+        bool vertex = false;
+    };
+    // What an editor draws over the map (with the canvas's world transform) and what the editing
+    // tools snap to (within `tolerance` metres; none when nothing is near).
+    class Overlay {
+    public:
+        virtual ~Overlay() = default;
+        virtual void paint(QPainter& painter, const MapCanvas& canvas) = 0;
+        virtual std::optional<SnapPoint> snap(QPointF world, double tolerance) const = 0;
+    };
     // A candidate site's state drawn over the map by the choose-sites flow.
     struct Mark {
         double x = 0, y = 0;
@@ -54,6 +72,16 @@ public:
     void setMarks(std::vector<Mark> marks);
     const std::vector<Mark>& marks() const { return m_marks; }
 
+    // The editing overlay (not owned; null: none) and the snapping tolerance in pixels.
+    void setOverlay(Overlay* overlay);
+    void setSnapPixels(int pixels) { m_snapPixels = pixels; }
+    int snapPixels() const { return m_snapPixels; }
+    // World to widget coordinates, for painting in world units.
+    QTransform worldTransform() const;
+    // The sketch being drawn (world points) and where the last mouse move snapped.
+    const std::vector<QPointF>& sketch() const { return m_measure; }
+    std::optional<SnapPoint> lastSnap() const { return m_snap; }
+
     bool isDrawing() const;
     int framesDrawn() const { return m_frames; }
     // What the last frame drew (its legend and the project's approximation notes), and the
@@ -71,6 +99,13 @@ signals:
     void polygonSelected(const QPolygonF& world);
     void measured(double length, double area, bool closed);
     void frameDrawn(double milliseconds);
+    // The editing tools (world coordinates, snapped).
+    void polygonDrawn(const QPolygonF& world);
+    void lineDrawn(const QPolygonF& world);
+    void vertexMoved(QPointF from, QPointF to);
+    void vertexInserted(QPointF at);
+    void vertexDeleted(QPointF at);
+    void parcelClicked(QPointF world, bool add);
 
 protected:
     void paintEvent(QPaintEvent*) override;
@@ -95,6 +130,9 @@ private:
     void startRender();
     void frameFinished();
     void emitMeasure(bool closed);
+    bool editing() const { return m_tool == Tool::DrawPolygon || m_tool == Tool::DrawLine || m_tool == Tool::Vertex; }
+    // The world point under `widget`, snapped when an editing tool has something near.
+    QPointF snapped(QPointF widget);
 
     std::shared_ptr<const render::MapData> m_data;
     std::shared_ptr<const render::Style> m_style;
@@ -119,6 +157,10 @@ private:
     std::string m_selectionLayer;
     std::set<long long> m_selection;
     std::vector<Mark> m_marks;
+    Overlay* m_overlay = nullptr;
+    int m_snapPixels = 10;
+    std::optional<SnapPoint> m_snap;
+    std::optional<QPointF> m_dragVertex;  // the Vertex tool's vertex being dragged
 };
 
 }  // namespace ruralatlas::app
