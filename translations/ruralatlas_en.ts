@@ -863,5 +863,33 @@
         <source>编辑折点</source>
         <translation>Edit vertices</translation>
     </message>
+    <message>
+        <source>新图斑避让已有图斑（不切割）</source>
+        <translation>New parcels avoid existing ones (no cutting)</translation>
+    </message>
+    <message>
+        <source>勾选后新绘图斑只取未被占用的部分，围绕已有图斑绘制时形成带洞的图斑</source>
+        <translation>When checked, a new parcel takes only the uncovered area; drawn around an existing parcel it gets a hole</translation>
+    </message>
+    <message>
+        <source> 像素</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>吸附到图斑、村界、道路和管控区的折点与边（0：不吸附）</source>
+        <translation>Snap to vertices and edges of parcels, the village boundary, roads and constraints (0: no snapping)</translation>
+    </message>
+    <message>
+        <source>吸附容差</source>
+        <translation>Snapping</translation>
+    </message>
+    <message>
+        <source>图斑属性</source>
+        <translation>Parcel fields</translation>
+    </message>
+    <message>
+        <source>用地代码</source>
+        <translation>Land-use code</translation>
+    </message>
 </context>
 </TS>

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <variant>
 
 #include "core/feedback.hpp"
 #include "core/format.hpp"
@@ -109,7 +110,13 @@ std::string num(double v) {
 
 std::string parcelJson(const std::optional<LandUseParcel>& p, long long origin) {
     if (!p) return "null";
-    std::string s = "{\"code\":" + jsonQuote(p->landuseCode) + ",\"origin\":" + std::to_string(origin) + ",\"shape\":[";
+    std::string s = "{\"code\":" + jsonQuote(p->landuseCode) + ",\"origin\":" + std::to_string(origin) + ",\"fields\":{";
+    bool firstField = true;
+    for (const auto& [k, v] : p->fields) {
+        s += (firstField ? "" : ",") + jsonQuote(k) + ":" + jsonQuote(v);
+        firstField = false;
+    }
+    s += "},\"shape\":[";
     for (std::size_t i = 0; i < p->shape.size(); ++i) {
         s += i ? ",[" : "[";
         for (std::size_t k = 0; k < p->shape[i].rings.size(); ++k) {
@@ -131,6 +138,8 @@ std::optional<LandUseParcel> parcelFromJson(const JsonValue& v, const std::strin
     p.period = "planned";
     if (const JsonValue* c = v.find("code")) p.landuseCode = c->string();
     if (const JsonValue* o = v.find("origin"); o && origin) *origin = static_cast<long long>(o->number());
+    if (const JsonValue* f = v.find("fields"))
+        for (const auto& [k, val] : f->members()) p.fields[k] = val.string();
     if (const JsonValue* s = v.find("shape"))
         for (const JsonValue& poly : s->array()) {
             Polygon out;
@@ -145,6 +154,10 @@ std::optional<LandUseParcel> parcelFromJson(const JsonValue& v, const std::strin
 }
 
 }  // namespace
+
+bool sameParcel(const LandUseParcel& a, const LandUseParcel& b) {
+    return a.landuseCode == b.landuseCode && a.fields == b.fields && samePolygons(a.shape, b.shape);
+}
 
 bool samePolygons(const Polygons& a, const Polygons& b) {
     if (a.size() != b.size()) return false;
@@ -249,6 +262,29 @@ PlanEditor::PlanEditor(const std::string& projectPath, const std::string& villag
     for (LandUseParcel& p : readLandUseParcels(project, village, "planned")) {
         const long long fid = p.fid;
         m_saved.emplace(fid, std::move(p));
+    }
+    // The layer's other fields, as text, for the parcels of both periods.
+    if (const auto info = project.layerInfo("landuse_plan")) {
+        for (const FieldInfo& f : info->fields)
+            if (f.name != "village_code" && f.name != "landuse_code" && f.name != "period") m_fieldDefs.push_back(f);
+        if (!m_fieldDefs.empty()) {
+            FeatureQuery q;
+            q.fields = {"period"};
+            for (const FieldInfo& f : m_fieldDefs) q.fields.push_back(f.name);
+            q.geometry = false;
+            q.asText = true;
+            q.where = "village_code = '" + village + "'";
+            project.readFeatures("landuse_plan", q, [&](const Feature& f) {
+                std::map<std::string, std::string> values;
+                for (std::size_t i = 0; i < m_fieldDefs.size(); ++i)
+                    if (!std::holds_alternative<std::monostate>(f.values[i + 1]))
+                        values[m_fieldDefs[i].name] = valueAsText(f.values[i + 1]);
+                if (auto it = m_saved.find(f.fid); it != m_saved.end() && valueAsText(f.values[0]) == "planned")
+                    it->second.fields = std::move(values);
+                else
+                    m_currentFields[f.fid] = std::move(values);
+            });
+        }
     }
     m_parcels = m_saved;
     for (const auto& [fid, p] : m_parcels) m_geom->setParcel(fid, &p);
@@ -379,13 +415,14 @@ void PlanEditor::startFromCurrent() {
     for (const LandUseParcel& p : m_check->currentParcels()) {
         if (p.villageCode != m_village || p.period != "current") continue;
         LandUseParcel q = p;
+        if (auto f = m_currentFields.find(p.fid); f != m_currentFields.end()) q.fields = f->second;
         e.changes.push_back(change(newId(), std::move(q), p.fid));
     }
     if (e.changes.empty()) throw EditRefused("该村没有现状图斑可以复制");
     apply(std::move(e));
 }
 
-long long PlanEditor::addParcel(const Polygons& shape, const std::string& code) {
+long long PlanEditor::addParcel(const Polygons& shape, const std::string& code, bool avoidExisting) {
     if (!code.empty() && !isLanduseCode(code)) throw EditRefused("用地代码“" + code + "”不在2023年用地用海分类中");
     Geos& g = m_geom->geos;
     GeomPtr n = m_geom->shape(shape);
@@ -393,6 +430,23 @@ long long PlanEditor::addParcel(const Polygons& shape, const std::string& code) 
     if (m_geom->territory) n = polygonal(g, own(g, GEOSIntersection_r(g.h, n.get(), m_geom->territory.get())).get());
     if (!n || GEOSisEmpty_r(g.h, n.get()) || area(g, n.get()) <= 0) throw EditRefused("所绘图斑不在村域范围内");
     Edit e{"绘制图斑", {}};
+    if (avoidExisting) {
+        // Only what no parcel covers.
+        std::vector<GeomPtr> under;
+        const GEOSPreparedGeometry* near = GEOSPrepare_r(g.h, n.get());
+        for (const auto& [fid, p] : m_parcels)
+            if (GeomPtr b = toGeos(g, p.shape); b && GEOSPreparedIntersects_r(g.h, near, b.get()) == 1) under.push_back(std::move(b));
+        GEOSPreparedGeom_destroy_r(g.h, near);
+        if (!under.empty()) n = polygonal(g, own(g, GEOSDifference_r(g.h, n.get(), m_geom->unite(under).get())).get());
+        if (!n || GEOSisEmpty_r(g.h, n.get()) || area(g, n.get()) < 1e-6) throw EditRefused("所绘范围已全部被已有图斑占用");
+        const long long id = newId();
+        LandUseParcel np;
+        np.landuseCode = code;
+        np.shape = fromGeos(g, n.get());
+        e.changes.push_back(change(id, std::move(np), 0));
+        apply(std::move(e));
+        return id;
+    }
     // The parcels under it lose what it covers.
     const GEOSPreparedGeometry* prep = GEOSPrepare_r(g.h, n.get());
     for (const auto& [fid, p] : m_parcels) {
@@ -654,6 +708,33 @@ void PlanEditor::setCode(const std::vector<long long>& fids, const std::string& 
     apply(std::move(e));
 }
 
+void PlanEditor::setField(const std::vector<long long>& fids, const std::string& field, const std::string& value) {
+    auto def = std::find_if(m_fieldDefs.begin(), m_fieldDefs.end(), [&](const FieldInfo& f) { return f.name == field; });
+    if (def == m_fieldDefs.end()) throw EditRefused("图层 landuse_plan 没有可编辑的字段“" + field + "”");
+    if (!value.empty() && (def->kind == FieldKind::Integer || def->kind == FieldKind::Real)) {
+        char* end = nullptr;
+        if (def->kind == FieldKind::Integer)
+            (void)std::strtoll(value.c_str(), &end, 10);
+        else
+            (void)std::strtod(value.c_str(), &end);
+        const std::string kind = def->kind == FieldKind::Integer ? "整数" : "数值";
+        if (end == value.c_str() || *end != '\0') throw EditRefused("字段“" + field + "”为" + kind + "，“" + value + "”不是" + kind);
+    }
+    Edit e{"修改属性“" + field + "”", {}};
+    for (long long fid : fids)
+        if (const LandUseParcel* p = parcel(fid)) {
+            LandUseParcel q = *p;
+            if (value.empty())
+                q.fields.erase(field);
+            else
+                q.fields[field] = value;
+            if (q.fields == p->fields) continue;
+            e.changes.push_back(change(fid, std::move(q), originOf(fid)));
+        }
+    if (e.changes.empty()) throw EditRefused("属性没有变化");
+    apply(std::move(e));
+}
+
 long long PlanEditor::parcelAt(XY at) const {
     std::vector<SegValue> hits;
     long long best = 0;
@@ -694,7 +775,7 @@ std::size_t PlanEditor::unsavedChanges() const {
     std::size_t n = 0;
     for (const auto& [fid, p] : m_parcels) {
         auto it = m_saved.find(fid);
-        if (it == m_saved.end() || it->second.landuseCode != p.landuseCode || !samePolygons(it->second.shape, p.shape)) ++n;
+        if (it == m_saved.end() || !sameParcel(it->second, p)) ++n;
     }
     for (const auto& [fid, p] : m_saved)
         if (!m_parcels.count(fid)) ++n;
@@ -743,8 +824,7 @@ void PlanEditor::save() {
                 throw DataError({m_path, "landuse_plan", std::to_string(fid)}, "cannot delete the parcel: " + io::lastGdalError());
         for (const auto& [fid, p] : m_parcels) {
             auto saved = m_saved.find(fid);
-            if (saved != m_saved.end() && saved->second.landuseCode == p.landuseCode && samePolygons(saved->second.shape, p.shape))
-                continue;
+            if (saved != m_saved.end() && sameParcel(saved->second, p)) continue;
             io::FeaturePtr f;
             if (saved != m_saved.end()) {
                 f.reset(layer->GetFeature(fid));
@@ -759,6 +839,14 @@ void PlanEditor::save() {
             f->SetField(fCode, p.landuseCode.c_str());
             f->SetField(fVillage, m_village.c_str());
             f->SetField(fPeriod, "planned");
+            for (const FieldInfo& d : m_fieldDefs) {
+                const int i = defn->GetFieldIndex(d.name.c_str());
+                if (i < 0) continue;
+                if (auto v = p.fields.find(d.name); v != p.fields.end())
+                    f->SetField(i, v->second.c_str());
+                else
+                    f->SetFieldNull(i);
+            }
             f->SetGeometryDirectly(ogrOf(p.shape));
             const OGRErr err = saved != m_saved.end() ? layer->SetFeature(f.get()) : layer->CreateFeature(f.get());
             if (err != OGRERR_NONE)
@@ -887,7 +975,7 @@ void PlanEditor::recover() {
     Edit e{"恢复未保存的编辑", {}};
     for (const auto& [fid, p] : state) {
         const LandUseParcel* now = parcel(fid);
-        if (now && now->landuseCode == p.landuseCode && samePolygons(now->shape, p.shape)) continue;
+        if (now && sameParcel(*now, p)) continue;
         auto o = origin.find(fid);
         e.changes.push_back(change(fid, p, o == origin.end() ? (fid > 0 ? fid : 0) : o->second));
     }

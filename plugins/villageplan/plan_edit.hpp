@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/feature_source.hpp"
 #include "core/records.hpp"
 #include "plan_check.hpp"
 #include "plan_rules.hpp"
@@ -68,8 +69,10 @@ public:
     // The planned layer started as a copy of the current parcels (现状), one edit. Refused when
     // the village already has planned parcels.
     void startFromCurrent();
-    // A new parcel (clipped to the territory, cut out of the parcels under it); its id.
-    long long addParcel(const Polygons& shape, const std::string& code);
+    // A new parcel clipped to the territory; its id. It is cut out of the parcels under it, or
+    // with `avoidExisting` takes only the area no parcel covers (drawn around a pond, it gets a
+    // hole there).
+    long long addParcel(const Polygons& shape, const std::string& code, bool avoidExisting = false);
     // The parcel cut by a line drawn across it; the ids of the pieces (the first keeps its id).
     std::vector<long long> split(long long fid, const std::vector<XY>& line);
     // Neighbours joined into one parcel (the largest's id and code); its id.
@@ -87,6 +90,10 @@ public:
     void remove(const std::vector<long long>& fids);
     // Codes of the 2023 classification only.
     void setCode(const std::vector<long long>& fids, const std::string& code);
+    // The layer's other fields (not village_code, landuse_code, period), editable as text; an
+    // empty value is null. A value the field's type cannot hold is refused.
+    const std::vector<FieldInfo>& otherFields() const { return m_fieldDefs; }
+    void setField(const std::vector<long long>& fids, const std::string& field, const std::string& value);
 
     // The parcel whose interior holds the point (the smallest when several), or 0.
     long long parcelAt(XY at) const;
@@ -140,9 +147,13 @@ private:
     std::vector<std::string> m_journalLines;
     bool m_journalStarted = false;
     EditTimings m_timings;
+    std::vector<FieldInfo> m_fieldDefs;
+    std::map<long long, std::map<std::string, std::string>> m_currentFields;  // of the current parcels
 };
 
 // Polygons equal vertex for vertex.
 bool samePolygons(const Polygons& a, const Polygons& b);
+// Code, other fields and shape equal.
+bool sameParcel(const LandUseParcel& a, const LandUseParcel& b);
 
 }  // namespace ruralatlas::villageplan

@@ -1,5 +1,6 @@
 #include "app/plan_edit_panel.hpp"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -14,6 +15,7 @@
 #include <QPainter>
 #include <QPushButton>
 #include <QShortcut>
+#include <QSpinBox>
 #include <QTableWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -125,6 +127,22 @@ PlanEditPanel::PlanEditPanel(MapCanvas* canvas, QWidget* parent) : QWidget(paren
     tools->addWidget(m_discard, 2, 1);
     tools->addWidget(m_print, 2, 2, 1, 3);
     layout->addLayout(tools);
+    auto* options = new QHBoxLayout;
+    m_avoid = new QCheckBox(T("新图斑避让已有图斑（不切割）"));
+    m_avoid->setObjectName("plan-avoid");
+    m_avoid->setToolTip(T("勾选后新绘图斑只取未被占用的部分，围绕已有图斑绘制时形成带洞的图斑"));
+    m_snapPixels = new QSpinBox;
+    m_snapPixels->setRange(0, 50);
+    m_snapPixels->setValue(m_canvas->snapPixels());
+    m_snapPixels->setSuffix(T(" 像素"));
+    m_snapPixels->setToolTip(T("吸附到图斑、村界、道路和管控区的折点与边（0：不吸附）"));
+    options->addWidget(m_avoid, 1);
+    options->addWidget(new QLabel(T("吸附容差")));
+    options->addWidget(m_snapPixels);
+    layout->addLayout(options);
+    connect(m_snapPixels, &QSpinBox::valueChanged, this, [this](int px) {
+        if (m_canvas) m_canvas->setSnapPixels(px);
+    });
     connect(m_copy, &QPushButton::clicked, this, &PlanEditPanel::startFromCurrent);
     connect(m_merge, &QPushButton::clicked, this, &PlanEditPanel::mergeSelected);
     connect(m_delete, &QPushButton::clicked, this, &PlanEditPanel::deleteSelected);
@@ -169,6 +187,24 @@ PlanEditPanel::PlanEditPanel(MapCanvas* canvas, QWidget* parent) : QWidget(paren
             [this](QListWidgetItem* item) { assignCode(item->data(Qt::UserRole).toString()); });
     connect(m_assign, &QPushButton::clicked, this, [this]() { assignCode(m_code); });
     fillCodes({});
+    // The selected parcel's fields: its code and area, and the layer's other fields, editable.
+    auto* attrBox = new QGroupBox(T("图斑属性"));
+    auto* attrLayout = new QVBoxLayout(attrBox);
+    m_attributes = new QTableWidget(0, 2);
+    m_attributes->setObjectName("plan-attributes");
+    m_attributes->setHorizontalHeaderLabels({T("字段"), T("值")});
+    m_attributes->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+    m_attributes->verticalHeader()->setVisible(false);
+    m_attributes->setMaximumHeight(130);
+    attrLayout->addWidget(m_attributes);
+    layout->addWidget(attrBox);
+    connect(m_attributes, &QTableWidget::itemChanged, this, [this](QTableWidgetItem* item) {
+        if (m_fillingAttributes || !m_editor || item->column() != 1 || m_selection.size() != 1) return;
+        const QString field = item->data(Qt::UserRole).toString();
+        if (field.isEmpty()) return;
+        const std::string value = item->text().trimmed().toStdString();
+        if (!run([&]() { m_editor->setField({*m_selection.begin()}, field.toStdString(), value); })) refreshAttributes();
+    });
     // Problems, balance, history.
     auto* problemBox = new QGroupBox(T("实时检查"));
     auto* problemLayout = new QVBoxLayout(problemBox);
@@ -422,7 +458,7 @@ void PlanEditPanel::setTool(const QString& tool) {
 
 void PlanEditPanel::onPolygon(const QPolygonF& world) {
     if (!m_editor || m_tool != "draw") return;
-    run([&]() { m_selection = {m_editor->addParcel(polygonsOf(world), m_code.toStdString())}; });
+    run([&]() { m_selection = {m_editor->addParcel(polygonsOf(world), m_code.toStdString(), m_avoid->isChecked())}; });
 }
 
 void PlanEditPanel::onLine(const QPolygonF& world) {
@@ -513,6 +549,7 @@ void PlanEditPanel::refresh() {
     t.start();
     const bool on = m_editor != nullptr;
     rebuildPaths();
+    refreshAttributes();
     refreshProblems();
     refreshBalance();
     refreshHistory();
@@ -540,6 +577,49 @@ void PlanEditPanel::refresh() {
     }
     if (m_canvas) m_canvas->update();
     m_lastRefreshMs = t.nsecsElapsed() / 1e6;
+}
+
+void PlanEditPanel::setAvoidExisting(bool avoid) { m_avoid->setChecked(avoid); }
+
+void PlanEditPanel::refreshAttributes() {
+    m_fillingAttributes = true;
+    m_attributes->setRowCount(0);
+    const LandUseParcel* p = m_editor && m_selection.size() == 1 ? m_editor->parcel(*m_selection.begin()) : nullptr;
+    if (p) {
+        double a = 0;
+        for (const Polygon& poly : p->shape)
+            for (std::size_t k = 0; k < poly.rings.size(); ++k) {
+                const Ring& r = poly.rings[k];
+                double s = 0;
+                for (std::size_t i = 0, j = r.size() - 1; i < r.size(); j = i++) s += (r[j].x + r[i].x) * (r[j].y - r[i].y);
+                a += (k == 0 ? 1 : -1) * std::abs(s) / 2;
+            }
+        const std::string_view title = landuseTitle(p->landuseCode);
+        auto fixed = [&](const QString& name, const QString& value) {
+            const int r = m_attributes->rowCount();
+            m_attributes->insertRow(r);
+            auto* n = new QTableWidgetItem(name);
+            auto* v = new QTableWidgetItem(value);
+            n->setFlags(Qt::ItemIsEnabled);
+            v->setFlags(Qt::ItemIsEnabled);
+            m_attributes->setItem(r, 0, n);
+            m_attributes->setItem(r, 1, v);
+        };
+        fixed(T("用地代码"), qs(p->landuseCode) + " " + qs(std::string(title)));
+        fixed(T("面积"), QStringLiteral("%1 平方米（%2 亩）").arg(a, 0, 'f', 2).arg(a * 15.0 / 10000.0, 0, 'f', 3));
+        for (const FieldInfo& f : m_editor->otherFields()) {
+            const int r = m_attributes->rowCount();
+            m_attributes->insertRow(r);
+            auto* n = new QTableWidgetItem(qs(f.name));
+            n->setFlags(Qt::ItemIsEnabled);
+            auto it = p->fields.find(f.name);
+            auto* v = new QTableWidgetItem(it == p->fields.end() ? QString() : qs(it->second));
+            v->setData(Qt::UserRole, qs(f.name));
+            m_attributes->setItem(r, 0, n);
+            m_attributes->setItem(r, 1, v);
+        }
+    }
+    m_fillingAttributes = false;
 }
 
 void PlanEditPanel::refreshProblems() {

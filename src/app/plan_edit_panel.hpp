@@ -19,7 +19,9 @@
 #include "app/map_canvas.hpp"
 #include "render/expression.hpp"
 
+class QCheckBox;
 class QComboBox;
+class QSpinBox;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -74,6 +76,9 @@ public:
     QStringList balanceLines() const;
     QListWidget* problemList() const { return m_problems; }
     QListWidget* historyList() const { return m_history; }
+    QTableWidget* attributeTable() const { return m_attributes; }
+    // New parcels avoid the existing ones (instead of being cut out of them).
+    void setAvoidExisting(bool avoid);
     // Milliseconds of the last edit: the engine (edit and live check) and the panel's refresh.
     double lastEditMs() const { return m_lastEditMs; }
     double lastRefreshMs() const { return m_lastRefreshMs; }
@@ -100,6 +105,7 @@ private:
     void onLine(const QPolygonF& world);
     void onParcelClicked(QPointF world, bool add);
     void fillCodes(const QString& filter);
+    void refreshAttributes();
 
     QPointer<MapCanvas> m_canvas;  // the window may delete the canvas first
     QString m_path;
@@ -125,6 +131,10 @@ private:
     QListWidget* m_history = nullptr;
     QListWidget* m_problems = nullptr;
     QTableWidget* m_balance = nullptr;
+    QTableWidget* m_attributes = nullptr;
+    QCheckBox* m_avoid = nullptr;
+    QSpinBox* m_snapPixels = nullptr;
+    bool m_fillingAttributes = false;
     QLabel* m_status = nullptr;
 };
 

@@ -10,6 +10,7 @@
 #include <boost/geometry/core/tag.hpp>
 #include <boost/geometry/core/tags.hpp>
 #include <boost/geometry/geometries/register/point.hpp>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -101,6 +102,9 @@ struct LandUseParcel {
     long long fid = 0;
     std::string villageCode, landuseCode, period;  // period: current | planned
     Polygons shape;
+    // The layer's other fields as text, null ones absent (filled by the plan editor; the record
+    // readers leave it empty).
+    std::map<std::string, std::string> fields;
 };
 
 // A control zone (`constraints`): ecological red line, permanent basic farmland, urban

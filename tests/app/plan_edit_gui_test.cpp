@@ -10,6 +10,7 @@
 #include <QListWidget>
 #include <QProcess>
 #include <QPushButton>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QToolButton>
 #include <QtTest/QtTest>
@@ -86,6 +87,25 @@ class PlanEditGuiTest : public QObject {
             if (l.startsWith(QString(check) + " ")) return true;
         return false;
     }
+    // Every layer but landuse_plan, as text (to see that the editor never touches them).
+    QString otherLayers() {
+        io::DatasetPtr ds = io::openVector(m_project.toStdString(), false);
+        QString out;
+        for (int i = 0; i < ds->GetLayerCount(); ++i) {
+            OGRLayer* l = ds->GetLayer(i);
+            if (std::string(l->GetName()) == "landuse_plan") continue;
+            out += QString(l->GetName()) + "\n";
+            for (auto& f : *l) {
+                char* wkt = nullptr;
+                if (f->GetGeometryRef()) f->GetGeometryRef()->exportToWkt(&wkt);
+                out += QString::number(f->GetFID()) + " " + QString(wkt ? wkt : "");
+                CPLFree(wkt);
+                for (int k = 0; k < f->GetFieldCount(); ++k) out += " " + QString::fromUtf8(f->GetFieldAsString(k));
+                out += "\n";
+            }
+        }
+        return out;
+    }
     long long planned() {
         io::DatasetPtr ds = io::openVector(m_project.toStdString(), false);
         OGRLayer* l = ds->GetLayerByName("landuse_plan");
@@ -146,6 +166,7 @@ private slots:
         // The territory is in view.
         const render::Box view = canvas()->extent();
         QVERIFY(view.minx <= X0 && view.maxx >= X0 + 300 && view.miny <= Y0 && view.maxy >= Y0 + 300);
+        const QString othersBefore = otherLayers();
         button("从现状复制");
         QCOMPARE(panel()->editor()->parcels().size(), std::size_t(225));
         QVERIFY(panel()->problemLines().isEmpty());
@@ -203,6 +224,10 @@ private slots:
 
         // Reshape cell (7,7)'s left edge with snapping: a bite of 6 m x 6 m given to cell (6,7).
         click(150, 150);
+        // Its fields in the panel: code and area.
+        QVERIFY(panel()->attributeTable()->rowCount() >= 2);
+        QVERIFY(panel()->attributeTable()->item(0, 1)->text().startsWith("0301"));
+        QVERIFY(panel()->attributeTable()->item(1, 1)->text().startsWith("400.00"));
         const long long c77 = parcelAt(150, 150), c67 = parcelAt(130, 150);
         tool("reshape");
         click(140.4, 144.0);  // on the edge x = 140 (snapped)
@@ -241,6 +266,7 @@ private slots:
         double sum = 0;
         for (auto& f : *l) sum += f->GetGeometryRef()->toMultiPolygon()->get_Area();
         QVERIFY(std::abs(sum - 90000) < 1e-6);
+        QCOMPARE(otherLayers(), othersBefore);
         QVERIFY(panel()->stopEditing(0));
     }
 
@@ -262,6 +288,36 @@ private slots:
         QCOMPARE(panel()->editor()->parcel(parcelAt(30, 30))->landuseCode, std::string("0101"));
         QVERIFY(panel()->editor()->modified());
         QVERIFY(panel()->stopEditing(0));
+    }
+
+    // The app itself, editing in a loop, killed: the project opens as saved, the edits come back.
+    void killedAppLeavesTheSavedProject() {
+        QVERIFY(panel()->stopEditing(0));
+        const QString journal = m_project + ".edit-" + kVillage + ".jsonl";
+        QFile::remove(journal);
+        QProcess app;
+        app.start(RURALATLAS_DESKTOP, {m_project, "--edit-plan", kVillage, "--bench-edit", "1000000"});
+        QVERIFY(app.waitForStarted(30000));
+        int lines = 0;
+        for (int i = 0; i < 600 && lines < 20; ++i) {
+            QTest::qWait(100);
+            QFile f(journal);
+            if (f.open(QIODevice::ReadOnly)) lines = f.readAll().count('\n');
+        }
+        QVERIFY2(lines >= 20, qPrintable(QString::number(lines) + " " + app.readAllStandardError()));
+        app.kill();  // SIGKILL, in the middle of its edits
+        QVERIFY(app.waitForFinished(30000));
+        QCOMPARE(planned(), 225);
+        io::DatasetPtr ds = io::openVector(m_project.toStdString(), false);
+        QVERIFY(ds->GetLayerByName("landuse_plan")->GetFeatureCount() > 0);
+        ds.reset();
+        villageplan::PlanEditor e(m_project.toStdString(), kVillage,
+                                  villageplan::readPlanRules(RURALATLAS_SOURCE_DIR "/data/plan_rules.json"));
+        QVERIFY(e.recoverable() > 0);
+        e.recover();
+        QVERIFY(e.modified());
+        e.discard();
+        QVERIFY(!QFile::exists(journal));
     }
 
     void cleanupTestCase() { m_window.reset(); }

@@ -316,3 +316,72 @@ TEST(PlanEdit, LiveCheckEqualsAFullCheckAfterRandomEdits) {
     EXPECT_EQ(keys(e.check().findings()), cli);
     (void)refused;
 }
+
+// A parcel drawn around another that stays (avoiding the existing parcels): a ring with a hole.
+// The layer's other fields: copied from the current parcels, kept by a split, edited with their
+// types checked, undone, saved.
+TEST(PlanEdit, DrawnAroundAParcelAndOtherFieldsKept) {
+    TempDir dir;
+    Project p = village(dir);
+    {
+        io::DatasetPtr ds = io::openVector(p.path, true);
+        OGRLayer* l = ds->GetLayerByName("landuse_plan");
+        OGRFieldDefn remark("remark", OFTString), year("plan_year", OFTInteger);
+        ASSERT_EQ(l->CreateField(&remark), OGRERR_NONE);
+        ASSERT_EQ(l->CreateField(&year), OGRERR_NONE);
+        OGRFeature* f = l->GetFeature(p.parcels[0].fid);  // cell (0, 0)
+        f->SetField("remark", "老宅基地复垦");
+        ASSERT_EQ(l->SetFeature(f), OGRERR_NONE);
+        OGRFeature::DestroyFeature(f);
+    }
+    const std::string code = Project::code(0);
+    PlanEditor e(p.path, code, rules());
+    ASSERT_EQ(e.otherFields().size(), 2u);
+    e.startFromCurrent();
+    const long long c00 = e.parcelAt({X + 5, Y + 5});
+    EXPECT_EQ(e.parcel(c00)->fields.at("remark"), "老宅基地复垦");
+    const auto pieces = e.split(c00, {{X + 10, Y - 5}, {X + 10, Y + 25}});
+    for (long long id : pieces) EXPECT_EQ(e.parcel(id)->fields.at("remark"), "老宅基地复垦");
+    e.setField({pieces[1]}, "plan_year", "2030");
+    EXPECT_THROW(e.setField({pieces[1]}, "plan_year", "二〇三〇"), EditRefused);
+    EXPECT_THROW(e.setField({pieces[1]}, "no_such_field", "1"), EditRefused);
+    e.undo();
+    EXPECT_EQ(e.parcel(pieces[1])->fields.count("plan_year"), 0u);
+    e.redo();
+
+    // The eight cells around (7,7) deleted; a square drawn over all nine avoids (7,7).
+    std::vector<long long> ring;
+    for (int dj = -1; dj <= 1; ++dj)
+        for (int di = -1; di <= 1; ++di)
+            if (di || dj) ring.push_back(e.parcelAt({X + 150 + 20 * di, Y + 150 + 20 * dj}));
+    const long long c77 = e.parcelAt({X + 150, Y + 150});
+    e.remove(ring);
+    EXPECT_EQ(byCheck(e.check().findings())["gap"], 1);
+    const long long drawn = e.addParcel(
+        {Polygon{{{{X + 120, Y + 120}, {X + 180, Y + 120}, {X + 180, Y + 180}, {X + 120, Y + 180}, {X + 120, Y + 120}}}}}, "0301", true);
+    ASSERT_EQ(e.parcel(drawn)->shape.size(), 1u);
+    EXPECT_EQ(e.parcel(drawn)->shape[0].rings.size(), 2u) << "a ring with a hole";
+    EXPECT_NEAR(areaOf(e.parcel(drawn)->shape), 3600 - 400, 1e-6);
+    EXPECT_NEAR(areaOf(e.parcel(c77)->shape), 400, 1e-6);
+    EXPECT_EQ(e.check().findingCount(), 0u);
+    // Drawn where parcels cover everything: refused.
+    EXPECT_THROW(e.addParcel({Polygon{{{{X + 1, Y + 1}, {X + 9, Y + 1}, {X + 9, Y + 9}, {X + 1, Y + 1}}}}}, "0301", true), EditRefused);
+
+    e.save();
+    io::DatasetPtr ds = io::openVector(p.path, false);
+    OGRLayer* l = ds->GetLayerByName("landuse_plan");
+    l->SetAttributeFilter("period = 'planned' AND remark = '老宅基地复垦'");
+    int withRemark = 0, withYear = 0;
+    for (auto& f : *l) {
+        ++withRemark;
+        if (f->IsFieldSetAndNotNull(f->GetFieldIndex("plan_year"))) {
+            ++withYear;
+            EXPECT_EQ(f->GetFieldAsInteger("plan_year"), 2030);
+        }
+    }
+    EXPECT_EQ(withRemark, 2);
+    EXPECT_EQ(withYear, 1);
+    // The current parcel kept its own value; the planned copies are new features.
+    l->SetAttributeFilter("period = 'current' AND remark = '老宅基地复垦'");
+    EXPECT_EQ(l->GetFeatureCount(), 1);
+}
