@@ -891,5 +891,29 @@
         <source>用地代码</source>
         <translation>Land-use code</translation>
     </message>
+    <message>
+        <source>点选</source>
+        <translation>Pick</translation>
+    </message>
+    <message>
+        <source>在地图上点击一个村的村域，选中该村</source>
+        <translation>Click a village's territory on the map to choose it</translation>
+    </message>
+    <message>
+        <source>在地图上点击要编辑的村。</source>
+        <translation>Click the village to edit on the map.</translation>
+    </message>
+    <message>
+        <source>此处不在任何村的村域内。</source>
+        <translation>This point is in no village's territory.</translation>
+    </message>
+    <message>
+        <source>已选中：</source>
+        <translation>Chosen: </translation>
+    </message>
+    <message>
+        <source>。点“开始编辑”。</source>
+        <translation>. Click "Start editing".</translation>
+    </message>
 </context>
 </TS>

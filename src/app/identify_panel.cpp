@@ -42,6 +42,7 @@
 #include "app/i18n.hpp"
 #include "app/main_window.hpp"
 #include "app/main_window_parts.hpp"
+#include "app/plan_edit_panel.hpp"
 #include "atlas/atlas.hpp"
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
@@ -78,6 +79,9 @@ bool MainWindow::locate(const QString& text) {
                 m_canvas->zoomTo(b);
                 m_canvas->setSelection(l->name, {l->fid(i)});
                 statusBar()->showMessage(T("已定位：") + name + " " + c, 4000);
+                // The plan editor, open and idle, offers the village found.
+                if (std::string(src) == "villages" && m_planEditDock && m_planEditDock->isVisible() && !m_planEdit->isEditing())
+                    m_planEdit->selectVillage(c);
                 return true;
             }
     }

@@ -50,6 +50,7 @@
 #include "core/error.hpp"
 #include "core/install_paths.hpp"
 #include "core/projection.hpp"
+#include "core/record_readers.hpp"
 #include "core/schema.hpp"
 #include "host/run_analysis.hpp"
 #include "io/importer.hpp"
@@ -267,17 +268,18 @@ bool MainWindow::openProject(const QString& path, QString* error) {
         if (m_planEdit) {
             // Villages with a territory can be edited; a server project through a checked-out file.
             QStringList codes, names;
+            std::vector<Polygons> territories;
             if (m_project->layerInfo("village_boundaries")) {
                 FeatureQuery q;
                 q.fields = {"code", "name"};
-                q.geometry = false;
                 q.asText = true;
                 m_project->readFeatures("village_boundaries", q, [&](const Feature& f) {
                     codes << qs(valueAsText(f.values[0]));
                     names << qs(valueAsText(f.values[1]));
+                    territories.push_back(polygonsOf(f.geometry));
                 });
             }
-            m_planEdit->setProject(QFileInfo(path).isFile() ? path : QString(), codes, names);
+            m_planEdit->setProject(QFileInfo(path).isFile() ? path : QString(), codes, names, territories);
         }
         reloadMap(false);
         setWindowTitle(qs(m_data->countyName) + " — " + T("RuralAtlas 乡村规划工作台"));

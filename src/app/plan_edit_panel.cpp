@@ -80,9 +80,19 @@ PlanEditPanel::PlanEditPanel(MapCanvas* canvas, QWidget* parent) : QWidget(paren
     m_stop = new QPushButton(T("结束编辑"));
     top->addWidget(new QLabel(T("村")));
     top->addWidget(m_village, 1);
+    m_pickVillage = new QPushButton(T("点选"));
+    m_pickVillage->setObjectName("plan-pick-village");
+    m_pickVillage->setToolTip(T("在地图上点击一个村的村域，选中该村"));
+    top->addWidget(m_pickVillage);
     top->addWidget(m_start);
     top->addWidget(m_stop);
     layout->addLayout(top);
+    connect(m_pickVillage, &QPushButton::clicked, this, [this]() {
+        if (m_editor || !m_canvas) return;
+        m_canvas->setTool(MapCanvas::Tool::PickParcel);
+        m_message = T("在地图上点击要编辑的村。");
+        m_status->setText(m_message);
+    });
     connect(m_start, &QPushButton::clicked, this, [this]() {
         const QString code = m_village->currentData().toString();
         if (!code.isEmpty()) startEditing(code);
@@ -272,12 +282,43 @@ PlanEditPanel::~PlanEditPanel() {
     if (m_canvas) m_canvas->setOverlay(nullptr);
 }
 
-void PlanEditPanel::setProject(const QString& path, const QStringList& codes, const QStringList& names) {
+void PlanEditPanel::setProject(const QString& path, const QStringList& codes, const QStringList& names,
+                               const std::vector<Polygons>& territories) {
     if (m_editor) stopEditing(0);
     m_path = path;
     m_village->clear();
-    for (int i = 0; i < codes.size(); ++i) m_village->addItem(names.value(i) + " " + codes[i], codes[i]);
+    m_territories.clear();
+    for (int i = 0; i < codes.size(); ++i) {
+        m_village->addItem(names.value(i) + " " + codes[i], codes[i]);
+        if (static_cast<std::size_t>(i) < territories.size())
+            m_territories.emplace_back(codes[i], territories[static_cast<std::size_t>(i)]);
+    }
     refresh();
+}
+
+bool PlanEditPanel::selectVillage(const QString& code) {
+    const int i = m_village->findData(code);
+    if (i < 0) return false;
+    m_village->setCurrentIndex(i);
+    return true;
+}
+
+QString PlanEditPanel::villageAt(QPointF world) const {
+    auto inRing = [](const Ring& r, QPointF p) {
+        bool in = false;
+        for (std::size_t i = 0, j = r.size() - 1; i < r.size(); j = i++)
+            if (((r[i].y > p.y()) != (r[j].y > p.y())) && p.x() < (r[j].x - r[i].x) * (p.y() - r[i].y) / (r[j].y - r[i].y) + r[i].x)
+                in = !in;
+        return in;
+    };
+    for (const auto& [code, shape] : m_territories)
+        for (const Polygon& poly : shape) {
+            if (poly.rings.empty() || !inRing(poly.rings[0], world)) continue;
+            bool hole = false;
+            for (std::size_t k = 1; k < poly.rings.size() && !hole; ++k) hole = inRing(poly.rings[k], world);
+            if (!hole) return code;
+        }
+    return {};
 }
 
 bool PlanEditPanel::startEditing(const QString& code, int recover) {
@@ -495,7 +536,18 @@ void PlanEditPanel::onLine(const QPolygonF& world) {
 }
 
 void PlanEditPanel::onParcelClicked(QPointF world, bool add) {
-    if (!m_editor) return;
+    if (!m_editor) {
+        // Picking the village to edit.
+        if (!isVisible()) return;
+        const QString code = villageAt(world);
+        if (code.isEmpty() || !selectVillage(code)) {
+            m_message = T("此处不在任何村的村域内。");
+        } else {
+            m_message = T("已选中：") + m_village->currentText() + T("。点“开始编辑”。");
+        }
+        m_status->setText(m_message);
+        return;
+    }
     const long long fid = m_editor->parcelAt({world.x(), world.y()});
     if (!add) m_selection.clear();
     if (fid) {
@@ -553,7 +605,8 @@ void PlanEditPanel::refresh() {
     refreshProblems();
     refreshBalance();
     refreshHistory();
-    m_start->setEnabled(!m_path.isEmpty());
+    m_start->setEnabled(!m_path.isEmpty() && !on);
+    m_pickVillage->setEnabled(!m_path.isEmpty() && !on);
     m_stop->setEnabled(on);
     m_copy->setEnabled(on && m_editor->parcels().empty());
     for (QToolButton* b : m_tools) b->setEnabled(on);

@@ -41,8 +41,14 @@ public:
     PlanEditPanel(MapCanvas* canvas, QWidget* parent = nullptr);
     ~PlanEditPanel() override;
 
-    // The project whose villages can be edited (a GeoPackage file; empty: none).
-    void setProject(const QString& path, const QStringList& villageCodes, const QStringList& villageNames);
+    // The project whose villages can be edited (a GeoPackage file; empty: none), with each
+    // village's territory (to pick a village by clicking the map).
+    void setProject(const QString& path, const QStringList& villageCodes, const QStringList& villageNames,
+                    const std::vector<Polygons>& territories = {});
+    // The village offered for editing (from the locator or a click); false when it has no territory.
+    bool selectVillage(const QString& code);
+    // The village whose territory holds the world point, or empty.
+    QString villageAt(QPointF world) const;
     // Starts editing a village. `recover`: -1 asks when unsaved edits of a killed session are
     // found, 0 drops them, 1 takes them back. False (with the reason shown) when it cannot.
     bool startEditing(const QString& villageCode, int recover = -1);
@@ -123,6 +129,8 @@ private:
     double m_lastEditMs = 0, m_lastRefreshMs = 0;
 
     QComboBox* m_village = nullptr;
+    std::vector<std::pair<QString, Polygons>> m_territories;
+    QPushButton* m_pickVillage = nullptr;
     QPushButton *m_start = nullptr, *m_stop = nullptr, *m_copy = nullptr, *m_save = nullptr, *m_discard = nullptr;
     QPushButton *m_undo = nullptr, *m_redo = nullptr, *m_merge = nullptr, *m_delete = nullptr, *m_assign = nullptr, *m_print = nullptr;
     QMap<QString, QToolButton*> m_tools;

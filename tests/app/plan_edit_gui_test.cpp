@@ -6,6 +6,7 @@
 // same vertices), save and read back with GDAL, and a window closed without saving gives its
 // edits back when the village is opened again.
 #include <QApplication>
+#include <QComboBox>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QProcess>
@@ -288,6 +289,23 @@ private slots:
         QCOMPARE(panel()->editor()->parcel(parcelAt(30, 30))->landuseCode, std::string("0101"));
         QVERIFY(panel()->editor()->modified());
         QVERIFY(panel()->stopEditing(0));
+    }
+
+    // The village picked by clicking its territory on the map.
+    void pickTheVillageOnTheMap() {
+        QVERIFY(panel()->stopEditing(0));
+        m_window->showPlanEditPanel();
+        auto* village = panel()->findChild<QComboBox*>("plan-edit-village");
+        QVERIFY(village);
+        village->setCurrentIndex(-1);
+        canvas()->setView(X0 + 150, Y0 + 150, 1.0);
+        QTest::mouseClick(panel()->findChild<QPushButton*>("plan-pick-village"), Qt::LeftButton);
+        QCOMPARE(canvas()->tool(), app::MapCanvas::Tool::PickParcel);
+        click(-50, 150);  // outside every territory
+        QCOMPARE(village->currentIndex(), -1);
+        click(150, 150);
+        QCOMPARE(village->currentData().toString(), QString(kVillage));
+        QVERIFY(panel()->lastMessage().contains(kVillage));
     }
 
     // The app itself, editing in a loop, killed: the project opens as saved, the edits come back.
