@@ -120,11 +120,13 @@ ogr2ogr -f GPKG "$out/dltb.gpkg" "$out/demo-county.gpkg" -nln DLTB -overwrite -s
   --sort -population --result "$out/gaps.gpkg" --out "$out/atlas-former-poor-villages.pdf"
 # The desktop app: open the demo county, wait for the map, save a picture of the window.
 QT_QPA_PLATFORM=offscreen build/release/src/app/ruralatlas-desktop "$out/demo-county.gpkg" --screenshot "$out/desktop.png"
-# Drafting a village plan in the app: the editor on the first village with a plan, its first
-# live problem in view (on a copy: the demo county itself is left as generated).
+# Drafting a village plan in the app: the editor on the first village whose plan has a finding
+# on a parcel (else the first with a plan), that live problem in view (on a copy: the demo county
+# itself is left as generated).
 cp "$out/demo-county.gpkg" "$out/plan-editing.gpkg"
-plan_village=$(sqlite3 "$out/plan-editing.gpkg" "SELECT village_code FROM landuse_plan WHERE period = 'planned' ORDER BY village_code LIMIT 1")
-QT_QPA_PLATFORM=offscreen build/release/src/app/ruralatlas-desktop "$out/plan-editing.gpkg" --edit-plan "$plan_village" \
+edit_village=$(sqlite3 "$out/plan-check.gpkg" "SELECT village_code FROM plan_check WHERE period = 'planned' AND feature_id IS NOT NULL ORDER BY village_code LIMIT 1")
+[ -n "$edit_village" ] || edit_village=$(sqlite3 "$out/plan-editing.gpkg" "SELECT village_code FROM landuse_plan WHERE period = 'planned' ORDER BY village_code LIMIT 1")
+QT_QPA_PLATFORM=offscreen build/release/src/app/ruralatlas-desktop "$out/plan-editing.gpkg" --edit-plan "$edit_village" \
   --screenshot "$out/desktop-plan-editing.png"
 # QGIS: the same county opened in QGIS 3.22 itself from the project kept inside the GeoPackage
 # (titled, styled as above), drawn to PNG.
