@@ -201,6 +201,17 @@ struct PlanEditor::Geom {
         byParcel[fid] = std::move(segs);
     }
 
+    // The parcels with a segment whose box lies within `tolerance` of the point.
+    std::set<long long> parcelsNear(XY at, double tolerance) const {
+        std::vector<SegValue> hits;
+        tree.query(bgi::intersects(BBox(BPoint(at.x - tolerance, at.y - tolerance), BPoint(at.x + tolerance, at.y + tolerance))),
+                   std::back_inserter(hits));
+        std::set<long long> owners;
+        for (const SegValue& h : hits)
+            if (h.second.kind == 0) owners.insert(h.second.owner);
+        return owners;
+    }
+
     GeomPtr shape(const Polygons& s) {
         GeomPtr g = toGeos(geos, s);
         if (!g) throw EditRefused("图形无法构成面：" + geos.lastError);
@@ -439,29 +450,23 @@ long long PlanEditor::addParcel(const Polygons& shape, const std::string& code, 
         GEOSPreparedGeom_destroy_r(g.h, near);
         if (!under.empty()) n = polygonal(g, own(g, GEOSDifference_r(g.h, n.get(), m_geom->unite(under).get())).get());
         if (!n || GEOSisEmpty_r(g.h, n.get()) || area(g, n.get()) < 1e-6) throw EditRefused("所绘范围已全部被已有图斑占用");
-        const long long id = newId();
-        LandUseParcel np;
-        np.landuseCode = code;
-        np.shape = fromGeos(g, n.get());
-        e.changes.push_back(change(id, std::move(np), 0));
-        apply(std::move(e));
-        return id;
-    }
-    // The parcels under it lose what it covers.
-    const GEOSPreparedGeometry* prep = GEOSPrepare_r(g.h, n.get());
-    for (const auto& [fid, p] : m_parcels) {
-        GeomPtr b = toGeos(g, p.shape);
-        if (!b || GEOSPreparedIntersects_r(g.h, prep, b.get()) != 1 || GEOSPreparedTouches_r(g.h, prep, b.get()) == 1) continue;
-        GeomPtr rest = polygonal(g, own(g, GEOSDifference_r(g.h, b.get(), n.get())).get());
-        LandUseParcel q = p;
-        if (!rest || GEOSisEmpty_r(g.h, rest.get()) || area(g, rest.get()) < 1e-6) {
-            e.changes.push_back(change(fid, std::nullopt, 0));
-            continue;
+    } else {
+        // The parcels under it lose what it covers.
+        const GEOSPreparedGeometry* prep = GEOSPrepare_r(g.h, n.get());
+        for (const auto& [fid, p] : m_parcels) {
+            GeomPtr b = toGeos(g, p.shape);
+            if (!b || GEOSPreparedIntersects_r(g.h, prep, b.get()) != 1 || GEOSPreparedTouches_r(g.h, prep, b.get()) == 1) continue;
+            GeomPtr rest = polygonal(g, own(g, GEOSDifference_r(g.h, b.get(), n.get())).get());
+            LandUseParcel q = p;
+            if (!rest || GEOSisEmpty_r(g.h, rest.get()) || area(g, rest.get()) < 1e-6) {
+                e.changes.push_back(change(fid, std::nullopt, 0));
+                continue;
+            }
+            q.shape = fromGeos(g, rest.get());
+            e.changes.push_back(change(fid, std::move(q), originOf(fid)));
         }
-        q.shape = fromGeos(g, rest.get());
-        e.changes.push_back(change(fid, std::move(q), originOf(fid)));
+        GEOSPreparedGeom_destroy_r(g.h, prep);
     }
-    GEOSPreparedGeom_destroy_r(g.h, prep);
     const long long id = newId();
     LandUseParcel np;
     np.landuseCode = code;
@@ -599,15 +604,8 @@ void PlanEditor::reshape(long long fid, const std::vector<XY>& line) {
 void PlanEditor::moveVertex(XY from, XY to, double tolerance) {
     const double t2 = tolerance * tolerance;
     Edit e{"移动折点", {}};
-    std::vector<SegValue> hits;
-    m_geom->tree.query(
-        bgi::intersects(BBox(BPoint(from.x - tolerance, from.y - tolerance), BPoint(from.x + tolerance, from.y + tolerance))),
-        std::back_inserter(hits));
-    std::set<long long> owners;
-    for (const SegValue& h : hits)
-        if (h.second.kind == 0) owners.insert(h.second.owner);
     Geos& g = m_geom->geos;
-    for (long long fid : owners) {
+    for (long long fid : m_geom->parcelsNear(from, tolerance)) {
         LandUseParcel q = m_parcels.at(fid);
         bool moved = false;
         for (Polygon& poly : q.shape)
@@ -625,14 +623,8 @@ void PlanEditor::moveVertex(XY from, XY to, double tolerance) {
 
 void PlanEditor::insertVertex(XY at, double tolerance) {
     Edit e{"添加折点", {}};
-    std::vector<SegValue> hits;
-    m_geom->tree.query(bgi::intersects(BBox(BPoint(at.x - tolerance, at.y - tolerance), BPoint(at.x + tolerance, at.y + tolerance))),
-                       std::back_inserter(hits));
-    std::set<long long> owners;
-    for (const SegValue& h : hits)
-        if (h.second.kind == 0) owners.insert(h.second.owner);
     const double t2 = tolerance * tolerance;
-    for (long long fid : owners) {
+    for (long long fid : m_geom->parcelsNear(at, tolerance)) {
         LandUseParcel q = m_parcels.at(fid);
         bool added = false;
         for (Polygon& poly : q.shape)
@@ -657,13 +649,7 @@ void PlanEditor::deleteVertex(XY at, double tolerance) {
     Edit e{"删除折点", {}};
     const double t2 = tolerance * tolerance;
     Geos& g = m_geom->geos;
-    std::vector<SegValue> hits;
-    m_geom->tree.query(bgi::intersects(BBox(BPoint(at.x - tolerance, at.y - tolerance), BPoint(at.x + tolerance, at.y + tolerance))),
-                       std::back_inserter(hits));
-    std::set<long long> owners;
-    for (const SegValue& h : hits)
-        if (h.second.kind == 0) owners.insert(h.second.owner);
-    for (long long fid : owners) {
+    for (long long fid : m_geom->parcelsNear(at, tolerance)) {
         LandUseParcel q = m_parcels.at(fid);
         bool removed = false;
         for (Polygon& poly : q.shape)
