@@ -21,6 +21,7 @@
 #include "core/schema.hpp"
 #include "site_terrain.hpp"
 #include "suitability/criteria.hpp"
+#include "suitability/targets.hpp"
 #include "suitability/water.hpp"
 #include "suitability/weights.hpp"
 
@@ -29,21 +30,6 @@ namespace ruralatlas::relocation {
 using namespace analysis;
 
 namespace {
-
-// A point of each township seat: villages classed 111 (主城区), 121 (镇中心区) or 210 (乡中心区).
-std::vector<XY> townshipSeats(ProjectSource& project) {
-    std::vector<XY> out;
-    const auto info = project.layerInfo("villages");
-    if (!info || info->fieldIndex("class_code") < 0) return out;
-    FeatureQuery q;
-    q.fields = {"class_code"};
-    project.readFeatures("villages", q, [&](const Feature& f) {
-        const std::string cls = valueAsText(f.values[0]);
-        if ((cls == "111" || cls == "121" || cls == "210") && f.geometry.kind == ShapeKind::Point && f.geometry.xy.size() >= 2)
-            out.push_back({f.geometry.xy[0], f.geometry.xy[1]});
-    });
-    return out;
-}
 
 class SiteAudit final : public Analysis {
 public:
@@ -103,23 +89,7 @@ AnalysisResult SiteAudit::run(ProjectSource& project, const ParamValues& p, Feed
             for (std::size_t i = 0; i < m; ++i) value[k][i] = q.measure == "slope" ? slopeAt(*dem, at[i]) : reliefAt(*dem, at[i], q.radius);
             continue;
         }
-        std::vector<XY> targets;
-        std::string what;
-        if (q.to == "roads") {
-            what = "道路";
-        } else if (q.to == "township_seats") {
-            targets = townshipSeats(project);
-            what = "乡镇驻地（城乡分类代码111、121、210的村）";
-        } else if (q.to == "jobs") {
-            if (project.layerInfo("industry_projects"))
-                for (const IndustryProject& pr : readIndustryProjects(project))
-                    if (pr.hasPoint && pr.jobs > 0 && pr.status != "planned") targets.push_back(pr.at);
-            what = "有就业岗位的产业项目";
-        } else {
-            for (const Facility& f : project.facilities(q.to, {"existing"})) targets.push_back(f.at);
-            for (const auto& v : findEnumeration("facility_kind")->values)
-                if (v.code == q.to) what = std::string(v.titleZh);
-        }
+        const auto [targets, what] = suitability::criterionTargets(project, q.to);
         if (q.to == "roads" ? roadLines.empty() : targets.empty()) {
             missing[k] = "项目中没有" + what;
             continue;

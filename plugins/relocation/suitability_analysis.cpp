@@ -23,6 +23,7 @@
 #include "core/schema.hpp"
 #include "suitability/criteria.hpp"
 #include "suitability/grid.hpp"
+#include "suitability/targets.hpp"
 #include "suitability/water.hpp"
 #include "suitability/weights.hpp"
 
@@ -38,20 +39,6 @@ namespace {
 constexpr int kWaterBit = 12, kSlopeBit = 13, kRiverBit = 14;
 // Floor area per person of a relocated family (易地扶贫搬迁 人均住房建设面积不超过25平方米).
 constexpr double kFloorPerPerson = 25.0;
-
-std::vector<XY> seatsOf(ProjectSource& project) {
-    std::vector<XY> out;
-    const auto info = project.layerInfo("villages");
-    if (!info || info->fieldIndex("class_code") < 0) return out;
-    FeatureQuery q;
-    q.fields = {"class_code"};
-    project.readFeatures("villages", q, [&](const Feature& f) {
-        const std::string cls = valueAsText(f.values[0]);
-        if ((cls == "111" || cls == "121" || cls == "210") && f.geometry.kind == ShapeKind::Point && f.geometry.xy.size() >= 2)
-            out.push_back({f.geometry.xy[0], f.geometry.xy[1]});
-    });
-    return out;
-}
 
 std::string constraintTitle(const std::string& kind) {
     for (const auto& v : findEnumeration("constraint_kind")->values)
@@ -196,23 +183,7 @@ AnalysisResult Suitability::run(ProjectSource& project, const ParamValues& p, Fe
             value[k] = suitability::reliefGrid(dem, q.radius, threads);
             continue;
         }
-        std::vector<XY> targets;
-        std::string what;
-        if (q.to == "roads") {
-            what = "道路";
-        } else if (q.to == "township_seats") {
-            targets = seatsOf(project);
-            what = "乡镇驻地（城乡分类代码111、121、210的村）";
-        } else if (q.to == "jobs") {
-            if (project.layerInfo("industry_projects"))
-                for (const IndustryProject& pr : readIndustryProjects(project))
-                    if (pr.hasPoint && pr.jobs > 0 && pr.status != "planned") targets.push_back(pr.at);
-            what = "有就业岗位的产业项目";
-        } else {
-            for (const Facility& f : project.facilities(q.to, {"existing"})) targets.push_back(f.at);
-            for (const auto& v : findEnumeration("facility_kind")->values)
-                if (v.code == q.to) what = std::string(v.titleZh);
-        }
+        const auto [targets, what] = suitability::criterionTargets(project, q.to);
         if (q.to == "roads" ? roadLines.empty() : targets.empty()) {
             missing[k] = "项目中没有" + what;
             continue;
