@@ -66,6 +66,8 @@ township=$(sqlite3 "$out/demo-county.gpkg" "select code from townships order by 
   --out "$out/map-site-audit.png"
 "$ra" render "$out/demo-county.gpkg" --result "$out/suitability.gpkg" --paper A3 --legend --title "易地搬迁安置点用地适宜性评价与候选地块" \
   --out "$out/map-suitability.png"
+"$ra" render "$out/demo-county.gpkg" --result "$out/suitability.gpkg" --style styles/county.json --style relocation/suitability_score.json \
+  --style relocation/suitability_candidates.json --paper A3 --legend --title "易地搬迁安置点用地适宜性评分" --out "$out/map-suitability-score.png"
 plan_village=$(sqlite3 "$out/plan-check.gpkg" "select village_code from plan_check where \"check\" = 'overlap' order by village_code limit 1")
 "$ra" render "$out/demo-county.gpkg" --village "$plan_village" --result "$out/plan-check.gpkg" --paper A4 --legend \
   --title "村庄规划质检问题" --out "$out/map-plan-check-$plan_village.png"

@@ -46,31 +46,34 @@ render::Box parseExtent(const std::string& text) {
 // Long on purpose: the command's option table and its handler; the map pipeline itself is
 // render::MapJob.
 Command renderCommand() {
-    CommandSpec spec{"render",
-                     "绘制地图（PNG/SVG/PDF）",
-                     "Draw a map to PNG, SVG or PDF",
-                     "PROJECT --out FILE.png|.svg|.pdf",
-                     1,
-                     1,
-                     {{"style", true, true, "style file (repeatable; default: the shipped styles for the project and any results)", "FILE"},
-                      {"result", true, true,
-                       "a GeoPackage written by an analysis, or a server project whose results were written back (PG:... county=C), whose "
-                       "layers can be drawn (repeatable)",
-                       "FILE"},
-                      {"layers", true, false, "draw only these source layers or style layer ids (comma-separated)", "L,..."},
-                      {"extent", true, false, "xmin,ymin,xmax,ymax in the project CRS (metres)", "BOX"},
-                      {"township", true, false, "frame one township by its 9-digit code", "CODE"},
-                      {"village", true, false, "frame one village by its 12-digit code", "CODE"},
-                      {"size", true, false, "output size in pixels, e.g. 1920x1080 (default)", "WxH"},
-                      {"paper", true, false, "paper size A4, A3, A2, A1 or A0 (landscape unless --portrait)", "A4|A3"},
-                      {"portrait", false, false, "portrait paper"},
-                      {"dpi", true, false, "dots per inch (default 300 on paper, 96 for --size)", "N"},
-                      {"title", true, false, "title printed above the map on paper", "TEXT"},
-                      {"legend", false, false, "draw a legend of what the map shows"},
-                      {"grid", false, false, "draw a longitude/latitude grid with degree labels"},
-                      {"no-furniture", false, false, "no scale bar and north arrow"},
-                      {"out", true, false, "output file; the format follows the extension", "FILE"},
-                      {"json", false, false, "print a JSON summary (labels, legend, scale)"}}};
+    CommandSpec spec{
+        "render",
+        "绘制地图（PNG/SVG/PDF）",
+        "Draw a map to PNG, SVG or PDF",
+        "PROJECT --out FILE.png|.svg|.pdf",
+        1,
+        1,
+        {{"style", true, true,
+          "style file, or a plugin's as PLUGIN/FILE.json (repeatable; default: the shipped styles for the project and any results)",
+          "FILE"},
+         {"result", true, true,
+          "a GeoPackage written by an analysis, or a server project whose results were written back (PG:... county=C), whose "
+          "layers can be drawn (repeatable)",
+          "FILE"},
+         {"layers", true, false, "draw only these source layers or style layer ids (comma-separated)", "L,..."},
+         {"extent", true, false, "xmin,ymin,xmax,ymax in the project CRS (metres)", "BOX"},
+         {"township", true, false, "frame one township by its 9-digit code", "CODE"},
+         {"village", true, false, "frame one village by its 12-digit code", "CODE"},
+         {"size", true, false, "output size in pixels, e.g. 1920x1080 (default)", "WxH"},
+         {"paper", true, false, "paper size A4, A3, A2, A1 or A0 (landscape unless --portrait)", "A4|A3"},
+         {"portrait", false, false, "portrait paper"},
+         {"dpi", true, false, "dots per inch (default 300 on paper, 96 for --size)", "N"},
+         {"title", true, false, "title printed above the map on paper", "TEXT"},
+         {"legend", false, false, "draw a legend of what the map shows"},
+         {"grid", false, false, "draw a longitude/latitude grid with degree labels"},
+         {"no-furniture", false, false, "no scale bar and north arrow"},
+         {"out", true, false, "output file; the format follows the extension", "FILE"},
+         {"json", false, false, "print a JSON summary (labels, legend, scale)"}}};
     return {spec, [](const Args& a) {
                 const auto t0 = std::chrono::steady_clock::now();
                 const std::string out = a.require("out");
@@ -111,6 +114,11 @@ Command renderCommand() {
 
                 render::MapJobSpec job;
                 job.styleFiles = a.values("style");
+                // A plugin's shipped style may be named as PLUGIN/FILE.json (relocation/suitability_score.json).
+                for (auto& f : job.styleFiles)
+                    if (!std::filesystem::exists(f))
+                        if (const std::string shipped = pluginStylePath(f); !shipped.empty() && std::filesystem::exists(shipped))
+                            f = shipped;
                 if (job.styleFiles.empty()) {
                     job.styleFiles.push_back(render::stylesDir() + "/county.json");
                     // Each result file's tables name their default styles (in their plugin's folder).

@@ -113,6 +113,14 @@ public:
     virtual void readFeatures(const std::string& layer, const FeatureQuery& query, const std::function<void(const Feature&)>& visit) = 0;
     // A project's metadata value (county_name, data_date...), "" when unknown or not a project.
     virtual std::string meta(const std::string& key) = 0;
+
+    // Gridded layers (GeoPackage gridded coverages: a project's DEM, a result's score grid).
+    // Sources without grids have none.
+    virtual std::vector<std::string> gridNames() { return {}; }
+    // One grid read whole (band 1 as 32-bit floats, NaN where there is no value), north-up with
+    // square cells in the source's CRS; nullopt when there is no such grid. Throws DataError
+    // naming the source and the grid when it cannot be read or is rotated.
+    virtual std::optional<ResultGrid> readGrid(const std::string&) { return std::nullopt; }
 };
 
 // Reads `fields` of every feature of `layer` that passes `query` (its own field list is replaced):

@@ -443,6 +443,30 @@ std::vector<Facility> GpkgSource::readFacilities(const std::string& kind, const 
 std::vector<Road> GpkgSource::readRoads(const FidRange* range) { return loadRoads(*m_project, range); }
 std::vector<std::vector<XY>> GpkgSource::rivers() { return loadRivers(*m_project); }
 std::optional<Raster> GpkgSource::dem() { return loadDem(m_project->path()); }
+
+std::vector<std::string> GpkgSource::gridNames() {
+    if (server::isServer(m_project->path()))
+        return server::demFromServer(m_project->path()).empty() ? std::vector<std::string>{} : std::vector<std::string>{"dem"};
+    return gpkgGridNames(m_project->dataset());
+}
+
+std::optional<ResultGrid> GpkgSource::readGrid(const std::string& grid) {
+    if (!server::isServer(m_project->path())) return readGpkgGrid(m_project->path(), grid);
+    if (grid != "dem") return std::nullopt;
+    std::optional<Raster> dem = loadDem(m_project->path());
+    if (!dem) return std::nullopt;
+    ResultGrid g;
+    g.name = "dem";
+    g.x0 = dem->x0;
+    g.y1 = dem->y1;
+    g.cell = dem->cell;
+    g.width = dem->width;
+    g.height = dem->height;
+    g.values = std::move(dem->z);
+    for (float& v : g.values)
+        if (v == dem->nodata || !std::isfinite(v)) v = NAN;
+    return g;
+}
 std::vector<Standard> GpkgSource::standards() { return loadStandards(*m_project); }
 std::vector<Township> GpkgSource::townships() { return loadTownships(*m_project); }
 

@@ -39,6 +39,10 @@ public:
         ogrReadFeatures(m_project->dataset(), m_project->path(), layer, query, visit);
     }
     std::string meta(const std::string& key) override { return m_project->meta(key); }
+    // A file project's gridded layers (its DEM, grids an analysis saved into it); a server
+    // project's DEM when it holds one.
+    std::vector<std::string> gridNames() override;
+    std::optional<ResultGrid> readGrid(const std::string& grid) override;
 
     Project& project() { return *m_project; }
 

@@ -1,6 +1,7 @@
 #include "io/ogr_features.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <limits>
 
@@ -317,6 +318,46 @@ void ogrReadFeatures(GDALDataset& ds, const std::string& file, const std::string
             ogrReadFeatures(ds, file, layerName, plain, visit);
         }
     }
+}
+
+std::vector<std::string> gpkgGridNames(GDALDataset& ds) {
+    std::vector<std::string> out;
+    if (!ds.GetDriver() || !EQUAL(ds.GetDriver()->GetDescription(), "GPKG")) return out;
+    OGRLayer* rows = ds.ExecuteSQL("SELECT table_name FROM gpkg_contents WHERE data_type = '2d-gridded-coverage' ORDER BY table_name",
+                                   nullptr, "NATIVE");
+    if (!rows) return out;
+    for (auto& f : *rows) out.push_back(f->GetFieldAsString(0));
+    ds.ReleaseResultSet(rows);
+    return out;
+}
+
+std::optional<ResultGrid> readGpkgGrid(const std::string& path, const std::string& table) {
+    initGdal();
+    const std::string name = "GPKG:" + path + ":" + table;
+    GDALDatasetUniquePtr ds(GDALDataset::Open(name.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR));
+    if (!ds) return std::nullopt;
+    ResultGrid g;
+    g.name = table;
+    if (const char* id = ds->GetMetadataItem("IDENTIFIER"); id && *id && std::string(id) != table) g.titleZh = id;
+    double gt[6];
+    if (ds->GetGeoTransform(gt) != CE_None || std::fabs(gt[1] + gt[5]) > 1e-9 * std::fabs(gt[1]) || gt[2] != 0 || gt[4] != 0 || gt[1] <= 0)
+        throw DataError({path, table}, "a gridded layer must be north-up with square cells");
+    g.x0 = gt[0];
+    g.y1 = gt[3];
+    g.cell = gt[1];
+    g.width = ds->GetRasterXSize();
+    g.height = ds->GetRasterYSize();
+    GDALRasterBand* band = ds->GetRasterBand(1);
+    if (!band || g.width <= 0 || g.height <= 0) throw DataError({path, table}, "the gridded layer has no cells");
+    g.values.resize(std::size_t(g.width) * std::size_t(g.height));
+    if (band->RasterIO(GF_Read, 0, 0, g.width, g.height, g.values.data(), g.width, g.height, GDT_Float32, 0, 0) != CE_None)
+        throw DataError({path, table}, "cannot read the gridded layer: " + lastGdalError());
+    int hasNoData = 0;
+    const double nd = band->GetNoDataValue(&hasNoData);
+    const float noData = float(nd);
+    for (float& v : g.values)
+        if (!std::isfinite(v) || (hasNoData && v == noData)) v = NAN;
+    return g;
 }
 
 OgrFeatureSource::OgrFeatureSource(const std::string& path) : m_path(path), m_ds(openVector(path, false)) {}

@@ -18,6 +18,12 @@ bool ogrInCrs(GDALDataset& ds, const std::string& layer, int epsg);
 void ogrReadFeatures(GDALDataset& ds, const std::string& file, const std::string& layer, const FeatureQuery& query,
                      const std::function<void(const Feature&)>& visit);
 
+// The gridded coverages of a GeoPackage (gpkg_contents rows of data type 2d-gridded-coverage);
+// none for other formats.
+std::vector<std::string> gpkgGridNames(GDALDataset& ds);
+// One gridded coverage of the GeoPackage at `path`, band 1 read whole (see FeatureSource::readGrid).
+std::optional<ResultGrid> readGpkgGrid(const std::string& path, const std::string& table);
+
 class OgrFeatureSource : public FeatureSource {
 public:
     explicit OgrFeatureSource(const std::string& path);
@@ -30,6 +36,8 @@ public:
         ogrReadFeatures(*m_ds, m_path, layer, query, visit);
     }
     std::string meta(const std::string&) override { return {}; }
+    std::vector<std::string> gridNames() override { return gpkgGridNames(*m_ds); }
+    std::optional<ResultGrid> readGrid(const std::string& grid) override { return readGpkgGrid(m_path, grid); }
 
 private:
     std::string m_path;

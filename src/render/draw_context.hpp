@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <functional>
 #include <map>
@@ -431,7 +432,17 @@ struct LegendHit {
     std::map<std::string, size_t> values;  // palette input -> first feature
     bool any = false;
     size_t first = 0;
+    size_t lowSample = SIZE_MAX, highSample = 0;  // a gridded layer: the lowest and highest value samples drawn
 };
+
+// A gridded layer's cells inside the view, coloured once per draw (every band draws the same image).
+struct GridImage {
+    QImage image;
+    QRectF target;  // device rectangle of the image's cells
+};
+// Colours the cells of raster style layer `L` inside `view` (at most one image pixel per device
+// pixel, nearest cell), recording the value classes drawn in `hit` when given.
+GridImage gridImage(const RenderLayer& L, const MapView& view, LegendHit* hit);
 
 // One style layer drawn into one band of one map: what every drawer needs.
 struct LayerDraw {

@@ -20,7 +20,21 @@ void buildLegend(const std::vector<RenderLayer>& layers, const std::vector<Legen
             const std::string field = L.legendExpr ? L.legendExpr->inputField() : std::string();
             return QString::fromStdString(field.empty() ? key : L.data->displayValue(field, Value(key)));
         };
-        if (!L.legendExpr) {
+        if (S.type == LayerType::Raster && !L.legendExpr) {
+            // A colour ramp: five values evenly over the range drawn, low to high.
+            const FeatureLayer& D = *L.data;
+            const QString unit = QString::fromStdString(S.legend.unit);
+            const size_t lo = std::min(hit.lowSample, hit.highSample), hi = hit.highSample;
+            const int steps = hi > lo ? 4 : 0;
+            const double span = D.gridMax() - D.gridMin();
+            for (int i = 0; i <= steps; ++i) {
+                const size_t k = lo + (hi - lo) * size_t(i) / size_t(std::max(steps, 1));
+                const double v = std::get<double>(D.row(k).get(0));
+                // As many decimals as the range needs for the five labels to differ.
+                const int decimals = span >= 50 ? 0 : span >= 5 ? 1 : 2;
+                g.items.push_back({QString::number(v, 'f', decimals) + unit, li, k, -1});
+            }
+        } else if (!L.legendExpr) {
             g.items.push_back({g.title, li, hit.first, -1});
         } else if (L.legendExpr->kind() == ExprKind::Palette) {
             for (const auto& [key, f] : hit.values) g.items.push_back({labelFor(key) + " " + QString::fromStdString(key), li, f, -1});

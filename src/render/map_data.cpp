@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdio>
 #include <exception>
 #include <mutex>
@@ -196,6 +197,66 @@ std::map<std::string, std::string> approximationNotes(ProjectSource& project) {
     return notes;
 }
 
+// The gridded layers raster style layers name, from the first source holding each (project
+// first), read whole: a redraw never goes back to the file.
+void MapData::loadGrids(MapData& data, const std::vector<FeatureSource*>& sources, const std::vector<LayerRequest>& requests) {
+    std::vector<std::vector<std::string>> names(sources.size());
+    bool listed = false;
+    for (const auto& r : requests) {
+        if (!r.grid) continue;
+        if (!listed) {
+            for (size_t s = 0; s < sources.size(); ++s) {
+                names[s] = sources[s]->gridNames();
+                data.m_available.insert(data.m_available.end(), names[s].begin(), names[s].end());
+            }
+            listed = true;
+        }
+        if (data.find(r.source)) continue;  // another style layer asked for it already
+        for (size_t s = 0; s < sources.size(); ++s) {
+            const auto it = std::find_if(names[s].begin(), names[s].end(), [&](const std::string& n) { return globMatch(r.source, n); });
+            if (it == names[s].end()) continue;
+            const auto loaded = std::find_if(data.m_layers.begin(), data.m_layers.end(),
+                                             [&](const auto& l) { return l->grid() && l->name == *it && l->file == sources[s]->name(); });
+            if (loaded != data.m_layers.end()) {
+                data.m_bySource.emplace_back(r.source, loaded->get());
+                break;
+            }
+            std::optional<ResultGrid> grid = sources[s]->readGrid(*it);
+            if (!grid) continue;
+            auto layer = std::make_unique<FeatureLayer>();
+            layer->name = *it;
+            layer->title = grid->titleZh.empty() ? *it : grid->titleZh;
+            if (const LayerDef* def = findLayer(*it); def && layer->title == *it) layer->title = std::string(def->titleZh);
+            layer->file = sources[s]->name();
+            layer->shape = Shape::Polygon;
+            double lo = INFINITY, hi = -INFINITY;
+            for (float v : grid->values)
+                if (std::isfinite(v)) {
+                    lo = std::min(lo, double(v));
+                    hi = std::max(hi, double(v));
+                }
+            if (lo > hi) lo = hi = 0;
+            layer->m_gridMin = lo;
+            layer->m_gridMax = hi;
+            layer->m_extent = {grid->x0, grid->y1 - grid->cell * grid->height, grid->x0 + grid->cell * grid->width, grid->y1};
+            layer->m_columnNames = {"value"};
+            layer->m_columns.assign(1, {});
+            const size_t n = FeatureLayer::kGridSamples;
+            for (size_t i = 0; i < n; ++i) {
+                layer->m_fid.push_back(-1);
+                layer->m_bbox.push_back(Box{1, 1, 0, 0});  // no geometry: never found by a box query
+                layer->m_anchor.push_back({0, 0});
+                layer->m_featPart.push_back(0);
+                layer->m_columns[0].push_back(hi > lo ? lo + (hi - lo) * double(i) / double(n - 1) : lo);
+            }
+            layer->m_grid = std::make_shared<const ResultGrid>(std::move(*grid));
+            data.m_bySource.emplace_back(r.source, layer.get());
+            data.m_layers.push_back(std::move(layer));
+            break;
+        }
+    }
+}
+
 std::shared_ptr<MapData> MapData::load(ProjectSource& project, const std::vector<FeatureSource*>& extras,
                                        const std::vector<LayerRequest>& requests, const std::optional<Box>& within, Feedback* feedback) {
     auto data = std::make_shared<MapData>();
@@ -217,6 +278,7 @@ std::shared_ptr<MapData> MapData::load(ProjectSource& project, const std::vector
 
     std::vector<Job> jobs;
     for (const auto& r : requests) {
+        if (r.grid) continue;  // loadGrids
         const Candidate* found = nullptr;
         for (const auto& c : candidates)
             if (globMatch(r.source, c.name)) {
@@ -313,6 +375,7 @@ std::shared_ptr<MapData> MapData::load(ProjectSource& project, const std::vector
         for (const auto& s : job.sources) data->m_bySource.emplace_back(s, job.layer.get());
         data->m_layers.push_back(std::move(job.layer));
     }
+    loadGrids(*data, sources, requests);
     if (feedback) feedback->setProgress(1.0, "读取完成");
     return data;
 }

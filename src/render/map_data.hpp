@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/feedback.hpp"
+#include "core/result_table.hpp"
 #include "core/schema.hpp"
 #include "core/spatial_index.hpp"
 #include "render/expression.hpp"
@@ -67,6 +68,21 @@ public:
     // Feature indices whose boxes intersect `box`, in file order.
     void query(const Box& box, std::vector<uint32_t>& out) const;
 
+    // A gridded layer (drawn by raster style layers) holds its cells here, and as "features"
+    // only kGridSamples rows without geometry: a column "value" running evenly from the
+    // lowest to the highest cell value, so a style's expressions are evaluated once per sample
+    // (a colour table) and the legend names the classes drawn. nullptr for a feature layer.
+    static constexpr size_t kGridSamples = 4096;
+    const ResultGrid* grid() const { return m_grid.get(); }
+    double gridMin() const { return m_gridMin; }
+    double gridMax() const { return m_gridMax; }
+    // The sample row a cell value falls on (nearest; the value must be finite).
+    size_t gridSample(float v) const {
+        if (!(m_gridMax > m_gridMin)) return 0;
+        const double t = (double(v) - m_gridMin) / (m_gridMax - m_gridMin) * double(kGridSamples - 1) + 0.5;
+        return t <= 0 ? 0 : t >= double(kGridSamples - 1) ? kGridSamples - 1 : size_t(t);
+    }
+
 private:
     friend class MapData;
     friend struct LayerLoader;  // map_data.cpp: fills a layer from a feature source
@@ -80,6 +96,8 @@ private:
     std::vector<std::vector<Value>> m_columns;
     Box m_extent{1, 1, 0, 0};
     BoxIndex m_index;  // over m_bbox
+    std::shared_ptr<const ResultGrid> m_grid;
+    double m_gridMin = 0, m_gridMax = 0;
 };
 
 struct LayerRequest {
@@ -93,6 +111,7 @@ struct LayerRequest {
     // requests for one layer read the union; a request without a filter reads everything.
     std::optional<std::pair<double, double>> scaleRange;
     std::shared_ptr<const Expr> filter;
+    bool grid = false;  // a raster style layer: the source is a gridded layer
 };
 
 // The approximation notes a project records (county-from-codes), in Chinese, by layer.
@@ -121,6 +140,7 @@ public:
     std::map<std::string, std::string> layerNotes;
 
 private:
+    static void loadGrids(MapData& data, const std::vector<FeatureSource*>& sources, const std::vector<LayerRequest>& requests);
     std::vector<std::unique_ptr<FeatureLayer>> m_layers;
     std::vector<std::pair<std::string, const FeatureLayer*>> m_bySource;
     std::vector<std::string> m_available;

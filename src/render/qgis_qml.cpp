@@ -543,6 +543,7 @@ QmlResult qgisQml(const QmlLayer& layer, const std::vector<const StyleLayer*>& s
     for (const StyleLayer* L : styleLayers) {
         // A wildcard source (coverage_*) also matches sibling tables of another geometry (its
         // _links lines): the renderer leaves such pairs out, and so does the translation.
+        if (L->type == LayerType::Raster) continue;  // draws gridded layers, not features
         const bool wildcard = L->source.find('*') != std::string::npos;
         const bool fits = layer.geometry == ShapeKind::None || L->type == LayerType::Symbol ||
                           (L->type == LayerType::Fill && layer.geometry == ShapeKind::Polygon) ||

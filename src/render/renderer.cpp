@@ -69,8 +69,9 @@ std::vector<LayerRequest> layerRequests(const Style& style, std::optional<std::p
         for (const auto& f : fields)
             if (std::find(r.fields.begin(), r.fields.end(), f) == r.fields.end()) r.fields.push_back(f);
         r.anchors = l.type == LayerType::Symbol;
-        r.scaleRange = scaleRange;
-        r.filter = l.filter;
+        r.grid = l.type == LayerType::Raster;
+        r.scaleRange = r.grid ? std::nullopt : scaleRange;
+        r.filter = r.grid ? nullptr : l.filter;
         out.push_back(std::move(r));
     }
     return out;
@@ -154,6 +155,15 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
 
     const LayerSwitches* sw = view.switches;
     const size_t layerCount = m_impl->layers.size();
+    // Gridded layers are coloured once for the whole view, before the bands draw them.
+    std::vector<GridImage> grids(layerCount);
+    for (size_t li = 0; li < layerCount; ++li) {
+        const auto& L = m_impl->layers[li];
+        if (L.style->type != LayerType::Raster || !L.data || !L.data->grid() || !L.style->visibleAt(scale)) continue;
+        if (sw && li < sw->hidden.size() && sw->hidden[li]) continue;
+        PhaseTimer t("draw " + L.style->id);
+        grids[li] = gridImage(L, view, &legendHits[li]);
+    }
     // Draws every layer's features into `p`, only those reaching `band` (a world box; the
     // whole view when drawing on one thread). With `record`, also keeps the labels, the legend
     // and the counts for every feature in the view, drawn in this band or not.
@@ -236,6 +246,16 @@ RenderReport MapRenderer::render(QPainter& p, const MapView& view) const {
                     break;
                 case LayerType::Circle:
                     drawCircles(draw);
+                    break;
+                case LayerType::Raster:
+                    if (!grids[li].image.isNull()) {
+                        // Cells stay crisp squares when enlarged.
+                        const bool smooth = bandPainter.testRenderHint(QPainter::SmoothPixmapTransform);
+                        bandPainter.setRenderHint(QPainter::SmoothPixmapTransform, false);
+                        bandPainter.drawImage(grids[li].target, grids[li].image);
+                        bandPainter.setRenderHint(QPainter::SmoothPixmapTransform, smooth);
+                        if (record) report.featuresDrawn += 1;
+                    }
                     break;
                 default:  // Symbol: icons now, labels after every layer
                     drawSymbols(draw);
@@ -363,6 +383,8 @@ void MapRenderer::drawSwatch(QPainter& p, const QRectF& rect, const LegendItem& 
         applyDash(pen, props.get("line-dasharray"));
         p.setPen(pen);
         p.drawLine(line);
+    } else if (S.type == LayerType::Raster) {
+        p.fillRect(rect, qcolor(props.get("raster-color"), num(props.get("raster-opacity"), 1)));
     } else if (S.type == LayerType::Circle) {
         const double r = std::min(num(props.get("circle-radius"), 1) * mm, rect.height() / 2);
         const QColor stroke = qcolor(props.get("circle-stroke-color"));

@@ -25,6 +25,11 @@ const std::map<std::string, Value>& fillDefaults() {
                                                    {"fill-hatch-angle", 45.0}};
     return d;
 }
+// A gridded layer: each cell coloured by "raster-color" of its value (["get", "value"]).
+const std::map<std::string, Value>& rasterDefaults() {
+    static const std::map<std::string, Value> d = {{"raster-color", Rgba{128, 128, 128, 255}}, {"raster-opacity", 1.0}};
+    return d;
+}
 const std::map<std::string, Value>& lineDefaults() {
     static const std::map<std::string, Value> d = {{"line-color", Rgba{0, 0, 0, 255}},
                                                    {"line-width", 0.3},
@@ -126,7 +131,8 @@ LayerType parseType(const JsonValue& v, const std::string& file) {
     if (t == "line") return LayerType::Line;
     if (t == "circle") return LayerType::Circle;
     if (t == "symbol") return LayerType::Symbol;
-    fail(file, v.line(), "type", "\"" + t + "\" is not one of fill, line, circle, symbol");
+    if (t == "raster") return LayerType::Raster;
+    fail(file, v.line(), "type", "\"" + t + "\" is not one of fill, line, circle, symbol, raster");
 }
 
 std::string dirOf(const std::string& path) {
@@ -146,6 +152,8 @@ const char* layerTypeName(LayerType type) {
             return "circle";
         case LayerType::Symbol:
             return "symbol";
+        case LayerType::Raster:
+            return "raster";
     }
     return "?";
 }
@@ -160,6 +168,8 @@ const std::map<std::string, Value>& propertyDefaults(LayerType type) {
             return circleDefaults();
         case LayerType::Symbol:
             return symbolDefaults();
+        case LayerType::Raster:
+            return rasterDefaults();
     }
     return fillDefaults();
 }

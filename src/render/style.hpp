@@ -12,7 +12,8 @@
 
 namespace ruralatlas::render {
 
-enum class LayerType { Fill, Line, Circle, Symbol };
+// Raster: a gridded layer (a GeoPackage gridded coverage), each cell coloured by its value.
+enum class LayerType { Fill, Line, Circle, Symbol, Raster };
 
 struct LegendSpec {
     bool show = true;

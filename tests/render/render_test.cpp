@@ -540,3 +540,67 @@ TEST(Render, LegendIgnoresALineWhoseBoxAloneMeetsTheFrame) {
     // A frame the diagonal crosses.
     EXPECT_TRUE(has(titles({test::kX0 + 4000, test::kY0 + 4000, test::kX0 + 6000, test::kY0 + 6000}), roadTitle));
 }
+
+// A gridded layer saved into the project (a GeoPackage gridded coverage, written here with GDAL
+// directly): every cell is drawn in the colour its value's class gives, cells without a value
+// and cells the filter refuses stay clear, and the legend names only the classes drawn.
+TEST(Render, GriddedLayerColoursEveryCellByItsValue) {
+    TempDir dir;
+    const std::string project = dir.file("p.gpkg");
+    test::makeSmallProject(project);
+    // 20 x 10 cells of 1 km over the county; a cell's value is 0.05 x its column; cell (3, 3)
+    // has none.
+    constexpr int W = 20, H = 10;
+    std::vector<float> v(W * H);
+    for (int r = 0; r < H; ++r)
+        for (int c = 0; c < W; ++c) v[size_t(r * W + c)] = r == 3 && c == 3 ? -9999.f : 0.05f * float(c);
+    {
+        GDALDatasetUniquePtr mem(GetGDALDriverManager()->GetDriverByName("MEM")->Create("", W, H, 1, GDT_Float32, nullptr));
+        double gt[6] = {test::kX0, 1000, 0, test::kY0 + 10000, 0, -1000};
+        mem->SetGeoTransform(gt);
+        OGRSpatialReference srs;
+        srs.importFromEPSG(4546);
+        mem->SetSpatialRef(&srs);
+        mem->GetRasterBand(1)->SetNoDataValue(-9999);
+        ASSERT_EQ(mem->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, W, H, v.data(), W, H, GDT_Float32, 0, 0), CE_None);
+        const char* co[] = {"APPEND_SUBDATASET=YES", "RASTER_TABLE=score", "RASTER_IDENTIFIER=评分", "TILE_FORMAT=TIFF", nullptr};
+        GDALDatasetUniquePtr out(GetGDALDriverManager()->GetDriverByName("GPKG")->CreateCopy(project.c_str(), mem.get(), FALSE,
+                                                                                             const_cast<char**>(co), nullptr, nullptr));
+        ASSERT_TRUE(out);
+    }
+    const auto draw = [&](const std::string& filter, const Box& world, RenderReport* rep, MapView* view) {
+        const std::string style =
+            writeStyle(dir, R"({"version": 1, "layers": [{"id": "s", "source": "score", "type": "raster",)" + filter +
+                                R"( "paint": {"raster-color": ["step", ["get", "value"], "#ff0000", 0.5, "#00ff00", 0.8, "#0000ff"]}}]})");
+        auto l = loadSmall(project, style);
+        EXPECT_TRUE(l->data->find("score") && l->data->find("score")->grid());
+        return renderImage(*l->renderer, world, 400, 200, 96, rep, view);
+    };
+    RenderReport rep;
+    MapView view;
+    QImage img = draw("", kSmallBox, &rep, &view);
+    const auto cellColour = [&](const QImage& im, int c, int r) {
+        return im.pixelColor(view.toDevice(test::kX0 + 1000 * c + 500, test::kY0 + 10000 - 1000 * r - 500).toPoint());
+    };
+    for (int r = 0; r < H; ++r)
+        for (int c = 0; c < W; ++c) {
+            const float x = v[size_t(r * W + c)];
+            const QColor want = x < 0 ? QColor(Qt::white) : x < 0.5f ? QColor("#ff0000") : x < 0.8f ? QColor("#00ff00") : QColor("#0000ff");
+            EXPECT_EQ(cellColour(img, c, r), want) << "cell " << c << ", " << r << " value " << x;
+        }
+    ASSERT_EQ(rep.legend.size(), 1u);
+    EXPECT_EQ(rep.legend[0].title, QStringLiteral("评分"));
+    std::vector<std::string> labels;
+    for (const auto& it : rep.legend[0].items) labels.push_back(it.label.toStdString());
+    EXPECT_EQ(labels, (std::vector<std::string>{"< 0.5", "0.5–0.8", "≥ 0.8"}));
+    // Only the western columns (values below 0.5) in view: one class in the legend.
+    img = draw("", {test::kX0, test::kY0, test::kX0 + 5000, test::kY0 + 2500}, &rep, &view);
+    ASSERT_EQ(rep.legend.size(), 1u);
+    ASSERT_EQ(rep.legend[0].items.size(), 1u);
+    EXPECT_EQ(rep.legend[0].items[0].label.toStdString(), "< 0.5");
+    // A filter leaves the cells it refuses clear.
+    img = draw(R"( "filter": [">=", ["get", "value"], 0.3],)", kSmallBox, &rep, &view);
+    for (int c = 0; c < W; ++c) EXPECT_EQ(cellColour(img, c, 0), c * 0.05f >= 0.3f ? cellColour(img, c, 1) : QColor(Qt::white)) << c;
+    EXPECT_EQ(cellColour(img, 2, 5), QColor(Qt::white));
+    EXPECT_EQ(cellColour(img, 12, 5), QColor("#00ff00"));
+}
