@@ -33,8 +33,9 @@ set -x
 # on excluded land (red line, farmland, hazard zones, steep slope, rivers) or low-scoring.
 "$ra" site-audit "$out/demo-county.gpkg" --out "$out/site-audit.gpkg"
 # Where a new site may go: every DEM cell excluded with its reason or scored on the same criteria,
-# the score grid, zones, and site-sized candidate blocks ranked (with 200 perturbed weightings).
-"$ra" suitability "$out/demo-county.gpkg" --households 120 --sensitivity 200 --out "$out/suitability.gpkg"
+# the score grid (also stored in the project), zones, and site-sized candidate blocks ranked (with 200
+# perturbed weightings).
+"$ra" suitability "$out/demo-county.gpkg" --households 120 --sensitivity 200 --save-grid --out "$out/suitability.gpkg"
 # Village plans: the whole 质检 of the drafted plans (2023 codes, coverage topology inside each
 # village territory, red lines, farmland and the construction boundary). The demo's plans carry
 # deliberate mistakes, listed when it is made (project_meta demo_plan_mistakes): all are found.
@@ -114,7 +115,8 @@ ogr2ogr -f GPKG "$out/dltb.gpkg" "$out/demo-county.gpkg" -nln DLTB -overwrite -s
 "$ra" atlas "$out/demo-county.gpkg" --template styles/atlas/village_profile.json --by villages --result "$out/gaps.gpkg" \
   --pages-as-png "$out/atlas-villages-png" --out "$out/atlas-villages.pdf"
 "$ra" atlas "$out/demo-county.gpkg" --template styles/atlas/township_overview.json --by townships --result "$out/gaps.gpkg" --out "$out/atlas-townships.pdf"
-"$ra" atlas "$out/demo-county.gpkg" --template styles/atlas/resettlement_site.json --by resettlement_sites --out "$out/atlas-resettlement-sites.pdf"
+"$ra" atlas "$out/demo-county.gpkg" --template styles/atlas/resettlement_site.json --by resettlement_sites --result "$out/suitability.gpkg" \
+  --out "$out/atlas-resettlement-sites.pdf"
 # The township battle maps (挂图作战): risk, assistance, open issues, indicator trends, industry.
 "$ra" atlas "$out/demo-county.gpkg" --template styles/atlas/township_battle_map.json --by townships --out "$out/atlas-battle-map.pdf"
 "$ra" atlas "$out/demo-county.gpkg" --template styles/atlas/county_overview.json --by county --no-front-matter --out "$out/atlas-county-overview.pdf"

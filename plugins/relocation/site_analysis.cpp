@@ -333,19 +333,15 @@ AnalysisResult SiteAnalysis::run(ProjectSource& project, const ParamValues& p, F
         const RoadNetwork& net = context.network(NetworkOptions{}, feedback);
         std::vector<XY> targets;
         for (const Demand& d : demand) targets.push_back(d.at);
-        std::vector<std::vector<Route>> routes(cands.size());
-        std::atomic<std::size_t> next{0};
-        const auto work = [&] {
-            for (std::size_t j = next++; j < cands.size(); j = next++) routes[j] = net.fromOne(cands[j].at, targets, cutoff);
-        };
-        std::vector<std::thread> threads;
-        const unsigned n = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
-        for (unsigned t = 1; t < n; ++t) threads.emplace_back(work);
-        work();
-        for (auto& t : threads) t.join();
+        std::vector<XY> sites;
+        for (const Candidate& c : cands) sites.push_back(c.at);
+        Feedback costs([&feedback](double f, const std::string& s) {
+            feedback.checkCancelled();
+            feedback.setProgress(0.1 + 0.3 * f, s);
+        });
+        const auto rows = net.withinFromEach(sites, targets, cutoff, &costs);
         for (std::size_t j = 0; j < cands.size(); ++j)
-            for (std::size_t i = 0; i < demand.size(); ++i)
-                if (routes[j][i].reachable()) arcs[i].push_back({static_cast<std::uint32_t>(j), routes[j][i].minutes});
+            for (const auto& [i, minutes] : rows[j]) arcs[i].push_back({static_cast<std::uint32_t>(j), minutes});
     } else {
         std::vector<Bounds> boxes;
         for (const Demand& d : demand) boxes.push_back({d.at.x, d.at.y, d.at.x, d.at.y});

@@ -67,6 +67,8 @@ public:
              {"spread", ParamType::Real, "权重扰动幅度（±比例）", "Weight perturbation (± share)", std::string("0.2"), 0.0, 0.99},
              {"top", ParamType::Integer, "敏感性分析的前k名", "Top k of the sensitivity analysis", std::string("5"), 1.0, 10000.0},
              {"seed", ParamType::Integer, "随机种子", "Random seed", std::string("1"), 0.0, 4e9},
+             {"save-grid", ParamType::Flag, "评分栅格同时写入项目（图层 suitability_score，替换上次的）",
+              "Store the score grid in the project too (gridded layer suitability_score, replacing the last one)"},
              {"audit", ParamType::Flag, "核查模式：只评价已有安置点（同 site-audit）",
               "Audit mode: judge the existing resettlement sites only (as site-audit)"},
              {"out", ParamType::OutputPath, "输出文件（.gpkg 或 .csv）", "Output file (.gpkg or .csv)", std::nullopt, {}, {}, {}, false}},
@@ -586,6 +588,7 @@ AnalysisResult Suitability::run(ProjectSource& project, const ParamValues& p, Fe
     for (std::size_t i = 0; i < N; ++i)
         if (excluded[i]) grid.values[i] = NAN;
     r.grids.push_back(std::move(grid));
+    if (p.flag("save-grid")) r.projectGrids.push_back("suitability_score");
     // Why each cell is excluded: a sum of bits, each reason kept (the zones show the first only).
     ResultGrid reasons;
     reasons.name = "suitability_exclusion";

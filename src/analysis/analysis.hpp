@@ -86,6 +86,9 @@ struct AnalysisResult {
     std::vector<ResultTable> tables;  // the result layers, first the main one (a CSV holds only that)
     std::vector<ProjectWrite> projectWrites;
     std::vector<ResultGrid> grids;  // gridded results, into a GeoPackage result file only
+    // Names of `grids` the host also stores in a file project as gridded layers (replacing one of
+    // the same name), each in one transaction: maps and the app then draw them from the project.
+    std::vector<std::string> projectGrids;
 };
 
 class Analysis {

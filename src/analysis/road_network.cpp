@@ -1,8 +1,11 @@
 #include "analysis/road_network.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <exception>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <queue>
 #include <thread>
@@ -511,8 +514,11 @@ Route RoadNetwork::evaluate(const Attachment& at, const std::vector<Label>& labe
     const double walkPerMinute = m_opt.walkKmh * 1000.0 / 60.0;
     const double walkMin = at.walk / walkPerMinute;
     const double m = metresFromA(at);
+    // Sums of differences of running totals can come out a hair below zero for a point on top of
+    // its source: no trip takes less than no time.
     auto consider = [&](double minutes, double metres, int source) {
-        if (source >= 0 && minutes < best.minutes) best = {source, minutes, metres};
+        minutes = std::max(0.0, minutes);
+        if (source >= 0 && minutes < best.minutes) best = {source, minutes, std::max(0.0, metres)};
     };
     const double ta = toA(at), tb = toB(at);
     if (std::isfinite(ta) && label[e.a].source >= 0)
@@ -569,6 +575,86 @@ std::vector<Route> RoadNetwork::nearest(const std::vector<XY>& sources, const st
     work(0, half);
     helper.join();
     return out;
+}
+
+std::vector<std::vector<std::pair<std::uint32_t, double>>> RoadNetwork::withinFromEach(const std::vector<XY>& sources,
+                                                                                       const std::vector<XY>& targets, double maxMinutes,
+                                                                                       Feedback* feedback, unsigned threads) const {
+    std::vector<std::vector<std::pair<std::uint32_t, double>>> rows(sources.size());
+    if (m_edges.empty() || sources.empty() || targets.empty()) return rows;
+    // The targets joined once, listed by the edge they join (CSR).
+    std::vector<Attachment> at(targets.size());
+    std::vector<std::uint32_t> first(m_edges.size() + 1, 0), onEdge;
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        at[i] = attach(targets[i]);
+        if (at[i].walk <= m_opt.maxWalkMetres) ++first[at[i].edge + 1];
+    }
+    for (std::size_t e = 0; e < m_edges.size(); ++e) first[e + 1] += first[e];
+    onEdge.resize(first.back());
+    {
+        std::vector<std::uint32_t> fill(first.begin(), first.end() - 1);
+        for (std::size_t i = 0; i < targets.size(); ++i)
+            if (at[i].walk <= m_opt.maxWalkMetres) onEdge[fill[at[i].edge]++] = static_cast<std::uint32_t>(i);
+    }
+    std::atomic<std::size_t> next{0}, done{0};
+    std::atomic<bool> stop{false};
+    const auto work = [&](bool main) {
+        for (std::size_t j; !stop && (j = next++) < sources.size();) {
+            const Attachment a = attach(sources[j]);
+            if (a.walk > m_opt.maxWalkMetres) {
+                ++done;
+                continue;
+            }
+            const std::vector<Attachment> srcAt{a};
+            const SourcesByEdge sameEdge{{a.edge, 0}};
+            const std::vector<Label> label = search({{a, 0}}, maxMinutes);
+            auto& row = rows[j];
+            const auto visitEdge = [&](std::uint32_t e) {
+                for (std::uint32_t k = first[e]; k < first[e + 1]; ++k) {
+                    const Route r = evaluate(at[onEdge[k]], label, &sameEdge, &srcAt);
+                    if (r.reachable() && r.minutes <= maxMinutes) row.emplace_back(onEdge[k], r.minutes);
+                }
+            };
+            // Every edge with a reached end, once (from its lower reached end), and the source's own.
+            visitEdge(a.edge);
+            for (std::uint32_t v = 0; v < m_junctions; ++v) {
+                if (label[v].source < 0) continue;
+                for (std::uint32_t k = m_offsets[v]; k < m_offsets[v + 1]; ++k) {
+                    const std::uint32_t e = m_incident[k];
+                    if (e == a.edge) continue;
+                    const std::uint32_t u = m_edges[e].a == v ? m_edges[e].b : m_edges[e].a;
+                    if (u < v && label[u].source >= 0) continue;
+                    visitEdge(e);
+                }
+            }
+            // A loop edge is listed twice at its node: keep each target once (its least minutes).
+            std::sort(row.begin(), row.end());
+            row.erase(std::unique(row.begin(), row.end(), [](const auto& x, const auto& y) { return x.first == y.first; }), row.end());
+            ++done;
+            if (main && feedback) {
+                feedback->checkCancelled();
+                feedback->setProgress(double(done) / double(sources.size()), "计算出行成本");
+            }
+        }
+    };
+    if (threads == 0) threads = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
+    std::vector<std::thread> pool;
+    std::exception_ptr error;
+    std::mutex errorMutex;
+    const auto guarded = [&](bool main) {
+        try {
+            work(main);
+        } catch (...) {
+            std::lock_guard lock(errorMutex);
+            if (!error) error = std::current_exception();
+            stop = true;
+        }
+    };
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(guarded, false);
+    guarded(true);
+    for (auto& t : pool) t.join();
+    if (error) std::rethrow_exception(error);
+    return rows;
 }
 
 std::vector<Route> RoadNetwork::fromOne(const XY& source, const std::vector<XY>& targets, double maxMinutes) const {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "analysis/project_data.hpp"
@@ -44,6 +45,14 @@ public:
     // From one source, the travel time of every target reachable within maxMinutes (others
     // unreachable): for capacity-aware coverage.
     std::vector<Route> fromOne(const XY& source, const std::vector<XY>& targets, double maxMinutes) const;
+    // From each source, every target reachable within maxMinutes with its minutes, as a sparse
+    // row (target index, minutes) in ascending target order: the cost matrix of a location
+    // problem with a cut-off, never a dense sources x targets table. Targets are joined to the
+    // network once, and only those on edges a search reached are evaluated. The sources are
+    // searched on up to `threads` threads (0: one per core, at most 8).
+    std::vector<std::vector<std::pair<std::uint32_t, double>>> withinFromEach(const std::vector<XY>& sources,
+                                                                              const std::vector<XY>& targets, double maxMinutes,
+                                                                              Feedback* feedback = nullptr, unsigned threads = 0) const;
 
     // Where a point joins the network: on a segment (`fine`) of a contracted edge (`edge`), at
     // fraction `s` of that segment in the edge's a->b direction. `walk` stays infinite when no

@@ -1,5 +1,7 @@
 #include "host/run_analysis.hpp"
 
+#include <algorithm>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,6 +14,7 @@
 #include "host/qgis_styles.hpp"
 #include "io/gdal_util.hpp"
 #include "io/gpkg_source.hpp"
+#include "io/importer.hpp"
 #include "io/project.hpp"
 #include "io/result_files.hpp"
 #include "io/server.hpp"
@@ -134,9 +137,44 @@ analysis::AnalysisResult runAnalysis(const analysis::Analysis& a, ProjectSource&
 analysis::AnalysisResult runAnalysis(const analysis::Analysis& a, const std::string& project, const analysis::ParamValues& params,
                                      Feedback& feedback) {
     analysis::AnalysisResult result;
+    int epsg = 0;
     {
         const std::unique_ptr<ProjectSource> source = io::openProjectSource(project);
+        epsg = source->epsg();
         result = runAnalysis(a, *source, params, feedback);
+    }
+    if (!result.projectGrids.empty()) {
+        if (io::server::isServer(project)) {
+            result.summaryText +=
+                "  注意：服务器项目不保存栅格图层，评分栅格只在结果文件中 / note: a server project keeps no gridded layers but "
+                "its DEM; the grid is in the result file only\n";
+        } else {
+            // Staged in a GeoPackage beside the project (same disk), then copied in, each grid in
+            // one transaction replacing the last one of its name.
+            PhaseTimer t("store grids in project");
+            std::vector<ResultGrid> keep;
+            for (const auto& g : result.grids)
+                if (std::find(result.projectGrids.begin(), result.projectGrids.end(), g.name) != result.projectGrids.end())
+                    keep.push_back(g);
+            const std::string stage = project + ".grids-staging.gpkg";
+            struct Remover {
+                std::string path;
+                ~Remover() {
+                    std::error_code ec;
+                    std::filesystem::remove(path, ec);
+                }
+            } removeStage{stage};
+            std::filesystem::remove(stage);
+            std::string names;
+            for (const auto& g : keep) {
+                std::filesystem::remove(stage);
+                io::writeGridGpkg(stage, g, epsg);
+                io::copyRasterTable(project, stage, g.name, true);
+                names += (names.empty() ? "" : ", ") + g.name;
+            }
+            result.summaryText +=
+                "  已写入项目 / stored in the project: " + names + "（栅格图层，替换上次的 / gridded layer, replacing the last one）\n";
+        }
     }
     if (!result.projectWrites.empty()) {
         // Kept in the project, never in a result file (e.g. a household visit list).

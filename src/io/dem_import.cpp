@@ -17,7 +17,7 @@ namespace {
 // One SQLite connection with the statements the copy needs; every failure names the project.
 class Sqlite {
 public:
-    explicit Sqlite(const std::string& path) : m_path(path) {
+    Sqlite(const std::string& path, const std::string& table) : m_path(path), m_table(table) {
         if (sqlite3_open_v2(path.c_str(), &m_db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
             throw DataError({path}, std::string("cannot open the project: ") + (m_db ? sqlite3_errmsg(m_db) : "out of memory"));
         sqlite3_busy_timeout(m_db, 30000);  // another writer: wait for it, up to 30 s
@@ -28,14 +28,14 @@ public:
         if (sqlite3_exec(m_db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
             const std::string why = err ? err : "unknown error";
             sqlite3_free(err);
-            throw DataError({m_path, "dem"}, "cannot store the DEM: " + why);
+            throw DataError({m_path, m_table}, what() + why);
         }
     }
     std::vector<std::string> column(const std::string& sql) {
         std::vector<std::string> out;
         sqlite3_stmt* st = nullptr;
         if (sqlite3_prepare_v2(m_db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK)
-            throw DataError({m_path, "dem"}, std::string("cannot store the DEM: ") + sqlite3_errmsg(m_db));
+            throw DataError({m_path, m_table}, what() + sqlite3_errmsg(m_db));
         while (sqlite3_step(st) == SQLITE_ROW) {
             const unsigned char* t = sqlite3_column_text(st, 0);
             out.emplace_back(t ? reinterpret_cast<const char*>(t) : "");
@@ -45,7 +45,8 @@ public:
     }
 
 private:
-    std::string m_path;
+    std::string what() const { return m_table == "dem" ? "cannot store the DEM: " : "cannot store the gridded layer: "; }
+    std::string m_path, m_table;
     sqlite3* m_db = nullptr;
 };
 
@@ -59,7 +60,7 @@ std::string quoted(const std::string& s) {
 // The raster table `table` of the GeoPackage `from` (with its tile matrix, gridded-coverage
 // metadata, spatial reference and extension rows) copied into `project` in one transaction.
 void copyRasterTable(const std::string& project, const std::string& from, const std::string& table, bool replace) {
-    Sqlite db(project);
+    Sqlite db(project, table);
     db.exec("ATTACH DATABASE " + quoted(from) + " AS src");
     try {
         db.exec("BEGIN IMMEDIATE");

@@ -303,6 +303,41 @@ FileResultSink::FileResultSink(std::string path) : m_path(std::move(path)) {
     m_xlsx = ext == "xlsx";
 }
 
+void writeGridGpkg(const std::string& path, const ResultGrid& grid, int epsg) {
+    initGdal();
+    if (grid.values.size() != static_cast<std::size_t>(grid.width) * static_cast<std::size_t>(grid.height) || grid.width <= 0)
+        throw DataError({path, grid.name}, "a gridded result of the wrong size");
+    OGRSpatialReference srs;
+    srs.importFromEPSG(epsg);
+    char* wkt = nullptr;
+    srs.exportToWkt(&wkt);
+    const std::string srsWkt = wkt ? wkt : "";
+    CPLFree(wkt);
+    // The grid as a GDAL raster in memory, copied into the new GeoPackage.
+    GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
+    GDALDatasetUniquePtr src(mem->Create("", grid.width, grid.height, 1, GDT_Float32, nullptr));
+    double gt[6] = {grid.x0, grid.cell, 0, grid.y1, 0, -grid.cell};
+    src->SetGeoTransform(gt);
+    src->SetProjection(srsWkt.c_str());
+    GDALRasterBand* band = src->GetRasterBand(1);
+    constexpr float kNoData = -9999.f;
+    band->SetNoDataValue(kNoData);
+    std::vector<float> values(grid.values);
+    for (float& v : values)
+        if (!std::isfinite(v)) v = kNoData;
+    if (band->RasterIO(GF_Write, 0, 0, grid.width, grid.height, values.data(), grid.width, grid.height, GDT_Float32, 0, 0) != CE_None)
+        throw DataError({path, grid.name}, "cannot build the grid: " + lastGdalError());
+    CPLStringList co;
+    co.SetNameValue("RASTER_TABLE", grid.name.c_str());
+    co.SetNameValue("RASTER_IDENTIFIER", grid.titleZh.c_str());
+    co.SetNameValue("RASTER_DESCRIPTION", grid.description.c_str());
+    co.SetNameValue("TILE_FORMAT", "TIFF");
+    GDALDriver* gpkg = GetGDALDriverManager()->GetDriverByName("GPKG");
+    GDALDatasetUniquePtr out(gpkg->CreateCopy(path.c_str(), src.get(), FALSE, co.List(), nullptr, nullptr));
+    if (!out) throw DataError({path, grid.name}, "cannot write the grid: " + lastGdalError());
+    out.reset();
+}
+
 void FileResultSink::write(const std::vector<ResultTable>& tables, const std::vector<ResultGrid>& grids, int epsg) {
     if (grids.empty() || m_csv || m_xlsx) {
         write(tables, epsg);
@@ -321,30 +356,7 @@ void FileResultSink::write(const std::vector<ResultTable>& tables, const std::ve
                   m_finish ? Finish([&](GDALDataset& ds, const std::string&) { m_finish(ds, m_path); }) : Finish());
     }
     PhaseTimer t("grids");
-    OGRSpatialReference srs;
-    srs.importFromEPSG(epsg);
-    char* wkt = nullptr;
-    srs.exportToWkt(&wkt);
-    const std::string srsWkt = wkt ? wkt : "";
-    CPLFree(wkt);
     for (const ResultGrid& grid : grids) {
-        if (grid.values.size() != static_cast<std::size_t>(grid.width) * static_cast<std::size_t>(grid.height) || grid.width <= 0)
-            throw DataError({m_path, grid.name}, "a gridded result of the wrong size");
-        // The grid as a GDAL raster in memory, copied into a staging GeoPackage, and from there
-        // into the result in one transaction.
-        GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
-        GDALDatasetUniquePtr src(mem->Create("", grid.width, grid.height, 1, GDT_Float32, nullptr));
-        double gt[6] = {grid.x0, grid.cell, 0, grid.y1, 0, -grid.cell};
-        src->SetGeoTransform(gt);
-        src->SetProjection(srsWkt.c_str());
-        GDALRasterBand* band = src->GetRasterBand(1);
-        constexpr float kNoData = -9999.f;
-        band->SetNoDataValue(kNoData);
-        std::vector<float> values(grid.values);
-        for (float& v : values)
-            if (!std::isfinite(v)) v = kNoData;
-        if (band->RasterIO(GF_Write, 0, 0, grid.width, grid.height, values.data(), grid.width, grid.height, GDT_Float32, 0, 0) != CE_None)
-            throw DataError({m_path, grid.name}, "cannot build the grid: " + lastGdalError());
         const std::string staging = atomic.tempPath() + "." + grid.name + ".gpkg";
         struct Remover {
             std::string path;
@@ -354,15 +366,7 @@ void FileResultSink::write(const std::vector<ResultTable>& tables, const std::ve
             }
         } removeStaging{staging};
         std::filesystem::remove(staging);
-        CPLStringList co;
-        co.SetNameValue("RASTER_TABLE", grid.name.c_str());
-        co.SetNameValue("RASTER_IDENTIFIER", grid.titleZh.c_str());
-        co.SetNameValue("RASTER_DESCRIPTION", grid.description.c_str());
-        co.SetNameValue("TILE_FORMAT", "TIFF");
-        GDALDriver* gpkg = GetGDALDriverManager()->GetDriverByName("GPKG");
-        GDALDatasetUniquePtr out(gpkg->CreateCopy(staging.c_str(), src.get(), FALSE, co.List(), nullptr, nullptr));
-        if (!out) throw DataError({m_path, grid.name}, "cannot write the grid: " + lastGdalError());
-        out.reset();
+        writeGridGpkg(staging, grid, epsg);
         copyRasterTable(atomic.tempPath(), staging, grid.name, true);
     }
     atomic.commit();

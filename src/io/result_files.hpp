@@ -17,6 +17,11 @@ namespace ruralatlas::io {
 // A result shape as hex WKB (empty when it has none), for the server's result tables.
 std::string resultShapeWkbHex(ResultGeometry g, const std::vector<XY>& xy);
 
+// One gridded result written as the only raster table of a new GeoPackage at `path` (Float32,
+// no value as -9999, the grid's Chinese title as its identifier): the staging copy that
+// copyRasterTable (io/importer.hpp) then copies into a result or a project in one transaction.
+void writeGridGpkg(const std::string& path, const ResultGrid& grid, int epsg);
+
 class FileResultSink : public ResultSink {
 public:
     // Throws UsageError when the extension is not .gpkg, .csv or .xlsx.

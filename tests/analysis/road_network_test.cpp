@@ -220,3 +220,80 @@ TEST(RoadNetwork, ContractedChainsKeepOneWaySegmentsAndPositions) {
         }
     }
 }
+
+// The sparse cost rows of a location problem: from each source, every target within the cut-off,
+// against brute-force shortest paths (Floyd-Warshall on the grid's nodes, one-way streets
+// included) and against fromOne for points between nodes and on a ring road (a loop edge).
+TEST(RoadNetwork, WithinFromEachIsTheCutOffOfBruteForce) {
+    std::mt19937 rng(7);
+    for (int trial = 0; trial < 5; ++trial) {
+        const int n = 7;
+        const double step = 500;
+        const int N = n * n;
+        std::vector<RoadRec> roads;
+        std::vector<std::vector<double>> d(N, std::vector<double>(N, kUnreachable));
+        for (int i = 0; i < N; ++i) d[i][i] = 0;
+        auto id = [&](int x, int y) { return y * n + x; };
+        for (int y = 0; y < n; ++y)
+            for (int x = 0; x < n; ++x)
+                for (auto [dx, dy] : {std::pair{1, 0}, std::pair{0, 1}}) {
+                    if (x + dx >= n || y + dy >= n || rng() % 5 == 0) continue;
+                    const double kmh = 10 + rng() % 70;
+                    const bool oneway = rng() % 4 == 0;
+                    roads.push_back(road({{x * step, y * step}, {(x + dx) * step, (y + dy) * step}}, kmh, oneway));
+                    const double minutes = step / (kmh * 1000 / 60);
+                    const int a = id(x, y), b = id(x + dx, y + dy);
+                    d[a][b] = std::min(d[a][b], minutes);
+                    if (!oneway) d[b][a] = std::min(d[b][a], minutes);
+                }
+        for (int k = 0; k < N; ++k)
+            for (int i = 0; i < N; ++i)
+                for (int j = 0; j < N; ++j) d[i][j] = std::min(d[i][j], d[i][k] + d[k][j]);
+        // A ring road beside the grid, joined to nothing: a closed line is a loop edge.
+        roads.push_back(road({{5000, 0}, {6000, 0}, {6000, 1000}, {5000, 1000}, {5000, 0}}, 30));
+        RoadNetwork net(roads, {});
+        std::vector<int> srcNodes = {id(0, 0), id(3, 3), id(6, 2), id(1, 5)};
+        std::vector<XY> src, dst;
+        for (int s : srcNodes) src.push_back({(s % n) * step, (s / n) * step});
+        for (int v = 0; v < N; ++v) dst.push_back({(v % n) * step, (v / n) * step});
+        const double cutoff = 4.0;
+        const auto rows = net.withinFromEach(src, dst, cutoff, nullptr, 2);
+        ASSERT_EQ(rows.size(), src.size());
+        for (std::size_t j = 0; j < src.size(); ++j) {
+            std::vector<std::pair<std::uint32_t, double>> want;
+            for (int v = 0; v < N; ++v)
+                if (d[v][srcNodes[j]] <= cutoff) want.emplace_back(std::uint32_t(v), d[v][srcNodes[j]]);
+            ASSERT_EQ(rows[j].size(), want.size()) << "trial " << trial << " source " << j;
+            for (std::size_t k = 0; k < want.size(); ++k) {
+                EXPECT_EQ(rows[j][k].first, want[k].first) << "trial " << trial << " source " << j;
+                EXPECT_NEAR(rows[j][k].second, want[k].second, 1e-9) << "trial " << trial << " source " << j;
+                EXPECT_GE(rows[j][k].second, 0.0);
+            }
+        }
+        // Points between nodes and around the ring: the same rows as fromOne gives one by one.
+        std::uniform_real_distribution<double> u(0, 1);
+        std::vector<XY> pts;
+        for (int k = 0; k < 60; ++k) {
+            const int x = int(rng() % n), y = int(rng() % (n - 1));
+            pts.push_back({x * step + (rng() % 3 == 0 ? 20 : 0), (y + u(rng)) * step});  // on a street, or 20 m off it
+        }
+        for (int k = 0; k < 10; ++k) pts.push_back({5000 + 1000 * u(rng), k % 2 ? 0.0 : 1000.0});  // on the ring
+        std::vector<XY> from = {pts[0], pts[1], pts[60], pts[65], {5000, 0}};
+        const auto sparse = net.withinFromEach(from, pts, 6.0, nullptr, 1);
+        for (std::size_t j = 0; j < from.size(); ++j) {
+            const auto dense = net.fromOne(from[j], pts, 6.0);
+            std::vector<std::pair<std::uint32_t, double>> want;
+            for (std::size_t i = 0; i < pts.size(); ++i)
+                if (dense[i].reachable()) want.emplace_back(std::uint32_t(i), std::max(0.0, dense[i].minutes));
+            ASSERT_EQ(sparse[j].size(), want.size()) << "trial " << trial << " from " << j;
+            for (std::size_t k = 0; k < want.size(); ++k) {
+                EXPECT_EQ(sparse[j][k].first, want[k].first);
+                EXPECT_NEAR(sparse[j][k].second, want[k].second, 1e-9);
+            }
+        }
+        // A node reached from itself costs nothing, exactly (never a hair below zero).
+        for (std::size_t j = 0; j < src.size(); ++j)
+            for (const auto& [v, minutes] : rows[j])
+                if (int(v) == srcNodes[j]) EXPECT_EQ(minutes, 0.0) << "trial " << trial << " source " << j;
+    }
+}

@@ -8,9 +8,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
+#include <filesystem>
 #include <map>
 
 #include "io/gdal_util.hpp"
+#include "io/ogr_features.hpp"
 #include "site_terrain.hpp"
 #include "test_util.hpp"
 
@@ -260,4 +263,63 @@ TEST(Suitability, WithoutADemItSaysWhatIsMissing) {
     EXPECT_NE(r.status, 0);
     EXPECT_NE(r.output.find("no DEM"), std::string::npos) << r.output;
     EXPECT_FALSE(std::filesystem::exists(dir.file("s.gpkg")));
+}
+
+// --save-grid stores the score grid in the project as a gridded layer, cell for cell the one in
+// the result file, and a second run replaces it (one layer, the DEM untouched); without the
+// flag the project is not written. The layer then draws from the project alone.
+TEST(Suitability, SaveGridStoresTheScoreInTheProjectAndReplacesIt) {
+    TempDir dir;
+    const std::string g = dir.file("demo.gpkg");
+    ASSERT_EQ(runCli("demo --out " + quote(g) + " --villages 60 --seed 5").status, 0);
+    const auto readGrid = [](const std::string& gpkg, const std::string& table) {
+        io::initGdal();
+        GDALDatasetUniquePtr ds(GDALDataset::Open(("GPKG:" + gpkg + ":" + table).c_str(), GDAL_OF_RASTER));
+        std::vector<float> v;
+        if (!ds) return v;
+        v.resize(std::size_t(ds->GetRasterXSize()) * std::size_t(ds->GetRasterYSize()));
+        EXPECT_EQ(ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, ds->GetRasterXSize(), ds->GetRasterYSize(), v.data(), ds->GetRasterXSize(),
+                                                 ds->GetRasterYSize(), GDT_Float32, 0, 0),
+                  CE_None);
+        return v;
+    };
+    const auto gridsInProject = [&] {
+        io::DatasetPtr ds = io::openVector(g, false);
+        return io::gpkgGridNames(*ds);
+    };
+    const std::vector<float> dem = readGrid(g, "dem");
+    ASSERT_FALSE(dem.empty());
+    ASSERT_EQ(runCli("suitability " + quote(g) + " --households 80 --out " + quote(dir.file("a.gpkg"))).status, 0);
+    EXPECT_EQ(gridsInProject(), std::vector<std::string>{"dem"});
+    std::vector<float> first;
+    for (int run = 0; run < 2; ++run) {
+        // The second run weighs another criterion (road time to a kindergarten): other scores.
+        const std::string out = dir.file("s" + std::to_string(run) + ".gpkg");
+        const std::string criteria = run ? " --criteria " + quote(std::string(RURALATLAS_SOURCE_TREE) + "/bench/site_criteria_8.json") : "";
+        const auto r = runCli("suitability " + quote(g) + " --households 80" + criteria + " --save-grid --out " + quote(out));
+        ASSERT_EQ(r.status, 0) << r.output;
+        EXPECT_NE(r.output.find("suitability_score"), std::string::npos) << r.output;
+        EXPECT_EQ(gridsInProject(), (std::vector<std::string>{"dem", "suitability_score"}));
+        const std::vector<float> inProject = readGrid(g, "suitability_score"), inResult = readGrid(out, "suitability_score");
+        ASSERT_EQ(inProject.size(), inResult.size());
+        ASSERT_FALSE(inProject.empty());
+        EXPECT_EQ(std::memcmp(inProject.data(), inResult.data(), inProject.size() * sizeof(float)), 0);
+        EXPECT_EQ(readGrid(g, "dem"), dem);
+        if (run == 0)
+            first = inProject;
+        else
+            EXPECT_NE(std::memcmp(first.data(), inProject.data(), first.size() * sizeof(float)), 0);  // replaced
+    }
+    io::DatasetPtr ds = io::openVector(g, false);
+    OGRLayer* n = ds->ExecuteSQL("SELECT count(*) FROM gpkg_tile_matrix_set WHERE table_name = 'suitability_score'", nullptr, nullptr);
+    ASSERT_TRUE(n);
+    EXPECT_EQ(n->GetNextFeature()->GetFieldAsInteger(0), 1);
+    ds->ReleaseResultSet(n);
+    ds.reset();
+    EXPECT_EQ(runCli("validate " + quote(g)).status, 0);
+    // Drawn from the project, with no result file.
+    const auto r =
+        runCli("render " + quote(g) + " --style relocation/suitability_score.json --size 400x300 --out " + quote(dir.file("m.png")));
+    EXPECT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(r.output.find("skipped"), std::string::npos) << r.output;
 }
