@@ -320,6 +320,18 @@ void MainWindow::reloadMap(bool keepView) {
         sources.push_back(io::openFeatureSource(r));
         resultSources.push_back(sources.back().get());
     }
+    // Gridded layers of the project or the results that a plugin ships a style for (its
+    // styles/NAME.json, e.g. relocation/suitability_score.json).
+    std::vector<std::string> grids = m_project->gridNames();
+    for (FeatureSource* s : resultSources)
+        for (const std::string& g : s->gridNames()) grids.push_back(g);
+    size_t gridAt = 1;
+    for (const std::string& ref : pluginStyleRefs()) {
+        const std::string name = ref.substr(ref.find('/') + 1);
+        if (std::find(grids.begin(), grids.end(), name.substr(0, name.size() - 5)) == grids.end()) continue;
+        const std::string path = pluginStylePath(ref);
+        if (std::find(files.begin(), files.end(), path) == files.end()) files.insert(files.begin() + std::ptrdiff_t(gridAt++), path);
+    }
     // An interactive map: every scale is loaded (the one map pipeline, render::MapJob).
     render::MapJobSpec spec;
     spec.styleFiles = files;
@@ -334,8 +346,15 @@ void MainWindow::reloadMap(bool keepView) {
     const size_t n = m_style->layers.size();
     m_hidden.assign(n, 0);
     m_opacity.assign(n, 1.0f);
-    m_order.resize(n);
-    for (size_t i = 0; i < n; ++i) m_order[i] = i;
+    // Style order, except that gridded layers go over the county's fills and under its lines,
+    // points and labels (they would hide the villages and roads otherwise).
+    m_order.clear();
+    std::vector<size_t> gridLayers;
+    for (size_t i = 0; i < n; ++i) (m_style->layers[i].type == render::LayerType::Raster ? gridLayers : m_order).push_back(i);
+    size_t above = 0;
+    for (size_t k = 0; k < m_order.size(); ++k)
+        if (m_style->layers[m_order[k]].type == render::LayerType::Fill && m_style->layers[m_order[k]].file == files.front()) above = k + 1;
+    m_order.insert(m_order.begin() + std::ptrdiff_t(above), gridLayers.begin(), gridLayers.end());
     const render::Box keep = m_canvas->extent();
     m_canvas->setMap(m_data, m_style);
     if (keepView && keep.valid())

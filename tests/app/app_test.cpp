@@ -478,6 +478,42 @@ private slots:
         QVERIFY2(m_window->openProject(m_project, &error), qPrintable(error));
     }
 
+    // A score grid saved in the project (as `suitability --save-grid` does; written here with GDAL)
+    // is drawn with its plugin's style and listed in the layers and the legend.
+    void aSavedScoreGridIsDrawnFromTheProject() {
+        double x0 = 0, y1 = 0;
+        OGRSpatialReference srs;
+        {
+            GDALDatasetUniquePtr ds(GDALDataset::Open(m_project.toUtf8().constData(), GDAL_OF_VECTOR));
+            QVERIFY(ds);
+            OGRLayer* county = ds->GetLayerByName("county");
+            OGREnvelope e;
+            QCOMPARE(county->GetExtent(&e), OGRERR_NONE);
+            x0 = e.MinX, y1 = e.MaxY;
+            srs = *county->GetSpatialRef();
+        }
+        constexpr int W = 40, H = 40;
+        std::vector<float> v(W * H);
+        for (int i = 0; i < W * H; ++i) v[size_t(i)] = float(i % W) / float(W - 1);
+        GDALDatasetUniquePtr mem(GetGDALDriverManager()->GetDriverByName("MEM")->Create("", W, H, 1, GDT_Float32, nullptr));
+        double gt[6] = {x0, 500, 0, y1, 0, -500};
+        mem->SetGeoTransform(gt);
+        mem->SetSpatialRef(&srs);
+        QCOMPARE(mem->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, W, H, v.data(), W, H, GDT_Float32, 0, 0), CE_None);
+        const char* co[] = {"APPEND_SUBDATASET=YES", "RASTER_TABLE=suitability_score", "TILE_FORMAT=TIFF", nullptr};
+        GDALDatasetUniquePtr out(GetGDALDriverManager()->GetDriverByName("GPKG")->CreateCopy(
+            m_project.toUtf8().constData(), mem.get(), FALSE, const_cast<char**>(co), nullptr, nullptr));
+        QVERIFY(out);
+        out.reset();
+        QString error;
+        QVERIFY2(m_window->openProject(m_project, &error), qPrintable(error));
+        const QStringList layers = m_window->layerTitles();
+        QVERIFY2(std::any_of(layers.begin(), layers.end(), [](const QString& l) { return l.startsWith(QStringLiteral("用地适宜性评分")); }),
+                 qPrintable(layers.join(" | ")));
+        m_window->canvas()->setView(x0 + 10000, y1 - 10000, 50);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->legendLines().join('|').contains(QStringLiteral("用地适宜性评分")), 20000);
+    }
+
     void englishTranslation() {
         QVERIFY(app::installLanguage("en"));
         QCOMPARE(app::T("图层"), QStringLiteral("Layers"));
