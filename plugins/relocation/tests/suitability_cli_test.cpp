@@ -313,7 +313,10 @@ TEST(Suitability, SaveGridStoresTheScoreInTheProjectAndReplacesIt) {
     io::DatasetPtr ds = io::openVector(g, false);
     OGRLayer* n = ds->ExecuteSQL("SELECT count(*) FROM gpkg_tile_matrix_set WHERE table_name = 'suitability_score'", nullptr, nullptr);
     ASSERT_TRUE(n);
-    EXPECT_EQ(n->GetNextFeature()->GetFieldAsInteger(0), 1);
+    io::FeaturePtr row(n->GetNextFeature());
+    ASSERT_TRUE(row);
+    EXPECT_EQ(row->GetFieldAsInteger(0), 1);
+    row.reset();
     ds->ReleaseResultSet(n);
     ds.reset();
     EXPECT_EQ(runCli("validate " + quote(g)).status, 0);
