@@ -22,15 +22,20 @@ AtomicFile::AtomicFile(std::string finalPath) : m_final(std::move(finalPath)) {
     std::filesystem::remove(m_tmp, ec);
 }
 
-AtomicFile::~AtomicFile() {
-    if (!m_done) {
-        std::error_code ec;
-        std::filesystem::remove(m_tmp, ec);
-        std::filesystem::remove(m_tmp + "-journal", ec);
-        std::filesystem::remove(m_tmp + "-wal", ec);
-        std::filesystem::remove(m_tmp + "-shm", ec);
-    }
+namespace {
+void removeWithSideFiles(const std::string& path) {
+    std::error_code ec;
+    for (const char* side : {"", "-journal", "-wal", "-shm"}) std::filesystem::remove(path + side, ec);
 }
+}  // namespace
+
+AtomicFile::~AtomicFile() {
+    if (!m_done) removeWithSideFiles(m_tmp);
+}
+
+ScratchFile::ScratchFile(std::string path) : m_path(std::move(path)) { removeWithSideFiles(m_path); }
+ScratchFile::~ScratchFile() { removeWithSideFiles(m_path); }
+void ScratchFile::remove() const { removeWithSideFiles(m_path); }
 
 void AtomicFile::commit() {
     std::filesystem::rename(m_tmp, m_final);

@@ -25,4 +25,19 @@ private:
     bool m_done = false;
 };
 
+// A scratch file beside the data (a staging GeoPackage): any old copy is removed when this is
+// made, and the file with SQLite's side files when it goes out of scope, whatever happened.
+class ScratchFile {
+public:
+    explicit ScratchFile(std::string path);
+    ~ScratchFile();
+    ScratchFile(const ScratchFile&) = delete;
+    ScratchFile& operator=(const ScratchFile&) = delete;
+    const std::string& path() const { return m_path; }
+    void remove() const;  // now (before writing it again)
+
+private:
+    std::string m_path;
+};
+
 }  // namespace ruralatlas

@@ -1,7 +1,6 @@
 #include "host/run_analysis.hpp"
 
 #include <algorithm>
-#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -156,20 +155,12 @@ analysis::AnalysisResult runAnalysis(const analysis::Analysis& a, const std::str
             for (const auto& g : result.grids)
                 if (std::find(result.projectGrids.begin(), result.projectGrids.end(), g.name) != result.projectGrids.end())
                     keep.push_back(g);
-            const std::string stage = project + ".grids-staging.gpkg";
-            struct Remover {
-                std::string path;
-                ~Remover() {
-                    std::error_code ec;
-                    std::filesystem::remove(path, ec);
-                }
-            } removeStage{stage};
-            std::filesystem::remove(stage);
+            const ScratchFile stage(project + ".grids-staging.gpkg");
             std::string names;
             for (const auto& g : keep) {
-                std::filesystem::remove(stage);
-                io::writeGridGpkg(stage, g, epsg);
-                io::copyRasterTable(project, stage, g.name, true);
+                stage.remove();
+                io::writeGridGpkg(stage.path(), g, epsg);
+                io::copyRasterTable(project, stage.path(), g.name, true);
                 names += (names.empty() ? "" : ", ") + g.name;
             }
             result.summaryText +=

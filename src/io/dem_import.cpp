@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "io/importer.hpp"
 #include "io/project.hpp"
@@ -211,16 +212,8 @@ ImportReport importDem(const ImportOptions& o, Feedback& feedback) {
     // GDAL writes a raster table in several transactions (the table, then the tiles), so a kill
     // in between would leave the project with an empty DEM. The tiles go to a temporary
     // GeoPackage beside the project first, and from there into the project in one transaction.
-    const std::string staging = o.project + ".dem-import.tmp.gpkg";
-    std::filesystem::remove(staging);
-    struct Remover {
-        std::string path;
-        ~Remover() {
-            std::error_code ec;
-            std::filesystem::remove(path, ec);
-            std::filesystem::remove(path + "-journal", ec);
-        }
-    } removeStaging{staging};
+    const ScratchFile scratch(o.project + ".dem-import.tmp.gpkg");
+    const std::string& staging = scratch.path();
     GDALDriverH gpkg = GDALGetDriverByName("GPKG");
     CPLStringList co;
     co.SetNameValue("RASTER_TABLE", "dem");

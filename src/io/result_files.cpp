@@ -357,17 +357,9 @@ void FileResultSink::write(const std::vector<ResultTable>& tables, const std::ve
     }
     PhaseTimer t("grids");
     for (const ResultGrid& grid : grids) {
-        const std::string staging = atomic.tempPath() + "." + grid.name + ".gpkg";
-        struct Remover {
-            std::string path;
-            ~Remover() {
-                std::error_code ec;
-                std::filesystem::remove(path, ec);
-            }
-        } removeStaging{staging};
-        std::filesystem::remove(staging);
-        writeGridGpkg(staging, grid, epsg);
-        copyRasterTable(atomic.tempPath(), staging, grid.name, true);
+        const ScratchFile staging(atomic.tempPath() + "." + grid.name + ".gpkg");
+        writeGridGpkg(staging.path(), grid, epsg);
+        copyRasterTable(atomic.tempPath(), staging.path(), grid.name, true);
     }
     atomic.commit();
 }

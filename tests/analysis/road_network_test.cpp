@@ -24,6 +24,37 @@ Route one(const std::vector<RoadRec>& roads, XY facility, XY village, NetworkOpt
     Feedback fb;
     return n.nearest({facility}, {village}, fb)[0];
 }
+
+// A random n x n street grid, `step` metres apart (some streets missing, random speeds, some
+// one-way), with the brute-force minutes between its nodes (Floyd-Warshall): d[a][b] from node a
+// to node b, node (x, y) numbered y * n + x.
+struct RandomGrid {
+    std::vector<RoadRec> roads;
+    std::vector<std::vector<double>> d;
+};
+RandomGrid randomGrid(std::mt19937& rng, int n, double step) {
+    RandomGrid g;
+    const int N = n * n;
+    g.d.assign(N, std::vector<double>(N, kUnreachable));
+    for (int i = 0; i < N; ++i) g.d[i][i] = 0;
+    auto id = [&](int x, int y) { return y * n + x; };
+    for (int y = 0; y < n; ++y)
+        for (int x = 0; x < n; ++x)
+            for (auto [dx, dy] : {std::pair{1, 0}, std::pair{0, 1}}) {
+                if (x + dx >= n || y + dy >= n || rng() % 5 == 0) continue;  // some streets missing
+                const double kmh = 10 + rng() % 70;
+                const bool oneway = rng() % 4 == 0;
+                g.roads.push_back(road({{x * step, y * step}, {(x + dx) * step, (y + dy) * step}}, kmh, oneway));
+                const double minutes = step / (kmh * 1000 / 60);
+                const int a = id(x, y), b = id(x + dx, y + dy);
+                g.d[a][b] = std::min(g.d[a][b], minutes);
+                if (!oneway) g.d[b][a] = std::min(g.d[b][a], minutes);
+            }
+    for (int k = 0; k < N; ++k)
+        for (int i = 0; i < N; ++i)
+            for (int j = 0; j < N; ++j) g.d[i][j] = std::min(g.d[i][j], g.d[i][k] + g.d[k][j]);
+    return g;
+}
 }  // namespace
 
 //   V=========F      one road, 1,000 m at 60 km/h
@@ -126,26 +157,9 @@ TEST(RoadNetwork, AgreesWithBruteForceOnRandomGrids) {
     for (int trial = 0; trial < 5; ++trial) {
         const int n = 6;
         const double step = 500;
-        std::vector<RoadRec> roads;
         const int N = n * n;
-        std::vector<std::vector<double>> d(N, std::vector<double>(N, kUnreachable));
-        for (int i = 0; i < N; ++i) d[i][i] = 0;
         auto id = [&](int x, int y) { return y * n + x; };
-        for (int y = 0; y < n; ++y)
-            for (int x = 0; x < n; ++x)
-                for (auto [dx, dy] : {std::pair{1, 0}, std::pair{0, 1}}) {
-                    if (x + dx >= n || y + dy >= n || rng() % 5 == 0) continue;  // some streets missing
-                    const double kmh = 10 + rng() % 70;
-                    const bool oneway = rng() % 4 == 0;
-                    roads.push_back(road({{x * step, y * step}, {(x + dx) * step, (y + dy) * step}}, kmh, oneway));
-                    const double minutes = step / (kmh * 1000 / 60);
-                    const int a = id(x, y), b = id(x + dx, y + dy);
-                    d[a][b] = std::min(d[a][b], minutes);
-                    if (!oneway) d[b][a] = std::min(d[b][a], minutes);
-                }
-        for (int k = 0; k < N; ++k)
-            for (int i = 0; i < N; ++i)
-                for (int j = 0; j < N; ++j) d[i][j] = std::min(d[i][j], d[i][k] + d[k][j]);
+        auto [roads, d] = randomGrid(rng, n, step);
         std::vector<int> facilities = {id(0, 0), id(5, 5), id(2, 3)};
         std::vector<XY> src, dst;
         for (int f : facilities) src.push_back({(f % n) * step, (f / n) * step});
@@ -230,25 +244,8 @@ TEST(RoadNetwork, WithinFromEachIsTheCutOffOfBruteForce) {
         const int n = 7;
         const double step = 500;
         const int N = n * n;
-        std::vector<RoadRec> roads;
-        std::vector<std::vector<double>> d(N, std::vector<double>(N, kUnreachable));
-        for (int i = 0; i < N; ++i) d[i][i] = 0;
         auto id = [&](int x, int y) { return y * n + x; };
-        for (int y = 0; y < n; ++y)
-            for (int x = 0; x < n; ++x)
-                for (auto [dx, dy] : {std::pair{1, 0}, std::pair{0, 1}}) {
-                    if (x + dx >= n || y + dy >= n || rng() % 5 == 0) continue;
-                    const double kmh = 10 + rng() % 70;
-                    const bool oneway = rng() % 4 == 0;
-                    roads.push_back(road({{x * step, y * step}, {(x + dx) * step, (y + dy) * step}}, kmh, oneway));
-                    const double minutes = step / (kmh * 1000 / 60);
-                    const int a = id(x, y), b = id(x + dx, y + dy);
-                    d[a][b] = std::min(d[a][b], minutes);
-                    if (!oneway) d[b][a] = std::min(d[b][a], minutes);
-                }
-        for (int k = 0; k < N; ++k)
-            for (int i = 0; i < N; ++i)
-                for (int j = 0; j < N; ++j) d[i][j] = std::min(d[i][j], d[i][k] + d[k][j]);
+        auto [roads, d] = randomGrid(rng, n, step);
         // A ring road beside the grid, joined to nothing: a closed line is a loop edge.
         roads.push_back(road({{5000, 0}, {6000, 0}, {6000, 1000}, {5000, 1000}, {5000, 0}}, 30));
         RoadNetwork net(roads, {});
