@@ -137,7 +137,7 @@ QT_QPA_PLATFORM=offscreen build/release/src/app/ruralatlas-desktop "$out/plan-ed
 QT_QPA_PLATFORM=offscreen /usr/bin/python3 scripts/qgis_preview.py "$out/demo-county.gpkg" "$out/qgis-county.png"
 # The shared server: a throw-away PostgreSQL + PostGIS (Unix socket only), the county pushed into
 # it, a planner and an administrator, the county map and the county overview printed from the
-# server, and the county pulled back as it was at the end of today (what a past date's atlas uses).
+# server, a planner's township atlas, the plan editor live on the server, and the county pulled back as it was at the end of today (what a past date's atlas uses).
 source tests/postgis/pg_server.sh
 pg_start
 trap pg_stop EXIT
@@ -152,6 +152,12 @@ county=$(sqlite3 "$out/demo-county.gpkg" "SELECT value FROM project_meta WHERE k
 "$ra" render "$server user=planner1 county=$county" --paper A3 --legend --out "$out/server-map-county.png"
 "$ra" atlas "$server user=admin1 county=$county" --template styles/atlas/county_overview.json --by county --no-front-matter \
   --out "$out/server-atlas-county-overview.pdf"
+# A planner's township atlas from the server: household charts from the server's aggregates.
+"$ra" atlas "$server user=planner1 county=$county" --template styles/atlas/township_overview.json --by townships \
+  --out "$out/server-atlas-townships-planner.pdf"
+# The plan editor live on the server (no checkout): the same village as above, as planner1.
+XDG_DATA_HOME="$out/xdg" QT_QPA_PLATFORM=offscreen build/release/src/app/ruralatlas-desktop "$server user=planner1 county=$county" \
+  --edit-plan "$edit_village" --screenshot "$out/desktop-server-plan-editing.png"
 "$ra" pull "$server user=postgres" --county "$county" --as-of "$(date +%F)" --out "$out/server-pulled-today.gpkg" --overwrite
 pg_stop
 trap - EXIT

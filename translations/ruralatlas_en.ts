@@ -220,6 +220,22 @@
         <translation>Synced</translation>
     </message>
     <message>
+        <source>保存冲突</source>
+        <translation>Save conflicts</translation>
+    </message>
+    <message>
+        <source>以下图斑在你读取后已被他人保存。请逐项选择，确认前不会写入任何内容。</source>
+        <translation>These parcels were saved by someone else after you read them. Choose for each; nothing is written until you confirm.</translation>
+    </message>
+    <message>
+        <source>请先打开一个项目（规划数据库文件或共享服务器）。</source>
+        <translation>Open a project first (a project file or the shared server).</translation>
+    </message>
+    <message>
+        <source>未保存：他人已修改其中的图斑。你的编辑都还在，可再次保存。</source>
+        <translation>Not saved: someone else changed some of these parcels. Your edits are all still here; you can save again.</translation>
+    </message>
+    <message>
         <source>同步冲突</source>
         <translation>Sync conflicts</translation>
     </message>
@@ -742,10 +758,6 @@
     <message>
         <source>编辑历史</source>
         <translation>Edit history</translation>
-    </message>
-    <message>
-        <source>共享服务器上的项目请先检出为文件（ruralatlas pull --checkout）再编辑村庄规划。</source>
-        <translation>A project on the shared server is edited through a checked-out file (ruralatlas pull --checkout).</translation>
     </message>
     <message>
         <source>村庄规划编辑</source>

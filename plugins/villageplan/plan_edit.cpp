@@ -5,7 +5,9 @@
 #include <boost/geometry/index/rtree.hpp>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -21,6 +23,7 @@
 #include "geos_shapes.hpp"
 #include "io/gdal_util.hpp"
 #include "io/gpkg_source.hpp"
+#include "io/server.hpp"
 
 namespace ruralatlas::villageplan {
 
@@ -274,14 +277,17 @@ PlanEditor::PlanEditor(const std::string& projectPath, const std::string& villag
         const long long fid = p.fid;
         m_saved.emplace(fid, std::move(p));
     }
-    // The layer's other fields, as text, for the parcels of both periods.
+    // The layer's other fields, as text, for the parcels of both periods; on the server also
+    // each planned parcel's row version (the server's own columns ra_* are not the planner's).
     if (const auto info = project.layerInfo("landuse_plan")) {
         for (const FieldInfo& f : info->fields)
-            if (f.name != "village_code" && f.name != "landuse_code" && f.name != "period") m_fieldDefs.push_back(f);
-        if (!m_fieldDefs.empty()) {
+            if (f.name != "village_code" && f.name != "landuse_code" && f.name != "period" && f.name.rfind("ra_", 0) != 0)
+                m_fieldDefs.push_back(f);
+        if (!m_fieldDefs.empty() || onServer()) {
             FeatureQuery q;
             q.fields = {"period"};
             for (const FieldInfo& f : m_fieldDefs) q.fields.push_back(f.name);
+            if (onServer()) q.fields.push_back("ra_version");
             q.geometry = false;
             q.asText = true;
             q.where = "village_code = '" + village + "'";
@@ -290,10 +296,12 @@ PlanEditor::PlanEditor(const std::string& projectPath, const std::string& villag
                 for (std::size_t i = 0; i < m_fieldDefs.size(); ++i)
                     if (!std::holds_alternative<std::monostate>(f.values[i + 1]))
                         values[m_fieldDefs[i].name] = valueAsText(f.values[i + 1]);
-                if (auto it = m_saved.find(f.fid); it != m_saved.end() && valueAsText(f.values[0]) == "planned")
+                if (auto it = m_saved.find(f.fid); it != m_saved.end() && valueAsText(f.values[0]) == "planned") {
                     it->second.fields = std::move(values);
-                else
+                    if (onServer()) m_versions[f.fid] = std::stoll(valueAsText(f.values[m_fieldDefs.size() + 1]));
+                } else {
                     m_currentFields[f.fid] = std::move(values);
+                }
             });
         }
     }
@@ -787,7 +795,7 @@ OGRGeometry* ogrOf(const Polygons& shape) {
 }  // namespace
 
 // Long on purpose: every change since the last save, in one transaction.
-void PlanEditor::save() {
+std::map<long long, long long> PlanEditor::saveToFile() {
     io::initGdal();
     io::DatasetPtr ds = io::openVector(m_path, true);
     OGRLayer* layer = ds->GetLayerByName("landuse_plan");
@@ -844,11 +852,161 @@ void PlanEditor::save() {
         ds->RollbackTransaction();
         throw;
     }
-    ds.reset();
+    return assigned;
+}
+
+namespace {
+std::string hexWkb(const Polygons& shape) {
+    std::unique_ptr<OGRGeometry> g(ogrOf(shape));
+    std::vector<unsigned char> wkb(g->WkbSize());
+    g->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    out.reserve(wkb.size() * 2);
+    for (unsigned char b : wkb) {
+        out += digits[b >> 4];
+        out += digits[b & 15];
+    }
+    return out;
+}
+}  // namespace
+
+SaveConflicts::SaveConflicts(std::vector<SaveConflict> conflicts)
+    : std::runtime_error("其他人已保存了其中" + std::to_string(conflicts.size()) +
+                         "个图斑，本次保存未写入任何内容 / others saved some of these parcels since you read them: nothing was written"),
+      m_conflicts(std::move(conflicts)) {}
+
+// The server form of a save: one short transaction through io::server::saveEdits, each parcel
+// carrying the row version it was read at; a parcel changed there since refuses the save.
+std::map<long long, long long> PlanEditor::saveToServer() {
+    std::vector<io::server::FeatureEdit> edits;
+    std::vector<long long> ids;  // the editor's id of each edit
+    const auto versionOf = [&](long long fid) {
+        auto v = m_versions.find(fid);
+        if (v == m_versions.end()) throw DataError({m_path, "landuse_plan", std::to_string(fid)}, "the parcel's row version is unknown");
+        return v->second;
+    };
+    for (const auto& [fid, p] : m_saved)
+        if (!m_parcels.count(fid)) {
+            io::server::FeatureEdit e;
+            e.layer = "landuse_plan";
+            e.fid = fid;
+            e.version = versionOf(fid);
+            e.remove = true;
+            edits.push_back(std::move(e));
+            ids.push_back(fid);
+        }
+    for (const auto& [fid, p] : m_parcels) {
+        auto saved = m_saved.find(fid);
+        if (saved != m_saved.end() && sameParcel(saved->second, p)) continue;
+        io::server::FeatureEdit e;
+        e.layer = "landuse_plan";
+        e.fid = saved != m_saved.end() ? fid : 0;
+        e.version = saved != m_saved.end() ? versionOf(fid) : 0;
+        e.fields = {{"village_code", m_village}, {"landuse_code", p.landuseCode}, {"period", std::string("planned")}};
+        for (const FieldInfo& d : m_fieldDefs) {
+            auto v = p.fields.find(d.name);
+            e.fields.emplace_back(d.name, v != p.fields.end() ? std::optional<std::string>(v->second) : std::nullopt);
+        }
+        e.wkt = hexWkb(p.shape);
+        edits.push_back(std::move(e));
+        ids.push_back(fid);
+    }
+    if (edits.empty()) return {};
+    const io::server::SaveResult r = io::server::saveEdits(m_path, edits);
+    if (!r.saved) {
+        std::vector<SaveConflict> list;
+        m_conflicts.clear();
+        for (const io::server::Conflict& k : r.conflicts) {
+            SaveConflict c{k.fid, k.yourVersion, k.theirVersion, k.changedBy, k.changedAt};
+            m_conflicts[k.fid] = c;
+            list.push_back(std::move(c));
+        }
+        throw SaveConflicts(std::move(list));
+    }
+    m_conflicts.clear();
+    std::map<long long, long long> assigned;
+    for (std::size_t i = 0; i < edits.size(); ++i) {
+        if (edits[i].remove) {
+            m_versions.erase(ids[i]);
+            continue;
+        }
+        if (edits[i].fid == 0) assigned[ids[i]] = r.fids.at(i);
+        m_versions[r.fids.at(i)] = r.versions.at(i);
+    }
+    return assigned;
+}
+
+void PlanEditor::keepMine(const std::vector<long long>& fids) {
+    for (long long fid : fids) {
+        auto k = m_conflicts.find(fid);
+        if (k == m_conflicts.end()) continue;
+        if (k->second.theirVersion < 0) {
+            // Deleted there: mine comes back as a new parcel (or my deletion has nothing to do).
+            m_saved.erase(fid);
+            m_versions.erase(fid);
+        } else {
+            m_versions[fid] = k->second.theirVersion;
+        }
+        m_conflicts.erase(k);
+    }
+}
+
+void PlanEditor::takeTheirs(const std::vector<long long>& fids) {
+    if (fids.empty()) return;
+    if (!onServer()) throw UsageError("only a project on the shared server has others' saves to take");
+    // The server's parcels now (a parcel deleted there, or no longer this village's plan, is gone).
+    std::map<long long, LandUseParcel> theirs;
+    std::map<long long, long long> versions;
+    std::string list;
+    for (long long fid : fids) list += (list.empty() ? "" : ",") + std::to_string(fid);
+    io::GpkgSource project(m_path);
+    FeatureQuery q;
+    q.fields = {"landuse_code", "ra_version"};
+    for (const FieldInfo& f : m_fieldDefs) q.fields.push_back(f.name);
+    q.geometry = true;
+    q.asText = true;
+    q.where = "fid IN (" + list + ") AND village_code = '" + m_village + "' AND period = 'planned'";
+    project.readFeatures("landuse_plan", q, [&](const Feature& f) {
+        LandUseParcel p;
+        p.fid = f.fid;
+        p.villageCode = m_village;
+        p.period = "planned";
+        p.landuseCode = valueAsText(f.values[0]);
+        p.shape = polygonsOf(f.geometry);
+        for (std::size_t i = 0; i < m_fieldDefs.size(); ++i)
+            if (!std::holds_alternative<std::monostate>(f.values[i + 2])) p.fields[m_fieldDefs[i].name] = valueAsText(f.values[i + 2]);
+        versions[f.fid] = std::stoll(valueAsText(f.values[1]));
+        theirs.emplace(f.fid, std::move(p));
+    });
+    Edit e;
+    e.title = "采用他人保存的图斑";
+    for (long long fid : fids) {
+        auto t = theirs.find(fid);
+        // The saved state becomes theirs; the edited state too, as an edit that can be undone.
+        if (t != theirs.end()) {
+            m_saved[fid] = t->second;
+            m_versions[fid] = versions.at(fid);
+        } else {
+            m_saved.erase(fid);
+            m_versions.erase(fid);
+        }
+        m_conflicts.erase(fid);
+        const LandUseParcel* mine = parcel(fid);
+        if (t == theirs.end() && !mine) continue;
+        if (t != theirs.end() && mine && sameParcel(*mine, t->second)) continue;
+        e.changes.push_back(change(fid, t != theirs.end() ? std::optional<LandUseParcel>(t->second) : std::nullopt, 0));
+    }
+    if (!e.changes.empty()) apply(std::move(e));
+}
+
+void PlanEditor::save() {
+    const std::map<long long, long long> assigned = onServer() ? saveToServer() : saveToFile();
     // The new parcels under their feature ids; the saved state is now.
     std::map<long long, LandUseParcel> now;
     for (auto& [fid, p] : m_parcels) {
-        const long long id = fid < 0 ? assigned.at(fid) : fid;
+        auto a = assigned.find(fid);
+        const long long id = a != assigned.end() ? a->second : fid;
         p.fid = id;
         now.emplace(id, std::move(p));
     }
@@ -880,7 +1038,26 @@ void PlanEditor::discard() {
     m_check->update(m_parcels, {}, true);
 }
 
-std::string PlanEditor::journalPath() const { return m_path + ".edit-" + m_village + ".jsonl"; }
+std::string PlanEditor::journalPath() const {
+    if (!onServer()) return m_path + ".edit-" + m_village + ".jsonl";
+    // A server project: a local folder of the user's, one journal per connection (server,
+    // database, login, county) and village. The name never holds a password.
+    std::string key;
+    std::istringstream words(m_path.substr(3));
+    for (std::string w; words >> w;)
+        if (w.rfind("password=", 0) != 0) key += w + " ";
+    std::uint64_t h = 1469598103934665603ull;
+    for (unsigned char c : key) h = (h ^ c) * 1099511628211ull;
+    const char* xdg = std::getenv("XDG_DATA_HOME");
+    const char* home = std::getenv("HOME");
+    std::filesystem::path dir = xdg && *xdg ? std::filesystem::path(xdg) : std::filesystem::path(home ? home : "/tmp") / ".local/share";
+    dir /= "ruralatlas/journals";
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    char name[40];
+    std::snprintf(name, sizeof name, "%016llx", static_cast<unsigned long long>(h));
+    return (dir / (std::string("server-") + name + ".edit-" + m_village + ".jsonl")).string();
+}
 
 void PlanEditor::journal(const std::string& line) {
     const std::string path = journalPath();

@@ -39,6 +39,23 @@ struct Edit {
     std::vector<EditChange> changes;
 };
 
+// A parcel someone else saved (or deleted) on the shared server since this editor read it.
+struct SaveConflict {
+    long long fid = 0;
+    long long yourVersion = 0, theirVersion = 0;  // theirVersion -1: deleted there
+    std::string changedBy, changedAt;
+};
+// A save to the shared server refused because of such parcels: nothing was written. Resolve each
+// with keepMine() or takeTheirs(), then save again.
+class SaveConflicts : public std::runtime_error {
+public:
+    explicit SaveConflicts(std::vector<SaveConflict> conflicts);
+    const std::vector<SaveConflict>& conflicts() const { return m_conflicts; }
+
+private:
+    std::vector<SaveConflict> m_conflicts;
+};
+
 struct SnapHit {
     XY at;
     bool vertex = false;
@@ -51,9 +68,10 @@ struct EditTimings {
 
 class PlanEditor {
 public:
-    // Opens the village's plan in the GeoPackage project `projectPath` (a server project is
-    // edited through a checked-out copy). Reads the planned parcels, the live-check inputs and the
-    // snapping layers. Throws DataError naming the file, layer and field when it cannot.
+    // Opens the village's plan in the project `projectPath`: a GeoPackage, or a project on the
+    // shared server ("PG:... county=C"), edited live with each parcel's row version. Reads the
+    // planned parcels, the live-check inputs and the snapping layers. Throws DataError naming the
+    // file, layer and field when it cannot.
     PlanEditor(const std::string& projectPath, const std::string& village, const PlanRules& rules);
     ~PlanEditor();
     PlanEditor(const PlanEditor&) = delete;
@@ -110,8 +128,15 @@ public:
     std::size_t unsavedChanges() const;
 
     // Every change since the last save written to the project in one transaction (all or
-    // nothing); the journal is cleared and the history starts again.
+    // nothing); the journal is cleared and the history starts again. On the server, a parcel
+    // someone else saved since it was read refuses the whole save: SaveConflicts lists them all.
     void save();
+    bool onServer() const { return m_path.rfind("PG:", 0) == 0; }
+    // Conflicts of the last refused save, resolved per parcel: keep mine (my parcel, or my
+    // deletion, overwrites theirs at the next save) or take theirs (the server's parcel now
+    // replaces mine, as an edit that can be undone).
+    void keepMine(const std::vector<long long>& fids);
+    void takeTheirs(const std::vector<long long>& fids);
     // Back to the saved state (the history and the journal cleared).
     void discard();
 
@@ -133,6 +158,8 @@ private:
     long long newId() { return m_nextTemp--; }
     EditChange change(long long fid, std::optional<LandUseParcel> after, long long originAfter) const;
     long long originOf(long long fid) const;
+    std::map<long long, long long> saveToFile();
+    std::map<long long, long long> saveToServer();
 
     std::string m_path, m_village;
     PlanRules m_rules;
@@ -149,6 +176,8 @@ private:
     EditTimings m_timings;
     std::vector<FieldInfo> m_fieldDefs;
     std::map<long long, std::map<std::string, std::string>> m_currentFields;  // of the current parcels
+    std::map<long long, long long> m_versions;                                // server: saved parcel -> row version read
+    std::map<long long, SaveConflict> m_conflicts;                            // of the last refused save
 };
 
 // Polygons equal vertex for vertex.

@@ -266,7 +266,7 @@ bool MainWindow::openProject(const QString& path, QString* error) {
         m_siteCandidates.clear();
         if (m_sitesDock) m_sitesDock->hide();
         if (m_planEdit) {
-            // Villages with a territory can be edited; a server project through a checked-out file.
+            // Villages with a territory can be edited, in a file or live on the shared server.
             QStringList codes, names;
             std::vector<Polygons> territories;
             if (m_project->layerInfo("village_boundaries")) {
@@ -279,7 +279,7 @@ bool MainWindow::openProject(const QString& path, QString* error) {
                     territories.push_back(polygonsOf(f.geometry));
                 });
             }
-            m_planEdit->setProject(QFileInfo(path).isFile() ? path : QString(), codes, names, territories);
+            m_planEdit->setProject(QFileInfo(path).isFile() || path.startsWith("PG:") ? path : QString(), codes, names, territories);
         }
         reloadMap(false);
         setWindowTitle(qs(m_data->countyName) + " — " + T("RuralAtlas 乡村规划工作台"));

@@ -22,6 +22,7 @@
 #include <cmath>
 
 #include "app/i18n.hpp"
+#include "app/server_dialog.hpp"
 #include "core/install_paths.hpp"
 #include "core/landuse.hpp"
 #include "plan_edit.hpp"
@@ -324,8 +325,8 @@ QString PlanEditPanel::villageAt(QPointF world) const {
 bool PlanEditPanel::startEditing(const QString& code, int recover) {
     if (m_editor && !stopEditing()) return false;
     const QFileInfo file(m_path);
-    if (m_path.isEmpty() || !file.isFile()) {
-        m_message = T("共享服务器上的项目请先检出为文件（ruralatlas pull --checkout）再编辑村庄规划。");
+    if (m_path.isEmpty() || (!m_path.startsWith("PG:") && !file.isFile())) {
+        m_message = T("请先打开一个项目（规划数据库文件或共享服务器）。");
         QMessageBox::information(this, T("村庄规划编辑"), m_message);
         return false;
     }
@@ -421,12 +422,44 @@ void PlanEditPanel::startFromCurrent() {
 
 bool PlanEditPanel::save() {
     if (!m_editor) return false;
-    try {
-        m_editor->save();
-    } catch (const std::exception& e) {
-        m_message = QString::fromUtf8(e.what());
-        QMessageBox::critical(this, T("保存村庄规划"), T("保存失败，项目未改动：") + m_message);
-        return false;
+    // On the shared server, parcels others saved meanwhile refuse the save (nothing written): each
+    // is resolved in the merge dialog (keep mine / take theirs), then the save is tried again.
+    for (int round = 0;; ++round) {
+        try {
+            m_editor->save();
+            break;
+        } catch (const villageplan::SaveConflicts& e) {
+            std::vector<MergeDialog::Row> rows;
+            for (const auto& k : e.conflicts())
+                rows.push_back({QStringLiteral("landuse_plan"), k.fid, QString::fromStdString(k.changedBy),
+                                QString::fromStdString(k.changedAt), k.theirVersion, k.yourVersion});
+            MergeDialog merge(rows, this, true);
+            merge.setObjectName("plan-merge");
+            emit mergeShown(&merge);
+            if (round >= 4 || merge.exec() != QDialog::Accepted) {
+                m_message = T("未保存：他人已修改其中的图斑。你的编辑都还在，可再次保存。");
+                refresh();
+                return false;
+            }
+            const auto fids = [](const QStringList& keys) {
+                std::vector<long long> out;
+                for (const QString& k : keys) out.push_back(k.section(':', 1).toLongLong());
+                return out;
+            };
+            try {
+                m_editor->keepMine(fids(merge.mine()));
+                m_editor->takeTheirs(fids(merge.theirs()));
+            } catch (const std::exception& x) {
+                m_message = QString::fromUtf8(x.what());
+                QMessageBox::critical(this, T("保存村庄规划"), T("保存失败，项目未改动：") + m_message);
+                refresh();
+                return false;
+            }
+        } catch (const std::exception& e) {
+            m_message = QString::fromUtf8(e.what());
+            QMessageBox::critical(this, T("保存村庄规划"), T("保存失败，项目未改动：") + m_message);
+            return false;
+        }
     }
     m_selection.clear();
     m_message = T("已保存。");

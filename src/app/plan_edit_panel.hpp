@@ -29,6 +29,8 @@ class QPushButton;
 class QTableWidget;
 class QToolButton;
 
+class QDialog;
+
 namespace ruralatlas::villageplan {
 class PlanEditor;
 }
@@ -97,6 +99,8 @@ signals:
     void saved();
     void editingChanged(bool editing);
     void printRequested(const QString& villageCode);
+    // The merge dialog of a save refused on the shared server, just before it is shown (modal).
+    void mergeShown(QDialog* dialog);
 
 private:
     template <class F>

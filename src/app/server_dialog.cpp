@@ -81,10 +81,11 @@ QString ServerDialog::connection() const {
     return "PG:" + parts.join(' ');
 }
 
-MergeDialog::MergeDialog(const std::vector<Row>& rows, QWidget* parent) : QDialog(parent), m_rows(rows) {
-    setWindowTitle(T("同步冲突"));
+MergeDialog::MergeDialog(const std::vector<Row>& rows, QWidget* parent, bool liveEdit) : QDialog(parent), m_rows(rows) {
+    setWindowTitle(liveEdit ? T("保存冲突") : T("同步冲突"));
     auto* box = new QVBoxLayout(this);
-    box->addWidget(new QLabel(T("以下要素在你检出后已被他人修改。请逐项选择，确认前不会写入任何内容。")));
+    box->addWidget(new QLabel(liveEdit ? T("以下图斑在你读取后已被他人保存。请逐项选择，确认前不会写入任何内容。")
+                                       : T("以下要素在你检出后已被他人修改。请逐项选择，确认前不会写入任何内容。")));
     m_table = new QTableWidget(static_cast<int>(rows.size()), 5);
     m_table->setObjectName("merge-table");
     m_table->setHorizontalHeaderLabels({T("图层"), T("要素"), T("修改人"), T("修改时间"), T("处理")});

@@ -36,7 +36,8 @@ private:
 
 // The conflicts of a sync, one row per feature someone else changed since the checkout, each with
 // its choice: keep mine (overwrite theirs) or take theirs (into the file). Nothing is written
-// until the choices are confirmed.
+// until the choices are confirmed. `liveEdit`: the conflicts of a save of live edits on the server
+// (changed since they were read, not since a checkout).
 class MergeDialog : public QDialog {
     Q_OBJECT
 public:
@@ -46,7 +47,7 @@ public:
         QString changedBy, changedAt;
         long long theirVersion = 0, yourVersion = 0;
     };
-    MergeDialog(const std::vector<Row>& rows, QWidget* parent = nullptr);
+    MergeDialog(const std::vector<Row>& rows, QWidget* parent = nullptr, bool liveEdit = false);
     // "layer:fid" of the features to keep mine, and to take theirs.
     QStringList mine() const;
     QStringList theirs() const;

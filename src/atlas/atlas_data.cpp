@@ -251,11 +251,27 @@ AtlasData AtlasData::load(ProjectSource& project, PageKind kind, const std::stri
         });
     }
 
-    // Households: only counts per village and cause leave this function.
-    forEach(project, "households", {"village_code", "cause"}, false, [&](const Feature&, const std::vector<ResultValue>& v) {
-        const std::string cause = text(v[1]);
-        ++d.hardship[text(v[0])][cause.empty() ? "other" : cause];
-    });
+    // Households: only counts per village and cause leave this function. A login that may not
+    // read them (the shared server) reads the server's counts by village and cause instead.
+    if (project.mayRead("households")) {
+        forEach(project, "households", {"village_code", "cause"}, false, [&](const Feature&, const std::vector<ResultValue>& v) {
+            const std::string cause = text(v[1]);
+            ++d.hardship[text(v[0])][cause.empty() ? "other" : cause];
+        });
+    } else if (project.layerInfo("household_causes") && project.mayRead("household_causes")) {
+        forEach(project, "household_causes", {"village_code", "cause", "households"}, false,
+                [&](const Feature&, const std::vector<ResultValue>& v) {
+                    const std::string village = text(v[0]), cause = text(v[1]).empty() ? "other" : text(v[1]);
+                    if (std::holds_alternative<std::monostate>(v[2]))
+                        d.hardshipWithheld[village].insert(cause);
+                    else
+                        d.hardship[village][cause] += integer(v[2]);
+                });
+    } else {
+        throw DataError({project.name(), "households"},
+                        "无权读取农户，服务器也没有按致贫风险汇总的视图（请运行 ruralatlas server upgrade） / your login may not read the "
+                        "households and the server has no household_causes view: run 'ruralatlas server upgrade'");
+    }
 
     // Industry projects per beneficiary village (project_links; else the project's own village).
     if (project.layerInfo("industry_projects")) {

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,10 @@ public:
 
     // Per village code.
     std::map<std::string, std::map<std::string, long long>> hardship;  // cause -> households
+    // A login that may not read the households (the shared server): the counts come from the
+    // server's aggregate by village and cause, which withholds groups under 5 households; those
+    // groups are here (village -> causes), known to hold 1-4 households, in no sum.
+    std::map<std::string, std::set<std::string>> hardshipWithheld;
     std::map<std::string, std::vector<IndustryRow>> industry;
     // Per site id.
     std::map<std::string, std::vector<RelocationRow>> relocations;

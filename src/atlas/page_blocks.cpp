@@ -134,7 +134,7 @@ void drawParagraphs(QPainter& p, const QRectF& r, const QString& title, const st
 
 // Horizontal bar chart; values under 5 households are suppressed (no bar, "<5").
 void drawHouseholdBars(QPainter& p, const QRectF& r, const QString& title, const std::vector<std::pair<QString, long long>>& bars,
-                       double sizeMm, double dpi) {
+                       double sizeMm, double dpi, bool villagesWithheld) {
     const double mm = dpi / 25.4;
     const Fonts& fonts = Fonts::instance();
     const QFont font = fonts.font(sizeMm, dpi);
@@ -175,6 +175,9 @@ void drawHouseholdBars(QPainter& p, const QRectF& r, const QString& title, const
     p.setFont(small);
     if (bars.empty())
         p.drawText(QRectF(r.left(), y, r.width(), noteH), Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("无农户台账数据"));
+    else if (villagesWithheld)
+        p.drawText(QRectF(r.left(), y, r.width(), noteH), Qt::AlignLeft | Qt::AlignVCenter,
+                   QStringLiteral("注：各村不足%1户的分组未计入合计（个人信息保护）").arg(kMinHouseholdsShown));
     else if (anySuppressed)
         p.drawText(QRectF(r.left(), y, r.width(), noteH), Qt::AlignLeft | Qt::AlignVCenter,
                    QStringLiteral("注：不足%1户的分组不显示户数（个人信息保护）").arg(kMinHouseholdsShown));

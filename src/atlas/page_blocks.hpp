@@ -36,7 +36,7 @@ void drawTable(QPainter& p, const QRectF& r, const Table& t, double sizeMm, doub
 void drawParagraphs(QPainter& p, const QRectF& r, const QString& title, const std::vector<QString>& items, const QString& empty,
                     double sizeMm, double dpi);
 void drawHouseholdBars(QPainter& p, const QRectF& r, const QString& title, const std::vector<std::pair<QString, long long>>& bars,
-                       double sizeMm, double dpi);
+                       double sizeMm, double dpi, bool villagesWithheld = false);
 // A chart of series over categories (a section's SectionChart): lines or side-by-side bars, a
 // value axis in the chart's unit from 0 (or the lowest value when negative) to a round maximum,
 // the categories under the plot and a key of the series below; `empty` when there is no value.

@@ -585,12 +585,21 @@ QStringList PagePainter::drawFeaturePage(QPainter& p, size_t index, int pageNumb
                     break;
                 }
                 std::map<std::string, long long> counts;
+                bool withheld = false;  // a sum without some villages' groups under 5 households
                 if (m->atlas.kind == PageKind::Villages) {
                     if (auto it = m->atlas.hardship.find(page.code); it != m->atlas.hardship.end()) counts = it->second;
+                    // Groups the server withheld hold 1-4 households: shown as "<5".
+                    if (auto it = m->atlas.hardshipWithheld.find(page.code); it != m->atlas.hardshipWithheld.end())
+                        for (const std::string& c : it->second) counts[c] = 1;
                 } else {
-                    for (const VillageInfo* v : m->atlas.villagesOf(page.code))
+                    for (const VillageInfo* v : m->atlas.villagesOf(page.code)) {
                         if (auto it = m->atlas.hardship.find(v->code); it != m->atlas.hardship.end())
                             for (const auto& [c, n] : it->second) counts[c] += n;
+                        if (auto it = m->atlas.hardshipWithheld.find(v->code); it != m->atlas.hardshipWithheld.end()) {
+                            withheld = true;
+                            for (const std::string& c : it->second) counts.emplace(c, 0);
+                        }
+                    }
                 }
                 std::vector<std::pair<QString, long long>> bars;
                 if (!counts.empty())
@@ -598,7 +607,7 @@ QStringList PagePainter::drawFeaturePage(QPainter& p, size_t index, int pageNumb
                         for (const auto& v : e->values)
                             bars.emplace_back(qs(std::string(v.titleZh)),
                                               counts.count(std::string(v.code)) ? counts[std::string(v.code)] : 0);
-                drawHouseholdBars(p, r, qs(f.title), bars, f.sizeMm, dpi);
+                drawHouseholdBars(p, r, qs(f.title), bars, f.sizeMm, dpi, withheld);
                 break;
             }
         }

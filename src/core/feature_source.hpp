@@ -121,6 +121,9 @@ public:
     // square cells in the source's CRS; nullopt when there is no such grid. Throws DataError
     // naming the source and the grid when it cannot be read or is rotated.
     virtual std::optional<ResultGrid> readGrid(const std::string&) { return std::nullopt; }
+    // Whether this login may read the layer's rows (a server project's rights; a file: always).
+    // Reading a layer it may not read throws, never gives an empty layer.
+    virtual bool mayRead(const std::string&) { return true; }
 };
 
 // Reads `fields` of every feature of `layer` that passes `query` (its own field list is replaced):

@@ -35,6 +35,7 @@ public:
     std::vector<std::string> layerNames() override { return ogrLayerNames(m_project->dataset()); }
     std::optional<LayerInfo> layerInfo(const std::string& layer) override { return ogrLayerInfo(m_project->dataset(), layer); }
     bool inCrs(const std::string& layer, int epsg) override { return ogrInCrs(m_project->dataset(), layer, epsg); }
+    bool mayRead(const std::string& layer) override { return ogrMayRead(m_project->dataset(), layer); }
     void readFeatures(const std::string& layer, const FeatureQuery& query, const std::function<void(const Feature&)>& visit) override {
         ogrReadFeatures(m_project->dataset(), m_project->path(), layer, query, visit);
     }

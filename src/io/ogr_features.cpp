@@ -175,24 +175,27 @@ bool ogrInCrs(GDALDataset& ds, const std::string& layer, int epsg) {
     return srs->IsSame(&want) != 0;
 }
 
+bool ogrMayRead(GDALDataset& ds, const std::string& layer) {
+    if (std::string(ds.GetDriverName()) != "PostgreSQL") return true;
+    bool may = true;
+    const std::string q = "SELECT has_table_privilege(quote_ident(current_schema()) || '." + layer + "', 'SELECT') AS ok";
+    if (OGRLayer* r = ds.ExecuteSQL(q.c_str(), nullptr, nullptr)) {
+        if (FeaturePtr f{r->GetNextFeature()})
+            may = std::string(f->GetFieldAsString(0)) != "0" && std::string(f->GetFieldAsString(0)) != "f";
+        ds.ReleaseResultSet(r);
+    }
+    return may;
+}
+
 void ogrReadFeatures(GDALDataset& ds, const std::string& file, const std::string& layerName, const FeatureQuery& query,
                      const std::function<void(const Feature&)>& visit) {
     OGRLayer* ol = ds.GetLayerByName(layerName.c_str());
     if (!ol) throw DataError({file, layerName, "", ""}, "the layer is missing");
-    if (std::string(ds.GetDriverName()) == "PostgreSQL") {
-        // The server's rights: a layer the login may not read is said so, never read as empty.
-        bool may = true;
-        const std::string q = "SELECT has_table_privilege(quote_ident(current_schema()) || '." + layerName + "', 'SELECT') AS ok";
-        if (OGRLayer* r = ds.ExecuteSQL(q.c_str(), nullptr, nullptr)) {
-            if (FeaturePtr f{r->GetNextFeature()})
-                may = std::string(f->GetFieldAsString(0)) != "0" && std::string(f->GetFieldAsString(0)) != "f";
-            ds.ReleaseResultSet(r);
-        }
-        if (!may)
-            throw DataError({file, layerName},
-                            "无权读取 / your login may not read this layer (households: county administrators and relocation officers; "
-                            "others read the household_counts aggregates)");
-    }
+    // The server's rights: a layer the login may not read is said so, never read as empty.
+    if (!ogrMayRead(ds, layerName))
+        throw DataError({file, layerName},
+                        "无权读取 / your login may not read this layer (households: county administrators and relocation officers; "
+                        "others read the household_counts and household_causes aggregates)");
     OGRFeatureDefn* defn = ol->GetLayerDefn();
     std::vector<int> fieldIdx;
     if (query.allFields) {

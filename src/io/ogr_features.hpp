@@ -14,6 +14,8 @@ namespace ruralatlas::io {
 std::vector<std::string> ogrLayerNames(GDALDataset& ds);
 std::optional<LayerInfo> ogrLayerInfo(GDALDataset& ds, const std::string& layer);
 bool ogrInCrs(GDALDataset& ds, const std::string& layer, int epsg);
+// A server dataset: whether the login has the SELECT right on the layer (other datasets: true).
+bool ogrMayRead(GDALDataset& ds, const std::string& layer);
 // `file` names the data in messages.
 void ogrReadFeatures(GDALDataset& ds, const std::string& file, const std::string& layer, const FeatureQuery& query,
                      const std::function<void(const Feature&)>& visit);

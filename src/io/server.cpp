@@ -244,6 +244,14 @@ std::vector<std::string> upgrade(const std::string& server) {
                 done.push_back("index " + name + " " + want);
             }
         }
+        if (c.exec("SELECT 1 FROM pg_tables WHERE schemaname = '" + H + "' AND tablename = 'dem'").rows() == 0) {
+            c.exec(demHistorySql());
+            done.push_back("history dem");
+        }
+        if (c.exec("SELECT 1 FROM pg_views WHERE schemaname = '" + S + "' AND viewname = 'household_causes'").rows() == 0) {
+            c.exec(householdCausesSql());
+            done.push_back("view household_causes");
+        }
         tx.commit();
         return 0;
     });
@@ -537,7 +545,20 @@ PullReport pull(const std::string& server, const std::string& county, const std:
                             "you may not read county " + t.county + " (no right on the server), or it is empty");
         return 0;
     });
-    const std::string dem = demFromServer(serverName(t));  // the DEM has no history: the current one
+    // The DEM: the current one, or as of the date, the one the county had then (none if none).
+    std::string dem;
+    if (until.empty()) {
+        dem = demFromServer(serverName(t));
+    } else {
+        const PgResult r = guarded(t, "dem", [&] {
+            return c.exec("SELECT tiff FROM " + std::string(kSchema) + ".dem WHERE ra_county = $1 AND updated < " + until +
+                              " UNION ALL (SELECT tiff FROM " + std::string(kHistorySchema) +
+                              ".dem WHERE ra_county = $1 AND valid_from < " + until + " AND valid_to >= " + until +
+                              " ORDER BY h_id DESC LIMIT 1) LIMIT 1",
+                          {t.county}, true);
+        });
+        if (r.rows() > 0) dem = r.bytes(0, 0);
+    }
 
     DatasetPtr srcDs = openVector(gdalConnection(t), false);
     AtomicFile file(out);
@@ -642,7 +663,8 @@ SaveResult saveEdits(PgConn& c, const std::string& county, const std::vector<Fea
         PgTransaction tx(c);
         // Lock the edited rows in one order (layer, fid): concurrent saves never deadlock.
         for (auto& [layer, list] : byLayer) {
-            std::sort(list.begin(), list.end(), [](const FeatureEdit* a, const FeatureEdit* b) { return a->fid < b->fid; });
+            // Stable: the new features (fid 0) keep the order given, which `inserted` follows.
+            std::stable_sort(list.begin(), list.end(), [](const FeatureEdit* a, const FeatureEdit* b) { return a->fid < b->fid; });
             std::string ids;
             for (const FeatureEdit* e : list)
                 if (e->fid > 0) ids += (ids.empty() ? "" : ",") + std::to_string(e->fid);
@@ -668,12 +690,18 @@ SaveResult saveEdits(PgConn& c, const std::string& county, const std::vector<Fea
             }
         }
         if (!result.conflicts.empty()) return result;  // rolled back: nothing written
+        result.fids.assign(edits.size(), 0);
+        result.versions.assign(edits.size(), 0);
         for (const auto& [layer, list] : byLayer) {
             for (const FeatureEdit* e : list) {
+                const std::size_t index = static_cast<std::size_t>(e - edits.data());
+                result.fids[index] = e->fid;
+                result.versions[index] = e->version;
                 const std::string T = std::string(kSchema) + "." + layer;
                 std::vector<std::optional<std::string>> params;
                 if (e->remove) {
                     c.exec("DELETE FROM " + T + " WHERE fid = $1", {std::to_string(e->fid)});
+                    result.versions[index] = 0;
                 } else if (e->fid <= 0) {
                     std::string cols = "ra_county", vals = "$1";
                     params.push_back(t.county);
@@ -687,8 +715,11 @@ SaveResult saveEdits(PgConn& c, const std::string& county, const std::vector<Fea
                         cols += ", geom";
                         vals += ", " + geometryFrom(e->wkt, params.size());
                     }
-                    const PgResult r = c.exec("INSERT INTO " + T + " (" + cols + ") VALUES (" + vals + ") RETURNING fid", params);
+                    const PgResult r =
+                        c.exec("INSERT INTO " + T + " (" + cols + ") VALUES (" + vals + ") RETURNING fid, ra_version", params);
                     result.inserted.push_back(r.integer(0, 0));
+                    result.fids[index] = r.integer(0, 0);
+                    result.versions[index] = r.integer(0, 1);
                 } else {
                     std::string sets;
                     params.push_back(std::to_string(e->fid));
@@ -698,11 +729,11 @@ SaveResult saveEdits(PgConn& c, const std::string& county, const std::vector<Fea
                     }
                     if (!e->wkt.empty()) {
                         params.push_back(e->wkt);
-                        sets += (sets.empty() ? "" : ", ") + std::string("geom = public.ST_GeomFromText($") +
-                                std::to_string(params.size()) + ")";
+                        sets += (sets.empty() ? "" : ", ") + std::string("geom = ") + geometryFrom(e->wkt, params.size());
                     }
                     if (sets.empty()) continue;
-                    c.exec("UPDATE " + T + " SET " + sets + " WHERE fid = $1", params);
+                    const PgResult r = c.exec("UPDATE " + T + " SET " + sets + " WHERE fid = $1 RETURNING ra_version", params);
+                    result.versions[index] = r.integer(0, 0);
                 }
                 ++result.rows;
             }
@@ -941,9 +972,10 @@ SyncReport sync(const std::string& file, const std::string& server, Resolve all,
     };
     std::vector<std::size_t> tookTheirs;
     SaveResult saved;
+    std::vector<std::size_t> index;  // the change of each edit sent
     for (int attempt = 0; attempt < 4; ++attempt) {
         std::vector<FeatureEdit> edits;
-        std::vector<std::size_t> index;
+        index.clear();
         for (std::size_t i = 0; i < changes.size(); ++i)
             if (!changes[i].dropped) {
                 edits.push_back(changes[i].edit);
@@ -986,19 +1018,18 @@ SyncReport sync(const std::string& file, const std::string& server, Resolve all,
     // The file follows: new versions and ids in the checkout record, theirs where taken.
     if (startWriteTransaction(ds) != OGRERR_NONE) throw DataError({file}, "cannot start a transaction");
     try {
-        std::size_t inserted = 0;
-        for (const Change& c : changes) {
-            if (c.dropped) continue;
+        for (std::size_t k = 0; k < index.size(); ++k) {
+            const Change& c = changes[index[k]];
             const std::string where = "layer = " + pgQuote(c.edit.layer) + " AND fid = " + std::to_string(c.fileFid);
             if (c.edit.remove) {
                 execFile(ds, "DELETE FROM ruralatlas_checkout WHERE " + where);
                 ++report.deleted;
             } else if (c.edit.fid == 0) {
                 execFile(ds, "INSERT OR REPLACE INTO ruralatlas_checkout VALUES " +
-                                 rowValues({c.edit.layer, c.fileFid, saved.inserted.at(inserted++), 1, c.digest}));
+                                 rowValues({c.edit.layer, c.fileFid, saved.fids.at(k), saved.versions.at(k), c.digest}));
                 ++report.inserted;
             } else {
-                execFile(ds, "UPDATE ruralatlas_checkout SET version = " + std::to_string(c.edit.version + 1) +
+                execFile(ds, "UPDATE ruralatlas_checkout SET version = " + std::to_string(saved.versions.at(k)) +
                                  ", digest = " + pgQuote(c.digest) + " WHERE " + where);
                 ++report.updated;
             }

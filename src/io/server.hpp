@@ -64,6 +64,10 @@ std::string schemaSql();
 // an enumeration's domain; a column's definition (with its NOT NULL and range check, or bare as
 // in the history tables); the columns of a layer's extra index (after ra_county); a domain's check.
 std::string layerSql(const LayerDef& def);
+// The view of households by village and cause for every role (counts under 5 withheld).
+std::string householdCausesSql();
+// The history of each county's DEM (its table, the trigger that fills it, its rights).
+std::string demHistorySql();
 std::string enumerationSql(const Enumeration& e);
 std::string columnSql(const FieldDef& f, bool constraints);
 std::string indexColumns(const std::vector<std::string_view>& columns);
@@ -137,6 +141,9 @@ struct SaveResult {
     std::vector<Conflict> conflicts;  // when not saved: every feature changed since it was read
     int rows = 0;
     std::vector<long long> inserted;  // the server ids of the new features, in the order of the edits
+    // When saved, per edit (in the order given): the feature's server id (new ones included) and
+    // its row version now (0 for a deletion), so that the next save of it needs no re-read.
+    std::vector<long long> fids, versions;
 };
 
 // sync: sends what was changed in a checked-out file (pull --checkout) back to the server in one

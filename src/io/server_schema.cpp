@@ -303,7 +303,8 @@ std::string schemaSql() {
       << " OR ra_county = " << in("viewer_counties()") << "));\n"
       << "CREATE POLICY edit ON " << S << ".dem FOR ALL USING (ra_county = " << in("edit_counties('base')")
       << ") WITH CHECK (ra_county = " << in("edit_counties('base')") << ");\n"
-      << "GRANT SELECT ON " << S << ".dem TO " << allRoles << ";\nGRANT INSERT, UPDATE, DELETE ON " << S << ".dem TO ra_admin;\n";
+      << "GRANT SELECT ON " << S << ".dem TO " << allRoles << ";\nGRANT INSERT, UPDATE, DELETE ON " << S << ".dem TO ra_admin;\n"
+      << demHistorySql();
 
     // Analysis results written back by the county's staff: one table per result (created on first
     // write by a checked SECURITY DEFINER function, with the same rights), one county's rows
@@ -400,8 +401,55 @@ std::string schemaSql() {
          "  FROM "
       << S << ".households WHERE " << readRule << " GROUP BY ra_county, ra_township, village_code;\n"
       << "COMMENT ON VIEW " << S << ".household_counts IS '按村汇总的户数（少于5户不显示）';\n"
-      << "GRANT SELECT ON " << S << ".household_counts TO " << allRoles << ";\n";
+      << "GRANT SELECT ON " << S << ".household_counts TO " << allRoles << ";\n"
+      << householdCausesSql();
     return q.str();
+}
+
+std::string demHistorySql() {
+    const Rules rules;
+    const std::string& S = rules.S;
+    const std::string H = kHistorySchema;
+    std::string allRoles;
+    for (const auto& r : roles()) allRoles += (allRoles.empty() ? "" : ", ") + std::string("ra_") + r;
+    // Every DEM a county had, with the time it held (a DEM replaced or deleted goes here), so that
+    // a pull as of a past date takes the DEM of that date.
+    return "CREATE TABLE " + H +
+           ".dem (h_id bigserial PRIMARY KEY, ra_county varchar(6) NOT NULL, tiff bytea NOT NULL, valid_from timestamptz NOT NULL, "
+           "valid_to timestamptz NOT NULL, h_user name NOT NULL);\n"
+           "CREATE INDEX ON " +
+           H + ".dem (ra_county, valid_to);\n" + "COMMENT ON TABLE " + H + ".dem IS '数字高程模型的历史版本';\n" + "ALTER TABLE " + H +
+           ".dem ENABLE ROW LEVEL SECURITY;\nALTER TABLE " + H + ".dem FORCE ROW LEVEL SECURITY;\n" + "CREATE POLICY read ON " + H +
+           ".dem FOR SELECT USING (" + rules.here + " AND (ra_county = " + rules.in("read_counties()") +
+           " OR ra_county = " + rules.in("viewer_counties()") + "));\n" + "GRANT SELECT ON " + H + ".dem TO " + allRoles + ";\n" +
+           "CREATE OR REPLACE FUNCTION " + S +
+           ".dem_history() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$\n"
+           "BEGIN\n"
+           "  INSERT INTO " +
+           H +
+           ".dem (ra_county, tiff, valid_from, valid_to, h_user) VALUES (OLD.ra_county, OLD.tiff, OLD.updated, now(), session_user);\n"
+           "  IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;\n"
+           "  NEW.updated := now();\n  RETURN NEW;\nEND $$;\n"
+           "REVOKE ALL ON FUNCTION " +
+           S + ".dem_history() FROM PUBLIC;\n" + "CREATE OR REPLACE TRIGGER history BEFORE UPDATE OR DELETE ON " + S +
+           ".dem FOR EACH ROW EXECUTE FUNCTION " + S + ".dem_history();\n";
+}
+
+std::string householdCausesSql() {
+    const Rules rules;
+    const std::string& S = rules.S;
+    std::string allRoles;
+    for (const auto& r : roles()) allRoles += (allRoles.empty() ? "" : ", ") + std::string("ra_") + r;
+    // Households by village and main cause (the atlases' 致贫风险 charts), for everyone: a group
+    // under 5 households shows no count. One level only (villages), so that no difference of two
+    // published counts gives a group under 5.
+    return "CREATE VIEW " + S +
+           ".household_causes WITH (security_barrier) AS\n"
+           "  SELECT ra_county, ra_township, village_code, cause, CASE WHEN count(*) >= 5 THEN count(*) END AS households\n"
+           "  FROM " +
+           S + ".households WHERE " + rules.readRule + " GROUP BY ra_county, ra_township, village_code, cause;\n" + "COMMENT ON VIEW " + S +
+           ".household_causes IS '按村和主要致贫风险汇总的户数（少于5户不显示）';\n" + "GRANT SELECT ON " + S + ".household_causes TO " +
+           allRoles + ";\n";
 }
 
 }  // namespace ruralatlas::io::server

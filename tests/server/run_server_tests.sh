@@ -6,6 +6,8 @@
 #   - analyses and maps give the same results from the server as from the file;
 #   - server_tests (rights of every role on every layer, counties kept apart, households only as
 #     aggregates, conflicts refused without loss, the history and pulls as of a past time).
+#   - with RA_SERVER_GUI_TEST set, the desktop app's live plan editing on the server (a refused
+#     save, the merge dialog and each of its choices);
 #   - with LOAD (bench/server_load), 8 editors saving shared features for 8 s: no lost update,
 #     every refused save with its conflicts listed, no forbidden write accepted.
 # Usage: run_server_tests.sh RURALATLAS SERVER_TESTS [LOAD]
@@ -32,7 +34,8 @@ check() { # check NAME COMMAND...: ok when the command succeeds
 "$ra" server init "$server user=postgres"
 
 # Upgrade: a server made by an older version (this version's schema less the visit lists, their
-# enumeration, a village column, a value of an enumeration and the indicators' covering index),
+# enumeration, a village column, a value of an enumeration, the indicators' covering index, the
+# households-by-cause view and the DEM's history),
 # upgraded, has the structure of a fresh one: tables, columns, types, checks, indexes, triggers,
 # policies and grants (in a second database of the same cluster).
 psql -qAt -U postgres -d ruralatlas -c "CREATE DATABASE ruralatlas_up" >/dev/null
@@ -61,6 +64,10 @@ psql -qAt -U postgres -d ruralatlas_up >/dev/null <<'SQL'
 DROP TABLE ruralatlas.supervision_visits, ruralatlas_history.supervision_visits;
 DROP FUNCTION ruralatlas.scope_supervision_visits();
 DROP DOMAIN ruralatlas.visit_group;
+DROP VIEW ruralatlas.household_causes;
+DROP TRIGGER history ON ruralatlas.dem;
+DROP FUNCTION ruralatlas.dem_history();
+DROP TABLE ruralatlas_history.dem;
 ALTER TABLE ruralatlas.villages DROP COLUMN collective_income;
 ALTER TABLE ruralatlas_history.villages DROP COLUMN collective_income;
 DO $$ DECLARE n text; BEGIN
@@ -73,7 +80,8 @@ SQL
 upgraded() {
   "$ra" server upgrade "$old_server user=postgres" > "$work/upgrade.txt" 2>&1 || { cat "$work/upgrade.txt"; return 1; }
   grep -q "layer supervision_visits" "$work/upgrade.txt" && grep -q "column villages.collective_income" "$work/upgrade.txt" &&
-    grep -q "index village_indicators" "$work/upgrade.txt" && grep -q "domain constraint_kind: values" "$work/upgrade.txt" || { cat "$work/upgrade.txt"; return 1; }
+    grep -q "index village_indicators" "$work/upgrade.txt" && grep -q "domain constraint_kind: values" "$work/upgrade.txt" &&
+    grep -q "view household_causes" "$work/upgrade.txt" && grep -q "history dem" "$work/upgrade.txt" || { cat "$work/upgrade.txt"; return 1; }
   structure ruralatlas_up > "$work/structure-upgraded.txt"
   diff "$work/structure-fresh.txt" "$work/structure-upgraded.txt" | head -20
   cmp -s "$work/structure-fresh.txt" "$work/structure-upgraded.txt"
@@ -84,6 +92,21 @@ check "server upgrade: a second upgrade changes nothing" up_to_date
 "$ra" server add-county "$old_server user=postgres" 433199 --name 示范县 --epsg 4546 >/dev/null
 pushed_upgraded() { "$ra" push "$work/demo.gpkg" "$old_server user=postgres" --replace > "$work/push-up.txt" 2>&1 || { cat "$work/push-up.txt"; return 1; }; }
 check "server upgrade: the demo county (with its visit list) pushed into the upgraded server" pushed_upgraded
+# The DEM's history (in the upgraded server): the county replaced by one with another DEM; a pull as
+# of a time before has the first DEM, a pull now the second.
+"$ra" demo --out "$work/demo2.gpkg" --villages 300 --seed 2 >/dev/null
+sleep 1
+mark=$(psql -qAt -U postgres -d ruralatlas_up -c "SELECT now()::text")
+sleep 1
+"$ra" push "$work/demo2.gpkg" "$old_server user=postgres" --replace >/dev/null
+dem_sum() { gdalinfo -checksum "GPKG:$1:dem" 2>/dev/null | grep -o 'Checksum=[0-9]*' | head -1; }
+dem_as_of() {
+  "$ra" pull "$old_server user=postgres" --county 433199 --as-of "$mark" --out "$work/dem-then.gpkg" >/dev/null &&
+    "$ra" pull "$old_server user=postgres" --county 433199 --out "$work/dem-now.gpkg" >/dev/null &&
+    [ -n "$(dem_sum "$work/demo.gpkg")" ] && [ "$(dem_sum "$work/demo.gpkg")" != "$(dem_sum "$work/demo2.gpkg")" ] &&
+    [ "$(dem_sum "$work/dem-then.gpkg")" = "$(dem_sum "$work/demo.gpkg")" ] && [ "$(dem_sum "$work/dem-now.gpkg")" = "$(dem_sum "$work/demo2.gpkg")" ]
+}
+check "the DEM's history: a pull as of a past time has the DEM of that time" dem_as_of
 
 "$ra" push "$work/demo.gpkg" "$server user=postgres"
 # A second push of the same county is refused unless --replace (nothing changes).
@@ -155,12 +178,25 @@ check "server = file: a map of the results written back, pixel for pixel" cmp -s
 planner_risk_refused() { ! "$ra" risk "$server user=p1 county=433199" --out "$work/never.csv" > "$work/p1risk.txt" 2>&1 &&
   grep -q "may not read this layer" "$work/p1risk.txt" && [ ! -e "$work/never.csv" ]; }
 check "a planner's household analysis is refused by the server's rights" planner_risk_refused
+# A planner prints the township atlas from the server: its 致贫风险 chart comes from the server's
+# counts by village and cause (groups under 5 withheld, said on the page), never from households.
+planner_atlas() {
+  "$ra" atlas "$server user=p1 county=433199" --template "$here/../../styles/atlas/township_overview.json" --by townships \
+    --where "code = '433199100'" --out "$work/p1atlas.pdf" > "$work/p1atlas.txt" 2>&1 || { cat "$work/p1atlas.txt"; return 1; }
+  pdftotext "$work/p1atlas.pdf" - | tr -d ' \n' > "$work/p1atlas-text.txt"
+  grep -q "农户主要致贫风险" "$work/p1atlas-text.txt" && grep -q "未计入合计" "$work/p1atlas-text.txt" && ! grep -q "无农户台账数据" "$work/p1atlas-text.txt"
+}
+check "a planner's township atlas from the server: household charts from the aggregates, small groups withheld" planner_atlas
 # The same map from the server as from the file.
 "$ra" render "$work/demo.gpkg" --size 1600x1200 --legend --out "$work/file_map.png" >/dev/null
 "$ra" render "$server user=p1 county=433199" --size 1600x1200 --legend --out "$work/server_map.png" >/dev/null
 check "server = file: the county map, pixel for pixel" cmp -s "$work/file_map.png" "$work/server_map.png"
 
 RA_PG="host=$PGHOST port=$PGPORT dbname=ruralatlas" RA_DEMO="$work/demo.gpkg" RURALATLAS_CLI_PATH="$ra" "$tests" || fails=$((fails + 1))
+# The desktop app drafting a plan live on the server: a refused save and its merge dialog.
+if [ -n "${RA_SERVER_GUI_TEST:-}" ]; then
+  RA_PG="host=$PGHOST port=$PGPORT dbname=ruralatlas" "$RA_SERVER_GUI_TEST" || fails=$((fails + 1))
+fi
 if [ -n "$load" ]; then
   for i in 01 02 03 04 05 06 07 08; do
     "$ra" server users "$server user=postgres" --add "load$i" --role planner --county 433199 >/dev/null
