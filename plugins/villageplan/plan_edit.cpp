@@ -855,22 +855,6 @@ std::map<long long, long long> PlanEditor::saveToFile() {
     return assigned;
 }
 
-namespace {
-std::string hexWkb(const Polygons& shape) {
-    std::unique_ptr<OGRGeometry> g(ogrOf(shape));
-    std::vector<unsigned char> wkb(g->WkbSize());
-    g->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
-    static const char* digits = "0123456789abcdef";
-    std::string out;
-    out.reserve(wkb.size() * 2);
-    for (unsigned char b : wkb) {
-        out += digits[b >> 4];
-        out += digits[b & 15];
-    }
-    return out;
-}
-}  // namespace
-
 SaveConflicts::SaveConflicts(std::vector<SaveConflict> conflicts)
     : std::runtime_error("其他人已保存了其中" + std::to_string(conflicts.size()) +
                          "个图斑，本次保存未写入任何内容 / others saved some of these parcels since you read them: nothing was written"),
@@ -908,7 +892,7 @@ std::map<long long, long long> PlanEditor::saveToServer() {
             auto v = p.fields.find(d.name);
             e.fields.emplace_back(d.name, v != p.fields.end() ? std::optional<std::string>(v->second) : std::nullopt);
         }
-        e.wkt = hexWkb(p.shape);
+        e.wkt = io::wkbHex(*std::unique_ptr<OGRGeometry>(ogrOf(p.shape)));
         edits.push_back(std::move(e));
         ids.push_back(fid);
     }

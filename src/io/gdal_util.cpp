@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
+#include <vector>
 
 #include "core/error.hpp"
 
@@ -46,6 +47,19 @@ void recountFeatures(const std::string& gpkg, const std::string& table) {
         sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
     }
     sqlite3_close(db);
+}
+
+std::string wkbHex(const OGRGeometry& g) {
+    std::vector<unsigned char> wkb(g.WkbSize());
+    g.exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    out.reserve(wkb.size() * 2);
+    for (unsigned char b : wkb) {
+        out += digits[b >> 4];
+        out += digits[b & 15];
+    }
+    return out;
 }
 
 std::string lastGdalError(const std::string& fallback) {

@@ -41,6 +41,9 @@ public:
 // writes its own count on close even after SQLite rolled a failed commit back. Best effort.
 void recountFeatures(const std::string& gpkg, const std::string& table);
 std::string lastGdalError(const std::string& fallback = "unknown GDAL error");
+// A geometry as ISO WKB (little-endian) in lower-case hex: exact, what PostGIS decodes and the
+// result files and the server's saves send.
+std::string wkbHex(const OGRGeometry& g);
 
 // Opens a vector dataset; throws DataError naming the file when it cannot.
 DatasetPtr openVector(const std::string& path, bool update, const char* const* openOptions = nullptr);

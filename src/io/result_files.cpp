@@ -284,16 +284,7 @@ std::vector<std::string> resultStyles(const std::string& file) {
 std::string resultShapeWkbHex(ResultGeometry g, const std::vector<XY>& xy) {
     const auto shape = ogrShape(g, xy);
     if (!shape) return {};
-    std::vector<unsigned char> wkb(shape->WkbSize());
-    shape->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
-    static const char* hex = "0123456789abcdef";
-    std::string out;
-    out.reserve(wkb.size() * 2);
-    for (unsigned char b : wkb) {
-        out += hex[b >> 4];
-        out += hex[b & 15];
-    }
-    return out;
+    return wkbHex(*shape);
 }
 
 FileResultSink::FileResultSink(std::string path) : m_path(std::move(path)) {

@@ -931,15 +931,7 @@ SyncReport sync(const std::string& file, const std::string& server, Resolve all,
                                                                      ? std::optional<std::string>(fieldText(*f, i))
                                                                      : std::nullopt);
             }
-            if (const OGRGeometry* g = f->GetGeometryRef()) {
-                std::vector<unsigned char> wkb(g->WkbSize());
-                g->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
-                static const char* hex = "0123456789abcdef";
-                for (unsigned char b : wkb) {
-                    c.edit.wkt += hex[b >> 4];
-                    c.edit.wkt += hex[b & 15];
-                }
-            }
+            if (const OGRGeometry* g = f->GetGeometryRef()) c.edit.wkt = wkbHex(*g);
             changes.push_back(std::move(c));
         }
     }
