@@ -17,6 +17,13 @@ const std::vector<std::string>& roles() {
     return r;
 }
 
+// Every group role, as a GRANT lists them: "ra_admin, ra_planner, ...".
+std::string groupRoles() {
+    std::string out;
+    for (const auto& r : roles()) out += (out.empty() ? "" : ", ") + std::string("ra_") + r;
+    return out;
+}
+
 std::string editGroup(const std::string& layer) {
     static const std::set<std::string> planning = {"village_boundaries", "landuse_plan", "constraints", "plan_targets", "facilities"};
     static const std::set<std::string> relocation = {"resettlement_sites", "relocations", "households", "supervision_visits"};
@@ -286,8 +293,7 @@ std::string schemaSql() {
     // Enumerations as checked domains.
     for (const auto& e : enumerations()) q << enumerationSql(e);
 
-    std::string allRoles;
-    for (const auto& r : roles()) allRoles += (allRoles.empty() ? "" : ", ") + std::string("ra_") + r;
+    const std::string allRoles = groupRoles();
     q << "GRANT USAGE ON SCHEMA " << S << ", " << H << " TO " << allRoles << ";\n"
       << "GRANT SELECT ON " << S << ".counties TO " << allRoles << ";\n";
 
@@ -410,8 +416,7 @@ std::string demHistorySql() {
     const Rules rules;
     const std::string& S = rules.S;
     const std::string H = kHistorySchema;
-    std::string allRoles;
-    for (const auto& r : roles()) allRoles += (allRoles.empty() ? "" : ", ") + std::string("ra_") + r;
+    const std::string allRoles = groupRoles();
     // Every DEM a county had, with the time it held (a DEM replaced or deleted goes here), so that
     // a pull as of a past date takes the DEM of that date.
     return "CREATE TABLE " + H +
@@ -438,8 +443,7 @@ std::string demHistorySql() {
 std::string householdCausesSql() {
     const Rules rules;
     const std::string& S = rules.S;
-    std::string allRoles;
-    for (const auto& r : roles()) allRoles += (allRoles.empty() ? "" : ", ") + std::string("ra_") + r;
+    const std::string allRoles = groupRoles();
     // Households by village and main cause (the atlases' 致贫风险 charts), for everyone: a group
     // under 5 households shows no count. One level only (villages), so that no difference of two
     // published counts gives a group under 5.
